@@ -1,0 +1,36 @@
+# Two commands: `make chat` (the product) and `make test` (the whole suite).
+# Each creates or refreshes .venv, installs, then runs. Only Python 3.11+ and make are needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+.PHONY: chat test install install-dev bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@ $(STAMP_RUN)
+
+install: $(STAMP_RUN)
+install-dev: $(STAMP_DEV)
+
+chat: $(STAMP_RUN)
+	$(BIN)/siliconomics chat
+
+test: $(STAMP_DEV)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP_RUN)
+	$(BIN)/siliconomics bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

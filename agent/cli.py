@@ -1,0 +1,137 @@
+"""The ``siliconomics`` command line.
+
+Calculator subcommands are generated from :mod:`tools.registry` (flags from the input
+models). Other commands live in their own modules and are imported only when invoked, so
+``siliconomics --help`` stays fast (no LangChain, chromadb or provider SDK at start-up).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+import typing
+from typing import Any
+
+import click
+
+from tools.errors import InputError
+
+#: Commands outside the registry: name -> "module:attribute" (a click command), imported lazily.
+LAZY_COMMANDS: dict[str, str] = {
+    "search": "knowledge.cli:search_cmd",
+    "index": "knowledge.cli:index_cmd",
+    "ingest": "knowledge.cli:ingest_cmd",
+    "search-eval": "knowledge.cli:search_eval_cmd",
+    "ask": "agent.ask_cli:ask_cmd",
+    "chat": "agent.chat:chat_cmd",
+    "slack": "agent.slack.app:slack_cmd",
+    "eval": "evals.cli:eval_cmd",
+    "bench": "evals.bench:bench_cmd",
+    "claims": "agent.claims_cli:claims_cmd",
+    "mcp": "agent.mcp_server:mcp_cmd",
+}
+
+
+def fail(message: str, code: int = 2) -> typing.NoReturn:
+    """Print one error line and exit (2 = bad input or usage)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _is_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) in (list, tuple):
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_is_list(a) for a in typing.get_args(annotation))
+    return False
+
+
+def _is_bool(annotation: Any) -> bool:
+    return annotation is bool or (
+        typing.get_origin(annotation) in (typing.Union, types.UnionType) and bool in typing.get_args(annotation)
+    )
+
+
+def options_for(model: type) -> list[click.Option]:
+    """Click options for every field of a pydantic input model (values validated by the model)."""
+    opts = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        flag = "--" + str(extra.get("flag", name.replace("_", "-")))
+        help_text = info.description or ""
+        if not info.is_required() and info.default not in (None, [], ()):
+            help_text += f" [default: {info.default}]"
+        if _is_bool(info.annotation):
+            opts.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
+        else:
+            opts.append(
+                click.Option([flag, name], multiple=_is_list(info.annotation), default=None, help=help_text, metavar="VALUE")
+            )
+    return opts
+
+
+def calculator_command(tool: Any) -> click.Command:
+    """A click command for one registry tool: flags from its input model, table or --json output."""
+
+    def callback(as_json: bool, chart: str | None = None, **kwargs: Any) -> None:
+        args = {k: v for k, v in kwargs.items() if v is not None and v != ()}
+        args = {k: list(v) if isinstance(v, tuple) else v for k, v in args.items()}
+        try:
+            result = tool.run(args)
+        except InputError as exc:
+            fail(str(exc))
+        if chart:
+            from pathlib import Path
+
+            Path(chart).write_bytes(tool.chart(result))
+        if as_json:
+            click.echo(result.model_dump_json(indent=2))
+            return
+        from rich.console import Console
+
+        from agent.render import result_renderable
+
+        console = Console()
+        console.print(result_renderable(tool.summary, result))
+        if chart:
+            console.print(f"Chart written to {chart}")
+
+    params: list[click.Parameter] = options_for(tool.input_model)
+    params.append(click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."))
+    if tool.chart is not None:
+        params.append(click.Option(["--chart"], default=None, metavar="PATH.png", help="Write a PNG chart."))
+    epilog = "Examples:\n\n" + "\n\n".join(f"  {e}" for e in tool.examples) if tool.examples else None
+    return click.Command(tool.command, callback=callback, params=params, help=tool.summary, epilog=epilog)
+
+
+class SiliconomicsCLI(click.Group):
+    """Registry calculators plus lazily imported commands."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from tools.registry import TOOLS
+
+        return sorted({*(t.command for t in TOOLS), *LAZY_COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        from tools.registry import TOOLS
+
+        for tool in TOOLS:
+            if tool.command == name:
+                return calculator_command(tool)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=SiliconomicsCLI, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+def cli() -> None:
+    """Siliconomics: the economics of AI infrastructure, computed by calculators and cited from sources."""
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="siliconomics", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,103 @@
+"""One registry of typed calculators. Every front-end derives from it.
+
+Each entry is ``InputModel -> pure function -> ResultModel``. The CLI subcommands, the
+agent's LangChain tools, the MCP tools, the Slack slash command and the eval tool cases are
+all generated from :data:`TOOLS`; adding a calculator is one module plus one entry here.
+
+CLI flags come from the input model's fields: ``--field-name`` by default, or the name in
+``json_schema_extra={"flag": "..."}``; list fields become repeatable flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from tools.errors import InputError, from_validation_error
+from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
+from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
+from tools.throughput import ThroughputInput, ThroughputResult, throughput
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A registered calculator: what it is called, what it takes, what it returns."""
+
+    name: str
+    summary: str
+    input_model: type[BaseModel]
+    fn: Callable[[Any], BaseModel]
+    result_model: type[BaseModel]
+    examples: tuple[str, ...] = ()
+    #: Result fields worth a headline (CLI summary, chat one-liners, Slack fields).
+    key_fields: tuple[str, ...] = ()
+    #: Optional ``result -> PNG bytes``; the CLI offers ``--chart PATH`` when present.
+    chart: Callable[[Any], bytes] | None = field(default=None)
+
+    @property
+    def command(self) -> str:
+        return self.name.replace("_", "-")
+
+    def validate(self, args: dict[str, Any]) -> BaseModel:
+        """Build the input model, turning any validation failure into one ``InputError``."""
+        try:
+            return self.input_model.model_validate(args)
+        except ValidationError as exc:
+            raise from_validation_error(exc) from None
+
+    def run(self, args: dict[str, Any]) -> BaseModel:
+        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input."""
+        return self.fn(self.validate(args))
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        name="kv_cache",
+        summary="KV-cache bytes per token, per sequence and for a batch (MHA/GQA/MQA/MLA, sliding windows, TP, paging).",
+        input_model=KVCacheInput,
+        fn=kv_cache,
+        result_model=KVCacheResult,
+        examples=(
+            "siliconomics kv-cache --model llama-3.1-405b --kv-dtype bf16 --context 8192",
+            "siliconomics kv-cache --model deepseek-v3 --context 32000 --batch 8 --kv-dtype fp8",
+        ),
+        key_fields=("bytes_per_token", "bytes_per_sequence", "total_bytes", "total_gb"),
+    ),
+    Tool(
+        name="memory_fit",
+        summary="Does a model fit on N accelerators, and how many requests run at once (peak and time-averaged).",
+        input_model=MemoryFitInput,
+        fn=memory_fit,
+        result_model=MemoryFitResult,
+        examples=(
+            "siliconomics memory-fit --model llama-3.1-70b --chip h100 --gpus 8 --prompt 1000 --output 1000",
+            "siliconomics memory-fit --model llama-3.1-405b --chip h100 --gpus 8 --weights-dtype fp8 --output 11000",
+        ),
+        key_fields=("fits", "max_concurrent_sequences", "avg_concurrent_sequences", "weights_bytes", "min_accelerators"),
+    ),
+    Tool(
+        name="throughput",
+        summary="Roofline serving speed: decode tokens/s per deployment, accelerator and user, time to first token.",
+        input_model=ThroughputInput,
+        fn=throughput,
+        result_model=ThroughputResult,
+        examples=(
+            "siliconomics throughput --model llama-3.1-70b --chip h100 --gpus 8 --batch 64",
+            "siliconomics throughput --model llama-2-7b --chip a100 --weights-dtype fp16 --mem-eff 1 --compute-eff 1",
+        ),
+        key_fields=("decode_tokens_per_s", "decode_tokens_per_s_per_accelerator", "tokens_per_s_per_user", "ttft_s", "bound"),
+    ),
+)
+
+_BY_NAME = {t.name: t for t in TOOLS}
+
+
+def get(name: str) -> Tool:
+    """The tool called ``name`` (``kv_cache`` or ``kv-cache``), or ``InputError`` listing the tools."""
+    tool = _BY_NAME.get(name.replace("-", "_"))
+    if tool is None:
+        raise InputError("tool", f"unknown tool {name!r}; allowed: {', '.join(t.command for t in TOOLS)}.")
+    return tool
