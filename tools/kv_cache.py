@@ -102,7 +102,8 @@ class KVCacheInput(BaseModel):
 
     @model_validator(mode="after")
     def _one_shape(self) -> "KVCacheInput":
-        if self.model is None and not (self.layers and self.kv_heads and (self.head_dim or self.attention == "mla")):
+        explicit = self.attention == "mla" or (self.kv_heads and self.head_dim)
+        if self.model is None and not (self.layers and explicit):
             raise InputError("model", "give a catalog model name, or --layers, --kv-heads and --head-dim.")
         if self.attention == "mla" and self.model is None and not (self.kv_lora_rank and self.rope_dim):
             raise InputError("kv_lora_rank", "an explicit MLA shape needs --kv-lora-rank and --rope-dim.")

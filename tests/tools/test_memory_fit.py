@@ -1,0 +1,115 @@
+"""Memory fit and concurrency against hand derivations (PEERS.md case 4), plus invariants."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tools.errors import InputError
+from tools.memory_fit import MemoryFitInput, memory_fit
+from tools.params import exact_parameter_count
+from tools.catalog import find_model
+from tools.registry import get
+
+
+def fit(**kw):
+    return memory_fit(MemoryFitInput(**kw))
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("llama-2-7b", 6_738_415_616),
+        ("llama-2-70b", 68_976_648_192),
+        ("llama-3.1-8b", 8_030_261_248),
+        ("llama-3.1-70b", 70_553_706_496),
+        ("llama-3.1-405b", 405_853_388_800),
+    ],
+)
+def test_exact_parameter_counts(model: str, expected: int) -> None:
+    """Published checkpoint totals (meta-device counts listed in PEERS.md takeaways, item 4)."""
+    assert exact_parameter_count(find_model(model)) == expected
+
+
+# PEERS.md case 4, hand column "GiB x 0.9": capacity read as GiB, 90% usable, no extra reserve.
+@pytest.mark.parametrize(
+    ("model", "chip", "wdtype", "output", "peak"),
+    [
+        ("llama-3.1-70b", "h100", "bf16", 1000, 728),
+        ("llama-3.1-70b", "h100", "bf16", 11000, 121),
+        ("llama-3.1-70b", "h200", "bf16", 1000, 1447),
+        ("llama-3.1-70b", "h100", "fp8", 1000, 1672),
+        ("llama-3.1-70b", "h200", "fp8", 11000, 518),
+        ("llama-3.1-405b", "h200", "bf16", 1000, 269),
+        ("llama-3.1-405b", "h100", "fp8", 1000, 411),
+        ("llama-3.1-405b", "h100", "fp8", 11000, 68),
+        ("llama-3.1-405b", "h200", "fp8", 11000, 220),
+    ],
+)
+def test_peers_case4_peak_concurrency(model: str, chip: str, wdtype: str, output: int, peak: int) -> None:
+    r = fit(model=model, chip=chip, gpus=8, weights_dtype=wdtype, prompt=1000, output=output)
+    assert r.fits
+    assert r.max_concurrent_sequences == peak
+
+
+def test_reasoning_cuts_users_six_times_at_peak_and_4_3_on_average() -> None:
+    """Podcast claim '1/4 to 1/5 the users': 1k+1k vs 1k+10k+1k (PEERS.md case 4: 971 -> 224 averaged)."""
+    short = fit(model="llama-3.1-70b", chip="h100", prompt=1000, output=1000, reserve_gb=0)
+    long = fit(model="llama-3.1-70b", chip="h100", prompt=1000, output=11000, reserve_gb=0)
+    assert short.avg_concurrent_sequences == 971 and long.avg_concurrent_sequences == 224
+    assert short.max_concurrent_sequences / long.max_concurrent_sequences == pytest.approx(6.0, rel=0.02)
+    assert short.avg_concurrent_sequences / long.avg_concurrent_sequences == pytest.approx(4.33, rel=0.02)
+
+
+def test_does_not_fit_says_so_and_how_many_would() -> None:
+    r = fit(model="llama-3.1-405b", chip="h100", gpus=8, weights_dtype="bf16")
+    assert not r.fits
+    assert r.max_concurrent_sequences == 0 and r.avg_concurrent_sequences == 0
+    assert r.verdict.startswith("Does not fit")
+    # 811.7 GB of weights over 72 GiB usable each needs 11 accelerators; 16 as a power-of-two TP group.
+    assert r.min_accelerators == 11 and r.min_accelerators_power_of_two == 16
+    assert fit(model="llama-3.1-405b", chip="h100", gpus=r.min_accelerators).fits
+    assert not fit(model="llama-3.1-405b", chip="h100", gpus=r.min_accelerators - 1).fits
+
+
+def test_reserve_reduces_budget() -> None:
+    a = fit(model="llama-3.1-70b", chip="h100")
+    b = fit(model="llama-3.1-70b", chip="h100", reserve_gb=4)
+    assert b.kv_budget_bytes == a.kv_budget_bytes - 8 * 4 * 2**30
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({"model": "llama-3.1-70b", "chip": "h1000"}, "chip"),
+        ({"model": "llama-3.1-70b", "chip": "h100", "gpus": 0}, "gpus"),
+        ({"model": "llama-3.1-70b", "chip": "h100", "gpu_mem_util": 0}, "gpu_mem_util"),
+        ({"model": "llama-3.1-70b", "chip": "h100", "gpu_mem_util": 1.2}, "gpu_mem_util"),
+        ({"model": "llama-3.1-70b", "chip": "h100", "prompt": -5}, "prompt"),
+        ({"model": "llama-3.1-70b", "chip": "h100", "reserve_gb": -1}, "reserve_gb"),
+    ],
+)
+def test_bad_input(args: dict, field: str) -> None:
+    with pytest.raises(InputError) as err:
+        get("memory_fit").run(args)
+    assert err.value.field == field
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "deepseek-v3", "gpt-oss-120b", "mistral-7b"]),
+    st.sampled_from(["h100", "h200", "b200", "mi300x", "a100"]),
+    st.integers(1, 64),
+    st.integers(1, 50_000),
+    st.integers(0, 50_000),
+    st.sampled_from(["bf16", "fp8", "int4"]),
+)
+def test_properties(model: str, chip: str, gpus: int, prompt: int, output: int, wd: str) -> None:
+    r = fit(model=model, chip=chip, gpus=gpus, prompt=prompt, output=output, weights_dtype=wd)
+    assert r.max_concurrent_sequences >= 0 and r.avg_concurrent_sequences >= r.max_concurrent_sequences
+    assert r.fits == (r.max_concurrent_sequences >= 1)
+    if r.fits:
+        assert r.min_accelerators <= gpus
+    longer = fit(model=model, chip=chip, gpus=gpus, prompt=prompt, output=output + 1000, weights_dtype=wd)
+    assert longer.max_concurrent_sequences <= r.max_concurrent_sequences

@@ -1,0 +1,86 @@
+"""Roofline throughput against the datasheet hand derivation (PEERS.md case 5), plus invariants."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tools.errors import InputError
+from tools.registry import get
+from tools.throughput import ThroughputInput, throughput
+
+
+def tp(**kw):
+    return throughput(ThroughputInput(**kw))
+
+
+# PEERS.md case 5: Llama-2-7B fp16, 512 in + 512 out, step at KV length 1024, 100% of datasheet
+# bandwidth (A100-80GB 2.039 TB/s, H100 SXM 3.35 TB/s).
+@pytest.mark.parametrize(
+    ("chip", "batch", "expected", "expected_avg"),
+    [("a100", 1, 148.3, None), ("h100", 1, 243.6, None), ("a100", 64, 2743, 3347), ("h100", 64, 4507, 5500)],
+)
+def test_datasheet_roofline(chip: str, batch: int, expected: float, expected_avg: float | None) -> None:
+    r = tp(model="llama-2-7b", chip=chip, weights_dtype="fp16", batch=batch, prompt=512, output=512, mem_eff=1, compute_eff=1)
+    assert r.decode_tokens_per_s == pytest.approx(expected, rel=2e-3)
+    assert r.bound == "memory"
+    if expected_avg:
+        assert r.decode_tokens_per_s_avg_length == pytest.approx(expected_avg, rel=2e-3)
+
+
+def test_prefill_matches_hand() -> None:
+    """PEERS.md case 5 prefill, 512 tokens at batch 1: 21.9 ms on A100, 6.9 ms on H100."""
+    a = tp(model="llama-2-7b", chip="a100", weights_dtype="fp16", prompt=512, output=512, mem_eff=1, compute_eff=1)
+    h = tp(model="llama-2-7b", chip="h100", weights_dtype="fp16", prompt=512, output=512, mem_eff=1, compute_eff=1)
+    assert a.ttft_s * 1000 == pytest.approx(21.9, rel=0.01)
+    assert h.ttft_s * 1000 == pytest.approx(6.9, rel=0.01)
+
+
+def test_large_batch_turns_compute_bound() -> None:
+    r = tp(model="llama-3.1-8b", chip="h100", batch=2048, prompt=100, output=100)
+    assert r.bound == "compute"
+
+
+def test_efficiency_scales_memory_bound_speed() -> None:
+    full = tp(model="llama-3.1-70b", chip="h100", gpus=8, mem_eff=1.0)
+    part = tp(model="llama-3.1-70b", chip="h100", gpus=8, mem_eff=0.5)
+    assert part.decode_tokens_per_s == pytest.approx(full.decode_tokens_per_s * 0.5)
+
+
+def test_sweep_per_user_falls_as_batch_grows() -> None:
+    r = tp(model="llama-3.1-70b", chip="h100", gpus=8)
+    per_user = [p.tokens_per_s_per_user for p in r.sweep]
+    per_acc = [p.tokens_per_s_per_accelerator for p in r.sweep]
+    assert per_user == sorted(per_user, reverse=True)
+    assert per_acc == sorted(per_acc)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({"model": "llama-2-7b", "chip": "h100", "mem_eff": 0}, "mem_eff"),
+        ({"model": "llama-2-7b", "chip": "h100", "compute_eff": 1.5}, "compute_eff"),
+        ({"model": "llama-2-7b", "chip": "h100", "batch": 0}, "batch"),
+        ({"model": "llama-2-7b", "chip": "groq"}, "chip"),  # no published dense FLOPS
+    ],
+)
+def test_bad_input(args: dict, field: str) -> None:
+    with pytest.raises(InputError) as err:
+        get("throughput").run(args)
+    assert err.value.field == field
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(["llama-3.1-8b", "llama-3.1-70b", "mixtral", "deepseek-v3"]),
+    st.sampled_from(["h100", "h200", "b200", "mi300x"]),
+    st.integers(1, 512),
+    st.integers(1, 32_000),
+)
+def test_properties(model: str, chip: str, batch: int, output: int) -> None:
+    r = tp(model=model, chip=chip, gpus=8, batch=batch, output=output)
+    assert r.decode_tokens_per_s > 0 and r.ttft_s > 0
+    assert r.tokens_per_s_per_user == pytest.approx(r.decode_tokens_per_s / batch)
+    longer = tp(model=model, chip=chip, gpus=8, batch=batch, output=output + 4000)
+    assert longer.decode_tokens_per_s <= r.decode_tokens_per_s
