@@ -18,18 +18,18 @@ import click
 from tools.errors import InputError
 
 #: Commands outside the registry: name -> "module:attribute" (a click command), imported lazily.
-LAZY_COMMANDS: dict[str, str] = {
-    "search": "knowledge.cli:search_cmd",
-    "index": "knowledge.cli:index_cmd",
-    "ingest": "knowledge.cli:ingest_cmd",
-    "search-eval": "knowledge.cli:search_eval_cmd",
-    "ask": "agent.ask_cli:ask_cmd",
-    "chat": "agent.chat:chat_cmd",
-    "slack": "agent.slack.app:slack_cmd",
-    "eval": "evals.cli:eval_cmd",
-    "bench": "evals.bench:bench_cmd",
-    "claims": "agent.claims_cli:claims_cmd",
-    "mcp": "agent.mcp_server:mcp_cmd",
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "search": ("knowledge.cli:search_cmd", "Search the transcript, chip specs and model cards, with citations."),
+    "index": ("knowledge.cli:index_cmd", "Show (or rebuild) the knowledge index."),
+    "ingest": ("knowledge.cli:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
+    "search-eval": ("knowledge.cli:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
+    "ask": ("agent.ask_cli:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),
+    "chat": ("agent.chat:chat_cmd", "The terminal chat (what `make chat` opens)."),
+    "slack": ("agent.slack.app:slack_cmd", "Run the Slack bot (Socket Mode, or --http)."),
+    "eval": ("evals.cli:eval_cmd", "Run the eval suites against a model and gate on pass rates."),
+    "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
+    "claims": ("agent.claims_cli:claims_cmd", "Check the podcast's quantitative claims with the calculators."),
+    "mcp": ("agent.mcp_server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
 }
 
 
@@ -115,7 +115,7 @@ class SiliconomicsCLI(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in LAZY_COMMANDS:
-            module, attr = LAZY_COMMANDS[name].split(":")
+            module, attr = LAZY_COMMANDS[name][0].split(":")
             return getattr(importlib.import_module(module), attr)
         from tools.registry import TOOLS
 
@@ -123,6 +123,14 @@ class SiliconomicsCLI(click.Group):
             if tool.command == name:
                 return calculator_command(tool)
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from the registry and the lazy table without importing any command module."""
+        from tools.registry import TOOLS
+
+        rows = [(t.command, t.summary) for t in TOOLS] + [(n, h) for n, (_, h) in LAZY_COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
 
 
 @click.group(cls=SiliconomicsCLI, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
