@@ -1,0 +1,170 @@
+"""``siliconomics mcp``: the calculators, knowledge search and the claim checker over MCP.
+
+Built on the official SDK (``mcp.server.mcpserver.MCPServer``). Every tool is generated from
+its pydantic input model, so nothing is described twice:
+
+* each :data:`tools.registry.TOOLS` entry (``kv_cache``, ``memory_fit``, ``throughput``, ``tco``,
+  ``buildout``, ``capex``): input schema = the input model's JSON schema, result = the result
+  model as JSON (text) and as structured content;
+* ``search_knowledge`` (``agent.agent_tools.SearchKnowledgeInput``) -> ``{"passages": [...]}``;
+* ``check_claim`` (``agent.claims.CheckClaimInput``) -> the :class:`~agent.claims.ClaimMatch`.
+
+Arguments are validated by the same input model as the CLI, and a bad argument comes back as
+an MCP tool error (``is_error``) whose text is the CLI's one-line ``InputError`` message.
+Transports: stdio (default; what Claude Desktop and Cursor launch) or streamable HTTP.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+from pydantic import BaseModel, ValidationError
+
+from tools.errors import InputError, from_validation_error
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.tools import Tool as MCPTool
+
+SERVER_NAME = "siliconomics"
+DEFAULT_PORT = 8765
+INSTRUCTIONS = (
+    "Calculators for the economics of AI infrastructure (KV cache, memory fit, roofline throughput, TCO, "
+    "data-center build-out, hyperscaler capex), a search over the BG2 podcast with Dylan Patel and chip specs, "
+    "and a checker for the podcast's quantitative claims. Every figure comes from a calculator or a sourced "
+    "catalog row: quote the tool's figures and assumptions rather than computing your own."
+)
+
+
+def _given(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def _validate(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
+    try:
+        return model.model_validate(_given(args))
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+
+
+def _result(payload: BaseModel | dict[str, Any]) -> Any:
+    from mcp.types import CallToolResult, TextContent
+
+    data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+    return CallToolResult(content=[TextContent(type="text", text=json.dumps(data))], structured_content=data)
+
+
+def _error(exc: InputError) -> Any:
+    from mcp.types import CallToolResult, TextContent
+
+    return CallToolResult(content=[TextContent(type="text", text=str(exc))], is_error=True)
+
+
+def make_tool(
+    name: str, description: str, input_model: type[BaseModel], run: Callable[[dict[str, Any]], BaseModel | dict[str, Any]]
+) -> MCPTool:
+    """An MCP tool whose schema is ``input_model``'s and whose InputError becomes a one-line tool error.
+
+    The SDK validates arguments against a model built from the function signature; every field
+    is declared ``Any = None`` there, so validation (and its one-line message) is left to
+    ``input_model`` inside ``run``, exactly as on the CLI.
+    """
+    from mcp.server.mcpserver.tools import Tool
+
+    def call(**kwargs: Any) -> Any:
+        try:
+            return _result(run(_given(kwargs)))
+        except InputError as exc:
+            return _error(exc)
+
+    call.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(f, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Any) for f in input_model.model_fields]
+    )
+    call.__name__ = name
+    tool = Tool.from_function(call, name=name, description=description, structured_output=False)
+    schema = input_model.model_json_schema()
+    schema.pop("title", None)
+    tool.parameters = schema
+    return tool
+
+
+def registry_tools() -> list[MCPTool]:
+    """One MCP tool per registry calculator."""
+    from tools.registry import TOOLS
+
+    def runner(tool: Any) -> Callable[[dict[str, Any]], BaseModel]:
+        return lambda args: tool.run(args)
+
+    out = []
+    for t in TOOLS:
+        description = f"{t.summary} Returns the figures ({', '.join(t.key_fields)}, ...), formula, inputs, assumptions and sources."
+        out.append(make_tool(t.name, description, t.input_model, runner(t)))
+    return out
+
+
+def search_tool() -> MCPTool:
+    from agent.agent_tools import SEARCH_TOOL, SearchKnowledgeInput
+
+    def run(args: dict[str, Any]) -> dict[str, Any]:
+        inp = _validate(SearchKnowledgeInput, args)
+        from knowledge.search import search
+
+        passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source)  # type: ignore[attr-defined]
+        return {"passages": [p.model_dump(mode="json") for p in passages]}
+
+    return make_tool(
+        SEARCH_TOOL,
+        "Search the BG2 podcast transcript (with Dylan Patel) and the chip spec notes. Returns passages with source, "
+        "chapter and estimated timestamp (MM:SS) to quote.",
+        SearchKnowledgeInput,
+        run,
+    )
+
+
+def check_claim_tool() -> MCPTool:
+    from agent.claims import CHECK_CLAIM_DESCRIPTION, CheckClaimInput, check_claim
+
+    def run(args: dict[str, Any]) -> BaseModel:
+        inp = _validate(CheckClaimInput, args)
+        return check_claim(inp.claim)  # type: ignore[attr-defined]
+
+    return make_tool("check_claim", CHECK_CLAIM_DESCRIPTION, CheckClaimInput, run)
+
+
+def build_server() -> MCPServer:
+    """The MCP server with every registry tool, ``search_knowledge`` and ``check_claim``."""
+    from mcp.server.mcpserver import MCPServer
+
+    return MCPServer(
+        name=SERVER_NAME,
+        instructions=INSTRUCTIONS,
+        tools=[*registry_tools(), search_tool(), check_claim_tool()],
+        log_level="WARNING",
+    )
+
+
+EXAMPLES = """\
+Examples:
+
+  siliconomics mcp                       # stdio, for Claude Desktop / Cursor
+
+  siliconomics mcp --http --port 8765    # streamable HTTP at http://127.0.0.1:8765/mcp
+"""
+
+
+@click.command("mcp", epilog=EXAMPLES)
+@click.option("--http", "http", is_flag=True, help="Serve streamable HTTP instead of stdio.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535), help="HTTP port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="HTTP bind address.")
+def mcp_cmd(http: bool, port: int, host: str) -> None:
+    """Serve the calculators, knowledge search and the claim checker over MCP."""
+    server = build_server()
+    if http:
+        click.echo(f"siliconomics MCP server on http://{host}:{port}/mcp", err=True)
+        server.run("streamable-http", host=host, port=port)
+    else:
+        server.run("stdio")
