@@ -89,11 +89,13 @@ def calculator_command(tool: Any) -> click.Command:
             click.echo(result.model_dump_json(indent=2))
             return
         from rich.console import Console
+        from rich.text import Text
 
         from agent.render import result_renderable
 
         console = Console()
-        console.print(result_renderable(tool.summary, result))
+        extra = Text(tool.text_chart(result)) if tool.text_chart is not None else None
+        console.print(result_renderable(tool.name, result, extra=extra))
         if chart:
             console.print(f"Chart written to {chart}")
 

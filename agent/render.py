@@ -33,28 +33,33 @@ def format_value(name: str, value: Any) -> str:
             return f"{value:,.4g}" if abs(value) < 100 else f"{value:,.2f}"
         return f"{value:.4g}"
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if "year" in name or name in {"through", "backtest_from"} else f"{value:,}"
     return str(value)
 
 
 def scalar_fields(result: BaseModel) -> list[tuple[str, Any]]:
-    """The result's headline fields: scalars only, without the work (formula, inputs...)."""
+    """The result's headline fields: set scalars only, without the work (formula, inputs...)."""
     out = []
     for name, value in result:
-        if name in _WORK_FIELDS or isinstance(value, (list, dict, BaseModel)):
+        if value is None or name in _WORK_FIELDS or isinstance(value, (list, dict, BaseModel)):
             continue
         out.append((name, value))
     return out
 
 
-def result_renderable(title: str, result: BaseModel, *, show_sources: bool = True) -> RenderableType:
-    """A table of the result's figures, then the formula, assumptions and sources."""
+def result_renderable(
+    title: str, result: BaseModel, *, extra: RenderableType | None = None, show_sources: bool = True
+) -> RenderableType:
+    """A table of the result's figures, then ``extra`` (a comparison or text chart), the formula,
+    assumptions and sources."""
     table = Table(title=title, show_header=True, header_style="bold", title_justify="left")
     table.add_column("quantity")
     table.add_column("value", justify="right")
     for name, value in scalar_fields(result):
         table.add_row(name, format_value(name, value))
-    parts: list[RenderableType] = [table]
+    parts: list[RenderableType] = [table] if table.row_count else []
+    if extra is not None:
+        parts.append(extra)
     formula = getattr(result, "formula", "")
     if formula:
         parts.append(Text.assemble(("Formula: ", "bold"), formula))

@@ -16,9 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tools import charts, text_charts
+from tools.buildout import BuildoutInput, BuildoutResult, buildout
+from tools.capex import CapexInput, CapexResult, capex
 from tools.errors import InputError, from_validation_error
 from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
 from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
+from tools.tco import TCOInput, TCOResult, tco
 from tools.throughput import ThroughputInput, ThroughputResult, throughput
 
 
@@ -36,6 +40,8 @@ class Tool:
     key_fields: tuple[str, ...] = ()
     #: Optional ``result -> PNG bytes``; the CLI offers ``--chart PATH`` when present.
     chart: Callable[[Any], bytes] | None = field(default=None)
+    #: Optional ``result -> str``: a compact terminal rendering printed under the CLI table.
+    text_chart: Callable[[Any], str] | None = field(default=None)
 
     @property
     def command(self) -> str:
@@ -89,6 +95,59 @@ TOOLS: tuple[Tool, ...] = (
             "siliconomics throughput --model llama-2-7b --chip a100 --weights-dtype fp16 --mem-eff 1 --compute-eff 1",
         ),
         key_fields=("decode_tokens_per_s", "decode_tokens_per_s_per_accelerator", "tokens_per_s_per_user", "ttft_s", "bound"),
+        chart=charts.throughput_chart,
+        text_chart=text_charts.throughput_text,
+    ),
+    Tool(
+        name="tco",
+        summary="Cost of owning and running accelerators: $ per accelerator-hour, per used hour, per million tokens; "
+        "several chips side by side, sensitivity.",
+        input_model=TCOInput,
+        fn=tco,
+        result_model=TCOResult,
+        examples=(
+            "siliconomics tco --chip h100 --chip mi300x --chip trainium2",
+            "siliconomics tco --chip h100 --model llama-3.1-70b --gpus 8 --batch 64 --rental-price 2 --sensitivity",
+            "siliconomics tco --capex-per-accelerator 30000 --networking-fraction 0 --power-kw 1 --pue 1 "
+            "--electricity 0.10 --colo 0 --years 5 --cost-of-capital 0 --maintenance 0 --utilization 1 --tokens-per-s 1000",
+        ),
+        key_fields=(
+            "cost_per_accelerator_hour",
+            "cost_per_used_hour",
+            "cost_per_million_tokens",
+            "reference_cost_per_hour",
+            "break_even_utilization",
+        ),
+        chart=charts.tco_chart,
+        text_chart=text_charts.tco_text,
+    ),
+    Tool(
+        name="buildout",
+        summary="What a data-center campus of a given power holds and costs: accelerators, IT and facility capex, power bill.",
+        input_model=BuildoutInput,
+        fn=buildout,
+        result_model=BuildoutResult,
+        examples=(
+            "siliconomics buildout --gw 2 --chip h100",
+            "siliconomics buildout --gw 2 --power-kw 1.7 --pue 1 --capex-per-accelerator 40000 --facility-capex-per-mw 0",
+        ),
+        key_fields=("accelerators", "it_power_mw", "it_capex_usd", "facility_capex_usd", "total_capex_usd", "power_cost_per_year_usd"),
+    ),
+    Tool(
+        name="capex",
+        summary="Hyperscaler capex history (sourced) and forecast with bands: cagr, linear, scenario, guidance; backtests.",
+        input_model=CapexInput,
+        fn=capex,
+        result_model=CapexResult,
+        examples=(
+            "siliconomics capex --company big4 --method cagr --through 2027 --chart capex.png",
+            "siliconomics capex --company big4 --backtest-from 2022",
+            "siliconomics capex --company alphabet --method guidance --through 2028",
+            "siliconomics capex --history 2020=100,2021=110,2022=121 --method cagr --through 2024",
+        ),
+        key_fields=("series", "method", "last_history_year", "through", "cumulative_usd_b", "growth_rate"),
+        chart=charts.capex_chart,
+        text_chart=text_charts.capex_text,
     ),
 )
 

@@ -1,0 +1,159 @@
+"""Capex forecaster: the issue's check through the CLI, series choice, bands, backtests, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agent.cli import cli
+from tools.capex import CapexInput, capex, forecast_series, resolve_companies
+from tools.errors import InputError
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_issue_check_ten_percent_cagr_via_cli() -> None:
+    r = run("capex", "--history", "2020=100,2021=110,2022=121", "--method", "cagr", "--through", "2024", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert [(p["year"], p["capex_usd_b"]) for p in data["forecast"]] == [(2023, 133.1), (2024, 146.41)]
+    assert data["cumulative_usd_b"] == 279.51
+    assert data["method"] == "cagr" and data["backtest"] is None
+    assert [p["year"] for p in data["history"]] == [2020, 2021, 2022]
+    assert {"low_usd_b", "high_usd_b"} <= data["forecast"][0].keys()
+
+
+def test_synthetic_backtest_recovers_known_growth() -> None:
+    history = ",".join(f"{y}={100 * 1.15 ** (y - 2010):.6f}" for y in range(2010, 2021))
+    r = capex(CapexInput(history=history, backtest_from=2016, through=2022))
+    assert r.growth_rate == pytest.approx(0.15, abs=1e-6)
+    bt = r.backtest
+    assert bt.fitted_years == list(range(2010, 2016))
+    cagr_row = next(m for m in bt.methods if m.method == "cagr")
+    assert [e.year for e in cagr_row.errors] == list(range(2016, 2021))
+    assert cagr_row.mape < 1e-5
+    assert bt.best_method == "cagr"
+    linear = next(m for m in bt.methods if m.method == "linear")
+    assert linear.mape > 0.05  # a straight line under-forecasts compound growth
+
+
+def test_backtest_reports_short_history_honestly() -> None:
+    r = capex(CapexInput(history="2020=100,2021=110,2022=121", backtest_from=2021))
+    assert r.backtest.methods == [] and "too short" in r.backtest.note
+
+
+def test_backtest_via_cli_prints_per_method_errors() -> None:
+    r = run("capex", "--company", "big4", "--backtest-from", "2022")
+    assert r.exit_code == 0, r.output
+    assert "MAPE" in r.output and "cagr" in r.output and "linear" in r.output
+
+
+def test_big4_sums_common_years() -> None:
+    r = capex(CapexInput(company=["big4"], through=2027))
+    assert r.series == "Microsoft + Alphabet + Amazon + Meta"
+    by_year = {p.year: p.capex_usd_b for p in r.history}
+    assert by_year[2024] == pytest.approx(44.477 + 52.535 + 82.999 + 37.256)
+    assert 2016 not in by_year  # Microsoft FY2016-2019 are missing, so the sum skips them
+    assert [c.company for c in r.companies] == ["Microsoft", "Alphabet", "Amazon", "Meta"]
+    first = r.forecast[0]
+    assert first.year == 2025 and first.basis == "actual+forecast"  # Microsoft and Amazon report 2025
+    assert r.cumulative_usd_b == pytest.approx(sum(p.capex_usd_b for p in r.forecast), abs=1e-6)
+
+
+def test_cash_and_lease_series_never_mixed_silently() -> None:
+    cash = capex(CapexInput(company=["meta"], through=2027))
+    assert cash.last_history_year == 2024  # 2025 exists only including finance leases
+    assert any("only a figure including finance leases" in a for a in cash.assumptions)
+    assert all(p.metric == "purchases_of_property_and_equipment" for p in cash.history)
+    leases = capex(CapexInput(company=["meta"], include_leases=True, through=2027))
+    years = {p.year: p for p in leases.history}
+    assert years[2025].capex_usd_b == 72.22 and years[2024].capex_usd_b == 39.225
+    assert years[2022].metric == "purchases_of_property_and_equipment"
+    assert any("mixes definitions" in a for a in leases.assumptions)
+
+
+def test_guidance_shown_as_guidance_not_actuals() -> None:
+    r = capex(CapexInput(company=["google"], method="guidance", through=2028))
+    assert max(p.year for p in r.history) == 2024
+    assert [(g.year, g.capex_usd_b) for g in r.guidance] == [(2025, 75.0), (2026, 180.0)]
+    f = {p.year: p for p in r.forecast}
+    assert f[2025].basis == "guidance" and f[2025].capex_usd_b == 75.0
+    assert f[2026].basis == "guidance" and f[2026].capex_usd_b == 180.0
+    assert f[2027].basis == "forecast" and f[2027].capex_usd_b == pytest.approx(180 * (1 + r.growth_rate), abs=1e-3)
+
+
+def test_cagr_ignores_guidance() -> None:
+    r = capex(CapexInput(company=["alphabet"], method="cagr", through=2026))
+    assert all(p.basis == "forecast" for p in r.forecast)
+
+
+def test_scenario_rates_list_last_repeats_and_explicit_band() -> None:
+    r = capex(CapexInput(history="2023=100,2024=200", method="scenario", growth=[0.2, 0.1], low=0.0, high=0.3, through=2027))
+    assert [p.capex_usd_b for p in r.forecast] == [240.0, 264.0, 290.4]
+    assert [p.low_usd_b for p in r.forecast] == [200.0, 200.0, 200.0]
+    assert r.forecast[-1].high_usd_b == pytest.approx(200 * 1.3**3)
+
+
+def test_implied_accelerators_and_gigawatts() -> None:
+    r = capex(CapexInput(history="2023=100,2024=100", through=2025, ai_share=0.5, capex_per_accelerator=50000, power_kw=1.5, pue=1.2))
+    p = r.forecast[0]
+    assert p.accelerators == pytest.approx(100e9 * 0.5 / 50000)
+    assert p.gw == pytest.approx(1e6 * 1.5 * 1.2 / 1e6)
+    assert r.cumulative_gw == pytest.approx(p.gw)
+
+
+def test_company_aliases() -> None:
+    assert resolve_companies(["Google", "AWS", "big 4"]) == ["Alphabet", "Amazon", "Microsoft", "Meta"]
+    assert resolve_companies(["big5"])[-1] == "Oracle"
+    with pytest.raises(InputError) as err:
+        resolve_companies(["amazn"])
+    assert err.value.field == "company" and "amazon" in err.value.suggestions
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--company", "nvidiaa"], "company"),
+        (["--company", "big4", "--through", "2020"], "through"),
+        (["--history", "2020=100,2021=oops"], "history"),
+        (["--history", "2020=100"], "history"),
+        (["--history", "2020=100,2020=120"], "history"),
+        (["--company", "meta", "--history", "2020=1,2021=2"], "history"),
+        ([], "company"),
+        (["--company", "meta", "--method", "scenario"], "growth"),
+        (["--company", "meta", "--method", "magic"], "method"),
+        (["--company", "meta", "--backtest-from", "2030"], "backtest_from"),
+        (["--company", "meta", "--ai-share", "1.5"], "ai_share"),
+        (["--company", "meta", "--ai-share", "0.5", "--power-kw", "1"], "capex_per_accelerator"),
+        (["--company", "meta", "--window", "0"], "window"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_field(args: list[str], field: str) -> None:
+    r = run("capex", *args)
+    assert r.exit_code == 2, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {field}:"), r.output
+
+
+histories = st.lists(st.floats(1, 1000, allow_subnormal=False), min_size=2, max_size=10)
+rates = st.floats(-0.5, 1.0, allow_subnormal=False)
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=histories, method=st.sampled_from(["cagr", "linear", "scenario"]), window=st.integers(1, 6),
+       growth=st.lists(rates, min_size=1, max_size=3), low=st.none() | rates, high=st.none() | rates,
+       horizon=st.integers(1, 6))
+def test_bands_always_ordered(values, method, window, growth, low, high, horizon) -> None:
+    points = [(2000 + i, v) for i, v in enumerate(values)]
+    years = list(range(2000 + len(values), 2000 + len(values) + horizon))
+    out, _, _ = forecast_series(points, years, method, window=window, growth=growth, low=low, high=high)
+    assert [p.year for p in out] == years
+    for p in out:
+        assert p.low_usd_b <= p.capex_usd_b <= p.high_usd_b
+        assert p.capex_usd_b >= 0

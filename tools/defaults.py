@@ -1,0 +1,214 @@
+"""Every default the economics calculators use, each with its source or marked as an assumption.
+
+A calculator that falls back on one of these lists it (value and source) in its result's
+``assumptions``, so an answer never shows a number whose origin is unstated.
+
+Per-chip defaults:
+
+* all-in IT power per accelerator (kW) and the outside reference $/accelerator-hour come from
+  ``knowledge/data/reference_cost_per_gpu_hour.csv`` (SemiAnalysis InferenceX dashboard), version
+  ``C_jul2026_model``. Why that version: it is the newest one with a named commit (PR #659,
+  ae3a240), its power column is the TCO model's "Chip Specifications All-In (W)" (chip plus its
+  share of host, NICs and fans, *without* facility overhead; version A's larger figures appear to
+  include facility overhead, which we apply separately through PUE), and its costs are the ones
+  it states for the same date. A chip missing from version C falls back to the later
+  ``D_later_upstream`` rows (same power values; TPU v7 only appears there). A chip in neither
+  gets TDP x the median all-in/TDP ratio of the version-C chips, flagged as an estimate.
+* capex per accelerator: the catalog's ``est_price_usd`` (accelerators.csv). It is a
+  low-confidence public estimate; for the H100 it is SemiAnalysis's DGX H100 price / 8 (a whole
+  server per GPU), for others it may be the chip alone (see each row's notes).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import statistics
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from tools.catalog import Accelerator, find_accelerator
+from tools.errors import InputError
+
+
+@dataclass(frozen=True)
+class Default:
+    """One default value: what it is, in which unit, and where it comes from."""
+
+    value: float
+    unit: str
+    source: str
+    #: True when no public source backs the value: it is our assumption, shown as such.
+    assumption: bool = False
+
+    def describe(self, name: str) -> str:
+        tag = "ASSUMPTION" if self.assumption else "source"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{name} = {self.value:g}{unit} ({tag}: {self.source})"
+
+
+#: Power usage effectiveness (facility power / IT power).
+PUE = Default(
+    1.3,
+    "",
+    "Uptime Institute Global Data Center Survey 2024: industry average about 1.56-1.58, new large "
+    "facilities 1.3 or better (https://cloudnews.tech/uptime-institute-highlights-decline-in-trust-in-ai-"
+    "and-need-to-improve-sustainability-metrics-in-data-centers; "
+    "https://intelligence.uptimeinstitute.com/resource/large-data-centers-are-mostly-more-efficient-analysis-confirms)",
+)
+#: Electricity price, USD per kWh.
+ELECTRICITY = Default(
+    0.0806,
+    "USD/kWh",
+    "EIA: average US retail price to industrial customers in 2023, 8.06 cents/kWh "
+    "(https://www.statista.com/statistics/190680/us-industrial-consumer-price-estimates-for-retail-electricity-since-1970/)",
+)
+#: Colocation rate, USD per kW of IT load per month (used only when ``--colo`` is given).
+COLO = Default(
+    184.06,
+    "USD/kW-month",
+    "CBRE North America Data Center Trends H2 2024: average monthly asking rate for a 250-500 kW "
+    "requirement in primary markets (https://www.cbre.com/insights/reports/north-america-data-center-trends-h2-2024)",
+)
+#: Facility construction cost, USD per MW of critical (IT) load.
+FACILITY_CAPEX_PER_MW = Default(
+    11.7e6,
+    "USD/MW of IT load",
+    "Cushman & Wakefield Data Center Development Cost Guide 2025: average cost to develop 1 MW of "
+    "critical load across 19 US markets, $9.3M-$15M, average $11.7M "
+    "(https://cushwake.cld.bz/Data-Center-Development-Cost-Guide-2025/8-9)",
+)
+#: Economic life of the facility (shell, power and cooling plant), years.
+FACILITY_LIFE_YEARS = Default(
+    15.0, "years", "our assumption for power and cooling plant life; no public source adopted", assumption=True
+)
+#: Depreciation life of servers and networking, years.
+YEARS = Default(
+    5.0,
+    "years",
+    "hyperscaler server useful lives in 10-K filings: Amazon 5 (from 2022), Meta 5 (from Q4 2022), "
+    "Microsoft and Alphabet 6 (FY2023) - 5 is the shorter of the common values, fitting fast-ageing "
+    "accelerators (https://shaulkoral.com/useful-life-of-servers-and-network-assets-at-tech-companies/)",
+)
+#: Annual cost of capital (discount rate of the capital annuity).
+COST_OF_CAPITAL = Default(
+    0.08, "per year", "our assumption for a large-company cost of capital; no public source adopted", assumption=True
+)
+#: Annual maintenance and support, as a fraction of server + networking capex.
+MAINTENANCE = Default(
+    0.02, "of capex per year", "our assumption (spares, support contracts, repairs); no public source adopted", assumption=True
+)
+#: Networking (switches, optics, cables) as a fraction of server capex.
+NETWORKING_FRACTION = Default(
+    0.10,
+    "of server capex",
+    "H100 cluster cost sheet (tech-talk-cto 'H100 Freakonomics', Aug 2024): InfiniBand switches plus "
+    "cables for 16,384 GPUs = $69.6M on $634.9M of nodes, about 11 %; 'about 10 %' is the traditional "
+    "rule cited by jobandnetwork.com (https://substack.tech-talk-cto.com/p/h100-freakonomics-the-economical; "
+    "https://docs.google.com/spreadsheets/d/1Ft3RbeZ-w43kYSiLfYc1vxO41mK5lmJpcPC9GOYHAWc)",
+)
+#: Fraction of installed hours an accelerator does paid work.
+UTILIZATION = Default(0.8, "of hours", "our assumption for a well-run fleet; no public source adopted", assumption=True)
+
+REFERENCE_FILE = "reference_cost_per_gpu_hour.csv"
+REFERENCE_VERSION = "C_jul2026_model"
+REFERENCE_FALLBACK_VERSION = "D_later_upstream"
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """One chip's published figures from the InferenceX dashboard (see module docstring)."""
+
+    key: str
+    version: str
+    tdp_w: float
+    all_in_kw: float
+    hyperscaler_usd_per_hour: float | None
+    neocloud_usd_per_hour: float | None
+    rental_usd_per_hour: float | None
+    source: str
+
+    def describe(self) -> str:
+        return f"SemiAnalysis InferenceX GPU_SPECS '{self.key}', version {self.version} ({self.source})"
+
+
+def _num(text: str) -> float | None:
+    """A plain number, or None for blanks and ranges like '1.47 or 1.27'."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+@cache
+def reference_rows() -> dict[str, ReferenceRow]:
+    """Catalog chip name -> its reference row (version C, else D); chips not in our catalog are skipped."""
+    path = resources.files("knowledge") / "data" / REFERENCE_FILE
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out: dict[str, ReferenceRow] = {}
+    for version in (REFERENCE_VERSION, REFERENCE_FALLBACK_VERSION):
+        for r in rows:
+            if r["version"] != version:
+                continue
+            try:
+                name = find_accelerator(r["chip"]).name
+            except InputError:
+                continue
+            if name in out:
+                continue
+            out[name] = ReferenceRow(
+                key=r["chip"],
+                version=version,
+                tdp_w=float(r["tdp_w"]),
+                all_in_kw=float(r["all_in_power_kw_per_chip"]),
+                hyperscaler_usd_per_hour=_num(r["costh_usd_per_chip_hr_hyperscaler_owning"]),
+                neocloud_usd_per_hour=_num(r["costn_usd_per_chip_hr_neocloud_owning"]),
+                rental_usd_per_hour=_num(r["costr_usd_per_chip_hr_rental"]),
+                source=r["source"],
+            )
+    return out
+
+
+@cache
+def all_in_to_tdp_ratio() -> float:
+    """Median of all-in kW / TDP kW over the version-C reference chips (used for chips without a row)."""
+    return statistics.median(r.all_in_kw / (r.tdp_w / 1000) for r in reference_rows().values() if r.version == REFERENCE_VERSION)
+
+
+def all_in_power_kw(chip: Accelerator) -> tuple[float, str]:
+    """(all-in IT kW per accelerator, where it comes from); ``InputError`` on ``power_kw`` when unknown."""
+    ref = reference_rows().get(chip.name)
+    if ref is not None:
+        return ref.all_in_kw, f"{chip.name}: all-in power {ref.all_in_kw:g} kW per accelerator from {ref.describe()}"
+    if chip.tdp_w:
+        ratio = all_in_to_tdp_ratio()
+        kw = chip.tdp_w / 1000 * ratio
+        return kw, (
+            f"{chip.name}: all-in power ESTIMATED as TDP {chip.tdp_w:g} W x {ratio:.3f} (median all-in/TDP of the "
+            f"{REFERENCE_VERSION} reference chips) = {kw:.3f} kW; give --power-kw to override"
+        )
+    raise InputError(
+        "power_kw", f"{chip.name} has no reference all-in power and no published TDP; give power_kw (kW per accelerator)."
+    )
+
+
+def capex_per_accelerator(chip: Accelerator) -> tuple[float, str]:
+    """(catalog price estimate per accelerator, its sources); ``InputError`` on ``capex_per_accelerator`` when none."""
+    if chip.est_price_usd is None:
+        raise InputError(
+            "capex_per_accelerator",
+            f"{chip.name} has no est_price_usd in the catalog; give capex_per_accelerator (USD, all-in server cost per accelerator).",
+        )
+    fragments = [f.strip() for f in re.split(r"(?<=\.) |; ", chip.notes)]
+    price_note = next((f for f in fragments if "price" in f.lower()), "see its notes")
+    return chip.est_price_usd, (
+        f"{chip.name}: capex {chip.est_price_usd:,.0f} USD per accelerator = catalog est_price_usd "
+        f"(low-confidence public estimate; accelerators.csv: {price_note})"
+    )
+
+
+def reference_cost(chip: Accelerator) -> ReferenceRow | None:
+    """The chip's reference row, when the dashboard publishes one."""
+    return reference_rows().get(chip.name)
