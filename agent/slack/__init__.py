@@ -1,0 +1,1 @@
+"""The Slack bot: ``siliconomics slack`` (Socket Mode or ``--http``), answering in threads."""
