@@ -1,0 +1,63 @@
+"""An :class:`~agent.answer.Answer` for the terminal (``siliconomics ask``), built from the chat's pieces.
+
+Order: the answer as markdown (left out when it was already streamed), one line per tool
+call (name, key arguments, key results), with ``show_tools`` each calculator's full table
+(formula, assumptions), then the citations with chapter and time, the grounding warnings,
+chart paths, and a footer (model, seconds, tokens). The line formats are
+:mod:`agent.chat_render`'s, so ``ask``, ``chat`` and the Markdown export say the same thing.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.text import Text
+
+from agent.answer import Answer
+from agent.chat_render import chart_lines, citation_lines, tool_line, tools_renderable, warnings_renderable
+
+
+def footer(answer: Answer) -> Text:
+    """``offline · 0.4 s · 1,234 tokens``."""
+    parts = [answer.model, f"{answer.elapsed_s:.1f} s"]
+    if answer.usage.get("total_tokens"):
+        parts.append(f"{answer.usage['total_tokens']:,} tokens")
+    return Text(" · ".join(parts), style="dim")
+
+
+def answer_renderable(answer: Answer, *, show_tools: bool = False, include_text: bool = True) -> RenderableType:
+    """The whole answer for a terminal; ``include_text=False`` when the text was streamed already."""
+    parts: list[RenderableType] = []
+    if include_text:
+        parts.append(Markdown(answer.answer))
+    if answer.tool_calls:
+        parts.append(Text("\nTool calls", style="bold"))
+        parts.extend(tool_line(r) for r in answer.tool_calls)
+        if show_tools:
+            parts.append(Text(""))
+            parts.append(tools_renderable(answer))
+    if answer.citations:
+        parts.append(Text("\nCitations", style="bold"))
+        parts.extend(citation_lines(answer.citations))
+    warn = warnings_renderable(answer.warnings)
+    if warn is not None:
+        parts.append(warn)
+    parts.extend(chart_lines(answer))
+    parts.append(footer(answer))
+    return Group(*parts)
+
+
+def unstreamed_tail(answer_text: str, streamed: str) -> str | None:
+    """What of ``answer_text`` still needs printing after ``streamed`` was printed token by token.
+
+    ``ask`` may append notes (round cap, charts) after the model's text, always after a blank
+    line; returns that tail (possibly ``""``), or ``None`` when the streamed text is not the
+    answer (e.g. a fallback model answered), in which case the whole answer must be shown.
+    """
+    shown = streamed.rstrip()
+    cuts = [len(answer_text)] + [i for i in range(len(answer_text)) if answer_text.startswith("\n\n_", i)]
+    for cut in sorted(cuts, reverse=True):
+        head = answer_text[:cut].rstrip()
+        if head and shown.endswith(head):
+            return answer_text[cut:].strip()
+    return None

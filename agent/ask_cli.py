@@ -1,0 +1,94 @@
+"""``siliconomics ask "QUESTION"``: one question, one grounded answer.
+
+Exit codes: 0 an answer; 1 the provider failed and there was no fallback; 2 bad usage
+(unknown model, missing key, empty question).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+EXAMPLES = """\
+Examples:
+
+  siliconomics ask "How many concurrent 12k-token requests fit for Llama 3.1 405B fp8 on 8x H100?"
+
+  siliconomics ask "what did Dylan say about Trainium2's price per chip?" --json
+
+  siliconomics ask "kv cache for deepseek-v3 at 32k, batch 8" --model openai:gpt-4.1-mini --fallback offline
+"""
+
+
+@click.command("ask", epilog=EXAMPLES)
+@click.argument("question", nargs=-1, required=True)
+@click.option("-m", "--model", default=None, metavar="MODEL", help="offline, openai:<model> or anthropic:<model> [env: SILICONOMICS_MODEL; default: a provider whose key is set, else offline].")
+@click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
+@click.option("--no-stream", is_flag=True, help="Print the answer once complete instead of token by token.")
+@click.option("--show-tools", is_flag=True, help="Show each tool's full result table, formula and assumptions.")
+@click.option("--fallback", default=None, metavar="MODEL", help="Answer with this model (e.g. offline) when the provider fails [env: SILICONOMICS_FALLBACK].")
+@click.option("--conversation", "conversation_id", default=None, metavar="ID", help="Continue (or start) a stored conversation.")
+def ask_cmd(
+    question: tuple[str, ...],
+    model: str | None,
+    as_json: bool,
+    no_stream: bool,
+    show_tools: bool,
+    fallback: str | None,
+    conversation_id: str | None,
+) -> None:
+    """Answer a question with calculator-computed, grounded, cited figures."""
+    from rich.console import Console
+
+    from agent.answer_render import answer_renderable, unstreamed_tail
+    from agent.ask import ask
+    from agent.cli import fail
+    from agent.models import PROVIDERS, ProviderError, provider_of, resolve_model_name
+    from agent.settings import load_settings
+    from tools.errors import InputError
+
+    text = " ".join(question).strip()
+    settings = load_settings()
+    try:
+        name = resolve_model_name(model, settings)
+    except InputError as exc:
+        fail(str(exc))
+    stream = not (no_stream or as_json) and provider_of(name) in PROVIDERS
+    streamed: list[str] = []
+
+    def on_token(piece: str) -> None:
+        streamed.append(piece)
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    try:
+        answer = ask(
+            text,
+            model=name,
+            fallback=fallback,
+            conversation_id=conversation_id,
+            on_token=on_token if stream else None,
+            settings=settings,
+        )
+    except InputError as exc:
+        fail(str(exc))
+    except ProviderError as exc:
+        if streamed:
+            click.echo()
+        fail(str(exc), code=1)
+    if as_json:
+        click.echo(answer.model_dump_json(indent=2))
+        return
+    console = Console()
+    tail = unstreamed_tail(answer.answer, "".join(streamed)) if streamed else None
+    if streamed:
+        click.echo()
+    if tail is None:
+        console.print(answer_renderable(answer, show_tools=show_tools))
+        return
+    if tail:
+        from rich.markdown import Markdown
+
+        console.print(Markdown(tail))
+    console.print(answer_renderable(answer, show_tools=show_tools, include_text=False))
