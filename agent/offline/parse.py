@@ -1,0 +1,280 @@
+"""Read a question into typed slots: catalog names, counts, token lengths, formats, money, rates.
+
+Pure functions. :func:`parse` returns a :class:`Parsed` whose every value was written in the
+question (defaults belong to the calculators, not to the parser). Token phrases are read the
+way analysts mean them:
+
+* "12k-token requests", "ctx 8k", "at 32k context" -> ``total`` tokens per request;
+* "2k in / 1k out", "prompt 2000", "500 output tokens" -> ``prompt`` / ``output``;
+* "10k reasoning tokens", "10,000 tokens of thinking" -> ``reasoning`` (generated, so counted
+  as output on top of any stated answer length; see :func:`agent.offline.plan`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.offline.entities import Mention, find_companies, find_mentions, unknown_names
+from agent.offline.numbers import as_int, first, number_at, percent
+
+DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
+_DTYPE_WORDS = {"8-bit": "fp8", "8 bit": "fp8", "4-bit": "int4", "4 bit": "int4", "16-bit": "bf16", "16 bit": "bf16",
+                "half precision": "fp16", "mxfp4": "fp4", "nvfp4": "fp4", "w8a8": "fp8", "float8": "fp8",
+                "bfloat16": "bf16", "float16": "fp16"}
+_TOK = r"(?:\s*-?\s*(?:tokens?|toks?|tkns?))"
+
+
+@dataclass
+class Parsed:
+    """What a question states. ``None`` = not stated (the calculator's default applies)."""
+
+    text: str
+    models: list[Mention] = field(default_factory=list)
+    chips: list[Mention] = field(default_factory=list)
+    unknown_models: list[str] = field(default_factory=list)  # "llama 5": passed on, so the tool says it is unknown
+    unknown_chips: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    count: int | None = None  # accelerators named with the chip ("8x H100", "1,024 GPUs")
+    weights_dtype: str | None = None
+    kv_dtype: str | None = None
+    prompt: int | None = None
+    output: int | None = None
+    reasoning: int | None = None
+    total: int | None = None
+    batch: int | None = None
+    tp: int | None = None
+    roofline: bool = False  # "pure roofline" / "100% efficiency" -> efficiencies 1.0
+    mem_eff: float | None = None
+    compute_eff: float | None = None
+    # economics
+    electricity: float | None = None  # $/kWh
+    rental_price: float | None = None  # $/accelerator-hour
+    capex_per_accelerator: float | None = None  # $
+    years: float | None = None
+    cost_of_capital: float | None = None  # fraction
+    utilization: float | None = None  # fraction
+    pue: float | None = None
+    power_kw: float | None = None  # per accelerator
+    gw: float | None = None
+    mw: float | None = None
+    facility_capex_per_mw: float | None = None
+    colo: float | None = None  # $/kW-month
+    networking_fraction: float | None = None
+    maintenance: float | None = None
+    tokens_per_s: float | None = None
+    growth: list[float] = field(default_factory=list)  # fractions per year
+    through: int | None = None  # a year
+    since: int | None = None  # a year ("since 2020")
+    expression: str | None = None  # plain arithmetic found in the question
+
+    def stated(self) -> dict[str, object]:
+        """The slots the question filled (for the 'what I understood' line and follow-ups)."""
+        out: dict[str, object] = {}
+        for k, v in self.__dict__.items():
+            if k in ("text", "models", "chips", "unknown_models", "unknown_chips") or v in (None, [], False):
+                continue
+            out[k] = v
+        return out
+
+
+def normalise_text(question: str) -> str:
+    """Lower-case and split counts glued to names: '8xH100' -> '8 x h100', 'H100x8' -> 'h100 x 8'."""
+    t = question.lower().replace("×", "x").replace("’", "'")
+    t = re.sub(r"(?<![a-z0-9])(\d[\d,]*)\s*x\s*(?=[a-z])", r"\1 x ", t)
+    t = re.sub(r"(?<=[a-z0-9])x(\d+)\b", r" x \1", t)
+    t = re.sub(r"(?<![a-z0-9])x(\d+)\b", r"x \1", t)
+    return t
+
+
+class _Text:
+    """Working copy of the question: patterns consume what they read so later ones do not reread it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def take(self, pattern: str, scale: float = 1.0) -> float | None:
+        m = first(pattern, self.text)
+        if not m:
+            return None
+        value = number_at(m) * scale
+        self.text = self.text[: m.start()] + " ~ " + self.text[m.end() :]
+        return value
+
+    def take_any(self, patterns: list[str], scale: float = 1.0) -> float | None:
+        for p in patterns:
+            v = self.take(p, scale)
+            if v is not None:
+                return v
+        return None
+
+    def take_all(self, pattern: str, scale: float = 1.0) -> list[float]:
+        out = []
+        while (v := self.take(pattern, scale)) is not None:
+            out.append(v)
+        return out
+
+
+def parse(question: str) -> Parsed:
+    """Fill :class:`Parsed` from ``question`` (see the module docstring for the token readings)."""
+    text = normalise_text(question)
+    p = Parsed(text=text)
+    p.models = find_mentions(text, "model")
+    p.chips = find_mentions(text, "chip")
+    p.unknown_models = unknown_names(text, "model", p.models)
+    p.unknown_chips = unknown_names(text, "chip", p.chips)
+    p.companies = find_companies(text)
+    w = _Text(_blank_mentions(text, p.models))
+    _formats(w.text, p)
+    _money_and_rates(w, p)  # before counts: "$30k gpu" is a price, not 30,000 GPUs
+    p.count = _count(w, [m.text for m in p.chips] + p.unknown_chips)
+    _tokens(w, p)
+    p.expression = arithmetic_expression(_blank_mentions(text, p.models + p.chips))
+    return p
+
+
+def _blank_mentions(text: str, mentions: list[Mention]) -> str:
+    """Model names hold sizes ("405b", "8x7b") that must not be read as numbers."""
+    for m in sorted(mentions, key=lambda m: -m.start):
+        text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+    return text
+
+
+def _count(w: _Text, chips: list[str]) -> int | None:
+    """Accelerators stated: '8 x h100', 'h100 x 8', '1,024 h100s', '16 gpus', 'tp=8', 'an 8-gpu node'."""
+    for chip in chips:
+        name = re.escape(chip.lower())
+        for p in (rf"{{N}}\s*x?\s*{name}", rf"{name}\s*x\s*{{N}}"):
+            v = w.take(p)
+            if v is not None:
+                return as_int(v)
+        if re.search(rf"\b(?:one|a single|single|1)\s+{name}(?!\w)(?!\s*(?:server|node|box|system|hgx|dgx|rack|pod))", w.text):
+            return 1
+    v = w.take_any([
+        r"{N}\s*-?\s*(?:gpus?|accelerators?|chips?|cards?|devices?|xpus?)\b",
+        r"(?:tp|tensor[- ]parallel(?:ism)?)\s*(?:=|of|:)?\s*{N}",
+    ])
+    return as_int(v) if v is not None else None
+
+
+def _formats(text: str, p: Parsed) -> None:
+    """Weight and KV formats: 'fp8', 'fp8 kv', 'kv in fp8', '4-bit weights'."""
+    for word, dtype in _DTYPE_WORDS.items():
+        text = text.replace(word, dtype)
+    kv = re.search(r"\b(" + "|".join(DTYPES) + r")\s*(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*(" + "|".join(DTYPES) + r")\b", text)
+    if kv:
+        p.kv_dtype = kv.group(1) or kv.group(2)
+        text = text[: kv.start()] + " " + text[kv.end() :]
+    weights = re.search(r"\b(" + "|".join(DTYPES) + r")\b", text)
+    if weights:
+        p.weights_dtype = weights.group(1)
+
+
+def _money_and_rates(w: _Text, p: Parsed) -> None:
+    money = r"\$\s*{N}"
+    p.electricity = w.take_any([
+        money + r"\s*(?:/|per|a)\s*kwh",
+        r"{N}\s*(?:c|cents?|¢)\s*(?:/|per|a)?\s*kwh",
+        r"(?:electricity|power price|power cost)\s*(?:at|of|=|:)?\s*" + money,
+    ])
+    if p.electricity is not None and re.search(r"\d\s*(?:c|cents?|¢)\s*(?:/|per|a)?\s*kwh", p.text):
+        p.electricity /= 100.0
+    p.facility_capex_per_mw = w.take(money + r"\s*(?:/|per|a)\s*mw\b")
+    p.colo = w.take_any([r"colo\w*\s*(?:at|of|=|:|is)?\s*\$\s*{N}", money + r"\s*(?:/|per|a)\s*kw[- ]?(?:month|mo)\b"])
+    p.rental_price = w.take(money + r"\s*(?:/|per|an?)\s*(?:gpu|chip|accelerator)?[- ]?(?:hr|hour|h)\b")
+    p.capex_per_accelerator = w.take_any([
+        money + r"\s*(?:/|per|a|an|each)?\s*(?:gpu|chip|accelerator|card|unit)",
+        r"(?:costs?|price[ds]?|priced at|capex(?: of)?|paid|pay|at)\s*" + money + r"\s*(?:each|apiece|a piece)?",
+        money + r"\s*(?:each|apiece|a piece)\b",
+    ])
+    p.growth = [g / 100 for g in w.take_all(
+        r"{N}\s*%\s*(?:/\s*(?:yr|year)|a year|per year|per annum|annual(?:ly)?|yoy|y/y|growth|cagr|a yr)"
+    )]
+    if not p.growth and re.search(r"scenario", p.text):
+        p.growth = [g / 100 for g in w.take_all(r"{N}\s*%")]
+    if not p.growth:
+        g = w.take(r"(?:grow(?:s|ing|th)?|cagr)\s*(?:of|at|by|=)?\s*{N}\s*%")
+        if g is not None:
+            p.growth = [g / 100]
+    p.cost_of_capital = percent([r"(?:wacc|cost of capital|discount rate|interest rate|rate of return)\s*(?:of|at|=|:|is)?\s*{N}\s*%",
+                                 r"{N}\s*%\s*(?:wacc|cost of capital|discount rate)"], w.text)
+    p.utilization = percent([r"{N}\s*%\s*(?:utili[sz]ation|util|utilized|utilised|busy|load)",
+                             r"(?:utili[sz]ation|util|utilized|utilised|busy)\s*(?:of|at|=|:|is)?\s*{N}\s*%"], w.text)
+    p.networking_fraction = percent([r"network(?:ing)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?network"], w.text)
+    p.maintenance = percent([r"maint(?:enance)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?maint"], w.text)
+    if (pue := w.take(r"pue\s*(?:of|=|:|at|is)?\s*{N}")) is not None:
+        p.pue = pue
+    p.gw = w.take(r"{N}\s*-?\s*(?:gw|gigawatts?)\b")
+    p.mw = w.take(r"{N}\s*-?\s*(?:mw|megawatts?)\b")
+    p.power_kw = w.take(r"{N}\s*-?\s*kw\b(?!h)")
+    if p.power_kw is None:
+        watts = w.take(r"{N}\s*-?\s*(?:w|watts?)\b")
+        p.power_kw = watts / 1000 if watts is not None else None
+    p.tokens_per_s = w.take(r"{N}\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tps)\b")
+    years = w.take_any([r"(?:over|for|across|life(?:time)? of|depreciat\w* over)\s*{N}\s*-?\s*(?:years?|yrs?)\b",
+                        r"{N}\s*-?\s*(?:years?|yrs?)\b(?!\s*/)"])
+    p.years = years
+    if (through := re.search(r"(?:through|thru|until|till|to|by|in|for|out to)\s*(?:fy\s*)?'?(20[2-4]\d)\b", p.text)):
+        p.through = int(through.group(1))
+    if (since := re.search(r"(?:since|from|starting)\s*(?:fy\s*)?(20[0-2]\d)\b", p.text)):
+        p.since = int(since.group(1))
+    if re.search(r"pure roofline|100\s*%\s*(?:eff|of (?:peak|bandwidth|datasheet))|full (?:efficiency|bandwidth)|no efficiency loss|ideal roofline|roofline bound", p.text):
+        p.roofline = True
+    p.mem_eff = percent([r"(?:mem(?:ory)?[_ ]?eff(?:iciency)?|mbu|bandwidth efficiency)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mbu|of (?:hbm )?bandwidth)"], w.text)
+    p.compute_eff = percent([r"(?:compute[_ ]?eff(?:iciency)?|mfu)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mfu|of peak flops)"], w.text)
+
+
+def _tokens(w: _Text, p: Parsed) -> None:
+    """Prompt, output, reasoning and total tokens, plus batch (see the module docstring)."""
+    # "$ per 1M tokens" is a unit of price, not a request length
+    w.text = re.sub(r"(?:per|/|a)\s*(?:1\s*m|one million|a million|million|1,000,000|1m)\s*(?:tokens?|toks?)|/\s*mtok\w*", " ~ ", w.text)
+    p.reasoning = _int(w.take_any([
+        r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:reasoning|thinking|cot|chain[- ]of[- ]thought)",
+        r"(?:reasoning|thinking)\s*(?:of|=|:|budget(?: of)?)?\s*{N}",
+    ]))
+    p.prompt = _int(w.take_any([
+        r"{N}" + _TOK + r"?\s*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
+        r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+    ]))
+    p.output = _int(w.take_any([
+        r"{N}" + _TOK + r"?\s*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
+        r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+    ]))
+    p.batch = _int(w.take_any([
+        r"(?:bs|batch(?:[- ]?size)?|batch of|max[_ ]num[_ ]seqs)\s*(?:=|:|of|at|is)?\s*{N}",
+        r"{N}\s*(?:concurrent\s*)?(?:users|sequences|seqs|streams|sessions)\b",
+        r"{N}\s*concurrent\s*(?:requests?)?",
+    ]))
+    p.total = _int(w.take_any([
+        r"(?:ctx|context(?:[- ]length| window| len)?|seq(?:uence)?(?:[- ]?len(?:gth)?)?|max[_ ]model[_ ]len)\s*(?:of|=|:|at|is)?\s*{N}",
+        r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:ctx|context|sequences?|seq)\b",
+        r"{N}" + _TOK + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",
+    ]))
+    if p.tp is None:
+        p.tp = _int(w.take(r"\btp\s*(?:=|:)?\s*{N}"))
+
+
+def _int(v: float | None) -> int | None:
+    return as_int(v) if v is not None else None
+
+
+def arithmetic_expression(question: str) -> str | None:
+    """A plain arithmetic expression in the question ('1,024 x $2 x 8,760'), as the calculator takes it.
+
+    Only digits, operators and parentheses survive; 'x' and '×' become '*', '$', thousands
+    commas and unit words are dropped. Returns None when there is no operator between numbers.
+    """
+    t = question.lower().replace("×", "x")
+    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    t = re.sub(r"\b(gpus?|hours?|hrs?|h|days?|years?|yrs?|per|an?|the|usd|dollars?)\b", " ", t)
+    t = t.replace("$", " ")
+    t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)
+    t = re.sub(r"(\d+(?:\.\d+)?)\s*k\b", lambda m: f"{float(m.group(1)) * 1000:g}", t)
+    t = re.sub(r"\w*(?:[a-z]\d|\d[a-z])\w*", " ", t)  # names and sizes: 'h100', '8x7b', '2gw'
+    t = re.sub(r"\d+(?:\.\d+)?\s*%", " ", t)  # rates are not operands
+    best = None
+    for m in re.finditer(r"[(\d.][\d\s.()+\-*/^]*[\d)]", t):
+        expr = re.sub(r"\s+", " ", m.group(0)).strip()
+        if re.search(r"\d\s*[-+*/^]\s*[\d(]", expr) and (best is None or len(expr) > len(best)):
+            best = expr
+    return best.replace("^", "**") if best else None

@@ -1,0 +1,531 @@
+"""From a parsed question (and the calls of the turn before) to tool calls, or a reply asking for more.
+
+Rules, each stated in the answer's "Assumptions" when it applies:
+
+* Only what the question states becomes an argument; everything else is the calculator's
+  default, and the answer lists the defaults the result reports.
+* Tokens: "12k-token requests" with no split -> ``prompt`` = the calculators' default prompt
+  (:class:`tools.memory_fit.MemoryFitInput`, 1,000) and ``output`` = the rest; reasoning tokens are
+  generated, so ``output`` = reasoning + the stated answer length, or + the default output when
+  none is stated ("1k in + 10k reasoning + 1k out" -> prompt 1,000, output 11,000).
+* A bare size ("70b") that names several models of one family is read as the newest of them
+  (catalog order) and said so; across families, or with no model at all, the planner asks.
+* Follow-ups ("and at fp8?", "what about on H200s?", "with 16 GPUs?", "and for 70b?") rerun the
+  previous turn's calculator calls with what the new question changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.offline.entities import Mention, family
+from agent.offline.intents import INTENT_TOOL, detect
+from agent.offline.numbers import percent
+from agent.offline.parse import Parsed, parse
+from tools.catalog import _normalise, accelerators, find_accelerator, find_model, models
+from tools.errors import InputError
+
+CALCULATORS = ("kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex")
+TOKEN_ARGS = ("context", "prompt", "output")
+_MAX_CALLS = 6
+
+
+@dataclass
+class Call:
+    """One tool call: the tool's name and the arguments the question (or the turn before) gave."""
+
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """Tool calls to make, readings to state, or (without calls) a reply asking for more."""
+
+    calls: list[Call] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    reply: str | None = None
+
+
+def tool_fields(name: str) -> set[str]:
+    """Argument names ``name`` accepts (registry input model, or the agent-only tools' contract)."""
+    extra = {"search_knowledge": {"query", "k", "source"}, "calculate": {"expression"}, "check_claim": {"claim"}}
+    if name in extra:
+        return extra[name]
+    from tools.registry import get
+
+    try:
+        return set(get(name).input_model.model_fields)
+    except ValueError:
+        return set()
+
+
+def _default(tool: str, field_name: str) -> Any:
+    """A calculator's own default for one field (the planner never makes one up)."""
+    from tools.registry import get
+
+    return get(tool).input_model.model_fields[field_name].default
+
+
+# --- catalog names -------------------------------------------------------------------------
+
+
+def _narrow(mention: Mention, text: str) -> list[str]:
+    """Candidates a nearby family word picks out: '7b llama2' -> Llama-2-7B, 'mistral ... 7b' -> Mistral."""
+    window = text[max(0, mention.start - 24) : mention.end + 24]
+    words = {_normalise(w) for w in re.findall(r"[a-z][a-z0-9.]{3,}", window)} - {_normalise(mention.text)}
+    hits = [c for c in mention.candidates if any(_normalise(c).startswith(w) for w in words if len(w) >= 4)]
+    return hits or mention.candidates
+
+
+def _pick(mention: Mention, kind: str, prior: str | None, notes: list[str], text: str = "") -> str | None:
+    """One catalog name for ``mention``: unique, or the newest of one family (stated), else None."""
+    if mention.name:
+        return mention.name
+    cands = _narrow(mention, text)
+    if len(cands) == 1:
+        return cands[0]
+    if prior in cands:
+        notes.append(f"'{mention.text}' read as {prior}, the model of the previous question.")
+        return prior
+    if prior and kind == "model":
+        same = [c for c in cands if family(c) == family(prior)]
+        if len(same) == 1:
+            notes.append(f"'{mention.text}' read as {same[0]}, the family of the previous question ({prior}).")
+            return same[0]
+    if len({family(c) for c in cands}) == 1:
+        order = [r.name for r in (models() if kind == "model" else accelerators())]
+        newest = max(cands, key=order.index)
+        others = ", ".join(c for c in cands if c != newest)
+        notes.append(f"'{mention.text}' read as {newest}, the newest of that size in the catalog (say {others} for the older one).")
+        return newest
+    return None
+
+
+def _ambiguity_reply(kind: str, mention: Mention) -> str:
+    return (
+        f"I'm not sure which {kind} you mean by '{mention.text}': it could be {', '.join(mention.candidates)}. "
+        f"I did not guess. Ask again with the full name, e.g. '{mention.candidates[0]}'."
+    )
+
+
+# --- arguments per tool ----------------------------------------------------------------------
+
+
+def token_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, int]:
+    """``context`` (kv_cache) or ``prompt``/``output`` from what the question says (module rules)."""
+    if p.reasoning is None and p.prompt is None and p.output is None and p.total is None:
+        return {}
+    fields = tool_fields(tool)
+    default_prompt = _default("memory_fit", "prompt")
+    default_output = _default("memory_fit", "output")
+    prompt = p.prompt
+    if p.total is not None and prompt is None and (p.reasoning is not None or p.output is not None):
+        prompt = p.total  # "8k context plus 10k reasoning": the context is the prompt
+    elif p.total is not None and prompt is None:
+        if "context" in fields:
+            return {"context": p.total}
+        if "prompt" not in fields:
+            return {}
+        prompt = min(default_prompt, p.total)
+        output = p.total - prompt
+        notes.append(
+            f"{p.total:,} tokens per request read as prompt + output: the default {prompt:,}-token prompt "
+            f"and {output:,} generated tokens (only the total was given)."
+        )
+        return {"prompt": prompt, "output": output}
+    output = p.output
+    if p.reasoning is not None:
+        answer = p.output if p.output is not None else default_output
+        output = p.reasoning + answer
+        how = "the stated answer" if p.output is not None else "the default answer length"
+        notes.append(f"Reasoning tokens are generated, so they count as output: {p.reasoning:,} reasoning + {answer:,} ({how}).")
+    args: dict[str, int] = {}
+    if "prompt" in fields:
+        if prompt is None and tool == "kv_cache":
+            prompt = default_prompt
+            notes.append(f"No prompt length given: the calculators' default prompt of {prompt:,} tokens.")
+        if prompt is not None:
+            args["prompt"] = prompt
+        if output is not None:
+            args["output"] = output
+    return args
+
+
+def calculator_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, Any]:
+    """The arguments the question states for calculator ``tool`` (catalog names excluded)."""
+    fields = tool_fields(tool)
+    a: dict[str, Any] = {}
+    if p.count is not None:
+        if tool in ("memory_fit", "throughput"):
+            a["gpus"] = p.count
+        elif tool == "tco":
+            a["count"] = p.count
+            if p.models and p.count <= 72:
+                a["gpus"] = p.count
+    if tool == "kv_cache":
+        if p.kv_dtype or p.weights_dtype:
+            a["kv_dtype"] = p.kv_dtype or p.weights_dtype
+        if p.tp is not None:
+            a["tp"] = p.tp
+    else:
+        if p.weights_dtype:
+            a["weights_dtype"] = p.weights_dtype
+        if p.kv_dtype:
+            a["kv_dtype"] = p.kv_dtype
+    if p.batch is not None:
+        a["batch"] = p.batch
+    a.update(token_args(tool, p, notes))
+    if p.roofline:
+        a["mem_eff"] = 1.0
+        a["compute_eff"] = 1.0
+    for name in ("mem_eff", "compute_eff", "electricity", "rental_price", "capex_per_accelerator", "years",
+                 "cost_of_capital", "utilization", "pue", "power_kw", "facility_capex_per_mw",
+                 "networking_fraction", "maintenance", "tokens_per_s", "colo"):
+        value = getattr(p, name)
+        if value is not None:
+            a[name] = value
+    if tool == "buildout":
+        if p.gw is not None:
+            a["gw"] = p.gw
+        elif p.mw is not None:
+            a["gw"] = p.mw / 1000
+            notes.append(f"{p.mw:g} MW = {p.mw / 1000:g} GW.")
+    if tool == "capex":
+        a.update(capex_args(p))
+    return {k: v for k, v in a.items() if k in fields}
+
+
+def capex_args(p: Parsed) -> dict[str, Any]:
+    """Company list, method and horizon for the capex tool from the question's words."""
+    a: dict[str, Any] = {}
+    if p.companies:
+        a["company"] = list(p.companies)
+    text = p.text
+    if len(p.growth) == 3 and re.search(r"scenarios|bear|bull|low.{0,20}high", text):
+        low, base, high = sorted(p.growth)
+        a.update(growth=[base], low=low, high=high, method="scenario")  # "20%, 30%, 40% scenarios": low, base, high
+    elif p.growth:
+        a["growth"] = list(p.growth)  # one rate, or one per year (the last repeats)
+        a["method"] = "scenario"
+    elif re.search(r"\bguid(?:ance|ed)\b", text):
+        a["method"] = "guidance"
+    elif re.search(r"\blinear\b|trend ?line|straight line", text):
+        a["method"] = "linear"
+    elif re.search(r"\bcagr\b|compound", text):
+        a["method"] = "cagr"
+    if p.through is not None:
+        a["through"] = p.through
+    ai_share = percent([r"{N}\s*%\s*(?:of (?:it|capex|that|spend) )?(?:on|for|to|is|goes to) (?:ai|accelerators|gpus)",
+                        r"ai share\s*(?:of|=|:|at)?\s*{N}\s*%"], text)
+    if ai_share is not None:
+        a["ai_share"] = ai_share
+    if re.search(r"back ?test", text) and p.since is not None:
+        a["backtest_from"] = p.since
+    if re.search(r"incl(?:uding|\.)? (?:finance )?leases|with leases", text):
+        a["include_leases"] = True
+    return a
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+def _context(prior: list[Call]) -> dict[str, Any]:
+    """Model, chip and shape of the previous turn's calculator calls (first value wins)."""
+    ctx: dict[str, Any] = {}
+    for call in prior:
+        if call.name not in CALCULATORS:
+            continue
+        for k, v in call.args.items():
+            if k == "chip" and isinstance(v, list):
+                v = v[0] if v else None
+            if v is not None:
+                ctx.setdefault(k, v)
+    for k, find in (("model", find_model), ("chip", find_accelerator)):
+        if isinstance(ctx.get(k), str):
+            try:
+                ctx[k] = find(ctx[k]).name
+            except InputError:
+                ctx.pop(k)  # an unknown name from a failed call is not carried over
+    return ctx
+
+
+def chip_arg(name: str) -> str:
+    """The short catalog alias for a chip ('NVIDIA H100 SXM5 80GB' -> 'h100'): readable in 'Read as:'."""
+    for row in accelerators():
+        if row.name == name:
+            return row.aliases[0] if row.aliases else name
+    return name
+
+
+def clauses(question: str) -> list[str]:
+    """The parts of a several-part question: split at '?', ';' and 'and what/how/where...'."""
+    parts = re.split(r"\?|;|,? (?:and|also|plus|then) (?=what|what's|how|where|when|who|why|is|does|did|can|could)\b", question)
+    return [c.strip() for c in parts if c and c.strip()]
+
+
+def _search_query(question: str, prior: list[Call], prior_question: str) -> str:
+    """The part of the question about what was said ('where did he say it' reuses the last query)."""
+    parts = clauses(question)
+    said = [c for c in parts if "search" in detect(c.lower())] or parts or [question]
+    query = _SAID.sub(" ", " ".join(said))
+    query = " ".join(query.split()).strip(" ,.?!") or question
+    content = [w for w in re.findall(r"[a-z0-9$]+", query.lower()) if w not in _STOP]
+    if len(content) < 2:
+        earlier = [c.args.get("query") for c in prior if c.name == "search_knowledge" and c.args.get("query")]
+        if earlier:
+            return earlier[0]
+        if prior_question:
+            return " ".join(_SAID.sub(" ", prior_question).split()).strip(" ,.?!")
+    return query
+
+
+_SPEC_NOISE = re.compile(r"\b(?:how|much|many|does|do|an?|the|have|has|what'?s?|is|of|on|for|tell me|pls|please)\b|'s\b|\?", re.I)
+#: Words that say "search the transcript" but are not what to search for.
+_SAID = re.compile(
+    r"\b(?:what|where|when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
+    r"say|said|says|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
+    r"interview|transcript|bg2|according to|his (?:take|view|opinion|point)|quote|anything|something|there)\b",
+    re.I,
+)
+_STOP = set(
+    "what did does do he she they dylan patel say said says where when how about the a an it that this is was of on in to "
+    "and or for with his their podcast pod episode transcript mention mentioned talk talked think thinks".split()
+)
+_CLAIM_PREFIX = re.compile(
+    r"^\s*(?:is it (?:really )?true|fact[- ]?check:?|check (?:the |this |his )?claim:?|was (?:he|dylan) right|"
+    r"is (?:he|dylan) right|does (?:the|his|this) claim hold)\s*(?:that|about|when he said|saying)?\s*",
+    re.I,
+)
+
+
+def _is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call]) -> bool:
+    if not any(c.name in CALCULATORS for c in prior):
+        return False
+    if intents:
+        return False
+    changed = bool(p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
+    return changed and bool(re.match(r"\s*(?:and|what about|how about|same|ok|now|then|at|with|on|for|but|what if|if|try)\b", question, re.I)
+                            or len(question.split()) <= 8)
+
+
+def make_plan(question: str, prior: list[Call] | None = None, prior_question: str = "") -> Plan:
+    """The tool calls for ``question``, given the previous turn's calls and question (for follow-ups)."""
+    prior = prior or []
+    p = parse(question)
+    intents = detect(p.text, has_expression=p.expression is not None, has_companies=bool(p.companies))
+    if p.tokens_per_s is not None and "speed" in intents and len(intents) > 1:
+        intents.remove("speed")  # "at 1,000 tok/s" states the speed; it does not ask for it
+    if p.expression and re.search(r"[()]|[-+*/].*[-+*/]", p.expression) and "calc" not in intents:
+        intents = [i for i in intents if i in ("search", "claim")] + ["calc"]  # a written formula: evaluate it
+    if "search" in intents:
+        # "what did he say about the 2 GW campus": the numbers belong to the search, not to a
+        # calculator, unless another part of the question asks for one.
+        rest = [c for c in clauses(p.text) if "search" not in detect(c)]
+        asked = {i for c in rest for i in detect(c, has_expression=p.expression is not None, has_companies=bool(p.companies))}
+        intents = [i for i in intents if i in ("search", "claim")] + [i for i in INTENT_TOOL if i in asked and i not in ("search", "claim")]
+    plan = Plan()
+    ctx = _context(prior)
+
+    if _is_follow_up(question, p, intents, prior):
+        return _follow_up(p, prior, ctx, plan)
+    if not intents:
+        plan.reply = _not_understood(p)
+        return plan
+
+    for intent in intents:
+        tool = INTENT_TOOL[intent]
+        if tool == "check_claim":
+            plan.calls.append(Call(tool, {"claim": _CLAIM_PREFIX.sub("", question).strip() or question}))
+        elif tool == "search_knowledge":
+            if any(c.name == tool for c in plan.calls):
+                continue
+            source = "specs" if intent == "spec" else ("all" if re.search(r"spec|data ?sheet", p.text) else "transcript")
+            query = _search_query(question, prior, prior_question)
+            if intent == "spec":
+                query = " ".join(_SPEC_NOISE.sub(" ", query).split()) or query
+            plan.calls.append(Call(tool, {"query": query, "source": source}))
+        elif tool == "calculate":
+            plan.calls.append(Call(tool, {"expression": p.expression}))
+        else:
+            reply = _calculator_calls(tool, p, ctx, plan, only_if_named="search" in intents)
+            if reply:
+                return Plan(reply=reply)
+    if not plan.calls:
+        plan.reply = _not_understood(p)
+    plan.calls = plan.calls[:_MAX_CALLS]
+    return plan
+
+
+def _names(p: Parsed, kind: str, ctx_value: str | None, plan: Plan) -> tuple[list[str], str | None]:
+    """Catalog names of ``kind`` the question gives (or the previous turn's), or an ambiguity reply."""
+    mentions = p.models if kind == "model" else p.chips
+    unknown = p.unknown_models if kind == "model" else p.unknown_chips
+    if unknown and not mentions:
+        return unknown[:1], None  # the calculator answers with an error naming the field
+    names = []
+    for m in mentions:
+        name = _pick(m, kind, ctx_value, plan.notes, p.text)
+        if name is None:
+            return [], _ambiguity_reply(kind, m)
+        names.append(name)
+    if not names and ctx_value:
+        plan.notes.append(f"{'Model' if kind == 'model' else 'Chip'} carried over from the previous question: {ctx_value}.")
+        names = [ctx_value]
+    return names, None
+
+
+def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, only_if_named: bool) -> str | None:
+    """Append the calls for one calculator intent; return a reply when a needed name is missing."""
+    fields = tool_fields(tool)
+    needs_model = tool in ("kv_cache", "memory_fit", "throughput")
+    needs_chip = tool in ("memory_fit", "throughput")
+    if only_if_named and needs_model and not p.models:
+        return None  # "what did he say about fitting users": the transcript, not a calculator
+    model_names, reply = _names(p, "model", ctx.get("model") if needs_model or "model" in fields else None, plan)
+    if reply:
+        return reply
+    chip_names, reply = _names(p, "chip", ctx.get("chip") if "chip" in fields else None, plan)
+    if reply:
+        return reply
+    if needs_model and not model_names:
+        return _missing("model", tool, p)
+    if needs_chip and not chip_names:
+        return _missing("chip", tool, p)
+    args = {**_carried(tool, p, ctx, plan), **calculator_args(tool, p, plan.notes)}
+    if tool == "kv_cache" and not any(k in args for k in TOKEN_ARGS):
+        if re.search(r"per token|/\s*token|a token", p.text):
+            args["context"] = 1
+            plan.notes.append("Per token: sized for a one-token sequence.")
+    if tool == "tco":
+        names: dict[str, Any] = {"chip": [chip_arg(c) for c in chip_names]} if chip_names else {}
+        if model_names:
+            names["model"] = model_names[0]
+        plan.calls.append(Call(tool, {**names, **args}))
+        return None
+    if tool == "capex" and not args.get("company") and not re.search(r"hyperscal|big tech|all", p.text):
+        return (
+            "I can't tell which company's capex you mean. The capex table covers Microsoft, Alphabet, Amazon, "
+            "Meta and Oracle; ask e.g. 'Meta capex history' or 'Microsoft capex forecast at <R>%/yr'."
+        )
+    for model in model_names or [None]:
+        for chip in chip_names or [None]:
+            names = {}
+            if model and "model" in fields:
+                names["model"] = model
+            if chip and "chip" in fields:
+                names["chip"] = chip_arg(chip)
+            plan.calls.append(Call(tool, {**names, **args}))
+            if tool == "throughput" and "gpus" not in args and model and chip and not (p.unknown_models or p.unknown_chips):
+                plan.calls.append(Call("memory_fit", _fit_beside_speed(names, args)))
+    if tool == "throughput" and "gpus" not in args and model_names and chip_names and not (p.unknown_models or p.unknown_chips):
+        plan.notes.append(
+            "No accelerator count given: the speed is for the throughput calculator's default of one accelerator, "
+            "so the fit on that one is checked too (ask 'on 8x ...' for a server)."
+        )
+    return None
+
+
+def _fit_beside_speed(names: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """The fit check for a speed question with no accelerator count: same shape, the speed's one accelerator."""
+    shape = {k: v for k, v in args.items() if k in ("weights_dtype", "kv_dtype", "prompt", "output")}
+    return {**names, "gpus": _default("throughput", "gpus"), **shape}
+
+
+def _carried(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan) -> dict[str, Any]:
+    """The previous turn's shape (format, GPUs, tokens, batch) for a question about the same model.
+
+    Only when the question names no model of its own ("and how fast is that on H200s?").
+    """
+    if not ctx or p.models or p.unknown_models:
+        return {}
+    fields = tool_fields(tool)
+    keep = ("gpus", "weights_dtype", "kv_dtype", "batch", "prompt", "output", "context", "mem_eff", "compute_eff", "tp")
+    carried = {k: ctx[k] for k in keep if k in ctx and k in fields}
+    if "context" in ctx and "context" not in fields and "prompt" in fields:
+        carried.update(token_args(tool, Parsed(text="", total=int(ctx["context"])), plan.notes))
+    if "kv_dtype" in ctx and "weights_dtype" in fields and "weights_dtype" not in ctx:
+        carried.setdefault("weights_dtype", ctx["kv_dtype"])
+    if any(k in carried for k in ("prompt", "output", "context")) and any(
+        x is not None for x in (p.prompt, p.output, p.total, p.reasoning)
+    ):
+        for k in ("prompt", "output", "context"):
+            carried.pop(k, None)
+    if tool == "throughput" and "gpus" not in carried and "gpus" not in ctx and p.count is None and "chip" in ctx:
+        carried["gpus"] = _default("memory_fit", "gpus")  # the fit before ran on the fit calculator's default server
+    if carried:
+        plan.notes.append("Carried over from the previous question: " + ", ".join(f"{k}={v}" for k, v in carried.items()) + ".")
+    return carried
+
+
+def _missing(kind: str, tool: str, p: Parsed) -> str:
+    example = {
+        "kv_cache": "'KV cache for Llama-3.1-70B at fp8, context <N>k, batch <B>'",
+        "memory_fit": "'how many requests of <N>k tokens fit for Llama-3.1-405B fp8 on <G>x H100?'",
+        "throughput": "'tokens/s for Llama-3.1-70B on <G>x H100 at batch <B>'",
+    }[tool]
+    what = "which model" if kind == "model" else "which accelerator"
+    named = [m.text for m in (p.chips if kind == "model" else p.models)]
+    got = f" I read {', '.join(named)}, but not {what}." if named else ""
+    return f"I can't tell {what} you mean, and I won't guess.{got} Ask with a catalog name, e.g. {example}."
+
+
+def _not_understood(p: Parsed) -> str:
+    seen = [m.text for m in p.models + p.chips] + p.companies
+    got = f" I recognised {', '.join(seen)}." if seen else ""
+    return (
+        "I can't tell what to compute for this question, and it may need judgement I can't give offline."
+        + got
+        + " I can size the KV cache, check a fit and concurrency, estimate tokens/s, cost per hour or per million "
+        "tokens, a GW build-out, hyperscaler capex, do arithmetic, or find what was said in the podcast. "
+        "For example: 'how many users fit for Llama-3.1-405B fp8 on H100s with <N>k reasoning tokens?' or "
+        "'what did Dylan say about HBM?'"
+    )
+
+
+# --- follow-ups ----------------------------------------------------------------------------
+
+
+def _follow_up(p: Parsed, prior: list[Call], ctx: dict[str, Any], plan: Plan) -> Plan:
+    """Rerun the previous calculator calls with what the follow-up changes."""
+    model_names, reply = _names(p, "model", ctx.get("model"), plan)
+    if reply:
+        return Plan(reply=reply)
+    chip_names, reply = _names(p, "chip", ctx.get("chip"), plan)
+    if reply:
+        return Plan(reply=reply)
+    new_model = model_names[0] if p.models else None
+    new_chip = chip_names[0] if p.chips else None
+    plan.notes.append("Follow-up: the previous question's arguments, with what this question changes.")
+    for call in prior:
+        if call.name not in CALCULATORS:
+            continue
+        changes = calculator_args(call.name, p, plan.notes)
+        args = dict(call.args)
+        if any(k in changes for k in TOKEN_ARGS):
+            for k in TOKEN_ARGS:
+                args.pop(k, None)
+        if call.name != "kv_cache" and "weights_dtype" in changes and "kv_dtype" not in changes:
+            args.pop("kv_dtype", None)  # the KV format followed the old weight format; let it follow the new one
+        args.update(changes)
+        fields = tool_fields(call.name)
+        if new_model and "model" in fields:
+            args["model"] = new_model
+        if new_chip and "chip" in fields:
+            args["chip"] = [chip_arg(new_chip)] if call.name == "tco" else chip_arg(new_chip)
+        plan.calls.append(Call(call.name, args))
+        if call.name == "kv_cache" and new_chip:
+            fit = calculator_args("memory_fit", p, plan.notes)
+            fit = {"model": args["model"], "chip": chip_arg(new_chip), **fit}
+            if "weights_dtype" not in fit and args.get("kv_dtype"):
+                fit["weights_dtype"] = args["kv_dtype"]
+                plan.notes.append(f"For the fit, weights are taken in {args['kv_dtype']} like the cache.")
+            tokens = args.get("context")
+            if tokens and "prompt" not in fit:
+                fit.update(token_args("memory_fit", Parsed(text="", total=tokens), plan.notes))
+            plan.notes.append("The KV cache does not depend on the chip, so the fit on that chip is checked too.")
+            plan.calls.append(Call("memory_fit", fit))
+    plan.calls = plan.calls[:_MAX_CALLS]
+    return plan
