@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     max_tool_rounds: int = Field(8, ge=1, description="Cap on tool-call rounds per question.")
     request_timeout_s: float = Field(60.0, gt=0, description="Provider request timeout, seconds.")
     max_retries: int = Field(2, ge=0, description="Provider SDK retries (timeouts, 429, 5xx) before giving up.")
+    embedder: Literal["minilm", "hashing"] = Field(
+        "minilm", description="Knowledge-index embeddings: 'minilm' (offline ONNX) or 'hashing' (test-only stand-in)."
+    )
 
     openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))

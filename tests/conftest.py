@@ -42,3 +42,14 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(autouse=True)
 def _private_data_dir(monkeypatch: pytest.MonkeyPatch, data_dir) -> None:
     monkeypatch.setenv("SILICONOMICS_DATA_DIR", str(data_dir))
+
+
+@pytest.fixture(scope="session")
+def knowledge_store(data_dir):
+    """The knowledge index (real offline embedder) built once per session in ``data_dir``.
+
+    ``knowledge.search.search()`` called in any test reuses this same store.
+    """
+    from knowledge.index import get_store
+
+    return get_store(data_dir=data_dir)

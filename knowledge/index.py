@@ -1,0 +1,391 @@
+"""The knowledge index: a chromadb collection (dense vectors) plus BM25 over the same chunks.
+
+Where it lives: ``<data_dir>/index`` (a ``PersistentClient``, telemetry off), where
+``data_dir`` comes from :func:`agent.settings.load_settings` (``SILICONOMICS_DATA_DIR``,
+default the platformdirs user data directory) unless the caller passes one. When
+``CHROMA_HOST`` is set the same code talks to that Chroma server over HTTP (port
+``CHROMA_PORT``), with a 3 s connect timeout checked before anything else.
+
+When it is (re)built: the collection's metadata records the hash of the bundled corpus
+(data files and the code that turns them into chunks), the embedding model id and a
+``complete`` flag written last. Opening compares them: same -> reopened as is; different,
+missing, or an unreadable directory -> rebuilt from the bundled data plus every file the
+user ingested (kept under ``<data_dir>/sources``, so a rebuild loses nothing), and the
+reason is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from knowledge.documents import BUNDLED, Doc
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "siliconomics"
+#: Bumped when the stored layout changes (forces a rebuild).
+SCHEMA = 1
+BUNDLED_TRANSCRIPT = "bg2-dylan-patel-ai-semiconductor-landscape.txt"
+#: Files whose bytes decide whether the bundled part of the index is stale.
+_HASHED_DATA = (BUNDLED_TRANSCRIPT, "accelerators.csv", "models.csv")
+_HASHED_CODE = ("transcript.py", "specs.py", "aliases.py", "documents.py")
+#: Connect timeout for a Chroma server, seconds; a request may take at most READ_TIMEOUT_S.
+CONNECT_TIMEOUT_S = 3.0
+READ_TIMEOUT_S = 30.0
+_ADD_BATCH = 32
+#: Chunks (and 3x as many windows) fetched from chroma for the dense ranking before scoring.
+_DENSE_POOL = 60
+
+Progress = Callable[[int, int], None]
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be reached or opened (e.g. a Chroma server that does not answer)."""
+
+
+def bundled_hash() -> str:
+    """sha256 over the bundled data files and the code that chunks them (first 16 hex digits)."""
+    h = hashlib.sha256()
+    pkg = resources.files("knowledge")
+    for name in _HASHED_DATA:
+        h.update(name.encode())
+        h.update((pkg / "data" / name).read_bytes())
+    for name in _HASHED_CODE:
+        h.update(name.encode())
+        h.update((pkg / name).read_bytes())
+    h.update(str(SCHEMA).encode())
+    return h.hexdigest()[:16]
+
+
+def bundled_docs() -> list[Doc]:
+    """The transcript's chunks and one document per catalog row."""
+    from knowledge import transcript as T
+    from knowledge.specs import spec_docs
+
+    text = (resources.files("knowledge") / "data" / BUNDLED_TRANSCRIPT).read_text(encoding="utf-8")
+    tr = T.parse(text, anchors=T.BG2_ANCHORS)
+    docs = [
+        Doc(
+            chunk_id=c.chunk_id,
+            text=c.text,
+            kind="transcript",
+            source=tr.title,
+            chapter=c.chapter,
+            timestamp=T.format_timestamp(c.seconds) if c.seconds is not None else None,
+            source_urls=("knowledge/data/" + BUNDLED_TRANSCRIPT,),
+        )
+        for c in T.chunks(tr, "bg2")
+    ]
+    docs += [Doc(d.chunk_id, d.text, "specs", d.title, source_urls=d.source_urls) for d in spec_docs()]
+    return docs
+
+
+@dataclass
+class OpenReport:
+    """What opening the index did: where it is, whether it was (re)built and why, how long it took."""
+
+    location: str
+    rebuilt: bool = False
+    reason: str | None = None
+    build_seconds: float | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+class KnowledgeStore:
+    """An open index: the chroma collection, the chunks in memory, and BM25 built on demand."""
+
+    def __init__(self, collection: Any, embedder: Any, data_dir: Path, report: OpenReport) -> None:
+        self.collection = collection
+        self.embedder = embedder
+        self.data_dir = data_dir
+        self.report = report
+        self._lock = threading.Lock()
+        self._docs: list[Doc] = []
+        self._lexical: Any = None
+        self._load_docs()
+
+    # -- contents ------------------------------------------------------------
+    def _load_docs(self) -> None:
+        got = self.collection.get(where={"level": "chunk"}, include=["documents", "metadatas"])
+        docs = [Doc.from_record(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        docs.sort(key=lambda d: (d.origin != BUNDLED, d.origin, d.chunk_id))
+        self._docs = docs
+        self._by_id = {d.chunk_id: d for d in docs}
+        windows = self.collection.get(where={"level": "window"}, include=["metadatas"])
+        self._windows = {k: sum(1 for m in windows["metadatas"] if m["kind"] == k) for k in ("transcript", "specs")}
+        self._lexical = None
+
+    @property
+    def docs(self) -> list[Doc]:
+        return self._docs
+
+    def doc(self, chunk_id: str) -> Doc:
+        return self._by_id[chunk_id]
+
+    def counts(self) -> dict[str, int]:
+        """Chunks per source title."""
+        out: dict[str, int] = {}
+        for d in self._docs:
+            out[d.source] = out.get(d.source, 0) + 1
+        return out
+
+    def add(self, docs: list[Doc], progress: Progress | None = None) -> None:
+        """Embed and store ``docs`` and their sentence windows (``progress(done, total)`` in chunks)."""
+        for i in range(0, len(docs), _ADD_BATCH):
+            batch = docs[i : i + _ADD_BATCH]
+            ids = [d.chunk_id for d in batch]
+            texts = [d.index_text() for d in batch]
+            metas: list[dict[str, str]] = [d.metadata() for d in batch]
+            docs_text = [d.text for d in batch]
+            for d in batch:
+                for wid, wtext in d.windows():
+                    ids.append(wid)
+                    texts.append(wtext)
+                    metas.append({"kind": d.kind, "level": "window", "parent": d.chunk_id, "origin": d.origin})
+                    docs_text.append(wtext)
+            self.collection.upsert(
+                ids=ids, documents=docs_text, metadatas=metas, embeddings=self.embedder(texts)  # type: ignore[arg-type]
+            )
+            if progress:
+                progress(min(i + _ADD_BATCH, len(docs)), len(docs))
+        self._load_docs()
+
+    def delete_origin(self, origin: str) -> int:
+        """Remove every chunk of one ingested file; returns how many."""
+        n = sum(1 for d in self._docs if d.origin == origin)
+        if n:
+            self.collection.delete(where={"origin": origin})
+            self._load_docs()
+        return n
+
+    # -- retrieval -------------------------------------------------------------
+    def dense(self, query: str, n: int, kind: str | None = None) -> list[tuple[str, float]]:
+        """Top ``n`` chunk ids by dense score, best first.
+
+        score = (cos(query, chunk) + max over the chunk's windows of cos(query, window)) / 2, or
+        cos(query, chunk) for a chunk without windows (cosine = 1 - chroma's cosine distance).
+        """
+        from knowledge.aliases import canonicalize
+
+        total = sum(1 for d in self._docs if kind is None or d.kind == kind)
+        if not total:
+            return []
+        qvec = self.embedder([canonicalize(query)])
+
+        def where(level: str) -> dict[str, Any]:
+            return {"$and": [{"level": level}, {"kind": kind}]} if kind else {"level": level}
+
+        chunks = self.collection.query(
+            query_embeddings=qvec, n_results=min(max(n, _DENSE_POOL), total), where=where("chunk"), include=["distances"]
+        )
+        chunk_sim = {i: 1.0 - float(d) for i, d in zip(chunks["ids"][0], chunks["distances"][0])}
+        floor = min(chunk_sim.values()) if chunk_sim else 0.0
+        n_windows = self._windows.get(kind, 0) if kind else sum(self._windows.values())
+        best_window: dict[str, float] = {}
+        windows: dict[str, Any] = {"metadatas": [[]], "distances": [[]]}
+        if n_windows:
+            windows = self.collection.query(
+                query_embeddings=qvec,
+                n_results=min(3 * _DENSE_POOL, n_windows),
+                where=where("window"),
+                include=["distances", "metadatas"],
+            )
+        for meta, dist in zip(windows["metadatas"][0], windows["distances"][0]):
+            parent = str(meta["parent"])
+            best_window[parent] = max(best_window.get(parent, -1.0), 1.0 - float(dist))
+        scores = {}
+        for cid in set(chunk_sim) | set(best_window):
+            c = chunk_sim.get(cid, floor)
+            scores[cid] = (c + best_window[cid]) / 2 if cid in best_window else c
+        return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+    def lexical(self, query: str, n: int, kind: str | None = None) -> list[tuple[str, float]]:
+        """Top ``n`` chunk ids by BM25 score (only chunks sharing at least one query token)."""
+        if self._lexical is None:
+            with self._lock:
+                if self._lexical is None:
+                    from knowledge.bm25 import LexicalIndex
+
+                    self._lexical = LexicalIndex([d.index_text() for d in self._docs])
+        scores = self._lexical.scores(query)
+        order = scores.argsort()[::-1]
+        out = []
+        for idx in order:
+            if scores[idx] <= 0 or len(out) >= n:
+                break
+            d = self._docs[idx]
+            if kind is None or d.kind == kind:
+                out.append((d.chunk_id, float(scores[idx])))
+        return out
+
+
+# -- opening ---------------------------------------------------------------------
+
+
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+
+
+def _http_client(host: str, port: int) -> Any:
+    """A chromadb HttpClient, after checking within the timeouts that the server answers."""
+    import chromadb
+    import httpx
+
+    timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+    try:
+        resp = httpx.get(f"http://{host}:{port}/api/v2/heartbeat", timeout=timeout)
+        resp.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise IndexUnavailable(
+            f"Chroma server at {host}:{port} did not answer ({type(exc).__name__}: {exc}); "
+            "start it or unset CHROMA_HOST to use the local index"
+        ) from exc
+    client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if session is not None:  # chromadb's own client has no timeout (httpx timeout=None)
+        session.timeout = timeout
+    return client
+
+
+def _persistent_client(path: Path) -> Any:
+    import chromadb
+
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+
+
+def _forget_clients() -> None:
+    """Drop chromadb's per-path client cache (needed before deleting or recreating a directory)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
+def _wipe(path: Path) -> None:
+    _forget_clients()
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _state(collection: Any, expected: dict[str, Any]) -> str | None:
+    """Why the collection must be rebuilt, or None when it is current."""
+    meta = collection.metadata or {}
+    if not meta.get("complete"):
+        return "the index was incomplete (an interrupted build?)"
+    if meta.get("schema") != expected["schema"]:
+        return "the index layout changed"
+    if meta.get("embedder") != expected["embedder"]:
+        return f"the embedding model changed ({meta.get('embedder')} -> {expected['embedder']})"
+    if meta.get("corpus_hash") != expected["corpus_hash"]:
+        return "the bundled data changed"
+    return None
+
+
+def open_store(
+    *,
+    data_dir: Path | None = None,
+    embedder: Any = None,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    chroma_host: str | None = None,
+    chroma_port: int | None = None,
+) -> KnowledgeStore:
+    """Open (building or rebuilding when needed) the index; see the module docstring.
+
+    ``data_dir``/``chroma_host``/``chroma_port`` default to the settings. ``embedder`` defaults
+    to :func:`knowledge.embeddings.default_embedder`.
+    """
+    from agent.settings import load_settings
+    from knowledge import embeddings  # registers the embedding functions with chromadb
+    from knowledge.ingest import stored_docs
+
+    settings = load_settings()
+    data_dir = Path(data_dir or settings.data_dir)
+    host = chroma_host if chroma_host is not None else settings.chroma_host
+    port = chroma_port or settings.chroma_port
+    embedder = embedder or embeddings.default_embedder()
+    expected = {"schema": SCHEMA, "embedder": embedder.model_id(), "corpus_hash": bundled_hash()}
+    index_dir = data_dir / "index"
+    if hasattr(embedder, "warm"):  # load the ONNX model while chromadb opens (overlaps the two start-up costs)
+        threading.Thread(target=embedder.warm, daemon=False).start()  # joined at exit: no abort mid-load
+    report = OpenReport(location=f"chroma server {host}:{port}" if host else str(index_dir))
+
+    def connect() -> Any:
+        return _http_client(host, port) if host else _persistent_client(index_dir)
+
+    reason: str | None = "requested (--rebuild)" if rebuild else None
+    try:
+        client = connect()
+        collection = None
+        try:
+            collection = client.get_collection(COLLECTION)
+        except Exception as exc:  # NotFoundError, or a collection chromadb cannot load
+            if "does not exist" not in str(exc) and type(exc).__name__ != "NotFoundError":
+                raise
+            reason = reason or "first use"
+        if collection is not None and reason is None:
+            reason = _state(collection, expected)
+            if reason is None:
+                return KnowledgeStore(collection, embedder, data_dir, report)  # reads every chunk: raises if corrupt
+    except (IndexUnavailable, NameError, AttributeError, TypeError, ImportError):
+        raise  # not a damaged index: never wipe it for a programming error
+    except Exception as exc:
+        if host:
+            raise IndexUnavailable(f"Chroma server at {host}:{port} failed: {exc}") from exc
+        reason = f"the index at {index_dir} was unreadable ({type(exc).__name__}: {str(exc)[:120]}); rebuilt it"
+        report.notices.append(reason)
+        _wipe(index_dir)
+        client = connect()
+
+    started = time.perf_counter()
+    if reason not in ("first use", None) and not reason.startswith("the index at"):
+        report.notices.append(f"rebuilding the index: {reason}")
+    if any(getattr(c, "name", c) == COLLECTION for c in client.list_collections()):
+        client.delete_collection(COLLECTION)
+    collection = client.create_collection(
+        COLLECTION,
+        embedding_function=embedder,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={**expected, "complete": False},
+    )
+    store = KnowledgeStore(collection, embedder, data_dir, report)
+    docs = bundled_docs() + stored_docs(data_dir)
+    store.add(docs, progress)
+    collection.modify(metadata={**expected, "complete": True})
+    report.rebuilt, report.reason = True, reason
+    report.build_seconds = time.perf_counter() - started
+    return store
+
+
+_STORES: dict[tuple[str, str, str], KnowledgeStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def get_store(embedder: Any = None, data_dir: Path | None = None) -> KnowledgeStore:
+    """The process-wide store for the current settings (opened once, then reused)."""
+    from agent.settings import load_settings
+    from knowledge.embeddings import default_embedder
+
+    settings = load_settings()
+    embedder = embedder or default_embedder()
+    where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(data_dir or settings.data_dir)
+    key = (where, embedder.name(), repr(sorted(embedder.get_config().items())))
+    with _STORES_LOCK:
+        store = _STORES.get(key)
+        if store is None:
+            store = open_store(data_dir=data_dir, embedder=embedder)
+            _STORES[key] = store
+            for notice in store.report.notices:
+                log.warning(notice)
+        return store
+

@@ -1,0 +1,38 @@
+"""The synonym layer and the spec documents."""
+
+from __future__ import annotations
+
+from knowledge.aliases import canonicalize
+from knowledge.bm25 import tokenize
+from knowledge.specs import spec_docs
+from tools.catalog import accelerators, models
+
+
+def test_transcription_slips_map_to_catalog_names():
+    assert canonicalize("Amazon Tranium, the Tranium 2") == "Amazon Trainium, the Trainium2"
+    assert canonicalize("I can run Lama70B, LLAMA 405B") == "I can run Llama 70B, Llama 405B"
+    assert canonicalize("this KB cache") == "this KV cache"
+    assert canonicalize("Cerebrus, and Grok") == "Cerebras, and Groq"
+    assert canonicalize("margins on the HPM at Hynex") == "margins on the HBM at Hynix"
+    assert canonicalize("high bandwidth memory") == "HBM"
+
+
+def test_canonicalize_leaves_ordinary_words_alone():
+    text = "The grokking of trains and lamas; a 4.0 GPA."
+    assert canonicalize(text) == text
+
+
+def test_bm25_tokens_join_numbers_and_stem():
+    assert tokenize("$5,000 per chip") == ["5000", "per", "chip"]
+    assert tokenize("HBM margins") == tokenize("hbm margin")
+    assert "4.8" in tokenize("4.8 TB/s")
+
+
+def test_one_document_per_catalog_row_with_units_and_sources():
+    docs = spec_docs()
+    assert len(docs) == len(accelerators()) + len(models())
+    h200 = next(d for d in docs if "H200" in d.title)
+    assert "memory bandwidth 4.8 TB/s" in h200.text and "141 GB" in h200.text
+    assert any(u.startswith("https://") for u in h200.source_urls)
+    assert all(d.source_urls for d in docs)
+    assert len({d.chunk_id for d in docs}) == len(docs)
