@@ -16,9 +16,10 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from tools.errors import InputError, from_validation_error
+from tools.errors import InputError
+from tools.registry import validate_input
 
 if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
@@ -50,18 +51,6 @@ class CalculateInput(BaseModel):
     )
 
 
-def _given(args: dict[str, Any]) -> dict[str, Any]:
-    """The arguments actually given: a ``null`` from the model means "use the default"."""
-    return {k: v for k, v in args.items() if v is not None}
-
-
-def _validate(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
-    try:
-        return model.model_validate(_given(args))
-    except ValidationError as exc:
-        raise from_validation_error(exc) from None
-
-
 def _schema(model: type[BaseModel]) -> dict[str, Any]:
     """The JSON schema the model sees for ``model``'s fields (its title and docstring dropped)."""
     schema = model.model_json_schema()
@@ -88,7 +77,7 @@ def registry_tool(tool: Tool) -> BaseTool:
     """A LangChain tool for one registry calculator: args = the input model's fields, result = JSON."""
 
     def run(**kwargs: Any) -> str:
-        return tool.run(_given(kwargs)).model_dump_json()
+        return tool.run(kwargs).model_dump_json()
 
     return _structured_tool(tool.name, _registry_description(tool), tool.input_model, run)
 
@@ -97,7 +86,7 @@ def search_knowledge_tool() -> BaseTool:
     """``search_knowledge(query, k=5, source='all')`` -> JSON list of passages with chapter and time."""
 
     def run(**kwargs: Any) -> str:
-        inp = _validate(SearchKnowledgeInput, kwargs)
+        inp = validate_input(SearchKnowledgeInput, kwargs)
         from knowledge.search import search
 
         passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source)
@@ -118,7 +107,7 @@ def calculate_tool() -> BaseTool:
     def run(**kwargs: Any) -> str:
         from agent.arithmetic import evaluate
 
-        inp = _validate(CalculateInput, kwargs)
+        inp = validate_input(CalculateInput, kwargs)
         return evaluate(inp.expression).model_dump_json()
 
     return _structured_tool(

@@ -591,10 +591,11 @@ def check_claim(claim: str) -> ClaimMatch:
 
 def check_claim_tool() -> Any:
     """The agent's LangChain ``check_claim(claim)`` tool: the ClaimMatch as JSON (InputError for an empty claim)."""
-    from agent.agent_tools import _structured_tool, _validate
+    from agent.agent_tools import _structured_tool
+    from tools.registry import validate_input
 
     def run(**kwargs: Any) -> str:
-        inp = _validate(CheckClaimInput, kwargs)
+        inp = validate_input(CheckClaimInput, kwargs)
         return check_claim(inp.claim).model_dump_json()  # type: ignore[attr-defined]
 
     return _structured_tool("check_claim", CHECK_CLAIM_DESCRIPTION, CheckClaimInput, run)

@@ -22,9 +22,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from tools.errors import InputError, from_validation_error
+from tools.errors import InputError
+from tools.registry import validate_input
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -38,17 +39,6 @@ INSTRUCTIONS = (
     "and a checker for the podcast's quantitative claims. Every figure comes from a calculator or a sourced "
     "catalog row: quote the tool's figures and assumptions rather than computing your own."
 )
-
-
-def _given(args: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in args.items() if v is not None}
-
-
-def _validate(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
-    try:
-        return model.model_validate(_given(args))
-    except ValidationError as exc:
-        raise from_validation_error(exc) from None
 
 
 def _result(payload: BaseModel | dict[str, Any]) -> Any:
@@ -77,7 +67,7 @@ def make_tool(
 
     def call(**kwargs: Any) -> Any:
         try:
-            return _result(run(_given(kwargs)))
+            return _result(run(kwargs))
         except InputError as exc:
             return _error(exc)
 
@@ -110,7 +100,7 @@ def search_tool() -> MCPTool:
     from agent.agent_tools import SEARCH_TOOL, SearchKnowledgeInput
 
     def run(args: dict[str, Any]) -> dict[str, Any]:
-        inp = _validate(SearchKnowledgeInput, args)
+        inp = validate_input(SearchKnowledgeInput, args)
         from knowledge.search import search
 
         passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source)  # type: ignore[attr-defined]
@@ -129,7 +119,7 @@ def check_claim_tool() -> MCPTool:
     from agent.claims import CHECK_CLAIM_DESCRIPTION, CheckClaimInput, check_claim
 
     def run(args: dict[str, Any]) -> BaseModel:
-        inp = _validate(CheckClaimInput, args)
+        inp = validate_input(CheckClaimInput, args)
         return check_claim(inp.claim)  # type: ignore[attr-defined]
 
     return make_tool("check_claim", CHECK_CLAIM_DESCRIPTION, CheckClaimInput, run)

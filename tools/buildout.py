@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field
 
 from tools import defaults as D
 from tools.catalog import find_accelerator
-from tools.errors import InputError
 from tools.finance import HOURS_PER_YEAR
 from tools.results import Worked
 from tools.tco import defaults_used
@@ -61,20 +60,7 @@ def buildout(inp: BuildoutInput) -> BuildoutResult:
     """Accelerators, capex and power bill of a ``gw`` campus (formulas in the module docstring)."""
     chip = find_accelerator(inp.chip) if inp.chip else None
     notes: list[str] = []
-    if inp.power_kw is not None:
-        power_kw = inp.power_kw
-    elif chip is None:
-        raise InputError("power_kw", "is required when no chip is given (all-in kW per accelerator).")
-    else:
-        power_kw, how = D.all_in_power_kw(chip)
-        notes.append(how)
-    if inp.capex_per_accelerator is not None:
-        capex = inp.capex_per_accelerator
-    elif chip is None:
-        raise InputError("capex_per_accelerator", "is required when no chip is given (USD per accelerator).")
-    else:
-        capex, how = D.capex_per_accelerator(chip)
-        notes.append(how)
+    capex, power_kw = D.chip_capex_and_power(chip, inp.capex_per_accelerator, inp.power_kw, notes)
 
     it_mw = inp.gw * 1000 / inp.pue
     accelerators = math.floor(it_mw * 1000 / power_kw + 1e-9)

@@ -209,6 +209,24 @@ def capex_per_accelerator(chip: Accelerator) -> tuple[float, str]:
     )
 
 
+def chip_capex_and_power(
+    chip: Accelerator | None, capex: float | None, power_kw: float | None, notes: list[str]
+) -> tuple[float, float]:
+    """(capex per accelerator USD, all-in kW per accelerator): the user's values, else the chip's sourced
+    defaults (each default's provenance appended to ``notes``). Without a chip both must be given."""
+    if capex is None:
+        if chip is None:
+            raise InputError("capex_per_accelerator", "is required when no chip is given (USD per accelerator).")
+        capex, how = capex_per_accelerator(chip)
+        notes.append(how)
+    if power_kw is None:
+        if chip is None:
+            raise InputError("power_kw", "is required when no chip is given (all-in kW per accelerator).")
+        power_kw, how = all_in_power_kw(chip)
+        notes.append(how)
+    return capex, power_kw
+
+
 def reference_cost(chip: Accelerator) -> ReferenceRow | None:
     """The chip's reference row, when the dashboard publishes one."""
     return reference_rows().get(chip.name)

@@ -26,6 +26,15 @@ from tools.tco import TCOInput, TCOResult, tco
 from tools.throughput import ThroughputInput, ThroughputResult, throughput
 
 
+def validate_input(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
+    """``model`` built from ``args``; a ``None`` value means "use the default" (as JSON ``null`` from an
+    LLM or an MCP client). Any validation failure becomes one ``InputError`` naming the field."""
+    try:
+        return model.model_validate({k: v for k, v in args.items() if v is not None})
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+
+
 @dataclass(frozen=True)
 class Tool:
     """A registered calculator: what it is called, what it takes, what it returns."""
@@ -49,10 +58,7 @@ class Tool:
 
     def validate(self, args: dict[str, Any]) -> BaseModel:
         """Build the input model, turning any validation failure into one ``InputError``."""
-        try:
-            return self.input_model.model_validate(args)
-        except ValidationError as exc:
-            raise from_validation_error(exc) from None
+        return validate_input(self.input_model, args)
 
     def run(self, args: dict[str, Any]) -> BaseModel:
         """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input."""

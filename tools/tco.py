@@ -280,20 +280,7 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
 
 def _chip_cost(inp: TCOInput, chip: Accelerator | None, notes: list[str]) -> ChipCost:
     label = chip.name if chip else "custom"
-    if inp.capex_per_accelerator is not None:
-        capex = inp.capex_per_accelerator
-    elif chip is None:
-        raise InputError("capex_per_accelerator", "is required when no chip is given (USD per accelerator).")
-    else:
-        capex, how = D.capex_per_accelerator(chip)
-        notes.append(how)
-    if inp.power_kw is not None:
-        power = inp.power_kw
-    elif chip is None:
-        raise InputError("power_kw", "is required when no chip is given (all-in kW per accelerator).")
-    else:
-        power, how = D.all_in_power_kw(chip)
-        notes.append(how)
+    capex, power = D.chip_capex_and_power(chip, inp.capex_per_accelerator, inp.power_kw, notes)
     params = CostParams(
         capex_per_accelerator=capex,
         networking_fraction=inp.networking_fraction,
