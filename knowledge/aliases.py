@@ -46,6 +46,21 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"\bllm sis\b", "LMSYS"),
     # Vendor capitalisation.
     (r"\bnvidia\b", "NVIDIA"),
+    # Stock tickers analysts type for the companies the speakers name (NASDAQ/NYSE symbols),
+    # and AWS's instance name for Trainium2 ("trn2", listed as an alias in accelerators.csv).
+    (r"\bnvda\b", "NVIDIA"),
+    (r"\bmsft\b", "Microsoft"),
+    (r"\bgoogl?\b", "Google"),
+    (r"\bamzn\b", "Amazon"),
+    (r"\bavgo\b", "Broadcom"),
+    (r"\bcsco\b", "Cisco"),
+    (r"\bintc\b", "Intel"),
+    (r"\bmrvl\b", "Marvell"),
+    (r"\borcl\b", "Oracle"),
+    (r"\btsm\b", "TSMC"),
+    (r"\baapl\b", "Apple"),
+    (r"\bcrwv\b", "CoreWeave"),
+    (r"\btrn2\b", "Trainium2"),
 )
 
 _COMPILED = tuple((re.compile(p, re.IGNORECASE), r) for p, r in RULES)

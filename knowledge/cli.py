@@ -127,6 +127,9 @@ class _EmptyCheck:
     def lexical(self, *a: Any) -> list:
         return []
 
+    def has(self, chunk_id: str) -> bool:
+        return False
+
 
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Rebuild from the bundled data and the ingested files.")

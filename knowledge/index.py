@@ -131,6 +131,9 @@ class KnowledgeStore:
     def doc(self, chunk_id: str) -> Doc:
         return self._by_id[chunk_id]
 
+    def has(self, chunk_id: str) -> bool:
+        return chunk_id in self._by_id
+
     def counts(self) -> dict[str, int]:
         """Chunks per source title."""
         out: dict[str, int] = {}
@@ -139,7 +142,12 @@ class KnowledgeStore:
         return out
 
     def add(self, docs: list[Doc], progress: Progress | None = None) -> None:
-        """Embed and store ``docs`` and their sentence windows (``progress(done, total)`` in chunks)."""
+        """Embed and store ``docs`` and their sentence windows (``progress(done, total)`` in chunks).
+
+        Vectors of bundled texts come from the shipped file when it matches (:mod:`knowledge.vector_cache`).
+        """
+        from knowledge import vector_cache
+
         for i in range(0, len(docs), _ADD_BATCH):
             batch = docs[i : i + _ADD_BATCH]
             ids = [d.chunk_id for d in batch]
@@ -153,7 +161,7 @@ class KnowledgeStore:
                     metas.append({"kind": d.kind, "level": "window", "parent": d.chunk_id, "origin": d.origin})
                     docs_text.append(wtext)
             self.collection.upsert(
-                ids=ids, documents=docs_text, metadatas=metas, embeddings=self.embedder(texts)  # type: ignore[arg-type]
+                ids=ids, documents=docs_text, metadatas=metas, embeddings=vector_cache.embed(self.embedder, texts)  # type: ignore[arg-type]
             )
             if progress:
                 progress(min(i + _ADD_BATCH, len(docs)), len(docs))

@@ -55,7 +55,7 @@ def accelerator_doc(row: Accelerator) -> SpecDoc:
     if row.est_price_usd is not None:
         facts.append(f"Estimated price: ${row.est_price_usd:,.0f} per chip (public estimate, low confidence).")
     facts.append(f"Notes: {row.notes}")
-    return SpecDoc(f"spec:{_key(row.name)}", f"Spec sheet: {row.name}", " ".join(facts), tuple(row.sources))
+    return SpecDoc(row_doc_id(row), f"Spec sheet: {row.name}", " ".join(facts), tuple(row.sources))
 
 
 def model_doc(row: ModelSpec) -> SpecDoc:
@@ -75,7 +75,12 @@ def model_doc(row: ModelSpec) -> SpecDoc:
     if row.sliding_window is not None:
         facts.append(f"Sliding window {row.sliding_window:,} tokens on {row.sliding_layers} layers.")
     facts.append(f"Notes: {row.notes}")
-    return SpecDoc(f"model:{_key(row.name)}", f"Model card: {row.name}", " ".join(facts), tuple(row.sources))
+    return SpecDoc(row_doc_id(row), f"Model card: {row.name}", " ".join(facts), tuple(row.sources))
+
+
+def row_doc_id(row: Accelerator | ModelSpec) -> str:
+    """The chunk id of a catalog row's document: 'spec:nvidia-h200-sxm-141gb', 'model:llama-3-1-405b'."""
+    return f"{'model' if isinstance(row, ModelSpec) else 'spec'}:{_key(row.name)}"
 
 
 def _key(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from knowledge.aliases import canonicalize
 from knowledge.bm25 import tokenize
+from knowledge.catalog_names import asks_for_specs, named_docs
 from knowledge.specs import spec_docs
 from tools.catalog import accelerators, models
 
@@ -15,6 +16,20 @@ def test_transcription_slips_map_to_catalog_names():
     assert canonicalize("Cerebrus, and Grok") == "Cerebras, and Groq"
     assert canonicalize("margins on the HPM at Hynex") == "margins on the HBM at Hynix"
     assert canonicalize("high bandwidth memory") == "HBM"
+
+
+def test_tickers_map_to_company_names():
+    assert canonicalize("nvda vs avgo, msft and goog capex") == "NVIDIA vs Broadcom, Microsoft and Google capex"
+    assert canonicalize("trn2 topology") == "Trainium2 topology"
+
+
+def test_catalog_names_in_a_query():
+    assert named_docs("H200 vs MI300X bandwidth") == ["spec:nvidia-h200-sxm-141gb", "spec:amd-instinct-mi300x"]
+    assert named_docs("Lama 405B layer count") == ["model:llama-3-1-405b"]
+    assert named_docs("gb200 nvl72 power") == ["spec:nvidia-gb200--per-blackwell-gpu--nvl72"]
+    assert named_docs("when did Google ship TPU v3") == []  # 'v3' (DeepSeek's short alias) is not used
+    assert asks_for_specs("what's the H200's bandwidth?") and asks_for_specs("Lama 405B kv heads")
+    assert not asks_for_specs("why does he call Trainium2 an Amazon Basics TPU?")
 
 
 def test_canonicalize_leaves_ordinary_words_alone():

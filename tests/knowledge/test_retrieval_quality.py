@@ -1,4 +1,11 @@
-"""Retrieval quality with the real offline embedder, on the suite in evals/suites/retrieval.yaml."""
+"""Retrieval quality with the real offline embedder on three suites.
+
+* ``evals/suites/retrieval.yaml``: 63 questions, the suite the first pipeline was tuned on;
+* ``knowledge/data/retrieval_holdout.yaml``: 15 questions written after that tuning (hard
+  paraphrases; below the eval gate, so kept out of evals/suites);
+* ``evals/suites/retrieval_blind.yaml``: 69 analyst-style questions written before the second
+  round of changes (score fusion, tickers, catalog names) and measured before and after them.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,10 @@ from knowledge.retrieval_eval import compare, load_cases
 
 #: Issue 4's quality bar for hybrid search.
 BAR_RECALL, BAR_MRR = 0.95, 0.80
-#: What hybrid search measured when this test was written (README, `siliconomics search-eval`);
-#: a drop below these is a regression.
-FLOOR_RECALL, FLOOR_MRR = 0.93, 0.76
-#: The same for the held-out suite (written after tuning; measured 0.667 / 0.491 for hybrid).
-HOLDOUT_FLOOR_RECALL, HOLDOUT_FLOOR_MRR = 0.6, 0.45
+#: Floors a little under what hybrid search measures (README, `siliconomics search-eval`):
+#: a drop below these is a regression. Held-out: measured 0.733 / 0.552; blind: 0.986 / 0.817.
+HOLDOUT_FLOOR_RECALL, HOLDOUT_FLOOR_MRR = 0.7, 0.5
+BLIND_FLOOR_RECALL, BLIND_FLOOR_MRR = 0.95, 0.78
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +50,10 @@ def test_hybrid_beats_either_ranking_alone(results):
     assert r["hybrid"].mrr >= max(r["dense"].mrr, r["bm25"].mrr)
 
 
-def test_hybrid_quality_has_not_regressed(results):
-    _, _, r = results
-    assert r["hybrid"].recall >= FLOOR_RECALL, r["hybrid"].misses
-    assert r["hybrid"].mrr >= FLOOR_MRR
-
-
-@pytest.mark.xfail(strict=True, reason="issue 4 bar (recall@5 >= 0.95, MRR >= 0.8) not reached yet; see README figures")
 def test_hybrid_meets_the_issue_bar(results):
     _, _, r = results
-    assert r["hybrid"].recall >= BAR_RECALL and r["hybrid"].mrr >= BAR_MRR
+    assert r["hybrid"].recall >= BAR_RECALL, r["hybrid"].misses
+    assert r["hybrid"].mrr >= BAR_MRR
 
 
 def test_held_out_questions_have_not_regressed(knowledge_store):
@@ -62,3 +62,26 @@ def test_held_out_questions_have_not_regressed(knowledge_store):
     hybrid = next(r for r in res if r.mode == "hybrid")
     assert n >= 15
     assert hybrid.recall >= HOLDOUT_FLOOR_RECALL and hybrid.mrr >= HOLDOUT_FLOOR_MRR, hybrid.misses
+
+
+def test_blind_questions_have_not_regressed(knowledge_store):
+    path = resources.files("evals") / "suites" / "retrieval_blind.yaml"
+    k, cases = load_cases(str(path))
+    assert k == 5 and len(cases) >= 30 and len({c.id for c in cases}) == len(cases)
+    _, _, res = compare(store=knowledge_store, path=str(path))
+    r = {x.mode: x for x in res}
+    assert r["hybrid"].recall >= BLIND_FLOOR_RECALL and r["hybrid"].mrr >= BLIND_FLOOR_MRR, r["hybrid"].misses
+    assert r["hybrid"].mrr >= max(r["dense"].mrr, r["bm25"].mrr)
+
+
+def test_blind_golds_are_in_the_corpus():
+    from knowledge.specs import spec_docs
+
+    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(encoding="utf-8")
+    body = T.parse(text, anchors=T.BG2_ANCHORS).body
+    sheets = [d.text for d in spec_docs()]
+    _, cases = load_cases(str(resources.files("evals") / "suites" / "retrieval_blind.yaml"))
+    for c in cases:
+        where = sheets if "specs" in c.tags else [body]
+        assert all(any(g in w for w in where) for g in c.gold), c.id
+        assert not any(g.lower() in c.question.lower() for g in c.gold), c.id

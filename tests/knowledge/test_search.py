@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.search import fuse, search
+from knowledge.search import apply_catalog_names, fuse, search, standardise
 from tools.errors import InputError
 
 
@@ -66,7 +66,36 @@ def test_modes_return_k_ranked_passages(fake_store):
 
 
 def test_fuse_rewards_agreement():
-    fused = fuse([["a", "b", "c"], ["b", "x"]])
-    assert fused[0] == ("b", pytest.approx(1 / 62 + 1 / 61))
-    assert fused[1] == ("a", pytest.approx(1 / 61))  # ties broken by id: a before x
-    assert [i for i, _ in fused] == ["b", "a", "x", "c"]
+    dense = [("a", 0.60), ("b", 0.55), ("c", 0.50), ("d", 0.45)]
+    lexical = [("b", 9.0), ("x", 8.0), ("c", 1.0)]
+    fused = fuse([dense, lexical], size=4)
+    assert fused[0][0] == "b"  # second in dense, first in BM25 -> first
+    assert fused[0][1] == pytest.approx(standardise(dense, 4)[0]["b"] + standardise(lexical, 4)[0]["b"])
+
+
+def test_fuse_keeps_a_clear_dense_winner_on_top():
+    """Reciprocal rank fusion would put 'b' (2nd and 2nd) above 'a' (1st in dense, far ahead, absent from BM25)."""
+    dense = [("a", 0.90)] + [(f"n{i}", 0.40 - i * 0.001) for i in range(39)]
+    dense.insert(1, ("b", 0.41))
+    lexical = [("x", 5.0), ("b", 4.9)] + [(f"n{i}", 4.8 - i * 0.1) for i in range(38)]
+    assert fuse([dense, lexical])[0][0] == "a"
+
+
+def test_a_word_only_one_chunk_has_still_counts():
+    z, missing = standardise([("only", 7.5)], size=40)
+    assert z["only"] > 5 and missing < 0  # padded with 0: the lone match stands far above the rest
+    assert standardise([("a", 2.0), ("b", 2.0)]) == ({"a": 0.0, "b": 0.0}, 0.0)
+
+
+def test_named_chip_sheet_comes_first_when_specs_are_asked_for():
+    fused = [("spec:amd-instinct-mi325x", 3.0), ("bg2@1", 2.5), ("spec:amd-instinct-mi300x", 2.0)]
+    ranked = [i for i, _ in apply_catalog_names(fused, "mi300x hbm capacity", None)]
+    assert ranked[0] == "spec:amd-instinct-mi300x" and ranked.index("spec:amd-instinct-mi325x") > ranked.index("bg2@1")
+    talk = [i for i, _ in apply_catalog_names(fused, "why did AMD make the mi300x", None)]
+    assert talk[0] == "bg2@1"  # names the chip but asks about the conversation: no jump, other sheet demoted
+    assert apply_catalog_names(fused, "mi300x hbm capacity", "transcript") == fused
+
+
+def test_named_chip_in_a_real_search(fake_store):
+    assert search("mi300x hbm capacity", k=1, store=fake_store)[0].chunk_id == "spec:amd-instinct-mi300x"
+    assert search("Lama 405B layers", k=1, store=fake_store)[0].chunk_id == "model:llama-3-1-405b"
