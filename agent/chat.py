@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import sys
 import threading
 from importlib import resources
@@ -34,7 +33,6 @@ EXAMPLES = (
     "What did Dylan say about Trainium2's price per chip?",
     "How fast does Llama 3.1 70B decode on 8x H100 at batch 64?",
 )
-TRANSCRIPT = "bg2-dylan-patel-ai-semiconductor-landscape.txt"
 
 
 def _data_file(name: str):
@@ -43,20 +41,15 @@ def _data_file(name: str):
 
 def knowledge_facts() -> dict[str, object]:
     """What the welcome screen says the assistant knows, counted from the bundled data."""
+    from knowledge.transcript import bundled
     from tools.catalog import accelerators, models
 
-    chapters = 0
-    with _data_file(TRANSCRIPT).open(encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if i > 80:
-                break
-            chapters += bool(re.match(r"^\d{1,2}:\d{2}(:\d{2})? \S", line))
     with _data_file("capex.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     actual = [int(r["fiscal_year"]) for r in rows if r.get("is_guidance", "n") != "y"]
     guidance = [int(r["fiscal_year"]) for r in rows if r.get("is_guidance") == "y"]
     return {
-        "chapters": chapters,
+        "chapters": len(bundled().chapters),
         "chips": len(accelerators()),
         "models": len(models()),
         "capex_from": min(actual),

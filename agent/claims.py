@@ -43,7 +43,6 @@ from tools.errors import InputError
 
 Verdict = Literal["consistent", "consistent under assumptions", "inconsistent", "not checkable"]
 VERDICTS: tuple[str, ...] = ("consistent", "consistent under assumptions", "inconsistent", "not checkable")
-TRANSCRIPT_FILE = "bg2-dylan-patel-ai-semiconductor-landscape.txt"
 CLAIMS_FILE = "claims.yaml"
 #: Corners of the assumption box are all evaluated up to this many assumptions (2^n runs).
 MAX_CORNER_ASSUMPTIONS = 6
@@ -234,14 +233,15 @@ class ClaimMatch(BaseModel):
 
 
 def transcript_text() -> str:
-    return resources.files("knowledge").joinpath("data", TRANSCRIPT_FILE).read_text(encoding="utf-8")
+    from knowledge.transcript import bundled_text
+
+    return bundled_text()
 
 
-@cache
 def _transcript():
-    from knowledge.transcript import BG2_ANCHORS, parse
+    from knowledge.transcript import bundled
 
-    return parse(transcript_text(), anchors=BG2_ANCHORS)
+    return bundled()
 
 
 def locate(quote: str) -> tuple[str | None, str | None]:

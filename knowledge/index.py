@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.documents import BUNDLED, Doc
+from knowledge.transcript import BUNDLED_FILE as BUNDLED_TRANSCRIPT
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "siliconomics"
 #: Bumped when the stored layout changes (forces a rebuild).
 SCHEMA = 1
-BUNDLED_TRANSCRIPT = "bg2-dylan-patel-ai-semiconductor-landscape.txt"
 #: Files whose bytes decide whether the bundled part of the index is stale.
 _HASHED_DATA = (BUNDLED_TRANSCRIPT, "accelerators.csv", "models.csv")
 _HASHED_CODE = ("transcript.py", "specs.py", "aliases.py", "documents.py")
@@ -71,8 +71,7 @@ def bundled_docs() -> list[Doc]:
     from knowledge import transcript as T
     from knowledge.specs import spec_docs
 
-    text = (resources.files("knowledge") / "data" / BUNDLED_TRANSCRIPT).read_text(encoding="utf-8")
-    tr = T.parse(text, anchors=T.BG2_ANCHORS)
+    tr = T.bundled()
     docs = [
         Doc(
             chunk_id=c.chunk_id,

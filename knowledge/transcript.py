@@ -93,6 +93,23 @@ class Transcript:
     chapters: tuple[Chapter, ...]
 
 
+#: The episode bundled in ``knowledge/data/``.
+BUNDLED_FILE = "bg2-dylan-patel-ai-semiconductor-landscape.txt"
+
+
+def bundled_text() -> str:
+    """The bundled episode's text, exactly as shipped."""
+    from importlib import resources
+
+    return (resources.files("knowledge") / "data" / BUNDLED_FILE).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def bundled() -> "Transcript":
+    """The bundled episode parsed, with its chapters aligned (once per process)."""
+    return parse(bundled_text(), anchors=BG2_ANCHORS)
+
+
 def format_timestamp(seconds: float) -> str:
     """'MM:SS' (minutes may exceed 59, as in the episode's own chapter list): 3754.2 -> '62:34'."""
     s = int(round(seconds))
