@@ -1,6 +1,13 @@
 """The final answer, written from the tool results only: figures with units, formula, assumptions,
 defaults, citations, and one ``Read as:`` line per call.
 
+Layout (blocks separated by blank lines, so markdown never runs them together): first what was
+asked (:func:`leads`: per hour, per million tokens, the fleet's power bill, capex, the year's
+forecast, the fit at fp8, the spec figure), then any default the answer rests on ("No chip
+named: ...", "Illustration: ..."), then each call's section with its formula, defaults, at most
+:data:`MAX_ASSUMPTIONS` assumptions and short source names (the full lists stay in the tool
+result), then how the question was read, then the ``Read as:`` lines.
+
 Every figure printed here is a field of a tool result (rounded, or converted between B/KB/GB
 and $/$ billion), a value from the question, or text of a cited passage, so the grounding
 check can trace it. A failed call is reported as its error line and a hint, never a number.
@@ -8,11 +15,13 @@ check can trace it. A failed call is reported as its error line and a hint, neve
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from typing import Any
 
 from agent.offline.history import read_as_line
-from agent.offline.plan import Call
+from agent.offline.plan import Call, Plan
 
 _WORK = {"formula", "inputs", "assumptions", "sources"}
 _EXCERPT_CHARS = 420
@@ -173,10 +182,40 @@ def _search(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
         return [f"Nothing in the knowledge base matched \"{args.get('query', '')}\"; try other words or source=all."]
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
     lines = [f"**{heading}** (search: \"{args.get('query', '')}\"):"]
+    passages = rerank(passages, str(args.get("query", "")))
     for p in passages[: max(1, min(3, len(passages)))]:
         where = ", ".join(x for x in (p.get("chapter"), f"~{p['timestamp']}" if p.get("timestamp") else None) if x)
-        lines.append(f"> {_excerpt(p.get('text', ''))}\n>\n> — {p.get('source', '')}" + (f", *{where}*" if where else ""))
+        lines.append(f"> {_excerpt(p.get('text', ''), str(args.get('query', '')))}\n>\n> — {p.get('source', '')}" + (f", *{where}*" if where else ""))
     return lines
+
+
+_QUERY_STOP = frozenset("why what how does did the and for with that this his her their about call calls called mean means".split())
+
+
+def rerank(passages: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    """Passages holding more of the query's words first (word stems of 5 letters, so "basics" meets
+    "AmazonBasics"); the search order breaks ties. The search ranks by meaning; this puts the
+    passage that uses the asker's own words, usually the one quoted, at the top."""
+    stems = _stems(query)
+    if not stems:
+        return passages
+    ranked = sorted(enumerate(passages), key=lambda ip: (-_hits(str(ip[1].get("text", "")), stems), ip[0]))
+    return [p for _, p in ranked]
+
+
+def _stems(query: str) -> list[str]:
+    """The query's content words cut to 5 letters, in order (see :func:`rerank`)."""
+    return [w[:5] for w in re.findall(r"[a-z0-9]{3,}", query.lower()) if w not in _QUERY_STOP]
+
+
+def _hits(text: str, stems: list[str]) -> int:
+    """Distinct query stems in ``text``, plus two for each pair of query words found side by side."""
+    low = text.lower()
+    score = sum(1 for w in set(stems) if w in low)
+    for a, b in itertools.pairwise(stems):
+        if re.search(rf"{re.escape(a)}[\w']*\W+{re.escape(b)}", low):
+            score += 2
+    return score
 
 
 def _clip(text: str, limit: int = 240) -> str:
@@ -186,12 +225,22 @@ def _clip(text: str, limit: int = 240) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _excerpt(text: str) -> str:
+def _excerpt(text: str, query: str = "") -> str:
+    """About :data:`_EXCERPT_CHARS` of ``text``: from the sentence where the query's words are
+    densest (the part that answers), cut at word boundaries."""
     text = " ".join(text.split())
     if len(text) <= _EXCERPT_CHARS:
         return text
-    cut = text[:_EXCERPT_CHARS].rsplit(" ", 1)[0]
-    return cut + " …"
+    start = 0
+    stems = _stems(query)
+    if stems:
+        starts = [0] + [m.end() for m in re.finditer(r"[.?!]\s+", text)]
+        best = max(starts, key=lambda i: (_hits(text[i : i + _EXCERPT_CHARS], stems), -i))
+        if _hits(text[best : best + _EXCERPT_CHARS], stems) > _hits(text[:_EXCERPT_CHARS], stems):
+            start = best
+    window = text[start : start + _EXCERPT_CHARS + 1]
+    cut = window.rsplit(" ", 1)[0] if len(window) > _EXCERPT_CHARS else window
+    return ("… " if start else "") + cut + (" …" if start + len(cut) < len(text) else "")
 
 
 def _generic(name: str, r: Any) -> list[str]:
@@ -285,6 +334,281 @@ _SECTIONS = {
 }
 
 
+# --- what was asked, first ---------------------------------------------------------------------
+
+#: Planner notes shown right under the lead, because the figures rest on them.
+_UPFRONT_NOTES = ("No chip named", "Illustration", "Left out")
+
+
+def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
+    """One bold line per quantity the question asked for, from the results (empty when none apply)."""
+    results = [(c, load(content)) for c, content in calls]
+    ok = [(c, r) for c, r in results if isinstance(r, dict) and "error" not in r]
+    out: list[str] = []
+    # second-round products (agent.offline.rounds): the power draw ends in "/ 1000" (kW -> MW), the bill does not
+    fleet_power = [r for c, r in ok if c.name == "calculate" and not str(c.args.get("expression", "")).endswith("/ 1000")
+                   and not str(c.args.get("expression", "")).startswith(f"{plan.volume} / ")]
+    fleet_draw = [r for c, r in ok if c.name == "calculate" and str(c.args.get("expression", "")).endswith("/ 1000")]
+    several = len({c.name for c, _ in results if c.name != "calculate"}) > 1  # a several-part question
+    for call, r in ok:
+        if several and call.name in _PART_LEADS:
+            out += _PART_LEADS[call.name](r)
+        if call.name == "tco":
+            out += _tco_leads(plan, call, r, fleet_power, fleet_draw)
+        elif call.name == "buildout":
+            out += _buildout_leads(plan, r)
+        elif call.name == "capex" and plan.year is not None:
+            out += _capex_leads(plan, r)
+        if call.name == "capex" and r.get("cumulative_accelerators") is not None:
+            years = [f["year"] for f in r.get("forecast") or []]
+            out.append(
+                f"**Implied accelerators {min(years)} to {max(years)}: {num(r['cumulative_accelerators'])}**"
+                + (f" ({num(r['cumulative_gw'])} GW)" if r.get("cumulative_gw") is not None else "")
+                + f", at {pct((r.get('inputs') or {}).get('ai_share', 0))} of capex on AI accelerators"
+            )
+    if "time_for_tokens" in plan.focus and plan.volume:
+        times = [(c, r) for c, r in ok if c.name == "calculate" and str(c.args.get("expression", "")).startswith(f"{plan.volume} / ")]
+        speeds = [r for c, r in ok if c.name == "throughput" and r.get("decode_tokens_per_s")]
+        if times and speeds:
+            expr = str(times[0][0].args["expression"])
+            unit = "hours" if expr.endswith("/ 3600") else "minutes" if expr.endswith("/ 60") else "seconds"
+            best = max(speeds, key=lambda s: s["decode_tokens_per_s"])
+            out.insert(0, f"**{num(plan.volume)} tokens take {num(times[0][1]['value'])} {unit}** at {num(best['decode_tokens_per_s'])} "
+                          f"tokens/s ({best['model']} on {num(best['gpus'])} x {best['chip']}, batch {num(best['batch'])})")
+    out += _fit_leads(ok)
+    if "min_accelerators" in plan.focus:
+        out += _min_leads(ok)
+    return out
+
+
+def _min_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """'How many H100s do I need': the fewest accelerators holding the weights and one full request."""
+    out = []
+    for call, r in ok:
+        if call.name != "memory_fit" or r.get("min_accelerators") is None:
+            continue
+        inp = r.get("inputs") or {}
+        tokens = (inp.get("prompt") or 0) + (inp.get("output") or 0)
+        given = "given" if "gpus" in call.args else "of the calculator's default server"
+        here = (f"; on the {num(r['gpus'])} {given}, {num(r['max_concurrent_sequences'])} such requests fit at once"
+                if r.get("fits") else f"; the {num(r['gpus'])} {given} are not enough")
+        out.append(
+            f"**At least {num(r['min_accelerators'])} x {r['chip']}** hold {r['model']} in {inp.get('weights_dtype')} "
+            f"({nbytes(r['weights_bytes'])} of weights) with one {num(tokens)}-token request "
+            f"({num(r['min_accelerators_power_of_two'])} as a tensor-parallel group){here}."
+        )
+    return out
+
+
+def _speed_lead(r: dict[str, Any]) -> list[str]:
+    return [f"**Speed: {num(r['decode_tokens_per_s'])} tokens/s** decode for {r['model']} on {num(r['gpus'])} x {r['chip']} "
+            f"at batch {num(r['batch'])} ({num(r['tokens_per_s_per_user'])} tokens/s per user)"]
+
+
+def _kv_lead(r: dict[str, Any]) -> list[str]:
+    return [f"**KV cache: {num(r['bytes_per_token'])} bytes per token**, {nbytes(r['total_bytes'])} for the batch ({r['model']})"]
+
+
+def _fit_lead(r: dict[str, Any]) -> list[str]:
+    if not r.get("fits"):
+        return []  # the fp8 rerun or the section says what does fit
+    return [f"**Fit: {num(r['max_concurrent_sequences'])} requests at once** (about {num(r['avg_concurrent_sequences'])} "
+            f"time-averaged) for {r['model']} on {num(r['gpus'])} x {r['chip']}"]
+
+
+#: Leads for each part of a several-part question, in the order of the calls.
+_PART_LEADS = {"throughput": _speed_lead, "kv_cache": _kv_lead, "memory_fit": _fit_lead}
+
+
+def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict[str, Any]],
+               fleet_draw: list[dict[str, Any]]) -> list[str]:
+    count = int(r.get("count") or 1)
+    inp = r.get("inputs") or {}
+    out = []
+    for i, c in enumerate(r.get("chips") or [r]):
+        name = c.get("chip") or "the accelerator"
+        annual = c.get("annual") or {}
+        for focus in plan.focus or ["per_hour"]:
+            if focus == "per_hour" and c.get("cost_per_accelerator_hour") is not None:
+                used = c.get("cost_per_used_hour")
+                util = inp.get("utilization")
+                out.append(
+                    f"**{name}: {usd(c['cost_per_accelerator_hour'])} per accelerator-hour to own**"
+                    + (f" ({usd(used)} per used hour at {pct(util)} utilization)" if used is not None and util is not None else "")
+                )
+            elif focus == "per_mtok":
+                if c.get("cost_per_million_tokens") is not None:
+                    illus = "Illustration: " if call.args.get("model") and "per_mtok" in plan.focus and any(
+                        n.startswith("Illustration") for n in plan.notes) else ""
+                    how = (f" at {num(c['tokens_per_s_per_accelerator'])} tokens/s per accelerator"
+                           if c.get("tokens_per_s_per_accelerator") else "")
+                    shape = (f" ({inp.get('model')} on {num(inp.get('gpus', 0))} x {name}, batch {num(inp.get('batch', 0))})"
+                             if inp.get("model") else "")
+                    out.append(f"**{illus}{name}: {usd(c['cost_per_million_tokens'])} per million tokens**{how}{shape}")
+                else:
+                    out.append(f"**{name}: no $ per million tokens**: it needs a model or a tokens/s, and none was given.")
+            elif focus == "power_year" and annual.get("power_usd") is not None:
+                basis = (f"{num(c.get('power_kw', 0))} kW all-in x PUE {num(inp.get('pue', 0))} x 8,760 h "
+                         f"at {usd(inp.get('electricity', 0))}/kWh")
+                if count > 1 and i < len(fleet_power):
+                    out.append(
+                        f"**Power bill for the fleet of {num(count)} x {name}: {usd(fleet_power[i]['value'])} per year** "
+                        f"({usd(annual['power_usd'])} per accelerator per year; {basis})"
+                    )
+                else:
+                    out.append(f"**Power bill for one {name}: {usd(annual['power_usd'])} per year** ({basis})")
+            elif focus == "power_draw" and i < len(fleet_draw):
+                out.append(
+                    f"**{num(count)} x {name} draw {num(fleet_draw[i]['value'])} MW at the facility** "
+                    f"({num(c.get('power_kw', 0))} kW all-in each x PUE {num(inp.get('pue', 0))})"
+                )
+            elif focus == "per_mw" and c.get("tokens_per_s_per_mw") is not None:
+                out.append(f"**{name}: {num(c['tokens_per_s_per_mw'])} tokens/s per MW** of facility power "
+                           f"({num(c.get('tokens_per_s_per_accelerator', 0))} tokens/s per accelerator)")
+            elif focus == "per_dollar" and c.get("tokens_per_dollar") is not None:
+                out.append(f"**{name}: {num(c['tokens_per_dollar'])} tokens per dollar** "
+                           f"({usd(c['cost_per_million_tokens'])} per million tokens)")
+            elif focus == "per_year" and c.get("fleet_annual_cost_usd") is not None:
+                each = f" ({usd(annual['total_usd'])} per accelerator)" if count > 1 and annual.get("total_usd") else ""
+                fleet = f"the fleet of {num(count)} x {name}" if count > 1 else f"one {name}"
+                out.append(f"**Cost to own {fleet}: {usd(c['fleet_annual_cost_usd'])} per year**{each}")
+            elif focus == "break_even" and c.get("break_even_utilization") is not None:
+                out.append(
+                    f"**{name}: owning breaks even with renting at {pct(c['break_even_utilization'])} utilization** "
+                    f"(rental {usd(inp.get('rental_price', 0))}/hour; margin {usd(c['margin_per_used_hour'])} per used hour "
+                    f"at {pct(inp.get('utilization', 0))} utilization)"
+                )
+            elif focus == "break_even":
+                out.append(f"**{name}: no break-even without a rental price**: ask e.g. 'renting at $<N>/hr'.")
+            elif focus == "capex" and c.get("fleet_capex_usd") is not None:
+                fleet = f"{num(count)} x {name}" if count > 1 else f"one {name}"
+                out.append(f"**Capex for {fleet}: {usd(c['fleet_capex_usd'])}** (server, networking and facility share)")
+    return out
+
+
+def _buildout_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
+    head = f"{num(r['gw'])} GW of {r['chip']}"
+    out = []
+    for focus in plan.focus or ["capex"]:
+        if focus in ("capex", "per_hour", "per_mtok"):
+            out.append(f"**{head}: {usd(r['total_capex_usd'])} capex** for {num(r['accelerators'])} accelerators")
+        elif focus in ("power_year", "per_year"):
+            out.append(f"**{head}: power bill {usd(r['power_cost_per_year_usd'])} per year**")
+        elif focus == "count":
+            out.append(f"**{head}: {num(r['accelerators'])} accelerators**")
+    return list(dict.fromkeys(out))
+
+
+def _capex_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
+    year = plan.year
+    series = r.get("series", "")
+    out = []
+    point = next((f for f in r.get("forecast") or [] if f.get("year") == year), None)
+    actual = next((h for h in r.get("history") or [] if h.get("year") == year), None)
+    if point:
+        band = f" (band {usd(point['low_usd_b'] * 1e9)} to {usd(point['high_usd_b'] * 1e9)})" if point["low_usd_b"] != point["high_usd_b"] else ""
+        out.append(f"**{year}: {series} capex forecast {usd(point['capex_usd_b'] * 1e9)}**{band}, {r.get('method')} method, basis {point['basis']}")
+    elif actual:
+        out.append(f"**{year}: {series} capex {usd(actual['capex_usd_b'] * 1e9)}** (reported)")
+    else:
+        out.append(f"**No {year} figure for {series}**: the result covers up to {r.get('through')}.")
+    guided = [(c.get("company", series), g) for c in (r.get("companies") or [r]) for g in c.get("guidance") or []]
+    this_year = [f"{co} {usd(g['capex_usd_b'] * 1e9)}" for co, g in guided if g.get("year") == year]
+    set_aside = [str(a) for a in r.get("assumptions") or [] if f"{year} guidance" in str(a) or f"{year}: only" in str(a)]
+    if this_year:
+        out.append(f"Company guidance for {year}: " + "; ".join(this_year) + ".")
+    elif set_aside:
+        out.append("Set aside by the capex tool: " + " ".join(set_aside)
+                   + ("" if "include_leases" in " ".join(set_aside) else " (ask 'including leases' to use it)."))
+    elif guided:
+        latest = max(g["year"] for _, g in guided)
+        out.append(
+            f"No company guidance for {year} in the capex table; the latest is for {latest}: "
+            + "; ".join(f"{co} {usd(g['capex_usd_b'] * 1e9)}" for co, g in guided if g["year"] == latest)
+            + " (ask with 'guidance' to forecast from it)."
+        )
+    years = [f["year"] for f in r.get("forecast") or []]
+    if years and year in years and min(years) < max(years) and r.get("cumulative_usd_b") is not None:
+        band = (f" (band {usd(r['cumulative_low_usd_b'] * 1e9)} to {usd(r['cumulative_high_usd_b'] * 1e9)})"
+                if r["cumulative_low_usd_b"] != r["cumulative_high_usd_b"] else "")
+        out.append(f"Cumulative {min(years)} to {max(years)}: {usd(r['cumulative_usd_b'] * 1e9)}{band}.")
+    return out
+
+
+def _fit_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """A fit that failed in the default format, beside the same fit at fp8 (agent.offline.rounds)."""
+    fits = [(c, r) for c, r in ok if c.name == "memory_fit"]
+    out = []
+    for call, r in fits:
+        if r.get("fits") is not False or "weights_dtype" in call.args:
+            continue
+        fp8 = next((r2 for c2, r2 in fits if c2.args == {**call.args, "weights_dtype": "fp8"}), None)
+        fmt = (r.get("inputs") or {}).get("weights_dtype")
+        if fp8 is None:
+            continue
+        if fp8.get("fits"):
+            out.append(
+                f"**Does not fit in {fmt} (the default weight format); at fp8 it fits "
+                f"{num(fp8['max_concurrent_sequences'])} requests peak / about {num(fp8['avg_concurrent_sequences'])} time-averaged** "
+                f"on {num(fp8['gpus'])} x {fp8['chip']}."
+            )
+        else:
+            out.append(
+                f"**Does not fit in {fmt} (the default weight format), nor at fp8**: at least "
+                f"{num(fp8['min_accelerators'])} accelerators are needed at fp8."
+            )
+    return out
+
+
+_SPEC_VALUE = {
+    "memory bandwidth": r"memory bandwidth ([\d.,]+ ?[TG]B/s)",
+    "memory": r"Memory: ([\d.,]+ ?GB of [\w]+)",
+    "fp8 tflops": r"FP8 ([\d.,]+ TFLOPS(?: dense)?)",
+    "fp4 tflops": r"FP4 ([\d.,]+ TFLOPS(?: dense)?)",
+    "bf16 tflops": r"BF16 ([\d.,]+ TFLOPS(?: dense)?)",
+    "power": r"Power \(TDP\): ([\d.,]+ ?k?W)",
+    "interconnect": r"Scale-up interconnect: ([\d.,]+ ?[GT]B/s per chip(?: \([a-z]+\))?)",
+    "price": r"Estimated price: (\$[\d.,]+ per chip(?: \([^)]*\))?)",
+}
+
+
+_SPEC_LABEL = {
+    "fp8 tflops": "FP8 compute", "fp4 tflops": "FP4 compute", "bf16 tflops": "BF16 compute",
+    "memory": "memory", "power": "power (TDP)", "interconnect": "scale-up interconnect", "price": "estimated price",
+}
+
+
+def spec_section(spec: tuple[list[str], str | None], passages: Any, args: dict[str, Any]) -> tuple[list[str], bool]:
+    """A datasheet question: the figure from each named chip's catalog row, quoted and cited.
+
+    A chip's row is the passage whose source names it (``Spec sheet: <catalog name>``); rows of
+    chips not asked about are not shown. Without any such row among the results, the usual
+    passage list.
+    """
+    chips, attribute = spec
+    rows = passages if isinstance(passages, list) else []
+    found = [(chip, next((p for p in rows if isinstance(p, dict) and (p.get("source") or "").endswith(chip)), None)) for chip in chips]
+    if not any(row for _, row in found):
+        return _search(rows, args), bool(rows)
+    lines: list[str] = []
+    for chip, row in found:
+        if row is None:
+            lines.append(f"**{chip}**: its catalog row was not among the search results; ask for it alone.")
+            continue
+        text = " ".join(str(row.get("text", "")).split())
+        m = re.search(_SPEC_VALUE[attribute], text) if attribute in _SPEC_VALUE else None
+        if m:
+            label = _SPEC_LABEL.get(attribute, attribute)
+            lines.append(f"**{chip}: {label} {m.group(1)}** (catalog row `{row.get('chunk_id', '')}`)")
+        elif attribute:
+            lines.append(f"**{chip}**: the catalog row gives no {attribute}; the row is below.")
+        lines.append(f"> {_excerpt(text)}\n>\n> — {row.get('source', '')}")
+        urls = row.get("source_urls") or []
+        if urls:
+            lines.append("**Source:** " + "; ".join(short_sources([str(u) for u in urls])))
+    return lines, True
+
+
 # --- the answer -----------------------------------------------------------------------------
 
 
@@ -301,16 +625,27 @@ def load(content: Any) -> Any:
 def defaults_used(call: Call, result: dict[str, Any]) -> list[str]:
     """Inputs the result reports that the call did not give: the calculator's defaults."""
     inputs = result.get("inputs") or {}
+    skip = {"model", "chip", "tokens_per_sequence", "sensitivity"}
+    if call.name == "tco" and not inputs.get("model"):
+        skip |= {"gpus", "batch", "prompt", "output", "weights_dtype"}  # the serving shape only matters with a model
     out = []
     for k, v in inputs.items():
-        if k in call.args or v is None or isinstance(v, (list, dict)) or k in ("model", "chip", "tokens_per_sequence"):
+        if k in call.args or v is None or isinstance(v, (list, dict, bool)) or k in skip:
             continue
-        out.append(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}")
+        if isinstance(v, float):
+            out.append(f"{k}={v:g}" if abs(v) < 1e5 else f"{k}={v:,.0f}")
+        else:
+            out.append(f"{k}={v}")
     return out
 
 
-def section(call: Call, content: Any) -> tuple[list[str], bool]:
-    """The lines for one call, and whether it succeeded."""
+def section(call: Call, content: Any, shown: set[str] | None = None) -> tuple[list[str], bool]:
+    """The lines for one call, and whether it succeeded.
+
+    ``shown``: formula, assumption and source blocks already in the answer (a second call of the
+    same tool, e.g. the fp8 fit beside the bf16 one); they are not repeated.
+    """
+    shown = set() if shown is None else shown
     data = load(content)
     if isinstance(data, dict) and "error" in data and len(data) == 1:
         return [f"**{call.name} failed**: {data['error']}", _hint(call, data["error"])], False
@@ -320,24 +655,94 @@ def section(call: Call, content: Any) -> tuple[list[str], bool]:
         lines = _SECTIONS[call.name](data) if call.name in _SECTIONS else _generic(call.name, data)
     except (KeyError, TypeError):
         lines = _generic(call.name, data)
-    if isinstance(data, dict) and data.get("formula"):
+    if isinstance(data, dict) and data.get("formula") and _once(shown, "formula", data["formula"]):
         lines.append(f"**Formula:** {data['formula']}")
     if isinstance(data, dict):
         defaults = defaults_used(call, data)
-        if defaults and call.name in ("kv_cache", "memory_fit", "throughput"):
+        if defaults and call.name in ("kv_cache", "memory_fit", "throughput", "tco", "buildout"):
             lines.append("**Defaults used** (not in the question): " + ", ".join(defaults) + ".")
         if data.get("assumptions"):
-            lines.append("**Assumptions:**")
-            lines += [f"- {_clip(str(a))}" for a in data["assumptions"]]
+            picked = key_assumptions(call, [str(a) for a in data["assumptions"]])
+            if _once(shown, "assumptions", call.name + "|".join(re.sub(r"\b(?:bf16|fp16|fp8|int8|int4|fp4)\b", "", a) for a in picked)):
+                lines.append("**Assumptions:**")
+                lines += [f"- {a}" for a in picked]
+                if len(data["assumptions"]) > len(picked):
+                    lines.append("(the other assumptions are in the tool result)")
         if data.get("sources"):
-            lines.append("**Sources:** " + "; ".join(str(s) for s in data["sources"][:3]))
+            names = short_sources([str(s) for s in data["sources"]])
+            if _once(shown, "sources", "; ".join(names)):
+                lines.append("**Sources:** " + "; ".join(names))
     return lines, True
+
+
+def _once(shown: set[str], kind: str, text: str) -> bool:
+    """True the first time ``text`` of this kind is shown in the answer."""
+    key = f"{kind}:{text}"
+    if key in shown:
+        return False
+    shown.add(key)
+    return True
+
+
+#: At most this many assumptions and sources in the answer; the full lists stay in the tool result.
+MAX_ASSUMPTIONS = 5
+MAX_SOURCES = 4
+_URL = re.compile(r"\(?\bhttps?://[^\s);,]+\)?|\bwww\.[^\s);,]+")
+
+
+def _short(text: str, limit: int = 150) -> str:
+    """Text without URLs, cut at a word boundary (never inside a URL or a figure)."""
+    text = _URL.sub("", text)
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"\s*[;,]\s*\)", ")", text)
+    text = re.sub(r"\s*[;,]\s*$", "", text)
+    text = " ".join(text.split()).replace(" ,", ",").replace(" )", ")").replace("… …", "…")
+    return _clip(text, limit)
+
+
+def key_assumptions(call: Call, assumptions: list[str]) -> list[str]:
+    """The assumptions worth reading in the answer: those about inputs the question did not give
+    first (a calculator default such as ``pue = 1.3``), then the rest, at most :data:`MAX_ASSUMPTIONS`."""
+    stated = set(call.args)
+
+    def rank(a: str) -> int:
+        name = re.match(r"\s*(\w+)\s*=", a)
+        if name and name.group(1) in stated:
+            return 2  # the question gave it: the assumption text only repeats the input
+        return 0 if name else 1
+
+    ordered = sorted(range(len(assumptions)), key=lambda i: (rank(assumptions[i]), i))
+    return [_short(assumptions[i]) for i in ordered[:MAX_ASSUMPTIONS]]
+
+
+def short_sources(sources: list[str]) -> list[str]:
+    """Sources as short names: a URL as its host, other text to its first clause; no duplicates."""
+    out: list[str] = []
+    for s in sources:
+        s = re.sub(r"^[^:]{2,60}:\s+(?=\S)", "", s, count=1) if not s.startswith("http") else s
+        url = re.search(r"https?://([^/\s]+)", s)
+        if url and s.strip().startswith("http"):
+            name = url.group(1).removeprefix("www.")
+            if "archive.org" in name:
+                inner = re.search(r"https?://[^/]+/web/\d+/https?://([^/\s]+)", s)
+                name = inner.group(1).removeprefix("www.") if inner else name
+        else:
+            name = _short(re.split(r"\s\(|;\s", s)[0], 70)
+            if url and (len(name) < 12 or re.search(r"\b(?:at|via|from|in|on|see)$", name)):
+                name = url.group(1).removeprefix("www.")  # "as transcribed at <url>": the host says more
+        if name and name not in out:
+            out.append(name)
+        if len(out) >= MAX_SOURCES:
+            break
+    return out
 
 
 def _hint(call: Call, error: str) -> str:
     field = error.split(":", 1)[0].strip()
     if field in ("model", "chip"):
         how = f"use a {field} name from the catalog (the suggestions above, or `siliconomics {call.name.replace('_', '-')} --help`)"
+    elif field == "capex_per_accelerator":
+        how = "give a price per accelerator, e.g. 'at $<N>k per GPU'"
     elif field in ("context", "prompt", "output"):
         how = "say how many tokens per request, e.g. 'at <N>k context' or '<N>k in, <M>k out'"
     else:
@@ -357,14 +762,31 @@ def markdown(lines: list[str]) -> str:
     return "\n\n".join(b for b in blocks if b)
 
 
-def compose(calls: list[tuple[Call, Any]], notes: list[str]) -> str:
-    """The markdown answer from ``(call, tool message content)`` pairs and the planner's readings."""
+def compose(calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None = None) -> str:
+    """The markdown answer from ``(call, tool message content)`` pairs and the planner's readings.
+
+    Order: the quantities asked for (:func:`leads`), any default the answer rests on ("No chip
+    named: ...", "Illustration: ..."), each call's section, how the question was read, and the
+    ``Read as:`` lines.
+    """
+    plan = plan or Plan()
     parts: list[str] = []
     ok_any = False
+    top = leads(plan, calls)
+    if top:
+        parts.append("\n\n".join(top))
+    upfront = [n for n in notes if n.startswith(_UPFRONT_NOTES)]
+    notes = [n for n in notes if n not in upfront]
+    parts += [f"*{n}*" for n in upfront]
+    shown: set[str] = set()
     for call, content in calls:
-        lines, ok = section(call, content)
+        if call.name == "search_knowledge" and plan.spec and call.args.get("source") == "specs":
+            lines, ok = spec_section(plan.spec, load(content), call.args)
+        else:
+            lines, ok = section(call, content, shown)
         ok_any |= ok
         parts.append(markdown(lines))
+    notes = list(dict.fromkeys(notes))
     if notes:
         parts.append("**How I read the question:** " + " ".join(notes))
     if not ok_any:

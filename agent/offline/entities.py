@@ -34,9 +34,18 @@ COMPANY_ALIASES: dict[str, str] = {
     "oracle": "Oracle",
     "orcl": "Oracle",
 }
-#: Words meaning "all the companies in the capex table".
-ALL_COMPANIES_WORDS = ("hyperscalers", "hyperscaler", "big four", "big 4", "big tech", "all of them", "the big five", "big 5")
 COMPANIES = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
+#: Group names analysts use -> the capex-table companies they stand for. "Big 4" is the usual
+#: hyperscaler capex set (Microsoft, Alphabet, Amazon, Meta); "big 3" the three public clouds;
+#: "big 5" adds Oracle. Words without a number ("hyperscalers", "big tech") mean every company in
+#: the table, and the planner says which set it used (:data:`UNNUMBERED_GROUPS`).
+COMPANY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\bbig\s*-?\s*(?:3|three)\b", ("Microsoft", "Alphabet", "Amazon")),
+    (r"\bbig\s*-?\s*(?:4|four)\b", ("Microsoft", "Alphabet", "Amazon", "Meta")),
+    (r"\bbig\s*-?\s*(?:5|five)\b", COMPANIES),
+    (r"\bhyper\s*-?\s*scal\w*|\bbig tech\b|\ball of them\b|\bmag(?:nificent)?\s*7\b", COMPANIES),
+)
+UNNUMBERED_GROUPS = r"\bhyper\s*-?\s*scal\w*|\bbig tech\b|\ball of them\b|\bmag(?:nificent)?\s*7\b"
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9.\-]*")
 _MAX_WINDOW = 4
@@ -130,15 +139,18 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
 
 
 def find_companies(text: str) -> list[str]:
-    """Companies named in ``text`` (capex table names), in the order first named; all five for 'hyperscalers'."""
+    """Companies named in ``text`` (capex table names), in the order first named; else a named group
+    ('big 4' -> Microsoft, Alphabet, Amazon, Meta; 'hyperscalers' -> all five, see :data:`COMPANY_GROUPS`)."""
     lower = text.lower()
     found: list[str] = []
     for word in re.findall(r"[a-z]+", lower):
         name = COMPANY_ALIASES.get(word)
         if name and name not in found:
             found.append(name)
-    if not found and any(w in lower for w in ALL_COMPANIES_WORDS):
-        found = list(COMPANIES)
+    if not found:
+        for pattern, names in COMPANY_GROUPS:
+            if re.search(pattern, lower):
+                return list(names)
     return found
 
 

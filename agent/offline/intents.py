@@ -21,6 +21,7 @@ INTENT_TOOL = {
     "capex": "capex",
     "calc": "calculate",
     "spec": "search_knowledge",
+    "chip_attribute": "search_knowledge",
 }
 
 _PATTERNS: dict[str, str] = {
@@ -31,10 +32,16 @@ _PATTERNS: dict[str, str] = {
         r"(?:does|do) (?:that|this|the numbers?) (?:hold|check out|add up)|hold up|verify (?:that|the|his))"
     ),
     "search": (
-        r"\b(?:what did|what does (?:he|dylan|patel|the guest)|what was said|where did|when did|did (?:he|dylan|they|bill|brad|patel)\b|"
+        r"\b(?:wh?at (?:did|does|do) (?:he|dylan|patel|the guest|they) (?:thi?nk|say|sa[iy]d)|what did|what does (?:he|dylan|patel|the guest)|what was said|where did|when did|did (?:he|dylan|they|bill|brad|patel)\b|"
         r"according to|in the (?:podcast|pod|episode|interview|transcript|show)|on the (?:pod|podcast|show)|"
         r"(?:he|dylan|they|patel|brad|bill|gurley|gerstner) (?:say|says|said|mention|mentioned|think|thinks|claim|claimed|talk|talked|argue|argued)|"
-        r"quote|talk(?:ed)? about|his (?:take|view|opinion|point)|dylan|patel|transcript|podcast|\bbg2\b|"
+        r"quote|talk(?:ed)? about|(?:his|their|the guest'?s?|dylan'?s) (?:take|view|opinion|point|argument|thesis|prediction)|"
+        r"dylan|patel|transcript|podcast|\bbg2\b|the guests?\b|\b(?:comment|remark|analogy|quip)\b|"
+        r"\bwhy (?:does|did|do|is|was|would|are|were) (?:he|she|dylan|they|the guests?|bill|brad|patel|gurley|gerstner)\b|"
+        r"\b(?:he|dylan|they|patel|brad|bill|gurley|gerstner|the guests?) (?:calls?|called|means?|meant|believes?|believed|"
+        r"predicts?|predicted|expects?|expected|compares?|compared|describes?|described|explains?|explained|reckons?|"
+        r"thinks?|argues?|argued|sees?|views?|feels?)\b|"
+        r"what (?:do|did|does) (?:they|he|bill|brad|the guests?) (?:mean|think|believe|say|predict|expect)|"
         r"(?:spec|data) ?sheet says|per the (?:spec|data) ?sheet)"
     ),
     "kv": r"\bkv\b|kv[- ]?cache|\bcache size|key[- ]value",
@@ -43,30 +50,53 @@ _PATTERNS: dict[str, str] = {
         r"max(?:imum)? (?:batch|concurrency|users|requests)|\boom\b|out of memory|enough (?:memory|vram|hbm)|"
         r"how many (?:gpus|chips|accelerators|cards|\w+s) (?:do (?:i|we|you) need|needed|are needed|to (?:serve|run|hold|host))|"
         r"min(?:imum)? (?:number of )?(?:gpus|accelerators|chips)|\bvram\b|can (?:i|we|it|you) (?:run|serve|host|load)|"
+        r"\bcan (?:a|an|one|single|\d+|the|my|our)\b.{0,30}\b(?:hold|run|serve|host|load|handle|take)\b|"
+        r"(?<!\d )(?<!\d)\busers\b(?! per)|how much (?:vram|memory|gpu memory|hbm) (?:for|to run|to serve|to host|is needed|needed|do (?:i|we|you) need|would (?:i|we|it) need)|"
         r"\b(?:run|serve|host|load)\b.{0,30}?\bon (?:a|one|an|single|\d)"
     ),
     "speed": (
+        r"how long (?:would|will|does|do|to)\b.{0,30}\b(?:take|generate|produce|decode)|"
         r"tok(?:en)?s?\s*/\s*s(?:ec)?\b|tokens? (?:per|a|/) ?sec|\btps\b|throu?g?h?put|thruput|\bspeed|how fast|\bfast(?:er|est)?\b|\b(?:quicker|slower)\b|latency|\bttft\b|"
         r"time to first|decode rate|per[- ]user (?:speed|rate)|tokens per second"
     ),
     "cost": (
         r"\bcosts?\b|\bcosting\b|\$\s*/\s*(?:hr|hour|mtok|m tok)|per (?:hour|gpu[- ]?h(?:ou)?r|million tokens|m tokens|mtok|1m tokens)|"
         r"\btco\b|\bown(?:ing)?\b|\bbill\b|price per (?:hour|token|million)|/\s*mtok|\$/m\b|dollars per|"
-        r"how much (?:does|would|will|do) .{0,40} (?:cost|run)|\bopex\b|power bill|electricity bill|\bpay\b"
+        r"how much (?:does|would|will|do) .{0,40} (?:cost|run)|\bopex\b|power bill|electricity bill|\bpay\b|"
+        r"break[- ]?even|\brent(?:ing|al)?\b|\bmargin\b|per dollar|tokens? per \$|per mw\b|/\s*mw\b"
     ),
-    "buildout": r"\bgw\b|gigawatt|build[- ]?out|\bcampus\b|\bmw\b|megawatt|\d\s*-?\s*(?:gw|mw)\b",
+    "buildout": r"\bgw\b|gigawatt|build[- ]?out|\bcampus\b|(?<!per )(?<!/)\bmw\b|(?<!per )megawatt|\d\s*-?\s*(?:gw|mw)\b",
     "capex": r"\bcapex\b|capital (?:expenditure|spend)|\bspend(?:ing)?\b|\binvest(?:ment|ing)?\b",
     "spec": (
         r"how much (?:hbm|memory|bandwidth|power)|(?:memory|hbm) (?:bandwidth|capacity|size)|\btdp\b|\bspecs?\b|"
         r"data ?sheet|how many (?:tflops|flops|pflops)|what(?:'s| is) the (?:hbm|memory|bandwidth|flops)"
     ),
+    # a chip's datasheet attribute named with the chip ("mi300x fp8 tflops", "b200 bandwidth"): see detect()
+    "chip_attribute": (
+        r"\b(?:t|p)?flops\b|\btops\b|bandwidth|\bhbm\d?e?\b|\bmemory\b|\bvram\b|\btdp\b|\bwatts?\b|interconnect|nvlink|"
+        r"\bprice\b|\bpriced\b|list price|street price"
+    ),
     "calc": r"\b(?:calculate|compute|what'?s|what is|how much is|eval(?:uate)?|work out)\b",
 }
 
 
-def detect(text: str, *, has_expression: bool = False, has_companies: bool = False) -> list[str]:
-    """Intents in ``text`` (lower-case), most specific first; see the module docstring."""
+#: Fit words that ask about fitting even beside a cost question ("run ... on 8 h100s" alone does not).
+_STRONG_FIT = r"\bfits?\b|concur|how many (?:users|requests)|\boom\b|out of memory|enough (?:memory|vram|hbm)|\bvram\b|min(?:imum)? (?:gpus|accelerators)"
+#: "why ..." with no calculator words: a question about reasons, which only the transcript can answer.
+_WHY = re.compile(r"^\s*(?:but |so |and |ok,? )?(?:why|how come)\b")
+
+
+def detect(text: str, *, has_expression: bool = False, has_companies: bool = False, has_chip: bool = False) -> list[str]:
+    """Intents in ``text`` (lower-case), most specific first; see the module docstring.
+
+    ``has_chip``: the question names a catalog chip, so a bare datasheet word ("mi300x fp8
+    tflops", "h200 bandwidth") asks for that chip's spec row.
+    """
     found = [name for name, pattern in _PATTERNS.items() if re.search(pattern, text)]
+    if "chip_attribute" in found:
+        found.remove("chip_attribute")
+        if has_chip and "spec" not in found:
+            found.append("spec")
     if "claim" in found:
         return ["claim"]  # the claim's own numbers are what check_claim checks, not new inputs
     if "capex" in found and not (has_companies or re.search(r"hyperscal|big tech|big (?:4|5|four|five)", text)):
@@ -78,6 +108,8 @@ def detect(text: str, *, has_expression: bool = False, has_companies: bool = Fal
         found.remove("cost")
     if "buildout" in found and "cost" in found:
         found.remove("cost")
+    if "cost" in found and "fit" in found and not re.search(_STRONG_FIT, text):
+        found.remove("fit")  # "what does it cost to run 70b on 8 h100s": a cost question, not a fit one
     if "spec" in found and len(set(found) - {"spec", "calc"}) > 0:
         found.remove("spec")  # "how much memory for 405b at 8k": a calculator question, not a datasheet one
     if "calc" in found and not has_expression:
@@ -86,4 +118,6 @@ def detect(text: str, *, has_expression: bool = False, has_companies: bool = Fal
         found.append("calc")
     if "calc" in found and len(set(found) - {"calc", "search"}) > 0 and not re.search(r"\b(?:calculate|compute)\b", text):
         found.remove("calc")
+    if not found and _WHY.search(text):
+        found.append("search")  # "why is X ...": the reasons given in the conversation, not a refusal
     return found

@@ -67,12 +67,17 @@ class Parsed:
     through: int | None = None  # a year
     since: int | None = None  # a year ("since 2020")
     expression: str | None = None  # plain arithmetic found in the question
+    year: int | None = None  # the year asked about: "next year" (today's year + 1), "this year", "in 2027"
+    year_words: str | None = None  # how the year was written ("next year"), to say how it was read
+    relative: dict[str, float] = field(default_factory=dict)  # "2x as many GPUs" -> {"count": 2.0}
+    relative_words: dict[str, str] = field(default_factory=dict)  # how each factor was written ("2x")
+    token_volume: int | None = None  # "how long to generate 1M tokens": tokens to produce in total
 
     def stated(self) -> dict[str, object]:
         """The slots the question filled (for the 'what I understood' line and follow-ups)."""
         out: dict[str, object] = {}
         for k, v in self.__dict__.items():
-            if k in ("text", "models", "chips", "unknown_models", "unknown_chips") or v in (None, [], False):
+            if k in ("text", "models", "chips", "unknown_models", "unknown_chips", "year_words", "relative_words") or v in (None, [], False, {}):
                 continue
             out[k] = v
         return out
@@ -125,6 +130,7 @@ def parse(question: str) -> Parsed:
     p.unknown_chips = unknown_names(text, "chip", p.chips)
     p.companies = find_companies(text)
     w = _Text(_blank_mentions(text, p.models))
+    _relative(w, p)  # before counts: "2x as many gpus" changes the count, it does not state it
     _formats(w.text, p)
     _money_and_rates(w, p)  # before counts: "$30k gpu" is a price, not 30,000 GPUs
     p.count = _count(w, [m.text for m in p.chips] + p.unknown_chips)
@@ -151,7 +157,8 @@ def _count(w: _Text, chips: list[str]) -> int | None:
         if re.search(rf"\b(?:one|a single|single|1)\s+{name}(?!\w)(?!\s*(?:server|node|box|system|hgx|dgx|rack|pod))", w.text):
             return 1
     v = w.take_any([
-        r"{N}\s*-?\s*(?:gpus?|accelerators?|chips?|cards?|devices?|xpus?)\b",
+        r"{N}\s*(?:x\s*)?-?\s*(?:gpus?|accelerators?|chips?|cards?|devices?|xpus?)\b",
+        r"(?:with|on|using)\s*{N}\s*of (?:them|those|these)\b",
         r"(?:tp|tensor[- ]parallel(?:ism)?)\s*(?:=|of|:)?\s*{N}",
     ])
     return as_int(v) if v is not None else None
@@ -175,7 +182,9 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
     p.electricity = w.take_any([
         money + r"\s*(?:/|per|a)\s*kwh",
         r"{N}\s*(?:c|cents?|¢)\s*(?:/|per|a)?\s*kwh",
-        r"(?:electricity|power price|power cost)\s*(?:at|of|=|:)?\s*" + money,
+        r"(?:electricity|power price|power cost|power|energy)\s*(?:price|cost)?\s*(?:at|of|=|:|is|costs?)?\s*" + money,
+        r"(?<![$\d]){N}\s*(?:usd|dollars?)?\s*(?:/|per|a)\s*kwh",
+        r"(?:electricity|power price|power cost)\s*(?:at|of|=|:|is)?\s*{N}\b(?!\s*%)",
     ])
     if p.electricity is not None and re.search(r"\d\s*(?:c|cents?|¢)\s*(?:/|per|a)?\s*kwh", p.text):
         p.electricity /= 100.0
@@ -194,6 +203,11 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
         p.growth = [g / 100 for g in w.take_all(r"{N}\s*%")]
     if not p.growth:
         g = w.take(r"(?:grow(?:s|ing|th)?|cagr)\s*(?:of|at|by|=)?\s*{N}\s*%")
+        if g is not None:
+            p.growth = [g / 100]
+    if not p.growth and re.search(r"capex|capital spend|forecast", p.text):
+        # "big tech capex through 2030 at 15%": in a capex question a bare rate is the growth rate
+        g = w.take(r"(?:at|@|of)\s*{N}\s*%(?!\s*(?:util|utili[sz]ation|mfu|mbu|wacc|cost of capital|network|maint|of (?:it|capex|that|spend)|on ai|for ai))")
         if g is not None:
             p.growth = [g / 100]
     p.cost_of_capital = percent([r"(?:wacc|cost of capital|discount rate|interest rate|rate of return)\s*(?:of|at|=|:|is)?\s*{N}\s*%",
@@ -216,6 +230,7 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
     p.years = years
     if (through := re.search(r"(?:through|thru|until|till|to|by|in|for|out to)\s*(?:fy\s*)?'?(20[2-4]\d)\b", p.text)):
         p.through = int(through.group(1))
+    _year(p)
     if (since := re.search(r"(?:since|from|starting)\s*(?:fy\s*)?(20[0-2]\d)\b", p.text)):
         p.since = int(since.group(1))
     if re.search(r"pure roofline|100\s*%\s*(?:eff|of (?:peak|bandwidth|datasheet))|full (?:efficiency|bandwidth)|no efficiency loss|ideal roofline|roofline bound", p.text):
@@ -224,10 +239,85 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
     p.compute_eff = percent([r"(?:compute[_ ]?eff(?:iciency)?|mfu)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mfu|of peak flops)"], w.text)
 
 
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+
+
+def _year(p: Parsed) -> None:
+    """The year asked about. "next year" = today's year + 1 and "this year" = today's year
+    (``datetime.date.today()``, stated in the answer); "next 3 years" runs the horizon to today + 3."""
+    import datetime
+
+    today = datetime.date.today().year
+    if m := re.search(r"\b(next|this|coming|current|last|previous)\s+(?:fiscal\s+|calendar\s+)?year\b", p.text):
+        offset = {"next": 1, "coming": 1, "this": 0, "current": 0, "last": -1, "previous": -1}[m.group(1)]
+        p.year, p.year_words = today + offset, m.group(0)
+    elif m := re.search(r"\bnext\s+(\d+|two|three|four|five|ten)\s+(?:fiscal\s+)?years\b", p.text):
+        n = int(m.group(1)) if m.group(1).isdigit() else _WORD_NUMBERS[m.group(1)]
+        p.through, p.year_words = today + n, m.group(0)
+    elif p.through is not None:
+        p.year = p.through  # "in 2027", "through 2028": that year is the one to lead with
+    elif (bare := re.search(r"(?<!since )(?<!from )(?<!starting )\b(?:fy\s*)?'?(20[2-4]\d)\b", p.text)):
+        p.year = int(bare.group(1))  # "meta capex 2026 guidance"
+    if p.year is not None and p.year_words and (p.through is None or p.through < p.year):
+        p.through = p.year
+
+
+#: Words for a multiplier on something the previous question stated ("double the batch").
+_FACTOR = (
+    r"(?P<factor>double|doubled|twice|triple|tripled|quadruple|half|halve|halved|a quarter of|"
+    r"\d+(?:\.\d+)?\s*(?:x|times))"
+)
+#: What a multiplier applies to -> the slot it changes (see :func:`agent.offline.plan` follow-ups).
+_RELATIVE_FIELDS = (
+    (r"(?:gpus?|accelerators?|chips?|cards?|devices?|nodes?|servers?|fleet|cluster)", "count"),
+    (r"(?:batch(?:[- ]?size)?|users|requests|concurrency)", "batch"),
+    (r"(?:context|ctx|tokens?|sequence(?: length)?|seq(?: ?len)?|length|prompt)", "tokens"),
+    (r"(?:reasoning|thinking)", "reasoning"),
+    (r"(?:electricity(?: price)?|power price|power cost)", "electricity"),
+    (r"(?:price|capex|cost per (?:gpu|chip|accelerator))", "capex_per_accelerator"),
+    (r"(?:gw|gigawatts?|campus|power)", "gw"),
+)
+
+
+def _factor(word: str) -> float:
+    word = word.strip()
+    named = {"double": 2.0, "doubled": 2.0, "twice": 2.0, "triple": 3.0, "tripled": 3.0, "quadruple": 4.0,
+             "half": 0.5, "halve": 0.5, "halved": 0.5, "a quarter of": 0.25}
+    if word in named:
+        return named[word]
+    return float(re.match(r"\d+(?:\.\d+)?", word).group(0))
+
+
+def _relative(w: _Text, p: Parsed) -> None:
+    """Multipliers on an earlier question's inputs: '2x as many GPUs', 'double the batch', 'half the context'."""
+    for words, slot in _RELATIVE_FIELDS:
+        # a bare "8x gpus" states a count; a numeric factor needs "as many" / "more" / "the"
+        patterns = (
+            rf"{_FACTOR}\s*(?:as (?:many|much|long|big|large)\s*|more\s*|bigger\s*|larger\s*|longer\s*)(?:the\s*|our\s*|my\s*)?"
+            rf"(?:number of\s*)?{words}\b",
+            rf"{_FACTOR}\s*(?:the\s*|our\s*|my\s*)(?:number of\s*)?{words}\b",
+            rf"(?P<factor>double|doubled|twice|triple|tripled|quadruple|half|halve|halved)\s*{words}\b",
+            rf"\b{words}(?:\s*(?:count|number|size))?\s*(?:is\s*|are\s*)?(?P<factor>doubled|halved|tripled|x\s*\d+(?:\.\d+)?)\b",
+        )
+        for pattern in patterns:
+            if m := re.search(pattern, w.text):
+                word = m.group("factor")
+                if word.startswith("x"):
+                    word = word[1:].strip() + "x"
+                p.relative[slot] = _factor(word)
+                p.relative_words[slot] = m.group("factor").strip()
+                w.text = w.text[: m.start()] + " ~ " + w.text[m.end() :]
+                break
+
+
 def _tokens(w: _Text, p: Parsed) -> None:
     """Prompt, output, reasoning and total tokens, plus batch (see the module docstring)."""
     # "$ per 1M tokens" is a unit of price, not a request length
-    w.text = re.sub(r"(?:per|/|a)\s*(?:1\s*m|one million|a million|million|1,000,000|1m)\s*(?:tokens?|toks?)|/\s*mtok\w*", " ~ ", w.text)
+    w.text = re.sub(r"(?:per|/|a)\s*(?:1\s*m|one million|a million|million|1,000,000|1m)\s*(?:(?:output|input|generated|prompt)\s*)?"
+                    r"(?:tokens?|toks?)|/\s*mtok\w*", " ~ ", w.text)
+    # "how long to generate 1M tokens": a volume of tokens to produce, not a request length
+    volume = w.take(r"(?:generate|produce|decode|output|serve|process)\s*{N}\s*(?:tokens?|toks?)\b")
+    p.token_volume = as_int(volume) if volume is not None else None
     p.reasoning = _int(w.take_any([
         r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:reasoning|thinking|cot|chain[- ]of[- ]thought)",
         r"(?:reasoning|thinking)\s*(?:of|=|:|budget(?: of)?)?\s*{N}",
@@ -250,6 +340,8 @@ def _tokens(w: _Text, p: Parsed) -> None:
         r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:ctx|context|sequences?|seq)\b",
         r"{N}" + _TOK + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",
     ]))
+    if p.total is None and (bare := re.search(r"(?:\bat|@|\bw/|\bwith|\bfor)\s*(\d+(?:\.\d+)?)\s*k\b(?!\s*(?:gpus?|users|requests|\$|/|per|a\b))", w.text)):
+        p.total = as_int(float(bare.group(1)) * 1000)  # "kv cache for qwen 72b at 128k": a length in tokens
     if p.tp is None:
         p.tp = _int(w.take(r"\btp\s*(?:=|:)?\s*{N}"))
 
@@ -266,6 +358,7 @@ def arithmetic_expression(question: str) -> str | None:
     """
     t = question.lower().replace("×", "x")
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    t = re.sub(r"\b(\d+(?:\.\d+)?)e([+-]?\d{1,2})\b", lambda m: f"{float(m.group(0)):.12g}", t)  # 2e6 -> 2000000
     t = re.sub(r"\b(gpus?|hours?|hrs?|h|days?|years?|yrs?|per|an?|the|usd|dollars?)\b", " ", t)
     t = t.replace("$", " ")
     t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)

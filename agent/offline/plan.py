@@ -11,7 +11,15 @@ Rules, each stated in the answer's "Assumptions" when it applies:
 * A bare size ("70b") that names several models of one family is read as the newest of them
   (catalog order) and said so; across families, or with no model at all, the planner asks.
 * Follow-ups ("and at fp8?", "what about on H200s?", "with 16 GPUs?", "and for 70b?") rerun the
-  previous turn's calculator calls with what the new question changes.
+  previous turn's calculator calls with what the new question changes; relative ones ("2x as
+  many GPUs", "double the batch", "half the context") scale the previous value (or the
+  calculator's default), and the follow-up keeps what the previous question asked for.
+* A cost or build-out question with no chip uses :data:`DEFAULT_CHIP`, said in the answer; a chip
+  with no catalog price and no stated price is not guessed (the answer asks for one).
+* "$ per million tokens" with no model or tokens/s: an illustration with :data:`ILLUSTRATION_MODEL`
+  on the cost calculator's serving defaults, labelled as such.
+* "Why does he ...", "what do they think ...", "in the podcast": the transcript, never a refusal.
+* The answer leads with what was asked (:func:`asked_quantities`); "next year" is today's year + 1.
 """
 
 from __future__ import annotations
@@ -28,6 +36,14 @@ from tools.catalog import _normalise, accelerators, find_accelerator, find_model
 from tools.errors import InputError
 
 CALCULATORS = ("kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex")
+#: Chip assumed for a cost or build-out question that names none (always said in the answer):
+#: the catalog's priced NVIDIA chip with a sourced all-in kW (accelerators.csv est_price_usd
+#: $33,600 from SemiAnalysis via Epoch; all-in 1.37 kW from SemiAnalysis InferenceX GPU_SPECS).
+DEFAULT_CHIP = "NVIDIA H100 SXM5 80GB"
+#: Serving shape for an illustrative $/Mtok when the question gives no model or tokens/s
+#: (always labelled "Illustration"): a common open model on one 8-GPU server at batch 64,
+#: the tco calculator's own gpus/batch defaults (tools/tco.py TCOInput).
+ILLUSTRATION_MODEL = "Llama-3.1-70B"
 TOKEN_ARGS = ("context", "prompt", "output")
 _MAX_CALLS = 6
 
@@ -47,6 +63,44 @@ class Plan:
     calls: list[Call] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reply: str | None = None
+    focus: list[str] = field(default_factory=list)  # what was asked, in order: see asked_quantities()
+    year: int | None = None  # the capex year asked about ("next year" -> today's year + 1)
+    spec: tuple[list[str], str | None] | None = None  # (catalog chips, attribute) for a datasheet question
+    volume: int | None = None  # "how long to generate 1M tokens": the tokens to produce
+
+
+#: Quantities a cost / build-out / capex question asks for, in the words analysts use. The answer
+#: leads with these, in the order written, before the rest of the result.
+_FOCUS = (
+    ("power_year", r"power bill|electric(?:ity)? (?:bill|cost)|power (?:cost|spend)|energy (?:bill|cost)|cost of (?:power|electricity)"),
+    ("per_mtok", r"per (?:1\s*m|one million|a million|million|m) (?:(?:output|input|generated) )?tok|/\s*m\s*tok|\bmtok\b|"
+                 r"per (?:output |input )?token|\$/m\b|per million"),
+    ("per_mw", r"per mw\b|/\s*mw\b|per megawatt"),
+    ("time_for_tokens", r"how long\b"),
+    ("per_hour", r"per (?:gpu[- ]?)?(?:hour|hr)\b|/\s*(?:gpu[- ]?)?h(?:ou)?r\b|hourly|an hour|a gpu[- ]hour"),
+    ("per_year", r"\bannual|per year|a year|yearly|/\s*yr\b|each year|per annum"),
+    ("break_even", r"break[- ]?even|rent(?:ing|al)? (?:vs|or|versus)|(?:vs\.?|or|versus) rent|\bmargin\b"),
+    ("per_dollar", r"tokens? per (?:dollar|\$)|tok(?:en)?s?/\$"),
+    ("power_draw", r"how much power|power draw|\bdraws?\b|how many (?:mw|megawatts|kw|kilowatts)"),
+    ("capex", r"\bcapex\b|cost of (?:a|an|the)\b.{0,30}\b(?:cluster|fleet|campus|data ?cent(?:er|re)|build)|up[- ]?front|to buy|purchase|how much (?:would|will|does|do) .{0,30}cost\b(?!.{0,20}(?:per|to run|/))|build cost|what would .{0,30}cost"),
+    ("count", r"how many (?:chips|gpus|accelerators)"),
+    ("min_accelerators", r"how many (?:[\w\-]+ ){0,2}(?:do (?:i|we|you) need|are needed|needed|would (?:i|we|it) need|does it take)|"
+                         r"how much (?:vram|memory|gpu memory|hbm) (?:for|to run|to serve|to host|is needed|needed|do (?:i|we|you) need|would (?:i|we|it) need)|"
+                         r"\bmin(?:imum)? (?:number of |no\.? of |# ?of )?(?:gpus|accelerators|chips|cards|\w+s)\b|smallest (?:setup|number|config)|fewest"),
+)
+
+
+def asked_quantities(text: str) -> list[str]:
+    """The quantities asked for, ordered by where the question names them ("per hour and per Mtok")."""
+    hits = []
+    for name, pattern in _FOCUS:
+        m = re.search(pattern, text)
+        if m:
+            hits.append((m.start(), name))
+    names = [n for _, n in sorted(hits)]
+    if "power_year" in names and "per_year" in names:
+        names.remove("per_year")  # "annual power bill": the power part of the year
+    return names
 
 
 def tool_fields(name: str) -> set[str]:
@@ -260,6 +314,15 @@ def chip_arg(name: str) -> str:
     return name
 
 
+def short_chip(name: str) -> str:
+    """A chip's first one-word alias ('NVIDIA H200 SXM 141GB' -> 'H200', Intel Gaudi 3 -> 'GAUDI3')."""
+    for row in accelerators():
+        if row.name == name:
+            words = [a for a in row.aliases if " " not in a]
+            return words[0].upper() if words else name
+    return name
+
+
 def clauses(question: str) -> list[str]:
     """The parts of a several-part question: split at '?', ';' and 'and what/how/where...'."""
     parts = re.split(r"\?|;|,? (?:and|also|plus|then) (?=what|what's|how|where|when|who|why|is|does|did|can|could)\b", question)
@@ -270,7 +333,8 @@ def _search_query(question: str, prior: list[Call], prior_question: str) -> str:
     """The part of the question about what was said ('where did he say it' reuses the last query)."""
     parts = clauses(question)
     said = [c for c in parts if "search" in detect(c.lower())] or parts or [question]
-    query = _SAID.sub(" ", " ".join(said))
+    query = _SAID.sub(" ", " ".join(said)).replace('"', " ").replace("“", " ").replace("”", " ")
+    query = re.sub(r"(?<![a-z0-9])'s\b|(?<=\s)'|'(?=\s)", " ", query)
     query = " ".join(query.split()).strip(" ,.?!") or question
     content = [w for w in re.findall(r"[a-z0-9$]+", query.lower()) if w not in _STOP]
     if len(content) < 2:
@@ -287,7 +351,9 @@ _SPEC_NOISE = re.compile(r"\b(?:how|much|many|does|do|an?|the|have|has|what'?s?|
 _SAID = re.compile(
     r"\b(?:what|where|when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
     r"say|said|says|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
-    r"interview|transcript|bg2|according to|his (?:take|view|opinion|point)|quote|anything|something|there)\b",
+    r"interview|transcript|bg2|according to|(?:his|their|the) (?:take|view|opinion|point)|view|take|quote|anything|something|there|"
+    r"why|call(?:s|ed)?|mean(?:s|t)?|by|believe[sd]?|guests?|what'?s|think(?:s|ing)?|and|their|his|do|"
+    r"wat|wht|thnk|thnks|abt|bout|sed|sayd)\b",
     re.I,
 )
 _STOP = set(
@@ -301,11 +367,35 @@ _CLAIM_PREFIX = re.compile(
 )
 
 
+#: Datasheet attributes as analysts ask for them -> a label the spec-row text uses (see compose).
+SPEC_ATTRIBUTES = (
+    ("memory bandwidth", r"bandwidth|\bbw\b|tb/s|gb/s(?! per chip)"),
+    ("fp4 tflops", r"\bfp4\b.{0,20}(?:flops|tops|compute|perf)|(?:flops|tops|compute).{0,20}\bfp4\b"),
+    ("fp8 tflops", r"\bfp8\b.{0,20}(?:flops|tops|compute|perf)|(?:flops|tops|compute).{0,20}\bfp8\b"),
+    ("bf16 tflops", r"(?:bf16|fp16)\b.{0,20}(?:flops|compute|perf)|(?:flops|compute).{0,20}(?:bf16|fp16)|\bt?flops\b|compute"),
+    ("memory", r"\bhbm|\bmemory\b|\bvram\b|capacity"),
+    ("power", r"\btdp\b|\bwatts?\b|\bpower\b"),
+    ("interconnect", r"interconnect|nvlink|scale[- ]?up"),
+    ("price", r"\bprice\b|\bcost\b"),
+)
+
+
+def spec_attribute(text: str) -> str | None:
+    """The datasheet attribute a spec question asks for ("h200 memory bandwidth" -> "memory bandwidth")."""
+    for label, pattern in SPEC_ATTRIBUTES:
+        if re.search(pattern, text):
+            return label
+    return None
+
+
 def _is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call]) -> bool:
     if not any(c.name in CALCULATORS for c in prior):
         return False
     if intents:
-        return False
+        # "and the power bill?", "what about per million tokens?": the same calculation, another figure first
+        return (set(intents) <= {"cost"} and bool(asked_quantities(p.text)) and len(question.split()) <= 7
+                and not (p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
+                and bool(re.match(r"\s*(?:and|what about|how about|also|plus)\b", question, re.I)))
     changed = bool(p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
     return changed and bool(re.match(r"\s*(?:and|what about|how about|same|ok|now|then|at|with|on|for|but|what if|if|try)\b", question, re.I)
                             or len(question.split()) <= 8)
@@ -315,7 +405,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     """The tool calls for ``question``, given the previous turn's calls and question (for follow-ups)."""
     prior = prior or []
     p = parse(question)
-    intents = detect(p.text, has_expression=p.expression is not None, has_companies=bool(p.companies))
+    intents = detect(p.text, has_expression=p.expression is not None, has_companies=bool(p.companies), has_chip=bool(p.chips))
     if p.tokens_per_s is not None and "speed" in intents and len(intents) > 1:
         intents.remove("speed")  # "at 1,000 tok/s" states the speed; it does not ask for it
     if p.expression and re.search(r"[()]|[-+*/].*[-+*/]", p.expression) and "calc" not in intents:
@@ -325,11 +415,54 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         # calculator, unless another part of the question asks for one.
         rest = [c for c in clauses(p.text) if "search" not in detect(c)]
         asked = {i for c in rest for i in detect(c, has_expression=p.expression is not None, has_companies=bool(p.companies))}
+        if "cost" in asked and (p.gw is not None or p.mw is not None):
+            asked = (asked - {"cost"}) | {"buildout"}  # "the 2 GW campus ... and what would it cost?": that campus
         intents = [i for i in intents if i in ("search", "claim")] + [i for i in INTENT_TOOL if i in asked and i not in ("search", "claim")]
-    plan = Plan()
+    plan = Plan(focus=asked_quantities(p.text), year=p.year, volume=p.token_volume)
     ctx = _context(prior)
+    if "capex" in intents and plan.year is None and re.search(r"forecast|outlook|project(?:ion|ed)?|going to spend|will .{0,20}spend", p.text):
+        import datetime
 
+        plan.year = datetime.date.today().year + 1
+        plan.notes.append(f"No year given: the answer leads with next year, {plan.year} (today is {datetime.date.today().isoformat()}).")
+    if "per_mw" in plan.focus and "cost" in intents and "speed" in intents:
+        intents.remove("speed")  # "tokens per second per MW" is the cost tool's tokens_per_s_per_mw
+    if "time_for_tokens" in plan.focus and p.token_volume and "speed" not in intents:
+        intents.append("speed")
+    if "chip" not in ctx and prior_question and not p.chips:
+        # "what did dylan say about trainium" then "and what does it cost per hour?": the chip named before
+        named = [m.name for m in parse(prior_question).chips if m.name]
+        if len(named) == 1:
+            ctx["chip"] = named[0]
+    needs_model = [i for i in intents if i in ("kv", "fit", "speed")]
+    if needs_model and len(needs_model) < len(intents) and not (p.models or p.unknown_models or ctx.get("model")):
+        # "how many trainium2 fit in 500 MW": no model anywhere, so 'fit' is not a memory-fit question
+        intents = [i for i in intents if i not in needs_model]
+
+    if not intents and p.models and (p.chips or p.unknown_chips):
+        intents = ["fit"]  # "llama 70b int4 on a single rtx 4090?": does it fit
+    if intents == ["capex"] and not p.companies and (p.chips or p.count):
+        intents = ["cost"]  # "capex for 100,000 h100s": a fleet's capex, not a company's
+    if intents == ["spec"] and (p.count or 0) > 1:
+        intents = ["cost"]  # "how much power does a 100k h100 cluster draw": a fleet, so the cost tool's all-in kW
+    if intents == ["cost"] and not (p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or plan.focus):
+        intents = ["search"]  # "how does inference cost scale with reasoning?": nothing to compute, so what was said
     if _is_follow_up(question, p, intents, prior):
+        earlier = parse(prior_question) if prior_question else None
+        if earlier is not None:
+            plan.focus = plan.focus or asked_quantities(earlier.text)  # "2x as many GPUs?" asks what the last one asked
+            plan.year = plan.year or earlier.year
+        if not plan.focus and p.electricity is not None:
+            # "and at 5c/kwh?": the figures the electricity price moves
+            tools = {c.name for c in prior}
+            plan.focus = (["per_hour"] if "tco" in tools else []) + ["power_year"] + (["capex"] if "buildout" in tools else [])
+        if p.relative and not _scales_anything(prior, p) and not (set(p.stated()) - {"relative"} or p.models or p.chips):
+            tools = ", ".join(sorted({c.name for c in prior if c.name in CALCULATORS}))
+            plan.reply = (
+                f"The previous calculation ({tools}) has nothing that '{' and '.join(p.relative_words.values())}' changes, "
+                "so I did not rerun it. Say which input to change, e.g. 'with <N> GPUs' or 'at <N>k context'."
+            )
+            return plan
         return _follow_up(p, prior, ctx, plan)
     if not intents:
         plan.reply = _not_understood(p)
@@ -344,9 +477,18 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
                 continue
             source = "specs" if intent == "spec" else ("all" if re.search(r"spec|data ?sheet", p.text) else "transcript")
             query = _search_query(question, prior, prior_question)
+            args: dict[str, Any] = {"query": query, "source": source}
             if intent == "spec":
                 query = " ".join(_SPEC_NOISE.sub(" ", query).split()) or query
-            plan.calls.append(Call(tool, {"query": query, "source": source}))
+                chips = [m.name for m in p.chips if m.name]
+                attribute = spec_attribute(p.text)
+                if chips:
+                    # the catalog names first, so the rows of the chips asked about rank high; more
+                    # rows than shown, so the answer can pick those rows (see compose.spec_section)
+                    query = f"{' '.join(chips)} {attribute or query}"
+                    plan.spec = (chips, attribute)
+                args = {"query": query, "source": source, "k": 8 if chips else 5}
+            plan.calls.append(Call(tool, args))
         elif tool == "calculate":
             plan.calls.append(Call(tool, {"expression": p.expression}))
         else:
@@ -392,6 +534,9 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
         return reply
     if needs_model and not model_names:
         return _missing("model", tool, p)
+    if needs_chip and not chip_names and tool == "memory_fit" and "min_accelerators" in plan.focus and not p.unknown_chips:
+        chip_names = [DEFAULT_CHIP]
+        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip); name one to change it.")
     if needs_chip and not chip_names:
         return _missing("chip", tool, p)
     args = {**_carried(tool, p, ctx, plan), **calculator_args(tool, p, plan.notes)}
@@ -399,17 +544,58 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
         if re.search(r"per token|/\s*token|a token", p.text):
             args["context"] = 1
             plan.notes.append("Per token: sized for a one-token sequence.")
+    if tool in ("tco", "buildout") and not chip_names and not (p.unknown_chips or _priced_and_powered(args)):
+        chip_names = [DEFAULT_CHIP]
+        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); name one to change it.")
+    if tool in ("tco", "buildout") and chip_names and "capex_per_accelerator" not in args:
+        unpriced = [c for c in chip_names if _catalog_price(c) is None]
+        if unpriced:
+            chip_names = [c for c in chip_names if c not in unpriced]
+            # short aliases: a reply with no tool result must hold no figure, and "141GB" in a name reads as one
+            priced = ", ".join(short_chip(r.name) for r in accelerators() if r.est_price_usd is not None)
+            missing = (
+                f"The catalog has no price for {', '.join(short_chip(c) for c in unpriced)}, and I won't guess one. Ask again with a price, "
+                f"e.g. '{chip_arg(unpriced[0])} at $<N>k per GPU' (catalog chips with a public price estimate: {priced})."
+            )
+            if not chip_names:
+                return missing
+            plan.notes.insert(0, "Left out: " + missing)
     if tool == "tco":
         names: dict[str, Any] = {"chip": [chip_arg(c) for c in chip_names]} if chip_names else {}
         if model_names:
             names["model"] = model_names[0]
+        elif "per_mtok" in plan.focus and "tokens_per_s" not in args:
+            _illustrate(names, args, plan)
         plan.calls.append(Call(tool, {**names, **args}))
         return None
-    if tool == "capex" and not args.get("company") and not re.search(r"hyperscal|big tech|all", p.text):
+    if tool == "capex" and not args.get("company") and not re.search(r"hyperscal|big tech|\ball\b", p.text):
         return (
             "I can't tell which company's capex you mean. The capex table covers Microsoft, Alphabet, Amazon, "
             "Meta and Oracle; ask e.g. 'Meta capex history' or 'Microsoft capex forecast at <R>%/yr'."
         )
+    if tool == "capex":
+        _capex_notes(p, args, plan)
+        if "ai_share" in args and "capex_per_accelerator" not in args:
+            chip = chip_names[0] if chip_names else DEFAULT_CHIP
+            price = _catalog_price(chip)
+            if price is None:
+                return (f"The catalog has no price for {short_chip(chip)}, and I won't guess one; the implied accelerator "
+                        "count needs one. Ask again with e.g. 'at $<N>k per GPU'.")
+            from tools.defaults import all_in_power_kw
+
+            args["capex_per_accelerator"] = price
+            args.setdefault("power_kw", all_in_power_kw(find_accelerator(chip))[0])
+            # the short alias: the capex result does not hold the chip's full name (whose "80GB" reads as a figure)
+            plan.notes.insert(0, f"No chip named: assumed {short_chip(chip)} at its catalog price and all-in kW for the implied "
+                              "accelerators; name one to change it." if not chip_names
+                              else f"Implied accelerators at the catalog price and all-in kW of {short_chip(chip)}.")
+    if tool == "memory_fit" and p.batch is not None and model_names:
+        # "HBM for 100 concurrent users": the fit, plus the KV cache of exactly that many requests
+        kv = {"model": model_names[0], "batch": p.batch, **token_args("kv_cache", p, [])}
+        if p.kv_dtype or p.weights_dtype:
+            kv["kv_dtype"] = p.kv_dtype or p.weights_dtype
+        if "context" in kv or "prompt" in kv:
+            plan.calls.append(Call("kv_cache", kv))
     for model in model_names or [None]:
         for chip in chip_names or [None]:
             names = {}
@@ -418,7 +604,9 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             if chip and "chip" in fields:
                 names["chip"] = chip_arg(chip)
             plan.calls.append(Call(tool, {**names, **args}))
-            if tool == "throughput" and "gpus" not in args and model and chip and not (p.unknown_models or p.unknown_chips):
+            if tool == "throughput" and model and chip and not (p.unknown_models or p.unknown_chips) and (
+                "gpus" not in args or "time_for_tokens" in plan.focus
+            ):
                 plan.calls.append(Call("memory_fit", _fit_beside_speed(names, args)))
     if tool == "throughput" and "gpus" not in args and model_names and chip_names and not (p.unknown_models or p.unknown_chips):
         plan.notes.append(
@@ -428,10 +616,55 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
     return None
 
 
+def _illustrate(names: dict[str, Any], args: dict[str, Any], plan: Plan) -> None:
+    """$/Mtok asked with no model or tokens/s: :data:`ILLUSTRATION_MODEL` on the cost tool's serving defaults, said."""
+    names["model"] = ILLUSTRATION_MODEL
+    args.setdefault("gpus", _default("tco", "gpus"))
+    args.setdefault("batch", _default("tco", "batch"))
+    plan.notes.append(
+        f"Illustration: no model or tokens/s given, so the $ per million tokens is for {ILLUSTRATION_MODEL} "
+        f"served on {args['gpus']} x the chip at batch {args['batch']} (the cost calculator's serving defaults); "
+        "name a model or a tokens/s to change it."
+    )
+
+
+def _catalog_price(name: str) -> float | None:
+    """The catalog's public price estimate for a chip (None when it has none)."""
+    return next((r.est_price_usd for r in accelerators() if r.name == name), None)
+
+
+def _priced_and_powered(args: dict[str, Any]) -> bool:
+    """A cost or build-out question that gives its own price and all-in kW needs no catalog chip."""
+    return "capex_per_accelerator" in args and "power_kw" in args
+
+
+def _capex_notes(p: Parsed, args: dict[str, Any], plan: Plan) -> None:
+    """Say which company set a group word stood for, and which year 'next year' is."""
+    from agent.offline.entities import UNNUMBERED_GROUPS
+
+    from agent.offline.entities import COMPANY_ALIASES
+
+    companies = args.get("company") or []
+    named_one = any(w in COMPANY_ALIASES for w in re.findall(r"[a-z]+", p.text))
+    group = re.search(r"\bbig\s*-?\s*(?:\d|three|four|five)\b", p.text)
+    unnumbered = re.search(UNNUMBERED_GROUPS, p.text)
+    if not named_one and unnumbered and not group:
+        plan.notes.append(
+            f"'{unnumbered.group(0)}' read as every company in the capex table: " + ", ".join(companies or ["all five"])
+            + " (say 'big 4' for Microsoft, Alphabet, Amazon and Meta)."
+        )
+    elif not named_one and group:
+        plan.notes.append(f"'{group.group(0)}' read as " + ", ".join(companies) + ".")
+    if p.year is not None and p.year_words:
+        import datetime
+
+        plan.notes.append(f"'{p.year_words}' read as {p.year} (today is {datetime.date.today().isoformat()}).")
+
+
 def _fit_beside_speed(names: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
     """The fit check for a speed question with no accelerator count: same shape, the speed's one accelerator."""
     shape = {k: v for k, v in args.items() if k in ("weights_dtype", "kv_dtype", "prompt", "output")}
-    return {**names, "gpus": _default("throughput", "gpus"), **shape}
+    return {**names, "gpus": args.get("gpus", _default("throughput", "gpus")), **shape}
 
 
 def _carried(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan) -> dict[str, Any]:
@@ -488,6 +721,65 @@ def _not_understood(p: Parsed) -> str:
 # --- follow-ups ----------------------------------------------------------------------------
 
 
+#: Which argument of each calculator a relative change ("2x as many GPUs") scales.
+_SCALED_ARGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "count": {"memory_fit": ("gpus",), "throughput": ("gpus",), "tco": ("count",), "kv_cache": ("batch",)},
+    "batch": {"kv_cache": ("batch",), "throughput": ("batch",), "tco": ("batch",)},
+    "tokens": {"kv_cache": ("context",), "memory_fit": ("prompt", "output"), "throughput": ("prompt", "output")},
+    "reasoning": {"memory_fit": ("output",), "throughput": ("output",), "kv_cache": ("context",)},
+    "electricity": {"tco": ("electricity",), "buildout": ("electricity",)},
+    "capex_per_accelerator": {"tco": ("capex_per_accelerator",), "buildout": ("capex_per_accelerator",)},
+    "gw": {"buildout": ("gw",)},
+}
+_INTEGER_ARGS = {"gpus", "count", "batch", "context", "prompt", "output"}
+
+
+def _scaled(tool: str, args: dict[str, Any], p: Parsed, notes: list[str]) -> dict[str, Any]:
+    """The previous call's arguments times the follow-up's factors ("double the batch": batch x 2).
+
+    An argument the previous call left to the calculator is scaled from the calculator's
+    default (said in the answer); one with no default (a catalog price) is left alone, and said.
+    """
+    out: dict[str, Any] = {}
+    for slot, factor in p.relative.items():
+        word = p.relative_words.get(slot, "scaled")
+        for name in _SCALED_ARGS.get(slot, {}).get(tool, ()):
+            base = args.get(name)
+            source = "the previous question's value"
+            if base is None:
+                base = _default(tool, name) if name in tool_fields(tool) else None
+                source = f"the {tool} calculator's default"
+            if base is None or isinstance(base, (list, bool)):
+                notes.append(f"No {name} to scale ('{word}') for {tool}: the previous answer used the catalog's; state one.")
+                continue
+            value = base * factor
+            value = max(1, int(round(value))) if name in _INTEGER_ARGS else value
+            out[name] = value
+            # the old value is not in this turn's results, so it is named, not quoted (grounding)
+            notes.append(f"{name} '{word}' {source}: now {value:,}.")
+    return out
+
+
+def _scales_anything(prior: list[Call], p: Parsed) -> bool:
+    """Whether some previous calculator call has an argument the follow-up's factors change."""
+    return any(
+        _SCALED_ARGS.get(slot, {}).get(c.name) for c in prior if c.name in CALCULATORS for slot in p.relative
+    )
+
+
+def _base_calls(prior: list[Call]) -> list[Call]:
+    """The previous turn's calls without the second-round ones (agent.offline.rounds): a call equal to an
+    earlier call of the same tool plus extra arguments (the fp8 rerun, the speed at capacity) is
+    dropped, because the rounds derive it again from the new results."""
+    out: list[Call] = []
+    for call in prior:
+        if any(c.name == call.name and len(c.args) < len(call.args) and all(call.args.get(k) == v for k, v in c.args.items())
+               for c in out):
+            continue
+        out.append(call)
+    return out
+
+
 def _follow_up(p: Parsed, prior: list[Call], ctx: dict[str, Any], plan: Plan) -> Plan:
     """Rerun the previous calculator calls with what the follow-up changes."""
     model_names, reply = _names(p, "model", ctx.get("model"), plan)
@@ -499,7 +791,7 @@ def _follow_up(p: Parsed, prior: list[Call], ctx: dict[str, Any], plan: Plan) ->
     new_model = model_names[0] if p.models else None
     new_chip = chip_names[0] if p.chips else None
     plan.notes.append("Follow-up: the previous question's arguments, with what this question changes.")
-    for call in prior:
+    for call in _base_calls(prior):
         if call.name not in CALCULATORS:
             continue
         changes = calculator_args(call.name, p, plan.notes)
@@ -510,11 +802,16 @@ def _follow_up(p: Parsed, prior: list[Call], ctx: dict[str, Any], plan: Plan) ->
         if call.name != "kv_cache" and "weights_dtype" in changes and "kv_dtype" not in changes:
             args.pop("kv_dtype", None)  # the KV format followed the old weight format; let it follow the new one
         args.update(changes)
+        args.update(_scaled(call.name, args, p, plan.notes))
         fields = tool_fields(call.name)
         if new_model and "model" in fields:
             args["model"] = new_model
         if new_chip and "chip" in fields:
             args["chip"] = [chip_arg(new_chip)] if call.name == "tco" else chip_arg(new_chip)
+        if call.name == "tco" and "per_mtok" in plan.focus and not args.get("model") and "tokens_per_s" not in args:
+            names: dict[str, Any] = {}
+            _illustrate(names, args, plan)
+            args.update(names)
         plan.calls.append(Call(call.name, args))
         if call.name == "kv_cache" and new_chip:
             fit = calculator_args("memory_fit", p, plan.notes)

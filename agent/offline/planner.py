@@ -5,7 +5,9 @@ It runs inside the same ``create_agent`` loop as a provider model:
 1. the last message is the question -> an ``AIMessage`` with the tool calls
    (:func:`agent.offline.plan.make_plan`), or a reply without calls when it cannot tell what
    is meant (it asks rather than guesses);
-2. the tool messages for those calls are in -> the final markdown answer
+2. the tool messages for those calls are in -> any calls the results ask for
+   (:func:`agent.offline.rounds.more_calls`: the fp8 fit beside a failed default-format fit,
+   a fleet's power bill), then the final markdown answer
    (:func:`agent.offline.compose.compose`), with a ``Read as:`` line per call.
 
 Deterministic: the same conversation always gives the same calls and the same text, and the
@@ -23,6 +25,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from agent.offline.compose import compose
 from agent.offline.history import current_turn
 from agent.offline.plan import make_plan
+from agent.offline.rounds import claim_plan, more_calls
 
 MODEL_NAME = "offline"
 
@@ -58,12 +61,23 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
     if not turn.question:
         return AIMessage(content="Ask me a question about AI infrastructure: KV cache, fit, speed, cost, build-outs, capex, or the podcast.")
     plan = make_plan(turn.question, turn.prior, turn.prior_question)
+    n = sum(1 for m in messages if getattr(m, "type", "") == "human")
     if turn.calls:
         done = [(call, content) for call, _id, content in turn.calls if content is not None]
-        return AIMessage(content=compose(done, plan.notes), response_metadata={"model_name": MODEL_NAME})
+        more = more_calls(plan, done)
+        if more:
+            first = len(turn.calls) + 1
+            tool_calls = [
+                {"name": c.name, "args": c.args, "id": f"offline_{n}_{i}", "type": "tool_call"} for i, c in enumerate(more, first)
+            ]
+            return AIMessage(content="", tool_calls=tool_calls, response_metadata={"model_name": MODEL_NAME})
+        sub = claim_plan(done)
+        if sub is not None:  # the claim's own numbers were computed: say how they were read
+            plan.notes += sub.notes
+            plan.focus = plan.focus or sub.focus
+        return AIMessage(content=compose(done, plan.notes, plan), response_metadata={"model_name": MODEL_NAME})
     if plan.reply is not None:
         return AIMessage(content=plan.reply, response_metadata={"model_name": MODEL_NAME})
-    n = sum(1 for m in messages if getattr(m, "type", "") == "human")
     tool_calls = [
         {"name": c.name, "args": c.args, "id": f"offline_{n}_{i}", "type": "tool_call"} for i, c in enumerate(plan.calls, 1)
     ]

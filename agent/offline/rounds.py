@@ -1,0 +1,119 @@
+"""Second-round calls: what a first result asks for before the answer can lead with what was asked.
+
+Pure functions of the plan and the results so far (deterministic, so the planner can recompute
+them at every step):
+
+* a fit that fails in the default weight format (bf16, not stated in the question) is run again
+  at fp8, so the analyst sees the format that does fit ("at fp8 it fits N peak / M averaged");
+* a fleet's power draw (MW at the facility: all-in kW x PUE x count) or annual power bill when
+  the question asks for it: the cost calculator reports the
+  power cost per accelerator per year, so ``calculate`` multiplies it by the fleet size (the
+  product comes from the calculate tool, not from the writer);
+* "how long to generate N tokens": N / the fastest decode rate found, in seconds, minutes (/ 60)
+  or hours (/ 3600);
+* a claim the claim checker has no entry for ("is it true that a 2 GW site needs a million
+  GPUs?"): the claim's own words are planned as a question (:func:`claim_plan`), so the
+  calculators answer what they can, with the plan's readings stated.
+
+Each call is made once: a call already made with the same arguments is not repeated.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agent.offline.plan import CALCULATORS, Call, Plan, make_plan
+
+#: Weight formats the fit calculator may default to; fp8 is the next step down (half the bytes).
+_WIDE_FORMATS = ("bf16", "fp16", "fp32")
+
+
+def _load(content: Any) -> Any:
+    if isinstance(content, (dict, list)):
+        return content
+    try:
+        return json.loads(content)
+    except (TypeError, ValueError):
+        return None
+
+
+def _key(call: Call) -> tuple[str, str]:
+    return call.name, json.dumps(call.args, sort_keys=True, default=str)
+
+
+def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
+    """The calls the results so far ask for (module docstring), minus any already made."""
+    out: list[Call] = []
+    for call, content in done:
+        data = _load(content)
+        if not isinstance(data, dict) or "error" in data:
+            continue
+        defaulted_wide = (data.get("inputs") or {}).get("weights_dtype") in _WIDE_FORMATS and "weights_dtype" not in call.args
+        if call.name == "memory_fit" and data.get("fits") is False and defaulted_wide:
+            out.append(Call("memory_fit", {**call.args, "weights_dtype": "fp8"}))
+        if call.name == "tco" and "power_draw" in plan.focus:
+            pue = (data.get("inputs") or {}).get("pue")
+            for chip in data.get("chips") or []:
+                if chip.get("power_kw") is not None and pue is not None:
+                    out.append(Call("calculate", {"expression": f"{chip['power_kw']!r} * {pue!r} * {int(data.get('count') or 1)} / 1000"}))
+        if call.name == "tco" and "power_year" in plan.focus and (data.get("count") or 1) > 1:
+            for chip in data.get("chips") or []:
+                power = (chip.get("annual") or {}).get("power_usd")
+                if power is not None:
+                    out.append(Call("calculate", {"expression": f"{power!r} * {int(data['count'])}"}))
+    out += _speed_at_capacity(done)
+    if plan.volume and "time_for_tokens" in plan.focus:
+        speeds = [(_load(c)) for call, c in done if call.name == "throughput"]
+        speeds = [s for s in speeds if isinstance(s, dict) and s.get("decode_tokens_per_s")]
+        made = {_key(c) for c, _ in done}
+        pending = [c for c in _speed_at_capacity(done) if _key(c) not in made]
+        if speeds and not pending:
+            best = max(speeds, key=lambda s: s["decode_tokens_per_s"])
+            seconds = plan.volume / best["decode_tokens_per_s"]  # only to pick the unit; the figure is calculate's
+            unit = "" if seconds < 120 else (" / 60" if seconds < 7200 else " / 3600")
+            out.append(Call("calculate", {"expression": f"{plan.volume} / {best['decode_tokens_per_s']!r}{unit}"}))
+    sub = claim_plan(done)
+    if sub is not None:
+        out += sub.calls
+    made = {_key(c) for c, _ in done}
+    unique: list[Call] = []
+    for c in out:
+        if _key(c) not in made:
+            made.add(_key(c))
+            unique.append(c)
+    return unique
+
+
+def _speed_at_capacity(done: list[tuple[Call, Any]]) -> list[Call]:
+    """A fit and a speed asked together, the speed with no batch: also the speed at the batch that fits.
+
+    "users and tok/s" means the speed when that many users are served; the throughput
+    calculator's default batch of one is kept beside it (the question did not state a batch).
+    """
+    fits = {}
+    for call, content in done:
+        data = _load(content)
+        if call.name == "memory_fit" and isinstance(data, dict) and data.get("fits") and data.get("max_concurrent_sequences"):
+            fits[(call.args.get("model"), call.args.get("chip"), call.args.get("gpus"))] = data["max_concurrent_sequences"]
+    out = []
+    for call, _ in done:
+        if call.name == "throughput" and "batch" not in call.args:
+            batch = fits.get((call.args.get("model"), call.args.get("chip"), call.args.get("gpus")))
+            if batch and batch > 1:
+                out.append(Call("throughput", {**call.args, "batch": int(batch)}))
+    return out
+
+
+def claim_plan(done: list[tuple[Call, Any]]) -> Plan | None:
+    """The calculator plan for a claim the checker did not find, or None (found, or nothing to compute)."""
+    for call, content in done:
+        data = _load(content)
+        if call.name != "check_claim" or not isinstance(data, dict) or data.get("found") is not False:
+            continue
+        sub = make_plan(str(call.args.get("claim", "")))
+        sub.calls = [c for c in sub.calls if c.name in CALCULATORS]
+        if sub.calls:
+            sub.notes.insert(0, "No checked claim matches, so the claim's own numbers were computed instead.")
+            return sub
+    return None
