@@ -14,27 +14,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from tools.capex import COMPANY_ALIASES
 from tools.catalog import _normalise, accelerators, models
 
-#: Company names and tickers an analyst types -> the company as ``knowledge/data/capex.csv`` names it.
-COMPANY_ALIASES: dict[str, str] = {
-    "microsoft": "Microsoft",
-    "msft": "Microsoft",
-    "azure": "Microsoft",
-    "alphabet": "Alphabet",
-    "google": "Alphabet",
-    "goog": "Alphabet",
-    "googl": "Alphabet",
-    "amazon": "Amazon",
-    "amzn": "Amazon",
-    "aws": "Amazon",
-    "meta": "Meta",
-    "facebook": "Meta",
-    "fb": "Meta",
-    "oracle": "Oracle",
-    "orcl": "Oracle",
-}
-COMPANIES = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
+COMPANIES = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")  # the companies in capex.csv
 #: Group names analysts use -> the capex-table companies they stand for. "Big 4" is the usual
 #: hyperscaler capex set (Microsoft, Alphabet, Amazon, Meta); "big 3" the three public clouds;
 #: "big 5" adds Oracle. Words without a number ("hyperscalers", "big tech") mean every company in
