@@ -102,7 +102,7 @@ def build_index(console: Console, data_dir: Path, *, interactive: bool) -> None:
     from knowledge.index import bundled_hash, open_store
 
     if not interactive:
-        click.echo("opening the search index (built on first use, about 30 s)…", err=True)
+        click.echo("opening the search index (built on first use, a few seconds)…", err=True)
         open_store(data_dir=data_dir)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
