@@ -13,7 +13,10 @@ Per-chip defaults:
   include facility overhead, which we apply separately through PUE), and its costs are the ones
   it states for the same date. A chip missing from version C falls back to the later
   ``D_later_upstream`` rows (same power values; TPU v7 only appears there). A chip in neither
-  gets TDP x the median all-in/TDP ratio of the version-C chips, flagged as an estimate.
+  gets TDP x the median all-in/TDP ratio of the version-C chips, flagged as an estimate. A chip
+  with no published TDP (Google TPUs) uses the third-party estimate its catalog row quotes in
+  ``notes`` ("Epoch derives ~540 W", "a SemiAnalysis ~300 W estimate") in place of the TDP,
+  flagged as such; a chip with neither (Inferentia2) needs ``power_kw``.
 * capex per accelerator: the catalog's ``est_price_usd`` (accelerators.csv). It is a
   low-confidence public estimate; for the H100 it is SemiAnalysis's DGX H100 price / 8 (a whole
   server per GPU), for others it may be the chip alone (see each row's notes).
@@ -177,20 +180,40 @@ def all_in_to_tdp_ratio() -> float:
     return statistics.median(r.all_in_kw / (r.tdp_w / 1000) for r in reference_rows().values() if r.version == REFERENCE_VERSION)
 
 
+_NOTED_TDP = re.compile(r"No official TDP[^.]*?~(\d+(?:\.\d+)?) ?W")
+
+
+def estimated_tdp_w(chip: Accelerator) -> float | None:
+    """The third-party TDP estimate quoted in a catalog row without an official TDP, e.g. TPU v5p
+    "No official TDP; Epoch derives ~540 W" -> 540; None when the notes quote none."""
+    match = _NOTED_TDP.search(chip.notes)
+    return float(match.group(1)) if match else None
+
+
 def all_in_power_kw(chip: Accelerator) -> tuple[float, str]:
     """(all-in IT kW per accelerator, where it comes from); ``InputError`` on ``power_kw`` when unknown."""
     ref = reference_rows().get(chip.name)
     if ref is not None:
         return ref.all_in_kw, f"{chip.name}: all-in power {ref.all_in_kw:g} kW per accelerator from {ref.describe()}"
+    ratio = all_in_to_tdp_ratio()
     if chip.tdp_w:
-        ratio = all_in_to_tdp_ratio()
         kw = chip.tdp_w / 1000 * ratio
         return kw, (
             f"{chip.name}: all-in power ESTIMATED as TDP {chip.tdp_w:g} W x {ratio:.3f} (median all-in/TDP of the "
             f"{REFERENCE_VERSION} reference chips) = {kw:.3f} kW; give --power-kw to override"
         )
+    noted = estimated_tdp_w(chip)
+    if noted:
+        kw = noted / 1000 * ratio
+        return kw, (
+            f"{chip.name}: all-in power ESTIMATED as {noted:g} W (third-party TDP estimate quoted in the catalog notes; "
+            f"the vendor publishes no TDP) x {ratio:.3f} (median all-in/TDP of the {REFERENCE_VERSION} reference chips) "
+            f"= {kw:.3f} kW; low confidence, give --power-kw to override"
+        )
     raise InputError(
-        "power_kw", f"{chip.name} has no reference all-in power and no published TDP; give power_kw (kW per accelerator)."
+        "power_kw",
+        f"{chip.name} has no reference all-in power, no published TDP and no TDP estimate in the catalog; "
+        "give power_kw (all-in kW per accelerator).",
     )
 
 

@@ -7,12 +7,21 @@ Formulas (bytes, decimal units when printed as GB):
   the compressed latent and the shared RoPE key are cached once, so no factor 2.
 * Sliding-window layers hold at most ``window`` tokens; hybrid models (Gemma-2, GPT-OSS)
   count windowed and global layers separately.
-* Tensor parallel over ``tp`` GPUs: each GPU holds ``max(1, kv_heads // tp)`` heads (heads are
-  replicated when tp > kv_heads, as vLLM does); MLA's single latent is replicated on every GPU.
+* ``fp8_ds_mla`` (vLLM's DeepSeek MLA fp8 cache, ``MLAAttentionSpec``): per token per layer
+  ``kv_lora_rank`` fp8 bytes + one fp32 scale per 128-value tile of the latent + the RoPE key in
+  bf16 = 512 + 4 x 4 + 64 x 2 = 656 B for DeepSeek-V3 (40,016 B/token over 61 layers). Only
+  for MLA models; plain ``fp8`` (1 B per value, scales ignored) gives 576 B per layer.
+* Tensor parallel over ``tp`` GPUs: the busiest GPU holds ``ceil(kv_heads / tp)`` heads. When
+  tp divides kv_heads or is a multiple of it (the only layouts vLLM accepts) this is vLLM's
+  ``max(1, kv_heads // tp)``: heads are replicated when tp > kv_heads. MLA's single latent is
+  replicated on every GPU.
 * Paged attention: each sequence is rounded up to whole blocks of ``block_size`` tokens.
+* A context longer than the model's ``max_context`` is computed as asked (the formula holds)
+  and flagged in ``assumptions``; the model was not trained or configured for it.
 
 Known values reproduced exactly: OPT-13B fp16 819,200 B/token (vLLM paper, "800 KB");
-Llama-2-7B 524,288; Llama-3.1-70B 327,680; Llama-3.1-405B 516,096; DeepSeek-V3 70,272.
+Llama-2-7B 524,288; Llama-3.1-70B 327,680; Llama-3.1-405B 516,096; DeepSeek-V3 70,272
+(bf16) and 40,016 (fp8_ds_mla, PEERS.md case 6).
 """
 
 from __future__ import annotations
@@ -28,6 +37,11 @@ from tools.errors import InputError
 from tools.results import Worked
 
 Attention = Literal["mha", "gqa", "mqa", "mla"]
+#: Cache formats: every weight format, plus vLLM's MLA-only ``fp8_ds_mla`` (656 B/layer for DeepSeek-V3).
+KVDType = Literal[DType, "fp8_ds_mla"]
+FP8_DS_MLA = "fp8_ds_mla"
+#: fp8_ds_mla keeps one fp32 scale per this many latent values (vLLM: 512 latent -> 4 scales).
+FP8_DS_MLA_TILE = 128
 
 
 class KVShape(BaseModel):
@@ -59,12 +73,42 @@ class KVShape(BaseModel):
         )
 
 
+def heads_per_gpu(kv_heads: int, tp: int) -> int:
+    """KV heads on the busiest GPU: ``ceil(kv_heads / tp)`` (= vLLM's ``max(1, kv_heads // tp)`` for the
+    layouts it accepts, where tp divides kv_heads or kv_heads divides tp)."""
+    return math.ceil(kv_heads / tp)
+
+
 def values_per_token_per_layer(shape: KVShape, tp: int = 1) -> int:
     """Cached values per token in one layer on one GPU (MLA: latent + RoPE key; else 2 x heads x dim)."""
     if shape.attention == "mla":
         return (shape.kv_lora_rank or 0) + (shape.rope_dim or 0)
     heads = 1 if shape.attention == "mqa" else shape.kv_heads
-    return 2 * max(1, heads // tp) * shape.head_dim
+    return 2 * heads_per_gpu(heads, tp) * shape.head_dim
+
+
+def bytes_per_token_per_layer(shape: KVShape, kv_dtype: str, tp: int = 1) -> float:
+    """KV bytes per token in one layer on one GPU; ``fp8_ds_mla`` is vLLM's fixed MLA layout (see module doc)."""
+    if kv_dtype == FP8_DS_MLA:
+        if shape.attention != "mla":
+            raise InputError(
+                "kv_dtype",
+                f"fp8_ds_mla is vLLM's cache format for MLA models (DeepSeek); {shape.name} uses "
+                f"{shape.attention} attention. Allowed here: fp32, fp16, bf16, fp8, int8, int4, fp4.",
+            )
+        rank, rope = shape.kv_lora_rank or 0, shape.rope_dim or 0
+        return rank * 1 + math.ceil(rank / FP8_DS_MLA_TILE) * 4 + rope * 2
+    return values_per_token_per_layer(shape, tp) * BYTES_PER_VALUE[kv_dtype]
+
+
+def context_note(spec: ModelSpec, tokens: int) -> str | None:
+    """An assumption line when ``tokens`` exceeds the model's configured ``max_context``, else None."""
+    if tokens <= spec.max_context:
+        return None
+    return (
+        f"WARNING: {tokens:,} tokens exceeds {spec.name}'s max_context {spec.max_context:,}; the KV arithmetic "
+        "is shown as asked, but the model is not configured to serve that length."
+    )
 
 
 def cached_token_layers(shape: KVShape, tokens: int) -> int:
@@ -78,7 +122,7 @@ def sequence_bytes(shape: KVShape, tokens: int, kv_dtype: str, tp: int = 1, bloc
     """KV bytes one sequence of ``tokens`` holds on one GPU (the whole model when tp = 1)."""
     if block_size:
         tokens = math.ceil(tokens / block_size) * block_size
-    return cached_token_layers(shape, tokens) * values_per_token_per_layer(shape, tp) * BYTES_PER_VALUE[kv_dtype]
+    return cached_token_layers(shape, tokens) * bytes_per_token_per_layer(shape, kv_dtype, tp)
 
 
 class KVCacheInput(BaseModel):
@@ -92,7 +136,9 @@ class KVCacheInput(BaseModel):
     kv_lora_rank: int | None = Field(None, ge=1, description="MLA latent rank (explicit MLA shape).")
     rope_dim: int | None = Field(None, ge=1, description="MLA decoupled RoPE key dimension (explicit MLA shape).")
     window: int | None = Field(None, ge=1, description="Sliding window in tokens, applied to every layer of an explicit shape.")
-    kv_dtype: DType = Field("bf16", description="Format of the cached values: fp32, fp16, bf16, fp8, int8, int4, fp4.")
+    kv_dtype: KVDType = Field(
+        "bf16", description="Format of the cached values: fp32, fp16, bf16, fp8, int8, int4, fp4; fp8_ds_mla (vLLM, MLA only)."
+    )
     context: int | None = Field(None, ge=1, description="Tokens per sequence; or give prompt and output.")
     prompt: int | None = Field(None, ge=1, description="Prompt tokens per sequence.")
     output: int | None = Field(None, ge=0, description="Generated tokens per sequence (reasoning included).")
@@ -110,7 +156,7 @@ class KVCacheInput(BaseModel):
         return self
 
     def tokens(self) -> int:
-        """Tokens per sequence: ``context``, else ``prompt + output``, else the model's max context."""
+        """Tokens per sequence: ``context``, else ``prompt + output``; ``InputError`` when neither is given."""
         if self.context is not None:
             return self.context
         if self.prompt is not None:
@@ -139,7 +185,9 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
         spec = find_model(inp.model)
         shape = KVShape.of(spec)
         sources = [f"{spec.name}: {s}" for s in spec.sources]
+        too_long = context_note(spec, inp.tokens())
     else:
+        too_long = None
         kind = inp.attention or "gqa"
         shape = KVShape(
             name="custom",
@@ -155,17 +203,24 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
         sources = ["shape given by the user"]
     tokens = inp.tokens()
     per_layer = values_per_token_per_layer(shape, inp.tp)
-    bpv = BYTES_PER_VALUE[inp.kv_dtype]
-    per_token = shape.layers * per_layer * bpv
+    per_token = shape.layers * bytes_per_token_per_layer(shape, inp.kv_dtype, inp.tp)
     per_seq = sequence_bytes(shape, tokens, inp.kv_dtype, inp.tp, inp.block_size)
     total = per_seq * inp.batch
 
-    if shape.attention == "mla":
+    stored = f"{inp.kv_dtype} ({BYTES_PER_VALUE.get(inp.kv_dtype, 0):g} B per value)"
+    if inp.kv_dtype == FP8_DS_MLA:
+        formula = (
+            "bytes/token = layers x (kv_lora_rank x 1 B + ceil(kv_lora_rank / 128) x 4 B scales + qk_rope_head_dim x 2 B)"
+        )
+        stored = "vLLM fp8_ds_mla (fp8 latent, fp32 tile scales, bf16 RoPE key)"
+    elif shape.attention == "mla":
         formula = "bytes/token = layers x (kv_lora_rank + qk_rope_head_dim) x bytes_per_value"
     else:
         formula = "bytes/token = 2 (K,V) x layers x kv_heads x head_dim x bytes_per_value"
     formula += "; bytes/sequence = bytes/token x tokens; total = bytes/sequence x batch"
-    assumptions = [f"KV cache stored as {inp.kv_dtype} ({bpv:g} B per value), independent of weight format."]
+    assumptions = [f"KV cache stored as {stored}, independent of weight format."]
+    if too_long:
+        assumptions.append(too_long)
     if shape.window and shape.windowed_layers:
         assumptions.append(
             f"{shape.windowed_layers} of {shape.layers} layers use a {shape.window}-token sliding window and hold at most "
@@ -173,7 +228,9 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
         )
     if inp.tp > 1:
         heads = "MLA latent replicated on every GPU" if shape.attention == "mla" else (
-            f"max(1, {shape.kv_heads} // {inp.tp}) = {max(1, shape.kv_heads // inp.tp)} KV heads per GPU"
+            f"ceil({shape.kv_heads} / {inp.tp}) = {heads_per_gpu(shape.kv_heads, inp.tp)} KV heads on the busiest GPU"
+            + ("" if shape.kv_heads % inp.tp == 0 or inp.tp % shape.kv_heads == 0 else
+               " (uneven split: vLLM needs tp to divide kv_heads or be a multiple of it)")
         )
         assumptions.append(f"Per-GPU share under tensor parallel {inp.tp}: {heads}.")
     if inp.block_size:

@@ -14,6 +14,9 @@ Per accelerator (all money in USD, power in kW of IT load, rates as fractions):
     cost_per_million_tokens   = cost_per_used_hour / (tokens/s per accelerator x 3600 / 10^6)
     tokens_per_s_per_mw       = tokens/s per accelerator x 1000 / power_kw   (per MW of IT power)
     break_even_utilization    = cost_per_accelerator_hour / rental_price
+    rental_cost_per_million_tokens = rental_price / utilization / (tokens/s per accelerator x 3600 / 10^6)
+                                     (renting instead of owning; PEERS.md case 5's "$/Mtok at $2/GPU-h"
+                                     with utilization 1: H100, Llama-2-7B batch 64 roofline -> 0.123)
     margin_per_used_hour      = rental_price - cost_per_used_hour
 
 CRF(r, n) = r(1+r)^n / ((1+r)^n - 1), straight line 1/n when r = 0 (:mod:`tools.finance`).
@@ -120,6 +123,9 @@ class ChipCost(BaseModel):
     reference_cost_per_hour: float | None = Field(None, description="SemiAnalysis InferenceX hyperscaler-owning $/GPU-hour.")
     difference_vs_reference: float | None = Field(None, description="cost_per_accelerator_hour / reference - 1.")
     margin_per_used_hour: float | None = Field(None, description="rental_price - cost_per_used_hour, USD.")
+    rental_cost_per_million_tokens: float | None = Field(
+        None, description="rental_price / utilization / (tokens/s x 3600 / 1e6): USD per million tokens when renting."
+    )
     margin_fraction: float | None = Field(None, description="margin_per_used_hour / rental_price.")
     break_even_utilization: float | None = Field(None, description="Utilization at which owning costs the rental price.")
     hbm_gb_per_1k_usd: float | None = Field(None, description="HBM GB per $1,000 of capex per accelerator.")
@@ -154,6 +160,7 @@ class TCOResult(Worked):
     difference_vs_reference: float | None = None
     break_even_utilization: float | None = None
     margin_per_used_hour: float | None = None
+    rental_cost_per_million_tokens: float | None = None
     tokens_per_s_per_accelerator: float | None = None
     tokens_per_s_per_mw: float | None = None
     tokens_per_dollar: float | None = None
@@ -327,6 +334,8 @@ def _chip_cost(inp: TCOInput, chip: Accelerator | None, notes: list[str]) -> Chi
         out.margin_per_used_hour = inp.rental_price - per_used
         out.margin_fraction = out.margin_per_used_hour / inp.rental_price if inp.rental_price > 0 else None
         out.break_even_utilization = per_hour / inp.rental_price if inp.rental_price > 0 else None
+        if tps:
+            out.rental_cost_per_million_tokens = inp.rental_price / inp.utilization / (tps * 3600 / 1e6)
     return out
 
 
@@ -422,6 +431,7 @@ def tco(inp: TCOInput) -> TCOResult:
             "difference_vs_reference",
             "break_even_utilization",
             "margin_per_used_hour",
+            "rental_cost_per_million_tokens",
             "tokens_per_s_per_accelerator",
             "tokens_per_s_per_mw",
             "tokens_per_dollar",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from agent.cli import cli
@@ -67,3 +69,18 @@ def test_bad_input_exits_2_naming_the_field(args: list[str], field: str) -> None
     assert r.exit_code == 2, r.output
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {field}:"), r.output
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.floats(0.01, 10),
+    st.sampled_from(["h100", "b200", "gb200", "mi300x", "trainium2", "tpu v5p", "tpu v7", "gaudi3"]),
+    st.floats(1.0, 2.0),
+)
+def test_buildout_properties(gw: float, chip: str, pue: float) -> None:
+    """Chips' all-in power never exceeds the IT power; more power never holds fewer chips; all finite."""
+    r = buildout(BuildoutInput(gw=gw, chip=chip, pue=pue, capex_per_accelerator=20_000))
+    assert r.accelerators * r.power_kw_per_accelerator <= r.it_power_mw * 1000 * (1 + 1e-9)
+    assert r.total_capex_usd >= r.it_capex_usd >= 0
+    bigger = buildout(BuildoutInput(gw=gw * 1.5, chip=chip, pue=pue, capex_per_accelerator=20_000))
+    assert bigger.accelerators >= r.accelerators

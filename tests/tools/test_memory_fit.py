@@ -113,3 +113,48 @@ def test_properties(model: str, chip: str, gpus: int, prompt: int, output: int, 
         assert r.min_accelerators <= gpus
     longer = fit(model=model, chip=chip, gpus=gpus, prompt=prompt, output=output + 1000, weights_dtype=wd)
     assert longer.max_concurrent_sequences <= r.max_concurrent_sequences
+
+
+# PEERS.md case 4, the other two hand columns: decimal GB at 100 % and GiB at 100 % (llm-analysis / GenZ).
+@pytest.mark.parametrize(
+    ("model", "chip", "wdtype", "output", "decimal", "gib"),
+    [
+        ("llama-3.1-70b", "h100", "bf16", 1000, 761, 833),
+        ("llama-3.1-70b", "h100", "bf16", 11000, 126, 138),
+        ("llama-3.1-70b", "h200", "fp8", 1000, 3227, 3480),
+        ("llama-3.1-405b", "h200", "bf16", 11000, 51, 64),
+        ("llama-3.1-405b", "h100", "fp8", 1000, 453, 545),
+    ],
+)
+def test_peers_case4_capacity_conventions(model: str, chip: str, wdtype: str, output: int, decimal: int, gib: int) -> None:
+    kw = dict(model=model, chip=chip, gpus=8, weights_dtype=wdtype, prompt=1000, output=output, gpu_mem_util=1)
+    assert fit(**kw, capacity_unit="GB").max_concurrent_sequences == decimal
+    assert fit(**kw).max_concurrent_sequences == gib
+
+
+def test_memory_one_request_is_weights_plus_its_kv() -> None:
+    r = fit(model="llama-2-7b", chip="a100", gpus=1, weights_dtype="fp16", prompt=1000, output=1000)
+    assert r.memory_one_request_bytes == 13_476_831_232 + 524_288 * 2000
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["llama-3.1-70b", "deepseek-v3", "mixtral", "gpt-oss-120b", "gemma-2-27b", "mistral-7b", "opt-13b"]),
+    st.sampled_from(["h100", "h200", "mi300x", "groq", "tpu v5e", "trainium2"]),
+    st.integers(1, 24),
+    st.integers(1, 200_000),
+    st.integers(0, 50_000),
+    st.sampled_from(["bf16", "fp8", "fp4"]),
+    st.sampled_from([None, "fp8", "bf16"]),
+)
+def test_conventions_and_one_request_properties(model, chip, gpus, prompt, output, wd, kv) -> None:
+    """Decimal GB never admits more than GiB; memory_one_request = weights + peak KV; all finite."""
+    kw = dict(model=model, chip=chip, gpus=gpus, prompt=prompt, output=output, weights_dtype=wd, kv_dtype=kv)
+    gib = fit(**kw)
+    dec = fit(**kw, capacity_unit="GB")
+    assert dec.max_concurrent_sequences <= gib.max_concurrent_sequences
+    assert dec.capacity_bytes_per_gpu < gib.capacity_bytes_per_gpu
+    assert abs(gib.memory_one_request_bytes - gib.weights_bytes - gib.kv_bytes_per_sequence_peak) <= 1
+    assert gib.kv_bytes_per_sequence_avg <= gib.kv_bytes_per_sequence_peak
+    assert gib.verdict and "at least 0 " not in gib.verdict
+    assert not gib.fits or gib.memory_one_request_bytes <= gpus * gib.usable_bytes_per_gpu

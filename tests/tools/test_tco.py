@@ -137,7 +137,7 @@ def test_sensitivity_table_sorted_and_directional() -> None:
         (["--chip", "h100", "--count", "0"], "count"),
         (["--chip", "h100", "--pue", "0.9"], "pue"),
         (["--chip", "gb200"], "capex_per_accelerator"),
-        (["--chip", "tpu v5e", "--capex-per-accelerator", "10000"], "power_kw"),
+        (["--chip", "inferentia2", "--capex-per-accelerator", "10000"], "power_kw"),  # no TDP, no estimate
         (["--power-kw", "1"], "capex_per_accelerator"),
         (["--chip", "h1OO-ish"], "chip"),
     ],
@@ -195,3 +195,12 @@ def test_cost_monotonic_in_every_input(capex, power, pue, price, rate, years, ut
     assert cost_per_used_hour(dataclasses.replace(p, years=years * bump)) < c
     capex_b, annual = cost_breakdown(p)
     assert annual.total_usd == pytest.approx(annual.capital_usd + annual.facility_usd + annual.power_usd + annual.maintenance_usd)
+
+
+def test_rental_cost_per_million_tokens() -> None:
+    """PEERS.md case 5: $2/GPU-h at the H100 batch-64 roofline 4,506.62 tok/s = 0.123 $/Mtok."""
+    r = tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, tokens_per_s=4506.62, rental_price=2, utilization=1))
+    assert r.rental_cost_per_million_tokens == pytest.approx(2 / (4506.62 * 3600) * 1e6)
+    half = tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, tokens_per_s=4506.62, rental_price=2, utilization=0.5))
+    assert half.rental_cost_per_million_tokens == pytest.approx(2 * r.rental_cost_per_million_tokens)
+    assert tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, rental_price=2)).rental_cost_per_million_tokens is None

@@ -84,3 +84,37 @@ def test_properties(model: str, chip: str, batch: int, output: int) -> None:
     assert r.tokens_per_s_per_user == pytest.approx(r.decode_tokens_per_s / batch)
     longer = tp(model=model, chip=chip, gpus=8, batch=batch, output=output + 4000)
     assert longer.decode_tokens_per_s <= r.decode_tokens_per_s
+
+
+def test_cost_per_million_tokens_at_two_dollars() -> None:
+    """PEERS.md case 5: $/Mtok = $/GPU-h x n / (tok/s x 3600) x 1e6; H100 b=64: 0.123 and 0.101."""
+    r = tp(model="llama-2-7b", chip="h100", weights_dtype="fp16", batch=64, prompt=512, output=512, mem_eff=1, compute_eff=1,
+           usd_per_gpu_hour=2)
+    assert r.cost_per_million_tokens == pytest.approx(0.1233, rel=1e-3)
+    assert r.cost_per_million_tokens_avg_length == pytest.approx(0.1010, rel=1e-3)
+    assert r.prefill_batch_s == pytest.approx(0.442282, rel=1e-4)
+    assert tp(model="llama-2-7b", chip="h100").cost_per_million_tokens is None
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.sampled_from(["llama-3.1-70b", "deepseek-v3", "mixtral", "gpt-oss-120b", "mistral-7b", "gemma-2-27b"]),
+    st.sampled_from(["h100", "a100", "b200", "tpu v5e", "mi300x"]),
+    st.sampled_from([1, 2, 4, 8, 16, 32]),
+    st.integers(1, 256),
+    st.integers(1, 200_000),
+    st.sampled_from([("bf16", None), ("fp8", None), ("int4", "fp8"), ("fp4", "fp8")]),
+    st.floats(0.5, 10),
+)
+def test_finite_cost_and_tp_properties(model, chip, gpus, batch, prompt, dtypes, price) -> None:
+    """Every figure finite; cost follows its formula; prefill of the batch never beats one prompt;
+    doubling the tensor-parallel group never makes a decode step's memory time longer."""
+    wd, kv = dtypes
+    r = tp(model=model, chip=chip, gpus=gpus, batch=batch, prompt=prompt, output=100, weights_dtype=wd, kv_dtype=kv,
+           usd_per_gpu_hour=price)
+    for v in (r.decode_tokens_per_s, r.decode_tokens_per_s_avg_length, r.ttft_s, r.prefill_batch_s, r.cost_per_million_tokens):
+        assert v is not None and v > 0 and v == v and v != float("inf")
+    assert r.cost_per_million_tokens == pytest.approx(price * gpus / (r.decode_tokens_per_s * 3600) * 1e6)
+    assert r.prefill_batch_s >= r.ttft_s * (1 - 1e-12)
+    wider = tp(model=model, chip=chip, gpus=gpus * 2, batch=batch, prompt=prompt, output=100, weights_dtype=wd, kv_dtype=kv)
+    assert wider.memory_time_s <= r.memory_time_s
