@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.search import apply_catalog_names, fuse, search, standardise
+from knowledge.search import apply_catalog_names, fuse, search, standardise, unattribute
 from tools.errors import InputError
 
 
@@ -99,3 +99,45 @@ def test_named_chip_sheet_comes_first_when_specs_are_asked_for():
 def test_named_chip_in_a_real_search(fake_store):
     assert search("mi300x hbm capacity", k=1, store=fake_store)[0].chunk_id == "spec:amd-instinct-mi300x"
     assert search("Lama 405B layers", k=1, store=fake_store)[0].chunk_id == "model:llama-3-1-405b"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("what did bill say about cisco", "what did he say about cisco"),
+        ("Why does Dylan Patel think AMD lags", "Why does he think AMD lags"),
+        ("according to brad, is capex too low", "according to he, is capex too low"),
+        ("how do the hosts introduce Dylan Patel", "how do the hosts introduce Dylan Patel"),
+        ("Bill Gurley's question on Cisco", "Bill Gurley's question on Cisco"),
+    ],
+)
+def test_a_speaker_in_a_question_frame_becomes_he(query, expected):
+    assert unattribute(query) == expected
+
+
+class _RecordingStore:
+    """Records the query each ranking receives; returns one chunk of the real fake index."""
+
+    def __init__(self, inner):
+        self.inner, self.seen = inner, {}
+
+    def dense(self, query, n, kind=None):
+        self.seen["dense"] = query
+        return self.inner.dense(query, n, kind)
+
+    def lexical(self, query, n, kind=None):
+        self.seen["lexical"] = query
+        return self.inner.lexical(query, n, kind)
+
+    def has(self, i):
+        return self.inner.has(i)
+
+    def doc(self, i):
+        return self.inner.doc(i)
+
+
+def test_thesaurus_expands_the_lexical_query_only(fake_store):
+    rec = _RecordingStore(fake_store)
+    assert search("what did Bill say about the cost of serving", store=rec)
+    assert rec.seen["dense"] == "what did he say about the cost of serving"
+    assert rec.seen["lexical"] == "what did he say about the cost of serving inference"
