@@ -110,11 +110,12 @@ def _memory_fit(r: dict[str, Any]) -> list[str]:
             f"({num(r['kv_tokens_capacity'])} tokens)",
         ]
     else:
-        lines += [
-            f"- weights {nbytes(r['weights_bytes'])}, usable memory {nbytes(r['usable_bytes_per_gpu'])} per accelerator",
-            f"- smallest setup that holds one full-length request: **{num(r['min_accelerators'])} accelerators** "
-            f"({num(r['min_accelerators_power_of_two'])} as a tensor-parallel group)",
-        ]
+        lines.append(f"- weights {nbytes(r['weights_bytes'])}, usable memory {nbytes(r['usable_bytes_per_gpu'])} per accelerator")
+        if r.get("min_accelerators"):
+            lines.append(f"- smallest setup that holds one full-length request: **{num(r['min_accelerators'])} accelerators** "
+                         f"({num(r['min_accelerators_power_of_two'])} as a tensor-parallel group)")
+        else:  # the calculator reports 0 when no tensor-parallel group holds one request (its verdict says why)
+            lines.append("- no number of these accelerators holds one full-length request (see the verdict above)")
     return lines
 
 
@@ -350,8 +351,12 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
                    and not str(c.args.get("expression", "")).startswith(f"{plan.volume} / ")]
     fleet_draw = [r for c, r in ok if c.name == "calculate" and str(c.args.get("expression", "")).endswith("/ 1000")]
     several = len({c.name for c, _ in results if c.name != "calculate"}) > 1  # a several-part question
+    # the fp8 rerun of a fit that failed in the default format is led by _fit_leads ("Does not fit in bf16; at fp8 ...")
+    reruns = [c for c, _ in results if c.name == "memory_fit" and c.args.get("weights_dtype") == "fp8"
+              and any(b.name == "memory_fit" and {**b.args, "weights_dtype": "fp8"} == c.args and "weights_dtype" not in b.args
+                      for b, _ in results)]
     for call, r in ok:
-        if several and call.name in _PART_LEADS:
+        if several and call.name in _PART_LEADS and not any(call is c for c in reruns):
             out += _PART_LEADS[call.name](r)
         if call.name == "tco":
             out += _tco_leads(plan, call, r, fleet_power, fleet_draw)
@@ -359,6 +364,8 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
             out += _buildout_leads(plan, r)
         elif call.name == "capex" and plan.year is not None:
             out += _capex_leads(plan, r)
+        elif call.name == "capex" and r.get("cumulative_accelerators") is None:
+            out += _capex_latest_leads(r)
         if call.name == "capex" and r.get("cumulative_accelerators") is not None:
             years = [f["year"] for f in r.get("forecast") or []]
             out.append(
@@ -375,6 +382,13 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
             best = max(speeds, key=lambda s: s["decode_tokens_per_s"])
             out.insert(0, f"**{num(plan.volume)} tokens take {num(times[0][1]['value'])} {unit}** at {num(best['decode_tokens_per_s'])} "
                           f"tokens/s ({best['model']} on {num(best['gpus'])} x {best['chip']}, batch {num(best['batch'])})")
+    out = _latency_leads(plan, ok) + out
+    for call, r in ok:  # figures the plan computed directly (a power draw or bill with no catalog price)
+        label = plan.labels.get(str(call.args.get("expression", "")))
+        if call.name == "calculate" and label and r.get("value") is not None:
+            what, unit, basis = label
+            value = usd(r["value"]) + " per year" if unit.startswith("$") else f"{num(r['value'])} {unit}"
+            out.append(f"**{what}: {value}** ({basis})")
     out += _fit_leads(ok)
     if "min_accelerators" in plan.focus:
         out += _min_leads(ok)
@@ -385,7 +399,7 @@ def _min_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
     """'How many H100s do I need': the fewest accelerators holding the weights and one full request."""
     out = []
     for call, r in ok:
-        if call.name != "memory_fit" or r.get("min_accelerators") is None:
+        if call.name != "memory_fit" or not r.get("min_accelerators"):
             continue
         inp = r.get("inputs") or {}
         tokens = (inp.get("prompt") or 0) + (inp.get("output") or 0)
@@ -397,6 +411,23 @@ def _min_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
             f"({nbytes(r['weights_bytes'])} of weights) with one {num(tokens)}-token request "
             f"({num(r['min_accelerators_power_of_two'])} as a tensor-parallel group){here}."
         )
+    return out
+
+
+def _latency_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """'TTFT for a 32k prompt', 'latency per token': the time asked for, from the throughput result."""
+    out = []
+    for call, r in ok:
+        if call.name != "throughput":
+            continue
+        where = f"{r['model']} on {num(r['gpus'])} x {r['chip']}, batch {num(r['batch'])}"
+        if "ttft" in plan.focus and r.get("ttft_s") is not None:
+            prompt = (r.get("inputs") or {}).get("prompt")
+            out.append(f"**Time to first token: {num(r['ttft_s'])} s** for a {num(prompt)}-token prompt ({where})")
+        if "token_latency" in plan.focus and r.get("decode_tokens_per_s"):
+            if r.get("step_time_s") is not None:  # one decode step gives every sequence in the batch one token
+                out.append(f"**Time per output token: {num(r['step_time_s'] * 1000)} ms** per user at the final length, "
+                           f"{num(r['tokens_per_s_per_user'])} tokens/s per user ({where})")
     return out
 
 
@@ -478,8 +509,13 @@ def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict
                     f"(rental {usd(inp.get('rental_price', 0))}/hour; margin {usd(c['margin_per_used_hour'])} per used hour "
                     f"at {pct(inp.get('utilization', 0))} utilization)"
                 )
-            elif focus == "break_even":
-                out.append(f"**{name}: no break-even without a rental price**: ask e.g. 'renting at $<N>/hr'.")
+            elif focus == "break_even" and c.get("cost_per_used_hour") is not None:
+                # with no rental price, the break-even price is what one used hour costs to own
+                out.append(
+                    f"**{name}: break-even rental price {usd(c['cost_per_used_hour'])} per hour** "
+                    f"(the cost to own per used hour at {pct(inp.get('utilization', 0))} utilization; any rental above it is margin; "
+                    "give 'renting at $<N>/hr' for the margin)"
+                )
             elif focus == "capex" and c.get("fleet_capex_usd") is not None:
                 fleet = f"{num(count)} x {name}" if count > 1 else f"one {name}"
                 out.append(f"**Capex for {fleet}: {usd(c['fleet_capex_usd'])}** (server, networking and facility share)")
@@ -499,6 +535,29 @@ def _buildout_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _capex_latest_leads(r: dict[str, Any]) -> list[str]:
+    """A capex question with no year ("amazon vs google capex"): each company's latest reported year,
+    its trend growth rate when the method computed one, and the combined series when several."""
+    out = []
+    companies = r.get("companies") or []
+    for c in companies or [r]:
+        hist = c.get("history") or []
+        if not hist:
+            continue
+        last = hist[-1]
+        name = c.get("company") or r.get("series", "")
+        growth = (f"; trend growth {pct(c['growth_rate'])}/yr (cagr)"
+                  if c.get("growth_rate") is not None and r.get("method") == "cagr" else "")
+        guided = "; ".join(f"{g['year']} {usd(g['capex_usd_b'] * 1e9)}" for g in c.get("guidance") or [])
+        out.append(f"**{name}: {usd(last['capex_usd_b'] * 1e9)} capex in {last['year']}** (latest reported){growth}"
+                   + (f"; company guidance: {guided}" if guided else ""))
+    if len(companies) > 1 and r.get("history"):
+        last = r["history"][-1]
+        growth = f"; trend growth {pct(r['growth_rate'])}/yr" if r.get("growth_rate") is not None and r.get("method") == "cagr" else ""
+        out.append(f"Combined ({r.get('series')}): {usd(last['capex_usd_b'] * 1e9)} in {last['year']}{growth}.")
+    return out
+
+
 def _capex_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
     year = plan.year
     series = r.get("series", "")
@@ -512,6 +571,18 @@ def _capex_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
         out.append(f"**{year}: {series} capex {usd(actual['capex_usd_b'] * 1e9)}** (reported)")
     else:
         out.append(f"**No {year} figure for {series}**: the result covers up to {r.get('through')}.")
+    companies = r.get("companies") or []
+    if len(companies) > 1:  # "compare meta and microsoft capex in 2024": each company's figure for that year
+        each = []
+        for c in companies:
+            row = next((h for h in c.get("history") or [] if h.get("year") == year), None)
+            kind = "reported"
+            if row is None:
+                row, kind = next((f for f in c.get("forecast") or [] if f.get("year") == year), None), "forecast"
+            if row is not None:
+                each.append(f"{c['company']} {usd(row['capex_usd_b'] * 1e9)} ({kind})")
+        if each:
+            out.append(f"By company, {year}: " + "; ".join(each) + ".")
     guided = [(c.get("company", series), g) for c in (r.get("companies") or [r]) for g in c.get("guidance") or []]
     this_year = [f"{co} {usd(g['capex_usd_b'] * 1e9)}" for co, g in guided if g.get("year") == year]
     set_aside = [str(a) for a in r.get("assumptions") or [] if f"{year} guidance" in str(a) or f"{year}: only" in str(a)]
@@ -556,6 +627,8 @@ def _fit_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
             out.append(
                 f"**Does not fit in {fmt} (the default weight format), nor at fp8**: at least "
                 f"{num(fp8['min_accelerators'])} accelerators are needed at fp8."
+                if fp8.get("min_accelerators") else
+                f"**Does not fit in {fmt} (the default weight format), nor at fp8**: no number of these accelerators holds one request."
             )
     return out
 
@@ -578,7 +651,52 @@ _SPEC_LABEL = {
 }
 
 
-def spec_section(spec: tuple[list[str], str | None], passages: Any, args: dict[str, Any]) -> tuple[list[str], bool]:
+def _spec_value(text: str) -> float | None:
+    """A datasheet figure as a comparable number: TB/s and kW scaled to GB/s and W ("8 TB/s" -> 8000)."""
+    m = re.match(r"\$?([\d.,]+)\s*([a-zA-Z]*)", text)
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", ""))
+    return value * {"TB": 1000.0, "kW": 1000.0}.get(m.group(2), 1.0)
+
+
+def _spec_ranking(rows: list[Any], attribute: str, *, least: bool) -> tuple[list[str], bool]:
+    """'Which chip has the most HBM': the catalog rows in the results ranked by ``attribute``, top five shown."""
+    found = []
+    for row in rows:
+        if not isinstance(row, dict) or not str(row.get("source", "")).startswith("Spec sheet: "):
+            continue
+        text = " ".join(str(row.get("text", "")).split())
+        m = re.search(_SPEC_VALUE[attribute], text)
+        value = _spec_value(m.group(1)) if m else None
+        if value is not None:
+            found.append((value, str(row["source"]).removeprefix("Spec sheet: "), m.group(1), row))
+    if not found:
+        return _search(rows, {}), bool(rows)
+    found.sort(key=lambda f: f[0], reverse=not least)
+    label = _SPEC_LABEL.get(attribute, attribute)
+    word = "Lowest" if least else "Highest"
+    _, chip, shown, row = found[0]
+    lines = [f"**{word} {label}: {chip}, {shown}** (catalog row `{row.get('chunk_id', '')}`), "
+             "ranked over the catalog accelerators whose rows give it"]
+
+    def kind(r: dict[str, Any]) -> str:  # bandwidth of which memory (on-chip SRAM or HBM): from the same row
+        mem = re.search(r"Memory: ([\d.,]+ ?GB of [\w\- ]+?)\s*[;.(]", " ".join(str(r.get("text", "")).split()))
+        return f" ({mem.group(1)})" if mem and attribute == "memory bandwidth" else ""
+
+    lines[0] = lines[0].replace("**", f"{kind(row)}**", 2).replace(f"{kind(row)}**", "**", 1) if kind(row) else lines[0]
+    lines += [f"- {c}: {v}{kind(r)}" for _, c, v, r in found[:5]]
+    ties = [c for val, c, _, _ in found[1:] if val == found[0][0]]
+    if ties:
+        lines.append("Tied with it: " + ", ".join(ties) + ".")
+    urls = row.get("source_urls") or []
+    if urls:
+        lines.append(f"**Source ({chip}):** " + "; ".join(short_sources([str(u) for u in urls])))
+    return lines, True
+
+
+def spec_section(spec: tuple[list[str], str | None], passages: Any, args: dict[str, Any],
+                 focus: list[str] | None = None) -> tuple[list[str], bool]:
     """A datasheet question: the figure from each named chip's catalog row, quoted and cited.
 
     A chip's row is the passage whose source names it (``Spec sheet: <catalog name>``); rows of
@@ -587,6 +705,8 @@ def spec_section(spec: tuple[list[str], str | None], passages: Any, args: dict[s
     """
     chips, attribute = spec
     rows = passages if isinstance(passages, list) else []
+    if len(chips) > 8 and attribute in _SPEC_VALUE:
+        return _spec_ranking(rows, attribute, least="rank_least" in (focus or []))
     found = [(chip, next((p for p in rows if isinstance(p, dict) and (p.get("source") or "").endswith(chip)), None)) for chip in chips]
     if not any(row for _, row in found):
         return _search(rows, args), bool(rows)
@@ -762,14 +882,21 @@ def markdown(lines: list[str]) -> str:
     return "\n\n".join(b for b in blocks if b)
 
 
-def compose(calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None = None) -> str:
+def compose(calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None = None, question: str | None = None) -> str:
     """The markdown answer from ``(call, tool message content)`` pairs and the planner's readings.
 
     Order: the quantities asked for (:func:`leads`), any default the answer rests on ("No chip
     named: ...", "Illustration: ..."), each call's section, how the question was read, and the
     ``Read as:`` lines.
+
+    ``question``: the question's own words. When a call fails there is no result for the numbers
+    the planner derived (``gpus=1`` from "a single", the 1,000-token default prompt), so the
+    readings and ``Read as:`` arguments whose figures trace to neither the question nor a tool
+    message are left out (:func:`_traceable`), and the answer says which.
     """
     plan = plan or Plan()
+    if question is not None and any(_failed(content) for _, content in calls):
+        calls, notes = _traceable(calls, notes, question)
     parts: list[str] = []
     ok_any = False
     top = leads(plan, calls)
@@ -781,7 +908,7 @@ def compose(calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None =
     shown: set[str] = set()
     for call, content in calls:
         if call.name == "search_knowledge" and plan.spec and call.args.get("source") == "specs":
-            lines, ok = spec_section(plan.spec, load(content), call.args)
+            lines, ok = spec_section(plan.spec, load(content), call.args, plan.focus)
         else:
             lines, ok = section(call, content, shown)
         ok_any |= ok
@@ -793,3 +920,43 @@ def compose(calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None =
         parts.append("I could not compute an answer from the tools, so I give no figure.")
     parts.append("\n\n".join(read_as_line(c) for c, _ in calls))
     return "\n\n".join(parts)
+
+
+def _failed(content: Any) -> bool:
+    data = load(content)
+    return isinstance(data, dict) and "error" in data and len(data) == 1
+
+
+def _traceable(calls: list[tuple[Call, Any]], notes: list[str], question: str) -> tuple[list[tuple[Call, Any]], list[str]]:
+    """Readings and failed-call arguments whose numbers trace to the question or a tool message.
+
+    A failed call has no result, so an argument the planner derived (``gpus=1`` from "one",
+    ``gw=0.3`` from "300 MW", a default prompt beside a stated total) would be a number nobody
+    can check; it is dropped from that call's ``Read as:`` line (named in a note), and so is a
+    reading sentence whose figures trace nowhere. Chip names are written short ("h100"), so
+    their digits are not figures to check.
+    """
+    from agent.grounding import untraced
+    from agent.offline.numbers import NUMBER, to_number
+
+    sources: list[Any] = [question] + [content for _, content in calls]
+    # the numbers as the question writes them ("12k" = 12,000; "200%" is 200, not the 2.0 read from it)
+    written = {abs(to_number(m.group(1), m.group(2))) for m in re.finditer(NUMBER, question.lower())}
+    out_calls: list[tuple[Call, Any]] = []
+    dropped: list[str] = []
+    for call, content in calls:
+        if not _failed(content):
+            out_calls.append((call, content))
+            continue
+        args = {}
+        for k, v in call.args.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(float(v)) not in written:
+                dropped.append(k)
+                continue
+            args[k] = v
+        out_calls.append((Call(call.name, args), content))
+    kept = [n for n in notes if not untraced(n, sources)]
+    if dropped:
+        kept.append("Arguments I derived rather than read (" + ", ".join(dict.fromkeys(dropped)) + ") are left out of the "
+                    "Read as line, since the call failed and there is no result to check them against.")
+    return out_calls, kept

@@ -148,7 +148,7 @@ _MODEL_WORDS = (
 )
 _UNKNOWN_MODEL = re.compile(rf"\b(?:{_MODEL_WORDS})(?:[\s\-]*(?:v?\d[\w.]*|[a-z]?\d+[a-z]*|instruct|chat|base|mini|pro|turbo|oss))*", re.I)
 _UNKNOWN_CHIP = re.compile(
-    r"\b(?:[hbagl]\d{2,3}[a-z]*|gb\d{3}|mi\s?\d{3}[a-z]*|tpu\s?v?\d+[a-z]*|rtx\s?\d{4}\w*|v100|t4|a10g?|l40s?|gaudi\s?\d|"
+    r"\b(?:[hbagl]\d{2,3}[a-z]*|gb\d{3}|mi\s?\d{3}[a-z]*|tpu\s?v?\d+[a-z]*|rtx\s?\d{4}\w*|[3-5]0[6-9]0(?:\s?ti)?|v100|t4|a10g?|l40s?|gaudi\s?\d|"
     r"trainium\s?\d|inferentia\s?\d|maia\s?\d*|mtia\w*)\b",
     re.I,
 )

@@ -49,7 +49,8 @@ def _format_value(value: Any) -> str:
 
 def read_as_line(call: Call) -> str:
     """``Read as: memory_fit(model=Llama-3.1-405B, chip="NVIDIA H100 SXM5 80GB", gpus=8)``."""
-    args = ", ".join(f"{k}={_format_value(v)}" for k, v in call.args.items())
+    # the passage count of a search is a retrieval setting, not something the question said
+    args = ", ".join(f"{k}={_format_value(v)}" for k, v in call.args.items() if not (call.name == "search_knowledge" and k == "k"))
     return f"Read as: {call.name}({args})"
 
 

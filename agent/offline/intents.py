@@ -29,7 +29,8 @@ _PATTERNS: dict[str, str] = {
         r"\b(?:is it (?:really )?true|is (?:that|this|it) (?:really )?(?:true|right|correct)|true that|"
         r"does (?:the|that|this|his) (?:claim|statement|number|math)|claim (?:that|hold)|was (?:he|dylan) right|"
         r"is (?:he|dylan) right|(?:did|does) (?:he|dylan) get .{0,40} right|fact[- ]?check|check (?:the |this |that |his )?claim|"
-        r"(?:does|do) (?:that|this|the numbers?) (?:hold|check out|add up)|hold up|verify (?:that|the|his))"
+        r"(?:does|do) (?:that|this|the numbers?) (?:hold|check out|add up)|hold up|verify (?:that|the|his)|"
+        r"\bclaims?\b.{0,30}\b(?:right|true|correct|accurate|legit|hold|valid|realistic)\b)"
     ),
     "search": (
         r"\b(?:wh?at (?:did|does|do) (?:he|dylan|patel|the guest|they) (?:thi?nk|say|sa[iy]d)|what did|what does (?:he|dylan|patel|the guest)|what was said|where did|when did|did (?:he|dylan|they|bill|brad|patel)\b|"
@@ -42,7 +43,9 @@ _PATTERNS: dict[str, str] = {
         r"predicts?|predicted|expects?|expected|compares?|compared|describes?|described|explains?|explained|reckons?|"
         r"thinks?|argues?|argued|sees?|views?|feels?)\b|"
         r"what (?:do|did|does) (?:they|he|bill|brad|the guests?) (?:mean|think|believe|say|predict|expect)|"
-        r"(?:spec|data) ?sheet says|per the (?:spec|data) ?sheet)"
+        r"(?:spec|data) ?sheet says|per the (?:spec|data) ?sheet|"
+        r"\bwho (?:said|says|called|calls|mentioned|talked)\b|\b(?:what|which) (?:chapter|part|section|segment)\b|"
+        r"\b(?:what|which) (?:time|minute|timestamp)\b|at what point|\bdiscuss(?:ed|es|ing|ion)?\b)"
     ),
     "kv": r"\bkv\b|kv[- ]?cache|\bcache size|key[- ]value",
     "fit": (
@@ -63,13 +66,15 @@ _PATTERNS: dict[str, str] = {
         r"\bcosts?\b|\bcosting\b|\$\s*/\s*(?:hr|hour|mtok|m tok)|per (?:hour|gpu[- ]?h(?:ou)?r|million tokens|m tokens|mtok|1m tokens)|"
         r"\btco\b|\bown(?:ing)?\b|\bbill\b|price per (?:hour|token|million)|/\s*mtok|\$/m\b|dollars per|"
         r"how much (?:does|would|will|do) .{0,40} (?:cost|run)|\bopex\b|power bill|electricity bill|\bpay\b|"
-        r"break[- ]?even|\brent(?:ing|al)?\b|\bmargin\b|per dollar|tokens? per \$|per mw\b|/\s*mw\b"
+        r"break[- ]?even|\brent(?:ing|al|s)?\b|\bmargins?\b|per dollar|tokens? per \$|per mw\b|/\s*mw\b|"
+        r"make money|\bprofit(?:able|ability)?\b|pay ?back|\bcharge\b|\bbucks?\b|power draw|\bdraws?\b"
     ),
     "buildout": r"\bgw\b|gigawatt|build[- ]?out|\bcampus\b|(?<!per )(?<!/)\bmw\b|(?<!per )megawatt|\d\s*-?\s*(?:gw|mw)\b",
     "capex": r"\bcapex\b|capital (?:expenditure|spend)|\bspend(?:ing)?\b|\binvest(?:ment|ing)?\b",
     "spec": (
         r"how much (?:hbm|memory|bandwidth|power)|(?:memory|hbm) (?:bandwidth|capacity|size)|\btdp\b|\bspecs?\b|"
-        r"data ?sheet|how many (?:tflops|flops|pflops)|what(?:'s| is) the (?:hbm|memory|bandwidth|flops)"
+        r"data ?sheet|how many (?:tflops|flops|pflops)|what(?:'s| is) the (?:hbm|memory|bandwidth|flops)|"
+        r"which (?:chip|gpu|accelerator|card|xpu)s? (?:has|have|with|offers?|gives?) (?:the )?(?:most|highest|largest|biggest|lowest|least|fastest|best)"
     ),
     # a chip's datasheet attribute named with the chip ("mi300x fp8 tflops", "b200 bandwidth"): see detect()
     "chip_attribute": (
@@ -82,6 +87,9 @@ _PATTERNS: dict[str, str] = {
 
 #: Fit words that ask about fitting even beside a cost question ("run ... on 8 h100s" alone does not).
 _STRONG_FIT = r"\bfits?\b|concur|how many (?:users|requests)|\boom\b|out of memory|enough (?:memory|vram|hbm)|\bvram\b|min(?:imum)? (?:gpus|accelerators)"
+#: Words naming the podcast or its speakers: "what did dylan say about capex" stays a transcript question.
+_SPEAKERS = (r"\b(?:he|she|they|dylan|patel|bill|brad|gurley|gerstner|guests?|podcast|pod|episode|transcript|interview|bg2|"
+             r"show|say|said|says|think|thinks|mention(?:ed)?|discuss(?:ed)?)\b")
 #: "why ..." with no calculator words: a question about reasons, which only the transcript can answer.
 _WHY = re.compile(r"^\s*(?:but |so |and |ok,? )?(?:why|how come)\b")
 
@@ -99,8 +107,18 @@ def detect(text: str, *, has_expression: bool = False, has_companies: bool = Fal
             found.append("spec")
     if "claim" in found:
         return ["claim"]  # the claim's own numbers are what check_claim checks, not new inputs
+    if "search" in found and has_companies and ("capex" in found or re.search(r"\bguid(?:e|ed|ance)\b", text)) and not re.search(_SPEAKERS, text):
+        found.remove("search")  # "what did MSFT spend in FY24": the filings, not the podcast
+        if "capex" not in found:
+            found.append("capex")
+    if "buildout" in found and not re.search(r"\d\s*-?\s*(?:gw|mw|gigawatts?|megawatts?)\b", text) and re.search(r"\bdraws?\b|power draw|how many (?:mw|megawatts)", text):
+        found.remove("buildout")  # "how many MW does a 100k H100 cluster draw": the fleet's draw, not a build-out of N GW
+        if "cost" not in found:
+            found.append("cost")
+    if "kv" in found and "fit" in found and not has_chip and not re.search(r"\bfits?\b", text):
+        found.remove("fit")  # "KV for qwen 72b at 12k, 16 concurrent": the cache of that batch, no accelerator named
     if "capex" in found and not (has_companies or re.search(r"hyperscal|big tech|big (?:4|5|four|five)", text)):
-        if len(found) > 1 or "capex" not in text:
+        if len(set(found) - {"calc"}) > 1 or "capex" not in text:
             found.remove("capex")
     if "capex" in found and "buildout" in found and not re.search(r"\d\s*-?\s*(?:gw|mw)\b|gigawatt|megawatt", text):
         found.remove("buildout")

@@ -77,7 +77,8 @@ class Parsed:
         """The slots the question filled (for the 'what I understood' line and follow-ups)."""
         out: dict[str, object] = {}
         for k, v in self.__dict__.items():
-            if k in ("text", "models", "chips", "unknown_models", "unknown_chips", "year_words", "relative_words") or v in (None, [], False, {}):
+            # ``v is False``, not ``v in (..., False)``: a stated 0 ("tco for 0 gpus") is a value the tool must see
+            if k in ("text", "models", "chips", "unknown_models", "unknown_chips", "year_words", "relative_words") or v is None or v is False or v in ([], {}):
                 continue
             out[k] = v
         return out
@@ -86,6 +87,9 @@ class Parsed:
 def normalise_text(question: str) -> str:
     """Lower-case and split counts glued to names: '8xH100' -> '8 x h100', 'H100x8' -> 'h100 x 8'."""
     t = question.lower().replace("×", "x").replace("’", "'")
+    t = re.sub(r"\$\s*-\s*(?=\d)", "-$", t)  # "$-2/hr" -> "-$2/hr": a negative amount, read as one
+    t = re.sub(r"(?<![\w$])(\d[\d,]*(?:\.\d+)?)\s*(?:bucks?|dollars?|usd)\b", r"$\1", t)  # "2 bucks an hour" -> "$2 an hour"
+    t = re.sub(r"\bfy\s*'?(\d{2})\b", r"fy20\1", t)  # "FY24" -> "fy2024"
     t = re.sub(r"(?<![a-z0-9])(\d[\d,]*)\s*x\s*(?=[a-z])", r"\1 x ", t)
     t = re.sub(r"(?<=[a-z0-9])x(\d+)\b", r" x \1", t)
     t = re.sub(r"(?<![a-z0-9])x(\d+)\b", r"x \1", t)
@@ -103,6 +107,8 @@ class _Text:
         if not m:
             return None
         value = number_at(m) * scale
+        if re.search(r"(?:^|[^a-z0-9.\-])-\s*$", self.text[: m.start()]):
+            value = -value  # "-$0.08/kWh", "-8 h100s": kept negative, so the calculator rejects it by name
         self.text = self.text[: m.start()] + " ~ " + self.text[m.end() :]
         return value
 
@@ -188,6 +194,11 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
     ])
     if p.electricity is not None and re.search(r"\d\s*(?:c|cents?|¢)\s*(?:/|per|a)?\s*kwh", p.text):
         p.electricity /= 100.0
+    if p.electricity is None and re.search(r"power|electric|energy|\bbill\b", p.text):
+        # "power bill for 10k gpus @ 8 cents": a price in cents in a power question is per kWh
+        cents = w.take(r"{N}\s*(?:c|cents?|¢)(?![a-z])")
+        p.electricity = cents / 100.0 if cents is not None else None
+
     p.facility_capex_per_mw = w.take(money + r"\s*(?:/|per|a)\s*mw\b")
     p.colo = w.take_any([r"colo\w*\s*(?:at|of|=|:|is)?\s*\$\s*{N}", money + r"\s*(?:/|per|a)\s*kw[- ]?(?:month|mo)\b"])
     p.rental_price = w.take(money + r"\s*(?:/|per|an?)\s*(?:gpu|chip|accelerator)?[- ]?(?:hr|hour|h)\b")
@@ -235,8 +246,8 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
         p.since = int(since.group(1))
     if re.search(r"pure roofline|100\s*%\s*(?:eff|of (?:peak|bandwidth|datasheet))|full (?:efficiency|bandwidth)|no efficiency loss|ideal roofline|roofline bound", p.text):
         p.roofline = True
-    p.mem_eff = percent([r"(?:mem(?:ory)?[_ ]?eff(?:iciency)?|mbu|bandwidth efficiency)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mbu|of (?:hbm )?bandwidth)"], w.text)
-    p.compute_eff = percent([r"(?:compute[_ ]?eff(?:iciency)?|mfu)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mfu|of peak flops)"], w.text)
+    p.mem_eff = percent([r"(?:mem(?:ory)?[_ ]?eff(?:iciency)?|mbu|bandwidth efficiency)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mbu|of (?:hbm )?bandwidth|mem(?:ory)?[_ ]?eff(?:iciency)?|bandwidth efficiency)"], w.text)
+    p.compute_eff = percent([r"(?:compute[_ ]?eff(?:iciency)?|mfu)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mfu|of peak flops|compute[_ ]?eff(?:iciency)?)"], w.text)
 
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
@@ -314,7 +325,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
     """Prompt, output, reasoning and total tokens, plus batch (see the module docstring)."""
     # "$ per 1M tokens" is a unit of price, not a request length
     w.text = re.sub(r"(?:per|/|a)\s*(?:1\s*m|one million|a million|million|1,000,000|1m)\s*(?:(?:output|input|generated|prompt)\s*)?"
-                    r"(?:tokens?|toks?)|/\s*mtok\w*", " ~ ", w.text)
+                    r"(?:tokens?|toks?)\b(?!\s*-?\s*(?:context|ctx|window|long|prompt|requests?|sequences?))|/\s*mtok\w*", " ~ ", w.text)
     # "how long to generate 1M tokens": a volume of tokens to produce, not a request length
     volume = w.take(r"(?:generate|produce|decode|output|serve|process)\s*{N}\s*(?:tokens?|toks?)\b")
     p.token_volume = as_int(volume) if volume is not None else None
@@ -363,6 +374,13 @@ def arithmetic_expression(question: str) -> str | None:
     t = t.replace("$", " ")
     t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)
     t = re.sub(r"(\d+(?:\.\d+)?)\s*k\b", lambda m: f"{float(m.group(1)) * 1000:g}", t)
+    scale = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+    t = re.sub(r"(\d+(?:\.\d+)?)\s*(thousand|million|mn|billion|bn|trillion)\b",
+               lambda m: f"{float(m.group(1)) * scale[m.group(2)]:.12g}", t)
+    # "2.5% of $200 billion": a share of an amount
+    # (not "30% of 2 GW": an amount with a unit left is a quantity for a calculator, not an operand)
+    t = re.sub(r"(\d+(?:\.\d+)?)\s*%\s*of\s*(?:the\s*)?(\d+(?:\.\d+)?)\b(?!\s*[a-z])", r"(\1 / 100 * \2)", t)
+    t = re.sub(r"\b(\d+(?:\.\d+)?)(?:w|kw|kwh|mwh|watts?)\b", r"\1", t)  # "700W": a quantity with its unit, not a name
     t = re.sub(r"\w*(?:[a-z]\d|\d[a-z])\w*", " ", t)  # names and sizes: 'h100', '8x7b', '2gw'
     t = re.sub(r"\d+(?:\.\d+)?\s*%", " ", t)  # rates are not operands
     best = None

@@ -67,6 +67,7 @@ class Plan:
     year: int | None = None  # the capex year asked about ("next year" -> today's year + 1)
     spec: tuple[list[str], str | None] | None = None  # (catalog chips, attribute) for a datasheet question
     volume: int | None = None  # "how long to generate 1M tokens": the tokens to produce
+    labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # calculate expression -> (what, unit, basis) for its lead
 
 
 #: Quantities a cost / build-out / capex question asks for, in the words analysts use. The answer
@@ -79,12 +80,16 @@ _FOCUS = (
     ("time_for_tokens", r"how long\b"),
     ("per_hour", r"per (?:gpu[- ]?)?(?:hour|hr)\b|/\s*(?:gpu[- ]?)?h(?:ou)?r\b|hourly|an hour|a gpu[- ]hour"),
     ("per_year", r"\bannual|per year|a year|yearly|/\s*yr\b|each year|per annum"),
-    ("break_even", r"break[- ]?even|rent(?:ing|al)? (?:vs|or|versus)|(?:vs\.?|or|versus) rent|\bmargin\b"),
+    ("break_even", r"break[- ]?even|rent(?:ing|al)? (?:vs|or|versus)|(?:vs\.?|or|versus) rent|\bmargins?\b|make money|"
+                   r"\bprofit(?:able|ability)?\b|pay ?back|\bworth (?:it|renting|buying)"),
     ("per_dollar", r"tokens? per (?:dollar|\$)|tok(?:en)?s?/\$"),
     ("power_draw", r"how much power|power draw|\bdraws?\b|how many (?:mw|megawatts|kw|kilowatts)"),
     ("capex", r"\bcapex\b|cost of (?:a|an|the)\b.{0,30}\b(?:cluster|fleet|campus|data ?cent(?:er|re)|build)|up[- ]?front|to buy|purchase|how much (?:would|will|does|do) .{0,30}cost\b(?!.{0,20}(?:per|to run|/))|build cost|what would .{0,30}cost"),
     ("count", r"how many (?:chips|gpus|accelerators)"),
+    ("ttft", r"\bttft\b|time to first|first[- ]token"),
+    ("token_latency", r"(?:latency|time|ms) per (?:output )?token|inter[- ]token|\btpot\b|\bitl\b|per[- ]token latency"),
     ("min_accelerators", r"how many (?:[\w\-]+ ){0,2}(?:do (?:i|we|you) need|are needed|needed|would (?:i|we|it) need|does it take)|"
+                         r"how much (?:vram|memory|gpu memory|hbm) (?:does|do|would|will)\b.{0,40}\bneed|"
                          r"how much (?:vram|memory|gpu memory|hbm) (?:for|to run|to serve|to host|is needed|needed|do (?:i|we|you) need|would (?:i|we|it) need)|"
                          r"\bmin(?:imum)? (?:number of |no\.? of |# ?of )?(?:gpus|accelerators|chips|cards|\w+s)\b|smallest (?:setup|number|config)|fewest"),
 )
@@ -241,6 +246,9 @@ def calculator_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, Any]:
         value = getattr(p, name)
         if value is not None:
             a[name] = value
+    if tool == "memory_fit" and p.utilization is not None and re.search(r"(?:memory|mem|hbm|vram|gpu)[ _]?(?:util|utili[sz]ation)|utili[sz]ation", p.text):
+        a["gpu_mem_util"] = p.utilization  # in a fit question, "at 95% utilization" is the share of HBM the server may use
+        notes.append("In a fit question the utilization is read as the share of accelerator memory the server may use (gpu_mem_util).")
     if tool == "buildout":
         if p.gw is not None:
             a["gw"] = p.gw
@@ -264,14 +272,16 @@ def capex_args(p: Parsed) -> dict[str, Any]:
     elif p.growth:
         a["growth"] = list(p.growth)  # one rate, or one per year (the last repeats)
         a["method"] = "scenario"
-    elif re.search(r"\bguid(?:ance|ed)\b", text):
+    elif re.search(r"\bguid(?:ance|ed|e|es|ing)\b", text):
         a["method"] = "guidance"
     elif re.search(r"\blinear\b|trend ?line|straight line", text):
         a["method"] = "linear"
     elif re.search(r"\bcagr\b|compound", text):
         a["method"] = "cagr"
-    if p.through is not None:
-        a["through"] = p.through
+    import datetime
+
+    if p.through is not None and p.through >= datetime.date.today().year:
+        a["through"] = p.through  # a past year ("FY24") is in the history the default horizon covers
     ai_share = percent([r"{N}\s*%\s*(?:of (?:it|capex|that|spend) )?(?:on|for|to|is|goes to) (?:ai|accelerators|gpus)",
                         r"ai share\s*(?:of|=|:|at)?\s*{N}\s*%"], text)
     if ai_share is not None:
@@ -349,11 +359,11 @@ def _search_query(question: str, prior: list[Call], prior_question: str) -> str:
 _SPEC_NOISE = re.compile(r"\b(?:how|much|many|does|do|an?|the|have|has|what'?s?|is|of|on|for|tell me|pls|please)\b|'s\b|\?", re.I)
 #: Words that say "search the transcript" but are not what to search for.
 _SAID = re.compile(
-    r"\b(?:what|where|when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
+    r"\b(?:(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
     r"say|said|says|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
     r"interview|transcript|bg2|according to|(?:his|their|the) (?:take|view|opinion|point)|view|take|quote|anything|something|there|"
     r"why|call(?:s|ed)?|mean(?:s|t)?|by|believe[sd]?|guests?|what'?s|think(?:s|ing)?|and|their|his|do|"
-    r"wat|wht|thnk|thnks|abt|bout|sed|sayd)\b",
+    r"wat|wht|thnk|thnks|abt|bout|sed|sayd|who|chapter|timestamp|at what point|discuss(?:ed|es|ing|ion)?|talks?|tell me|explain)\b",
     re.I,
 )
 _STOP = set(
@@ -362,22 +372,31 @@ _STOP = set(
 )
 _CLAIM_PREFIX = re.compile(
     r"^\s*(?:is it (?:really )?true|fact[- ]?check:?|check (?:the |this |his )?claim:?|was (?:he|dylan) right|"
-    r"is (?:he|dylan) right|does (?:the|his|this) claim hold)\s*(?:that|about|when he said|saying)?\s*",
+    r"is (?:he|dylan) right|does (?:the|his|this) claim hold|verify|(?:can you )?(?:check|confirm)(?: whether| if)?)"
+    r"\s*(?:the claim|his claim|this claim)?\s*(?:that|about|when he said|saying)?\s*",
     re.I,
 )
 
 
 #: Datasheet attributes as analysts ask for them -> a label the spec-row text uses (see compose).
 SPEC_ATTRIBUTES = (
+    ("interconnect", r"interconnect|nvlink|scale[- ]?up|infinity fabric"),
     ("memory bandwidth", r"bandwidth|\bbw\b|tb/s|gb/s(?! per chip)"),
     ("fp4 tflops", r"\bfp4\b.{0,20}(?:flops|tops|compute|perf)|(?:flops|tops|compute).{0,20}\bfp4\b"),
     ("fp8 tflops", r"\bfp8\b.{0,20}(?:flops|tops|compute|perf)|(?:flops|tops|compute).{0,20}\bfp8\b"),
     ("bf16 tflops", r"(?:bf16|fp16)\b.{0,20}(?:flops|compute|perf)|(?:flops|compute).{0,20}(?:bf16|fp16)|\bt?flops\b|compute"),
     ("memory", r"\bhbm|\bmemory\b|\bvram\b|capacity"),
     ("power", r"\btdp\b|\bwatts?\b|\bpower\b"),
-    ("interconnect", r"interconnect|nvlink|scale[- ]?up"),
     ("price", r"\bprice\b|\bcost\b"),
 )
+
+
+#: "which chip has the most HBM / highest bandwidth / lowest TDP": a ranking over the catalog rows.
+_SUPERLATIVE = r"\b(most|highest|largest|biggest|fastest|best|lowest|least|smallest|fewest)\b"
+#: A query worded like the catalog's spec rows, so a 20-passage search returns every accelerator's row
+#: (19 rows in accelerators.csv) ahead of the model cards.
+_EVERY_SPEC_ROW = ("accelerator spec sheet Memory GB of HBM memory bandwidth TB/s Compute BF16 FP8 TFLOPS dense "
+                   "Power TDP Scale-up interconnect")
 
 
 def spec_attribute(text: str) -> str | None:
@@ -391,6 +410,9 @@ def spec_attribute(text: str) -> str | None:
 def _is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call]) -> bool:
     if not any(c.name in CALCULATORS for c in prior):
         return False
+    if (p.relative and _scales_anything(prior, p) and len(question.split()) <= 8
+            and not (p.models or p.unknown_models or set(p.stated()) - {"relative"})):
+        return True  # "and 3x the campus?": "campus" names what to scale, not a new build-out
     if intents:
         # "and the power bill?", "what about per million tokens?": the same calculation, another figure first
         return (set(intents) <= {"cost"} and bool(asked_quantities(p.text)) and len(question.split()) <= 7
@@ -419,6 +441,10 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
             asked = (asked - {"cost"}) | {"buildout"}  # "the 2 GW campus ... and what would it cost?": that campus
         intents = [i for i in intents if i in ("search", "claim")] + [i for i in INTENT_TOOL if i in asked and i not in ("search", "claim")]
     plan = Plan(focus=asked_quantities(p.text), year=p.year, volume=p.token_volume)
+    if p.rental_price is not None and "cost" in intents:
+        # a rental price is given to be compared with owning: that comparison leads ("$2/hr" states the price,
+        # it does not ask for the cost per hour)
+        plan.focus = ["break_even"] + [f for f in plan.focus if f != "break_even"]
     ctx = _context(prior)
     if "capex" in intents and plan.year is None and re.search(r"forecast|outlook|project(?:ion|ed)?|going to spend|will .{0,20}spend", p.text):
         import datetime
@@ -439,10 +465,12 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         # "how many trainium2 fit in 500 MW": no model anywhere, so 'fit' is not a memory-fit question
         intents = [i for i in intents if i not in needs_model]
 
-    if not intents and p.models and (p.chips or p.unknown_chips):
+    if not intents and (p.models or p.unknown_models) and (p.chips or p.unknown_chips):
         intents = ["fit"]  # "llama 70b int4 on a single rtx 4090?": does it fit
     if intents == ["capex"] and not p.companies and (p.chips or p.count):
         intents = ["cost"]  # "capex for 100,000 h100s": a fleet's capex, not a company's
+    if intents == ["spec"] and p.models and not (p.chips or p.unknown_chips):
+        intents = ["fit"]  # "how much HBM does 405b need at fp8 for 64 users": the model's memory, not a datasheet
     if intents == ["spec"] and (p.count or 0) > 1:
         intents = ["cost"]  # "how much power does a 100k h100 cluster draw": a fleet, so the cost tool's all-in kW
     if intents == ["cost"] and not (p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or plan.focus):
@@ -468,6 +496,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         plan.reply = _not_understood(p)
         return plan
 
+    left_out: list[str] = []
     for intent in intents:
         tool = INTENT_TOOL[intent]
         if tool == "check_claim":
@@ -487,18 +516,48 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
                     # rows than shown, so the answer can pick those rows (see compose.spec_section)
                     query = f"{' '.join(chips)} {attribute or query}"
                     plan.spec = (chips, attribute)
-                args = {"query": query, "source": source, "k": 8 if chips else 5}
+                elif attribute and (rank := re.search(_SUPERLATIVE, p.text)):
+                    # "which chip has the most HBM": every catalog row, ranked by that attribute (compose.spec_section)
+                    chips = [a.name for a in accelerators()]
+                    query = _EVERY_SPEC_ROW
+                    plan.spec = (chips, attribute)
+                    plan.focus.append("rank_least" if rank.group(1) in ("lowest", "least", "smallest", "fewest") else "rank_most")
+                args = {"query": query, "source": source, "k": 20 if len(chips) > 8 else 8 if chips else 5}
             plan.calls.append(Call(tool, args))
         elif tool == "calculate":
             plan.calls.append(Call(tool, {"expression": p.expression}))
         else:
             reply = _calculator_calls(tool, p, ctx, plan, only_if_named="search" in intents)
-            if reply:
+            if reply and len(intents) == 1:
                 return Plan(reply=reply)
+            if reply:  # one part of a several-part question cannot be computed: answer the rest, say what was left out
+                left_out.append(reply)
+    if not plan.calls and left_out:
+        return Plan(reply=" ".join(dict.fromkeys(left_out)))
+    plan.notes[:0] = ["Left out: " + r for r in dict.fromkeys(left_out)]
     if not plan.calls:
         plan.reply = _not_understood(p)
     plan.calls = plan.calls[:_MAX_CALLS]
+    _note_unused(p, plan)
     return plan
+
+
+#: Stated inputs a calculator may take, in the words the answer uses when none of the calls took one.
+_STATED_INPUTS = {"electricity": "an electricity price", "rental_price": "a rental price", "capex_per_accelerator": "a price per accelerator",
+                  "utilization": "a utilization", "cost_of_capital": "a cost of capital", "pue": "a PUE", "years": "a lifetime in years",
+                  "tokens_per_s": "a tokens/s", "batch": "a batch size"}
+
+
+def _note_unused(p: Parsed, plan: Plan) -> None:
+    """Say when the question states an input that none of the calls takes ("fit ... at 200% utilization"):
+    it was read, and it changes nothing in this answer, rather than being dropped silently."""
+    used = {k for c in plan.calls for k in c.args}
+    if not any(c.name in CALCULATORS for c in plan.calls):
+        return
+    for name, words in _STATED_INPUTS.items():
+        if getattr(p, name) is not None and name not in used and not (name == "utilization" and "gpu_mem_util" in used):
+            tools = ", ".join(dict.fromkeys(c.name for c in plan.calls if c.name in CALCULATORS))
+            plan.notes.append(f"The question gives {words}, but {tools} takes none, so it is not used here.")
 
 
 def _names(p: Parsed, kind: str, ctx_value: str | None, plan: Plan) -> tuple[list[str], str | None]:
@@ -541,22 +600,27 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
         return _missing("chip", tool, p)
     args = {**_carried(tool, p, ctx, plan), **calculator_args(tool, p, plan.notes)}
     if tool == "kv_cache" and not any(k in args for k in TOKEN_ARGS):
-        if re.search(r"per token|/\s*token|a token", p.text):
-            args["context"] = 1
+        args["context"] = 1
+        if re.search(r"per[- ]?token|/\s*token|a token", p.text):
             plan.notes.append("Per token: sized for a one-token sequence.")
+        else:
+            plan.notes.append("No length given: sized per token (a one-token sequence); say 'at <N>k context' for a whole request.")
     if tool in ("tco", "buildout") and not chip_names and not (p.unknown_chips or _priced_and_powered(args)):
         chip_names = [DEFAULT_CHIP]
         plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); name one to change it.")
     if tool in ("tco", "buildout") and chip_names and "capex_per_accelerator" not in args:
         unpriced = [c for c in chip_names if _catalog_price(c) is None]
+        if unpriced and tool == "tco" and _power_only(plan.focus):
+            # "power draw of 1,024 b200s": the power needs the all-in kW, not a price
+            powered = [c for c in unpriced if _power_calls(c, p, args, plan)]
+            unpriced = [c for c in unpriced if c not in powered]
+            chip_names = [c for c in chip_names if c not in powered]
+            if not chip_names:
+                return None if powered and not unpriced else _unpriced_reply(unpriced)
         if unpriced:
             chip_names = [c for c in chip_names if c not in unpriced]
             # short aliases: a reply with no tool result must hold no figure, and "141GB" in a name reads as one
-            priced = ", ".join(short_chip(r.name) for r in accelerators() if r.est_price_usd is not None)
-            missing = (
-                f"The catalog has no price for {', '.join(short_chip(c) for c in unpriced)}, and I won't guess one. Ask again with a price, "
-                f"e.g. '{chip_arg(unpriced[0])} at $<N>k per GPU' (catalog chips with a public price estimate: {priced})."
-            )
+            missing = _unpriced_reply(unpriced)
             if not chip_names:
                 return missing
             plan.notes.insert(0, "Left out: " + missing)
@@ -614,6 +678,56 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             "so the fit on that one is checked too (ask 'on 8x ...' for a server)."
         )
     return None
+
+
+def _unpriced_reply(unpriced: list[str]) -> str:
+    """Ask for a price (no figure: short aliases, since "141GB" in a name reads as one)."""
+    priced = ", ".join(short_chip(r.name) for r in accelerators() if r.est_price_usd is not None)
+    return (
+        f"The catalog has no price for {', '.join(short_chip(c) for c in unpriced)}, and I won't guess one. Ask again with a price, "
+        f"e.g. '{chip_arg(unpriced[0])} at $<N>k per GPU' (catalog chips with a public price estimate: {priced})."
+    )
+
+
+def _power_only(focus: list[str]) -> bool:
+    """The question asks only for a power draw or a power bill (no price needed)."""
+    return bool(set(focus) & {"power_draw", "power_year"}) and not set(focus) - {"power_draw", "power_year", "per_year"}
+
+
+def _power_calls(chip: str, p: Parsed, args: dict[str, Any], plan: Plan) -> bool:
+    """A fleet's power draw (MW) or bill ($/yr) from the chip's sourced all-in kW, by ``calculate``,
+    for a chip with no catalog price; PUE and electricity are the question's or the cost calculator's
+    defaults (tools/tco.py TCOInput), said in the answer. False when the catalog has no sourced kW."""
+    from tools.defaults import all_in_power_kw
+
+    kw, source = all_in_power_kw(find_accelerator(chip))
+    if kw is None:
+        return False
+    count = int(args.get("count") or 1)
+    pue = args.get("pue", _default("tco", "pue"))
+    electricity = args.get("electricity", _default("tco", "electricity"))
+    name = short_chip(chip)
+    if "power_draw" in plan.focus:
+        expr = f"{kw!r} * {pue!r} * {count} / 1000"
+        plan.calls.append(Call("calculate", {"expression": expr}))
+        plan.labels[expr] = (f"{count:,} x {name} draw", "MW at the facility", f"{kw:g} kW all-in each x PUE {pue:g}")
+    if "power_year" in plan.focus:
+        expr = f"{kw!r} * {pue!r} * 8760 * {electricity!r} * {count}"
+        plan.calls.append(Call("calculate", {"expression": expr}))
+        plan.labels[expr] = (f"Power bill for {count:,} x {name}", "$ per year",
+                             f"{kw:g} kW all-in each x PUE {pue:g} x 8,760 h at ${electricity:g}/kWh")
+    used = [("PUE", "pue")] + ([("electricity price", "electricity")] if "power_year" in plan.focus else [])
+    said = [k for k, v in used if v not in args]
+    plan.notes.append(f"{name} has no catalog price, so its power is computed directly from its all-in kW ({_clip_source(source)})"
+                      + (f"; the {' and '.join(said)} " + ("are the cost calculator's defaults" if len(said) > 1 else "is the cost calculator's default")
+                         if said else "") + ".")
+    return True
+
+
+def _clip_source(source: str) -> str:
+    """The first clause of a source note: 'from SemiAnalysis InferenceX GPU_SPECS ...' without version details."""
+    m = re.search(r"from ([^(,;]+)", source)
+    return m.group(1).strip() if m else source.split(";")[0]
 
 
 def _illustrate(names: dict[str, Any], args: dict[str, Any], plan: Plan) -> None:

@@ -75,7 +75,7 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
         if sub is not None:  # the claim's own numbers were computed: say how they were read
             plan.notes += sub.notes
             plan.focus = plan.focus or sub.focus
-        return AIMessage(content=compose(done, plan.notes, plan), response_metadata={"model_name": MODEL_NAME})
+        return AIMessage(content=compose(done, plan.notes, plan, turn.question), response_metadata={"model_name": MODEL_NAME})
     if plan.reply is not None:
         return AIMessage(content=plan.reply, response_metadata={"model_name": MODEL_NAME})
     tool_calls = [
