@@ -562,19 +562,45 @@ def match_claims(query: str, limit: int = 3) -> list[tuple[ClaimSpec, float]]:
     return scored[:limit]
 
 
+def _named_rows(text: str) -> set[str]:
+    """Catalog rows (chips, models) that ``text`` names, as spec-document ids."""
+    from knowledge.catalog_names import named_docs
+
+    return set(named_docs(text))
+
+
+def _claim_rows(spec: ClaimSpec) -> set[str]:
+    """Catalog rows a claim involves: named in its quote or phrasings, or used by its recipe's calls."""
+    texts = [spec.quote, spec.claim.quantity, *spec.questions]
+    if spec.check is not None:
+        texts += [str(v) for call in spec.check.calls.values() for v in call.args.values()]
+    return set().union(*(_named_rows(t) for t in texts))
+
+
 def check_claim(claim: str) -> ClaimMatch:
-    """Find the podcast claim closest to ``claim`` and check it; or say none matched and list the nearest."""
+    """Find the podcast claim closest to ``claim`` and check it; or say none matched and list the nearest.
+
+    A claim only matches when every chip or model the question names is one the claim involves:
+    "405b fits on a single h100" is not the podcast's 70B-on-one-GPU claim, however similar the words.
+    """
     if not claim.strip():
         raise InputError("claim", "is empty; give the claim in words, e.g. 'reasoning models serve 4-5x fewer users'.")
     ranked = match_claims(claim)
     best, score = ranked[0]
     nearest = [f"{s.id}: {s.claim.quantity}" for s, _ in ranked]
-    if score < MATCH_THRESHOLD:
+    foreign = _named_rows(claim) - _claim_rows(best)
+    if score < MATCH_THRESHOLD or foreign:
+        reason = (
+            f"the question names {', '.join(sorted(r.split(':', 1)[-1] for r in foreign))}, which the closest "
+            "claim does not involve"
+            if foreign and score >= MATCH_THRESHOLD
+            else "none matches this closely enough"
+        )
         return ClaimMatch(
             query=claim,
             found=False,
             score=score,
-            message="No claim from the BG2 episode matches this closely enough; the nearest are listed.",
+            message=f"No claim from the BG2 episode matches: {reason}; the nearest are listed.",
             nearest=nearest,
         )
     result = check(best)

@@ -282,3 +282,12 @@ def test_check_claim_empty_is_an_input_error():
 def test_unknown_claim_id_suggests():
     with pytest.raises(InputError, match="Did you mean: kv-cache-quadratic"):
         C.get_claim("kv-cache-quadratc")
+
+
+def test_a_claim_about_another_model_is_not_matched() -> None:
+    """'405b on one H100' shares words with the podcast's 70B-on-one-GPU claim but is not that claim."""
+    other = C.check_claim("405b fits on a single h100")
+    assert not other.found and other.verdict is None
+    assert "llama-3-1-405b" in other.message
+    same = C.check_claim("70b fits on a single h100")
+    assert same.found
