@@ -127,6 +127,9 @@ class _EmptyCheck:
     def lexical(self, *a: Any) -> list:
         return []
 
+    def best_sentence(self, *a: Any) -> dict:
+        return {}
+
     def has(self, chunk_id: str) -> bool:
         return False
 

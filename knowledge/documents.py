@@ -50,6 +50,14 @@ class Doc:
             out.append((f"{self.chunk_id}#w{j}", canonicalize(head + self.text[spans[first][0] : spans[last][1]])))
         return out
 
+    def sentences(self) -> list[tuple[str, str]]:
+        """(id, index text) of each sentence of a transcript chunk, without the chapter head: the
+        candidates' best sentence re-scores the top of the hybrid ranking (:mod:`knowledge.search`)."""
+        if self.kind != "transcript":
+            return []
+        spans = sentence_spans(self.text) or [(0, len(self.text))]
+        return [(f"{self.chunk_id}#s{j}", canonicalize(self.text[a:b])) for j, (a, b) in enumerate(spans)]
+
     def metadata(self) -> dict[str, str]:
         """Chroma metadata (strings only; '' for none; URLs joined by newlines)."""
         return {

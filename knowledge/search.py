@@ -27,6 +27,13 @@ dense ranking embeds the question as typed (the appended words shifted its vecto
 hybrid MRR up on the tuning and fresh suites, unchanged on the others; dense-only recall down
 on the tuning suite, whose questions the thesaurus was written for: README).
 
+Best-sentence re-scoring (:func:`rescore_by_sentence`): a 160-word chunk's vector blurs one
+sentence that answers the question, so the top ``SENTENCE_CANDIDATES`` of the hybrid ranking
+gain ``SENTENCE_WEIGHT`` x the z-score (over those candidates) of cos(query, the chunk's best
+single sentence). Measured on the four suites (README): recall@5 / MRR up on the fresh, tuning
+and blind suites, one held-out question down one rank (MRR 0.552 -> 0.549). It runs before the
+catalog rule, so a spec question still gets the rows it names first (same figures either way).
+
 ``mode="dense"`` or ``"bm25"`` returns one ranking alone (its own score: cosine similarity or
 BM25), for the side-by-side evaluation.
 """
@@ -42,6 +49,9 @@ from tools.errors import InputError
 
 #: Chunks taken from each ranking before fusion.
 CANDIDATES = 40
+#: Top hybrid candidates re-scored by their best sentence, and the weight of its z-score.
+SENTENCE_CANDIDATES = 20
+SENTENCE_WEIGHT = 0.3
 #: Fused score (in standard deviations) taken from a catalog row the query does not name,
 #: when it names another row.
 OTHER_ROW_PENALTY = 1.0
@@ -130,6 +140,29 @@ def apply_catalog_names(fused: list[tuple[str, float]], query: str, kind: str | 
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def rescore_by_sentence(
+    ranked: list[tuple[str, float]], best: dict[str, float], n: int = SENTENCE_CANDIDATES, weight: float = SENTENCE_WEIGHT
+) -> list[tuple[str, float]]:
+    """``ranked`` with its first ``n`` re-ordered by ``score + weight * z(best sentence)``.
+
+    ``best[i]`` is the cosine of the query and candidate i's best single sentence; its z-score
+    is taken over the top-``n`` candidates that have one (a candidate without sentences, such as
+    a spec sheet, gains 0). Candidates below the top ``n`` keep their place after them.
+    Unchanged when fewer than two candidates have a best sentence.
+
+    >>> [i for i, _ in rescore_by_sentence([("a", 2.0), ("b", 1.9), ("c", 0.5)], {"a": 0.2, "b": 0.6}, n=2)]
+    ['b', 'a', 'c']
+    """
+    top, rest = ranked[:n], ranked[n:]
+    values = [best[i] for i, _ in top if i in best]
+    if len(values) < 2:
+        return ranked
+    mean = sum(values) / len(values)
+    std = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5 or 1.0
+    rescored = [(i, s + weight * (best[i] - mean) / std if i in best else s) for i, s in top]
+    return sorted(rescored, key=lambda kv: -kv[1]) + rest
+
+
 def search(query: str, k: int = 5, source: str | None = None, *, mode: str = "hybrid", store: Any = None) -> list[Passage]:
     """The ``k`` best passages for ``query`` from ``source`` ('transcript', 'specs', or None/'all').
 
@@ -150,6 +183,7 @@ def search(query: str, k: int = 5, source: str | None = None, *, mode: str = "hy
         ranked = store.lexical(expanded, k, kind)
     else:
         fused = fuse([store.dense(query, CANDIDATES, kind), store.lexical(expanded, CANDIDATES, kind)])
+        fused = rescore_by_sentence(fused, store.best_sentence(query, [i for i, _ in fused[:SENTENCE_CANDIDATES]]))
         ranked = [(i, sc) for i, sc in apply_catalog_names(fused, expanded, kind) if store.has(i)]
     return [_passage(store.doc(i), score) for i, score in ranked[:k]]
 

@@ -1,7 +1,7 @@
 """Vectors of the bundled corpus, shipped with the package so a first build need not compute them.
 
-Embedding the bundled transcript and spec sheets (about 840 texts: chunks and their sentence
-windows) takes 45-60 s on two busy cores; every fresh machine and CI run paid it. The vectors
+Embedding the bundled transcript and spec sheets (chunks, their sentence windows and their
+sentences: see :func:`bundled_texts`) takes a minute or more on two busy cores; every fresh machine and CI run paid it. The vectors
 depend only on the text and the model, so they are computed once and shipped in
 ``knowledge/data/embedder/bundled_vectors.npz``:
 
@@ -68,13 +68,13 @@ def embed(embedder: Any, texts: list[str]) -> list[np.ndarray]:
 
 
 def bundled_texts() -> list[str]:
-    """Every text the index embeds for the bundled corpus: each chunk's index text and its windows."""
+    """Every text the index embeds for the bundled corpus: each chunk's index text, its windows and sentences."""
     from knowledge.index import bundled_docs
 
     texts: list[str] = []
     for d in bundled_docs():
         texts.append(d.index_text())
-        texts += [w for _, w in d.windows()]
+        texts += [w for _, w in d.windows()] + [s for _, s in d.sentences()]
     return list(dict.fromkeys(texts))
 
 

@@ -21,12 +21,13 @@ from knowledge.retrieval_eval import compare, load_cases
 
 #: Issue 4's quality bar for hybrid search.
 BAR_RECALL, BAR_MRR = 0.95, 0.80
-#: Floors a little under what hybrid search measures (README, `siliconomics search-eval`):
-#: a drop below these is a regression. Held-out: measured 0.733 / 0.552; blind: 0.986 / 0.817.
-HOLDOUT_FLOOR_RECALL, HOLDOUT_FLOOR_MRR = 0.7, 0.5
-BLIND_FLOOR_RECALL, BLIND_FLOOR_MRR = 0.95, 0.78
-#: Fresh: measured 0.820 / 0.626 (README).
-FRESH_FLOOR_RECALL, FRESH_FLOOR_MRR = 0.78, 0.58
+#: Floors a little under what hybrid search measures (README, `siliconomics search-eval`, with
+#: best-sentence re-scoring): a drop below these is a regression. Held-out: measured 0.733 / 0.549;
+#: blind: 0.986 / 0.838 (retrieval.yaml: 0.968 / 0.816, held to the issue bar above).
+HOLDOUT_FLOOR_RECALL, HOLDOUT_FLOOR_MRR = 0.7, 0.52
+BLIND_FLOOR_RECALL, BLIND_FLOOR_MRR = 0.95, 0.81
+#: Fresh: measured 0.840 / 0.630 (README).
+FRESH_FLOOR_RECALL, FRESH_FLOOR_MRR = 0.80, 0.60
 
 
 @pytest.fixture(scope="module")

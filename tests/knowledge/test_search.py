@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.search import apply_catalog_names, fuse, search, standardise, unattribute
+from knowledge.search import apply_catalog_names, fuse, rescore_by_sentence, search, standardise, unattribute
+from knowledge.transcript import sentence_spans
 from tools.errors import InputError
 
 
@@ -129,6 +130,10 @@ class _RecordingStore:
         self.seen["lexical"] = query
         return self.inner.lexical(query, n, kind)
 
+    def best_sentence(self, query, chunk_ids):
+        self.seen["sentence"] = query
+        return self.inner.best_sentence(query, chunk_ids)
+
     def has(self, i):
         return self.inner.has(i)
 
@@ -139,5 +144,32 @@ class _RecordingStore:
 def test_thesaurus_expands_the_lexical_query_only(fake_store):
     rec = _RecordingStore(fake_store)
     assert search("what did Bill say about the cost of serving", store=rec)
-    assert rec.seen["dense"] == "what did he say about the cost of serving"
+    assert rec.seen["dense"] == rec.seen["sentence"] == "what did he say about the cost of serving"
     assert rec.seen["lexical"] == "what did he say about the cost of serving inference"
+
+
+def test_a_candidate_with_the_answering_sentence_overtakes_a_better_fused_one():
+    ranked = [("a", 3.0), ("b", 2.9), ("spec:x", 2.8), ("c", 1.0), ("d", 0.5)]
+    best = {"a": 0.30, "b": 0.70, "c": 0.32, "d": 0.99}
+    out = rescore_by_sentence(ranked, best, n=4, weight=0.3)
+    assert [i for i, _ in out] == ["b", "spec:x", "a", "c", "d"]  # "d" is below the top n: not re-scored
+    assert dict(out)["spec:x"] == 2.8  # no sentences: no gain, no loss
+    assert rescore_by_sentence(ranked, {"a": 0.9}, n=4) == ranked  # one value has no z-score
+
+
+def test_best_sentence_is_the_cosine_of_the_closest_stored_sentence(fake_store):
+    doc = next(d for d in fake_store.docs if d.kind == "transcript" and len(d.sentences()) > 3)
+    sentence = doc.text[slice(*sentence_spans(doc.text)[2])]
+    other = next(d for d in fake_store.docs if d.kind == "transcript" and sentence not in d.text)
+    sheet = next(d for d in fake_store.docs if d.kind == "specs")
+    best = fake_store.best_sentence(sentence, [doc.chunk_id, other.chunk_id, sheet.chunk_id])
+    assert best[doc.chunk_id] == pytest.approx(1.0, abs=1e-3)
+    assert best[other.chunk_id] < best[doc.chunk_id]
+    assert sheet.chunk_id not in best  # spec sheets have no sentence vectors
+
+
+def test_every_transcript_sentence_is_stored_with_its_chunk(fake_store):
+    got = fake_store.collection.get(where={"level": "sentence"}, include=["metadatas"])
+    expected = {sid: d.chunk_id for d in fake_store.docs for sid, _ in d.sentences()}
+    assert {i: m["parent"] for i, m in zip(got["ids"], got["metadatas"])} == expected
+    assert len(expected) > len(fake_store.docs)
