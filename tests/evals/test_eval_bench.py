@@ -31,7 +31,7 @@ def test_report_renders_machine_and_ratios() -> None:
     result = {
         "machine": machine(),
         "cold_start": {"python_pass_s": 0.1, "help_s": 0.5, "ask_offline_s": 2.0},
-        "index": {"build_s": 30.0, "chunks": 180},
+        "index": {"build_s": 30.0, "vectors": 2245},
         "search": {"searches": 10, "p50_ms": 10.0, "p95_ms": 20.0},
         "agent_loop": {"ask_s": 0.07, "bare_create_agent_s": 0.06, "bare_graph_reused_s": 0.02},
         "calculators": [{"tool": "kv_cache", "sweep": "context x 8", "evals_per_s": 5000.0, "evals_per_s_validated": 4000.0}],
