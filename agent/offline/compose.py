@@ -21,7 +21,8 @@ import re
 from typing import Any
 
 from agent.offline.history import read_as_line
-from agent.offline.plan import Call, Plan
+from agent.offline.plan import PER_MW_GW, Call, Plan
+from agent.offline.rounds import capex_pair, change_expressions
 
 _WORK = {"formula", "inputs", "assumptions", "sources"}
 _EXCERPT_CHARS = 420
@@ -338,7 +339,7 @@ _SECTIONS = {
 # --- what was asked, first ---------------------------------------------------------------------
 
 #: Planner notes shown right under the lead, because the figures rest on them.
-_UPFRONT_NOTES = ("No chip named", "Illustration", "Left out")
+_UPFRONT_NOTES = ("No chip named", "No size given", "Illustration", "Left out")
 
 
 def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
@@ -362,7 +363,9 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
             out += _tco_leads(plan, call, r, fleet_power, fleet_draw)
         elif call.name == "buildout":
             out += _buildout_leads(plan, r)
-        elif call.name == "capex" and plan.year is not None:
+        if call.name == "capex":
+            out += _capex_pair_leads(plan, r, ok)
+        if call.name == "capex" and plan.year is not None:
             out += _capex_leads(plan, r)
         elif call.name == "capex" and r.get("cumulative_accelerators") is None:
             out += _capex_latest_leads(r)
@@ -525,14 +528,41 @@ def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict
 def _buildout_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
     head = f"{num(r['gw'])} GW of {r['chip']}"
     out = []
+    if "per_mw" in plan.focus and r.get("gw") == PER_MW_GW:  # "capex per MW" with no size: a 1 MW build-out
+        out.append(f"**Capex per MW of utility power, {r['chip']}: {usd(r['total_capex_usd'])}** ({usd(r['it_capex_usd'])} IT for "
+                   f"{num(r['accelerators'])} accelerators + {usd(r['facility_capex_usd'])} facility; power bill "
+                   f"{usd(r['power_cost_per_year_usd'])} per year)")
     for focus in plan.focus or ["capex"]:
-        if focus in ("capex", "per_hour", "per_mtok"):
+        if focus in ("capex", "per_hour", "per_mtok") and not out:
             out.append(f"**{head}: {usd(r['total_capex_usd'])} capex** for {num(r['accelerators'])} accelerators")
         elif focus in ("power_year", "per_year"):
             out.append(f"**{head}: power bill {usd(r['power_cost_per_year_usd'])} per year**")
         elif focus == "count":
             out.append(f"**{head}: {num(r['accelerators'])} accelerators**")
     return list(dict.fromkeys(out))
+
+
+def _capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """A comparison ("amazon capex 2025 vs 2024", "msft vs meta capex 2023"): both history rows with
+    their metric, then the change computed by ``calculate`` (agent.offline.rounds.change_expressions)."""
+    pair = capex_pair(plan, r)
+    if pair is None:
+        return []
+    (la, a), (lb, b) = pair
+    values = {str(c.args.get("expression")): x.get("value") for c, x in ok if c.name == "calculate"}
+    diff, share = (values.get(e) for e in change_expressions(pair))
+
+    if len(plan.compare_years) == 2:  # one series, two years
+        head = f"**{la} capex: {a['year']} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) vs {b['year']} {usd(b['capex_usd_b'] * 1e9)} ({b['metric']})**"
+    else:  # two companies, one year
+        head = (f"**{a['year']} capex: {la} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) vs {lb} {usd(b['capex_usd_b'] * 1e9)} "
+                f"({b['metric']})**")
+    if diff is not None and share is not None:
+        sign = "+" if diff >= 0 else "-"
+        first = str(a["year"]) if len(plan.compare_years) == 2 else la
+        second = str(b["year"]) if len(plan.compare_years) == 2 else lb
+        head += f"; {first} minus {second}: {sign}{usd(abs(diff) * 1e9)} ({sign}{num(abs(share))}% of {second})"
+    return [head]
 
 
 def _capex_latest_leads(r: dict[str, Any]) -> list[str]:

@@ -370,6 +370,8 @@ def arithmetic_expression(question: str) -> str | None:
     t = question.lower().replace("×", "x")
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"\b(\d+(?:\.\d+)?)e([+-]?\d{1,2})\b", lambda m: f"{float(m.group(0)):.12g}", t)  # 2e6 -> 2000000
+    t = re.sub(r"\b(\d+(?:\.\d+)?)\s*([mb])\s+(?=tok)", lambda m: f"{float(m.group(1)) * (1e6 if m.group(2) == 'm' else 1e9):.12g} ", t)  # "1B tokens": a count, not a model size
+    t = re.sub(r"\btok(?:en)?s?\s*/\s*s(?:ec(?:ond)?)?\b|\btok(?:en)?s?\b", " ", t)  # "1M tokens / 2,000 tok/s": counts and rates
     t = re.sub(r"\b(gpus?|hours?|hrs?|h|days?|years?|yrs?|per|an?|the|usd|dollars?)\b", " ", t)
     t = t.replace("$", " ")
     t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)

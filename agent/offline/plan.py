@@ -45,6 +45,8 @@ DEFAULT_CHIP = "NVIDIA H100 SXM5 80GB"
 #: the tco calculator's own gpus/batch defaults (tools/tco.py TCOInput).
 ILLUSTRATION_MODEL = "Llama-3.1-70B"
 TOKEN_ARGS = ("context", "prompt", "output")
+#: "capex per MW" with no size: a build-out of one MW of utility power (0.001 GW), so its totals are per MW.
+PER_MW_GW = 0.001
 _MAX_CALLS = 6
 
 
@@ -68,6 +70,7 @@ class Plan:
     spec: tuple[list[str], str | None] | None = None  # (catalog chips, attribute) for a datasheet question
     volume: int | None = None  # "how long to generate 1M tokens": the tokens to produce
     labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # calculate expression -> (what, unit, basis) for its lead
+    compare_years: list[int] = field(default_factory=list)  # "amazon capex 2025 vs 2024": the two years, in the order written
 
 
 #: Quantities a cost / build-out / capex question asks for, in the words analysts use. The answer
@@ -451,6 +454,14 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
 
         plan.year = datetime.date.today().year + 1
         plan.notes.append(f"No year given: the answer leads with next year, {plan.year} (today is {datetime.date.today().isoformat()}).")
+    if p.expression and _target_unit(p.text) and re.search(r"[-+*/]", p.expression) and "calc" not in intents:
+        intents = [i for i in intents if i in ("search", "claim")] + ["calc"]  # "1M tokens / 2,000 tok/s in hours": arithmetic in a unit
+    if "capex" in intents:
+        plan.compare_years = _years(p.text)[:2] if len(_years(p.text)) >= 2 else []
+        plan.year = plan.compare_years[0] if plan.compare_years else plan.year
+    if ("per_mw" in plan.focus and p.gw is None and p.mw is None and p.count is None and not (p.models or p.unknown_models)
+            and intents and set(intents) <= {"cost", "buildout", "capex"} and not p.companies):
+        intents = ["buildout"]  # "capex per MW" with no size: a 1 MW build-out (see _calculator_calls)
     if "per_mw" in plan.focus and "cost" in intents and "speed" in intents:
         intents.remove("speed")  # "tokens per second per MW" is the cost tool's tokens_per_s_per_mw
     if "time_for_tokens" in plan.focus and p.token_volume and "speed" not in intents:
@@ -525,7 +536,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
                 args = {"query": query, "source": source, "k": 20 if len(chips) > 8 else 8 if chips else 5}
             plan.calls.append(Call(tool, args))
         elif tool == "calculate":
-            plan.calls.append(Call(tool, {"expression": p.expression}))
+            plan.calls.append(Call(tool, {"expression": _converted(p.expression, p.text, plan)}))
         else:
             reply = _calculator_calls(tool, p, ctx, plan, only_if_named="search" in intents)
             if reply and len(intents) == 1:
@@ -540,6 +551,57 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     plan.calls = plan.calls[:_MAX_CALLS]
     _note_unused(p, plan)
     return plan
+
+
+#: Seconds in each time unit an arithmetic answer may be asked in ("... in hours").
+_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
+_UNIT_WORDS = {"seconds": r"s(?:ec(?:ond)?s?)?", "minutes": r"min(?:ute)?s?", "hours": r"h(?:ou)?rs?|h", "days": r"days?", "weeks": r"w(?:ee)?ks?"}
+
+
+def _target_unit(text: str) -> str | None:
+    """The time unit an answer is asked in: "... in hours" -> "hours" (None when none is asked)."""
+    m = re.search(r"\bin (seconds|secs|minutes|mins|hours|hrs|days|weeks)\b", text)
+    if not m:
+        return None
+    return next(u for u in _SECONDS if u.startswith(m.group(1)[:3]))
+
+
+def _source_unit(text: str) -> str | None:
+    """The time unit of a rate in the question ("2,000 tok/s" -> "seconds"), None when no rate names one."""
+    for unit, word in _UNIT_WORDS.items():
+        if re.search(rf"(?:/\s*|\bper\s+|\ba\s+)(?:{word})\b|\btps\b" if unit == "seconds" else rf"(?:/\s*|\bper\s+|\ba\s+)(?:{word})\b", text):
+            return unit
+    return None
+
+
+def _converted(expression: str, text: str, plan: Plan) -> str:
+    """``expression`` in the unit the question asks for, so ``calculate`` does the conversion.
+
+    "1,000,000 tokens / 2,000 tok/s in hours": tokens / (tokens per second) is seconds, so the
+    expression becomes ``(1000000 / 2000) / 3600``; the lead states the unit. The quantity's own
+    unit is the rate's time unit, or seconds when no rate names one (said in the answer).
+    """
+    target = _target_unit(text)
+    if not target:
+        return expression
+    source = _source_unit(text)
+    if source is None:
+        source = "seconds"
+        plan.notes.append(f"No rate unit given: `{expression}` read as seconds before converting to {target}.")
+    if source == target:
+        return expression
+    ratio = _SECONDS[target] / _SECONDS[source]
+    converted = f"({expression}) / {ratio:g}" if ratio > 1 else f"({expression}) * {1 / ratio:g}"
+    how = f"/ {ratio:,.0f}" if ratio > 1 else f"x {1 / ratio:,.0f}"
+    plan.labels[converted] = (f"`{expression}` {source} in {target}", target, f"{source} {how}")
+    return converted
+
+
+def _years(text: str) -> list[int]:
+    """Distinct calendar years written in the question, in order ("2025 vs 2024", "FY24 vs FY23")."""
+    found = [int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
+             for m in re.finditer(r"(?<![\d.])(?:fy\s?)?(20\d{2})\b|\bfy\s?'?(\d{2})\b", text)]
+    return list(dict.fromkeys(found))
 
 
 #: Stated inputs a calculator may take, in the words the answer uses when none of the calls took one.
@@ -624,6 +686,10 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             if not chip_names:
                 return missing
             plan.notes.insert(0, "Left out: " + missing)
+    if tool == "buildout" and "gw" not in args and "per_mw" in plan.focus:
+        args["gw"] = PER_MW_GW
+        plan.notes.insert(0, "No size given: priced as a 1 MW build-out (gw=0.001), so the figures are per MW of utility power "
+                             "(grid power into the site, before PUE); give a size in MW or GW for a whole site.")
     if tool == "tco":
         names: dict[str, Any] = {"chip": [chip_arg(c) for c in chip_names]} if chip_names else {}
         if model_names:

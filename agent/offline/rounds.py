@@ -73,6 +73,12 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
             seconds = plan.volume / best["decode_tokens_per_s"]  # only to pick the unit; the figure is calculate's
             unit = "" if seconds < 120 else (" / 60" if seconds < 7200 else " / 3600")
             out.append(Call("calculate", {"expression": f"{plan.volume} / {best['decode_tokens_per_s']!r}{unit}"}))
+    for call, content in done:
+        data = _load(content)
+        if call.name == "capex" and isinstance(data, dict) and "error" not in data:
+            pair = capex_pair(plan, data)
+            if pair:
+                out += [Call("calculate", {"expression": e}) for e in change_expressions(pair)]
     sub = claim_plan(done)
     if sub is not None:
         out += sub.calls
@@ -117,3 +123,34 @@ def claim_plan(done: list[tuple[Call, Any]]) -> Plan | None:
             sub.notes.insert(0, "No checked claim matches, so the claim's own numbers were computed instead.")
             return sub
     return None
+
+
+def capex_pair(plan: Plan, data: dict[str, Any]) -> tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]] | None:
+    """The two capex history rows a comparison asks for, each as (label, row with year, capex_usd_b, metric).
+
+    Two years ("amazon capex 2025 vs 2024"): the series' rows for those years, in the order written.
+    Two companies and one year ("msft vs meta capex 2023"): each company's row for that year.
+    None when the table has no reported row for one of them (a forecast is not compared as if filed).
+    """
+    def row(rows: list[dict[str, Any]] | None, year: int | None) -> dict[str, Any] | None:
+        return next((h for h in rows or [] if h.get("year") == year), None)
+
+    if len(plan.compare_years) == 2:
+        first, second = (row(data.get("history"), y) for y in plan.compare_years)
+        series = str(data.get("series", ""))
+        if first and second:
+            return (series, first), (series, second)
+        return None
+    companies = data.get("companies") or []
+    if plan.year is not None and len(companies) == 2:
+        rows = [(c.get("company", ""), row(c.get("history"), plan.year)) for c in companies]
+        if all(r for _, r in rows):
+            return (rows[0][0], rows[0][1]), (rows[1][0], rows[1][1])
+    return None
+
+
+def change_expressions(pair: tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]) -> tuple[str, str]:
+    """``calculate`` expressions for a comparison: the difference (first - second, USD billion)
+    and the change as a percentage of the second."""
+    a, b = pair[0][1]["capex_usd_b"], pair[1][1]["capex_usd_b"]
+    return f"{a!r} - {b!r}", f"({a!r} - {b!r}) / {b!r} * 100"
