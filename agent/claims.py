@@ -400,10 +400,13 @@ def _flip(recipe: Recipe, a: Assumption, end: float, lo: float, hi: float, side0
     return (inside + outside) / 2
 
 
-def _fmt(x: float) -> str:
-    if x == 0 or not math.isfinite(x):
-        return f"{x:g}"
-    if abs(x) >= 1e6 or abs(x) < 1e-3:
+def fmt(x: float | None) -> str:
+    """A figure for a verdict or a table: thousands separators, 3 significant digits for small values."""
+    if x is None:
+        return "-"
+    if not math.isfinite(x):
+        return f"{x}"
+    if x != 0 and (abs(x) >= 1e7 or abs(x) < 1e-3):
         return f"{x:.3g}"
     if abs(x) >= 100:
         return f"{x:,.0f}"
@@ -456,11 +459,11 @@ def check(spec: ClaimSpec) -> ClaimCheck:
             at = _flip(recipe, a, end, lo, hi, side0)
             up = end > a.value
             if side0 == 0:
-                holds = f"{a.name} {'<=' if up else '>='} {_fmt(at)}"
+                holds = f"{a.name} {'<=' if up else '>='} {fmt(at)}"
             elif side_end == 0:
-                holds = f"{a.name} {'>=' if up else '<='} {_fmt(at)}"
+                holds = f"{a.name} {'>=' if up else '<='} {fmt(at)}"
             else:
-                holds = f"the value jumps across the claimed range at {a.name} = {_fmt(at)}"
+                holds = f"the value jumps across the claimed range at {a.name} = {fmt(at)}"
             flips.append(
                 Flip(
                     assumption=a.name,
@@ -484,8 +487,8 @@ def check(spec: ClaimSpec) -> ClaimCheck:
     vmin, vmax = min(v for v, _ in values), max(v for v, _ in values)
     unit = spec.claim.unit
     claimed = spec.claim.text
-    computed = f"{_fmt(nominal.value)} {unit}"
-    spread = f" (plausible range {_fmt(vmin)} to {_fmt(vmax)})" if vmin != vmax else ""
+    computed = f"{fmt(nominal.value)} {unit}"
+    spread = f" (plausible range {fmt(vmin)} to {fmt(vmax)})" if vmin != vmax else ""
     reason = None
     if recipe.unsourced:
         verdict, reason = "not checkable", recipe.unsourced
@@ -498,7 +501,7 @@ def check(spec: ClaimSpec) -> ClaimCheck:
     else:
         conditions = [f.holds_when for f in flips if not f.holds_when.startswith("the value jumps")]
         if holds_at and not conditions:
-            conditions = [", ".join(f"{k} = {_fmt(v)}" for k, v in holds_at.items())]
+            conditions = [", ".join(f"{k} = {fmt(v)}" for k, v in holds_at.items())]
         jumps = [f.holds_when for f in flips if f.holds_when.startswith("the value jumps")]
         where = "inside" if side0 == 0 else ("below" if side0 < 0 else "above")
         summary = (

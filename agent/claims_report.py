@@ -7,9 +7,8 @@ sensitivity and flip points are computed there; this module only lays them out.
 from __future__ import annotations
 
 import io
-import math
 
-from agent.claims import VERDICTS, ClaimCheck, verdict_counts
+from agent.claims import VERDICTS, ClaimCheck, fmt, verdict_counts
 
 EPISODE = "BG2 w/ Bill Gurley & Brad Gerstner, 'AI Semiconductor Landscape feat. Dylan Patel' (Dec 2024)"
 _BADGE = {
@@ -18,19 +17,6 @@ _BADGE = {
     "inconsistent": "**inconsistent**",
     "not checkable": "not checkable",
 }
-
-
-def fmt(x: float | None) -> str:
-    """A figure for a table: thousands separators, 3 significant digits for small values."""
-    if x is None:
-        return "-"
-    if not math.isfinite(x):
-        return f"{x}"
-    if x != 0 and (abs(x) >= 1e7 or abs(x) < 1e-3):
-        return f"{x:.3g}"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
 
 
 def _cell(text: str) -> str:
