@@ -37,6 +37,8 @@ from tools.results import Worked
 
 Method = Literal["cagr", "linear", "scenario", "guidance"]
 FITTED_METHODS: tuple[str, ...] = ("cagr", "linear")
+#: Product choices, not sourced figures: fit on the last 3 years of history (the AI-era build-out),
+#: forecast 3 years past the last reported year, report US$ billions to 3 decimals (the filings' precision).
 DEFAULT_WINDOW = 3
 DEFAULT_HORIZON = 3
 ROUND = 3

@@ -22,6 +22,9 @@ from typing import Any
 
 from agent.answer import Answer, Citation, ToolCallRecord
 
+# Block Kit limits from Slack's reference (api.slack.com/reference/block-kit/blocks): section text
+# 3,000 characters, at most 10 fields of 2,000 characters each, context blocks of at most 10
+# elements, at most 50 blocks per message.
 SECTION_TEXT_MAX = 3000
 FIELDS_MAX = 10
 FIELD_TEXT_MAX = 2000
@@ -31,7 +34,7 @@ BLOCKS_PER_MESSAGE_MAX = 50
 MESSAGE_CHARS_MAX = 11_000
 #: The notification/fallback ``text`` of a message.
 FALLBACK_TEXT_MAX = 3000
-#: Key-figure fields shown per answer (two sections of ten).
+#: Key-figure fields shown per answer (two sections of ten): a product choice, not a Slack limit.
 KEY_FIGURES_MAX = 20
 
 Message = dict[str, Any]
