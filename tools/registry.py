@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tools import charts, text_charts
+from tools import catalog, charts, text_charts
 from tools.buildout import BuildoutInput, BuildoutResult, buildout
 from tools.capex import CapexInput, CapexResult, capex
 from tools.errors import InputError, from_validation_error
@@ -61,8 +61,15 @@ class Tool:
         return validate_input(self.input_model, args)
 
     def run(self, args: dict[str, Any]) -> BaseModel:
-        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input."""
-        return self.fn(self.validate(args))
+        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input.
+
+        Catalog rows the calculator looked up are recorded: a preliminary chip or a row from the
+        analyst's own catalog puts a warning first in the result's assumptions (:func:`tools.catalog.annotate`).
+        """
+        inp = self.validate(args)
+        with catalog.recording() as used:
+            result = self.fn(inp)
+        return catalog.annotate(result, used)
 
 
 TOOLS: tuple[Tool, ...] = (
