@@ -110,11 +110,16 @@ class ChipCost(BaseModel):
     """Every figure for one accelerator type."""
 
     chip: str
-    capex_per_accelerator: float
+    capex_per_accelerator: float | None = Field(description="USD per accelerator; None when the cost is a reference $/hour.")
     power_kw: float
-    capex: CapexBreakdown
-    annual: AnnualBreakdown
-    cost_per_accelerator_hour: float = Field(description="Annual cost / 8760, USD per installed hour.")
+    capex: CapexBreakdown | None = None
+    annual: AnnualBreakdown | None = None
+    cost_basis: str = Field(
+        "price", description="'price': computed from a sourced (or given) price; 'reference': a sourced $/accelerator-hour."
+    )
+    price_basis: str | None = Field(None, description="What the price or reference covers (server_all_in, chip, ...).")
+    price_date: str | None = Field(None, description="Date of the price or reference used.")
+    cost_per_accelerator_hour: float = Field(description="Annual cost / 8760 (or the reference), USD per installed hour.")
     cost_per_used_hour: float = Field(description="cost_per_accelerator_hour / utilization.")
     tokens_per_s_per_accelerator: float | None = None
     cost_per_million_tokens: float | None = None
@@ -139,8 +144,10 @@ class ComparisonRow(BaseModel):
     """One line of the side-by-side table."""
 
     chip: str
-    capex_per_accelerator: float
+    capex_per_accelerator: float | None
     power_kw: float
+    cost_basis: str
+    price_date: str | None
     cost_per_accelerator_hour: float
     reference_cost_per_hour: float | None
     cost_per_used_hour: float
@@ -285,9 +292,64 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
     )
 
 
+def _reference_cost(inp: TCOInput, chip: Accelerator, basis: D.CostBasis, notes: list[str]) -> ChipCost:
+    """A chip without a sourced all-in price: its sourced $/accelerator-hour is the cost per installed hour."""
+    notes.append(basis.describe(chip.name))
+    power = inp.power_kw
+    if power is None:
+        try:
+            power, how = D.all_in_power_kw(chip)
+            notes.append(how)
+        except InputError:
+            power = 0.0
+            notes.append(f"{chip.name}: no all-in power known; tokens per MW not computed.")
+    per_used = basis.value / inp.utilization
+    tps, tps_note = _tokens_per_s(inp, chip)
+    if tps_note:
+        notes.append(f"{chip.name}: {tps_note}")
+    ref = D.reference_cost(chip)
+    out = ChipCost(
+        chip=chip.name,
+        capex_per_accelerator=None,
+        power_kw=power,
+        cost_basis="reference",
+        price_basis=basis.basis,
+        price_date=basis.date,
+        cost_per_accelerator_hour=basis.value,
+        cost_per_used_hour=per_used,
+        tokens_per_s_per_accelerator=tps,
+        cost_per_million_tokens=per_used / (tps * 3600 / 1e6) if tps else None,
+        tokens_per_s_per_mw=tps * 1000 / power if tps and power else None,
+        tokens_per_dollar=tps * 3600 / per_used if tps and per_used > 0 else None,
+        reference_cost_per_hour=ref.hyperscaler_usd_per_hour if ref else None,
+        difference_vs_reference=0.0 if ref and ref.hyperscaler_usd_per_hour == basis.value else None,
+        fleet_capex_usd=0.0,
+        fleet_annual_cost_usd=basis.value * HOURS_PER_YEAR * inp.count,
+    )
+    _rental(out, inp, basis.value, per_used, tps)
+    return out
+
+
+def _rental(out: ChipCost, inp: TCOInput, per_hour: float, per_used: float, tps: float | None) -> None:
+    if inp.rental_price is None:
+        return
+    out.margin_per_used_hour = inp.rental_price - per_used
+    out.margin_fraction = out.margin_per_used_hour / inp.rental_price if inp.rental_price > 0 else None
+    out.break_even_utilization = per_hour / inp.rental_price if inp.rental_price > 0 else None
+    if tps:
+        out.rental_cost_per_million_tokens = inp.rental_price / inp.utilization / (tps * 3600 / 1e6)
+
+
 def _chip_cost(inp: TCOInput, chip: Accelerator | None, notes: list[str]) -> ChipCost:
     label = chip.name if chip else "custom"
-    capex, power = D.chip_capex_and_power(chip, inp.capex_per_accelerator, inp.power_kw, notes)
+    capex_in, basis = inp.capex_per_accelerator, None
+    if capex_in is None and chip is not None:
+        basis = D.cost_basis(chip)
+        if basis.mode == "reference":
+            return _reference_cost(inp, chip, basis, notes)
+        capex_in = basis.value
+        notes.append(basis.describe(chip.name))
+    capex, power = D.chip_capex_and_power(chip, capex_in, inp.power_kw, notes)
     params = CostParams(
         capex_per_accelerator=capex,
         networking_fraction=inp.networking_fraction,
@@ -316,6 +378,9 @@ def _chip_cost(inp: TCOInput, chip: Accelerator | None, notes: list[str]) -> Chi
         power_kw=power,
         capex=capex_b,
         annual=annual,
+        cost_basis="price",
+        price_basis=basis.basis if basis else "given",
+        price_date=basis.date if basis else None,
         cost_per_accelerator_hour=per_hour,
         cost_per_used_hour=per_used,
         tokens_per_s_per_accelerator=tps,
@@ -330,12 +395,7 @@ def _chip_cost(inp: TCOInput, chip: Accelerator | None, notes: list[str]) -> Chi
         fleet_annual_cost_usd=annual.total_usd * inp.count,
         sensitivity=sensitivity(params) if inp.sensitivity else [],
     )
-    if inp.rental_price is not None:
-        out.margin_per_used_hour = inp.rental_price - per_used
-        out.margin_fraction = out.margin_per_used_hour / inp.rental_price if inp.rental_price > 0 else None
-        out.break_even_utilization = per_hour / inp.rental_price if inp.rental_price > 0 else None
-        if tps:
-            out.rental_cost_per_million_tokens = inp.rental_price / inp.utilization / (tps * 3600 / 1e6)
+    _rental(out, inp, per_hour, per_used, tps)
     return out
 
 
@@ -364,18 +424,22 @@ def tco(inp: TCOInput) -> TCOResult:
     costs = [_chip_cost(inp, chip, notes) for chip in chips]
 
     table = {k: v for k, v in _DEFAULTED.items() if not (inp.colo is not None and k.startswith("facility_"))}
+    computed = any(c.cost_basis == "price" for c in costs)
+    if not computed:  # every chip priced by a reference $/hour: only utilization enters the figures
+        table = {"utilization": D.UTILIZATION}
     assumptions = defaults_used(inp, table) + notes
-    if inp.colo is not None:
+    if computed and inp.colo is not None:
         assumptions.append(f"Facility as colocation: {inp.colo:g} USD per kW-month of IT load (owned facility capex not counted).")
         ignored = sorted({"facility_capex_per_mw", "facility_life_years"} & inp.model_fields_set)
         if ignored:
             assumptions.append(f"{' and '.join(ignored)} ignored: colo replaces the owned facility.")
-    else:
+    elif computed:
         assumptions.append("Facility owned: capex per MW of IT load recovered as an annuity over the facility life.")
-    assumptions.append(
-        "Capital recovered as an annuity at the cost of capital (straight line when 0); no residual value, taxes or land."
-    )
-    if any(c.reference_cost_per_hour for c in costs):
+    if computed:
+        assumptions.append(
+            "Capital recovered as an annuity at the cost of capital (straight line when 0); no residual value, taxes or land."
+        )
+    if any(c.reference_cost_per_hour and c.cost_basis == "price" for c in costs):
         assumptions.append(
             "reference_cost_per_hour: SemiAnalysis InferenceX 'hyperscaler owning' tier (4-year life; its inputs are not "
             "public), shown beside our transparent figure, not used in it."
@@ -388,6 +452,8 @@ def tco(inp: TCOInput) -> TCOResult:
             chip=c.chip,
             capex_per_accelerator=c.capex_per_accelerator,
             power_kw=c.power_kw,
+            cost_basis=c.cost_basis,
+            price_date=c.price_date,
             cost_per_accelerator_hour=c.cost_per_accelerator_hour,
             reference_cost_per_hour=c.reference_cost_per_hour,
             cost_per_used_hour=c.cost_per_used_hour,
