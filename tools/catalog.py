@@ -386,13 +386,13 @@ def row_warnings(rows: list[Any]) -> list[str]:
                 f"{row.source_date or 'the announcement'}) and may change."
             )
         if getattr(row, "origin", SHIPPED) == USER:
-            out.append(f"{row.name} comes from your catalog (added by you, not a shipped sourced row): {_first(row)}.")
+            out.append(f"{row.name} comes from your catalog (added by you, not a shipped row): {_first(row)}.")
     return out
 
 
 def _first(row: Any) -> str:
     sources = row.sources
-    return sources[0] if sources else "no source given"
+    return sources[0].removeprefix(f"{USER}: ") if sources else "no source given"
 
 
 def annotate(result: Any, rows: list[Any]) -> Any:
@@ -400,7 +400,7 @@ def annotate(result: Any, rows: list[Any]) -> Any:
     warnings = row_warnings(rows)
     if hasattr(result, "assumptions") and warnings:
         result.assumptions = [w for w in warnings if w not in result.assumptions] + list(result.assumptions)
-    user = [f"{r.name}: your catalog - {_first(r)}" for r in rows if getattr(r, "origin", SHIPPED) == USER]
+    user = [f"{r.name}: {USER} - {_first(r)}" for r in rows if getattr(r, "origin", SHIPPED) == USER]
     if hasattr(result, "sources") and user:
         result.sources = list(result.sources) + [s for s in user if s not in result.sources]
     return result

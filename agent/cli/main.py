@@ -31,6 +31,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
     "claims": ("agent.claims.cli:claims_cmd", "Check the podcast's quantitative claims with the calculators."),
     "mcp": ("agent.mcp.server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
+    "catalog": ("agent.cli.catalog:catalog_cmd", "List models, chips and prices; add your own rows (add-model from a config.json)."),
 }
 
 
@@ -133,6 +134,15 @@ class SiliconomicsCLI(click.Group):
 @click.group(cls=SiliconomicsCLI, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 def cli() -> None:
     """Siliconomics: the economics of AI infrastructure, computed by calculators and cited from sources."""
+    _use_user_catalog()
+
+
+def _use_user_catalog() -> None:
+    """Every command sees the analyst's own catalog rows (``user_catalog.json`` in the settings' data dir)."""
+    from agent.settings import load_settings
+    from tools.catalog import use_user_catalog
+
+    use_user_catalog(load_settings().data_dir)
 
 
 def main() -> None:
