@@ -581,13 +581,9 @@ def capex(inp: CapexInput) -> CapexResult:
         assumptions.append(implied_note)
     if "pue" not in inp.model_fields_set and inp.ai_share is not None:
         assumptions.append(D.PUE.describe("pue"))
-    if inp.history is None and not inp.include_leases:
-        assumptions += [G.lease_gap(s.name, capex_rows()) for s in parts]
-    method = _method_label(inp, parts)
-    filed = quarters(top.name) if len(parts) == 1 else []
+    filed = _filed_context(inp, parts, top, assumptions)
     with_ttm = [q for q in filed if q.ttm_usd_b is not None]
-    if filed:
-        assumptions.append(_quarters_note(top.name, filed))
+    method = _method_label(inp, parts)
     sources = sorted({r.source for r in capex_rows() if r.company in {s.name for s in parts}})
     sources += sorted({q.source for q in filed})
     return CapexResult(
@@ -635,6 +631,16 @@ def _method_label(inp: CapexInput, parts: list[Series]) -> str:
         return inp.method
     used = {G.default_method(s.name, None, s.guidance, s.last_year)[0] for s in parts}
     return used.pop() if len(used) == 1 else "guidance where published, else cagr"
+
+
+def _filed_context(inp: CapexInput, parts: list[Series], top: Series, assumptions: list[str]) -> list[QuarterPoint]:
+    """Append the finance-lease gap and the latest filed quarter to ``assumptions``; return the quarters (one company)."""
+    if inp.history is None and not inp.include_leases:
+        assumptions += [G.lease_gap(s.name, capex_rows()) for s in parts]
+    filed = quarters(top.name) if len(parts) == 1 else []
+    if filed:
+        assumptions.append(_quarters_note(top.name, filed))
+    return filed
 
 
 def _quarters_note(company: str, filed: list[QuarterPoint]) -> str:
