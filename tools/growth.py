@@ -242,3 +242,13 @@ def growth(inp: GrowthInput) -> GrowthResult:
         **extra,
     )
     return record_provenance(result, inp)  # type: ignore[return-value]
+
+
+def growth_text(result: GrowthResult) -> str:
+    """The series, one line per point: year (or step), value, cumulative."""
+    lines = [f"{'year' if result.series[0].year is not None else 'step':<6}{'value':>18}{'cumulative':>18}"]
+    for p in result.series:
+        label = p.year if p.year is not None else p.step
+        mark = "*" if result.until_year is not None and p.year == result.until_year else " "
+        lines.append(f"{mark}{label:<5}{p.value:>18,.4f}{p.cumulative:>18,.4f}")
+    return "\n".join(lines)

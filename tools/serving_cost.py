@@ -258,3 +258,23 @@ def serving_cost(inp: ServingCostInput) -> ServingCostResult:
         ratios=ratios,
     )
     return record_provenance(result, inp)  # type: ignore[return-value]
+
+
+def serving_text(result: ServingCostResult) -> str:
+    """Base and compared scenarios side by side with the ratio ('' without a compare scenario)."""
+    other, ratios = result.compared, result.ratios
+    if other is None or ratios is None:
+        return ""
+    rows = [
+        ("concurrent streams", result.concurrent_streams, other.concurrent_streams, ratios.concurrent_streams, ",.0f"),
+        ("tokens/s per replica", result.tokens_per_s_per_replica, other.tokens_per_s_per_replica, None, ",.1f"),
+        ("output tokens per query", result.output_tokens_per_query, other.output_tokens_per_query, None, ",.0f"),
+        ("queries per hour", result.queries_per_hour, other.queries_per_hour, ratios.queries_per_hour, ",.1f"),
+        ("$ per million tokens", result.cost_per_million_tokens, other.cost_per_million_tokens, ratios.cost_per_million_tokens, ",.4f"),
+        ("$ per query", result.cost_per_query, other.cost_per_query, ratios.cost_per_query, ",.6f"),
+    ]
+    lines = [f"{'':<26}{'base':>14}{'compared':>14}{'ratio':>10}"]
+    for name, a, b, r, spec in rows:
+        cells = ["-" if v is None else format(v, spec) for v in (a, b)]
+        lines.append(f"{name:<26}{cells[0]:>14}{cells[1]:>14}{'-' if r is None else format(r, '.4g'):>10}")
+    return "\n".join(lines)

@@ -126,3 +126,31 @@ class TCOResult(Worked):
     annual: AnnualBreakdown | None = None
     chips: list[ChipCost] = Field(description="Full figures per chip.")
     comparison: list[ComparisonRow] = Field(description="Side-by-side table, one row per chip.")
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def rental_text(result: TCOResult) -> str:
+    """Margin, break-even, revenue, net cash flow and payback for every chip that has a rental price ('' when none)."""
+    rows = [c for c in result.chips if c.rental_price is not None]
+    if not rows:
+        return ""
+    header = f"{'chip':<28}{'rent $/h':>9}{'margin $/h':>11}{'break-even':>11}{'revenue $/yr':>15}{'net $/yr':>15}{'payback yrs':>12}"
+    lines = [header, "-" * len(header)]
+    for c in rows:
+        lines.append(
+            f"{c.chip[:27]:<28}{_fmt(c.rental_price, '.3f'):>9}{_fmt(c.margin_per_used_hour, '.3f'):>11}"
+            f"{_fmt(c.break_even_utilization, '.3f'):>11}{_fmt(c.annual_revenue_usd, ',.0f'):>15}"
+            f"{_fmt(c.annual_net_cash_flow_usd, ',.0f'):>15}{_fmt(c.payback_years, '.2f'):>12}"
+        )
+    lines += [f"{c.chip}: {c.payback_note}" for c in rows if c.payback_note]
+    return "\n".join(lines)
+
+
+def tco_text(result: TCOResult) -> str:
+    """The comparison and cost-breakdown text (:func:`tools.text_charts.tco_text`), then the rental lines."""
+    from tools import text_charts
+
+    return "\n\n".join(part for part in (text_charts.tco_text(result), rental_text(result)) if part)
