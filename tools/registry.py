@@ -23,6 +23,7 @@ from tools.errors import InputError, from_validation_error
 from tools.growth import GrowthInput, GrowthResult, growth, growth_text
 from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
 from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
+from tools.results import Worked, record_provenance
 from tools.serving_cost import ServingCostInput, ServingCostResult, serving_cost, serving_text
 from tools.tco import TCOInput, TCOResult, tco
 from tools.tco_results import tco_text
@@ -64,8 +65,13 @@ class Tool:
         return validate_input(self.input_model, args)
 
     def run(self, args: dict[str, Any]) -> BaseModel:
-        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input."""
-        return self.fn(self.validate(args))
+        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input. A result that does not list
+        its given inputs and defaults itself gets them from the input model (every result carries both)."""
+        inp = self.validate(args)
+        result = self.fn(inp)
+        if isinstance(result, Worked) and "inputs_given" not in result.model_fields_set:
+            record_provenance(result, inp)
+        return result
 
 
 TOOLS: tuple[Tool, ...] = (
