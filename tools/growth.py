@@ -100,7 +100,7 @@ class GrowthInput(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_keyword(cls, data: Any) -> Any:
-        """Accept the issue's name ``from`` (a Python keyword) for ``from_``."""
+        """Accept the flag's own name ``from`` (a Python keyword) for ``from_``."""
         if isinstance(data, dict) and "from" in data:
             data = {**{k: v for k, v in data.items() if k != "from"}, "from_": data["from"]}
         return data

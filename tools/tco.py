@@ -23,7 +23,7 @@ Per accelerator (all money in USD, power in kW of IT load, rates as fractions):
     revenue, net cash flow and payback of the fleet: :mod:`tools.tco_inputs` (needs rental_price)
 
 CRF(r, n) = r(1+r)^n / ((1+r)^n - 1), straight line 1/n when r = 0 (:mod:`tools.finance`).
-Check (issue 3): capex 30,000, no networking, 1 kW, PUE 1, $0.10/kWh, colo 0, 5 years, r = 0,
+Check (hand derivation): capex 30,000, no networking, 1 kW, PUE 1, $0.10/kWh, colo 0, 5 years, r = 0,
 no maintenance, utilization 1 gives 30000/5/8760 + 0.10 = 0.7849 $/h; at 1,000 tokens/s,
 0.2180 $ per million tokens. Check (hand derivation): a $240,000 server of 8 GPUs drawing 10 kW, PUE 1.25,
 $0.07/kWh, 4 years straight line, no networking, maintenance or facility, utilization 1: 240000 / 8 / 4 / 8760

@@ -1,4 +1,4 @@
-"""The issue's known cases, each with its hand derivation, as (tool, CLI flags, registry args, expected fields).
+"""The what-if known cases (analyst-stated numbers), each with its hand derivation, as (tool, CLI flags, registry args, expected fields).
 
 Shared by the tests (CLI ``--json`` and ``tools.registry.get(name).run(args)`` must both give the values) and kept
 beside the eval suite's copies in ``evals/suites/tools.yaml``.
@@ -17,7 +17,7 @@ class Known:
     tool: str
     args: dict[str, Any]
     expect: dict[str, float]
-    #: Decimal places the issue states each figure to (compared after rounding); None = exact.
+    #: Decimal places each figure is stated to (compared after rounding); None = exact.
     places: dict[str, int | None]
 
 
@@ -134,7 +134,7 @@ def flags(args: dict[str, Any]) -> list[str]:
 
 
 def matches(data: dict[str, Any], case: Known) -> None:
-    """Assert every expected figure, rounded to the places the issue states."""
+    """Assert every expected figure, rounded to the places it is stated to."""
     for field, want in case.expect.items():
         got = data[field]
         places = case.places[field]

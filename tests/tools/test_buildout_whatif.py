@@ -51,7 +51,7 @@ def test_capex_split_and_all_in_price() -> None:
     assert "accelerator_price" in r.inputs_given and "capex_per_accelerator" not in r.defaults_used
 
 
-def test_existing_issue3_check_unchanged() -> None:
+def test_first_campus_check_unchanged() -> None:
     r = run(gw=2, power_kw=1.7, pue=1, capex_per_accelerator=40000, facility_capex_per_mw=0)
     assert r.accelerators == 1_176_470 and round(r.total_capex_usd_b, 2) == 47.06
 

@@ -1,4 +1,4 @@
-"""The issue's known what-if cases hold through the CLI ``--json`` and through the registry (the agent's and MCP's
+"""The what-if known cases hold through the CLI ``--json`` and through the registry (the agent's and MCP's
 interface), each with its hand derivation (see ``tests/tools/known_cases.py``)."""
 
 from __future__ import annotations
@@ -34,6 +34,6 @@ def test_known_case_lists_given_inputs_and_defaults(case: Known) -> None:
     assert not set(result.defaults_used) & set(result.inputs_given)
 
 
-def test_the_cases_are_the_issues() -> None:
+def test_every_what_if_calculator_has_known_cases() -> None:
     assert {c.tool for c in KNOWN} == {"tco", "serving_cost", "growth", "buildout", "memory_fit"}
     assert len(KNOWN) == 11
