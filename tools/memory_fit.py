@@ -144,7 +144,12 @@ class Memory:
 
     def budget(self, weights: float, n: int) -> float:
         """KV budget per GPU when the weights are split over ``n``."""
-        return self.usable - weights / n
+        return _kv_budget_per_gpu(self.capacity, self.util, self.reserve, weights, n)
+
+
+def _kv_budget_per_gpu(capacity: float, util: float, reserve: float, weights: float, n: int) -> float:
+    """capacity x util - reserve - weights / n, bytes per GPU (all reserves in ``reserve``)."""
+    return capacity * util - reserve - weights / n
 
 
 def _memory(inp: MemoryFitInput, chip: Accelerator | None) -> Memory:

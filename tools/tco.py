@@ -388,6 +388,11 @@ def _unused(inp: TCOInput, facility: str) -> set[str]:
     return out
 
 
+def _one_or_list(values: list[Any]) -> Any:
+    """One chip's value as a number (as the inputs have always read), several chips' as a list paired with chip."""
+    return values[0] if len(values) == 1 else values
+
+
 def tco(inp: TCOInput) -> TCOResult:
     """Cost per accelerator-hour, per used hour and per million tokens (formulas in the module docstring)."""
     given = chip_inputs(inp)
@@ -460,7 +465,9 @@ def tco(inp: TCOInput) -> TCOResult:
         inputs={
             **inp.model_dump(),
             "chip": [c.chip for c in costs],
-            "capex_per_accelerator": [c.capex_per_accelerator for c in costs],
+            "capex_per_accelerator": _one_or_list([c.capex_per_accelerator for c in costs]),
+            "rental_price": _one_or_list([c.rental_price for c in costs]) if inp.rental_price else None,
+            "server_price": _one_or_list(inp.server_price) if inp.server_price else None,
             "power_kw": costs[0].power_kw,
             "facility": facility,
             "colo": colo,

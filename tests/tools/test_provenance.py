@@ -37,7 +37,7 @@ def test_given_and_defaults_are_listed_and_disjoint(name: str) -> None:
 
 def test_catalog_defaults_are_listed_with_their_values() -> None:
     r = get("tco").run({"chip": ["h100"]})
-    assert r.defaults_used["capex_per_accelerator"] == [33600.0] and r.defaults_used["pue"] == 1.3
+    assert r.defaults_used["capex_per_accelerator"] == 33600.0 and r.defaults_used["pue"] == 1.3
     assert "gpus" not in r.defaults_used  # no model: the serving shape is not used
 
 
