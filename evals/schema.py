@@ -19,12 +19,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from agent.toolset import TOOLS
 from evals.units import UNITS
 
-#: Tool names an agent may call (the contract between helpers, see the shared brief).
-AGENT_TOOLS = frozenset(
-    {"kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex", "search_knowledge", "calculate", "check_claim"}
-)
+#: Tool names an agent may call: every registry entry.
+AGENT_TOOLS = frozenset(t.name for t in TOOLS)
 
 
 class _Strict(BaseModel):

@@ -3,7 +3,7 @@
 Each case is asked through :func:`agent.ask.ask` with ``model="offline"`` (earlier turns first,
 for follow-ups) and scored by the eval scorers (:func:`evals.runner.score_answer`). A case
 passes when every check passes and the answer has no grounding warning. The gate: at least
-90 % of the cases pass (issue 5), and the suite holds at least 45 questions.
+90 % of the cases pass, and the suite holds at least 45 questions.
 """
 
 from __future__ import annotations
