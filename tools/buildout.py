@@ -18,7 +18,7 @@ The power basis is stated, never guessed (MW = 1000 kW, GW = 1000 MW):
     facility capex (USD) = IT MW x facility_capex_per_mw
     power cost / year    = facility MW x 1000 kW x 8760 h x electricity      (campus at full load)
 
-Checks: 2 GW, 1.7 kW, PUE 1, $40,000, no facility capex -> 1,176,470 accelerators, 47.06 billion USD (the first check);
+Checks: 2 GW, 1.7 kW, PUE 1, $40,000, no facility capex -> 1,176,470 accelerators, 47.06 billion USD;
 hand derivations: 1 GW at 2.5 kW all-in -> 400,000; 1 GW facility, 1.5 kW IT, PUE 1.25 -> 800 MW IT -> 533,333;
 0.5 GW IT at 1.25 kW, 72 per rack -> 400,000 and 5,555 whole racks; 100,000 at 1.2 kW IT, PUE 1.3 -> 120 MW IT,
 156 MW facility.

@@ -17,7 +17,7 @@ Per accelerator (all money in USD, power in kW of IT load, rates as fractions):
     tokens_per_s_per_mw       = tokens/s per accelerator x 1000 / power_kw   (per MW of IT power)
     break_even_utilization    = cost_per_accelerator_hour / rental_price
     rental_cost_per_million_tokens = rental_price / utilization / (tokens/s per accelerator x 3600 / 10^6)
-                                     (renting instead of owning; PEERS.md case 5's "$/Mtok at $2/GPU-h"
+                                     (renting instead of owning; docs/peers.md case 5's "$/Mtok at $2/GPU-h"
                                      with utilization 1: H100, Llama-2-7B batch 64 roofline -> 0.123)
     margin_per_used_hour      = rental_price - cost_per_used_hour
     revenue, net cash flow and payback of the fleet: :mod:`tools.tco_inputs` (needs rental_price)
