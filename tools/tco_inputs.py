@@ -64,7 +64,8 @@ def per_accelerator(
     if per_acc is not None:
         raise InputError(
             per_acc_field,
-            f"give either {per_acc_field} (per accelerator) or {server_field} with gpus_per_server (per server), not both.",
+            f"give either {per_acc_field} (per accelerator) or {server_field} with gpus_per_server (per server), not "
+            f"both.",
         )
     if gpus_per_server is None:
         raise InputError("gpus_per_server", f"{server_field} needs gpus_per_server (accelerators in one server, >= 1).")
@@ -72,11 +73,12 @@ def per_accelerator(
 
 
 def facility_mode(facility: str | None, colo: float | None) -> str:
-    """``owned``, ``colo`` or ``none``; a colo rate with an owned or no facility is an ``InputError`` on ``facility``."""
+    """``owned``, ``colo`` or ``none``; a colo rate with another facility is an ``InputError`` on ``facility``."""
     if facility is None:
         return "colo" if colo is not None else "owned"
     if colo is not None and facility != "colo":
-        raise InputError("facility", f"a colo rate was given with facility {facility!r}; use facility colo, or drop colo.")
+        raise InputError("facility", f"a colo rate was given with facility {facility!r}; use facility colo, or drop "
+                                     f"colo.")
     return facility
 
 
@@ -136,5 +138,6 @@ def server_notes(server_price: list[float], gpus_per_server: int | None, server_
         prices = ", ".join(f"{p:,.0f}" for p in server_price)
         out.append(f"Capex per accelerator = server price ({prices} USD) / {gpus_per_server} accelerators per server.")
     if server_kw is not None and gpus_per_server:
-        out.append(f"IT power per accelerator = server {server_kw:g} kW / {gpus_per_server} = {server_kw / gpus_per_server:g} kW.")
+        out.append(f"IT power per accelerator = server {server_kw:g} kW / {gpus_per_server} = "
+                   f"{server_kw / gpus_per_server:g} kW.")
     return out

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tools.errors import InputError
 from tools.growth import first_reaching, stepped_values
 from tools.registry import get

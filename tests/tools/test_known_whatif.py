@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tests.tools.known_cases import KNOWN, Known, flags, matches
 from tools.registry import get
 

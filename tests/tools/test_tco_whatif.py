@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tools.errors import InputError
 from tools.registry import get
 
