@@ -35,18 +35,17 @@ $0.07/kWh, 4 years straight line, no networking, maintenance or facility, utiliz
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel
 
 from tools import defaults as D
 from tools.catalog import Accelerator, find_accelerator
-from tools.dtypes import DType
 from tools.errors import InputError
-from tools.finance import HOURS_PER_YEAR
+from tools.finance import HOURS_PER_YEAR, capital_recovery_factor
 from tools.results import record_provenance
-from tools.tco_costs import CostParams, cost_breakdown, cost_per_used_hour, sensitivity
 from tools.tco_inputs import (
+    TCOInput,
     annual_revenue,
     cash_flow,
     facility_mode,
@@ -82,87 +81,98 @@ __all__ = [
 ]
 
 
-class TCOInput(BaseModel):
-    """Cost of owning and running accelerators, per hour and per million tokens."""
+SENSITIVITY_STEP = 0.20
 
-    chip: list[str] = Field(default_factory=list, description="Catalog accelerator(s); repeat --chip to compare "
-                                                              "several.")
-    count: int = Field(1, ge=1, description="Accelerators in the fleet (scales the fleet totals).")
-    capex_per_accelerator: list[float] = Field(
-        default_factory=list,
-        description="Server cost per accelerator, USD (default: catalog est_price_usd); repeat to pair with each "
-                    "--chip in order.",
-    )
-    server_price: list[float] = Field(
-        default_factory=list,
-        description="Price of one server, USD (capex per accelerator = server_price / gpus_per_server); one per "
-                    "--chip.",
-    )
-    gpus_per_server: int | None = Field(None, ge=1, description="Accelerators in one server (for server_price and "
-                                                                "server_kw).")
-    server_kw: float | None = Field(None, gt=0, description="IT power of one server, kW (power_kw = server_kw / "
-                                                            "gpus_per_server).")
-    facility: Literal["owned", "colo", "none"] | None = Field(
-        None,
-        description="owned: facility capex per MW; colo: colocation rent; none: no facility cost (power still billed). "
-        "Default: colo when a colo rate is given, else owned.",
-    )
-    networking_fraction: float = Field(D.NETWORKING_FRACTION.value, ge=0, description="Networking capex as a fraction "
-                                                                                      "of server capex.")
-    colo: float | None = Field(
-        None, ge=0, description="Colocation USD per kW-month of IT load; when given it replaces owned facility capex "
-                                "(facility colo)."
-    )
-    facility_capex_per_mw: float = Field(D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Owned facility capex, USD "
-                                                                                          "per MW of IT load.")
-    facility_life_years: float = Field(D.FACILITY_LIFE_YEARS.value, gt=0, description="Life of the owned facility, "
-                                                                                      "years.")
-    power_kw: float | None = Field(
-        None, gt=0, description="All-in IT power per accelerator, kW (server share, CPU, NICs, fans; default: "
-                                "reference CSV)."
-    )
-    pue: float = Field(D.PUE.value, ge=1, description="Power usage effectiveness (facility power / IT power).")
-    electricity: float = Field(D.ELECTRICITY.value, ge=0, description="Electricity price, USD per kWh.")
-    years: float = Field(D.YEARS.value, gt=0, description="Depreciation life of servers and networking, years.")
-    cost_of_capital: float = Field(D.COST_OF_CAPITAL.value, ge=0, description="Annual cost of capital (0.08 = 8 %).")
-    maintenance: float = Field(D.MAINTENANCE.value, ge=0, description="Annual maintenance as a fraction of IT capex.")
-    utilization: float = Field(D.UTILIZATION.value, gt=0, le=1, description="Fraction of installed hours doing paid "
-                                                                            "work.")
-    tokens_per_s: float | None = Field(None, gt=0, description="Throughput per accelerator, tokens/s (overrides "
-                                                               "--model).")
-    model: str | None = Field(None, description="Catalog model; computes tokens/s per accelerator with the throughput "
-                                                "calculator.")
-    gpus: int = Field(8, ge=1, description="Serving shape for --model: accelerators per replica.")
-    batch: int = Field(64, ge=1, description="Serving shape for --model: sequences decoded together.")
-    prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
-    output: int = Field(1000, ge=1, description="Serving shape for --model: output tokens.")
-    weights_dtype: DType = Field("bf16", description="Serving shape for --model: weight format.")
-    rental_price: list[float] = Field(
-        default_factory=list,
-        description="Rental price, USD per accelerator-hour (margin, break-even, revenue); one for all chips or one "
-                    "per --chip.",
-    )
-    sold_fraction: float | None = Field(
-        None, ge=0, le=1, description="Share of hours sold at the rental price (revenue); default: utilization."
-    )
-    other_opex_per_year: float = Field(0, ge=0, description="Other cash operating costs of the whole fleet, USD per "
-                                                            "year.")
-    sensitivity: bool = Field(False, description="Add a +-20 % sensitivity table (tornado) of the cost per used hour.")
 
-    @field_validator("capex_per_accelerator", "server_price", "rental_price", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return value if isinstance(value, (list, tuple)) or value is None else [value]
+@dataclasses.dataclass(frozen=True)
+class CostParams:
+    """The numbers the hourly cost depends on (after defaults and catalog lookups)."""
 
-    @field_validator("capex_per_accelerator", "server_price", "rental_price")
-    @classmethod
-    def _prices(cls, values: list[float], info: Any) -> list[float]:
-        positive = info.field_name != "rental_price"
-        for v in values:
-            if v < 0 or (positive and v == 0):
-                raise InputError(info.field_name, f"every price must be {'> 0' if positive else '>= 0'} USD (got "
-                                                  f"{v:g}).")
-        return values
+    capex_per_accelerator: float
+    networking_fraction: float
+    power_kw: float
+    pue: float
+    electricity: float
+    years: float
+    cost_of_capital: float
+    maintenance: float
+    utilization: float
+    facility_capex_per_mw: float
+    facility_life_years: float
+    colo: float | None
+    facility: str = "owned"
+    other_opex: float = 0.0
+
+
+def cost_breakdown(p: CostParams) -> tuple[CapexBreakdown, AnnualBreakdown]:
+    """Capex and annual cost per accelerator (formulas in the module docstring)."""
+    server = p.capex_per_accelerator
+    networking = server * p.networking_fraction
+    it_capex = server + networking
+    facility_capex = p.facility_capex_per_mw * p.power_kw / 1000 if p.facility == "owned" else 0.0
+    capital = it_capex * capital_recovery_factor(p.cost_of_capital, p.years)
+    if p.facility == "colo":
+        facility = (p.colo or 0.0) * p.power_kw * 12
+    else:
+        facility = facility_capex * capital_recovery_factor(p.cost_of_capital, p.facility_life_years)
+    power = p.power_kw * p.pue * HOURS_PER_YEAR * p.electricity
+    maintenance = p.maintenance * it_capex
+    capex = CapexBreakdown(
+        server_usd=server, networking_usd=networking, facility_usd=facility_capex, total_usd=it_capex + facility_capex
+    )
+    annual = AnnualBreakdown(
+        capital_usd=capital,
+        facility_usd=facility,
+        power_usd=power,
+        maintenance_usd=maintenance,
+        other_opex_usd=p.other_opex,
+        total_usd=capital + facility + power + maintenance + p.other_opex,
+    )
+    return capex, annual
+
+
+def cost_per_used_hour(p: CostParams) -> float:
+    """Annual cost / 8760 / utilization, USD per used accelerator-hour."""
+    return cost_breakdown(p)[1].total_usd / HOURS_PER_YEAR / p.utilization
+
+
+def sensitivity(p: CostParams, step: float = SENSITIVITY_STEP) -> list[SensitivityRow]:
+    """Cost per used hour with each input at (1 - step) and (1 + step), largest swing first.
+
+    PUE is kept >= 1 and utilization <= 1, so those two may move less than ``step``.
+    """
+    names = [
+        "capex_per_accelerator",
+        "networking_fraction",
+        "power_kw",
+        "pue",
+        "electricity",
+        "years",
+        "cost_of_capital",
+        "maintenance",
+        "utilization",
+    ]
+    names += {"colo": ["colo"], "owned": ["facility_capex_per_mw", "facility_life_years"]}.get(p.facility, [])
+    clamp = {"pue": lambda v: max(1.0, v), "utilization": lambda v: min(1.0, v)}
+    rows = []
+    for name in names:
+        base = getattr(p, name)
+        fix = clamp.get(name, lambda v: v)
+        low, high = fix(base * (1 - step)), fix(base * (1 + step))
+        c_low = cost_per_used_hour(dataclasses.replace(p, **{name: low}))
+        c_high = cost_per_used_hour(dataclasses.replace(p, **{name: high}))
+        rows.append(
+            SensitivityRow(
+                input=name,
+                base_value=base,
+                low_value=low,
+                high_value=high,
+                cost_at_low=c_low,
+                cost_at_high=c_high,
+                swing=abs(c_high - c_low),
+            )
+        )
+    return sorted(rows, key=lambda r: r.swing, reverse=True)
 
 
 def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None, str | None]:
