@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.catalog import Accelerator, ModelSpec, accelerators, default_price_row, models
+from tools.catalog import (
+    Accelerator,
+    ModelSpec,
+    accelerators,
+    default_price_row,
+    models,
+)
 
 
 @dataclass(frozen=True)

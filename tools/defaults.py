@@ -34,9 +34,9 @@ import csv
 import re
 import statistics
 from dataclasses import dataclass
-from typing import Literal
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 from tools.catalog import Accelerator, PriceRow, default_price_row, find_accelerator
 from tools.errors import InputError

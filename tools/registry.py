@@ -30,7 +30,12 @@ from tools.growth import GrowthInput, GrowthResult, growth, growth_text
 from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
 from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
 from tools.results import Worked, record_provenance
-from tools.serving_cost import ServingCostInput, ServingCostResult, serving_cost, serving_text
+from tools.serving_cost import (
+    ServingCostInput,
+    ServingCostResult,
+    serving_cost,
+    serving_text,
+)
 from tools.tco import TCOInput, TCOResult, tco
 from tools.tco_results import tco_text
 from tools.throughput import ThroughputInput, ThroughputResult, throughput

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tools.catalog import accelerators, find_accelerator, find_model, models, price_rows, stale_rows
+from tools.catalog import (
+    accelerators,
+    find_accelerator,
+    find_model,
+    models,
+    price_rows,
+    stale_rows,
+)
 from tools.registry import get
 from tools.tco import TCOInput, tco
 
