@@ -105,11 +105,11 @@ def test_user_model_from_config_works_in_every_tool_and_survives_a_restart(data_
 
 def test_user_model_in_ask(data_dir: Path, tmp_path: Path) -> None:
     cfg = write(tmp_path / "config.json", QWEN3_32B)
-    assert run("catalog", "add-model", "--from-hf-config", str(cfg), "--name", "My-Qwen3-32B").exit_code == 0
-    r = run("ask", "kv cache per token for My-Qwen3-32B at 1000 tokens", "--json", "--model", "offline")
+    assert run("catalog", "add-model", "--from-hf-config", str(cfg), "--name", "Acme-LM-33B").exit_code == 0
+    r = run("ask", "kv cache per token for Acme-LM-33B at 1000 tokens", "--json", "--model", "offline")
     assert r.exit_code == 0, r.output
     answer = json.loads(r.output)
-    assert answer["tool_calls"][0]["args"]["model"] == "My-Qwen3-32B"
+    assert answer["tool_calls"][0]["args"]["model"] == "Acme-LM-33B"
     assert "262,144" in answer["answer"] and "your catalog" in answer["answer"]
 
 
