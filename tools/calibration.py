@@ -20,7 +20,6 @@ checked on the H100 and MI300X points, which were not used.
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +89,7 @@ class PointError(BaseModel):
     concurrency: int
     measured: float = Field(description="Measured tokens/s per user.")
     predicted: float = Field(description="Predicted tokens/s per user with the fitted profile.")
-    held_out: bool
+    group: str = Field(description="'fit', 'held-out' or 'speculative' (not fitted: its acceptance is assumed).")
 
 
 class CalibrationResult(BaseModel):
@@ -101,12 +100,15 @@ class CalibrationResult(BaseModel):
     points: list[PointError]
 
 
-def split_points(points: list[MeasuredPoint]) -> tuple[list[MeasuredPoint], list[MeasuredPoint]]:
-    """(fit, held out): every HOLDOUT_EVERY-th point held out; speculative points held out unless all are."""
-    plain = [p for p in points if not p.speculative] or points
+def split_points(points: list[MeasuredPoint]) -> tuple[list[MeasuredPoint], list[MeasuredPoint], list[MeasuredPoint]]:
+    """(fit, held out, speculative): every HOLDOUT_EVERY-th plain point is held out; speculative points are
+    neither fitted nor held out unless there are no plain points."""
+    plain = [p for p in points if not p.speculative]
+    spec = [p for p in points if p.speculative] if plain else []
+    plain = plain or points
     fit_rows = [p for i, p in enumerate(plain) if i % HOLDOUT_EVERY != HOLDOUT_EVERY - 1]
-    held = [p for p in points if p not in fit_rows]
-    return fit_rows, held
+    held = [p for i, p in enumerate(plain) if i % HOLDOUT_EVERY == HOLDOUT_EVERY - 1]
+    return fit_rows, held, spec
 
 
 def _select(points: list[MeasuredPoint], chip: str | None, framework: str | None) -> list[MeasuredPoint]:
@@ -128,10 +130,12 @@ def calibrate(
     """Fit a profile to the points of ``path`` (filtered by chip and framework), save it, report its errors."""
     check_name(name)
     points = _select(read_points(path), chip, framework)
-    fit_rows, held = split_points(points)
-    fit_parts, held_parts = [step_parts(p) for p in fit_rows], [step_parts(p) for p in held]
+    fit_rows, held, spec = split_points(points)
+    fit_parts = [step_parts(p) for p in fit_rows]
     setting = fit(fit_rows, fit_parts)
-    fit_r, held_r = ratios(fit_rows, fit_parts, setting), ratios(held, held_parts, setting)
+    fit_r = ratios(fit_rows, fit_parts, setting)
+    held_r = ratios(held, [step_parts(p) for p in held], setting)
+    spec_r = ratios(spec, [step_parts(p) for p in spec], setting)
     buckets = [BucketError(bucket=b, points=n, median_ratio=m, median_abs_log_error=e) for b, (n, m, e) in bucket_medians(fit_rows, fit_r).items()]
     profile = CalibrationProfile(
         name=name,
@@ -150,8 +154,8 @@ def calibrate(
     saved = save_profile(profile, profile_dir)
     rows = [
         PointError(row=p.row, chip=p.args["chip"], framework=p.framework, concurrency=p.concurrency,
-                   measured=p.tokens_per_s_per_user, predicted=p.tokens_per_s_per_user / r, held_out=h)
-        for group, rs, h in ((fit_rows, fit_r, False), (held, held_r, True))
+                   measured=p.tokens_per_s_per_user, predicted=p.tokens_per_s_per_user / r, group=g)
+        for group, rs, g in ((fit_rows, fit_r, "fit"), (held, held_r, "held-out"), (spec, spec_r, "speculative"))
         for p, r in zip(group, rs)
     ]  # fmt: skip
     return CalibrationResult(profile=profile, saved_to=str(saved), points=sorted(rows, key=lambda e: e.row))
@@ -160,6 +164,3 @@ def calibrate(
 def _only(values: set[str]) -> str:
     return next(iter(values)) if len(values) == 1 else "any"
 
-
-def median_ratio(values: list[float]) -> float:
-    return statistics.median(values)
