@@ -12,9 +12,11 @@ are split before fitting: every ``HOLDOUT_EVERY``-th row is held out and its err
 (the held-out check). Speculative points (multi-token prediction) are fitted only when nothing else is
 left; their acceptance is an assumption (:data:`tools.measured.MTP_ACCEPT`).
 
-How the throughput defaults were obtained (reproduced by ``siliconomics eval measured``): fitted on the
-non-speculative DeepSeek-R1 points on H200 and B200 of ``knowledge/data/measured/`` (InferenceX) and
-checked on the H100 and MI300X points, which were not used.
+How the throughput defaults were obtained: :func:`fit_default_form` on the 90 non-speculative
+DeepSeek-R1 points on H200 and B200 of ``knowledge/data/measured/`` (InferenceX) gives mem_eff 0.575 and
+an overhead of 35 + 20 x log2(N) us per layer (compute_eff held at 0.5; the loss is flat in it); the
+H100 and MI300X points, not used, check it (``siliconomics eval measured``; figures in the README).
+``tests/tools/test_throughput_calibration.py`` re-runs that fit.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from tools.profiles import BucketError, CalibrationProfile, check_name, save_pro
 MEM_GRID = tuple(round(0.20 + 0.025 * i, 3) for i in range(33))  # 0.2 .. 1.0
 COMPUTE_GRID = tuple(round(0.15 + 0.05 * i, 3) for i in range(18))  # 0.15 .. 1.0
 OVERHEAD_GRID = tuple(float(5 * i) for i in range(81))  # 0 .. 400 us per layer
+BASE_GRID = tuple(float(5 * i) for i in range(31))  # 0 .. 150 us per layer
+PER_DOUBLING_GRID = tuple(float(5 * i) for i in range(13))  # 0 .. 60 us per layer per TP doubling
 HOLDOUT_EVERY = 4
 
 
@@ -44,6 +48,7 @@ class StepParts:
     communication_s: float
     layers: int
     accept: float
+    gpus: int = 1
 
     def tokens_per_s_per_user(self, mem_eff: float, compute_eff: float, overhead_us_per_layer: float) -> float:
         step = max(self.memory_s / mem_eff, self.compute_s / compute_eff)
@@ -62,7 +67,7 @@ def step_parts(point: MeasuredPoint) -> StepParts:
     except InputError as exc:
         raise InputError("calibrate", f"row {point.row}: {exc}") from None
     s = decode_step(d, args["batch"], args["prompt"] + args["output"] // 2)
-    return StepParts(s.memory_s, s.compute_s, s.communication_s, d.spec.n_layers, d.accept)
+    return StepParts(s.memory_s, s.compute_s, s.communication_s, d.spec.n_layers, d.accept, d.gpus)
 
 
 def ratios(points: list[MeasuredPoint], parts: list[StepParts], setting: tuple[float, float, float]) -> list[float]:
@@ -79,6 +84,24 @@ def fit(points: list[MeasuredPoint], parts: list[StepParts]) -> tuple[float, flo
                 loss = sum(math.log(r) ** 2 for r in ratios(points, parts, (me, ce, ov)))
                 if loss < best_loss:
                     best, best_loss = (me, ce, ov), loss
+    return best
+
+
+def fit_default_form(points: list[MeasuredPoint], parts: list[StepParts], compute_eff: float) -> tuple[float, float, float]:
+    """(mem_eff, base us per layer, us per layer per TP doubling) minimising the mean squared ln error of
+    ``a / (max(M / mem_eff, C / compute_eff) + L x (base + per_doubling x log2 N) x 1e-6 + K)``: the form of
+    the throughput defaults (tools/step_time.py), compute_eff held at its default."""
+    best, best_loss = (1.0, 0.0, 0.0), math.inf
+    for me in MEM_GRID:
+        bases = [(s, max(s.memory_s / me, s.compute_s / compute_eff) + s.communication_s) for s in parts]
+        for base in BASE_GRID:
+            for per in PER_DOUBLING_GRID:
+                loss = 0.0
+                for p, (s, fixed) in zip(points, bases):
+                    step = fixed + s.layers * (base + per * math.log2(s.gpus)) * 1e-6
+                    loss += math.log(p.tokens_per_s_per_user * step / s.accept) ** 2
+                if loss < best_loss:
+                    best, best_loss = (me, base, per), loss
     return best
 
 

@@ -5,7 +5,7 @@
 **Overhead** (kernel launches, synchronisation, scheduling, sampling) is a fixed cost per step that a
 roofline does not see; it is what holds batch-1 decode far below the bandwidth roofline. The default
 is ``layers x (OVERHEAD_US_PER_LAYER + OVERHEAD_US_PER_LAYER_PER_TP_DOUBLING x log2(N))`` microseconds:
-40 us per layer on one GPU, 100 us per layer at TP8 (DeepSeek-R1, 61 layers: 6.1 ms per step). Both
+35 us per layer on one GPU, 95 us per layer at TP8 (DeepSeek-R1, 61 layers: 5.8 ms per step). Both
 constants were fitted (with mem_eff) on the non-speculative DeepSeek-R1 points on H200 and B200 of
 ``knowledge/data/measured/`` (InferenceX, TP 4-16) and checked on the H100 and MI300X points (see
 ``tools/calibration.py`` and the README). ASSUMPTION beyond that data: the same cost per layer holds
@@ -41,7 +41,7 @@ from tools.catalog import Accelerator, ModelSpec
 COLLECTIVE_LATENCY_US = 5.0
 #: Fitted default overhead of a decode step per layer, microseconds, and its growth per doubling of the
 #: tensor-parallel group (module docstring).
-OVERHEAD_US_PER_LAYER = 40.0
+OVERHEAD_US_PER_LAYER = 35.0
 OVERHEAD_US_PER_LAYER_PER_TP_DOUBLING = 20.0
 #: Bytes per activation value exchanged between GPUs (bf16).
 ACTIVATION_BYTES = 2
@@ -58,7 +58,7 @@ class Communication:
 
 
 def default_overhead_s(spec: ModelSpec, gpus: int) -> float:
-    """Default fixed overhead of one decode step, seconds: layers x (40 + 20 x log2(gpus)) us."""
+    """Default fixed overhead of one decode step, seconds: layers x (35 + 20 x log2(gpus)) us."""
     return spec.n_layers * (OVERHEAD_US_PER_LAYER + OVERHEAD_US_PER_LAYER_PER_TP_DOUBLING * math.log2(gpus)) * 1e-6
 
 

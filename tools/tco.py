@@ -71,6 +71,8 @@ class TCOInput(BaseModel):
     prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
     output: int = Field(1000, ge=1, description="Serving shape for --model: output tokens.")
     weights_dtype: DType = Field("bf16", description="Serving shape for --model: weight format.")
+    profile: str | None = Field(None, description="For --model: saved calibration profile (throughput --calibrate).")
+    profile_dir: str | None = Field(None, description="Directory of saved profiles (front-ends pass <data dir>/profiles).")
     rental_price: float | None = Field(None, ge=0, description="Rental price, USD per accelerator-hour (margin, break-even).")
     sensitivity: bool = Field(False, description="Add a +-20 % sensitivity table (tornado) of the cost per used hour.")
 
@@ -276,12 +278,14 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
             prompt=inp.prompt,
             output=inp.output,
             weights_dtype=inp.weights_dtype,
+            profile=inp.profile,
+            profile_dir=inp.profile_dir,
         )
     )
     return t.decode_tokens_per_s_per_accelerator, (
         f"throughput {t.decode_tokens_per_s_per_accelerator:,.1f} tokens/s per accelerator from the throughput calculator: "
         f"{t.model} {inp.weights_dtype} on {inp.gpus} x {chip.name}, batch {inp.batch}, {inp.prompt}+{inp.output} tokens "
-        f"(roofline at default efficiencies, {t.bound}-bound)"
+        f"({t.figure_kind}, {t.bound}-bound)"
     )
 
 

@@ -50,7 +50,7 @@ from tools.step_time import communication, default_overhead_s
 #: non-speculative DeepSeek-R1 points on H200 and B200 of knowledge/data/measured/ (InferenceX) and
 #: checked on the H100 and MI300X points (tools/calibration.py; errors in the README). llm-analysis
 #: (cli99) notes 0.6-0.7 of HBM bandwidth is typical in inference.
-DEFAULT_MEM_EFF = 0.6
+DEFAULT_MEM_EFF = 0.575
 #: Default fraction of peak FLOPS: about half of peak tensor FLOPS is commonly reached by large GEMMs.
 #: ASSUMPTION: the measured set hardly constrains it (the fit moves by under 0.01 in ln error between 0.15
 #: and 0.5), so the earlier default is kept.
@@ -83,7 +83,7 @@ class ThroughputInput(BaseModel):
         None,
         ge=0,
         le=1000,
-        description="Fixed cost per decode step, ms [default: layers x (40 + 20 x log2(gpus)) us; "
+        description="Fixed cost per decode step, ms [default: layers x (35 + 20 x log2(gpus)) us; "
         "0 when both efficiencies are 1].",
     )
     ep: int = Field(1, ge=1, description="Expert parallelism: experts sharded over this many of the replica's GPUs.")
