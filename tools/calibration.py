@@ -76,13 +76,16 @@ def ratios(points: list[MeasuredPoint], parts: list[StepParts], setting: tuple[f
 
 
 def fit(points: list[MeasuredPoint], parts: list[StepParts]) -> tuple[float, float, float]:
-    """The grid setting minimising the mean squared ln(measured / predicted)."""
-    best, best_loss = (1.0, 1.0, 0.0), math.inf
+    """The grid setting minimising the mean squared ln(measured / predicted). Compute efficiencies are tried
+    nearest the default first, so points that never reach the compute roofline keep the default."""
+    from tools.throughput import DEFAULT_COMPUTE_EFF
+
+    best, best_loss = (1.0, DEFAULT_COMPUTE_EFF, 0.0), math.inf
     for me in MEM_GRID:
-        for ce in COMPUTE_GRID:
+        for ce in sorted(COMPUTE_GRID, key=lambda c: abs(c - DEFAULT_COMPUTE_EFF)):
             for ov in OVERHEAD_GRID:
                 loss = sum(math.log(r) ** 2 for r in ratios(points, parts, (me, ce, ov)))
-                if loss < best_loss:
+                if loss < best_loss * (1 - 1e-9):
                     best, best_loss = (me, ce, ov), loss
     return best
 

@@ -50,11 +50,13 @@ class Deployment:
     overhead_s: float
     dp_attention: bool = False
     accept: float = 1.0
+    datasheet_bandwidth: float | None = None  # B/s per GPU; None: the catalog's mem_bw_tbps x 10^12
 
     @property
     def bandwidth(self) -> float:
         """Bytes per second per GPU at the given efficiency."""
-        return self.chip.mem_bw_tbps * 1e12 * self.mem_eff
+        peak = self.chip.mem_bw_tbps * 1e12 if self.datasheet_bandwidth is None else self.datasheet_bandwidth
+        return peak * self.mem_eff
 
     def flops_per_s(self, gpus: int) -> float:
         return gpus * self.peak_tflops * 1e12 * self.compute_eff

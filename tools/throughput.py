@@ -155,6 +155,11 @@ def _peak_tflops(chip: Accelerator, dtype: str) -> tuple[float, str]:
     )
 
 
+def _bandwidth(chip: Accelerator) -> float:
+    """Datasheet memory bandwidth, bytes per second (decimal TB/s x 10^12)."""
+    return chip.mem_bw_tbps * 1e12
+
+
 def _settings(inp: ThroughputInput, spec: ModelSpec) -> tuple[float, float, float, str, CalibrationProfile | None]:
     """(mem_eff, compute_eff, overhead seconds, figure kind, profile) from the input, a profile or the defaults."""
     if inp.profile is not None:
@@ -182,7 +187,7 @@ def _deployment(inp: ThroughputInput) -> tuple[Deployment, str, str, Calibration
     d = Deployment(
         spec=spec, chip=chip, shape=KVShape.of(spec), gpus=inp.gpus, weights_dtype=inp.weights_dtype, kv_dtype=kv_dtype,
         peak_tflops=peak, mem_eff=mem, compute_eff=comp, overhead_s=overhead, dp_attention=inp.dp_attention,
-        accept=inp.mtp_accept,
+        accept=inp.mtp_accept, datasheet_bandwidth=_bandwidth(chip),
     )  # fmt: skip
     return d, peak_column, kind, prof
 
