@@ -1,14 +1,15 @@
-"""The measured-serving suite: public benchmark points against the throughput calculator.
+"""The measured-serving suites: public benchmark points against the throughput calculator.
 
-Each point of the suite's CSV (``knowledge/data/<data>``, InferenceX columns, read by
-:mod:`tools.measured`) is run through the registry's ``throughput`` tool twice, at its deployment
-shape (chip, weights, TP/EP/DP-attention, batch per replica, prompt and output, MTP acceptance):
+Each point of the suite's CSV (``knowledge/data/<data>``, read by :mod:`tools.measured`) is run
+through the registry's tools twice, at its deployment shape:
 
 * the **roofline bound**: ``mem_eff 1, compute_eff 1, step_overhead_ms 0``;
 * the **default estimate**: the calculator's defaults.
 
-Both are compared on tokens/s per user at the average KV length with the measured median
-interactivity. A case is one gated figure (:class:`evals.schema.MeasuredCase`).
+``interactive`` suites (InferenceX) compare tokens/s per user at the average KV length with the
+measured median interactivity; ``max_throughput`` suites (TensorRT-LLM perf overview) compare a
+replica's total output tokens/s with prefill charged on the same GPUs. A case is one gated figure
+(:class:`evals.schema.MeasuredCase`).
 """
 
 from __future__ import annotations
@@ -22,16 +23,31 @@ from importlib import resources
 from evals.runner import CaseResult, _status
 from evals.schema import MeasuredCase, MeasuredSuite
 from evals.scorers import Check
-from tools.measured import MeasuredPoint, median_abs_log, read_points
+from tools.measured import (
+    bucket_of,
+    median_abs_log,
+    offline_output_tokens_per_s,
+    read_max_throughput,
+    read_points,
+)
 
 ROOFLINE_ARGS = {"mem_eff": 1, "compute_eff": 1, "step_overhead_ms": 0}
 
 
 @dataclass(frozen=True)
 class Scored:
-    point: MeasuredPoint
+    """A measured figure beside its roofline bound and default estimate (same unit)."""
+
+    chip: str
+    speculative: bool
+    concurrency: int | None
+    measured: float
     roofline: float
     default: float
+
+    @property
+    def bucket(self) -> str | None:
+        return None if self.concurrency is None else bucket_of(self.concurrency)
 
 
 def _per_user(args: dict) -> float:
@@ -41,11 +57,20 @@ def _per_user(args: dict) -> float:
 
 
 @cache
-def scored_points(data: str) -> tuple[Scored, ...]:
-    """Every point of ``knowledge/data/<data>`` with its roofline and default predictions (tokens/s per user)."""
-    path = resources.files("knowledge") / "data" / data
-    points = read_points(str(path), field="data")
-    return tuple(Scored(p, _per_user({**p.args, **ROOFLINE_ARGS}), _per_user(p.args)) for p in points)
+def scored_points(data: str, fmt: str = "interactive") -> tuple[Scored, ...]:
+    """Every point of ``knowledge/data/<data>`` with its roofline and default predictions."""
+    path = str(resources.files("knowledge") / "data" / data)
+    if fmt == "max_throughput":
+        return tuple(
+            Scored(p.args["chip"], False, None, p.output_tokens_per_s,
+                   offline_output_tokens_per_s(p.args, **ROOFLINE_ARGS), offline_output_tokens_per_s(p.args))
+            for p in read_max_throughput(path)
+        )  # fmt: skip
+    return tuple(
+        Scored(p.args["chip"], p.speculative, p.concurrency, p.tokens_per_s_per_user,
+               _per_user({**p.args, **ROOFLINE_ARGS}), _per_user(p.args))
+        for p in read_points(path, field="data")
+    )  # fmt: skip
 
 
 def _select(scored: tuple[Scored, ...], case: MeasuredCase) -> list[Scored]:
@@ -53,16 +78,16 @@ def _select(scored: tuple[Scored, ...], case: MeasuredCase) -> list[Scored]:
     keep = {"include": (True, False), "exclude": (False,), "only": (True,)}[case.speculative]
     return [
         s for s in scored
-        if (not chips or s.point.args["chip"].lower() in chips) and s.point.speculative in keep
-        and (case.bucket is None or s.point.bucket == case.bucket)
+        if (not chips or s.chip.lower() in chips) and s.speculative in keep
+        and (case.bucket is None or s.bucket == case.bucket)
     ]  # fmt: skip
 
 
 def figure(case: MeasuredCase, rows: list[Scored]) -> float:
     """The case's figure over its rows (see MeasuredCase)."""
     if case.check == "bound_share":
-        return sum(s.point.tokens_per_s_per_user <= s.roofline for s in rows) / len(rows)
-    ratios = [s.point.tokens_per_s_per_user / s.default for s in rows]
+        return sum(s.measured <= s.roofline for s in rows) / len(rows)
+    ratios = [s.measured / s.default for s in rows]
     if case.check == "median_abs_log":
         return median_abs_log(ratios)
     return statistics.median(ratios)
@@ -84,7 +109,7 @@ def run_measured_case(case: MeasuredCase, scored: tuple[Scored, ...], data: str)
 def run_measured_suite(suite: MeasuredSuite) -> list[CaseResult]:
     """All cases of a measured suite (the points are predicted once per data file)."""
     try:
-        scored = scored_points(suite.data)
+        scored = scored_points(suite.data, suite.format)
     except Exception as exc:  # noqa: BLE001 - an unreadable data file is a recorded error per case
         return [CaseResult(id=c.id, tags=c.tags, source=c.source, status="error", error=f"{type(exc).__name__}: {exc}")
                 for c in suite.cases]  # fmt: skip

@@ -1,6 +1,6 @@
 """Measured serving points (InferenceX columns) turned into throughput inputs, and their errors.
 
-A CSV in the columns of ``knowledge/data/measured/deepseek_r1_serving_inferencex.csv`` (SemiAnalysis
+Two formats. **Interactive serving** (``read_points``): a CSV in the columns of ``knowledge/data/measured/deepseek_r1_serving_inferencex.csv`` (SemiAnalysis
 InferenceX): ``model, hardware, framework, precision, spec_method, disagg, num_decode_gpu, decode_tp,
 decode_ep, decode_dp_attention, isl, osl, conc, median_intvty`` (others ignored). One row becomes
 
@@ -13,6 +13,12 @@ decode_ep, decode_dp_attention, isl, osl, conc, median_intvty`` (others ignored)
 and is compared on tokens/s per user: ``ratio = median_intvty / predicted tokens/s per user`` at the
 average KV length (prompt + output / 2). Concurrency buckets: 1, 2-8, 9-32, 33+ (the buckets 1, 2-8,
 16-32, 64+ widened so that every point has one).
+
+**Maximum throughput** (``read_max_throughput``): ``model, hardware, precision, tp, isl, osl, output_tput``
+(total output tokens/s of one tensor-parallel group under an offline flood of requests, as TensorRT-LLM's
+``trtllm-bench throughput`` reports it). The batch is the time-averaged concurrency that fits
+(``memory_fit``, fp8 KV cache, 95 % of memory, as the benchmark's ``kv_cache_free_gpu_mem_fraction``), and
+the prediction charges each request its prefill on the same GPUs (:func:`offline_output_tokens_per_s`).
 """
 
 from __future__ import annotations
@@ -98,6 +104,51 @@ def read_points(path: str | Path, field: str = "calibrate") -> list[MeasuredPoin
     if not points:
         raise InputError(field, f"{target.name} has no data rows.")
     return points
+
+
+@dataclass(frozen=True)
+class MaxThroughputPoint:
+    """One maximum-throughput measurement: the replica shape and its total output tokens/s."""
+
+    row: int
+    args: dict
+    output_tokens_per_s: float
+
+
+MAX_REQUIRED = ("model", "hardware", "precision", "tp", "isl", "osl", "output_tput")
+
+
+def read_max_throughput(path: str | Path, field: str = "data") -> list[MaxThroughputPoint]:
+    """The maximum-throughput points of a CSV (columns ``MAX_REQUIRED``); an ``InputError`` naming ``field``."""
+    target = Path(path)
+    if not target.is_file():
+        raise InputError(field, f"no such file {str(path)!r}; give a CSV with columns {', '.join(MAX_REQUIRED)}.")
+    with target.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in MAX_REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(field, f"{target.name} lacks column(s) {', '.join(missing)}; required: {', '.join(MAX_REQUIRED)}.")
+        out = []
+        for n, r in enumerate(reader, start=2):
+            args = {"model": r["model"], "chip": r["hardware"], "weights_dtype": r["precision"].strip().lower(),
+                    "gpus": int(r["tp"]), "prompt": int(r["isl"]), "output": int(r["osl"])}  # fmt: skip
+            out.append(MaxThroughputPoint(n, args, float(r["output_tput"])))
+    return out
+
+
+def offline_output_tokens_per_s(args: dict, **settings: float) -> float:
+    """Total output tokens/s of one replica flooded with requests, prefill on the same GPUs:
+
+        batch = memory_fit time-averaged concurrency (fp8 KV, 95 % of memory)
+        tokens/s = output / (output / decode tokens/s at the average length + prefill of the batch / batch)
+
+    ``settings`` are throughput inputs (``mem_eff``, ``compute_eff``, ``step_overhead_ms``)."""
+    from tools.registry import get
+
+    shape = {**args, "kv_dtype": "fp8"}
+    batch = max(1, get("memory_fit").run({**shape, "gpu_mem_util": 0.95}).avg_concurrent_sequences)
+    t = get("throughput").run({**shape, "batch": batch, **settings})
+    return args["output"] / (args["output"] / t.decode_tokens_per_s_avg_length + t.prefill_batch_s / batch)
 
 
 def median_abs_log(ratios: list[float]) -> float:
