@@ -57,6 +57,17 @@ DEFAULT_MEM_EFF = 0.575
 DEFAULT_COMPUTE_EFF = 0.5
 SWEEP_BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 ROOFLINE, DEFAULT, CALIBRATED, CUSTOM = "roofline bound", "default estimate", "calibrated estimate", "custom estimate"
+#: Median error factors exp(median |ln(measured / default)|) of the defaults, from ``siliconomics eval measured
+#: measured_dense`` (tests/evals/test_eval_measured.py keeps them in step with the suites).
+DEFAULT_ERROR_FITTED, DEFAULT_ERROR_HELD_OUT_CHIPS, DEFAULT_ERROR_DENSE = 1.12, 1.49, 1.25
+KIND_NOTES = {
+    ROOFLINE: "an upper bound (datasheet bandwidth and FLOPS, no step overhead); measured serving should not beat it",
+    DEFAULT: (
+        f"fitted to measured serving (median error x{DEFAULT_ERROR_FITTED:.2f}; x{DEFAULT_ERROR_HELD_OUT_CHIPS:.2f} on "
+        f"held-out chips; x{DEFAULT_ERROR_DENSE:.2f} on dense models; siliconomics eval measured measured_dense)"
+    ),
+    CUSTOM: "efficiencies or overhead set in the request, not checked against measurements",
+}
 
 
 class ThroughputInput(BaseModel):
@@ -203,11 +214,15 @@ def _held_per_gpu(d: Deployment, batch: int, length: int) -> float:
     return weights + kv_bytes_per_gpu(d, batch, length)
 
 
-def _assumptions(inp: ThroughputInput, d: Deployment, peak_column: str, step: Step, final: int, avg: int) -> list[str]:
+def _assumptions(
+    inp: ThroughputInput, d: Deployment, kind: str, peak_column: str, step: Step, final: int, avg: int
+) -> list[str]:
     spec, chip = d.spec, d.chip
     total, params_how = total_parameters(spec)
     comm = communication(spec, chip, d.gpus, step.tokens, d.dp_attention)
+    kind_note = KIND_NOTES.get(kind, "efficiencies and overhead from the saved profile")
     out = [
+        f"Figure kind: {kind}, {kind_note}.",
         f"Efficiency: {d.mem_eff:g} of datasheet bandwidth, {d.compute_eff:g} of peak FLOPS (1.0 = pure roofline).",
         f"Overhead {d.overhead_s * 1000:.3g} ms per step (fixed cost; --step-overhead-ms; 0 for the roofline bound).",
         f"Communication {comm.kind}: {comm.collectives} collectives per step, {step.communication_s * 1000:.3g} ms.",
@@ -284,7 +299,7 @@ def throughput(inp: ThroughputInput) -> ThroughputResult:
         ),
         inputs={**inp.model_dump(exclude={"profile_dir"}), "kv_dtype": d.kv_dtype, "model": d.spec.name, "chip": d.chip.name,
                 "mem_eff": d.mem_eff, "compute_eff": d.compute_eff, "step_overhead_ms": d.overhead_s * 1000},  # fmt: skip
-        assumptions=_assumptions(inp, d, peak_column, step, final, avg),
+        assumptions=_assumptions(inp, d, kind, peak_column, step, final, avg),
         sources=[f"{d.spec.name}: {s}" for s in d.spec.sources]
         + ([f"{d.spec.name} experts: {d.spec.moe.source}"] if d.spec.moe else [])
         + [f"{d.chip.name}: {s}" for s in d.chip.sources],

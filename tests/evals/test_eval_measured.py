@@ -7,11 +7,14 @@ gate must fail, and malformed cases must not load.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from evals.loader import SuiteError, load_suite, parse_suite, suite_paths
 from evals.runner import run_suite
 from evals.schema import MeasuredSuite
+from tools.throughput import DEFAULT_ERROR_DENSE, DEFAULT_ERROR_FITTED, DEFAULT_ERROR_HELD_OUT_CHIPS
 
 SUITE = next(load_suite(p) for p in suite_paths() if p.stem == "measured")
 
@@ -42,6 +45,9 @@ def test_figures_as_reported_in_the_readme(result) -> None:
     assert got["default-median-error-all"] == pytest.approx(0.178, abs=0.005)
     assert got["held-out-chips-median-error"] == pytest.approx(0.398, abs=0.005)
     assert result.meets_gate and result.total == len(SUITE.cases)
+    # the error factors every default estimate quotes in its assumptions
+    assert math.exp(got["fitted-chips-median-error"]) == pytest.approx(DEFAULT_ERROR_FITTED, abs=0.005)
+    assert math.exp(got["held-out-chips-median-error"]) == pytest.approx(DEFAULT_ERROR_HELD_OUT_CHIPS, abs=0.005)
 
 
 def test_an_impossible_gate_fails() -> None:
@@ -94,6 +100,7 @@ def test_dense_max_throughput_suite_holds_and_is_held_out() -> None:
     assert all(c.status == "pass" for c in out.cases), got
     assert got["roofline-bounds-dense-max-throughput"] == 1.0
     assert got["default-median-error-dense"] == pytest.approx(0.220, abs=0.005)
+    assert math.exp(got["default-median-error-dense"]) == pytest.approx(DEFAULT_ERROR_DENSE, abs=0.005)
     assert "100 points" in out.cases[0].input
 
 
