@@ -77,7 +77,11 @@ def registry_tool(tool: Tool) -> BaseTool:
     """A LangChain tool for one registry calculator: args = the input model's fields, result = JSON."""
 
     def run(**kwargs: Any) -> str:
-        return tool.run(kwargs).model_dump_json()
+        from agent.calibrate_cli import with_profile_dir
+
+        # saved calibration profiles live in the data directory only: a model-given directory is ignored
+        args = with_profile_dir(tool.input_model, {k: v for k, v in kwargs.items() if k != "profile_dir"})
+        return tool.run(args).model_dump_json()
 
     return _structured_tool(tool.name, _registry_description(tool), tool.input_model, run)
 

@@ -30,10 +30,17 @@ def with_profile_dir(model: type, args: dict[str, Any]) -> dict[str, Any]:
 def calibration_options() -> list[click.Option]:
     """The extra flags of the throughput command."""
     return [
-        click.Option(["--calibrate"], default=None, metavar="FILE.csv", help="Fit efficiencies and overhead to measured "
-                     "points (InferenceX columns), print the fit and save it as a profile (name: --profile)."),
-        click.Option(["--framework"], default=None, metavar="NAME", help="With --calibrate: only rows of this framework."),
-    ]  # fmt: skip
+        click.Option(
+            ["--calibrate"],
+            default=None,
+            metavar="FILE.csv",
+            help="Fit efficiencies and overhead to measured points (InferenceX columns), print the fit and save it "
+            "as a profile (name: --profile).",
+        ),
+        click.Option(
+            ["--framework"], default=None, metavar="NAME", help="With --calibrate: only rows of this framework."
+        ),
+    ]
 
 
 def run_calibration(path: str, args: dict[str, Any], framework: str | None, as_json: bool) -> None:
@@ -64,7 +71,8 @@ def _text(result: Any) -> str:
         f"held out {held} on {p.holdout_points} points",
         "  bucket   points  median ratio  median |ln|",
     ]
-    lines += [f"  {b.bucket:<8} {b.points:>6}  {b.median_ratio:>12.2f}  {b.median_abs_log_error:>11.3f}" for b in p.buckets]
+    for b in p.buckets:
+        lines.append(f"  {b.bucket:<8} {b.points:>6}  {b.median_ratio:>12.2f}  {b.median_abs_log_error:>11.3f}")
     lines.append("  row  chip     framework        conc   measured  predicted  ratio  group")
     for e in result.points:
         lines.append(

@@ -84,10 +84,15 @@ def make_tool(
 
 def registry_tools() -> list[MCPTool]:
     """One MCP tool per registry calculator."""
+    from agent.calibrate_cli import with_profile_dir
     from tools.registry import TOOLS
 
     def runner(tool: Any) -> Callable[[dict[str, Any]], BaseModel]:
-        return lambda args: tool.run(args)
+        # saved calibration profiles live in the data directory only: a client-given directory is ignored
+        def run(args: dict[str, Any]) -> BaseModel:
+            return tool.run(with_profile_dir(tool.input_model, {k: v for k, v in args.items() if k != "profile_dir"}))
+
+        return run
 
     out = []
     for t in TOOLS:

@@ -102,7 +102,8 @@ def run_measured_case(case: MeasuredCase, scored: tuple[Scored, ...], data: str)
     value = figure(case, rows)
     lo = -float("inf") if case.min is None else case.min
     hi = float("inf") if case.max is None else case.max
-    check = Check(name=case.check, passed=lo <= value <= hi, expected=f"in [{case.min}, {case.max}]", got=f"{value:.4g}")
+    expected = f"in [{case.min}, {case.max}]"
+    check = Check(name=case.check, passed=lo <= value <= hi, expected=expected, got=f"{value:.4g}")
     return CaseResult(**base, status=_status([check]), checks=[check], latency_s=time.perf_counter() - t0)
 
 

@@ -222,7 +222,8 @@ class MeasuredSuite(_Strict):
     description: str = ""
     data: str = Field(description="CSV under knowledge/data/ (formats in tools/measured.py).")
     format: Literal["interactive", "max_throughput"] = Field(
-        "interactive", description="interactive: InferenceX columns, tokens/s per user; max_throughput: output tokens/s."
+        "interactive",
+        description="interactive: InferenceX columns, tokens/s per user; max_throughput: output tokens/s.",
     )
     gate: float | None = Field(None, ge=0, le=1)
     cases: list[MeasuredCase] = Field(min_length=1)
@@ -230,7 +231,9 @@ class MeasuredSuite(_Strict):
     @model_validator(mode="after")
     def _buckets_need_concurrency(self) -> "MeasuredSuite":
         if self.format == "max_throughput" and any(c.bucket or c.speculative != "include" for c in self.cases):
-            raise ValueError("max_throughput points have no concurrency or speculation: no bucket or speculative selection")
+            raise ValueError(
+                "max_throughput points have no concurrency or speculation: no bucket or speculative selection"
+            )
         return self
 
 

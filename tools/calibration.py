@@ -59,11 +59,11 @@ def step_parts(point: MeasuredPoint) -> StepParts:
     """Split a point's decode step into its parts (an ``InputError`` names the row when its names are unknown)."""
     from tools.decode_step import decode_step
     from tools.registry import validate_input
-    from tools.throughput import ThroughputInput, _deployment
+    from tools.throughput import ThroughputInput, deployment
 
     args = {**point.args, "mem_eff": 1, "compute_eff": 1, "step_overhead_ms": 0}
     try:
-        d, _, _, _ = _deployment(validate_input(ThroughputInput, args))
+        d, _, _, _ = deployment(validate_input(ThroughputInput, args))
     except InputError as exc:
         raise InputError("calibrate", f"row {point.row}: {exc}") from None
     s = decode_step(d, args["batch"], args["prompt"] + args["output"] // 2)
@@ -90,7 +90,9 @@ def fit(points: list[MeasuredPoint], parts: list[StepParts]) -> tuple[float, flo
     return best
 
 
-def fit_default_form(points: list[MeasuredPoint], parts: list[StepParts], compute_eff: float) -> tuple[float, float, float]:
+def fit_default_form(
+    points: list[MeasuredPoint], parts: list[StepParts], compute_eff: float
+) -> tuple[float, float, float]:
     """(mem_eff, base us per layer, us per layer per TP doubling) minimising the mean squared ln error of
     ``a / (max(M / mem_eff, C / compute_eff) + L x (base + per_doubling x log2 N) x 1e-6 + K)``: the form of
     the throughput defaults (tools/step_time.py), compute_eff held at its default."""
@@ -146,7 +148,9 @@ def _select(points: list[MeasuredPoint], chip: str | None, framework: str | None
     if framework:
         points = [p for p in points if p.framework.lower() == framework.lower()]
     if len(points) < 3:
-        raise InputError("calibrate", f"{len(points)} measured point(s) match chip={chip} framework={framework}; need at least 3.")
+        raise InputError(
+            "calibrate", f"{len(points)} measured point(s) match chip={chip} framework={framework}; need at least 3."
+        )
     return points
 
 
@@ -162,7 +166,10 @@ def calibrate(
     fit_r = ratios(fit_rows, fit_parts, setting)
     held_r = ratios(held, [step_parts(p) for p in held], setting)
     spec_r = ratios(spec, [step_parts(p) for p in spec], setting)
-    buckets = [BucketError(bucket=b, points=n, median_ratio=m, median_abs_log_error=e) for b, (n, m, e) in bucket_medians(fit_rows, fit_r).items()]
+    buckets = [
+        BucketError(bucket=b, points=n, median_ratio=m, median_abs_log_error=e)
+        for b, (n, m, e) in bucket_medians(fit_rows, fit_r).items()
+    ]
     profile = CalibrationProfile(
         name=name,
         chip=_only({p.args["chip"] for p in points}),

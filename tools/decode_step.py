@@ -136,7 +136,8 @@ def causal_pairs(shape: KVShape, prompt: int) -> float:
 
 def prefill_seconds(d: Deployment, prompts: int, prompt: int, gpus: int) -> float:
     """Prefill of ``prompts`` prompts of ``prompt`` tokens together on ``gpus`` GPUs (module docstring)."""
-    flops = prompts * (2 * compute_params(d.spec) * prompt + 4 * d.spec.n_heads * d.spec.head_dim * causal_pairs(d.shape, prompt))
+    attention = 4 * d.spec.n_heads * d.spec.head_dim * causal_pairs(d.shape, prompt)  # MLA prefill: unabsorbed heads
+    flops = prompts * (2 * compute_params(d.spec) * prompt + attention)
     total, _ = total_parameters(d.spec)
     read = (total - input_embedding_parameters(d.spec)) * BYTES_PER_VALUE[d.weights_dtype] / (gpus * d.bandwidth)
     comm = communication(d.spec, d.chip, gpus, prompts * prompt, dp_attention=False).seconds

@@ -1,6 +1,7 @@
 """Measured serving points (InferenceX columns) turned into throughput inputs, and their errors.
 
-Two formats. **Interactive serving** (``read_points``): a CSV in the columns of ``knowledge/data/measured/deepseek_r1_serving_inferencex.csv`` (SemiAnalysis
+Two formats. **Interactive serving** (``read_points``): a CSV in the columns of
+``knowledge/data/measured/deepseek_r1_serving_inferencex.csv`` (SemiAnalysis
 InferenceX): ``model, hardware, framework, precision, spec_method, disagg, num_decode_gpu, decode_tp,
 decode_ep, decode_dp_attention, isl, osl, conc, median_intvty`` (others ignored). One row becomes
 
@@ -84,7 +85,8 @@ def _point(n: int, r: dict[str, str]) -> MeasuredPoint:
         "output": int(r["osl"]),
         "mtp_accept": MTP_ACCEPT if spec else 1.0,
     }
-    return MeasuredPoint(n, args, r.get("framework", "").strip(), spec, disagg, int(r["conc"]), float(r["median_intvty"]))
+    framework = r.get("framework", "").strip()
+    return MeasuredPoint(n, args, framework, spec, disagg, int(r["conc"]), float(r["median_intvty"]))
 
 
 def read_points(path: str | Path, field: str = "calibrate") -> list[MeasuredPoint]:
@@ -96,7 +98,8 @@ def read_points(path: str | Path, field: str = "calibrate") -> list[MeasuredPoin
         reader = csv.DictReader(fh)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
-            raise InputError(field, f"{target.name} lacks column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}.")
+            need = ", ".join(REQUIRED)
+            raise InputError(field, f"{target.name} lacks column(s) {', '.join(missing)}; required: {need}.")
         try:
             points = [_point(n, r) for n, r in enumerate(reader, start=2)]
         except (ValueError, ZeroDivisionError) as exc:
@@ -127,7 +130,8 @@ def read_max_throughput(path: str | Path, field: str = "data") -> list[MaxThroug
         reader = csv.DictReader(fh)
         missing = [c for c in MAX_REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
-            raise InputError(field, f"{target.name} lacks column(s) {', '.join(missing)}; required: {', '.join(MAX_REQUIRED)}.")
+            need = ", ".join(MAX_REQUIRED)
+            raise InputError(field, f"{target.name} lacks column(s) {', '.join(missing)}; required: {need}.")
         out = []
         for n, r in enumerate(reader, start=2):
             args = {"model": r["model"], "chip": r["hardware"], "weights_dtype": r["precision"].strip().lower(),

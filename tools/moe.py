@@ -129,8 +129,9 @@ def layout_note(spec: ModelSpec) -> str | None:
     if split.moe_layers == 0:
         return None
     return (
-        f"MoE: {split.moe_layers} expert layers x {split.n_routed} routed experts ({split.experts_per_token} per token) of "
-        f"{split.routed_expert / 1e6:,.1f} M params; non-expert weights ({(split.total - split.routed) / 1e9:,.2f} B, incl. "
+        f"MoE: {split.moe_layers} expert layers x {split.n_routed} routed experts "
+        f"({split.experts_per_token} per token) of {split.routed_expert / 1e6:,.1f} M params; "
+        f"non-expert weights ({(split.total - split.routed) / 1e9:,.2f} B, incl. "
         f"shared experts and dense layers) read once per step, plus the expected distinct routed experts "
         "E x (1 - (1 - k/E)^tokens) per layer (uniform routing)."
     )

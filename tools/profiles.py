@@ -8,6 +8,7 @@ agent read the data directory from their settings). Names are letters, digits, `
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -52,8 +53,6 @@ class CalibrationProfile(BaseModel):
 
 
 def _factor(abs_log: float) -> float:
-    import math
-
     return math.exp(abs_log)
 
 

@@ -36,7 +36,7 @@ import math
 from pydantic import BaseModel, Field, model_validator
 
 from tools.catalog import Accelerator, ModelSpec, find_accelerator, find_model
-from tools.decode_step import Deployment, Step, decode_step, prefill_seconds
+from tools.decode_step import Deployment, Step, decode_step, kv_bytes_per_gpu, prefill_seconds
 from tools.dtypes import BYTES_PER_VALUE, FLOPS_COLUMNS, GB, GIB, DType
 from tools.errors import InputError
 from tools.kv_cache import KVDType, KVShape, context_note
@@ -99,10 +99,16 @@ class ThroughputInput(BaseModel):
     )
     ep: int = Field(1, ge=1, description="Expert parallelism: experts sharded over this many of the replica's GPUs.")
     dp_attention: bool = Field(False, description="Attention data-parallel: each GPU keeps its own requests' KV cache.")
-    mtp_accept: float = Field(1.0, ge=1, le=16, description="Mean tokens accepted per decode step (multi-token prediction).")
-    prefill_gpus: int = Field(0, ge=0, description="Separate prefill GPUs (disaggregated serving); 0 = prefill on the decode GPUs.")
+    mtp_accept: float = Field(
+        1.0, ge=1, le=16, description="Mean tokens accepted per decode step (multi-token prediction)."
+    )
+    prefill_gpus: int = Field(
+        0, ge=0, description="Separate prefill GPUs (disaggregated serving); 0 = prefill on the decode GPUs."
+    )
     profile: str | None = Field(None, description="Saved calibration profile to take efficiencies and overhead from.")
-    profile_dir: str | None = Field(None, description="Directory of saved profiles (front-ends pass <data dir>/profiles).")
+    profile_dir: str | None = Field(
+        None, description="Directory of saved profiles (front-ends pass <data dir>/profiles)."
+    )
     usd_per_gpu_hour: float | None = Field(
         None, ge=0, description="Price of one accelerator-hour, USD; adds decode cost per million tokens."
     )
@@ -111,8 +117,11 @@ class ThroughputInput(BaseModel):
     def _layout(self) -> "ThroughputInput":
         if self.ep > self.gpus or self.gpus % self.ep:
             raise InputError("ep", f"must divide gpus ({self.gpus}) and be at most gpus (got {self.ep}).")
-        if self.profile is not None and (self.mem_eff is not None or self.compute_eff is not None or self.step_overhead_ms is not None):
-            raise InputError("profile", "a profile sets mem_eff, compute_eff and step_overhead_ms; give either the profile or those.")
+        overridden = (self.mem_eff, self.compute_eff, self.step_overhead_ms) != (None, None, None)
+        if self.profile is not None and overridden:
+            raise InputError(
+                "profile", "a profile sets mem_eff, compute_eff and step_overhead_ms; give either the profile or those."
+            )
         return self
 
 
@@ -128,11 +137,15 @@ class ThroughputResult(Worked):
     chip: str
     gpus: int
     batch: int
-    figure_kind: str = Field(description="'roofline bound', 'default estimate', 'calibrated estimate (profile ...)' or 'custom estimate'.")
+    figure_kind: str = Field(
+        description="'roofline bound', 'default estimate', 'calibrated estimate (profile ...)' or 'custom estimate'."
+    )
     decode_tokens_per_s: float = Field(description="Whole replica, at the final length (prompt + output).")
     decode_tokens_per_s_per_accelerator: float = Field(description="Per decode GPU.")
     tokens_per_s_per_user: float
-    decode_tokens_per_s_avg_length: float = Field(description="Replica tokens/s at the average length prompt + output/2.")
+    decode_tokens_per_s_avg_length: float = Field(
+        description="Replica tokens/s at the average length prompt + output/2."
+    )
     tokens_per_s_per_user_avg_length: float
     step_time_s: float = Field(description="max(memory, compute) + overhead + communication, at the final length.")
     memory_time_s: float
@@ -143,10 +156,13 @@ class ThroughputResult(Worked):
     ttft_s: float = Field(description="Prefill time of one request's prompt, seconds (on the prefill GPUs when given).")
     request_latency_s: float = Field(description="ttft + output tokens x step time / mtp_accept, seconds.")
     prefill_batch_s: float = Field(description="Prefill time of all batch prompts together, seconds.")
-    weights_read_bytes_per_step: int = Field(description="Weight bytes read per decode step, whole replica (per GPU x gpus).")
+    weights_read_bytes_per_step: int = Field(
+        description="Weight bytes read per decode step, whole replica (per GPU x gpus)."
+    )
     kv_bytes_per_gpu: float = Field(description="KV cache bytes the busiest GPU holds at the final length.")
     cost_per_million_tokens: float | None = Field(
-        None, description="usd_per_gpu_hour x (gpus + prefill_gpus) / (decode_tokens_per_s x 3600) x 10^6, final length."
+        None,
+        description="usd_per_gpu_hour x (gpus + prefill_gpus) / (decode_tokens_per_s x 3600) x 10^6, final length.",
     )
     cost_per_million_tokens_avg_length: float | None = Field(None, description="The same at the average length.")
     peak_tflops_used: float
@@ -187,7 +203,8 @@ def _settings(inp: ThroughputInput, spec: ModelSpec) -> tuple[float, float, floa
     return mem, comp, overhead, kind, None
 
 
-def _deployment(inp: ThroughputInput) -> tuple[Deployment, str, str, CalibrationProfile | None]:
+def deployment(inp: ThroughputInput) -> tuple[Deployment, str, str, CalibrationProfile | None]:
+    """(the deployment a step needs, the FLOPS column used, the figure kind, the profile or None)."""
     spec = find_model(inp.model)
     chip = find_accelerator(inp.chip)
     if inp.dp_attention and inp.gpus < 2:
@@ -205,8 +222,6 @@ def _deployment(inp: ThroughputInput) -> tuple[Deployment, str, str, Calibration
 
 def _held_per_gpu(d: Deployment, batch: int, length: int) -> float:
     """Weights and KV one GPU holds: weights / N (attention replicated under dp_attention) + KV per GPU."""
-    from tools.decode_step import kv_bytes_per_gpu
-
     total, _ = total_parameters(d.spec)
     split = weight_split(d.spec)
     replicated = split.attention if (d.dp_attention and split is not None) else 0
@@ -242,14 +257,25 @@ def _assumptions(
     if note:
         out.append(note)
     if inp.ep > 1:
-        out.append(f"Experts sharded over {inp.ep} GPUs: the mean GPU reads its share of the touched experts (the busiest reads more).")
+        out.append(
+            f"Experts sharded over {inp.ep} GPUs: the mean GPU reads its share of the touched experts "
+            "(the busiest reads more)."
+        )
     if inp.mtp_accept > 1:
-        out.append(f"Multi-token prediction: {inp.mtp_accept:g} tokens accepted per step; draft-model weights not counted.")
+        out.append(
+            f"Multi-token prediction: {inp.mtp_accept:g} tokens accepted per step; draft-model weights not counted."
+        )
     if inp.prefill_gpus:
-        out.append(f"Disaggregated: prefill on {inp.prefill_gpus} separate GPUs; decode figures per decode GPU; cost counts both.")
+        out.append(
+            f"Disaggregated: prefill on {inp.prefill_gpus} separate GPUs; decode figures per decode GPU; "
+            "cost counts both."
+        )
     out += _layout_warnings(inp, d, final)
     if inp.usd_per_gpu_hour is not None:
-        out.append(f"Cost: {inp.usd_per_gpu_hour:g} USD per accelerator-hour x {d.gpus + inp.prefill_gpus} accelerator(s), decode tokens only.")
+        out.append(
+            f"Cost: {inp.usd_per_gpu_hour:g} USD per accelerator-hour x {d.gpus + inp.prefill_gpus} accelerator(s), "
+            "decode tokens only."
+        )
     return out
 
 
@@ -258,11 +284,15 @@ def _layout_warnings(inp: ThroughputInput, d: Deployment, final: int) -> list[st
     if d.shape.attention == "mla" and d.gpus > 1 and not d.dp_attention:
         out.append(f"MLA latent cache replicated on each of the {d.gpus} GPUs (--dp-attention keeps one copy).")
     elif d.gpus > d.shape.kv_heads and not d.dp_attention:
-        out.append(f"{d.gpus} GPUs > {d.shape.kv_heads} KV heads: heads replicated, the KV read per GPU does not shrink further.")
+        out.append(
+            f"{d.gpus} GPUs > {d.shape.kv_heads} KV heads: heads replicated, "
+            "the KV read per GPU does not shrink further."
+        )
     held = _held_per_gpu(d, inp.batch, final)
     if held > d.chip.memory_gb * GIB:
         out.append(
-            f"WARNING: weights + KV of the batch need {held / GB:,.1f} GB per GPU (replication included), more than the "
+            f"WARNING: weights + KV of the batch need {held / GB:,.1f} GB per GPU (replication included), "
+            "more than the "
             f"{d.chip.memory_gb:g} GB of one {d.chip.name}; no such deployment exists (check with memory_fit)."
         )
     too_long = context_note(d.spec, final)
@@ -273,7 +303,7 @@ def _layout_warnings(inp: ThroughputInput, d: Deployment, final: int) -> list[st
 
 def throughput(inp: ThroughputInput) -> ThroughputResult:
     """Decode/prefill speed (formulas in the module docstring and tools/decode_step.py)."""
-    d, peak_column, kind, _ = _deployment(inp)
+    d, peak_column, kind, _ = deployment(inp)
     final, avg = inp.prompt + inp.output, inp.prompt + inp.output // 2
     step = decode_step(d, inp.batch, final)
     step_avg = decode_step(d, inp.batch, avg)
@@ -290,15 +320,21 @@ def throughput(inp: ThroughputInput) -> ThroughputResult:
     for b in sorted({*SWEEP_BATCHES, inp.batch}):
         s = decode_step(d, b, final)
         t = b * inp.mtp_accept / s.seconds
-        sweep.append(SweepPoint(batch=b, tokens_per_s_per_accelerator=t / inp.gpus, tokens_per_s_per_user=t / b, bound=s.bound))
+        sweep.append(
+            SweepPoint(batch=b, tokens_per_s_per_accelerator=t / inp.gpus, tokens_per_s_per_user=t / b, bound=s.bound)
+        )
     return ThroughputResult(
         formula=(
             "step = max((weights_read + KV(len)) per GPU / (BW x mem_eff), "
             "(2 x active_params x tokens + attention) / (N x peak x compute_eff)) + overhead + communication; "
-            "tokens/s = batch x mtp_accept / step; TTFT = prefill compute (or one weight read) + overhead + communication"
+            "tokens/s = batch x mtp_accept / step; "
+            "TTFT = prefill compute (or one weight read) + overhead + communication"
         ),
-        inputs={**inp.model_dump(exclude={"profile_dir"}), "kv_dtype": d.kv_dtype, "model": d.spec.name, "chip": d.chip.name,
-                "mem_eff": d.mem_eff, "compute_eff": d.compute_eff, "step_overhead_ms": d.overhead_s * 1000},  # fmt: skip
+        inputs={
+            **inp.model_dump(exclude={"profile_dir"}),
+            **{"kv_dtype": d.kv_dtype, "model": d.spec.name, "chip": d.chip.name, "mem_eff": d.mem_eff},
+            **{"compute_eff": d.compute_eff, "step_overhead_ms": d.overhead_s * 1000},
+        },
         assumptions=_assumptions(inp, d, kind, peak_column, step, final, avg),
         sources=[f"{d.spec.name}: {s}" for s in d.spec.sources]
         + ([f"{d.spec.name} experts: {d.spec.moe.source}"] if d.spec.moe else [])

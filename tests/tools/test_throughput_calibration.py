@@ -30,8 +30,10 @@ def test_reads_the_repo_measurements() -> None:
     assert len(points) == 190
     first = points[0]
     assert first.row == 2 and first.disaggregated and first.speculative
-    assert first.args == {"model": "deepseek-r1", "chip": "b200", "weights_dtype": "fp4", "gpus": 8, "ep": 8,
-                          "dp_attention": False, "batch": 43, "prompt": 1024, "output": 1024, "mtp_accept": MTP_ACCEPT}  # fmt: skip
+    assert first.args == {
+        "model": "deepseek-r1", "chip": "b200", "weights_dtype": "fp4", "gpus": 8, "ep": 8, "dp_attention": False,
+        "batch": 43, "prompt": 1024, "output": 1024, "mtp_accept": MTP_ACCEPT,
+    }  # fmt: skip
     assert first.bucket == "33+"
 
 
@@ -67,7 +69,8 @@ def test_fit_recovers_known_settings_and_saves_a_profile(tmp_path: Path) -> None
     same = throughput(ThroughputInput(model="llama-3.1-70b", chip="h200", gpus=4, weights_dtype="fp8", batch=64,
                                       mem_eff=0.5, compute_eff=0.4, step_overhead_ms=80 * 50 / 1000))  # fmt: skip
     assert used.decode_tokens_per_s == pytest.approx(same.decode_tokens_per_s)
-    assert used.figure_kind.startswith("calibrated estimate (profile synthetic, median error x1.00 on 6 held-out points")
+    label = "calibrated estimate (profile synthetic, median error x1.00 on 6 held-out points"
+    assert used.figure_kind.startswith(label)
     priced = tco(TCOInput(chip=["h100"], model="deepseek-r1", weights_dtype="fp8", profile="synthetic",
                           profile_dir=str(tmp_path / "profiles")))  # fmt: skip
     assert "calibrated estimate (profile synthetic" in priced.model_dump_json()

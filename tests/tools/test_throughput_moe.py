@@ -80,7 +80,8 @@ def test_dense_models_unchanged_and_batch_independent() -> None:
 
 
 def test_mla_attention_flops_absorbed_form() -> None:
-    """DeepSeek MLA decode: 128 heads x (2 x (512 + 64) + 2 x 512) = 278,528 FLOPs per key; GQA: 4 x heads x head_dim."""
+    """DeepSeek MLA decode: 128 heads x (2 x (512 + 64) + 2 x 512) = 278,528 FLOPs per key;
+    GQA: 4 x heads x head_dim."""
     assert attention_flops_per_key(find_model("deepseek-r1")) == 278_528
     assert attention_flops_per_key(find_model("llama-3.1-70b")) == 4 * 64 * 128
 
