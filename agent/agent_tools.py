@@ -77,7 +77,7 @@ def registry_tool(tool: Tool) -> BaseTool:
     """A LangChain tool for one registry calculator: args = the input model's fields, result = JSON."""
 
     def run(**kwargs: Any) -> str:
-        from agent.calibrate_cli import with_profile_dir
+        from agent.cli.calibrate import with_profile_dir
 
         # saved calibration profiles live in the data directory only: a model-given directory is ignored
         args = with_profile_dir(tool.input_model, {k: v for k, v in kwargs.items() if k != "profile_dir"})

@@ -71,7 +71,7 @@ def calculator_command(tool: Any) -> click.Command:
 
     def callback(as_json: bool, chart: str | None = None, calibrate: str | None = None, framework: str | None = None,
                  **kwargs: Any) -> None:  # fmt: skip
-        from agent.calibrate_cli import run_calibration, with_profile_dir
+        from agent.cli.calibrate import run_calibration, with_profile_dir
 
         args = {k: v for k, v in kwargs.items() if v is not None and v != ()}
         args = with_profile_dir(tool.input_model, {k: list(v) if isinstance(v, tuple) else v for k, v in args.items()})
@@ -102,7 +102,7 @@ def calculator_command(tool: Any) -> click.Command:
     params: list[click.Parameter] = options_for(tool.input_model)
     params.append(click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."))
     if tool.name == "throughput":
-        from agent.calibrate_cli import calibration_options
+        from agent.cli.calibrate import calibration_options
 
         params += calibration_options()
     if tool.chart is not None:

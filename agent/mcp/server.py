@@ -84,7 +84,7 @@ def make_tool(
 
 def registry_tools() -> list[MCPTool]:
     """One MCP tool per registry calculator."""
-    from agent.calibrate_cli import with_profile_dir
+    from agent.cli.calibrate import with_profile_dir
     from tools.registry import TOOLS
 
     def runner(tool: Any) -> Callable[[dict[str, Any]], BaseModel]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tools import step_time
 from tools.calibration import calibrate, fit_default_form, step_parts
 from tools.errors import InputError

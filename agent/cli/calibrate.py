@@ -45,7 +45,7 @@ def calibration_options() -> list[click.Option]:
 
 def run_calibration(path: str, args: dict[str, Any], framework: str | None, as_json: bool) -> None:
     """Fit, save and print a profile; bad input exits 2 naming the field."""
-    from agent.cli import fail
+    from agent.errors import UsageError
     from tools.calibration import calibrate
     from tools.errors import InputError
 
@@ -54,7 +54,7 @@ def run_calibration(path: str, args: dict[str, Any], framework: str | None, as_j
     try:
         result = calibrate(path, name[:64], profiles_dir(), chip=chip, framework=framework)
     except InputError as exc:
-        fail(str(exc))
+        raise UsageError(str(exc)) from None
     if as_json:
         click.echo(result.model_dump_json(indent=2))
         return
