@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tools.catalog import MoELayout, find_model, models
 from tools.decode_step import attention_flops_per_key
@@ -187,3 +189,60 @@ def test_bad_layout_input_names_the_field(args: dict, field: str) -> None:
     with pytest.raises(InputError) as err:
         get("throughput").run({"model": "deepseek-r1", "chip": "h100", **args})
     assert err.value.field == field
+
+
+# Architectures of MoE rows that model_moe.csv holds before models.csv does (HF config.json values:
+# total and active parameters from the model cards; layers, hidden size and vocab from the configs).
+PENDING = [
+    ("Kimi-K2", 1026.5, 32, 61, 7168, 163840),
+    ("GLM-4.5", 355, 32, 92, 5120, 151552),
+    ("GLM-4.5-Air", 106, 12, 46, 4096, 151552),
+    ("Qwen3-235B-A22B", 235, 22, 94, 4096, 151936),
+    ("Llama-4-Scout-17B-16E", 109, 17, 48, 5120, 202048),
+    ("Llama-4-Maverick-17B-128E", 400, 17, 48, 5120, 202048),
+    ("DeepSeek-V3.2", 671, 37, 61, 7168, 129280),
+]
+
+
+@pytest.mark.parametrize(("name", "total_b", "active_b", "layers", "hidden", "vocab"), PENDING)
+def test_pending_moe_rows_are_consistent(name, total_b, active_b, layers, hidden, vocab) -> None:
+    """Each MoE row leaves a positive non-expert remainder and reads about the active parameters at one token."""
+    from tools.catalog import _moe_rows, _normalise
+
+    layout = _moe_rows()[_normalise(name)]
+    spec = find_model("mixtral").model_copy(update={
+        "name": name, "aliases": (), "params_b": total_b, "active_params_b": active_b, "n_layers": layers,
+        "hidden_size": hidden, "vocab": vocab, "intermediate_size": None, "moe": layout})  # fmt: skip
+    split = weight_split(spec)
+    assert split is not None and split.attention > 0, name
+    one_token = params_read_per_gpu(spec, 1, 1)
+    assert 0.85 * (active_b * 1e9 - vocab * hidden) <= one_token <= 1.1 * active_b * 1e9, (name, one_token / 1e9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(["deepseek-r1", "mixtral", "gpt-oss-120b", "llama-3.1-70b", "gemma-2-27b"]),
+    st.sampled_from(["h100", "h200", "b200", "mi300x", "tpu v5e"]),
+    st.sampled_from([(1, 1), (2, 1), (2, 2), (4, 4), (8, 1), (8, 8), (16, 16)]),
+    st.integers(1, 1024),
+    st.booleans(),
+    st.floats(1, 4),
+    st.floats(0, 1),
+)
+def test_roofline_bounds_every_estimate(model, chip, layout, batch, dp, accept, eff) -> None:
+    """Whatever the layout, the roofline bound (efficiencies 1, no overhead) is at least as fast as any estimate
+    with lower efficiencies or added overhead, every figure is finite and the step is the sum of its parts."""
+    gpus, ep = layout
+    dp = dp and gpus > 1
+    dtype = "bf16" if chip == "tpu v5e" else "fp8"
+    shape = dict(model=model, chip=chip, gpus=gpus, ep=ep, dp_attention=dp, batch=batch, mtp_accept=accept, weights_dtype=dtype)
+    bound = tp(**shape, mem_eff=1, compute_eff=1, step_overhead_ms=0)
+    est = tp(**shape, mem_eff=max(eff, 0.05), compute_eff=max(eff, 0.05))
+    assert bound.figure_kind == "roofline bound"
+    assert est.tokens_per_s_per_user <= bound.tokens_per_s_per_user * (1 + 1e-9)
+    assert est.ttft_s >= bound.ttft_s * (1 - 1e-9)
+    for r in (bound, est):
+        assert math.isfinite(r.decode_tokens_per_s) and r.decode_tokens_per_s > 0
+        parts = max(r.memory_time_s, r.compute_time_s) + r.overhead_s + r.communication_s
+        assert r.step_time_s == pytest.approx(parts)
+        assert r.tokens_per_s_per_user == pytest.approx(accept / r.step_time_s)
