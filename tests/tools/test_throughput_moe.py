@@ -235,7 +235,8 @@ def test_roofline_bounds_every_estimate(model, chip, layout, batch, dp, accept, 
     gpus, ep = layout
     dp = dp and gpus > 1
     dtype = "bf16" if chip == "tpu v5e" else "fp8"
-    shape = dict(model=model, chip=chip, gpus=gpus, ep=ep, dp_attention=dp, batch=batch, mtp_accept=accept, weights_dtype=dtype)
+    shape = dict(model=model, chip=chip, gpus=gpus, ep=ep, dp_attention=dp, batch=batch, mtp_accept=accept)
+    shape["weights_dtype"] = dtype
     bound = tp(**shape, mem_eff=1, compute_eff=1, step_overhead_ms=0)
     est = tp(**shape, mem_eff=max(eff, 0.05), compute_eff=max(eff, 0.05))
     assert bound.figure_kind == "roofline bound"
