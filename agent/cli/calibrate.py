@@ -12,19 +12,7 @@ from typing import Any
 
 import click
 
-
-def profiles_dir() -> Path:
-    """``<data dir>/profiles`` from the settings."""
-    from agent.settings import load_settings
-
-    return Path(load_settings().data_dir) / "profiles"
-
-
-def with_profile_dir(model: type, args: dict[str, Any]) -> dict[str, Any]:
-    """``args`` with ``profile_dir`` filled in when a profile is named and the input model takes one."""
-    if args.get("profile") and "profile_dir" in getattr(model, "model_fields", {}) and "profile_dir" not in args:
-        return {**args, "profile_dir": str(profiles_dir())}
-    return args
+from agent.profiles import profiles_dir
 
 
 def calibration_options() -> list[click.Option]:
