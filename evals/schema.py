@@ -229,10 +229,8 @@ class MeasuredCase(CaseBase):
         return self
 
 
-class MeasuredSuite(_Strict):
-    suite: str
+class MeasuredSuite(_SuiteHeader):
     kind: Literal["measured"]
-    description: str = ""
     data: str = Field(description="CSV under knowledge/data/ (formats in tools/measured.py).")
     format: Literal["interactive", "max_throughput"] = Field(
         "interactive",

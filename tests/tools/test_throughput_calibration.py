@@ -136,15 +136,15 @@ def test_cli_calibrate_then_use_the_profile(tmp_path: Path, monkeypatch: pytest.
 def test_agent_tool_reads_profiles_from_the_data_dir_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The LangChain tool fills profile_dir from the settings and ignores a directory the model invents."""
     monkeypatch.setenv("SILICONOMICS_DATA_DIR", str(tmp_path))
-    from agent.agent_tools import registry_tool
+    from agent.agent_tools import langchain_tool
     from agent.settings import load_settings
-    from tools.registry import get
+    from agent.toolset import get
 
     load_settings.cache_clear()
     data = tmp_path / "synthetic.csv"
     _synthetic(data, 0.5, 0.4, 50)
     calibrate(data, "mine", tmp_path / "profiles")
-    tool = registry_tool(get("throughput"))
+    tool = langchain_tool(get("throughput"))
     args = {"model": "llama-3.1-8b", "chip": "h200", "profile": "mine", "profile_dir": str(tmp_path / "elsewhere")}
     out = json.loads(tool.invoke(args))
     assert out["figure_kind"].startswith("calibrated estimate (profile mine")
