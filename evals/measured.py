@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any, cast
 
 from evals.runner import CaseResult, _status
 from evals.schema import MeasuredCase, MeasuredSuite
@@ -51,9 +52,10 @@ class Scored:
 
 
 def _per_user(args: dict) -> float:
-    from tools.registry import get
+    from tools.registry import validate_input
+    from tools.throughput import ThroughputInput, throughput
 
-    return get("throughput").run(args).tokens_per_s_per_user_avg_length
+    return throughput(cast(ThroughputInput, validate_input(ThroughputInput, args))).tokens_per_s_per_user_avg_length
 
 
 @cache
@@ -96,7 +98,8 @@ def figure(case: MeasuredCase, rows: list[Scored]) -> float:
 def run_measured_case(case: MeasuredCase, scored: tuple[Scored, ...], data: str) -> CaseResult:
     t0 = time.perf_counter()
     rows = _select(scored, case)
-    base = dict(id=case.id, tags=case.tags, source=case.source, input=f"{case.check} over {len(rows)} points of {data}")
+    base: dict[str, Any] = {"id": case.id, "tags": case.tags, "source": case.source}
+    base["input"] = f"{case.check} over {len(rows)} points of {data}"
     if not rows:
         return CaseResult(**base, status="error", error="no measured point matches the case's selection")
     value = figure(case, rows)
@@ -112,6 +115,7 @@ def run_measured_suite(suite: MeasuredSuite) -> list[CaseResult]:
     try:
         scored = scored_points(suite.data, suite.format)
     except Exception as exc:  # noqa: BLE001 - an unreadable data file is a recorded error per case
-        return [CaseResult(id=c.id, tags=c.tags, source=c.source, status="error", error=f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        return [CaseResult(id=c.id, tags=c.tags, source=c.source, input=suite.data, status="error", error=error)
                 for c in suite.cases]  # fmt: skip
     return [run_measured_case(c, scored, suite.data) for c in suite.cases]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from pydantic import BaseModel, Field
 
@@ -63,7 +64,7 @@ def step_parts(point: MeasuredPoint) -> StepParts:
 
     args = {**point.args, "mem_eff": 1, "compute_eff": 1, "step_overhead_ms": 0}
     try:
-        d, _, _, _ = deployment(validate_input(ThroughputInput, args))
+        d, _, _, _ = deployment(cast(ThroughputInput, validate_input(ThroughputInput, args)))
     except InputError as exc:
         raise InputError("calibrate", f"row {point.row}: {exc}") from None
     s = decode_step(d, args["batch"], args["prompt"] + args["output"] // 2)

@@ -29,6 +29,7 @@ import math
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from tools.errors import InputError
 
@@ -147,11 +148,14 @@ def offline_output_tokens_per_s(args: dict, **settings: float) -> float:
         tokens/s = output / (output / decode tokens/s at the average length + prefill of the batch / batch)
 
     ``settings`` are throughput inputs (``mem_eff``, ``compute_eff``, ``step_overhead_ms``)."""
-    from tools.registry import get
+    from tools.memory_fit import MemoryFitInput, memory_fit
+    from tools.registry import validate_input
+    from tools.throughput import ThroughputInput, throughput
 
     shape = {**args, "kv_dtype": "fp8"}
-    batch = max(1, get("memory_fit").run({**shape, "gpu_mem_util": 0.95}).avg_concurrent_sequences)
-    t = get("throughput").run({**shape, "batch": batch, **settings})
+    fit = memory_fit(cast(MemoryFitInput, validate_input(MemoryFitInput, {**shape, "gpu_mem_util": 0.95})))
+    batch = max(1, fit.avg_concurrent_sequences)
+    t = throughput(cast(ThroughputInput, validate_input(ThroughputInput, {**shape, "batch": batch, **settings})))
     return args["output"] / (args["output"] / t.decode_tokens_per_s_avg_length + t.prefill_batch_s / batch)
 
 
