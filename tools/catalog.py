@@ -86,6 +86,19 @@ class Accelerator(BaseModel):
         return self.status.strip().lower() == "preliminary"
 
 
+class MoELayout(BaseModel):
+    """Mixture-of-experts columns of ``model_moe.csv`` (HF config names in brackets)."""
+
+    n_routed_experts: int = Field(description="Routed experts per MoE layer (n_routed_experts / num_local_experts).")
+    experts_per_token: int = Field(description="Routed experts each token uses (num_experts_per_tok).")
+    n_shared_experts: int = Field(description="Always-on shared experts per MoE layer.")
+    moe_intermediate_size: int = Field(description="FFN width of one expert (moe_intermediate_size).")
+    dense_ffn_size: int | None = Field(description="FFN width of the dense (non-MoE) layers (intermediate_size).")
+    first_dense_layers: int = Field(description="Leading dense layers (first_k_dense_replace).")
+    moe_layer_step: int = Field(description="Every n-th layer after those is MoE (interleave_moe_layer_step).")
+    source: str
+
+
 class ModelSpec(BaseModel):
     """One language model's architecture, as its config or paper gives it."""
 
@@ -111,6 +124,7 @@ class ModelSpec(BaseModel):
     source_date: str = Field("", description="Date of the config or card the row comes from, YYYY-MM-DD.")
     source: str
     notes: str = ""
+    moe: MoELayout | None = Field(None, description="Expert layout from model_moe.csv, when the model has a row there.")
     origin: str = SHIPPED
 
     @property
@@ -215,7 +229,35 @@ def model_from_csv(r: dict[str, str]) -> ModelSpec:
         source_date=r.get("source_date", ""),
         source=r["source"],
         notes=r.get("notes", ""),
+        moe=_moe_layout(r["name"], _aliases(r.get("aliases", ""))),
     )
+
+
+@cache
+def _moe_rows() -> dict[str, MoELayout]:
+    """``model_moe.csv`` keyed by normalised model name; rows for models not in ``models.csv`` are kept unused."""
+    out = {}
+    for r in _read_csv("model_moe.csv"):
+        out[_normalise(r["name"])] = MoELayout(
+            n_routed_experts=int(r["n_routed_experts"]),
+            experts_per_token=int(r["experts_per_token"]),
+            n_shared_experts=int(r["n_shared_experts"]),
+            moe_intermediate_size=int(r["moe_intermediate_size"]),
+            dense_ffn_size=_opt_int(r["dense_ffn_size"]),
+            first_dense_layers=int(r["first_dense_layers"]),
+            moe_layer_step=int(r["moe_layer_step"]),
+            source=r["source"],
+        )
+    return out
+
+
+def _moe_layout(name: str, aliases: tuple[str, ...]) -> MoELayout | None:
+    """The MoE row whose name is the model's name, else one of its aliases."""
+    rows = _moe_rows()
+    for label in (name, *aliases):
+        if _normalise(label) in rows:
+            return rows[_normalise(label)]
+    return None
 
 
 @cache
