@@ -106,9 +106,12 @@ def test_user_model_from_config_works_in_every_tool_and_survives_a_restart(data_
 def test_user_model_in_ask(data_dir: Path, tmp_path: Path) -> None:
     cfg = write(tmp_path / "config.json", QWEN3_32B)
     assert run("catalog", "add-model", "--from-hf-config", str(cfg), "--name", "Acme-LM-33B").exit_code == 0
-    r = run("ask", "kv cache per token for Acme-LM-33B at 1000 tokens", "--json", "--model", "offline")
-    assert r.exit_code == 0, r.output
-    answer = json.loads(r.output)
+    # a fresh process, as a user runs it (the offline planner builds its name table once per process)
+    out = subprocess.run([str(SCRIPT), "ask", "kv cache per token for Acme-LM-33B at 1000 tokens", "--json", "--model",
+                          "offline"], capture_output=True, check=False, text=True, timeout=300,
+                         env={**os.environ, "SILICONOMICS_DATA_DIR": str(data_dir)})
+    assert out.returncode == 0, out.stderr
+    answer = json.loads(out.stdout)
     assert answer["tool_calls"][0]["args"]["model"] == "Acme-LM-33B"
     assert "262,144" in answer["answer"] and "your catalog" in answer["answer"]
 
