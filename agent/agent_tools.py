@@ -38,6 +38,9 @@ class SearchKnowledgeInput(BaseModel):
     source: Literal["transcript", "specs", "all"] = Field(
         "all", description="'transcript' (what was said), 'specs' (datasheets and catalog notes) or 'all'."
     )
+    speaker: str | None = Field(
+        None, description="Prefer one speaker's turns: 'guest', 'host', or a name ('Dylan', 'Brad', 'Bill')."
+    )
 
 
 class CalculateInput(BaseModel):
@@ -89,7 +92,7 @@ def search_knowledge_tool() -> BaseTool:
         inp = validate_input(SearchKnowledgeInput, kwargs)
         from knowledge.search import search
 
-        passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source)
+        passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source, speaker=inp.speaker)
         return json.dumps([p.model_dump() for p in passages])
 
     return _structured_tool(

@@ -160,7 +160,7 @@ def index_cmd(rebuild: bool, data_dir: Path | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_DATA_DIR
 def ingest_cmd(paths: tuple[Path, ...], data_dir: Path | None) -> None:
-    """Add .txt, .md, .vtt or .srt files to the index (unchanged files are skipped)."""
+    """Add .txt, .md, .vtt, .srt, .pdf, .html or .docx files to the index (unchanged files are skipped)."""
     from knowledge.ingest import ingest, read_source
 
     try:

@@ -227,9 +227,19 @@ class KnowledgeStore:
         last = self._last_query
         if last is not None and last[0] == query:
             return last[1]
-        vec = np.asarray(self.embedder([canonicalize(query)])[0], dtype=np.float32)
+        text = canonicalize(query)
+        embed_question = getattr(self.embedder, "embed_question", None)
+        vec = np.asarray(embed_question(text) if embed_question else self.embedder([text])[0], dtype=np.float32)
         self._last_query = (query, vec)
         return vec
+
+    def best_sentence_index(self, query: str, chunk_id: str) -> int | None:
+        """Index (in :meth:`Doc.sentences` order) of the chunk's sentence closest to ``query``; None without sentences."""
+        self.best_sentence(query, [chunk_id])  # loads the sentence vectors
+        vectors, rows = self._sentences
+        if chunk_id not in rows:
+            return None
+        return int((vectors[rows[chunk_id]] @ self.query_vector(query)).argmax())
 
     def best_sentence(self, query: str, chunk_ids: list[str]) -> dict[str, float]:
         """max over each chunk's sentences of cos(query, sentence), for the ``chunk_ids`` that have

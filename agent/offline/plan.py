@@ -113,7 +113,7 @@ def asked_quantities(text: str) -> list[str]:
 
 def tool_fields(name: str) -> set[str]:
     """Argument names ``name`` accepts (registry input model, or the agent-only tools' contract)."""
-    extra = {"search_knowledge": {"query", "k", "source"}, "calculate": {"expression"}, "check_claim": {"claim"}}
+    extra = {"search_knowledge": {"query", "k", "source", "speaker"}, "calculate": {"expression"}, "check_claim": {"claim"}}
     if name in extra:
         return extra[name]
     from tools.registry import get
@@ -342,6 +342,14 @@ def clauses(question: str) -> list[str]:
     return [c.strip() for c in parts if c and c.strip()]
 
 
+def _asked_speaker(question: str) -> str | None:
+    """'guest', 'host' or the name of the speaker a question asks about ("what did Brad ask"), else None."""
+    from knowledge.speakers import bundled_cast, query_speaker
+
+    found = query_speaker(question, bundled_cast())
+    return (found[1] or found[0]) if found else None
+
+
 def _search_query(question: str, prior: list[Call], prior_question: str) -> str:
     """The part of the question about what was said ('where did he say it' reuses the last query)."""
     parts = clauses(question)
@@ -518,6 +526,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
             source = "specs" if intent == "spec" else ("all" if re.search(r"spec|data ?sheet", p.text) else "transcript")
             query = _search_query(question, prior, prior_question)
             args: dict[str, Any] = {"query": query, "source": source}
+            if source == "transcript" and (who := _asked_speaker(question)):
+                args["speaker"] = who  # "what did Dylan say" prefers the guest's turns, "what did Brad ask" the hosts'
             if intent == "spec":
                 query = " ".join(_SPEC_NOISE.sub(" ", query).split()) or query
                 chips = [m.name for m in p.chips if m.name]
