@@ -126,7 +126,7 @@ def agent_tools(extra: Iterable[BaseTool] = ()) -> list[BaseTool]:
     """Every tool the agent binds: the registry calculators, ``search_knowledge``, ``calculate``, ``check_claim``, then ``extra``."""
     from tools.registry import TOOLS
 
-    from agent.claims import check_claim_tool
+    from agent.claims.check import check_claim_tool
 
     return [*(registry_tool(t) for t in TOOLS), search_knowledge_tool(), calculate_tool(), check_claim_tool(), *extra]
 

@@ -167,7 +167,7 @@ def _usage(messages: Iterable[BaseMessage]) -> dict[str, int]:
 
 
 def _partial_answer(records: Sequence[ToolCallRecord]) -> str:
-    from agent.chat_render import call_signature, result_summary
+    from agent.render.terminal import call_signature, result_summary
 
     lines = ["I reached the cap on tool calls before I could write a full answer. What the tools returned so far:", ""]
     lines += [f"- `{call_signature(r)}` → {result_summary(r)}" for r in records]

@@ -1,7 +1,7 @@
 """``/siliconomics``: run a registry calculator straight from Slack.
 
 ``/siliconomics kv-cache --model llama-3.1-70b --context 32000`` is parsed by the very click
-command the CLI builds for that tool (:func:`agent.cli.calculator_command`), so the flags,
+command the CLI builds for that tool (:func:`agent.cli.main.calculator_command`), so the flags,
 defaults and validation are the CLI's. ``/siliconomics help`` and ``/siliconomics TOOL --help``
 explain. Answers are ephemeral (only the caller sees them) unless ``--in-channel`` is given.
 Calculators take milliseconds, so the answer goes back in the acknowledgement itself.
@@ -51,7 +51,7 @@ def run_slash(text: str) -> dict[str, Any]:
     tokens = [t for t in tokens if t != IN_CHANNEL_FLAG]
     if not tokens or tokens[0] in ("help", "--help", "-h"):
         return help_reply(in_channel)
-    from agent.cli import calculator_command
+    from agent.cli.main import calculator_command
     from tools.registry import get
 
     name, args = tokens[0], tokens[1:]

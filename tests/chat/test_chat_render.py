@@ -7,7 +7,7 @@ import json
 from rich.panel import Panel
 
 from agent.answer import Answer, ToolCallRecord
-from agent.chat_render import (
+from agent.render.terminal import (
     call_signature,
     citation_lines,
     conversation_markdown,
@@ -96,7 +96,7 @@ def test_warnings_are_boxed_in_yellow_and_absent_when_clean(console):
 
 
 def test_text_chart_drawn_only_when_the_answer_wrote_a_chart(console):
-    from agent.chat_render import terminal_charts
+    from agent.render.terminal import terminal_charts
     from tools.registry import get
 
     result = get("capex").run({"company": ["microsoft"]})

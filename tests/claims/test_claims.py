@@ -11,7 +11,7 @@ import math
 import pytest
 import yaml
 
-from agent import claims as C
+from agent.claims import check as C
 from tools.errors import InputError
 from tools.registry import get
 

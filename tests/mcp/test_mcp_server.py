@@ -9,8 +9,8 @@ import pytest
 from mcp import Client
 
 from agent.agent_tools import SearchKnowledgeInput
-from agent.claims import CheckClaimInput
-from agent.mcp_server import build_server
+from agent.claims.check import CheckClaimInput
+from agent.mcp.server import build_server
 from tools.errors import InputError
 from tools.registry import TOOLS, get
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.cli.main import cli
 from agent.slack.dedupe import Deduper
 from agent.slack.listeners import is_question_event, question_text
 from agent.slack.ratelimit import RateLimiter

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tools.errors import InputError
 from tools.registry import get
 from tools.tco import CostParams, TCOInput, cost_breakdown, cost_per_used_hour, tco

@@ -15,28 +15,23 @@ from typing import Any
 
 import click
 
+from agent.errors import UsageError
 from tools.errors import InputError
 
 #: Commands outside the registry: name -> "module:attribute" (a click command), imported lazily.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "search": ("knowledge.cli:search_cmd", "Search the transcript, chip specs and model cards, with citations."),
-    "index": ("knowledge.cli:index_cmd", "Show (or rebuild) the knowledge index."),
-    "ingest": ("knowledge.cli:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
-    "search-eval": ("knowledge.cli:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
-    "ask": ("agent.ask_cli:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),
-    "chat": ("agent.chat:chat_cmd", "The terminal chat (what `make chat` opens)."),
+    "search": ("agent.cli.knowledge:search_cmd", "Search the transcript, chip specs and model cards, with citations."),
+    "index": ("agent.cli.knowledge:index_cmd", "Show (or rebuild) the knowledge index."),
+    "ingest": ("agent.cli.knowledge:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
+    "search-eval": ("agent.cli.knowledge:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
+    "ask": ("agent.cli.ask:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),
+    "chat": ("agent.chat.app:chat_cmd", "The terminal chat (what `make chat` opens)."),
     "slack": ("agent.slack.app:slack_cmd", "Run the Slack bot (Socket Mode, or --http)."),
     "eval": ("evals.cli:eval_cmd", "Run the eval suites against a model and gate on pass rates."),
     "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
-    "claims": ("agent.claims_cli:claims_cmd", "Check the podcast's quantitative claims with the calculators."),
-    "mcp": ("agent.mcp_server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
+    "claims": ("agent.claims.cli:claims_cmd", "Check the podcast's quantitative claims with the calculators."),
+    "mcp": ("agent.mcp.server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
 }
-
-
-def fail(message: str, code: int = 2) -> typing.NoReturn:
-    """Print one error line and exit (2 = bad input or usage)."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 def _is_list(annotation: Any) -> bool:
@@ -80,7 +75,7 @@ def calculator_command(tool: Any) -> click.Command:
         try:
             result = tool.run(args)
         except InputError as exc:
-            fail(str(exc))
+            raise UsageError(str(exc))
         if chart:
             from pathlib import Path
 
@@ -91,7 +86,7 @@ def calculator_command(tool: Any) -> click.Command:
         from rich.console import Console
         from rich.text import Text
 
-        from agent.render import result_renderable
+        from agent.render.values import result_renderable
 
         console = Console()
         extra = Text(tool.text_chart(result)) if tool.text_chart is not None else None

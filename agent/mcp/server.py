@@ -7,7 +7,7 @@ its pydantic input model, so nothing is described twice:
   ``buildout``, ``capex``): input schema = the input model's JSON schema, result = the result
   model as JSON (text) and as structured content;
 * ``search_knowledge`` (``agent.agent_tools.SearchKnowledgeInput``) -> ``{"passages": [...]}``;
-* ``check_claim`` (``agent.claims.CheckClaimInput``) -> the :class:`~agent.claims.ClaimMatch`.
+* ``check_claim`` (``agent.claims.check.CheckClaimInput``) -> the :class:`~agent.claims.check.ClaimMatch`.
 
 Arguments are validated by the same input model as the CLI, and a bad argument comes back as
 an MCP tool error (``is_error``) whose text is the CLI's one-line ``InputError`` message.
@@ -116,7 +116,7 @@ def search_tool() -> MCPTool:
 
 
 def check_claim_tool() -> MCPTool:
-    from agent.claims import CHECK_CLAIM_DESCRIPTION, CheckClaimInput, check_claim
+    from agent.claims.check import CHECK_CLAIM_DESCRIPTION, CheckClaimInput, check_claim
 
     def run(args: dict[str, Any]) -> BaseModel:
         inp = validate_input(CheckClaimInput, args)
