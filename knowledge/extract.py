@@ -10,7 +10,7 @@ number of the passage it comes from and, for the bundled transcript, who said it
           + 0.5 when its speaker is the one the question asks about ("what did Dylan say"),
             - 1 when the question asks about a speaker and another one says it
           - 0.5 when it is a question and the question does not ask what a host asked
-          - 0.1 x (rank of its passage - 1)
+          - 0.1 x (rank of its passage among those given - 1)
 
 Sentences under ``MIN_WORDS`` words ("Right.", "Correct.") are skipped. The best sentence is the
 answer; a second one is added when it scores at least ``SECOND_RATIO`` of the best and holds a
@@ -40,7 +40,7 @@ _FRAME_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence copied from passage number ``ref`` (1-based), with its speaker label when known."""
+    """One sentence copied from the passage cited as ``[ref]``, with its speaker label when known."""
 
     text: str
     ref: int
@@ -62,18 +62,20 @@ def _score(tokens: list[str], terms: list[str]) -> float:
     return score
 
 
-def _candidates(passages: list[dict[str, Any]], terms: list[str], wanted: tuple[str, str | None] | None) -> list[Sentence]:
+def _candidates(
+    passages: list[dict[str, Any]], terms: list[str], wanted: tuple[str, str | None] | None, refs: list[int]
+) -> list[Sentence]:
     from knowledge.speakers import speaker_of
 
     out = []
-    for ref, p in enumerate(passages, start=1):
+    for rank, (ref, p) in enumerate(zip(refs, passages), start=1):
         text = str(p.get("text", ""))
         for a, b in sentence_spans(text):
             sentence = " ".join(text[a:b].lstrip("- ").split())
             if len(sentence.split()) < MIN_WORDS:
                 continue
             turn = speaker_of(str(p.get("chunk_id", "")), text, a)
-            score = _score(tokenize(sentence), terms) - 0.1 * (ref - 1)
+            score = _score(tokenize(sentence), terms) - 0.1 * (rank - 1)
             if score <= 0:
                 continue
             if sentence == " ".join(str(p.get("best_sentence") or "").lstrip("- ").split()):
@@ -88,14 +90,20 @@ def _candidates(passages: list[dict[str, Any]], terms: list[str], wanted: tuple[
 
 
 def extract(
-    query: str, passages: list[dict[str, Any]], wanted: tuple[str, str | None] | None = None, names: tuple[str, ...] = ()
+    query: str,
+    passages: list[dict[str, Any]],
+    wanted: tuple[str, str | None] | None = None,
+    names: tuple[str, ...] = (),
+    refs: list[int] | None = None,
 ) -> list[Sentence]:
     """The one or two sentences of ``passages`` (dicts with ``text`` and ``chunk_id``) that best answer
-    ``query``; [] when no sentence holds a query term. ``wanted`` = (role, name) of the speaker asked about."""
+    ``query``; [] when no sentence holds a query term. ``wanted`` = (role, name) of the speaker asked about;
+    ``refs`` = the citation number of each passage (default 1, 2, 3 ...)."""
     terms = query_terms(query, names)
     if not terms:
         return []
-    ranked = sorted(_candidates(passages, terms, wanted), key=lambda s: -s.score)
+    refs = refs or list(range(1, len(passages) + 1))
+    ranked = sorted(_candidates(passages, terms, wanted, refs), key=lambda s: -s.score)
     if not ranked or ranked[0].score < 1:
         return []
     best = ranked[0]

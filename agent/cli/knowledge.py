@@ -100,7 +100,7 @@ def search_cmd(query: str, k: int, source: str, as_json: bool, data_dir: Path | 
     if not passages:
         console.print("no passages found")
     for rank, p in enumerate(passages, start=1):
-        where = " · ".join(x for x in (p.chapter, p.timestamp) if x)
+        where = " · ".join(x for x in (p.chapter, p.timestamp, p.speaker) if x)
         head = Text(f"{rank}. ", style="bold")
         head.append(p.source, style="bold cyan")
         if where:

@@ -193,17 +193,18 @@ def _search(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
         return [f"Nothing in the knowledge base is close to \"{query}\" (no passage uses its words); try other words or source=all."]
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
     picked = rerank(passages, query)[: max(1, min(3, len(passages)))]
-    shown = [p for p in passages if any(p is q for q in picked)]  # search order: the numbers match the citations
+    shown = [p for p in passages if any(p is q for q in picked)]
+    refs = [next(n for n, q in enumerate(passages, start=1) if q is p) for p in shown]  # [n] = n-th passage returned
     try:
         wanted = wanted_speaker(query, args.get("speaker"))
     except ValueError:
         wanted = None
     lines = []
-    answer = answer_line(extract(query, shown, wanted, names))
+    answer = answer_line(extract(query, shown, wanted, names, refs))
     if answer:
         lines.append(f"**In short** (quoted from the passages below): {answer}")
     lines.append(f"**{heading}** (search: \"{query}\"):")
-    for n, p in enumerate(shown, start=1):
+    for n, p in zip(refs, shown):
         where = ", ".join(
             x for x in (p.get("chapter"), f"~{p['timestamp']}" if p.get("timestamp") else None, p.get("speaker")) if x
         )

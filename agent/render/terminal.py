@@ -112,7 +112,7 @@ def tool_line(record: ToolCallRecord) -> Text:
 
 def citation_label(citation: Citation) -> str:
     """``Memory · 43:10 — BG2 ...``: chapter and time first, then the document."""
-    where = " · ".join(x for x in (citation.chapter, citation.timestamp) if x)
+    where = " · ".join(x for x in (citation.chapter, citation.timestamp, citation.speaker) if x)
     return f"{where} — {citation.source}" if where else citation.source
 
 
