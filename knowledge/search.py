@@ -58,7 +58,7 @@ SENTENCE_CANDIDATES = 20
 SENTENCE_WEIGHT = 0.3
 #: Fused score (in standard deviations) added x the share of a transcript chunk's words spoken by the
 #: speaker a question asks about ("what did Dylan say" -> the guest's turns; "what did Brad ask" -> the hosts').
-SPEAKER_WEIGHT = 1.0
+SPEAKER_WEIGHT = 2.0
 #: Fused score (in standard deviations) taken from a catalog row the query does not name,
 #: when it names another row.
 OTHER_ROW_PENALTY = 1.0
