@@ -49,7 +49,7 @@ from tools.errors import InputError
 
 # Tuning constants below were chosen by measurement, not derived: each value was kept only when
 # hybrid recall@5 and MRR did not fall on any of the four retrieval sets (evals/suites/retrieval*.yaml,
-# knowledge/data/retrieval_holdout.yaml, knowledge/data/retrieval_fresh.yaml); the runs and the
+# evals/suites/retrieval_holdout.yaml, evals/suites/retrieval_fresh.yaml); the runs and the
 # alternatives tried are recorded in .readme/knowledge.md.
 #: Chunks taken from each ranking before fusion.
 CANDIDATES = 40
