@@ -92,7 +92,8 @@ def search_knowledge_tool() -> BaseTool:
         inp = validate_input(SearchKnowledgeInput, kwargs)
         from knowledge.search import search
 
-        passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source, speaker=inp.speaker)
+        extra = {"speaker": inp.speaker} if inp.speaker else {}
+        passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source, **extra)
         return json.dumps([p.model_dump() for p in passages])
 
     return _structured_tool(

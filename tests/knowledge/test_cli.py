@@ -91,7 +91,7 @@ def test_ingest_then_search_then_reingest(run, tmp_path, monkeypatch):
     [
         (("search", ""), "error: query: empty query"),
         (("search", "hbm", "-k", "0"), "error: k: got 0"),
-        (("ingest", "slides.pdf"), "error: path: 'slides.pdf' has an unsupported type '.pdf'"),
+        (("ingest", "slides.pptx"), "error: path: 'slides.pptx' has an unsupported type '.pptx'"),
         (("ingest", "nowhere.md"), "error: path: 'nowhere.md' is not a readable file."),
     ],
 )
