@@ -152,6 +152,10 @@ def _citations(records: Sequence[ToolCallRecord], answer: str) -> list[Citation]
             for p in record.result:
                 if isinstance(p, dict) and "text" in p:
                     passages.setdefault(str(p.get("chunk_id") or p["text"][:80]), p)
+    from knowledge.extract import NOTHING_CLOSE
+
+    if NOTHING_CLOSE in answer:
+        return []  # nothing close: unrelated passages are not shown as sources
     numbered = re.search(r"\[\d{1,2}\]", answer) is not None
     named = [p for p in passages.values() if (p.get("timestamp") and p["timestamp"] in answer) or (p.get("chunk_id") and p["chunk_id"] in answer)]
     chosen = list(passages.values()) if numbered else named or list(passages.values())

@@ -30,6 +30,8 @@ from typing import Any
 from knowledge.bm25 import tokenize
 from knowledge.transcript import sentence_spans
 
+#: How an answer opens when no passage is close (front-ends then show no citations).
+NOTHING_CLOSE = "Nothing in the knowledge base is close to"
 MIN_WORDS = 6
 SECOND_RATIO = 0.6
 #: Words of a question frame that are not what the question is about.

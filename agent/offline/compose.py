@@ -182,7 +182,7 @@ def _calculate(r: dict[str, Any]) -> list[str]:
 def _search(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
     """A short extractive answer (quoted sentences, numbered like the citations), then the quotes.
     When no passage shares a word with the question, says so instead of showing unrelated passages."""
-    from knowledge.extract import answer_line, extract, nothing_close
+    from knowledge.extract import NOTHING_CLOSE, answer_line, extract, nothing_close
     from knowledge.search import wanted_speaker
     from knowledge.speakers import bundled_cast
 
@@ -190,7 +190,7 @@ def _search(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
     cast = bundled_cast()
     names = tuple(n for n in (cast.guest, *cast.hosts) if n)
     if not passages or nothing_close(query, passages, names):
-        return [f"Nothing in the knowledge base is close to \"{query}\" (no passage uses its words); try other words or source=all."]
+        return [f"{NOTHING_CLOSE} \"{query}\" (no passage uses its words); try other words or source=all."]
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
     picked = rerank(passages, query)[: max(1, min(3, len(passages)))]
     shown = [p for p in passages if any(p is q for q in picked)]

@@ -371,7 +371,7 @@ _SPEC_NOISE = re.compile(r"\b(?:how|much|many|does|do|an?|the|have|has|what'?s?|
 #: Words that say "search the transcript" but are not what to search for.
 _SAID = re.compile(
     r"\b(?:(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
-    r"say|said|says|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
+    r"say|said|says|ask(?:s|ed)?|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
     r"interview|transcript|bg2|according to|(?:his|their|the) (?:take|view|opinion|point)|view|take|quote|anything|something|there|"
     r"why|call(?:s|ed)?|mean(?:s|t)?|by|believe[sd]?|guests?|what'?s|think(?:s|ing)?|and|their|his|do|"
     r"wat|wht|thnk|thnks|abt|bout|sed|sayd|who|chapter|timestamp|at what point|discuss(?:ed|es|ing|ion)?|talks?|tell me|explain)\b",
