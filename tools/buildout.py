@@ -7,7 +7,7 @@
     total capex (USD)    = IT capex + facility capex
     power cost / year    = gw x 10^6 kW x 8760 h x electricity            (campus at full load)
 
-Check (issue 3): 2 GW, 1.7 kW, PUE 1, $40,000, no facility capex gives 1,176,470 accelerators
+Check: 2 GW, 1.7 kW, PUE 1, $40,000, no facility capex gives 1,176,470 accelerators
 and 47.06 billion USD.
 """
 

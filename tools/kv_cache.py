@@ -21,7 +21,7 @@ Formulas (bytes, decimal units when printed as GB):
 
 Known values reproduced exactly: OPT-13B fp16 819,200 B/token (vLLM paper, "800 KB");
 Llama-2-7B 524,288; Llama-3.1-70B 327,680; Llama-3.1-405B 516,096; DeepSeek-V3 70,272
-(bf16) and 40,016 (fp8_ds_mla, PEERS.md case 6).
+(bf16) and 40,016 (fp8_ds_mla, docs/peers.md case 6).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ KV per GPU does not shrink past that point. MLA's latent is replicated on every 
 models hold every expert: weights use the total parameter count. Sliding-window layers hold
 at most their window (see :mod:`tools.kv_cache`).
 
-The three capacity conventions of PEERS.md case 4 (Llama-3.1-70B bf16, 8 x H100, 1k + 1k):
+The three capacity conventions of docs/peers.md case 4 (Llama-3.1-70B bf16, 8 x H100, 1k + 1k):
 ``capacity_unit="GB", gpu_mem_util=1`` gives 761 (decimal GB, 100 %); ``gpu_mem_util=1``
 gives 833 (GiB, 100 %, as llm-analysis and GenZ); the defaults give 728 (GiB x 0.9, vLLM).
 """

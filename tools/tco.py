@@ -15,12 +15,12 @@ Per accelerator (all money in USD, power in kW of IT load, rates as fractions):
     tokens_per_s_per_mw       = tokens/s per accelerator x 1000 / power_kw   (per MW of IT power)
     break_even_utilization    = cost_per_accelerator_hour / rental_price
     rental_cost_per_million_tokens = rental_price / utilization / (tokens/s per accelerator x 3600 / 10^6)
-                                     (renting instead of owning; PEERS.md case 5's "$/Mtok at $2/GPU-h"
+                                     (renting instead of owning; docs/peers.md case 5's "$/Mtok at $2/GPU-h"
                                      with utilization 1: H100, Llama-2-7B batch 64 roofline -> 0.123)
     margin_per_used_hour      = rental_price - cost_per_used_hour
 
 CRF(r, n) = r(1+r)^n / ((1+r)^n - 1), straight line 1/n when r = 0 (:mod:`tools.finance`).
-Check (issue 3): capex 30,000, no networking, 1 kW, PUE 1, $0.10/kWh, colo 0, 5 years, r = 0,
+Check: capex 30,000, no networking, 1 kW, PUE 1, $0.10/kWh, colo 0, 5 years, r = 0,
 no maintenance, utilization 1 gives 30000/5/8760 + 0.10 = 0.7849 $/h; at 1,000 tokens/s,
 0.2180 $ per million tokens. Every default is listed with its source in :mod:`tools.defaults`.
 """

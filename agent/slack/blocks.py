@@ -218,7 +218,7 @@ def _label(field: str) -> str:
 
 
 def _key_fields(tool_name: str) -> tuple[str, ...]:
-    from tools.registry import TOOLS
+    from agent.toolset import TOOLS
 
     for tool in TOOLS:
         if tool.name == tool_name:
