@@ -59,7 +59,7 @@ def query_terms(query: str, names: tuple[str, ...] = ()) -> list[str]:
 def _score(tokens: list[str], terms: list[str]) -> float:
     have = set(tokens)
     score = float(len(set(terms) & have))
-    pairs = set(zip(tokens, tokens[1:]))
+    pairs = set(itertools.pairwise(tokens))
     score += sum(1 for a, b in itertools.pairwise(terms) if (a, b) in pairs)
     return score
 

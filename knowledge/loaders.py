@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from tools.errors import InputError
 
@@ -87,7 +88,7 @@ def pdf_text(path: Path, data: bytes) -> tuple[str, str]:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise _no_text(path, f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files; all mean the same
+    except Exception as exc:  # pypdf raises many kinds on damaged files; all mean the same
         if type(exc).__name__ in ("FileNotDecryptedError", "DependencyError"):
             raise _no_text(path, "is an encrypted PDF (password-protected); save an unprotected copy and ingest that") from exc
         raise _no_text(path, f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
@@ -132,7 +133,7 @@ def docx_text(path: Path, data: bytes) -> tuple[str, str]:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, ValueError, KeyError, OSError) as exc:
         raise _no_text(path, f"is not a readable .docx file ({type(exc).__name__})") from exc
-    except Exception as exc:  # noqa: BLE001 - a damaged zip raises zipfile.BadZipFile and others
+    except Exception as exc:  # a damaged zip raises zipfile.BadZipFile and others
         raise _no_text(path, f"is not a readable .docx file ({type(exc).__name__})") from exc
     parts: list[str] = []
     title = (document.core_properties.title or "").strip()
@@ -143,7 +144,7 @@ def docx_text(path: Path, data: bytes) -> tuple[str, str]:
     return title or path.stem, "\n\n".join(parts)
 
 
-def _docx_blocks(document) -> list[str]:  # noqa: ANN001 - a python-docx Document
+def _docx_blocks(document: Any) -> list[str]:
     """Paragraphs (headings as Markdown) and table rows of ``document`` in body order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph

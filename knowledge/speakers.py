@@ -28,6 +28,7 @@ and reported in ``.readme/knowledge.md``.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -162,7 +163,7 @@ def chunk_speakers(chunk_id: str, text: str) -> list[tuple[str, Turn]]:
     end = start + len(text)
     cuts = sorted({start, end, *(t.start for t in turns if start < t.start < end)})
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         turn = turn_at(turns, a)
         part = text[a - start : b - start].strip()
         if turn and part:
