@@ -107,3 +107,19 @@ def test_fresh_questions_have_not_regressed(knowledge_store):
     r = {x.mode: x for x in res}
     assert r["hybrid"].recall >= FRESH_FLOOR_RECALL and r["hybrid"].mrr >= FRESH_FLOOR_MRR, r["hybrid"].misses
     assert r["hybrid"].mrr >= max(r["dense"].mrr, r["bm25"].mrr)
+
+
+#: Blind set A: measured 0.771 / 0.608 on arrival, before the speaker and answer work (README).
+SET_A_FLOOR_RECALL, SET_A_FLOOR_MRR = 0.75, 0.58
+
+
+def test_blind_set_a_has_not_regressed(knowledge_store):
+    path = resources.files("evals") / "suites" / "retrieval_set_a.yaml"
+    k, cases = load_cases(str(path))
+    assert k == 5 and len(cases) == 70 and len({c.id for c in cases}) == len(cases)
+    body = T.bundled().body
+    for c in cases:
+        assert all(g in body for g in c.gold), c.id
+    _, _, res = compare(store=knowledge_store, path=str(path))
+    hybrid = next(r for r in res if r.mode == "hybrid")
+    assert hybrid.recall >= SET_A_FLOOR_RECALL and hybrid.mrr >= SET_A_FLOOR_MRR, hybrid.misses
