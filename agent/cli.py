@@ -71,12 +71,28 @@ def options_for(model: type) -> list[click.Option]:
     return opts
 
 
+def check_chart_path(chart: str) -> None:
+    """Refuse (before computing anything) a chart path that cannot be written: missing or read-only folder."""
+    import os
+    from pathlib import Path
+
+    folder = Path(chart).expanduser().parent
+    if Path(chart).is_dir():
+        fail(f"chart: {chart!r} is a folder; give a file name such as {str(Path(chart) / 'chart.png')!r}.")
+    if not folder.is_dir():
+        fail(f"chart: the folder {str(folder)!r} does not exist; create it or give another path for the PNG.")
+    if not os.access(folder, os.W_OK):
+        fail(f"chart: the folder {str(folder)!r} is not writable; give another path for the PNG.")
+
+
 def calculator_command(tool: Any) -> click.Command:
     """A click command for one registry tool: flags from its input model, table or --json output."""
 
     def callback(as_json: bool, chart: str | None = None, **kwargs: Any) -> None:
         args = {k: v for k, v in kwargs.items() if v is not None and v != ()}
         args = {k: list(v) if isinstance(v, tuple) else v for k, v in args.items()}
+        if chart:
+            check_chart_path(chart)
         try:
             result = tool.run(args)
         except InputError as exc:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tools import charts, text_charts
+from tools import charts, limits, text_charts
 from tools.buildout import BuildoutInput, BuildoutResult, buildout
 from tools.capex import CapexInput, CapexResult, capex
 from tools.errors import InputError, from_validation_error
@@ -28,11 +28,25 @@ from tools.throughput import ThroughputInput, ThroughputResult, throughput
 
 def validate_input(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
     """``model`` built from ``args``; a ``None`` value means "use the default" (as JSON ``null`` from an
-    LLM or an MCP client). Any validation failure becomes one ``InputError`` naming the field."""
+    LLM or an MCP client). Any failure becomes one ``InputError`` naming the field: an unknown argument
+    (with the closest field names), a validation error, a non-finite number or one past the field's
+    sanity ceiling (:mod:`tools.limits`)."""
+    fields = model.model_fields
+    for key in args:
+        if key not in fields:
+            from rapidfuzz import process
+
+            near = [m[0] for m in process.extract(str(key), list(fields), limit=3, score_cutoff=60)]
+            raise InputError(str(key), f"unknown argument; allowed: {', '.join(fields)}.", suggestions=near)
     try:
-        return model.model_validate({k: v for k, v in args.items() if v is not None})
+        built = model.model_validate({k: v for k, v in args.items() if v is not None})
     except ValidationError as exc:
         raise from_validation_error(exc) from None
+    for name, info in fields.items():
+        problem = limits.check_number(name, getattr(built, name, None), info)
+        if problem:
+            raise InputError(name, problem)
+    return built
 
 
 @dataclass(frozen=True)
@@ -61,8 +75,17 @@ class Tool:
         return validate_input(self.input_model, args)
 
     def run(self, args: dict[str, Any]) -> BaseModel:
-        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input."""
-        return self.fn(self.validate(args))
+        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input, including inputs
+        that drive a figure to infinity or nan (the result is never returned with one)."""
+        inputs = self.validate(args)
+        try:
+            result = self.fn(inputs)
+        except (OverflowError, ZeroDivisionError) as exc:
+            raise InputError("input", f"these inputs overflow the calculation ({exc}); use smaller, realistic values.") from None
+        bad = limits.first_non_finite(result.model_dump(mode="python"))
+        if bad:
+            raise InputError("input", f"these inputs give a non-finite {bad}; use smaller, realistic values.")
+        return result
 
 
 TOOLS: tuple[Tool, ...] = (
