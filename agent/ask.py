@@ -323,6 +323,25 @@ def ask(
     settings = settings or load_settings()
     past = _history_messages(history)
     chat, label = _resolve(model, settings)
+    if conversation_id is None:
+        return _answer(question, past, chat, label, None, fallback, on_token, settings)
+    from agent.store import conversation_lock
+
+    with conversation_lock(conversation_id, settings):  # one turn at a time per conversation
+        return _answer(question, past, chat, label, conversation_id, fallback, on_token, settings)
+
+
+def _answer(
+    question: str,
+    past: list[BaseMessage],
+    chat: BaseChatModel,
+    label: str,
+    conversation_id: str | None,
+    fallback: str | BaseChatModel | None,
+    on_token: Callable[[str], None] | None,
+    settings: Settings,
+) -> Answer:
+    """:func:`ask` after validation: the run, and the fallback model's run when the provider fails."""
     before: str | None = None
     if conversation_id is not None:
         from agent.store import open_store

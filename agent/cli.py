@@ -30,6 +30,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
     "claims": ("agent.claims_cli:claims_cmd", "Check the podcast's quantitative claims with the calculators."),
     "mcp": ("agent.mcp_server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
+    "conversations": ("agent.conversations_cli:conversations_cmd", "List stored conversations; 'conversations show ID --json' exports one."),
 }
 
 
