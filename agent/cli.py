@@ -22,6 +22,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("knowledge.cli:search_cmd", "Search the transcript, chip specs and model cards, with citations."),
     "index": ("knowledge.cli:index_cmd", "Show (or rebuild) the knowledge index."),
     "ingest": ("knowledge.cli:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
+    "sources": ("knowledge.sources_cli:sources_cmd", "List what the knowledge store holds; 'sources --remove NAME' takes a file out."),
     "search-eval": ("knowledge.cli:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
     "ask": ("agent.ask_cli:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),
     "chat": ("agent.chat:chat_cmd", "The terminal chat (what `make chat` opens)."),

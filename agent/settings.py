@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         "minilm", description="Knowledge-index embeddings: 'minilm' (offline ONNX) or 'hashing' (test-only stand-in)."
     )
 
+    ingest_max_mb: float = Field(
+        5.0, gt=0, le=1000, description="Largest file 'siliconomics ingest' accepts, MB (product choice: about 5 min of embedding)."
+    )
+
     openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("ANTHROPIC_API_KEY"))
