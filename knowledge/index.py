@@ -201,7 +201,7 @@ class KnowledgeStore:
         def where(level: str) -> dict[str, Any]:
             return {"$and": [{"level": level}, {"kind": kind}]} if kind else {"level": level}
 
-        chunks = self.collection.query(
+        chunks = self._query(
             query_embeddings=qvec, n_results=min(max(n, _DENSE_POOL), total), where=where("chunk"), include=["distances"]
         )
         chunk_sim = {i: 1.0 - float(d) for i, d in zip(chunks["ids"][0], chunks["distances"][0]) if i in self._by_id}
@@ -210,7 +210,7 @@ class KnowledgeStore:
         best_window: dict[str, float] = {}
         windows: dict[str, Any] = {"metadatas": [[]], "distances": [[]]}
         if n_windows:
-            windows = self.collection.query(
+            windows = self._query(
                 query_embeddings=qvec,
                 n_results=min(3 * _DENSE_POOL, n_windows),
                 where=where("window"),
@@ -226,6 +226,18 @@ class KnowledgeStore:
             c = chunk_sim.get(cid, floor)
             scores[cid] = (c + best_window[cid]) / 2 if cid in best_window else c
         return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+    def _query(self, **kwargs: Any) -> Any:
+        """``collection.query``; on a failure (this process's view went stale after another process wrote
+        to the index) the index is re-read from disk and the query tried once more."""
+        try:
+            return self.collection.query(**kwargs)
+        except Exception as exc:
+            if self.index_dir is None:
+                raise
+            log.warning("index query failed (%s); re-reading the index at %s", type(exc).__name__, self.index_dir)
+            self.refresh()
+            return self.collection.query(**kwargs)
 
     def query_vector(self, query: str) -> Any:
         """The embedding of ``query`` through the synonym layer. The last one is kept, so the dense
@@ -396,6 +408,9 @@ def open_store(
 
     def connect() -> Any:
         return _http_client(host, port) if host else _persistent_client(index_dir)  # type: ignore[arg-type]
+
+    if index_dir is not None:
+        _forget_client(index_dir)  # read what is on disk now, not a client cached before another process wrote
 
     reason: str | None = "requested (--rebuild)" if rebuild else None
     try:
