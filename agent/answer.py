@@ -25,6 +25,7 @@ class Citation(BaseModel):
     timestamp: str | None = Field(None, description="'MM:SS' (estimated for the transcript).")
     chunk_id: str | None = None
     source_urls: list[str] = Field(default_factory=list)
+    source_kind: str | None = Field(None, description="'bundled transcript', 'bundled spec' or 'user file'.")
 
 
 class Answer(BaseModel):

@@ -34,7 +34,7 @@ from agent.agent_tools import SEARCH_TOOL, agent_tools, tool_error_content
 from agent.answer import Answer, Citation, ToolCallRecord
 from agent.grounding import grounding_warnings
 from agent.models import OFFLINE, PROVIDER_HINT, ProviderError, chat_model, describe_provider_error, model_label, resolve_model_name
-from agent.prompts import ROUND_CAP_NOTE, SYSTEM_PROMPT
+from agent.prompts import ROUND_CAP_NOTE, SYSTEM_PROMPT, delimit_retrieved
 from agent.settings import Settings, load_settings
 
 History = Sequence[BaseMessage | dict[str, Any] | tuple[str, str]]
@@ -57,6 +57,21 @@ class _ProviderFaults(AgentMiddleware):
             raise
         except Exception as exc:
             raise ModelCallFailed(str(exc)) from exc
+
+
+class _RetrievedAsData(AgentMiddleware):
+    """search_knowledge results reach the model delimited and marked as data (:func:`agent.prompts.delimit_retrieved`).
+    Only the model's view changes: the stored messages, tool records and citations keep the plain JSON."""
+
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
+        names = {c["id"]: c["name"] for m in request.messages if isinstance(m, AIMessage) for c in m.tool_calls}
+        marked = [
+            m.model_copy(update={"content": delimit_retrieved(m.text)})
+            if isinstance(m, ToolMessage) and names.get(m.tool_call_id) == SEARCH_TOOL
+            else m
+            for m in request.messages
+        ]
+        return handler(request.override(messages=marked))
 
 
 def tool_rounds(messages: Iterable[BaseMessage]) -> int:
@@ -217,6 +232,8 @@ def _run(
     started = time.perf_counter()
     cap = settings.max_tool_rounds
     middleware = [_ProviderFaults(), ToolErrorMiddleware(on_error=tool_error_content), _RoundCap(cap)]
+    if label != OFFLINE:  # the offline planner is local code that reads the JSON itself
+        middleware.append(_RetrievedAsData())
     store = None
     config: dict[str, Any] = {"recursion_limit": 4 * cap + 12}
     if conversation_id is not None:
