@@ -80,9 +80,7 @@ class SignedOnly:
         if length < 0 or length > MAX_BODY_BYTES:
             return _reply(start_response, "413 Payload Too Large", f"body over {MAX_BODY_BYTES} bytes")
         body = environ["wsgi.input"].read(length) if length else b""
-        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
-        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
-        if not (timestamp and signature and self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)):
+        if not self._signed(body, environ):
             log.info("request refused: missing, wrong or stale signature (%d bytes)", len(body))
             return _reply(start_response, "401 Unauthorized", "invalid signature")
         if not well_formed(body, environ.get("CONTENT_TYPE", "")):
@@ -94,6 +92,19 @@ class SignedOnly:
         except Exception as exc:  # a body Bolt cannot parse: the client's fault, one log line
             log.warning("request refused: Bolt could not read it (%s)", type(exc).__name__)
             return _reply(start_response, "400 Bad Request", "malformed body")
+
+
+    def _signed(self, body: bytes, environ: dict[str, Any]) -> bool:
+        """The v0 signature and a timestamp within 5 minutes; a body that is not UTF-8 or a timestamp
+        that is not a number cannot be verified, so it is refused too."""
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        if not (timestamp and signature):
+            return False
+        try:
+            return self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+        except (ValueError, OverflowError):  # UnicodeDecodeError is a ValueError
+            return False
 
 
 def make_server(app: Any, signing_secret: str, host: str, port: int, *, read_timeout_s: float = READ_TIMEOUT_S) -> Any:
