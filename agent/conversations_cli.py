@@ -19,7 +19,9 @@ def _when(ts: float) -> str:
 
 @click.group("conversations", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000), help="How many, most recent first.")
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1, 100_000), help="How many, most recent first."
+)
 @click.pass_context
 def conversations_cmd(ctx: click.Context, as_json: bool, limit: int) -> None:
     """List stored conversations (most recent first); `conversations show ID` prints one."""
@@ -28,12 +30,17 @@ def conversations_cmd(ctx: click.Context, as_json: bool, limit: int) -> None:
     from agent.store import db_path, open_store
 
     if not db_path().exists():
-        click.echo("[]" if as_json else "no conversations yet (start one with: siliconomics chat, or ask --conversation ID)")
+        click.echo(
+            "[]" if as_json else "no conversations yet (start one with: siliconomics chat, or ask --conversation ID)"
+        )
         return
     with open_store() as store:
         rows = [(c, len(store.turns(c.id))) for c in store.conversations(limit=limit)]
     if as_json:
-        data = [{"id": c.id, "title": c.title, "created_at": c.created_at, "updated_at": c.updated_at, "turns": n} for c, n in rows]
+        data = [
+            {"id": c.id, "title": c.title, "created_at": c.created_at, "updated_at": c.updated_at, "turns": n}
+            for c, n in rows
+        ]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if not rows:

@@ -146,7 +146,9 @@ class ConversationStore:
 
 
 @contextmanager
-def conversation_lock(conversation_id: str, settings: Settings | None = None, wait_s: float = TURN_WAIT_S) -> Iterator[None]:
+def conversation_lock(
+    conversation_id: str, settings: Settings | None = None, wait_s: float = TURN_WAIT_S
+) -> Iterator[None]:
     """Hold the conversation's turn lock (across threads and processes); ``InputError`` after ``wait_s``."""
     from agent.settings import load_settings
     from tools.errors import InputError
@@ -163,9 +165,8 @@ def conversation_lock(conversation_id: str, settings: Settings | None = None, wa
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise InputError(
-                        "conversation", f"{conversation_id!r} is still answering another question after {wait_s:.0f} s; try again."
-                    ) from None
+                    busy = f"{conversation_id!r} is still answering another question after {wait_s:.0f} s; try again."
+                    raise InputError("conversation", busy) from None
                 time.sleep(0.05)
         yield
     finally:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -102,7 +101,9 @@ class OpenReport:
 class KnowledgeStore:
     """An open index: the chroma collection, the chunks in memory, and BM25 built on demand."""
 
-    def __init__(self, collection: Any, embedder: Any, data_dir: Path, report: OpenReport, index_dir: Path | None = None) -> None:
+    def __init__(
+        self, collection: Any, embedder: Any, data_dir: Path, report: OpenReport, index_dir: Path | None = None
+    ) -> None:
         self.collection = collection
         #: The on-disk index folder (None for a Chroma server).
         self.index_dir = index_dir
@@ -201,9 +202,8 @@ class KnowledgeStore:
         def where(level: str) -> dict[str, Any]:
             return {"$and": [{"level": level}, {"kind": kind}]} if kind else {"level": level}
 
-        chunks = self._query(
-            query_embeddings=qvec, n_results=min(max(n, _DENSE_POOL), total), where=where("chunk"), include=["distances"]
-        )
+        pool = min(max(n, _DENSE_POOL), total)
+        chunks = self._query(query_embeddings=qvec, n_results=pool, where=where("chunk"), include=["distances"])
         chunk_sim = {i: 1.0 - float(d) for i, d in zip(chunks["ids"][0], chunks["distances"][0]) if i in self._by_id}
         floor = min(chunk_sim.values()) if chunk_sim else 0.0
         n_windows = self._windows.get(kind, 0) if kind else sum(self._windows.values())
@@ -357,11 +357,6 @@ def _forget_clients() -> None:
     SharedSystemClient.clear_system_cache()
 
 
-def _wipe(path: Path) -> None:
-    _forget_clients()
-    shutil.rmtree(path, ignore_errors=True)
-
-
 def _state(collection: Any, expected: dict[str, Any]) -> str | None:
     """Why the collection must be rebuilt, or None when it is current."""
     meta = collection.metadata or {}
@@ -394,6 +389,7 @@ def open_store(
     """
     from agent.settings import load_settings
     from knowledge import embeddings  # registers the embedding functions with chromadb
+    from knowledge.index_repair import probe, reset
 
     settings = load_settings()
     data_dir = Path(data_dir or settings.data_dir)
@@ -418,7 +414,7 @@ def open_store(
         collection, reason = _existing(client, expected, reason)
         if collection is not None:
             store = KnowledgeStore(collection, embedder, data_dir, report, index_dir)  # reads every chunk
-            _probe(collection)
+            probe(collection)
             return store
     except (IndexUnavailable, ImportError, NameError):
         raise  # a server that does not answer, or a programming error: never wipe the index for these
@@ -429,7 +425,9 @@ def open_store(
             raise IndexUnavailable(f"Chroma server at {host}:{port} failed: {exc}") from exc
         reason = f"the index at {index_dir} was unreadable ({type(exc).__name__}: {str(exc)[:120]}); rebuilt it"
         report.notices.append(reason)
-        client = _reset(index_dir)  # type: ignore[arg-type]
+        _forget_clients()
+        reset(index_dir)  # type: ignore[arg-type]
+        client = connect()
     return _build(client, embedder, data_dir, index_dir, expected, report, reason, progress)
 
 
@@ -447,29 +445,6 @@ def _existing(client: Any, expected: dict[str, Any], reason: str | None) -> tupl
     return (collection, None) if stale is None else (None, stale)
 
 
-def _probe(collection: Any) -> None:
-    """One tiny vector query, so a damaged vector segment (missing or garbage files) fails here, at open."""
-    got = collection.get(limit=1, include=["embeddings"])
-    if len(got["ids"]):
-        collection.query(query_embeddings=[list(got["embeddings"][0])], n_results=1, include=[])
-
-
-def _reset(index_dir: Path) -> Any:
-    """An empty client at ``index_dir`` after removing what is there; IndexUnavailable naming the path if impossible."""
-    _forget_clients()
-    try:
-        if index_dir.is_dir():
-            shutil.rmtree(index_dir)
-        elif index_dir.exists() or index_dir.is_symlink():
-            index_dir.unlink()
-        return _persistent_client(index_dir)
-    except OSError as exc:
-        raise IndexUnavailable(
-            f"the index at {index_dir} is damaged and cannot be replaced ({exc.strerror or exc}); "
-            "fix or remove that path, or set SILICONOMICS_DATA_DIR to another folder"
-        ) from exc
-
-
 def _build(
     client: Any,
     embedder: Any,
@@ -481,6 +456,7 @@ def _build(
     progress: Progress | None,
 ) -> KnowledgeStore:
     """Create the collection from the bundled data and the ingested files, then drop old segment folders."""
+    from knowledge.index_repair import remove_old_segments
     from knowledge.ingest import stored_docs
 
     started = time.perf_counter()
@@ -499,33 +475,10 @@ def _build(
     store.add(docs, progress)
     collection.modify(metadata={**expected, "complete": True})
     if index_dir is not None:
-        _remove_old_segments(index_dir)
+        remove_old_segments(index_dir)
     report.rebuilt, report.reason = True, reason
     report.build_seconds = time.perf_counter() - started
     return store
-
-
-def _remove_old_segments(index_dir: Path) -> list[str]:
-    """Delete segment folders (``<uuid>/`` under the index) that no live segment uses: what a rebuild leaves."""
-    import sqlite3
-    import uuid
-
-    try:
-        with sqlite3.connect(f"file:{index_dir / 'chroma.sqlite3'}?mode=ro", uri=True) as conn:
-            live = {str(row[0]) for row in conn.execute("SELECT id FROM segments")}
-    except sqlite3.Error as exc:
-        log.warning("old index folders not cleaned (%s)", exc)
-        return []
-    removed = []
-    for folder in index_dir.iterdir():
-        try:
-            uuid.UUID(folder.name)
-        except ValueError:
-            continue
-        if folder.is_dir() and folder.name not in live:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder.name)
-    return removed
 
 
 _STORES: dict[tuple[str, str, str], KnowledgeStore] = {}

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from knowledge import transcript as T
 from knowledge.documents import BUNDLED, Doc
@@ -126,9 +126,9 @@ def _recovered_manifest(data_dir: Path) -> dict[str, dict]:
         data = copy.read_bytes()
         text = data.decode("utf-8-sig", errors="replace")
         title = str(side.get("title") or copy.stem)
-        docs = docs_for(text, copy.suffix, title, origin, T.content_hash(data)[:VERSION_CHARS])
-        entry = {"sha256": T.content_hash(data), "title": title, "stored": copy.name, "suffix": copy.suffix, "chunks": len(docs)}
-        out[origin] = entry
+        sha = T.content_hash(data)
+        docs = docs_for(text, copy.suffix, title, origin, sha[:VERSION_CHARS])
+        out[origin] = {"sha256": sha, "title": title, "stored": copy.name, "suffix": copy.suffix, "chunks": len(docs)}
     return out
 
 
@@ -144,7 +144,8 @@ def load_manifest(data_dir: Path, notices: list[str] | None = None) -> dict[str,
         manifest = _recovered_manifest(data_dir)
         _save_manifest(data_dir, manifest)
         if notices is not None:
-            notices.append(f"{exc}; rebuilt it from {len(manifest)} kept copies (the damaged file is kept as {aside.name})")
+            kept = f"the damaged file is kept as {aside.name}"
+            notices.append(f"{exc}; rebuilt it from {len(manifest)} kept copies ({kept})")
         return manifest
 
 
@@ -162,7 +163,8 @@ def sources_lock(data_dir: Path, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise InputError("path", f"another ingest has held {folder} for {wait_s:.0f} s; try again.") from None
+                    held = f"another ingest has held {folder} for {wait_s:.0f} s; try again."
+                    raise InputError("path", held) from None
                 time.sleep(0.05)
         yield
     finally:
@@ -317,11 +319,9 @@ def _split_long(chunk: T.Chunk) -> list[T.Chunk]:
     """A chunk longer than MAX_PASSAGE_CHARS (a chaptered transcript's long line) cut into bounded pieces."""
     if len(chunk.text) <= MAX_PASSAGE_CHARS:
         return [chunk]
-    id_base, offset = chunk.chunk_id.split("@", 1)
-    return [
-        T.Chunk(f"{id_base}@{offset}+{a}", chunk.text[a:b], chunk.start + a, chunk.start + b, chunk.chapter, chunk.seconds)
-        for a, b in bounded(chunk.text, [(0, len(chunk.text))])
-    ]
+    cid, text, start = chunk.chunk_id, chunk.text, chunk.start
+    pieces = bounded(text, [(0, len(text))])
+    return [T.Chunk(f"{cid}+{a}", text[a:b], start + a, start + b, chunk.chapter, chunk.seconds) for a, b in pieces]
 
 
 def _title(path: Path, text: str) -> str:
@@ -413,14 +413,16 @@ def remove(name: str, store: "KnowledgeStore") -> str:
     with sources_lock(store.data_dir):
         store.refresh()
         manifest = load_manifest(store.data_dir, store.report.notices)
-        matches = [o for o, e in manifest.items() if name in (o, o.rsplit("/", 1)[-1], e["stored"], str(Path(name).resolve()))]
+        wanted = {name, str(Path(name).resolve())}
+        matches = [o for o, e in manifest.items() if wanted & {o, o.rsplit("/", 1)[-1], e["stored"]}]
         if len(matches) != 1:
             from rapidfuzz import process
 
             names = [o.rsplit("/", 1)[-1] for o in manifest] + list(manifest)
             near = [m[0] for m in process.extract(name, names, limit=3, score_cutoff=50)]
             what = "matches several ingested files" if matches else "is not an ingested file"
-            raise InputError("name", f"{name!r} {what}; list them with 'siliconomics sources'.", suggestions=matches or near)
+            message = f"{name!r} {what}; list them with 'siliconomics sources'."
+            raise InputError("name", message, suggestions=matches or near)
         del manifest[matches[0]]
         _save_manifest(store.data_dir, manifest)
         sweep(store, manifest)

@@ -27,8 +27,13 @@ def chunk_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[speed]}"), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[speed]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
     )
     state: dict[str, float | int | None] = {"task": None, "t0": time.perf_counter()}
 
@@ -47,10 +52,14 @@ def chunk_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 @click.command("sources")
-@click.option("--remove", "remove_name", default=None, metavar="NAME", help="Take one ingested file out (its path or file name).")
+@click.option(
+    "--remove", "remove_name", default=None, metavar="NAME", help="Take one ingested file out (its path or file name)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Where the index and ingested sources live [default: SILICONOMICS_DATA_DIR or the user data directory].",
 )
 def sources_cmd(remove_name: str | None, as_json: bool, data_dir: Path | None) -> None:

@@ -70,7 +70,8 @@ class Deduper:
             db.execute("DELETE FROM seen WHERE at <= ?", (now - self.ttl_s,))
             inserted = db.execute("INSERT OR IGNORE INTO seen (key, at) VALUES (?, ?)", (key, now)).rowcount
             db.execute(
-                "DELETE FROM seen WHERE key IN (SELECT key FROM seen ORDER BY at DESC LIMIT -1 OFFSET ?)", (self.max_keys,)
+                "DELETE FROM seen WHERE key IN (SELECT key FROM seen ORDER BY at DESC LIMIT -1 OFFSET ?)",
+                (self.max_keys,),
             )
             db.execute("COMMIT")
         except BaseException:

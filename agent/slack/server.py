@@ -93,7 +93,6 @@ class SignedOnly:
             log.warning("request refused: Bolt could not read it (%s)", type(exc).__name__)
             return _reply(start_response, "400 Bad Request", "malformed body")
 
-
     def _signed(self, body: bytes, environ: dict[str, Any]) -> bool:
         """The v0 signature and a timestamp within 5 minutes; a body that is not UTF-8 or a timestamp
         that is not a number cannot be verified, so it is refused too."""

@@ -35,7 +35,9 @@ def test_four_processes_on_one_conversation_lose_no_turn(tmp_path: Path, monkeyp
     monkeypatch.setenv("SILICONOMICS_DATA_DIR", str(tmp_path))
     script = _WORKER.format(questions=QUESTIONS)
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, "shared", f"p{i}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", script, "shared", f"p{i}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         for i in range(4)
     ]
     for p in procs:

@@ -22,8 +22,24 @@ from knowledge.ingest import MAX_PASSAGE_CHARS, chunk_version, ingest, ingested
 from knowledge.search import search
 from tools.errors import InputError
 
-WORDS = ["quokka", "pangolin", "axolotl", "narwhal", "okapi", "tapir", "dugong", "fossa",
-         "numbat", "quoll", "saiga", "kakapo", "gharial", "jerboa", "markhor", "takin"]
+WORDS = [
+    "quokka",
+    "pangolin",
+    "axolotl",
+    "narwhal",
+    "okapi",
+    "tapir",
+    "dugong",
+    "fossa",
+    "numbat",
+    "quoll",
+    "saiga",
+    "kakapo",
+    "gharial",
+    "jerboa",
+    "markhor",
+    "takin",
+]
 
 
 def _open(data: Path):
@@ -50,7 +66,9 @@ def data(template: Path, tmp_path: Path) -> Path:
 
 def _note(folder: Path, word: str, body: str = "") -> Path:
     path = folder / f"{word}.md"
-    path.write_text(f"# {word.title()} notes\n\nThe {word} interconnect runs at 77 terabits. {body}\n", encoding="utf-8")
+    path.write_text(
+        f"# {word.title()} notes\n\nThe {word} interconnect runs at 77 terabits. {body}\n", encoding="utf-8"
+    )
     return path
 
 
@@ -58,9 +76,7 @@ def _kept(data: Path, words: list[str]) -> int:
     """How many notes a fresh process finds: listed in the manifest and returned by search."""
     store = _open(data)
     names = {Path(p).stem for p in ingested(data)}
-    return sum(
-        w in names and any(w in p.text for p in search(f"{w} interconnect", k=3, store=store)) for w in words
-    )
+    return sum(w in names and any(w in p.text for p in search(f"{w} interconnect", k=3, store=store)) for w in words)
 
 
 def _child(code: str, data: Path) -> subprocess.Popen:
@@ -70,14 +86,20 @@ def _child(code: str, data: Path) -> subprocess.Popen:
         "from knowledge.index import open_store\nimport knowledge.ingest as I\n"
         f"store = open_store(data_dir=Path({str(data)!r}), embedder=HashingEmbedding(), chroma_host='')\n"
     )
-    return subprocess.Popen([sys.executable, "-c", prelude + textwrap.dedent(code)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_four_concurrent_ingest_processes_keep_every_note(tmp_path: Path, data: Path) -> None:
     notes = [_note(tmp_path, w) for w in WORDS[:12]]
     procs = [
-        _child(f"for p in {[str(n) for n in notes[i:12:4]]!r}:\n    I.ingest([Path(p)], store)\n", data) for i in range(4)
+        _child(f"for p in {[str(n) for n in notes[i:12:4]]!r}:\n    I.ingest([Path(p)], store)\n", data)
+        for i in range(4)
     ]
     for p in procs:
         _, err = p.communicate(timeout=300)
@@ -147,7 +169,9 @@ def test_corrupt_manifest_is_rebuilt_from_kept_copies_with_a_warning(tmp_path: P
     ingest([_note(tmp_path, w) for w in WORDS[:3]], store)
     (data / "sources" / "manifest.json").write_text('{"truncated": ', encoding="utf-8")
     rebuilt = open_store(data_dir=data, embedder=HashingEmbedding(), chroma_host="", rebuild=True)
-    assert any("manifest.json cannot be read" in n and "rebuilt it from 3 kept copies" in n for n in rebuilt.report.notices)
+    assert any(
+        "manifest.json cannot be read" in n and "rebuilt it from 3 kept copies" in n for n in rebuilt.report.notices
+    )
     assert {Path(p).stem for p in ingested(data)} == set(WORDS[:3])
     assert _kept(data, WORDS[:3]) == 3
     assert list((data / "sources").glob("manifest.json.corrupt-*"))  # the damaged file is kept for inspection

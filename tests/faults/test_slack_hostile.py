@@ -84,17 +84,33 @@ def _cases() -> list[tuple[str, bytes, set[int]]]:
     form = "application/x-www-form-urlencoded"
     odd = b"\xff\xfe not utf-8"
     return [
-        ("unsigned malformed json", _http("POST", "/slack/events", b"{not json", {"Content-Type": "application/json"}), {401}),
+        (
+            "unsigned malformed json",
+            _http("POST", "/slack/events", b"{not json", {"Content-Type": "application/json"}),
+            {401},
+        ),
         ("unsigned binary", _http("POST", "/slack/events", bytes(range(256)), {}), {401}),
         ("wrong signature", _http("POST", "/slack/events", good, signed_headers(good.decode(), secret="nope")), {401}),
-        ("stale timestamp", _http("POST", "/slack/events", good, signed_headers(good.decode(), timestamp=int(time.time()) - 900)), {401}),
+        (
+            "stale timestamp",
+            _http("POST", "/slack/events", good, signed_headers(good.decode(), timestamp=int(time.time()) - 900)),
+            {401},
+        ),
         ("signature of another body", _http("POST", "/slack/events", good, _signed(b"{}")), {401}),
         ("signed malformed json", _http("POST", "/slack/events", b"{not json", _signed(b"{not json")), {400}),
         ("signed json array", _http("POST", "/slack/events", b"[1, 2]", _signed(b"[1, 2]")), {400}),
         ("signed empty body", _http("POST", "/slack/events", b"", _signed(b"")), {400}),
         ("signed not utf-8", _http("POST", "/slack/events", odd, _signed(odd)), {400, 401}),
-        ("timestamp not a number", _http("POST", "/slack/events", good, {**_signed(good), "X-Slack-Request-Timestamp": "soon"}), {401}),
-        ("signed form, bad payload", _http("POST", "/slack/events", b"payload=%7Bnope", _signed(b"payload=%7Bnope", form)), {400}),
+        (
+            "timestamp not a number",
+            _http("POST", "/slack/events", good, {**_signed(good), "X-Slack-Request-Timestamp": "soon"}),
+            {401},
+        ),
+        (
+            "signed form, bad payload",
+            _http("POST", "/slack/events", b"payload=%7Bnope", _signed(b"payload=%7Bnope", form)),
+            {400},
+        ),
         ("signed form, garbage", _http("POST", "/slack/events", b"&&==&", _signed(b"&&==&", form)), {400}),
         ("bad content-length", _http("POST", "/slack/events", b"{}", {"Content-Length": "abc"}), {400}),
         ("oversized body", _http("POST", "/slack/events", b"x" * 1_100_000, {}), {413}),
@@ -122,7 +138,7 @@ def test_slow_loris_connections_are_closed_and_real_requests_still_answered(bot,
     sockets = []
     for _ in range(SLOW_CLIENTS):
         s = socket.create_connection(("127.0.0.1", bot.port), timeout=5)
-        s.sendall(b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500\r\n\r\n{\"partial\":")
+        s.sendall(b'POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500\r\n\r\n{"partial":')
         sockets.append(s)
     body = event_body(mention("kv cache per token for llama-3.1-70b in bf16", channel="CLORIS", ts="2100.0001"))
     started = time.monotonic()
@@ -144,7 +160,9 @@ def test_slow_loris_connections_are_closed_and_real_requests_still_answered(bot,
 
 
 def test_replayed_event_after_a_restart_is_not_answered_twice(bot, fake) -> None:
-    body = event_body(mention("kv cache per token for llama-3.1-8b in bf16", channel="CREPLAY", ts="2200.0001"), event_id="EvREPLAY01")
+    body = event_body(
+        mention("kv cache per token for llama-3.1-8b in bf16", channel="CREPLAY", ts="2200.0001"), event_id="EvREPLAY01"
+    )
     headers = signed_headers(body)
     assert bot.post(body, headers)[0] == 200
     answer_in(fake, "CREPLAY", "2200.0001")
