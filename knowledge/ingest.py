@@ -186,9 +186,9 @@ def current_versions(data_dir: Path) -> dict[str, str]:
 
 def max_bytes() -> int:
     """The size limit for one ingested file, bytes (``settings.ingest_max_mb``)."""
-    from agent.settings import load_settings
+    from knowledge.settings import knowledge_settings
 
-    return int(load_settings().ingest_max_mb * 1_000_000)
+    return int(knowledge_settings().ingest_max_mb * 1_000_000)
 
 
 def read_source(path: Path, limit: int | None = None) -> tuple[bytes, str]:

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from agent.ask import ask
-from agent.cli import cli
+from agent.cli.main import cli
 
 
 def test_list_and_show_json(tmp_path, monkeypatch) -> None:

@@ -10,7 +10,7 @@ import anyio
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tools.errors import InputError
 from tools.registry import get
 
@@ -78,7 +78,7 @@ def test_slash_command_refuses_non_finite() -> None:
 def test_mcp_refuses_non_finite_and_unknown() -> None:
     from mcp import Client
 
-    from agent.mcp_server import build_server
+    from agent.mcp.server import build_server
 
     async def main():
         async with Client(build_server()) as client:

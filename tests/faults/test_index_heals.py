@@ -77,7 +77,7 @@ def test_damaged_index_is_rebuilt_with_a_notice_and_keeps_notes(data: Path, dama
 
 
 def test_siliconomics_index_reports_the_repair(data: Path) -> None:
-    from agent.cli import cli
+    from agent.cli.main import cli
 
     _damage_missing_segment(data / "index")
     r = CliRunner().invoke(cli, ["index", "--data-dir", str(data)], env={"SILICONOMICS_EMBEDDER": "hashing"})

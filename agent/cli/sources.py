@@ -16,6 +16,8 @@ from pathlib import Path
 
 import click
 
+from agent.errors import UsageError
+
 from tools.errors import InputError
 
 
@@ -64,8 +66,7 @@ def chunk_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 )
 def sources_cmd(remove_name: str | None, as_json: bool, data_dir: Path | None) -> None:
     """List what the knowledge store holds (bundled sources and ingested files), or remove one file."""
-    from agent.cli import fail
-    from knowledge.cli import _open
+    from agent.cli.knowledge import _open
     from knowledge.ingest import ingested, remove, source_label
 
     store = _open(data_dir)
@@ -73,7 +74,7 @@ def sources_cmd(remove_name: str | None, as_json: bool, data_dir: Path | None) -
         try:
             removed = remove(remove_name, store)
         except InputError as exc:
-            fail(str(exc))
+            raise UsageError(str(exc)) from None
         click.echo(f"removed {removed}")
         return
     files = ingested(store.data_dir)

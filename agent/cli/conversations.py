@@ -12,6 +12,8 @@ import time
 
 import click
 
+from agent.errors import UsageError
+
 
 def _when(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
@@ -54,11 +56,10 @@ def conversations_cmd(ctx: click.Context, as_json: bool, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the conversation (question and answer per turn) as JSON.")
 def show_cmd(conversation_id: str, as_json: bool) -> None:
     """Print one conversation's turns: each question and its answer, in order."""
-    from agent.cli import fail
     from agent.store import db_path, open_store
 
     if not db_path().exists():
-        fail(f"conversation: unknown id {conversation_id!r}; there are no stored conversations yet.")
+        raise UsageError(f"conversation: unknown id {conversation_id!r}; there are no stored conversations yet.")
     with open_store() as store:
         info = store.get(conversation_id)
         turns = store.turns(conversation_id)
@@ -68,7 +69,7 @@ def show_cmd(conversation_id: str, as_json: bool) -> None:
 
         near = [m[0] for m in process.extract(conversation_id, known, limit=3, score_cutoff=50)]
         hint = f" Did you mean: {', '.join(near)}?" if near else " List them with: siliconomics conversations"
-        fail(f"conversation: unknown id {conversation_id!r}.{hint}")
+        raise UsageError(f"conversation: unknown id {conversation_id!r}.{hint}")
     data = {
         "id": conversation_id,
         "title": info.title if info else (turns[0]["question"][:200] if turns else ""),
