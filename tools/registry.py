@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -36,23 +37,36 @@ from tools.tco_results import tco_text
 from tools.throughput import ThroughputInput, ThroughputResult, throughput
 
 
+@cache
+def _strict(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` refusing unknown keys (its own before-validators still run first, e.g. ``from`` -> ``from_``)."""
+    if model.model_config.get("extra") == "forbid":
+        return model
+    config = {**model.model_config, "extra": "forbid"}
+    return type(model.__name__, (model,), {"model_config": config, "__module__": model.__module__})
+
+
+def _unknown_argument(model: type[BaseModel], key: str) -> InputError:
+    from rapidfuzz import process
+
+    names = [str(f.alias or n) for n, f in model.model_fields.items()]
+    near = [m[0] for m in process.extract(key, names, limit=3, score_cutoff=60)]
+    return InputError(key, f"unknown argument; allowed: {', '.join(names)}.", suggestions=near)
+
+
 def validate_input(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
     """``model`` built from ``args``; a ``None`` value means "use the default" (as JSON ``null`` from an
     LLM or an MCP client). Any failure becomes one ``InputError`` naming the field: an unknown argument
     (with the closest field names), a validation error, a non-finite number or one past the field's
     sanity ceiling (:mod:`tools.limits`)."""
-    fields = model.model_fields
-    for key in args:
-        if key not in fields:
-            from rapidfuzz import process
-
-            near = [m[0] for m in process.extract(str(key), list(fields), limit=3, score_cutoff=60)]
-            raise InputError(str(key), f"unknown argument; allowed: {', '.join(fields)}.", suggestions=near)
     try:
-        built = model.model_validate({k: v for k, v in args.items() if v is not None})
+        built = _strict(model).model_validate({k: v for k, v in args.items() if v is not None})
     except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        if first.get("type") == "extra_forbidden":
+            raise _unknown_argument(model, ".".join(str(p) for p in first.get("loc", ()))) from None
         raise from_validation_error(exc) from None
-    for name, info in fields.items():
+    for name, info in model.model_fields.items():
         problem = limits.check_number(name, getattr(built, name, None), info)
         if problem:
             raise InputError(name, problem)
