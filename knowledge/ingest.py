@@ -4,7 +4,10 @@ Formats: ``.txt`` (a chapter list of ``M:SS Title`` lines makes it a transcript 
 timestamps, as for the bundled episode; otherwise plain text), ``.md`` (each heading becomes the
 chapter of the chunks under it), ``.vtt`` and ``.srt`` (each chunk keeps the start time of its
 first cue). A passage is at most :data:`MAX_PASSAGE_CHARS` characters, whatever the line lengths.
-A file larger than ``settings.ingest_max_mb`` (``SILICONOMICS_INGEST_MAX_MB``) is refused.
+A file larger than ``settings.ingest_max_mb`` (``SILICONOMICS_INGEST_MAX_MB``, default 1 MB) is
+refused: a product choice, because embedding is the cost (every chunk, its sentence windows and its
+sentences are embedded: about 19 vectors per 160-word chunk). Measured: 1 MB of prose = 1,049 chunks,
+424 s of CPU (23 min wall on two shared, busy cores), 850 MB peak memory.
 
 Provenance is set here, never by the file: every chunk's source is ``your note: <file name>``
 and its origin the file's absolute path, so a note titled like the bundled podcast is still

@@ -127,7 +127,7 @@ class Tool:
         inp = self.validate(args)
         try:
             result = self.fn(inp)
-        except (OverflowError, ZeroDivisionError) as exc:
+        except OverflowError as exc:  # magnitude, not a bug: a ZeroDivisionError is a bug and propagates
             message = f"these inputs overflow the calculation ({exc}); use smaller, realistic values."
             raise InputError("input", message) from None
         bad = limits.first_non_finite(result.model_dump(mode="python"))
