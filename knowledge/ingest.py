@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from knowledge import loaders
 from knowledge import transcript as T
 from knowledge.documents import BUNDLED, Doc
 from tools.errors import InputError
@@ -47,7 +48,7 @@ from tools.errors import InputError
 if TYPE_CHECKING:
     from knowledge.index import KnowledgeStore
 
-SUFFIXES = (".txt", ".md", ".vtt", ".srt")
+SUFFIXES = (".txt", ".md", ".vtt", ".srt", *loaders.SUFFIXES)
 _CUE_TIME = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->")
 _TAG = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -127,12 +128,19 @@ def _recovered_manifest(data_dir: Path) -> dict[str, dict]:
         except (OSError, ValueError, KeyError, TypeError):
             side, origin = {}, f"recovered:{copy.name}"
         data = copy.read_bytes()
-        text = data.decode("utf-8-sig", errors="replace")
+        text = _copy_text(copy, data)
         title = str(side.get("title") or copy.stem)
         sha = T.content_hash(data)
         docs = docs_for(text, copy.suffix, title, origin, sha[:VERSION_CHARS])
         out[origin] = {"sha256": sha, "title": title, "stored": copy.name, "suffix": copy.suffix, "chunks": len(docs)}
     return out
+
+
+def _copy_text(copy: Path, data: bytes) -> str:
+    """The text of a kept copy: PDF/HTML/DOCX through their loader, others as UTF-8."""
+    if copy.suffix.lower() in loaders.SUFFIXES:
+        return loaders.markdown(copy, data)
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def load_manifest(data_dir: Path, notices: list[str] | None = None) -> dict[str, dict]:
@@ -210,6 +218,8 @@ def read_source(path: Path, limit: int | None = None) -> tuple[bytes, str]:
         )
     try:
         data = path.read_bytes()
+        if path.suffix.lower() in loaders.SUFFIXES:  # PDF/HTML/DOCX -> Markdown with locator headings
+            return data, loaders.markdown(path, data)
         text = data.decode("utf-8-sig")
     except OSError as exc:
         raise InputError("path", f"{str(path)!r} cannot be read ({exc.strerror or exc}).") from exc
@@ -293,7 +303,7 @@ def source_label(origin: str, suffix: str) -> str:
 def docs_for(text: str, suffix: str, title: str, origin: str, version: str = "") -> list[Doc]:
     """Index documents for one file's text (``version``: the content hash prefix carried in every chunk id)."""
     prefix = f"{T.slug(title)}-{_doc_key(origin)}" + (f"-{version}" if version else "")
-    suffix = suffix.lower()
+    suffix = ".md" if suffix.lower() in loaders.SUFFIXES else suffix.lower()
     if suffix in (".vtt", ".srt"):
         chunks = _cue_chunks(text, prefix)
     elif suffix == ".md":
@@ -328,7 +338,7 @@ def _split_long(chunk: T.Chunk) -> list[T.Chunk]:
 
 
 def _title(path: Path, text: str) -> str:
-    if path.suffix.lower() == ".md":
+    if path.suffix.lower() in (".md", *loaders.SUFFIXES):
         m = _HEADING.search(text)
         if m:
             return m.group(2)
@@ -442,7 +452,7 @@ def stored_docs(data_dir: Path, notices: list[str] | None = None) -> list[Doc]:
     for origin, entry in sorted(manifest.items()):
         copy = _sources_dir(data_dir) / entry["stored"]
         if copy.is_file():
-            text = copy.read_text(encoding="utf-8-sig", errors="replace")
+            text = _copy_text(copy, copy.read_bytes())
             out += docs_for(text, entry["suffix"], entry["title"], origin, entry["sha256"][:VERSION_CHARS])
     return out
 

@@ -20,3 +20,10 @@ class Passage(BaseModel):
         description="Set by code from where the chunk came from, never by its text: 'bundled transcript', "
         "'bundled spec' or 'user file' (then source is 'your note: <file name>' and source_urls its path).",
     )
+    speaker: str | None = Field(
+        None, description="Who speaks most of the passage, e.g. 'Dylan Patel (guest)' or 'a host' (transcripts only)."
+    )
+    best_sentence: str | None = Field(
+        None, description="The passage's sentence closest in meaning to the query (transcripts only), verbatim."
+    )
+    speaker_rule: str | None = Field(None, description="The attribution rule that decided the speaker (knowledge.speakers).")
