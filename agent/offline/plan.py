@@ -427,8 +427,52 @@ def _is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call
 
 
 def make_plan(question: str, prior: list[Call] | None = None, prior_question: str = "") -> Plan:
-    """The tool calls for ``question``, given the previous turn's calls and question (for follow-ups)."""
-    prior = prior or []
+    """The tool calls for ``question``, given the previous turn's calls and question (for follow-ups).
+
+    A plan whose calculator calls leave a stated quantity unused (:mod:`agent.input_accounting`)
+    is not run: it would answer a different question. The reply names what could not be used
+    and what the calculators take instead.
+    """
+    plan = _make_plan(question, prior or [], prior_question)
+    return _accounted(question, plan)
+
+
+def _accounted(question: str, plan: Plan) -> Plan:
+    from agent.input_accounting import unused_inputs
+
+    if not any(c.name in CALCULATORS for c in plan.calls):
+        return plan
+    readings = {"year": plan.year, "years": plan.compare_years, "volume": plan.volume}  # used by the answer writer
+    unused = unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
+    if not unused:
+        return plan
+    tools = list(dict.fromkeys(c.name for c in plan.calls if c.name in CALCULATORS))
+    takes = "; ".join(f"{t} takes {', '.join(sorted(tool_fields(t)))}" for t in tools)
+    plan.reply = (
+        f"I could not use {'; '.join(unused)} from the question: none of the calculations I would run ({', '.join(tools)}) "
+        f"takes {'it' if len(unused) == 1 else 'them'} as written, and an answer without {'it' if len(unused) == 1 else 'them'} "
+        f"would answer a different question, so I give no figure. Ask again naming what each number is ({takes})."
+    )
+    plan.calls = []
+    return plan
+
+
+def _dry_run(calls: list[Call]) -> list[Any]:
+    """The calculators' results for ``calls`` (pure and fast), to see which stated figures they agree with."""
+    from tools.registry import get
+
+    out = []
+    for call in calls:
+        if call.name not in CALCULATORS:
+            continue
+        try:
+            out.append(get(call.name).run(call.args).model_dump())
+        except (InputError, ValueError):
+            continue
+    return out
+
+
+def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
     p = parse(question)
     intents = detect(p.text, has_expression=p.expression is not None, has_companies=bool(p.companies), has_chip=bool(p.chips))
     if p.tokens_per_s is not None and "speed" in intents and len(intents) > 1:
@@ -549,7 +593,6 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     if not plan.calls:
         plan.reply = _not_understood(p)
     plan.calls = plan.calls[:_MAX_CALLS]
-    _note_unused(p, plan)
     return plan
 
 
@@ -602,24 +645,6 @@ def _years(text: str) -> list[int]:
     found = [int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
              for m in re.finditer(r"(?<![\d.])(?:fy\s?)?(20\d{2})\b|\bfy\s?'?(\d{2})\b", text)]
     return list(dict.fromkeys(found))
-
-
-#: Stated inputs a calculator may take, in the words the answer uses when none of the calls took one.
-_STATED_INPUTS = {"electricity": "an electricity price", "rental_price": "a rental price", "capex_per_accelerator": "a price per accelerator",
-                  "utilization": "a utilization", "cost_of_capital": "a cost of capital", "pue": "a PUE", "years": "a lifetime in years",
-                  "tokens_per_s": "a tokens/s", "batch": "a batch size"}
-
-
-def _note_unused(p: Parsed, plan: Plan) -> None:
-    """Say when the question states an input that none of the calls takes ("fit ... at 200% utilization"):
-    it was read, and it changes nothing in this answer, rather than being dropped silently."""
-    used = {k for c in plan.calls for k in c.args}
-    if not any(c.name in CALCULATORS for c in plan.calls):
-        return
-    for name, words in _STATED_INPUTS.items():
-        if getattr(p, name) is not None and name not in used and not (name == "utilization" and "gpu_mem_util" in used):
-            tools = ", ".join(dict.fromkeys(c.name for c in plan.calls if c.name in CALCULATORS))
-            plan.notes.append(f"The question gives {words}, but {tools} takes none, so it is not used here.")
 
 
 def _names(p: Parsed, kind: str, ctx_value: str | None, plan: Plan) -> tuple[list[str], str | None]:
