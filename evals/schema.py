@@ -23,7 +23,19 @@ from evals.units import UNITS
 
 #: Tool names an agent may call (the contract between helpers, see the shared brief).
 AGENT_TOOLS = frozenset(
-    {"kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex", "search_knowledge", "calculate", "check_claim"}
+    {
+        "kv_cache",
+        "memory_fit",
+        "throughput",
+        "tco",
+        "buildout",
+        "capex",
+        "serving_cost",
+        "growth",
+        "search_knowledge",
+        "calculate",
+        "check_claim",
+    }
 )
 
 

@@ -20,9 +20,12 @@ from tools import charts, text_charts
 from tools.buildout import BuildoutInput, BuildoutResult, buildout
 from tools.capex import CapexInput, CapexResult, capex
 from tools.errors import InputError, from_validation_error
+from tools.growth import GrowthInput, GrowthResult, growth, growth_text
 from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
 from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
+from tools.serving_cost import ServingCostInput, ServingCostResult, serving_cost, serving_text
 from tools.tco import TCOInput, TCOResult, tco
+from tools.tco_results import tco_text
 from tools.throughput import ThroughputInput, ThroughputResult, throughput
 
 
@@ -116,6 +119,10 @@ TOOLS: tuple[Tool, ...] = (
             "siliconomics tco --chip h100 --model llama-3.1-70b --gpus 8 --batch 64 --rental-price 2 --sensitivity",
             "siliconomics tco --capex-per-accelerator 30000 --networking-fraction 0 --power-kw 1 --pue 1 "
             "--electricity 0.10 --colo 0 --years 5 --cost-of-capital 0 --maintenance 0 --utilization 1 --tokens-per-s 1000",
+            "siliconomics tco --server-price 240000 --gpus-per-server 8 --server-kw 10 --pue 1.25 --electricity 0.07 "
+            "--years 4 --cost-of-capital 0 --networking-fraction 0 --maintenance 0 --facility none --utilization 1 --rental-price 2",
+            "siliconomics tco --chip h100 --chip b200 --capex-per-accelerator 30000 --capex-per-accelerator 45000 "
+            "--rental-price 2.2 --sold-fraction 0.65 --count 512 --other-opex-per-year 1500000",
         ),
         key_fields=(
             "cost_per_accelerator_hour",
@@ -125,7 +132,7 @@ TOOLS: tuple[Tool, ...] = (
             "break_even_utilization",
         ),
         chart=charts.tco_chart,
-        text_chart=text_charts.tco_text,
+        text_chart=tco_text,
     ),
     Tool(
         name="buildout",
@@ -136,6 +143,9 @@ TOOLS: tuple[Tool, ...] = (
         examples=(
             "siliconomics buildout --gw 2 --chip h100",
             "siliconomics buildout --gw 2 --power-kw 1.7 --pue 1 --capex-per-accelerator 40000 --facility-capex-per-mw 0",
+            "siliconomics buildout --it-gw 0.5 --power-kw 1.25 --gpus-per-rack 72 --accelerator-price 35000 "
+            "--other-capex-per-accelerator 15000",
+            "siliconomics buildout --accelerators 100000 --power-kw 1.2 --pue 1.3 --capex-per-accelerator 40000",
         ),
         key_fields=("accelerators", "it_power_mw", "it_capex_usd", "facility_capex_usd", "total_capex_usd", "power_cost_per_year_usd"),
     ),
@@ -154,6 +164,39 @@ TOOLS: tuple[Tool, ...] = (
         key_fields=("series", "method", "last_history_year", "through", "cumulative_usd_b", "growth_rate"),
         chart=charts.capex_chart,
         text_chart=text_charts.capex_text,
+    ),
+    Tool(
+        name="serving_cost",
+        summary="Unit economics of a serving deployment: $ per million tokens, per query, per 1k queries, queries per hour; "
+        "a second scenario side by side (--compare).",
+        input_model=ServingCostInput,
+        fn=serving_cost,
+        result_model=ServingCostResult,
+        examples=(
+            "siliconomics serving-cost --price-per-accelerator-hour 2 --accelerators-per-replica 8 --concurrent-streams 64 "
+            "--tokens-per-s-per-stream 25 --output-tokens-per-query 1500",
+            "siliconomics serving-cost --chip h100 --accelerators-per-replica 8 --concurrent-streams 728 "
+            "--tokens-per-s-per-stream 20 --output-tokens-per-query 1000 "
+            "--compare concurrent_streams=121,output_tokens_per_query=11000",
+        ),
+        key_fields=("cost_per_million_tokens", "cost_per_query", "cost_per_1k_queries", "queries_per_hour"),
+        text_chart=serving_text,
+    ),
+    Tool(
+        name="growth",
+        summary="Compound growth of any series: stepped rates through a year, the year a target is reached, the CAGR "
+        "between two points, per-step multipliers; with cumulative sums.",
+        input_model=GrowthInput,
+        fn=growth,
+        result_model=GrowthResult,
+        examples=(
+            "siliconomics growth --base 2024=100 --rate 0.25 --through 2027",
+            "siliconomics growth --base 2025=200 --rate 0.3 --until 1000",
+            "siliconomics growth --from 2021=50 --to 2024=120 --through 2027",
+            "siliconomics growth --multiplier 10 --steps 3",
+        ),
+        key_fields=("final_year", "final_value", "cumulative", "cagr", "until_year", "until_value"),
+        text_chart=growth_text,
     ),
 )
 
