@@ -25,6 +25,7 @@ from tools.quantities import Quantity, lex
 
 #: Marks the one corrective message ``ask()`` sends a language model that left inputs unused.
 CORRECTION_MARK = "siliconomics_input_check"
+_BINARY_K = re.compile(r"\d\s?k\b", re.I)
 _READ_AS = re.compile(r"^Read as:.*$", re.M)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*])\s", re.M)
 _ARG_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?", re.I)
@@ -73,6 +74,8 @@ def readings(q: Quantity, numbers: Sequence[float] = ()) -> set[float]:
     only when ``numbers`` (the call's arguments) also hold N, the accelerators per server.
     """
     bases = {q.value, *q.parts}
+    if _BINARY_K.search(q.text) and q.unit in ("", "tokens"):
+        bases.add(q.value * 1.024)  # "2k" tokens is often 2,048, "128k" 131,072
     if q.per_count:
         per_accelerator = {v / q.per_count for v in bases}
         bases = per_accelerator | (bases if _matches({float(q.per_count)}, numbers) else set())

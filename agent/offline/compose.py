@@ -454,6 +454,13 @@ def _fit_lead(r: dict[str, Any]) -> list[str]:
 _PART_LEADS = {"throughput": _speed_lead, "kv_cache": _kv_lead, "memory_fit": _fit_lead}
 
 
+def _first(value: Any) -> float:
+    """A tco input that may be one value or one per chip (the first chip's)."""
+    if isinstance(value, list):
+        return float(value[0]) if value else 0.0
+    return float(value or 0.0)
+
+
 def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict[str, Any]],
                fleet_draw: list[dict[str, Any]]) -> list[str]:
     count = int(r.get("count") or 1)
@@ -509,7 +516,7 @@ def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict
             elif focus == "break_even" and c.get("break_even_utilization") is not None:
                 out.append(
                     f"**{name}: owning breaks even with renting at {pct(c['break_even_utilization'])} utilization** "
-                    f"(rental {usd(inp.get('rental_price', 0))}/hour; margin {usd(c['margin_per_used_hour'])} per used hour "
+                    f"(rental {usd(_first(inp.get('rental_price')))}/hour; margin {usd(c['margin_per_used_hour'])} per used hour "
                     f"at {pct(inp.get('utilization', 0))} utilization)"
                 )
             elif focus == "break_even" and c.get("cost_per_used_hour") is not None:

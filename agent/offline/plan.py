@@ -35,7 +35,7 @@ from agent.offline.parse import Parsed, parse
 from tools.catalog import _normalise, accelerators, find_accelerator, find_model, models
 from tools.errors import InputError
 
-CALCULATORS = ("kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex")
+CALCULATORS = ("kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex", "serving_cost", "growth")
 #: Chip assumed for a cost or build-out question that names none (always said in the answer):
 #: the catalog's priced NVIDIA chip with a sourced all-in kW (accelerators.csv est_price_usd
 #: $33,600 from SemiAnalysis via Epoch; all-in 1.37 kW from SemiAnalysis InferenceX GPU_SPECS).
@@ -433,17 +433,48 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     is not run: it would answer a different question. The reply names what could not be used
     and what the calculators take instead.
     """
+    from agent.input_accounting import stated_quantities
+    from agent.offline.whatif import refill, route
+
     plan = _make_plan(question, prior or [], prior_question)
+    quantities = stated_quantities(question)
+    for call in plan.calls:
+        call.args = refill(call.name, call.args, question, quantities)
+    if quantities and (plan.reply is not None or _unaccounted(question, plan)):
+        routed = route(question, quantities, _route_names(question))
+        if routed is not None:
+            plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
     return _accounted(question, plan)
 
 
-def _accounted(question: str, plan: Plan) -> Plan:
+def _route_names(question: str) -> dict[str, dict[str, Any]]:
+    """Catalog names the question gives, as each what-if tool takes them (unambiguous names only)."""
+    p = parse(question)
+    models = [m.name for m in p.models if m.name]
+    chips = [m.name for m in p.chips if m.name]
+    out: dict[str, dict[str, Any]] = {"tco": {}, "buildout": {}, "memory_fit": {}}
+    if chips:
+        out["tco"]["chip"] = [chip_arg(c) for c in chips]
+        out["buildout"]["chip"] = chip_arg(chips[0])
+        out["memory_fit"]["chip"] = chip_arg(chips[0])
+    if models:
+        out["memory_fit"]["model"] = models[0]
+    if p.count is not None:
+        out["memory_fit"]["gpus"] = p.count
+    return out
+
+
+def _unaccounted(question: str, plan: Plan) -> list[str]:
     from agent.input_accounting import unused_inputs
 
+    readings = {"year": plan.year, "years": plan.compare_years, "volume": plan.volume}  # used by the answer writer
+    return unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
+
+
+def _accounted(question: str, plan: Plan) -> Plan:
     if not any(c.name in CALCULATORS for c in plan.calls):
         return plan
-    readings = {"year": plan.year, "years": plan.compare_years, "volume": plan.volume}  # used by the answer writer
-    unused = unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
+    unused = _unaccounted(question, plan)
     if not unused:
         return plan
     tools = list(dict.fromkeys(c.name for c in plan.calls if c.name in CALCULATORS))
