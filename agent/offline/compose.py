@@ -398,6 +398,24 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
     return out
 
 
+def blocked_speed_leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
+    """Speeds not computed because the deployment does not fit: what fails, and what would fit instead."""
+    from agent.offline.rounds import speed_fits
+
+    out = []
+    for speed, fit in speed_fits(plan, calls)[1]:
+        where = f"{fit.get('model')} on {num(fit.get('gpus'))} x {fit.get('chip')}"
+        if not fit.get("fits"):
+            tp = fit.get("min_accelerators_power_of_two")
+            instead = (f"; at least {num(fit['min_accelerators'])} accelerators are needed ({num(tp)} as a tensor-parallel group), "
+                       f"so ask for the speed on {num(tp)}" if fit.get("min_accelerators") else "")
+            out.append(f"**{where} does not fit, so there is no decode speed to give**{instead}.")
+        else:
+            out.append(f"**A batch of {num(fit.get('batch'))} does not fit on {where}, so there is no decode speed at that batch**; "
+                       f"the largest batch that fits is {num(fit.get('largest_batch_that_fits'))}.")
+    return out
+
+
 def _min_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
     """'How many H100s do I need': the fewest accelerators holding the weights and one full request."""
     out = []
@@ -936,7 +954,7 @@ def compose(calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None =
         calls, notes = _traceable(calls, notes, question)
     parts: list[str] = []
     ok_any = False
-    top = leads(plan, calls)
+    top = blocked_speed_leads(plan, calls) + leads(plan, calls)
     if top:
         parts.append("\n\n".join(top))
     upfront = [n for n in notes if n.startswith(_UPFRONT_NOTES)]

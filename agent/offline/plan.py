@@ -71,6 +71,11 @@ class Plan:
     volume: int | None = None  # "how long to generate 1M tokens": the tokens to produce
     labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # calculate expression -> (what, unit, basis) for its lead
     compare_years: list[int] = field(default_factory=list)  # "amazon capex 2025 vs 2024": the two years, in the order written
+    pending: list[Call] = field(default_factory=list)  # calls (in ``calls``) made only once the fit of that deployment holds
+
+    def first_round(self) -> list[Call]:
+        """The calls to make now: all but the pending ones."""
+        return [c for c in self.calls if not any(c is p for p in self.pending)]
 
 
 #: Quantities a cost / build-out / capex question asks for, in the words analysts use. The answer
@@ -444,7 +449,35 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         routed = route(question, quantities, _route_names(question))
         if routed is not None:
             plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
-    return _accounted(question, plan)
+    return _speed_behind_fit(_accounted(question, plan))
+
+
+#: The deployment a speed and a fit describe: the same arguments mean the same servers and requests.
+DEPLOYMENT = ("model", "chip", "gpus", "weights_dtype", "kv_dtype", "prompt", "output", "batch")
+
+
+def fit_for_speed(args: dict[str, Any]) -> dict[str, Any]:
+    """The memory_fit arguments for the deployment a throughput call describes (its default accelerator count)."""
+    fit = {k: args[k] for k in DEPLOYMENT if k in args}
+    fit.setdefault("gpus", _default("throughput", "gpus"))
+    return fit
+
+
+def _speed_behind_fit(plan: Plan) -> Plan:
+    """A decode speed is only given for a deployment that fits: each throughput call waits for the fit of
+    its deployment (planned beside it), and is made by the next round only when the fit holds
+    (:func:`agent.offline.rounds.more_calls`)."""
+    calls: list[Call] = []
+    for call in plan.calls:
+        calls.append(call)
+        if call.name != "throughput" or not (call.args.get("model") and call.args.get("chip")):
+            continue
+        fit = fit_for_speed(call.args)
+        if not any(c.name == "memory_fit" and fit_for_speed(c.args) == fit for c in plan.calls + calls):
+            calls.append(Call("memory_fit", fit))
+        plan.pending.append(call)
+    plan.calls = calls
+    return plan
 
 
 def _route_names(question: str) -> dict[str, dict[str, Any]]:

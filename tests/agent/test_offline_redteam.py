@@ -99,7 +99,7 @@ def test_a_rental_price_beside_a_speed_is_the_speed_tools_price() -> None:
 
 def test_one_part_that_cannot_be_computed_leaves_the_rest() -> None:
     plan = make_plan("tco and tokens/s for 405b fp8 on 8 h200s", [])
-    assert [c.name for c in plan.calls] == ["throughput"]
+    assert [c.name for c in plan.calls] == ["throughput", "memory_fit"]
     assert any(n.startswith("Left out: ") and "H200" in n for n in plan.notes)
 
 
