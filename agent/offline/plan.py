@@ -72,6 +72,7 @@ class Plan:
     labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # calculate expression -> (what, unit, basis) for its lead
     compare_years: list[int] = field(default_factory=list)  # "amazon capex 2025 vs 2024": the two years, in the order written
     pending: list[Call] = field(default_factory=list)  # calls (in ``calls``) made only once the fit of that deployment holds
+    value_unit: str | None = None  # the unit of a growth series' values, as the question wrote its base ("usd", "W")
 
     def first_round(self) -> list[Call]:
         """The calls to make now: all but the pending ones."""
@@ -439,16 +440,19 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     and what the calculators take instead.
     """
     from agent.input_accounting import stated_quantities
-    from agent.offline.whatif import refill, route
+    from agent.offline.whatif import DISTINCT, refill, route
 
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities)
-    if quantities and (plan.reply is not None or _unaccounted(question, plan)):
+    quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
+    routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
+    if routed is None and quantities and (plan.reply is not None or _unaccounted(question, plan)):
         routed = route(question, quantities, _route_names(question))
-        if routed is not None:
-            plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
+    if routed is not None:
+        plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
+        plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
     return _speed_behind_fit(_accounted(question, plan))
 
 

@@ -22,6 +22,9 @@ from tools.quantities import Quantity
 
 #: What-if tools tried in order when the intent reading does not use every stated quantity.
 ROUTES = ("serving_cost", "growth", "tco", "buildout", "memory_fit")
+#: Tools with required fields no other calculator has (accelerators per replica and a price; a base year and
+#: value): a question that fills them is asked of them even when a neighbouring tool could take the numbers.
+DISTINCT = ("serving_cost", "growth")
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -46,27 +49,30 @@ def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quan
     return out
 
 
-def _accepts(name: str, args: dict[str, Any]) -> bool:
-    """The tool runs on ``args``, or rejects a value the question stated (its error names that field)."""
+def _accepts(name: str, args: dict[str, Any], strict: bool) -> bool:
+    """The tool runs on ``args``, or (not ``strict``) rejects a value the question stated (its error names that field)."""
     from tools.registry import get
 
     try:
         get(name).run(args)
     except InputError as err:
-        return err.field in args or err.field.split(".")[0] in args
+        return not strict and (err.field in args or err.field.split(".")[0] in args)
     except ValueError:
         return False
     return True
 
 
-def route(question: str, quantities: list[Quantity], extra: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
-    """The first what-if tool that takes every stated quantity (``extra``: catalog names per tool)."""
+def route(question: str, quantities: list[Quantity], extra: dict[str, dict[str, Any]],
+          tools: tuple[str, ...] = ROUTES, strict: bool = False) -> tuple[str, dict[str, Any]] | None:
+    """The first of ``tools`` that takes every stated quantity (``extra``: catalog names per tool).
+
+    ``strict``: the tool must also run on them (used before the intent reading is set aside)."""
     from agent.input_accounting import unused_inputs
 
-    for name in ROUTES:
+    for name in tools:
         args = {**extra.get(name, {}), **fill(name, question, quantities)}
         if not args or unused_inputs(question, [args], ""):
             continue
-        if _accepts(name, args):
+        if _accepts(name, args, strict):
             return name, args
     return None
