@@ -25,6 +25,7 @@ from tools.quantities import Quantity, lex
 
 #: Marks the one corrective message ``ask()`` sends a language model that left inputs unused.
 CORRECTION_MARK = "siliconomics_input_check"
+_DENOMINATOR = re.compile(r"(?:\bper|/|\bevery|\bfor each)\s*$", re.I)
 _BINARY_K = re.compile(r"\d\s?k\b", re.I)
 _READ_AS = re.compile(r"^Read as:.*$", re.M)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*])\s", re.M)
@@ -63,7 +64,8 @@ def name_spans(question: str) -> list[tuple[int, int]]:
 def stated_quantities(question: str) -> list[Quantity]:
     """The quantities the analyst wrote (names and list markers are not quantities)."""
     text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), question)
-    return lex(text, skip=name_spans(text))
+    # "cost per 1M output tokens", "per 1,000 queries": the unit of what is asked, not an input
+    return [q for q in lex(text, skip=name_spans(text)) if not _DENOMINATOR.search(text[: q.start])]
 
 
 def readings(q: Quantity, numbers: Sequence[float] = ()) -> set[float]:
@@ -117,32 +119,42 @@ def _matches(values: Iterable[float], numbers: Sequence[float], rel_tol: float =
 
 
 def _restated(q: Quantity, answer: str) -> bool:
-    """The answer writes the quantity (as the question did, or as a figure of the same value)."""
+    """The answer writes the quantity: as the question did, or as a figure of the same unit and value."""
     if q.text and q.text.lower() in answer.lower():
         return True
     if q.per_count:
         return False  # "$240k per 8-GPU server" printed as $240,000 per accelerator is a misreading, not a restatement
-    from agent.grounding import figures_in
+    counts = ("", "tokens", "params")  # "10,000 reasoning" restates "10k tokens"
+    return any((w.unit == q.unit or (w.unit in counts and q.unit in counts)) and math.isclose(w.value, q.value, rel_tol=5e-3)
+               for w in lex(_READ_AS.sub("", answer)))
 
-    numbers = [v for fig in figures_in(_READ_AS.sub("", answer)) for v, _ in fig.readings]
-    return _matches({abs(q.value)}, numbers)
+
+#: Units whose values are unlikely to equal a result's number by coincidence (a stated weight size, a parameter
+#: count, an efficiency): such a quantity agreeing with a result within 1% agrees with what was computed.
+_PHYSICAL = ("bytes", "bytes/s", "params", "W", "Wh", "tokens", "tokens/s", "fraction")
+
+
+def _inputs_of(results: Iterable[Any]) -> list[float]:
+    return argument_numbers([r.get("inputs") for r in results if isinstance(r, dict)])
 
 
 def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Iterable[Any] = ()) -> list[str]:
     """The quantities in ``question`` that no call's arguments hold and the answer does not write.
 
     ``calls``: objects with ``args`` (tool-call records) or plain argument dicts. ``results``:
-    tool results the calls gave; a quantity one of them equals within the analyst's rounding
+    tool results the calls gave; a quantity equal to an input the calculator used (its defaults
+    included), or a physical quantity one of the result's numbers equals within the analyst's rounding
     (1%, the tolerance analysts check to: "811.8e9 bytes of weights" beside the 807.5e9 read per step) agrees with what
     was computed, so it is used. Returns each quantity as the question wrote it, in order.
     """
     per_call = [argument_numbers(getattr(call, "args", call)) for call in calls]
-    computed = argument_numbers(list(results))
+    results = list(results)
+    computed, inputs = argument_numbers(results), _inputs_of(results)
     out = []
     for q in stated_quantities(question):
         if any(_matches(readings(q, numbers), numbers) for numbers in per_call) or _restated(q, answer):
             continue
-        if computed and _matches(readings(q, computed), computed, rel_tol=1e-2):
+        if _matches(readings(q, inputs), inputs) or (q.unit in _PHYSICAL and _matches(readings(q, computed), computed, rel_tol=1e-2)):
             continue
         out.append(q.text)
     return list(dict.fromkeys(out))
