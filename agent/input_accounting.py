@@ -124,9 +124,9 @@ def _restated(q: Quantity, answer: str) -> bool:
         return True
     if q.per_count:
         return False  # "$240k per 8-GPU server" printed as $240,000 per accelerator is a misreading, not a restatement
-    counts = ("", "tokens", "params")  # "10,000 reasoning" restates "10k tokens"
-    return any((w.unit == q.unit or (w.unit in counts and q.unit in counts)) and math.isclose(w.value, q.value, rel_tol=5e-3)
-               for w in lex(_READ_AS.sub("", answer)))
+    counts = ("", "tokens", "params")  # "10,000 reasoning" restates "10k tokens" (large counts only: a "2" is no restatement)
+    return any((w.unit == q.unit or (w.unit in counts and q.unit in counts and (q.unit == "tokens" or abs(q.value) >= 1000)))
+               and math.isclose(w.value, q.value, rel_tol=5e-3) for w in lex(_READ_AS.sub("", answer)))
 
 
 #: Units whose values are unlikely to equal a result's number by coincidence (a stated weight size, a parameter

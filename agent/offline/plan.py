@@ -72,6 +72,7 @@ class Plan:
     labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # calculate expression -> (what, unit, basis) for its lead
     compare_years: list[int] = field(default_factory=list)  # "amazon capex 2025 vs 2024": the two years, in the order written
     pending: list[Call] = field(default_factory=list)  # calls (in ``calls``) made only once the fit of that deployment holds
+    guards: list[Call] = field(default_factory=list)  # fits planned only to check a speed's deployment
     value_unit: str | None = None  # the unit of a growth series' values, as the question wrote its base ("usd", "W")
 
     def first_round(self) -> list[Call]:
@@ -479,6 +480,7 @@ def _speed_behind_fit(plan: Plan) -> Plan:
         fit = fit_for_speed(call.args)
         if not any(c.name == "memory_fit" and fit_for_speed(c.args) == fit for c in plan.calls + calls):
             calls.append(Call("memory_fit", fit))
+            plan.guards.append(calls[-1])
         plan.pending.append(call)
     plan.calls = calls
     return plan

@@ -80,12 +80,12 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
                 power = (chip.get("annual") or {}).get("power_usd")
                 if power is not None:
                     out.append(Call("calculate", {"expression": f"{power!r} * {int(data['count'])}"}))
-    out += _speed_at_capacity(done)
+    out += _speed_at_capacity(plan, done)
     if plan.volume and "time_for_tokens" in plan.focus:
         speeds = [(_load(c)) for call, c in done if call.name == "throughput"]
         speeds = [s for s in speeds if isinstance(s, dict) and s.get("decode_tokens_per_s")]
         made = {_key(c) for c, _ in done}
-        pending = [c for c in _speed_at_capacity(done) if _key(c) not in made]
+        pending = [c for c in _speed_at_capacity(plan, done) if _key(c) not in made]
         if speeds and not pending:
             best = max(speeds, key=lambda s: s["decode_tokens_per_s"])
             seconds = plan.volume / best["decode_tokens_per_s"]  # only to pick the unit; the figure is calculate's
@@ -109,7 +109,7 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
     return unique
 
 
-def _speed_at_capacity(done: list[tuple[Call, Any]]) -> list[Call]:
+def _speed_at_capacity(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
     """A fit and a speed asked together, the speed with no batch: also the speed at the batch that fits.
 
     "users and tok/s" means the speed when that many users are served; the throughput
@@ -118,7 +118,8 @@ def _speed_at_capacity(done: list[tuple[Call, Any]]) -> list[Call]:
     fits = {}
     for call, content in done:
         data = _load(content)
-        if call.name == "memory_fit" and isinstance(data, dict) and data.get("fits") and data.get("max_concurrent_sequences"):
+        guard = any(_key(call) == _key(g) for g in plan.guards)  # a fit checked only so the speed is not for servers that cannot run
+        if call.name == "memory_fit" and not guard and isinstance(data, dict) and data.get("fits") and data.get("max_concurrent_sequences"):
             fits[(call.args.get("model"), call.args.get("chip"), call.args.get("gpus"))] = data["max_concurrent_sequences"]
     out = []
     for call, _ in done:
