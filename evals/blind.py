@@ -11,13 +11,17 @@ questions, asked first), ``expected`` (``answer`` | ``decline`` | ``error``), ``
   refusal, a "Not used" list) and no calculator produced a headline figure;
 * **wrong**: anything else (a confident figure that is not the expected one).
 
-    python -m evals.blind /work/blind/analyst_set_A.yaml [--model offline] [--json out.json]
+    python -m evals.blind evals/suites/agent_blind.yaml [--model offline] [--json out.json]
+
+A blind-format file (a YAML list) is read the same way; ``--write-suite`` freezes it as an agent
+suite (``AgentCase`` schema: history -> ``follow_up_of``, decline -> ``refuse``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from evals.schema import Figure
+from evals.schema import AgentCase, AgentExpect, AgentSuite, Figure
 from evals.scorers import _ERROR_WORDS, _REFUSAL_WORDS, score_behaviour, score_figure
 
 #: Blind-set unit names -> evals.units names.
@@ -40,6 +44,31 @@ def figure(spec: dict[str, Any]) -> Figure:
     return Figure(value=float(spec["value"]), unit=UNIT_MAP[spec.get("unit", "count")], rel_tol=float(spec.get("rel_tol", 0.02)))
 
 
+#: Paths of the set writer's working notes, which are not in this repository.
+_OUTSIDE = re.compile(r"(?:\.\./)?shared/\S+?\.csv")
+_BEHAVIOUR = {"answer": "answer", "error": "error", "decline": "refuse"}
+
+
+def to_case(row: dict[str, Any]) -> AgentCase:
+    """One blind-format row as an :class:`AgentCase` (history -> follow_up_of, decline -> refuse)."""
+    return AgentCase(
+        id=row["id"],
+        tags=[row["category"]],
+        source="Blind set, written without reading the planner: " + _OUTSIDE.sub("a proposed catalog row", row["derivation"]),
+        question=row["question"],
+        follow_up_of=list(row.get("history") or []),
+        expect=AgentExpect(figures=[figure(f) for f in row.get("figures") or []], behaviour=_BEHAVIOUR[row["expected"]]),
+    )
+
+
+def load_cases(path: Path) -> list[AgentCase]:
+    """Cases from a blind-format list or from an agent suite file."""
+    data = yaml.safe_load(path.read_text())
+    if isinstance(data, dict):
+        return list(AgentSuite.model_validate(data).cases)
+    return [to_case(row) for row in data]
+
+
 def _computed(answer: Any) -> bool:
     return any(c.name in CALCULATORS and not c.error for c in answer.tool_calls)
 
@@ -50,48 +79,47 @@ def _signals_limit(answer: Any) -> bool:
                 or any(c.error for c in answer.tool_calls))
 
 
-def classify(case: dict[str, Any], answer: Any) -> tuple[str, list[str]]:
+def classify(case: AgentCase, answer: Any) -> tuple[str, list[str]]:
     """``("correct" | "declined" | "wrong", reasons)`` for one case (module docstring)."""
     text = answer.answer
     errors = [c.error for c in answer.tool_calls if c.error]
-    expected = case["expected"]
-    if expected == "answer":
-        checks = [score_figure(text, figure(f)) for f in case.get("figures") or []]
+    behaviour = case.expect.behaviour
+    if behaviour == "answer":
+        checks = [score_figure(text, f) for f in case.expect.figures]
         missing = [f"{c.expected} ({c.got})" for c in checks if not c.passed]
-        if not missing:
-            return "correct", []
-    elif expected == "error":
-        check = score_behaviour("error", text, question=case["question"], tool_errors=errors, error_field=None)
-        missing = [] if check.passed and (errors or not _computed(answer)) else [check.got]
-        if not missing:
-            return "correct", []
     else:
-        check = score_behaviour("refuse", text, question=case["question"], tool_errors=errors, error_field=None)
-        missing = [] if check.passed and not _computed(answer) else [check.got if not check.passed else "computed a figure"]
-        if not missing:
-            return "correct", []
+        check = score_behaviour(behaviour, text, question=case.question, tool_errors=errors, error_field=case.expect.error_field)
+        clean = bool(errors) if behaviour == "error" else not _computed(answer)
+        missing = [] if check.passed and (clean or not _computed(answer)) else [check.got if not check.passed else "computed a figure"]
+    if not missing:
+        return "correct", []
     if _signals_limit(answer) and not _computed(answer):
         return "declined", missing
     return "wrong", missing
 
 
-def run(path: Path, model: str = "offline") -> list[dict[str, Any]]:
-    """Ask every case (its history first) and classify the answers."""
+def run(cases: list[AgentCase], model: str = "offline") -> list[dict[str, Any]]:
+    """Ask every case (its earlier questions first) and classify the answers."""
     from agent.ask import ask
 
-    cases = yaml.safe_load(path.read_text())
     out = []
     for case in cases:
         history: list[tuple[str, str]] = []
-        for earlier in case.get("history") or []:
+        for earlier in case.follow_up_of:
             before = ask(earlier, history=history, model=model)
             history += [("user", earlier), ("assistant", before.answer)]
-        answer = ask(case["question"], history=history, model=model)
+        answer = ask(case.question, history=history, model=model)
         verdict, reasons = classify(case, answer)
-        out.append({"id": case["id"], "category": case["category"], "expected": case["expected"], "verdict": verdict,
-                    "reasons": reasons, "unused_inputs": getattr(answer, "unused_inputs", []), "warnings": len(answer.warnings),
+        out.append({"id": case.id, "category": (case.tags or [""])[0], "verdict": verdict, "reasons": reasons,
+                    "unused_inputs": getattr(answer, "unused_inputs", []), "warnings": len(answer.warnings),
                     "tools": [c.name for c in answer.tool_calls]})
     return out
+
+
+def rates(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Share of each verdict."""
+    counts = Counter(r["verdict"] for r in rows)
+    return {k: counts.get(k, 0) / len(rows) for k in ("correct", "declined", "wrong")}
 
 
 def summary(rows: list[dict[str, Any]]) -> str:
@@ -110,8 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="offline")
     parser.add_argument("--json", type=Path, default=None, help="Write every row here.")
     parser.add_argument("--show", default="wrong,declined", help="Verdicts to list (comma-separated).")
+    parser.add_argument("--write-suite", type=Path, default=None, help="Freeze the cases as an agent suite here.")
     args = parser.parse_args(argv)
-    rows = run(args.path, args.model)
+    cases = load_cases(args.path)
+    if args.write_suite:
+        suite = {"suite": args.write_suite.stem, "kind": "agent", "cases": [c.model_dump(exclude_defaults=True) for c in cases]}
+        args.write_suite.write_text(yaml.safe_dump(suite, sort_keys=False, allow_unicode=True, width=120))
+    rows = run(cases, args.model)
     show = set(args.show.split(","))
     for r in rows:
         if r["verdict"] in show:
