@@ -40,6 +40,8 @@ _SERVER = ("server",)
 _ACCEL = (None, "accelerator")
 #: Plausible powers (W): one accelerator (all-in, IT or TDP), one server or rack, a site.
 _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
+#: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
+_ONE_MEMORY = (1e9, 4e12)
 
 #: Per tool, the fields an analyst's numbers fill, most specific first.
 FIELDS: dict[str, tuple[Slot, ...]] = {
@@ -87,7 +89,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
     "memory_fit": (
         Slot("params", ("params",)),
-        Slot("capacity_gb", ("bytes",), rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as", per=_ACCEL, scale=1e-9),
+        Slot("capacity_gb", ("bytes",), rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as", per=_ACCEL, scale=1e-9, span=_ONE_MEMORY),
         Slot("reserve_frac", ("fraction",), r"free|reserve|headroom|spare|keep"),
         Slot("gpu_mem_util", ("fraction",), r"usable|use|utili[sz]"),
     ),
