@@ -83,6 +83,8 @@ def readings(q: Quantity, numbers: Sequence[float] = ()) -> set[float]:
         bases = per_accelerator | (bases if _matches({float(q.per_count)}, numbers) else set())
     if q.unit == "usd/kwh":
         bases |= {v * 100 for v in list(bases)}  # cents
+    if q.unit == "x" and q.per == "year":
+        bases |= {v - 1 for v in list(bases)}  # 2.5x a year is a growth rate of 1.5
     scales = _SCALES.get(q.unit, (1.0,))
     return {abs(v * s) for v in bases for s in scales}
 

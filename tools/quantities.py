@@ -106,7 +106,9 @@ _UNIT_WORDS = (
 _NAME_X = re.compile(r"\s*[x×]\s*(?=[a-z]*\d|gpus?\b|accelerators?\b|chips?\b|cards?\b)", re.I)
 _RATIO = re.compile(r"\s*[x×](?![a-z0-9])", re.I)
 _YEAR_CONTEXT = re.compile(
-    r"(?:\b(?:in|through|thru|until|till|by|from|to|since|before|after|vs\.?|and|between|of|year|fy|end)\s*'?|[,(]\s*)$", re.I
+    r"(?:\b(?:in|through|thru|until|till|by|from|to|since|before|after|vs\.?|and|between|of|year|fy|end)\s*'?|[,(]\s*|"
+    r"\b(?:19|20)\d\d\s?-\s?)$",
+    re.I,
 )
 
 
@@ -199,7 +201,7 @@ def _glued(text: str, m: re.Match[str]) -> bool:
     if not m.group("cur") and before and (before.isalpha() or before in "_"):
         return True
     if not m.group("cur") and before == "-" and re.search(r"[a-z\d]-$", text[max(0, start - 2) : start], re.I):
-        return True  # "llama-3.1-70b"
+        return not re.search(r"(?<![\w.])(?:19|20)\d\d-$", text[max(0, start - 6) : start])  # "llama-3.1-70b", not "2025-2029"
     after = text[m.end() : m.end() + 8]
     return bool(re.match(r"(?:-|\s)?bits?\b|(?:st|nd|rd|th)\b|(?!x)[a-z]+\d", after, re.I))
 

@@ -32,6 +32,7 @@ class Slot:
     scale: float = 1.0
     integer: bool = False
     year_value: bool = False  # written as 'YEAR=VALUE' with the nearest calendar year
+    shift: float = 0.0  # added after scaling: a multiplier per year (2.5x a year) is a growth rate of 1.5
     span: tuple[float, float] = (float("-inf"), float("inf"))  # base values the field can mean (a GPU draws W to kW, not MW)
 
 
@@ -73,9 +74,10 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("until", ("usd", "W", ""), r"pass|reach|exceed|hit|cross|top|surpass"),
         Slot("base", ("usd", "W", ""), r"", year_value=True),
         Slot("rate", ("fraction/year", "fraction"), r"grow|growth|cagr|a year|per year|/yr|each year|annual"),
+        Slot("rate", ("x",), r"a year|per year|/yr|annual|each year|yoy", per=("year",), shift=-1.0),
         Slot("multiplier", ("x",), r"per|each|every|a year"),
         Slot("steps", ("",), r"generations?|steps?|times|rounds?", integer=True),
-        Slot("through", ("year",), r"through|thru|until|till|to|by|in|-"),
+        Slot("through", ("year",), r"through|thru|until|till|to|by|in|-", integer=True),
     ),
     "buildout": (
         Slot("it_gw", ("W",), r"\bit\b(?! (?:per|each))|it load|it power", scale=1e-9, span=_SITE),
@@ -126,7 +128,7 @@ def _near_year(q: Quantity, quantities: list[Quantity], taken: set[int]) -> Quan
 
 
 def _value(slot: Slot, q: Quantity, quantities: list[Quantity], taken: set[int]) -> Any:
-    value = float(f"{q.value * slot.scale:.12g}")  # 300 MW x 1e-9 is 0.3, not 0.30000000000000004
+    value = float(f"{q.value * slot.scale + slot.shift:.12g}")  # 300 MW x 1e-9 is 0.3, not 0.30000000000000004
     if slot.integer:
         return int(round(value)) if float(value).is_integer() or abs(value) >= 1 else value
     if slot.year_value:
@@ -149,7 +151,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
     args: dict[str, Any] = {}
     source: dict[str, Quantity] = {}
     taken: set[int] = set()  # quantities already assigned (a year written with its base value)
-    for q in sorted(quantities, key=lambda q: q.unit == "year"):
+    # years last, the latest first: a base takes the year written beside it, "through" the end of a range
+    for q in sorted(quantities, key=lambda q: (q.unit == "year", -q.value if q.unit == "year" else 0)):
         if id(q) in taken:
             continue
         clause = clause_around(text, q)
