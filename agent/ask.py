@@ -210,7 +210,7 @@ def _usage(messages: Iterable[BaseMessage]) -> dict[str, int]:
 
 
 def _partial_answer(records: Sequence[ToolCallRecord]) -> str:
-    from agent.chat_render import call_signature, result_summary
+    from agent.render.terminal import call_signature, result_summary
 
     lines = ["I reached the cap on tool calls before I could write a full answer. What the tools returned so far:", ""]
     lines += [f"- `{call_signature(r)}` → {result_summary(r)}" for r in records]
@@ -221,7 +221,7 @@ def _charts(question: str, records: Sequence[ToolCallRecord], settings: Settings
     """PNG charts for the calculators that draw one, when the question asks for a chart. -> (paths, notes)."""
     if not _CHART_WORDS.search(question):
         return [], []
-    from tools.registry import TOOLS
+    from agent.toolset import TOOLS
 
     drawers = {t.name: t for t in TOOLS if t.chart is not None}
     paths, notes = [], []

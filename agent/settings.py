@@ -1,4 +1,4 @@
-"""Settings: the one place that reads the environment.
+"""Settings: the one place that reads the environment (with :mod:`knowledge.settings`, which this extends).
 
 Every variable has the prefix ``SILICONOMICS_`` except the providers' and Slack's own
 conventional names (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``ANTHROPIC_API_KEY``,
@@ -11,38 +11,28 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from knowledge.settings import KnowledgeSettings
 
 
-def _default_data_dir() -> Path:
-    from platformdirs import user_data_dir
+class Settings(KnowledgeSettings):
+    """Everything the agent and its front-ends read; the store's fields come from :class:`KnowledgeSettings`."""
 
-    return Path(user_data_dir("siliconomics", appauthor=False))
-
-
-class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SILICONOMICS_", extra="ignore", env_file=None)
 
-    data_dir: Path = Field(default_factory=_default_data_dir, description="Index, conversations and ingested sources.")
     model: str | None = Field(None, description="'offline', 'openai:<model>' or 'anthropic:<model>'.")
     fallback: str | None = Field(None, description="Model to answer with when the provider fails, e.g. 'offline'.")
     max_tool_rounds: int = Field(8, ge=1, description="Cap on tool-call rounds per question.")
     request_timeout_s: float = Field(60.0, gt=0, description="Provider request timeout, seconds.")
     max_retries: int = Field(2, ge=0, description="Provider SDK retries (timeouts, 429, 5xx) before giving up.")
-    embedder: Literal["minilm", "hashing"] = Field(
-        "minilm", description="Knowledge-index embeddings: 'minilm' (offline ONNX) or 'hashing' (test-only stand-in)."
-    )
 
     openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("ANTHROPIC_API_KEY"))
     anthropic_base_url: str | None = Field(None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL"))
-
-    chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST"))
-    chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT"))
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))

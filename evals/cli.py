@@ -45,7 +45,7 @@ def eval_cmd(
     """
     from rich.console import Console
 
-    from agent.cli import fail
+    from agent.errors import UsageError
     from agent.settings import load_settings
     from evals.loader import SuiteError, load_suites
     from evals.report import compare, compare_renderable, run_renderable
@@ -57,18 +57,18 @@ def eval_cmd(
         try:
             old = read_log(Path(compare_path))
         except (OSError, ValueError) as exc:
-            fail(f"--compare: cannot read run log {compare_path!r}: {exc}")
+            raise UsageError(f"--compare: cannot read run log {compare_path!r}: {exc}")
     if (price_in is None) != (price_out is None):
-        fail("--price-in and --price-out go together (USD per million input and output tokens).")
+        raise UsageError("--price-in and --price-out go together (USD per million input and output tokens).")
     prices = Prices(input_per_m=price_in, output_per_m=price_out) if price_in is not None else None
     try:
         selected = load_suites(list(suites) or None)
     except SuiteError as exc:
-        fail(f"suite: {exc}")
+        raise UsageError(f"suite: {exc}")
     try:
         log = run(selected, model=model, concurrency=concurrency, gate=gate, prices=prices)
     except InputError as exc:
-        fail(str(exc))
+        raise UsageError(str(exc))
     path = Path(json_path) if json_path else default_log_path(load_settings().data_dir)
     write_log(log, path)
     data = log.model_dump(mode="json")

@@ -6,7 +6,7 @@ recorded as ``status: error`` with its one-line message; the run goes on. A suit
 run here (a live suite without a provider key) is recorded as skipped with the reason.
 
 Gates (pass rate a suite must reach; errors count as failures), unless the suite file or
-``--gate`` says otherwise: tools 1.0; retrieval 0.95 (recall@k); agent 0.90 offline, 0 for live
+``--gate`` says otherwise: tools 1.0; measured 1.0 (each case is one gated figure); retrieval 0.95 (recall@k); agent 0.90 offline, 0 for live
 suites (a live run reports; it does not gate CI).
 """
 
@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from evals.schema import AgentCase, AgentSuite, RetrievalCase, RetrievalSuite, ToolCase, ToolsSuite
+from evals.schema import AgentCase, AgentSuite, MeasuredSuite, RetrievalCase, RetrievalSuite, ToolCase, ToolsSuite
 from evals.scorers import (
     Check,
     score_behaviour,
@@ -36,7 +36,7 @@ from evals.scorers import (
     score_tools,
 )
 
-DEFAULT_GATES = {"tools": 1.0, "retrieval": 0.95, "agent": 0.90, "agent_live": 0.0}
+DEFAULT_GATES = {"tools": 1.0, "measured": 1.0, "retrieval": 0.95, "agent": 0.90, "agent_live": 0.0}
 Status = Literal["pass", "fail", "error"]
 _VERSIONED = (
     "siliconomics", "langchain", "langchain-core", "langgraph", "langchain-openai", "langchain-anthropic",
@@ -319,6 +319,10 @@ def run_suite(
     g = gate_for(suite, gate)
     if isinstance(suite, ToolsSuite):
         return SuiteResult(suite=suite.suite, kind=suite.kind, gate=g, cases=[run_tool_case(c) for c in suite.cases])
+    if isinstance(suite, MeasuredSuite):
+        from evals.measured import run_measured_suite
+
+        return SuiteResult(suite=suite.suite, kind=suite.kind, gate=g, cases=run_measured_suite(suite))
     if isinstance(suite, RetrievalSuite):
         if search is None:
             from knowledge.search import search

@@ -19,28 +19,35 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from agent.toolset import TOOLS
 from evals.units import UNITS
 
-#: Tool names an agent may call (the contract between helpers, see the shared brief).
-AGENT_TOOLS = frozenset(
-    {
-        "kv_cache",
-        "memory_fit",
-        "throughput",
-        "tco",
-        "buildout",
-        "capex",
-        "serving_cost",
-        "growth",
-        "search_knowledge",
-        "calculate",
-        "check_claim",
-    }
-)
+#: Tool names an agent may call: every registry entry.
+AGENT_TOOLS = frozenset(t.name for t in TOOLS)
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _SuiteHeader(_Strict):
+    """What every suite has besides its cases."""
+
+    suite: str
+    description: str = ""
+    known_failures: list[str] = Field(
+        default_factory=list,
+        description="Case ids that fail today, each kept as a strict known failure: a listed case that passes, "
+        "or an unlisted case that fails, breaks the build.",
+    )
+
+    @model_validator(mode="after")
+    def _known_ids(self) -> "_SuiteHeader":
+        ids = {c.id for c in getattr(self, "cases", [])}
+        unknown = [i for i in self.known_failures if i not in ids]
+        if unknown:
+            raise ValueError(f"known_failures names cases the suite does not have: {unknown}")
+        return self
 
 
 class CaseBase(_Strict):
@@ -89,10 +96,8 @@ class ToolCase(CaseBase):
         return self
 
 
-class ToolsSuite(_Strict):
-    suite: str
+class ToolsSuite(_SuiteHeader):
     kind: Literal["tools"]
-    description: str = ""
     cases: list[ToolCase] = Field(min_length=1)
 
 
@@ -106,10 +111,8 @@ class RetrievalCase(CaseBase):
     corpus: Literal["transcript", "specs", "all"] = Field("all", description="Which part of the knowledge base to search.")
 
 
-class RetrievalSuite(_Strict):
-    suite: str
+class RetrievalSuite(_SuiteHeader):
     kind: Literal["retrieval"]
-    description: str = ""
     k: int = Field(5, ge=1, le=50)
     min_overlap: float = Field(0.6, gt=0, le=1, description="Fraction of the gold quote a passage must contain.")
     gate: float | None = Field(None, ge=0, le=1, description="Pass rate the suite must reach (recall@k).")
@@ -191,10 +194,8 @@ class AgentCase(CaseBase):
     expect: AgentExpect
 
 
-class AgentSuite(_Strict):
-    suite: str
+class AgentSuite(_SuiteHeader):
     kind: Literal["agent"]
-    description: str = ""
     live: bool = Field(False, description="True: needs a provider model (skipped without a key).")
     gate: float | None = Field(None, ge=0, le=1)
     max_wrong: float | None = Field(
@@ -203,7 +204,54 @@ class AgentSuite(_Strict):
     cases: list[AgentCase] = Field(min_length=1)
 
 
-Suite = Annotated[ToolsSuite | RetrievalSuite | AgentSuite, Field(discriminator="kind")]
+# --- measured ----------------------------------------------------------------------------------
+
+
+class MeasuredCase(CaseBase):
+    """One figure over measured serving points, compared with the throughput calculator.
+
+    ``bound_share``: share of the selected points whose measured tokens/s per user is at most the roofline
+    bound (efficiencies 1, no overhead). ``median_abs_log``: median |ln(measured / default estimate)|.
+    ``bucket_median_ratio``: median measured / default estimate in one concurrency bucket;
+    ``median_ratio``: the same over every selected point.
+    """
+
+    check: Literal["bound_share", "median_abs_log", "bucket_median_ratio", "median_ratio"]
+    bucket: str | None = Field(None, description="Concurrency bucket for bucket_median_ratio: 1, 2-8, 9-32, 33+.")
+    chips: list[str] = Field(default_factory=list, description="Only points on these chips (all when empty).")
+    speculative: Literal["include", "exclude", "only"] = "include"
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "MeasuredCase":
+        if self.min is None and self.max is None:
+            raise ValueError(f"case {self.id!r}: give min, max or both")
+        if (self.check == "bucket_median_ratio") != (self.bucket is not None):
+            raise ValueError(f"case {self.id!r}: bucket is required by bucket_median_ratio and only by it")
+        return self
+
+
+class MeasuredSuite(_SuiteHeader):
+    kind: Literal["measured"]
+    data: str = Field(description="CSV under knowledge/data/ (formats in tools/measured.py).")
+    format: Literal["interactive", "max_throughput"] = Field(
+        "interactive",
+        description="interactive: InferenceX columns, tokens/s per user; max_throughput: output tokens/s.",
+    )
+    gate: float | None = Field(None, ge=0, le=1)
+    cases: list[MeasuredCase] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _buckets_need_concurrency(self) -> "MeasuredSuite":
+        if self.format == "max_throughput" and any(c.bucket or c.speculative != "include" for c in self.cases):
+            raise ValueError(
+                "max_throughput points have no concurrency or speculation: no bucket or speculative selection"
+            )
+        return self
+
+
+Suite = Annotated[ToolsSuite | RetrievalSuite | AgentSuite | MeasuredSuite, Field(discriminator="kind")]
 
 
 def unique_ids(cases: list[CaseBase]) -> list[str]:

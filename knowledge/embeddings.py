@@ -161,11 +161,11 @@ class HashingEmbedding(EmbeddingFunction[Documents]):
         return out
 
 
-def default_embedder() -> EmbeddingFunction:
-    """The embedder the settings name (``SILICONOMICS_EMBEDDER``; one instance per kind per process)."""
-    from agent.settings import load_settings
+def default_embedder(kind: str | None = None) -> EmbeddingFunction:
+    """The embedder ``kind`` names, by default the settings' (``SILICONOMICS_EMBEDDER``); one instance per kind per process."""
+    from knowledge.settings import knowledge_settings
 
-    kind = load_settings().embedder
+    kind = kind or knowledge_settings().embedder
     if kind not in _DEFAULTS:
         _DEFAULTS[kind] = HashingEmbedding() if kind == "hashing" else MiniLMEmbedding()
     return _DEFAULTS[kind]

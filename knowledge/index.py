@@ -1,7 +1,7 @@
 """The knowledge index: a chromadb collection (dense vectors) plus BM25 over the same chunks.
 
 Where it lives: ``<data_dir>/index`` (a ``PersistentClient``, telemetry off), where
-``data_dir`` comes from :func:`agent.settings.load_settings` (``SILICONOMICS_DATA_DIR``,
+``data_dir`` comes from :func:`knowledge.settings.knowledge_settings` (``SILICONOMICS_DATA_DIR``,
 default the platformdirs user data directory) unless the caller passes one. When
 ``CHROMA_HOST`` is set the same code talks to that Chroma server over HTTP (port
 ``CHROMA_PORT``), with a 3 s connect timeout checked before anything else.
@@ -356,11 +356,11 @@ def open_store(
     ``data_dir``/``chroma_host``/``chroma_port`` default to the settings. ``embedder`` defaults
     to :func:`knowledge.embeddings.default_embedder`.
     """
-    from agent.settings import load_settings
     from knowledge import embeddings  # registers the embedding functions with chromadb
     from knowledge.ingest import stored_docs
+    from knowledge.settings import knowledge_settings
 
-    settings = load_settings()
+    settings = knowledge_settings()
     data_dir = Path(data_dir or settings.data_dir)
     host = chroma_host if chroma_host is not None else settings.chroma_host
     port = chroma_port or settings.chroma_port
@@ -424,10 +424,10 @@ _STORES_LOCK = threading.Lock()
 
 def get_store(embedder: Any = None, data_dir: Path | None = None) -> KnowledgeStore:
     """The process-wide store for the current settings (opened once, then reused)."""
-    from agent.settings import load_settings
     from knowledge.embeddings import default_embedder
+    from knowledge.settings import knowledge_settings
 
-    settings = load_settings()
+    settings = knowledge_settings()
     embedder = embedder or default_embedder()
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(data_dir or settings.data_dir)
     key = (where, embedder.name(), repr(sorted(embedder.get_config().items())))

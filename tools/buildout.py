@@ -18,7 +18,7 @@ The power basis is stated, never guessed (MW = 1000 kW, GW = 1000 MW):
     facility capex (USD) = IT MW x facility_capex_per_mw
     power cost / year    = facility MW x 1000 kW x 8760 h x electricity      (campus at full load)
 
-Checks: 2 GW, 1.7 kW, PUE 1, $40,000, no facility capex -> 1,176,470 accelerators, 47.06 billion USD (issue 3);
+Checks: 2 GW, 1.7 kW, PUE 1, $40,000, no facility capex -> 1,176,470 accelerators, 47.06 billion USD;
 hand derivations: 1 GW at 2.5 kW all-in -> 400,000; 1 GW facility, 1.5 kW IT, PUE 1.25 -> 800 MW IT -> 533,333;
 0.5 GW IT at 1.25 kW, 72 per rack -> 400,000 and 5,555 whole racks; 100,000 at 1.2 kW IT, PUE 1.3 -> 120 MW IT,
 156 MW facility.
@@ -43,22 +43,27 @@ class BuildoutInput(BaseModel):
 
     gw: float | None = Field(None, gt=0, description="Facility (utility) power, GW; PUE applied to get the IT load.")
     it_gw: float | None = Field(None, gt=0, description="IT load, GW (no PUE applied; facility power = IT x PUE).")
-    accelerators: int | None = Field(None, ge=1, description="Accelerators to house: gives the IT and facility MW they need.")
+    accelerators: int | None = Field(None, ge=1, description="Accelerators to house: gives the IT and facility MW "
+                                                             "they need.")
     chip: str | None = Field(None, description="Catalog accelerator (supplies default power and price).")
-    power_kw: float | None = Field(None, gt=0, description="All-in IT power per accelerator, kW (default: reference CSV).")
+    power_kw: float | None = Field(None, gt=0, description="All-in IT power per accelerator, kW (default: reference "
+                                                           "CSV).")
     kw_all_in: float | None = Field(
         None, gt=0, description="Facility power per accelerator, kW, PUE already included (PUE is not applied again)."
     )
     pue: float = Field(D.PUE.value, ge=1, description="Power usage effectiveness (facility power / IT power).")
     capex_per_accelerator: float | None = Field(
-        None, gt=0, description="All-in price per accelerator (chip, rest of server, network), USD (default: catalog est_price_usd)."
+        None, gt=0, description="All-in price per accelerator (chip, rest of server, network), USD (default: catalog "
+                                "est_price_usd)."
     )
-    accelerator_price: float | None = Field(None, gt=0, description="Price of the accelerator itself, USD (splits the IT capex).")
+    accelerator_price: float | None = Field(None, gt=0, description="Price of the accelerator itself, USD (splits the "
+                                                                    "IT capex).")
     other_capex_per_accelerator: float | None = Field(
         None, ge=0, description="Rest of server and network per accelerator, USD (with accelerator_price)."
     )
     gpus_per_rack: int | None = Field(None, ge=1, description="Accelerators per rack: adds whole racks.")
-    facility_capex_per_mw: float = Field(D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Facility capex, USD per MW of IT load.")
+    facility_capex_per_mw: float = Field(D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Facility capex, USD per MW "
+                                                                                          "of IT load.")
     electricity: float = Field(D.ELECTRICITY.value, ge=0, description="Electricity price, USD per kWh.")
 
 
@@ -96,7 +101,8 @@ def _basis(inp: BuildoutInput) -> str:
             + (f"; got {' and '.join(given)}." if given else "."),
         )
     if inp.power_kw is not None and inp.kw_all_in is not None:
-        raise InputError("power_kw", "give either power_kw (IT kW per accelerator) or kw_all_in (facility kW, PUE included), not both.")
+        raise InputError("power_kw", "give either power_kw (IT kW per accelerator) or kw_all_in (facility kW, PUE "
+                                     "included), not both.")
     return given[0]
 
 
@@ -107,14 +113,18 @@ def _all_in_price(inp: BuildoutInput) -> tuple[float | None, list[str]]:
     if inp.capex_per_accelerator is not None:
         raise InputError(
             "capex_per_accelerator",
-            "give either capex_per_accelerator (all-in) or accelerator_price with other_capex_per_accelerator, not both.",
+            "give either capex_per_accelerator (all-in) or accelerator_price with other_capex_per_accelerator, not "
+            "both.",
         )
     if inp.accelerator_price is None:
-        raise InputError("accelerator_price", "other_capex_per_accelerator needs accelerator_price (USD per accelerator).")
+        raise InputError("accelerator_price", "other_capex_per_accelerator needs accelerator_price (USD per "
+                                              "accelerator).")
     other = inp.other_capex_per_accelerator or 0.0
-    notes = [f"All-in price per accelerator = accelerator {inp.accelerator_price:,.0f} + rest of server and network {other:,.0f} USD."]
+    notes = [f"All-in price per accelerator = accelerator {inp.accelerator_price:,.0f} + rest of server and network "
+             f"{other:,.0f} USD."]
     if inp.other_capex_per_accelerator is None:
-        notes.append("No other_capex_per_accelerator: only the accelerator itself is counted (no rest of server or network).")
+        notes.append("No other_capex_per_accelerator: only the accelerator itself is counted (no rest of server or "
+                     "network).")
     return inp.accelerator_price + other, notes
 
 
@@ -124,9 +134,9 @@ def _racks(inp: BuildoutInput, accelerators: int, basis: str) -> tuple[int | Non
         return None, None, None
     if basis == "accelerators":
         racks = math.ceil(accelerators / per)
-        return racks, None, f"{racks:,} racks of {per} hold {accelerators:,} accelerators (the last may be partly filled)."
+        return racks, None, f"{racks:,} racks of {per} hold {accelerators:,} accelerators (the last partly filled)."
     racks, left = divmod(accelerators, per)
-    return racks, left, f"{racks:,} whole racks of {per}; power for {left:,} more accelerators is left over (less than a rack)."
+    return racks, left, f"{racks:,} whole racks of {per}; power for {left:,} more accelerators is left (under a rack)."
 
 
 def _power(inp: BuildoutInput, basis: str, it_kw: float) -> tuple[float, float, int]:
@@ -159,18 +169,28 @@ def buildout(inp: BuildoutInput) -> BuildoutResult:
             f"kw_all_in {inp.kw_all_in:g} kW per accelerator already includes PUE: PUE not applied again "
             f"(PUE {inp.pue:g} only splits it into {it_kw:.4g} kW of IT load for the facility capex per MW of IT)."
         )
-    basis_text = {"gw": "facility (utility) power", "it_gw": "IT load (no PUE applied)", "accelerators": "an accelerator count"}
+    basis_text = {
+        "gw": "facility (utility) power",
+        "it_gw": "IT load (no PUE applied)",
+        "accelerators": "an accelerator count",
+    }
     notes.append(f"Power basis: {basis_text[basis]}.")
     if rack_note:
         notes.append(rack_note)
     split = inp.accelerator_price is not None
     result = BuildoutResult(
         formula=(
-            "IT MW = GW x 1000 / PUE (or IT GW x 1000, or N x kW / 1000); accelerators = floor(IT MW x 1000 / kW each); "
+            "IT MW = GW x 1000 / PUE (or IT GW x 1000, or N x kW / 1000); accelerators = floor(IT MW x 1000 / kW "
+            "each); "
             "IT capex = accelerators x all-in price each; facility capex = IT MW x facility capex per MW; "
             "power cost/yr = facility MW x 1000 kW x 8760 h x USD/kWh"
         ),
-        inputs={**inp.model_dump(), "chip": chip.name if chip else None, "power_kw": it_kw, "capex_per_accelerator": capex},
+        inputs={
+            **inp.model_dump(),
+            "chip": chip.name if chip else None,
+            "power_kw": it_kw,
+            "capex_per_accelerator": capex,
+        },
         assumptions=defaults_used(inp, _DEFAULTED)
         + notes
         + [
@@ -199,5 +219,6 @@ def buildout(inp: BuildoutInput) -> BuildoutResult:
         energy_mwh_per_year=energy_mwh,
         power_cost_per_year_usd=energy_mwh * 1000 * inp.electricity,
     )
-    unused = {"chip"} | ({"power_kw"} if inp.kw_all_in is not None else set()) | ({"capex_per_accelerator"} if split else set())
+    unused = {"chip"} | ({"power_kw"} if inp.kw_all_in is not None else set())
+    unused |= {"capex_per_accelerator"} if split else set()
     return record_provenance(result, inp, unused=unused)  # type: ignore[return-value]

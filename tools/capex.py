@@ -16,7 +16,7 @@ Methods, from the last actual point ``(y0, v0)`` to year ``t`` (``h = t - y0``):
 Bands: for fitted methods, the lowest and highest annual growth rates inside the fit window
 compounded from the same anchor; for scenarios, the explicit ``low`` / ``high`` rates. Every
 band is ordered ``low <= base <= high``. Forecast values are rounded to 0.001 (US$ millions).
-Check (issue 3): history 100, 110, 121 for 2020-2022, cagr -> 133.1 in 2023 and 146.41 in 2024.
+Check: history 100, 110, 121 for 2020-2022, cagr -> 133.1 in 2023 and 146.41 in 2024.
 """
 
 from __future__ import annotations

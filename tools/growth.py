@@ -2,11 +2,11 @@
 
 Four questions, one calculator (values in whatever unit the caller uses; rates are fractions, 0.3 = 30 %):
 
-    series     v(y0) = base; v(y) = v(y - 1) x (1 + r_i), r_i the i-th rate (the last repeats)    --base --rate --through
-               cumulative(y) = v(y0) + ... + v(y)   (the base year is included)
-    until      the first year y with v(y) >= target (or <= target for a falling series)             --base --rate --until
-    cagr       g = (v_to / v_from)^(1 / (y_to - y_from)) - 1; with --through, v(y) = v_to x (1 + g)^(y - y_to)
-    multiplier v_k = base x m^k for k = 0..steps (e.g. 10x per generation); cumulative = the sum     --multiplier --steps
+    series     (--base --rate --through)  v(y0) = base; v(y) = v(y - 1) x (1 + r_i), r_i the i-th rate (the last
+               repeats); cumulative(y) = v(y0) + ... + v(y)   (the base year is included)
+    until      (--base --rate --until)    the first year y with v(y) >= target (<= target for a falling series)
+    cagr       (--from --to [--through])  g = (v_to / v_from)^(1 / (y_to - y_from)) - 1; v(y) = v_to (1 + g)^(y - y_to)
+    multiplier (--multiplier --steps)     v_k = base x m^k for k = 0..steps (10x per generation); cumulative = the sum
 
 Checks (hand derivations): 2024=100 at 25 % through 2027 -> 100, 125, 156.25, 195.3125, cumulative 576.5625;
 2021=50 to 2024=120 -> (120 / 50)^(1/3) - 1 = 0.338866; 2025=200 at 30 % until 1000 -> 200 x 1.3^7 = 1,254.97 in
@@ -82,16 +82,21 @@ def parse_point(field: str, text: str, *, year_optional: bool = False) -> tuple[
 
 
 class GrowthInput(BaseModel):
-    """Compound growth: a series from a base and rates, the year a target is reached, a CAGR, or a per-step multiplier."""
+    """Compound growth: a series from base and rates, the year a target is reached, a CAGR, or a per-step multiplier."""
 
-    base: str | None = Field(None, description="Starting point 'YEAR=VALUE', e.g. '2025=200' (with --multiplier a plain VALUE also works).")
+    base: str | None = Field(None, description="Starting point 'YEAR=VALUE', e.g. '2025=200' (with --multiplier a "
+                                               "plain VALUE also works).")
     rate: list[float] = Field(
-        default_factory=list, description="Growth rate per year as a fraction (0.3 = 30 %); repeat for stepped rates, the last repeats."
+        default_factory=list, description="Growth rate per year as a fraction (0.3 = 30 %); repeat for stepped rates, "
+                                          "the last repeats."
     )
     through: int | None = Field(None, description="Last year of the series (inclusive).")
-    until: float | None = Field(None, gt=0, description="Target value: the first year the series reaches it, and the value that year.")
+    until: float | None = Field(None, gt=0, description="Target value: the first year the series reaches it, and the "
+                                                        "value that year.")
     from_: str | None = Field(
-        None, description="First point of a CAGR, 'YEAR=VALUE' (also accepted as 'from').", json_schema_extra={"flag": "from"}
+        None,
+        description="First point of a CAGR, 'YEAR=VALUE' (also accepted as 'from').",
+        json_schema_extra={"flag": "from"},
     )
     to: str | None = Field(None, description="Last point of a CAGR, 'YEAR=VALUE'.")
     multiplier: float | None = Field(None, gt=0, description="Multiplier per step, e.g. 10 for '10x per generation'.")
@@ -100,7 +105,7 @@ class GrowthInput(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_keyword(cls, data: Any) -> Any:
-        """Accept the issue's name ``from`` (a Python keyword) for ``from_``."""
+        """Accept the flag's own name ``from`` (a Python keyword) for ``from_``."""
         if isinstance(data, dict) and "from" in data:
             data = {**{k: v for k, v in data.items() if k != "from"}, "from_": data["from"]}
         return data
@@ -110,7 +115,8 @@ class GrowthInput(BaseModel):
     def _rates_above_minus_one(cls, rates: list[float]) -> list[float]:
         for r in rates:
             if r <= -1:
-                raise InputError("rate", f"every rate must be > -1 (a fall of 100 % or more leaves nothing; got {r:g}).")
+                raise InputError("rate", f"every rate must be > -1 (a fall of 100 % or more leaves nothing; got "
+                                         f"{r:g}).")
         return rates
 
 
@@ -179,7 +185,8 @@ def _series_values(inp: GrowthInput, y0: int | None, v0: float) -> tuple[list[fl
         if k is None:
             direction = "rise" if inp.until >= v0 else "fall"
             extra["until_note"] = (
-                f"never reaches {inp.until:g} within {MAX_UNTIL_YEARS} years: from {v0:g} at the given rates the series does "
+                f"never reaches {inp.until:g} within {MAX_UNTIL_YEARS} years: from {v0:g} at the given rates the "
+                f"series does "
                 f"not {direction} to it (the last rate, {inp.rate[-1]:g}, repeats)."
             )
         else:
@@ -223,7 +230,8 @@ def growth(inp: GrowthInput) -> GrowthResult:
         values, extra = _series_values(inp, first_year, start)
         formula = "v(y) = v(y - 1) x (1 + r_y), the last rate repeating; cumulative = sum from the base year"
         if len(inp.rate) > 1:
-            assumptions.append(f"Stepped rates: {', '.join(f'{r:g}' for r in inp.rate)} for successive years; the last repeats.")
+            assumptions.append(f"Stepped rates: {', '.join(f'{r:g}' for r in inp.rate)} for successive years; the "
+                               f"last repeats.")
     big = [r for r in inp.rate if r > RATE_LOOKS_LIKE_PERCENT]
     if big:
         assumptions.append(f"Rates are fractions: {big[0]:g} means +{big[0] * 100:,.0f} % a year (write 0.3 for 30 %).")

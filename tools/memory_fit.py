@@ -28,7 +28,7 @@ KV per GPU does not shrink past that point. MLA's latent is replicated on every 
 models hold every expert: weights use the total parameter count. Sliding-window layers hold
 at most their window (see :mod:`tools.kv_cache`).
 
-The three capacity conventions of PEERS.md case 4 (Llama-3.1-70B bf16, 8 x H100, 1k + 1k):
+The three capacity conventions of docs/peers.md case 4 (Llama-3.1-70B bf16, 8 x H100, 1k + 1k):
 ``capacity_unit="GB", gpu_mem_util=1`` gives 761 (decimal GB, 100 %); ``gpu_mem_util=1``
 gives 833 (GiB, 100 %, as llm-analysis and GenZ); the defaults give 728 (GiB x 0.9, vLLM).
 """
@@ -68,22 +68,27 @@ class MemoryFitInput(BaseModel):
     weights_dtype: DType = Field("bf16", description="Weight format: fp32, fp16, bf16, fp8, int8, int4, fp4.")
     kv_dtype: KVDType | None = Field(
         None,
-        description="KV-cache format; defaults to the weight format (16-bit for 4-bit weights); fp8_ds_mla for DeepSeek MLA (vLLM).",
+        description="KV-cache format; defaults to the weight format (16-bit for 4-bit weights); fp8_ds_mla for "
+                    "DeepSeek MLA (vLLM).",
     )
     prompt: int = Field(1000, ge=1, description="Prompt (input) tokens per request.")
     output: int = Field(1000, ge=0, description="Output tokens per request, reasoning tokens included.")
     batch: int | None = Field(
-        None, ge=1, description="Concurrent requests wanted: headroom after them, and the largest batch that fits (default 1)."
+        None, ge=1, description="Concurrent requests wanted: headroom after them, and the largest batch that fits "
+                                "(default 1)."
     )
-    params: float | None = Field(None, gt=0, description="Parameter count to assume, e.g. 70e9 (overrides the catalog count).")
+    params: float | None = Field(None, gt=0, description="Parameter count to assume, e.g. 70e9 (overrides the catalog "
+                                                         "count).")
     capacity_gb: float | None = Field(
-        None, gt=0, description="Memory per accelerator in decimal GB (x 10^9 B), overriding the chip's (and capacity_unit)."
+        None, gt=0, description="Memory per accelerator in decimal GB (x 10^9 B), overriding the chip's (and "
+                                "capacity_unit)."
     )
     gpu_mem_util: float = Field(
         DEFAULT_GPU_MEM_UTIL,
         gt=0,
         le=1,
-        description="Fraction of accelerator memory the server may use (vLLM default 0.9; 1 when reserve_frac is given).",
+        description="Fraction of accelerator memory the server may use (vLLM default 0.9; 1 when reserve_frac is "
+                    "given).",
     )
     reserve_gb: float = Field(DEFAULT_RESERVE_GB, ge=0, description="Extra runtime reserve per accelerator, GiB.")
     reserve_frac: float = Field(
@@ -99,12 +104,14 @@ class MemoryFitResult(Worked):
     model: str
     chip: str
     gpus: int
-    fits: bool = Field(description="True when weights plus at least one full-length request fit (weights_only: the weights).")
+    fits: bool = Field(description="True when weights plus at least one full-length request fit (weights_only: the "
+                                   "weights).")
     verdict: str
     parameters: int
     weights_bytes: int = Field(description="All weights, bytes.")
     weights_bytes_per_gpu: int
-    capacity_bytes_per_gpu: int = Field(description="memory_gb x 2^30 (capacity_unit GiB) or x 10^9 (GB, or capacity_gb).")
+    capacity_bytes_per_gpu: int = Field(description="memory_gb x 2^30 (capacity_unit GiB) or x 10^9 (GB, or "
+                                                    "capacity_gb).")
     usable_bytes_per_gpu: int
     kv_budget_bytes: int = Field(description="KV budget over all GPUs (can be negative when weights do not fit).")
     kv_bytes_per_sequence_peak: int = Field(description="KV of one request at prompt + output, all GPUs.")
@@ -116,17 +123,22 @@ class MemoryFitResult(Worked):
     avg_concurrent_sequences: int = Field(description="Time-averaged requests under continuous batching.")
     kv_tokens_capacity: int = Field(description="Tokens of KV the budget holds (per replica).")
     min_accelerators: int = Field(description="Fewest accelerators holding the weights plus one full-length request.")
-    min_accelerators_power_of_two: int = Field(description="The same rounded up to a power of two (tensor-parallel sizes).")
+    min_accelerators_power_of_two: int = Field(description="The same rounded up to a power of two (tensor-parallel "
+                                                           "sizes).")
     weights_only: bool = False
-    min_accelerators_weights_only: int = Field(description="Fewest accelerators holding the weights alone: ceil(weights / usable).")
-    weights_only_tp_group: int = Field(description="min_accelerators_weights_only rounded up to a power of two (a tensor-parallel group).")
+    min_accelerators_weights_only: int = Field(description="Fewest accelerators holding the weights alone: "
+                                                           "ceil(weights / usable).")
+    weights_only_tp_group: int = Field(description="min_accelerators_weights_only rounded up to a power of two (a "
+                                                   "tensor-parallel group).")
     batch: int = Field(1, description="Concurrent requests asked for (1 when not given).")
     headroom_bytes: int = Field(
-        description="Memory left on the replica after the weights and the batch's peak KV (weights only: after the weights); "
+        description="Memory left on the replica after the weights and the batch's peak KV (weights only: after the "
+                    "weights); "
         "negative when they do not fit."
     )
     batch_fits: bool = Field(description="True when the requested batch fits (weights_only: the weights fit).")
-    largest_batch_that_fits: int | None = Field(None, description="When the requested batch does not fit: the largest that does.")
+    largest_batch_that_fits: int | None = Field(None, description="When the requested batch does not fit: the largest "
+                                                                  "that does.")
 
 
 @dataclass(frozen=True)
@@ -144,7 +156,12 @@ class Memory:
 
     def budget(self, weights: float, n: int) -> float:
         """KV budget per GPU when the weights are split over ``n``."""
-        return self.usable - weights / n
+        return _kv_budget_per_gpu(self.capacity, self.util, self.reserve, weights, n)
+
+
+def _kv_budget_per_gpu(capacity: float, util: float, reserve: float, weights: float, n: int) -> float:
+    """capacity x util - reserve - weights / n, bytes per GPU (all reserves in ``reserve``)."""
+    return capacity * util - reserve - weights / n
 
 
 def _memory(inp: MemoryFitInput, chip: Accelerator | None) -> Memory:
@@ -158,7 +175,8 @@ def _memory(inp: MemoryFitInput, chip: Accelerator | None) -> Memory:
         raise InputError("chip", "give a catalog chip or capacity_gb (decimal GB per accelerator).")
     mem = Memory(capacity=capacity, util=util, reserve=capacity * inp.reserve_frac + inp.reserve_gb * GIB, label=label)
     if mem.usable <= 0:
-        raise InputError("reserve_frac", f"nothing is left to use: gpu_mem_util {util:g} minus the reserves leaves no memory.")
+        raise InputError("reserve_frac", f"nothing is left to use: gpu_mem_util {util:g} minus the reserves leaves no "
+                                         f"memory.")
     return mem
 
 
@@ -209,25 +227,37 @@ def _min_accelerators(kv: KV | None, mem: Memory, weights: float) -> tuple[int, 
     if floor >= mem.usable:
         return 0, (
             f"no tensor-parallel group fits one {kv.peak_tokens:,}-token request: its KV cache needs at least "
-            f"{_gb(floor)} on every accelerator (KV heads cannot be split further), more than the {_gb(mem.usable)} usable on one"
+            f"{_gb(floor)} on every accelerator (KV heads cannot be split further), more than the {_gb(mem.usable)} "
+            f"usable on one"
         )
     return 0, f"more than {MAX_SEARCH_ACCELERATORS:,} accelerators would be needed"
 
 
-def _verdict(inp: MemoryFitInput, chip_name: str, weights: float, mem: Memory, fits: bool, need: str, counts: tuple[int, int]) -> str:
+def _verdict(
+    inp: MemoryFitInput, chip_name: str, weights: float, mem: Memory, fits: bool, need: str, counts: tuple[int, int]
+) -> str:
     n, (max_seq, avg_seq) = inp.gpus, counts
     peak_tokens = inp.prompt + inp.output
     if inp.weights_only:
         if fits:
-            return f"Weights fit: {_gb(weights)} of weights on {n} x {chip_name} ({_gb(mem.usable * n)} usable); {need} just to hold them."
-        return f"Weights do not fit: {_gb(weights)} need more than the {_gb(mem.usable * n)} usable on {n} x {chip_name}; {need}."
+            return (
+                f"Weights fit: {_gb(weights)} of weights on {n} x {chip_name} ({_gb(mem.usable * n)} usable); "
+                f"{need} just to hold them."
+            )
+        return (
+            f"Weights do not fit: {_gb(weights)} need more than the {_gb(mem.usable * n)} usable on {n} x {chip_name}; "
+            f"{need}."
+        )
     if fits:
         return (
             f"Fits: {_gb(weights)} of weights on {n} x {chip_name}; {max_seq:,} requests of "
             f"{peak_tokens:,} tokens at once (peak reservation), about {avg_seq:,} time-averaged."
         )
     if mem.budget(weights, n) <= 0:
-        return f"Does not fit: {_gb(weights)} of weights need more than the {_gb(mem.usable * n)} usable on {n} x {chip_name}; {need}."
+        return (
+            f"Does not fit: {_gb(weights)} of weights need more than the {_gb(mem.usable * n)} usable on "
+            f"{n} x {chip_name}; {need}."
+        )
     return f"Does not fit: the weights fit but not one {peak_tokens:,}-token request; {need}."
 
 
@@ -239,12 +269,18 @@ def _parameters(inp: MemoryFitInput, spec: ModelSpec | None) -> tuple[int, str]:
     return total_parameters(spec)
 
 
-def _assumptions(inp: MemoryFitInput, spec: ModelSpec | None, kv: KV | None, mem: Memory, params: tuple[int, str]) -> list[str]:
+def _assumptions(
+    inp: MemoryFitInput, spec: ModelSpec | None, kv: KV | None, mem: Memory, params: tuple[int, str]
+) -> list[str]:
     count, how = params
     out = [
         f"Capacity read as {mem.label} per accelerator; results in decimal GB.",
         f"gpu_mem_util {mem.util:g}"
-        + (" (whole memory: reserve_frac replaces vLLM's 0.9 margin)" if mem.util == 1.0 and inp.reserve_frac else " (vLLM default 0.9)")
+        + (
+            " (whole memory: reserve_frac replaces vLLM's 0.9 margin)"
+            if mem.util == 1.0 and inp.reserve_frac
+            else " (vLLM default 0.9)"
+        )
         + f", reserve_frac {inp.reserve_frac:g} and reserve {inp.reserve_gb:g} GiB per accelerator.",
         f"Parameters: {count:,} ({how}), weights in {inp.weights_dtype}"
         + (f", KV cache in {kv.dtype}." if kv else "; no KV cache (weights only)."),
@@ -256,9 +292,11 @@ def _assumptions(inp: MemoryFitInput, spec: ModelSpec | None, kv: KV | None, mem
             "a request holds prompt + output/2 tokens on average over its life."
         )
     if spec is not None and spec.is_moe:
-        out.append(f"MoE: every expert is held in memory ({count:,} total parameters; {spec.active_params_b:g} B active per token).")
+        out.append(f"MoE: every expert is held in memory ({count:,} total parameters; {spec.active_params_b:g} B "
+                   f"active per token).")
     if kv is not None and kv.shape.window and kv.shape.windowed_layers:
-        out.append(f"{kv.shape.windowed_layers} of {kv.shape.layers} layers keep at most {kv.shape.window:,} tokens (sliding window).")
+        out.append(f"{kv.shape.windowed_layers} of {kv.shape.layers} layers keep at most {kv.shape.window:,} tokens "
+                   f"(sliding window).")
     too_long = context_note(spec, inp.prompt + inp.output) if spec is not None and kv is not None else None
     return out + ([too_long] if too_long else [])
 
@@ -287,16 +325,25 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
     headroom = (budget_gpu - batch * peak_gpu) * n
     chip_name = chip.name if chip else "custom"
     model_name = spec.name if spec else "custom"
-    sources = ([f"{spec.name}: {s}" for s in spec.sources] if spec else []) + ([f"{chip.name}: {s}" for s in chip.sources] if chip else [])
+    sources = [f"{spec.name}: {s}" for s in spec.sources] if spec else []
+    sources += [f"{chip.name}: {s}" for s in chip.sources] if chip else []
     result = MemoryFitResult(
         formula=(
-            "usable/GPU = capacity x gpu_mem_util - capacity x reserve_frac - reserve_gb; kv_budget/GPU = usable/GPU - weights/N; "
+            "usable/GPU = capacity x gpu_mem_util - capacity x reserve_frac - reserve_gb; kv_budget/GPU = usable/GPU "
+            "- weights/N; "
             "max_concurrent = floor(kv_budget/GPU / KV/GPU(prompt + output)); "
             "avg_concurrent = floor(kv_budget/GPU / KV/GPU(prompt + output/2)); "
             "headroom = (kv_budget/GPU - batch x KV/GPU(prompt + output)) x N"
         ),
-        inputs={**inp.model_dump(), "kv_dtype": kv_dtype, "model": model_name, "chip": chip_name, "gpu_mem_util": mem.util,
-                "params": params[0], "batch": batch},
+        inputs={
+            **inp.model_dump(),
+            "kv_dtype": kv_dtype,
+            "model": model_name,
+            "chip": chip_name,
+            "gpu_mem_util": mem.util,
+            "params": params[0],
+            "batch": batch,
+        },
         assumptions=_assumptions(inp, spec, kv, mem, params),
         sources=sources or ["sizes given by the user"],
         model=model_name,

@@ -4,6 +4,10 @@ Each entry is ``InputModel -> pure function -> ResultModel``. The CLI subcommand
 agent's LangChain tools, the MCP tools, the Slack slash command and the eval tool cases are
 all generated from :data:`TOOLS`; adding a calculator is one module plus one entry here.
 
+The agent-facing layers add two entries that live above ``tools/`` (``search_knowledge`` and
+``check_claim``): :mod:`agent.toolset` joins them to :data:`TOOLS`, and every front-end reads
+that one list. :attr:`Tool.description` is the one text a language model sees for a tool.
+
 CLI flags come from the input model's fields: ``--field-name`` by default, or the name in
 ``json_schema_extra={"flag": "..."}``; list fields become repeatable flags.
 """
@@ -17,12 +21,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from tools import charts, text_charts
+from tools.arithmetic import CalculateInput, Calculation, calculate
 from tools.buildout import BuildoutInput, BuildoutResult, buildout
 from tools.capex import CapexInput, CapexResult, capex
+from tools.chip_specs import ChipSpecsInput, ChipSpecsResult, chip_specs
 from tools.errors import InputError, from_validation_error
 from tools.growth import GrowthInput, GrowthResult, growth, growth_text
 from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
 from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
+from tools.results import Worked, record_provenance
 from tools.serving_cost import ServingCostInput, ServingCostResult, serving_cost, serving_text
 from tools.tco import TCOInput, TCOResult, tco
 from tools.tco_results import tco_text
@@ -36,6 +43,13 @@ def validate_input(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
         return model.model_validate({k: v for k, v in args.items() if v is not None})
     except ValidationError as exc:
         raise from_validation_error(exc) from None
+
+
+#: What a language model is told after a calculator's summary ({fields}: its key result fields).
+CALCULATOR_GUIDANCE = (
+    "Returns JSON with the figures ({fields}, ...), the formula, every input after defaults, the assumptions "
+    "and the sources. Quote its figures; never compute them yourself."
+)
 
 
 @dataclass(frozen=True)
@@ -54,21 +68,63 @@ class Tool:
     chart: Callable[[Any], bytes] | None = field(default=None)
     #: Optional ``result -> str``: a compact terminal rendering printed under the CLI table.
     text_chart: Callable[[Any], str] | None = field(default=None)
+    #: What a language model is told after the summary (``{fields}`` = the key fields).
+    guidance: str = CALCULATOR_GUIDANCE
+    #: Optional ``result -> JSON-able`` payload the agent reads instead of the whole result model.
+    payload: Callable[[Any], Any] | None = field(default=None)
+    #: A hand-written CLI command ``(name, "module:attribute")`` replacing the generated one.
+    cli: tuple[str, str] | None = None
+
+    @property
+    def description(self) -> str:
+        """The one description every model-facing surface (LangChain, MCP) shows for this tool."""
+        return f"{self.summary} {self.guidance.format(fields=', '.join(self.key_fields))}".strip()
+
+    def content(self, result: BaseModel) -> Any:
+        """What the agent reads of ``result``: :attr:`payload` when set, else the result model as JSON data."""
+        return self.payload(result) if self.payload else result.model_dump(mode="json")
 
     @property
     def command(self) -> str:
-        return self.name.replace("_", "-")
+        return self.cli[0] if self.cli else self.name.replace("_", "-")
 
     def validate(self, args: dict[str, Any]) -> BaseModel:
         """Build the input model, turning any validation failure into one ``InputError``."""
         return validate_input(self.input_model, args)
 
     def run(self, args: dict[str, Any]) -> BaseModel:
-        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input."""
-        return self.fn(self.validate(args))
+        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input. A result that does not list
+        its given inputs and defaults itself gets them from the input model (every result carries both)."""
+        inp = self.validate(args)
+        result = self.fn(inp)
+        if isinstance(result, Worked) and "inputs_given" not in result.model_fields_set:
+            record_provenance(result, inp)
+        return result
 
 
 TOOLS: tuple[Tool, ...] = (
+    Tool(
+        name="calculate",
+        summary="Plain arithmetic on figures already obtained (sums, products, ratios, annualising), evaluated safely.",
+        input_model=CalculateInput,
+        fn=calculate,
+        result_model=Calculation,
+        examples=('siliconomics calculate "3*7/(2500*3600)*1e6"', 'siliconomics calculate "1,024 x $2 x 8,760"'),
+        key_fields=("value", "evaluated"),
+        guidance="Use it instead of computing in your head. Returns the value and the expression as evaluated.",
+    ),
+    Tool(
+        name="chip_specs",
+        summary="Catalog rows for named accelerators, or every accelerator ranked by a field (memory, bandwidth, "
+        "bf16, fp8, power, price).",
+        input_model=ChipSpecsInput,
+        fn=chip_specs,
+        result_model=ChipSpecsResult,
+        examples=("siliconomics chip-specs --sort memory --limit 5", "siliconomics chip-specs --chips h200 --chips mi325x"),
+        key_fields=("rows", "sorted_by"),
+        text_chart=text_charts.chip_table,
+        guidance="Returns the typed catalog rows ({fields}) with their sources: quote them, never recall specs.",
+    ),
     Tool(
         name="kv_cache",
         summary="KV-cache bytes per token, per sequence and for a batch (MHA/GQA/MQA/MLA, sliding windows, TP, paging).",

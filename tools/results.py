@@ -18,7 +18,8 @@ class Worked(BaseModel):
     inputs_given: dict[str, Any] = Field(default_factory=dict, description="The inputs the caller stated, as given.")
     defaults_used: dict[str, Any] = Field(
         default_factory=dict,
-        description="Inputs the caller did not state that the result depends on, with the default or catalog value used.",
+        description="Inputs the caller did not state that the result depends on, with the default or catalog value "
+                    "used.",
     )
 
 

@@ -2,7 +2,8 @@
 
 Per accelerator (all money in USD, power in kW of IT load, rates as fractions):
 
-    capex_per_accelerator = as given, or server_price / gpus_per_server; power_kw = as given, or server_kw / gpus_per_server
+    capex_per_accelerator = as given, or server_price / gpus_per_server
+    power_kw          = as given, or server_kw / gpus_per_server
     IT capex          = capex_per_accelerator x (1 + networking_fraction)
     facility capex    = facility_capex_per_mw x power_kw / 1000            (facility owned; 0 under colo or none)
     capital / year    = IT capex x CRF(cost_of_capital, years)             (straight line when cost_of_capital = 0)
@@ -17,13 +18,13 @@ Per accelerator (all money in USD, power in kW of IT load, rates as fractions):
     tokens_per_s_per_mw       = tokens/s per accelerator x 1000 / power_kw   (per MW of IT power)
     break_even_utilization    = cost_per_accelerator_hour / rental_price
     rental_cost_per_million_tokens = rental_price / utilization / (tokens/s per accelerator x 3600 / 10^6)
-                                     (renting instead of owning; PEERS.md case 5's "$/Mtok at $2/GPU-h"
+                                     (renting instead of owning; docs/peers.md case 5's "$/Mtok at $2/GPU-h"
                                      with utilization 1: H100, Llama-2-7B batch 64 roofline -> 0.123)
     margin_per_used_hour      = rental_price - cost_per_used_hour
     revenue, net cash flow and payback of the fleet: :mod:`tools.tco_inputs` (needs rental_price)
 
 CRF(r, n) = r(1+r)^n / ((1+r)^n - 1), straight line 1/n when r = 0 (:mod:`tools.finance`).
-Check (issue 3): capex 30,000, no networking, 1 kW, PUE 1, $0.10/kWh, colo 0, 5 years, r = 0,
+Check (hand derivation): capex 30,000, no networking, 1 kW, PUE 1, $0.10/kWh, colo 0, 5 years, r = 0,
 no maintenance, utilization 1 gives 30000/5/8760 + 0.10 = 0.7849 $/h; at 1,000 tokens/s,
 0.2180 $ per million tokens. Check (hand derivation): a $240,000 server of 8 GPUs drawing 10 kW, PUE 1.25,
 $0.07/kWh, 4 years straight line, no networking, maintenance or facility, utilization 1: 240000 / 8 / 4 / 8760
@@ -34,25 +35,17 @@ $0.07/kWh, 4 years straight line, no networking, maintenance or facility, utiliz
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel
 
 from tools import defaults as D
 from tools.catalog import Accelerator, find_accelerator
-from tools.dtypes import DType
 from tools.errors import InputError
 from tools.finance import HOURS_PER_YEAR, capital_recovery_factor
 from tools.results import record_provenance
-from tools.tco_results import (
-    AnnualBreakdown,
-    CapexBreakdown,
-    ChipCost,
-    ComparisonRow,
-    SensitivityRow,
-    TCOResult,
-)
 from tools.tco_inputs import (
+    TCOInput,
     annual_revenue,
     cash_flow,
     facility_mode,
@@ -61,75 +54,34 @@ from tools.tco_inputs import (
     per_accelerator,
     server_notes,
 )
+from tools.tco_results import (
+    AnnualBreakdown,
+    CapexBreakdown,
+    ChipCost,
+    ComparisonRow,
+    SensitivityRow,
+    TCOResult,
+)
+
+#: The tco calculator and the names other modules import from here (models and formulas live beside it).
+__all__ = [
+    "AnnualBreakdown",
+    "CapexBreakdown",
+    "ChipCost",
+    "ComparisonRow",
+    "CostParams",
+    "SensitivityRow",
+    "TCOInput",
+    "TCOResult",
+    "cost_breakdown",
+    "cost_per_used_hour",
+    "defaults_used",
+    "sensitivity",
+    "tco",
+]
+
 
 SENSITIVITY_STEP = 0.20
-
-
-class TCOInput(BaseModel):
-    """Cost of owning and running accelerators, per hour and per million tokens."""
-
-    chip: list[str] = Field(default_factory=list, description="Catalog accelerator(s); repeat --chip to compare several.")
-    count: int = Field(1, ge=1, description="Accelerators in the fleet (scales the fleet totals).")
-    capex_per_accelerator: list[float] = Field(
-        default_factory=list,
-        description="Server cost per accelerator, USD (default: catalog est_price_usd); repeat to pair with each --chip in order.",
-    )
-    server_price: list[float] = Field(
-        default_factory=list,
-        description="Price of one server, USD (capex per accelerator = server_price / gpus_per_server); one per --chip.",
-    )
-    gpus_per_server: int | None = Field(None, ge=1, description="Accelerators in one server (for server_price and server_kw).")
-    server_kw: float | None = Field(None, gt=0, description="IT power of one server, kW (power_kw = server_kw / gpus_per_server).")
-    facility: Literal["owned", "colo", "none"] | None = Field(
-        None,
-        description="owned: facility capex per MW; colo: colocation rent; none: no facility cost (power still billed). "
-        "Default: colo when a colo rate is given, else owned.",
-    )
-    networking_fraction: float = Field(D.NETWORKING_FRACTION.value, ge=0, description="Networking capex as a fraction of server capex.")
-    colo: float | None = Field(
-        None, ge=0, description="Colocation USD per kW-month of IT load; when given it replaces owned facility capex (facility colo)."
-    )
-    facility_capex_per_mw: float = Field(D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Owned facility capex, USD per MW of IT load.")
-    facility_life_years: float = Field(D.FACILITY_LIFE_YEARS.value, gt=0, description="Life of the owned facility, years.")
-    power_kw: float | None = Field(
-        None, gt=0, description="All-in IT power per accelerator, kW (server share, CPU, NICs, fans; default: reference CSV)."
-    )
-    pue: float = Field(D.PUE.value, ge=1, description="Power usage effectiveness (facility power / IT power).")
-    electricity: float = Field(D.ELECTRICITY.value, ge=0, description="Electricity price, USD per kWh.")
-    years: float = Field(D.YEARS.value, gt=0, description="Depreciation life of servers and networking, years.")
-    cost_of_capital: float = Field(D.COST_OF_CAPITAL.value, ge=0, description="Annual cost of capital (0.08 = 8 %).")
-    maintenance: float = Field(D.MAINTENANCE.value, ge=0, description="Annual maintenance as a fraction of IT capex.")
-    utilization: float = Field(D.UTILIZATION.value, gt=0, le=1, description="Fraction of installed hours doing paid work.")
-    tokens_per_s: float | None = Field(None, gt=0, description="Throughput per accelerator, tokens/s (overrides --model).")
-    model: str | None = Field(None, description="Catalog model; computes tokens/s per accelerator with the throughput calculator.")
-    gpus: int = Field(8, ge=1, description="Serving shape for --model: accelerators per replica.")
-    batch: int = Field(64, ge=1, description="Serving shape for --model: sequences decoded together.")
-    prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
-    output: int = Field(1000, ge=1, description="Serving shape for --model: output tokens.")
-    weights_dtype: DType = Field("bf16", description="Serving shape for --model: weight format.")
-    rental_price: list[float] = Field(
-        default_factory=list,
-        description="Rental price, USD per accelerator-hour (margin, break-even, revenue); one for all chips or one per --chip.",
-    )
-    sold_fraction: float | None = Field(
-        None, ge=0, le=1, description="Share of hours sold at the rental price (revenue); default: utilization."
-    )
-    other_opex_per_year: float = Field(0, ge=0, description="Other cash operating costs of the whole fleet, USD per year.")
-    sensitivity: bool = Field(False, description="Add a +-20 % sensitivity table (tornado) of the cost per used hour.")
-
-    @field_validator("capex_per_accelerator", "server_price", "rental_price", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return value if isinstance(value, (list, tuple)) or value is None else [value]
-
-    @field_validator("capex_per_accelerator", "server_price", "rental_price")
-    @classmethod
-    def _prices(cls, values: list[float], info: Any) -> list[float]:
-        positive = info.field_name != "rental_price"
-        for v in values:
-            if v < 0 or (positive and v == 0):
-                raise InputError(info.field_name, f"every price must be {'> 0' if positive else '>= 0'} USD (got {v:g}).")
-        return values
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,7 +117,9 @@ def cost_breakdown(p: CostParams) -> tuple[CapexBreakdown, AnnualBreakdown]:
         facility = facility_capex * capital_recovery_factor(p.cost_of_capital, p.facility_life_years)
     power = p.power_kw * p.pue * HOURS_PER_YEAR * p.electricity
     maintenance = p.maintenance * it_capex
-    capex = CapexBreakdown(server_usd=server, networking_usd=networking, facility_usd=facility_capex, total_usd=it_capex + facility_capex)
+    capex = CapexBreakdown(
+        server_usd=server, networking_usd=networking, facility_usd=facility_capex, total_usd=it_capex + facility_capex
+    )
     annual = AnnualBreakdown(
         capital_usd=capital,
         facility_usd=facility,
@@ -239,12 +193,16 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
             prompt=inp.prompt,
             output=inp.output,
             weights_dtype=inp.weights_dtype,
+            profile=inp.profile,
+            profile_dir=inp.profile_dir,
         )
     )
     return t.decode_tokens_per_s_per_accelerator, (
-        f"throughput {t.decode_tokens_per_s_per_accelerator:,.1f} tokens/s per accelerator from the throughput calculator: "
-        f"{t.model} {inp.weights_dtype} on {inp.gpus} x {chip.name}, batch {inp.batch}, {inp.prompt}+{inp.output} tokens "
-        f"(roofline at default efficiencies, {t.bound}-bound)"
+        f"throughput {t.decode_tokens_per_s_per_accelerator:,.1f} tokens/s per accelerator from the throughput "
+        f"calculator: "
+        f"{t.model} {inp.weights_dtype} on {inp.gpus} x {chip.name}, batch {inp.batch}, {inp.prompt}+{inp.output} "
+        f"tokens "
+        f"({t.figure_kind}, {t.bound}-bound)"
     )
 
 
@@ -388,6 +346,11 @@ def _unused(inp: TCOInput, facility: str) -> set[str]:
     return out
 
 
+def _one_or_list(values: list[Any]) -> Any:
+    """One chip's value as a number (as the inputs have always read), several chips' as a list paired with chip."""
+    return values[0] if len(values) == 1 else values
+
+
 def tco(inp: TCOInput) -> TCOResult:
     """Cost per accelerator-hour, per used hour and per million tokens (formulas in the module docstring)."""
     given = chip_inputs(inp)
@@ -404,10 +367,12 @@ def tco(inp: TCOInput) -> TCOResult:
         + facility_notes(facility, colo, inp.colo is not None, inp.model_fields_set)
     )
     if inp.cost_of_capital == 0:
-        assumptions.append("Capital recovered straight-line (cost of capital 0): capex / years; no residual value, taxes or land.")
+        assumptions.append("Capital recovered straight-line (cost of capital 0): capex / years; no residual value, "
+                           "taxes or land.")
     else:
         assumptions.append(
-            "Capital recovered as an annuity at the cost of capital (straight line when 0); no residual value, taxes or land."
+            "Capital recovered as an annuity at the cost of capital (straight line when 0); no residual value, taxes "
+            "or land."
         )
     if inp.rental_price:
         sold = "sold_fraction" if inp.sold_fraction is not None else "utilization (no sold_fraction given)"
@@ -417,11 +382,13 @@ def tco(inp: TCOInput) -> TCOResult:
         )
     if any(c.reference_cost_per_hour for c in costs):
         assumptions.append(
-            "reference_cost_per_hour: SemiAnalysis InferenceX 'hyperscaler owning' tier (4-year life; its inputs are not "
+            "reference_cost_per_hour: SemiAnalysis InferenceX 'hyperscaler owning' tier (4-year life; its inputs are "
+            "not "
             "public), shown beside our transparent figure, not used in it."
         )
     if any(c.cost_per_million_tokens for c in costs):
-        assumptions.append("Tokens are produced only in used hours: $/Mtok = cost_per_used_hour / (tokens/s x 3600 / 1e6).")
+        assumptions.append("Tokens are produced only in used hours: $/Mtok = cost_per_used_hour / (tokens/s x 3600 / "
+                           "1e6).")
 
     comparison = [
         ComparisonRow(
@@ -453,14 +420,17 @@ def tco(inp: TCOInput) -> TCOResult:
     result = TCOResult(
         formula=(
             "annual = IT capex x CRF(r, years) + facility (capex x CRF(r, facility life) or colo x kW x 12) "
-            "+ kW x PUE x 8760 x electricity + maintenance x IT capex + other opex / count; IT capex = capex x (1 + networking); "
+            "+ kW x PUE x 8760 x electricity + maintenance x IT capex + other opex / count; IT capex = capex x (1 + "
+            "networking); "
             "cost_per_accelerator_hour = annual / 8760; cost_per_used_hour = that / utilization; "
             "$/Mtok = cost_per_used_hour / (tokens/s x 3600 / 1e6); CRF = r(1+r)^n / ((1+r)^n - 1)"
         ),
         inputs={
             **inp.model_dump(),
             "chip": [c.chip for c in costs],
-            "capex_per_accelerator": [c.capex_per_accelerator for c in costs],
+            "capex_per_accelerator": _one_or_list([c.capex_per_accelerator for c in costs]),
+            "rental_price": _one_or_list([c.rental_price for c in costs]) if inp.rental_price else None,
+            "server_price": _one_or_list(inp.server_price) if inp.server_price else None,
             "power_kw": costs[0].power_kw,
             "facility": facility,
             "colo": colo,

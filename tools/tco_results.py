@@ -56,25 +56,30 @@ class ChipCost(BaseModel):
     cost_per_million_tokens: float | None = None
     tokens_per_s_per_mw: float | None = Field(None, description="Tokens/s per MW of all-in IT power.")
     tokens_per_dollar: float | None = None
-    reference_cost_per_hour: float | None = Field(None, description="SemiAnalysis InferenceX hyperscaler-owning $/GPU-hour.")
+    reference_cost_per_hour: float | None = Field(None, description="SemiAnalysis InferenceX hyperscaler-owning "
+                                                                    "$/GPU-hour.")
     difference_vs_reference: float | None = Field(None, description="cost_per_accelerator_hour / reference - 1.")
     margin_per_used_hour: float | None = Field(None, description="rental_price - cost_per_used_hour, USD.")
     rental_cost_per_million_tokens: float | None = Field(
         None, description="rental_price / utilization / (tokens/s x 3600 / 1e6): USD per million tokens when renting."
     )
     margin_fraction: float | None = Field(None, description="margin_per_used_hour / rental_price.")
-    break_even_utilization: float | None = Field(None, description="Utilization at which owning costs the rental price.")
+    break_even_utilization: float | None = Field(None, description="Utilization at which owning costs the rental "
+                                                                   "price.")
     hbm_gb_per_1k_usd: float | None = Field(None, description="HBM GB per $1,000 of capex per accelerator.")
-    mem_bw_gbps_per_1k_usd: float | None = Field(None, description="Memory bandwidth GB/s per $1,000 of capex per accelerator.")
+    mem_bw_gbps_per_1k_usd: float | None = Field(None, description="Memory bandwidth GB/s per $1,000 of capex per "
+                                                                   "accelerator.")
     fleet_capex_usd: float
     fleet_annual_cost_usd: float
     rental_price: float | None = Field(None, description="USD per accelerator-hour, as given for this chip.")
-    annual_revenue_usd: float | None = Field(None, description="rental_price x 8760 x sold_fraction x count, USD per year.")
+    annual_revenue_usd: float | None = Field(None, description="rental_price x 8760 x sold_fraction x count, USD per "
+                                                               "year.")
     annual_cash_opex_usd: float | None = Field(
         None, description="Fleet power + maintenance + colocation rent + other opex, USD per year."
     )
     annual_net_cash_flow_usd: float | None = Field(None, description="annual_revenue_usd - annual_cash_opex_usd.")
-    payback_years: float | None = Field(None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not positive).")
+    payback_years: float | None = Field(None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not "
+                                                          "positive).")
     payback_note: str | None = Field(None, description="Why there is no payback, when there is none.")
     sensitivity: list[SensitivityRow] = Field(default_factory=list)
 
@@ -115,12 +120,14 @@ class TCOResult(Worked):
     fleet_capex_usd: float | None = None
     fleet_annual_cost_usd: float | None = None
     rental_price: float | None = Field(None, description="USD per accelerator-hour, as given.")
-    annual_revenue_usd: float | None = Field(None, description="rental_price x 8760 x sold_fraction x count, USD per year.")
+    annual_revenue_usd: float | None = Field(None, description="rental_price x 8760 x sold_fraction x count, USD per "
+                                                               "year.")
     annual_cash_opex_usd: float | None = Field(
         None, description="Fleet power + maintenance + colocation rent + other opex, USD per year."
     )
     annual_net_cash_flow_usd: float | None = Field(None, description="annual_revenue_usd - annual_cash_opex_usd.")
-    payback_years: float | None = Field(None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not positive).")
+    payback_years: float | None = Field(None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not "
+                                                          "positive).")
     payback_note: str | None = Field(None, description="Why there is no payback, when there is none.")
     capex: CapexBreakdown | None = None
     annual: AnnualBreakdown | None = None
@@ -137,7 +144,10 @@ def rental_text(result: TCOResult) -> str:
     rows = [c for c in result.chips if c.rental_price is not None]
     if not rows:
         return ""
-    header = f"{'chip':<28}{'rent $/h':>9}{'margin $/h':>11}{'break-even':>11}{'revenue $/yr':>15}{'net $/yr':>15}{'payback yrs':>12}"
+    header = (
+        f"{'chip':<28}{'rent $/h':>9}{'margin $/h':>11}{'break-even':>11}"
+        f"{'revenue $/yr':>15}{'net $/yr':>15}{'payback yrs':>12}"
+    )
     lines = [header, "-" * len(header)]
     for c in rows:
         lines.append(
@@ -153,4 +163,7 @@ def tco_text(result: TCOResult) -> str:
     """The comparison and cost-breakdown text (:func:`tools.text_charts.tco_text`), then the rental lines."""
     from tools import text_charts
 
-    return "\n\n".join(part for part in (text_charts.tco_text(result), rental_text(result)) if part)
+    other = [c for c in result.chips if c.annual.other_opex_usd]
+    other_text = "\n".join(f"{c.chip[:27]:<28}other opex {c.annual.other_opex_usd / 8760:.3f} USD per installed "
+                           f"hour" for c in other)
+    return "\n\n".join(part for part in (text_charts.tco_text(result), other_text, rental_text(result)) if part)

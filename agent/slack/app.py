@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from agent.cli import fail
+from agent.errors import UsageError
 
 log = logging.getLogger("siliconomics.slack")
 
@@ -130,17 +130,17 @@ def slack_cmd(http_mode: bool, port: int, host: str, manifest: bool, verbose: in
     ]
     if missing:
         how = "--http mode" if http_mode else "Socket Mode (or use --http with SLACK_SIGNING_SECRET)"
-        fail(f"{' and '.join(missing)} not set: needed for {how}; see 'siliconomics slack --manifest' and the README's Slack section.")
+        raise UsageError(f"{' and '.join(missing)} not set: needed for {how}; see 'siliconomics slack --manifest' and the README's Slack section.")
     secrets = secret_values(settings)
     configure_logging(secrets, verbose)
     try:
         from agent.ask import ask  # import the agent now so the first question is not slow
     except ImportError as exc:
-        fail(f"the agent is not available: {exc}")
+        raise UsageError(f"the agent is not available: {exc}")
     try:
         app = build_app(settings, ask_fn=ask, http=http_mode, secrets=secrets)
     except Exception as exc:  # auth.test failed: wrong token or unreachable API
-        fail(f"Slack refused to start the bot: {failure_reason(exc, secrets)} (check SLACK_BOT_TOKEN and SLACK_API_URL)")
+        raise UsageError(f"Slack refused to start the bot: {failure_reason(exc, secrets)} (check SLACK_BOT_TOKEN and SLACK_API_URL)")
     if http_mode:
         serve_http(app, host, port)
         return
@@ -150,4 +150,4 @@ def slack_cmd(http_mode: bool, port: int, host: str, manifest: bool, verbose: in
     try:
         SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
     except Exception as exc:
-        fail(f"Socket Mode connection failed: {failure_reason(exc, secrets)} (check SLACK_APP_TOKEN: an app-level token with connections:write)")
+        raise UsageError(f"Socket Mode connection failed: {failure_reason(exc, secrets)} (check SLACK_APP_TOKEN: an app-level token with connections:write)")

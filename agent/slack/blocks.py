@@ -218,7 +218,7 @@ def _label(field: str) -> str:
 
 
 def _key_fields(tool_name: str) -> tuple[str, ...]:
-    from tools.registry import TOOLS
+    from agent.toolset import TOOLS
 
     for tool in TOOLS:
         if tool.name == tool_name:
@@ -228,7 +228,7 @@ def _key_fields(tool_name: str) -> tuple[str, ...]:
 
 def key_figure_fields(calls: Iterable[ToolCallRecord]) -> list[str]:
     """``*label*\\nvalue`` texts for the key fields of each successful calculator call."""
-    from agent.render import format_value
+    from agent.render.values import format_value
 
     calls = [c for c in calls if c.error is None and isinstance(c.result, dict)]
     fields: list[str] = []
@@ -377,7 +377,7 @@ def help_message(commands: list[tuple[str, str]]) -> Message:
 def result_message(command: str, summary: str, result: Any, key_fields: tuple[str, ...], read_as: str) -> Message:
     """A calculator result (slash command): key figures as fields, every scalar in an aligned
     code block, then the formula, assumptions and sources as context."""
-    from agent.render import format_value, scalar_fields
+    from agent.render.values import format_value, scalar_fields
 
     blocks: list[dict[str, Any]] = [section(f"*{escape(command)}*: {escape(summary)}")]
     data = dict(scalar_fields(result))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from agent.answer import Answer, Citation, ToolCallRecord
-from agent.answer_render import answer_renderable, unstreamed_tail
+from agent.render.answer import answer_renderable, unstreamed_tail
 
 ANSWER = Answer(
     answer="**68 requests** fit.",

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from agent.answer import Answer
-from agent.cli import cli
+from agent.cli.main import cli
 from tests.agent.fake_providers import Fail, FakeProvider, reply, tool_results
 
 QUESTION = "How many concurrent 12k-token requests fit for Llama 3.1 405B fp8 on 8x H100?"

@@ -9,7 +9,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from agent.chat_input import ChatCompleter, complete_word, history_path, piped_lines, prompt_session
+from agent.chat.input import ChatCompleter, complete_word, history_path, piped_lines, prompt_session
 
 
 def completions(text: str) -> list[str]:

@@ -7,7 +7,7 @@ import json
 from rich.panel import Panel
 
 from agent.answer import Answer, ToolCallRecord
-from agent.chat_render import (
+from agent.render.terminal import (
     call_signature,
     citation_lines,
     conversation_markdown,
@@ -65,8 +65,13 @@ def test_search_summary_counts_passages_and_names_the_top_chapter():
     assert result_summary(record) == "5 passages (top: Memory and HBM · 43:10)"
 
 
-def test_unknown_tool_falls_back_to_first_scalars():
+def test_registry_tools_lead_with_their_key_fields():
     record = ToolCallRecord(name="calculate", args={"expression": "1024*2*8760"}, result={"expression": "1024*2*8760", "value": 17940480})
+    assert result_summary(record) == "value=17,940,480"
+
+
+def test_unknown_tool_falls_back_to_first_scalars():
+    record = ToolCallRecord(name="made_up", args={"x": 1}, result={"expression": "1024*2*8760", "value": 17940480})
     assert result_summary(record) == "expression=1024*2*8760, value=17,940,480"
 
 
@@ -96,7 +101,7 @@ def test_warnings_are_boxed_in_yellow_and_absent_when_clean(console):
 
 
 def test_text_chart_drawn_only_when_the_answer_wrote_a_chart(console):
-    from agent.chat_render import terminal_charts
+    from agent.render.terminal import terminal_charts
     from tools.registry import get
 
     result = get("capex").run({"company": ["microsoft"]})

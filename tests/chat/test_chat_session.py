@@ -8,7 +8,7 @@ import pytest
 from chat_samples import MEMORY_CITATION, kv_answer
 
 from agent.answer import Answer
-from agent.chat_session import ChatSession, TurnLog, parse_command
+from agent.chat.session import ChatSession, TurnLog, parse_command
 
 
 class ScriptedAsker:
@@ -204,7 +204,7 @@ def test_ctrl_c_returns_even_when_the_answer_is_stuck():
     import signal
     import threading
 
-    from agent.chat_session import run_interruptibly
+    from agent.chat.session import run_interruptibly
 
     started, release = threading.Event(), threading.Event()
 
@@ -225,7 +225,7 @@ def test_ctrl_c_returns_even_when_the_answer_is_stuck():
 
 
 def test_worker_errors_and_values_come_back():
-    from agent.chat_session import run_interruptibly
+    from agent.chat.session import run_interruptibly
 
     assert run_interruptibly(lambda: 42) == 42
     with pytest.raises(ZeroDivisionError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from importlib import resources
 
-from agent.chat import EXAMPLES, _index_stamp, index_is_current, knowledge_facts, welcome_renderable
+from agent.chat.app import EXAMPLES, _index_stamp, index_is_current, knowledge_facts, welcome_renderable
 from tools.catalog import accelerators, models
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from agent.claims import check_all, verdict_counts
-from agent.claims_report import chart_png, render_markdown
-from agent.cli import cli
+from agent.claims.check import check_all, verdict_counts
+from agent.claims.report import chart_png, render_markdown
+from agent.cli.main import cli
 
 SCRIPT = Path(sys.executable).with_name("siliconomics")
 RESULTS = check_all()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.cli.main import cli
 
 SCRIPT = Path(sys.executable).with_name("siliconomics")
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli as main
+from agent.cli.main import cli as main
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def run():
 
 def test_help_imports_no_chromadb_or_onnx():
     code = (
-        "import sys; from click.testing import CliRunner; from agent.cli import cli as main; "
-        "r = CliRunner().invoke(main, ['--help']); import knowledge.cli; "
+        "import sys; from click.testing import CliRunner; from agent.cli.main import cli as main; "
+        "r = CliRunner().invoke(main, ['--help']); import agent.cli.knowledge; "
         "assert r.exit_code == 0 and 'search' in r.stdout, r.stdout; "
         "bad = [m for m in ('chromadb', 'onnxruntime', 'bm25s') if m in sys.modules]; "
         "assert not bad, bad; print('clean')"

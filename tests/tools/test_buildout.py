@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tools.buildout import BuildoutInput, buildout
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tools.capex import CapexInput, capex, forecast_series, resolve_companies
 from tools.errors import InputError
 

@@ -7,7 +7,7 @@ import struct
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.cli.main import cli
 from tools import charts, text_charts
 from tools.capex import CapexInput, capex
 from tools.registry import get

@@ -2,8 +2,8 @@
 
 In a terminal: a welcome screen (model, what the assistant knows, four example questions),
 the search index built on first run with a progress bar, then a prompt with history and
-completion (:mod:`agent.chat_input`); answers stream when the provider streams and are
-rendered by :mod:`agent.chat_render`; ``/commands`` are handled by :mod:`agent.chat_session`.
+completion (:mod:`agent.chat.input`); answers stream when the provider streams and are
+rendered by :mod:`agent.render.terminal`; ``/commands`` are handled by :mod:`agent.chat.session`.
 Ctrl-C cancels the answer in progress, Ctrl-D or ``/quit`` leaves.
 
 From a pipe (``printf 'q1\\nq2\\n' | siliconomics chat``): one question per line, each answer
@@ -24,7 +24,7 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from agent.chat_session import chat_dir
+from agent.chat.session import chat_dir
 
 #: Questions the welcome screen offers, each answerable offline (no key).
 EXAMPLES = (
@@ -157,9 +157,9 @@ def chat_cmd(model: str | None, resume: bool, no_stream: bool) -> None:
       siliconomics chat --model openai:gpt-4o --resume
       printf 'KV cache for Llama 3.1 70B at 32k, batch 8?\\nand at fp8?\\n' | siliconomics chat
     """
-    from agent.chat_input import piped_lines, prompt_session, terminal_lines
-    from agent.chat_session import ChatSession, TurnLog, one_line
-    from agent.cli import fail
+    from agent.chat.input import piped_lines, prompt_session, terminal_lines
+    from agent.chat.session import ChatSession, TurnLog, one_line
+    from agent.errors import UsageError
     from agent.models import resolve_model_name
     from agent.settings import load_settings
     from tools.errors import InputError
@@ -168,7 +168,7 @@ def chat_cmd(model: str | None, resume: bool, no_stream: bool) -> None:
     try:
         model_name = resolve_model_name(model, settings)
     except InputError as exc:
-        fail(str(exc))
+        raise UsageError(str(exc))
     interactive = sys.stdin.isatty()
     console = Console(highlight=False)
     log = TurnLog(chat_dir(settings.data_dir))

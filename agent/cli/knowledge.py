@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from agent.errors import UsageError
 from tools.errors import InputError
 
 _DATA_DIR = click.option(
@@ -18,12 +19,6 @@ _DATA_DIR = click.option(
     default=None,
     help="Where the index and ingested sources live [default: SILICONOMICS_DATA_DIR or the user data directory].",
 )
-
-
-def _fail(message: str, code: int = 2) -> None:
-    from agent.cli import fail
-
-    fail(message, code)
 
 
 def _open(data_dir: Path | None, rebuild: bool = False) -> Any:
@@ -50,7 +45,7 @@ def _open(data_dir: Path | None, rebuild: bool = False) -> Any:
     try:
         store = open_store(data_dir=data_dir, rebuild=rebuild, progress=progress)
     except IndexUnavailable as exc:
-        _fail(str(exc), 1)
+        raise UsageError(str(exc), exit_code=1)
     finally:
         if task is not None:
             bar.stop()
@@ -92,7 +87,7 @@ def search_cmd(query: str, k: int, source: str, as_json: bool, data_dir: Path | 
     try:
         search(query, k=k, source=source, store=_EmptyCheck())  # validate before building anything
     except InputError as exc:
-        _fail(str(exc))
+        raise UsageError(str(exc))
     store = _open(data_dir)
     passages = search(query, k=k, source=source, store=store)
     if as_json:
@@ -167,7 +162,7 @@ def ingest_cmd(paths: tuple[Path, ...], data_dir: Path | None) -> None:
         for p in paths:
             read_source(p)
     except InputError as exc:
-        _fail(str(exc))
+        raise UsageError(str(exc))
     store = _open(data_dir)
     for r in ingest(list(paths), store):
         click.echo(f"{r.status:9s} {r.chunks:4d} chunks  {r.path}  ({r.title})")

@@ -15,28 +15,22 @@ from typing import Any
 
 import click
 
+from agent.errors import UsageError
 from tools.errors import InputError
 
-#: Commands outside the registry: name -> "module:attribute" (a click command), imported lazily.
+#: Commands outside the registry: name -> ("module:attribute" of a click command, help), imported lazily.
+#: Registry entries with a hand-written command (``search``, ``claims``) name it in ``Tool.cli``.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "search": ("knowledge.cli:search_cmd", "Search the transcript, chip specs and model cards, with citations."),
-    "index": ("knowledge.cli:index_cmd", "Show (or rebuild) the knowledge index."),
-    "ingest": ("knowledge.cli:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
-    "search-eval": ("knowledge.cli:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
-    "ask": ("agent.ask_cli:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),
-    "chat": ("agent.chat:chat_cmd", "The terminal chat (what `make chat` opens)."),
+    "index": ("agent.cli.knowledge:index_cmd", "Show (or rebuild) the knowledge index."),
+    "ingest": ("agent.cli.knowledge:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
+    "search-eval": ("agent.cli.knowledge:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
+    "ask": ("agent.cli.ask:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),
+    "chat": ("agent.chat.app:chat_cmd", "The terminal chat (what `make chat` opens)."),
     "slack": ("agent.slack.app:slack_cmd", "Run the Slack bot (Socket Mode, or --http)."),
     "eval": ("evals.cli:eval_cmd", "Run the eval suites against a model and gate on pass rates."),
     "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
-    "claims": ("agent.claims_cli:claims_cmd", "Check the podcast's quantitative claims with the calculators."),
-    "mcp": ("agent.mcp_server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
+    "mcp": ("agent.mcp.server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
 }
-
-
-def fail(message: str, code: int = 2) -> typing.NoReturn:
-    """Print one error line and exit (2 = bad input or usage)."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 def _is_list(annotation: Any) -> bool:
@@ -53,14 +47,20 @@ def _is_bool(annotation: Any) -> bool:
     )
 
 
-def options_for(model: type) -> list[click.Option]:
-    """Click options for every field of a pydantic input model (values validated by the model)."""
-    opts = []
+def options_for(model: type) -> list[click.Parameter]:
+    """Click parameters for every field of a pydantic input model (values validated by the model).
+
+    A field whose ``json_schema_extra`` has ``"positional": True`` is an argument, not a flag.
+    """
+    opts: list[click.Parameter] = []
     for name, info in model.model_fields.items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("positional"):
+            opts.append(click.Argument([name], required=False, default=None, metavar=name.upper()))
+            continue
         flag = "--" + str(extra.get("flag", name.replace("_", "-")))
         help_text = info.description or ""
-        if not info.is_required() and info.default not in (None, [], ()):
+        if not info.is_required() and info.default_factory is None and info.default not in (None, [], ()):
             help_text += f" [default: {info.default}]"
         if _is_bool(info.annotation):
             opts.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
@@ -74,13 +74,20 @@ def options_for(model: type) -> list[click.Option]:
 def calculator_command(tool: Any) -> click.Command:
     """A click command for one registry tool: flags from its input model, table or --json output."""
 
-    def callback(as_json: bool, chart: str | None = None, **kwargs: Any) -> None:
+    def callback(as_json: bool, chart: str | None = None, calibrate: str | None = None, framework: str | None = None,
+                 **kwargs: Any) -> None:  # fmt: skip
+        from agent.cli.calibrate import run_calibration
+        from agent.profiles import with_profile_dir
+
         args = {k: v for k, v in kwargs.items() if v is not None and v != ()}
         args = {k: list(v) if isinstance(v, tuple) else v for k, v in args.items()}
+        args = with_profile_dir(tool.input_model, args, trust_given=True)
+        if calibrate:
+            return run_calibration(calibrate, args, framework, as_json)
         try:
             result = tool.run(args)
         except InputError as exc:
-            fail(str(exc))
+            raise UsageError(str(exc))
         if chart:
             from pathlib import Path
 
@@ -91,7 +98,7 @@ def calculator_command(tool: Any) -> click.Command:
         from rich.console import Console
         from rich.text import Text
 
-        from agent.render import result_renderable
+        from agent.render.values import result_renderable
 
         console = Console()
         extra = Text(tool.text_chart(result)) if tool.text_chart is not None else None
@@ -101,34 +108,43 @@ def calculator_command(tool: Any) -> click.Command:
 
     params: list[click.Parameter] = options_for(tool.input_model)
     params.append(click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."))
+    if tool.name == "throughput":
+        from agent.cli.calibrate import calibration_options
+
+        params += calibration_options()
     if tool.chart is not None:
         params.append(click.Option(["--chart"], default=None, metavar="PATH.png", help="Write a PNG chart."))
     epilog = "Examples:\n\n" + "\n\n".join(f"  {e}" for e in tool.examples) if tool.examples else None
     return click.Command(tool.command, callback=callback, params=params, help=tool.summary, epilog=epilog)
 
 
+def _lazy(ref: str) -> click.Command:
+    module, attr = ref.split(":")
+    command: click.Command = getattr(importlib.import_module(module), attr)
+    return command
+
+
 class SiliconomicsCLI(click.Group):
-    """Registry calculators plus lazily imported commands."""
+    """Every :data:`agent.toolset.TOOLS` entry plus lazily imported commands."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from tools.registry import TOOLS
+        from agent.toolset import TOOLS
 
         return sorted({*(t.command for t in TOOLS), *LAZY_COMMANDS, *self.commands})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in LAZY_COMMANDS:
-            module, attr = LAZY_COMMANDS[name][0].split(":")
-            return getattr(importlib.import_module(module), attr)
-        from tools.registry import TOOLS
+            return _lazy(LAZY_COMMANDS[name][0])
+        from agent.toolset import TOOLS
 
         for tool in TOOLS:
             if tool.command == name:
-                return calculator_command(tool)
+                return _lazy(tool.cli[1]) if tool.cli else calculator_command(tool)
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List commands from the registry and the lazy table without importing any command module."""
-        from tools.registry import TOOLS
+        from agent.toolset import TOOLS
 
         rows = [(t.command, t.summary) for t in TOOLS] + [(n, h) for n, (_, h) in LAZY_COMMANDS.items()]
         with formatter.section("Commands"):

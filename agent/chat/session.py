@@ -25,8 +25,8 @@ from rich.console import Console
 from rich.text import Text
 
 from agent.answer import Answer
-from agent.answer_render import answer_renderable
-from agent.chat_render import conversation_markdown, sources_renderable, terminal_charts, tools_renderable
+from agent.render.answer import answer_renderable
+from agent.render.terminal import conversation_markdown, sources_renderable, terminal_charts, tools_renderable
 
 #: Slash commands and their help lines (also the completion list).
 COMMANDS: dict[str, str] = {
@@ -173,7 +173,7 @@ class ChatSession:
         return answer
 
     def show(self, answer: Answer) -> None:
-        """The answer (agent.answer_render), text charts when it drew charts, a hint the first time."""
+        """The answer (agent.render.answer), text charts when it drew charts, a hint the first time."""
         self.console.print(answer_renderable(answer))
         for chart in terminal_charts(answer):
             self.console.print(chart)

@@ -41,9 +41,9 @@ def ask_cmd(
     """Answer a question with calculator-computed, grounded, cited figures."""
     from rich.console import Console
 
-    from agent.answer_render import answer_renderable, unstreamed_tail
+    from agent.render.answer import answer_renderable, unstreamed_tail
     from agent.ask import ask
-    from agent.cli import fail
+    from agent.errors import UsageError
     from agent.models import PROVIDERS, ProviderError, provider_of, resolve_model_name
     from agent.settings import load_settings
     from tools.errors import InputError
@@ -53,7 +53,7 @@ def ask_cmd(
     try:
         name = resolve_model_name(model, settings)
     except InputError as exc:
-        fail(str(exc))
+        raise UsageError(str(exc))
     stream = not (no_stream or as_json) and provider_of(name) in PROVIDERS
     streamed: list[str] = []
 
@@ -72,11 +72,11 @@ def ask_cmd(
             settings=settings,
         )
     except InputError as exc:
-        fail(str(exc))
+        raise UsageError(str(exc))
     except ProviderError as exc:
         if streamed:
             click.echo()
-        fail(str(exc), code=1)
+        raise UsageError(str(exc), exit_code=1)
     if as_json:
         click.echo(answer.model_dump_json(indent=2))
         return

@@ -4,7 +4,7 @@ Order: the answer as markdown (left out when it was already streamed), one line 
 call (name, key arguments, key results), with ``show_tools`` each calculator's full table
 (formula, assumptions), then the citations with chapter and time, the grounding warnings,
 chart paths, and a footer (model, seconds, tokens). The line formats are
-:mod:`agent.chat_render`'s, so ``ask``, ``chat`` and the Markdown export say the same thing.
+:mod:`agent.render.terminal`'s, so ``ask``, ``chat`` and the Markdown export say the same thing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rich.markdown import Markdown
 from rich.text import Text
 
 from agent.answer import Answer
-from agent.chat_render import chart_lines, citation_lines, tool_line, tools_renderable, warnings_renderable
+from agent.render.terminal import chart_lines, citation_lines, tool_line, tools_renderable, warnings_renderable
 
 
 def footer(answer: Answer) -> Text:

@@ -26,7 +26,7 @@ Examples:
 
 
 def _write(path: str, data: bytes | str) -> None:
-    from agent.cli import fail
+    from agent.errors import UsageError
 
     try:
         target = Path(path)
@@ -35,15 +35,15 @@ def _write(path: str, data: bytes | str) -> None:
         else:
             target.write_text(data, encoding="utf-8")
     except OSError as exc:
-        fail(f"report: cannot write {path!r} ({exc.strerror or exc}).")
+        raise UsageError(f"report: cannot write {path!r} ({exc.strerror or exc}).")
 
 
 def _print_table(results) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from agent.claims import verdict_counts
-    from agent.claims_report import fmt
+    from agent.claims.check import verdict_counts
+    from agent.claims.report import fmt
 
     colours = {"consistent": "green", "consistent under assumptions": "yellow", "inconsistent": "red", "not checkable": "dim"}
     table = Table(title="BG2 episode: quantitative claims checked", show_lines=False)
@@ -67,15 +67,16 @@ def _print_table(results) -> None:
 @click.option("--claim", "claim_text", default=None, metavar="TEXT", help="Check only the claim that best matches TEXT.")
 def claims_cmd(as_json: bool, report: str | None, chart: str | None, claim_text: str | None) -> None:
     """Check the podcast's quantitative claims: quote, chapter, time, the check, the figures, the verdict."""
-    from agent.claims import check_all, check_claim
-    from agent.cli import fail
+    from agent.claims.check import check_all
+    from agent.claims.match import check_claim
+    from agent.errors import UsageError
     from tools.errors import InputError
 
     if claim_text is not None:
         try:
             match = check_claim(claim_text)
         except InputError as exc:
-            fail(str(exc))
+            raise UsageError(str(exc))
         if as_json:
             click.echo(match.model_dump_json(indent=2))
         else:
@@ -87,12 +88,12 @@ def claims_cmd(as_json: bool, report: str | None, chart: str | None, claim_text:
 
     results = check_all()
     if report:
-        from agent.claims_report import render_markdown
+        from agent.claims.report import render_markdown
 
         command = f"siliconomics claims --report {report}" + (f" --chart {chart}" if chart else "")
         _write(report, render_markdown(results, command=command))
     if chart:
-        from agent.claims_report import chart_png
+        from agent.claims.report import chart_png
 
         _write(chart, chart_png(results))
     if as_json:

@@ -2,9 +2,9 @@
 
 One line per tool call (name, key arguments, key result), citations with chapter and time,
 grounding warnings in a visible style, chart paths and text charts; ``/tools`` expands the
-tool calls into the calculator tables of :mod:`agent.render`; ``/sources`` lists passages and
+tool calls into the calculator tables of :mod:`agent.render.values`; ``/sources`` lists passages and
 catalog sources in full; ``/export`` writes the conversation as Markdown with the same lines.
-:mod:`agent.answer_render` assembles the lines into the answer both ``ask`` and ``chat`` print.
+:mod:`agent.render.answer` assembles the lines into the answer both ``ask`` and ``chat`` print.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from agent.answer import Answer, Citation, ToolCallRecord
-from agent.render import human_bytes
+from agent.render.values import human_bytes
+from tools.errors import InputError
 
 #: How many key result fields a one-line tool summary shows.
 SUMMARY_FIELDS = 3
@@ -72,10 +73,10 @@ def call_signature(record: ToolCallRecord) -> str:
 
 def _key_fields(name: str) -> tuple[str, ...]:
     try:
-        from tools.registry import get
+        from agent.toolset import get
 
         return get(name).key_fields
-    except Exception:  # not a registry tool (search_knowledge, calculate, check_claim)
+    except InputError:  # a tool name no registry entry has (a model's made-up call)
         return ()
 
 
@@ -150,7 +151,7 @@ def _result_model(record: ToolCallRecord) -> Any | None:
     if record.error:
         return None
     try:
-        from tools.registry import get
+        from agent.toolset import get
 
         return get(record.name).result_model.model_validate(_result_dict(record))
     except Exception:
@@ -165,7 +166,7 @@ def terminal_charts(answer: Answer) -> list[RenderableType]:
     """
     if not answer.charts:
         return []
-    from tools.registry import get
+    from agent.toolset import get
 
     out: list[RenderableType] = []
     for record in answer.tool_calls:
@@ -184,7 +185,7 @@ def tools_renderable(answer: Answer) -> RenderableType:
     """``/tools``: every tool call with its arguments, then its full result table (or JSON)."""
     if not answer.tool_calls:
         return Text("The last answer used no tools.", style="dim")
-    from agent.render import result_renderable
+    from agent.render.values import result_renderable
 
     parts: list[RenderableType] = []
     for record in answer.tool_calls:

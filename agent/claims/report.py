@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from agent.claims import VERDICTS, ClaimCheck, fmt, verdict_counts
+from agent.claims.check import VERDICTS, ClaimCheck, fmt, verdict_counts
 
 EPISODE = "BG2 w/ Bill Gurley & Brad Gerstner, 'AI Semiconductor Landscape feat. Dylan Patel' (Dec 2024)"
 _BADGE = {

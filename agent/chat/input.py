@@ -19,7 +19,7 @@ from typing import TextIO
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from agent.chat_session import COMMANDS
+from agent.chat.session import COMMANDS
 
 #: Suggestions after ``/model`` (any ``openai:<model>`` or ``anthropic:<model>`` is accepted).
 MODEL_CHOICES = ("offline", "openai:", "anthropic:")

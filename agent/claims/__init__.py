@@ -1,0 +1,1 @@
+"""Claims: the podcast's quantitative claims checked with the calculators, their report and CLI."""

@@ -1,0 +1,1 @@
+"""Command-line front-end: the `siliconomics` root group, calculator commands, ask, search and index."""

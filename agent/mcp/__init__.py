@@ -1,0 +1,1 @@
+"""MCP front-end: the registry tools served over stdio or streamable HTTP."""

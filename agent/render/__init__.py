@@ -1,0 +1,1 @@
+"""Rendering of values, tool calls and answers for the terminal (rich) and plain text."""
