@@ -75,7 +75,7 @@ def test_offline_answer_lists_what_it_did_not_use() -> None:
 
 
 def test_ask_json_has_unused_inputs() -> None:
-    from agent.cli import cli
+    from agent.cli.main import cli
 
     result = CliRunner().invoke(cli, ["ask", "kv cache for llama 3.1 8b at 4k context, and 37 widgets", "--json"])
     assert result.exit_code == 0, result.output
