@@ -1,6 +1,6 @@
 """The frozen blind set (evals/suites/agent_blind.yaml) through the real ask() loop, scored correct / declined /
-wrong by evals.blind: the suite's gates (pass rate and the share of wrong answers that hold today) must hold, and
-no wrong answer may be one that used every stated input (an empty 'Not used' list) without also saying so."""
+wrong by evals.blind: the suite's gates (the correct share and the share of wrong answers that hold today) must
+hold. The targets (correct >= 85%, wrong <= 3%, no wrong answer with an empty 'Not used' list) are not reached."""
 
 from __future__ import annotations
 
