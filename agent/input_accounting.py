@@ -126,9 +126,16 @@ def _restated(q: Quantity, answer: str) -> bool:
         return True
     if q.per_count:
         return False  # "$240k per 8-GPU server" printed as $240,000 per accelerator is a misreading, not a restatement
-    counts = ("", "tokens", "params")  # "10,000 reasoning" restates "10k tokens" (large counts only: a "2" is no restatement)
-    return any((w.unit == q.unit or (w.unit in counts and q.unit in counts and (q.unit == "tokens" or abs(q.value) >= 1000)))
-               and math.isclose(w.value, q.value, rel_tol=5e-3) for w in lex(_READ_AS.sub("", answer)))
+    counts = (
+        "",
+        "tokens",
+        "params",
+    )  # "10,000 reasoning" restates "10k tokens" (large counts only: a "2" is no restatement)
+    return any(
+        (w.unit == q.unit or (w.unit in counts and q.unit in counts and (q.unit == "tokens" or abs(q.value) >= 1000)))
+        and math.isclose(w.value, q.value, rel_tol=5e-3)
+        for w in lex(_READ_AS.sub("", answer))
+    )
 
 
 #: Units whose values are unlikely to equal a result's number by coincidence (a stated weight size, a parameter
@@ -156,7 +163,9 @@ def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Ite
     for q in stated_quantities(question):
         if any(_matches(readings(q, numbers), numbers) for numbers in per_call) or _restated(q, answer):
             continue
-        if _matches(readings(q, inputs), inputs) or (q.unit in _PHYSICAL and _matches(readings(q, computed), computed, rel_tol=1e-2)):
+        if _matches(readings(q, inputs), inputs) or (
+            q.unit in _PHYSICAL and _matches(readings(q, computed), computed, rel_tol=1e-2)
+        ):
             continue
         out.append(q.text)
     return list(dict.fromkeys(out))
@@ -164,7 +173,11 @@ def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Ite
 
 def not_used_line(unused: Sequence[str]) -> str:
     """The line an answer ends with when some inputs were not used."""
-    return "**Not used:** " + "; ".join(unused) + " (stated in the question, but no calculation here takes it; ask again naming what it is)."
+    return (
+        "**Not used:** "
+        + "; ".join(unused)
+        + " (stated in the question, but no calculation here takes it; ask again naming what it is)."
+    )
 
 
 def correction_message(unused: Sequence[str]) -> str:

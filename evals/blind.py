@@ -36,12 +36,24 @@ from evals.scorers import _ERROR_WORDS, _REFUSAL_WORDS, score_behaviour, score_f
 UNIT_MAP = {"USD": "$", "USD/Mtok": "$/M tokens", "USD/h": "$/hour", "count": "", "tok/s": "tokens/s", "years": "",
             "%": "%", "B": "B", "GB": "GB", "GiB": "GiB", "GW": "GW", "MW": "MW", "x": "x"}  # fmt: skip
 #: Tools whose successful result is a computed figure (a headline the analyst would read).
-CALCULATORS = {"kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex", "calculate", "growth", "serving_cost"}
+CALCULATORS = {
+    "kv_cache",
+    "memory_fit",
+    "throughput",
+    "tco",
+    "buildout",
+    "capex",
+    "calculate",
+    "growth",
+    "serving_cost",
+}
 
 
 def figure(spec: dict[str, Any]) -> Figure:
     """A blind-set figure as an eval :class:`Figure`."""
-    return Figure(value=float(spec["value"]), unit=UNIT_MAP[spec.get("unit", "count")], rel_tol=float(spec.get("rel_tol", 0.02)))
+    return Figure(
+        value=float(spec["value"]), unit=UNIT_MAP[spec.get("unit", "count")], rel_tol=float(spec.get("rel_tol", 0.02))
+    )
 
 
 #: Paths of the set writer's working notes, which are not in this repository.
@@ -54,10 +66,13 @@ def to_case(row: dict[str, Any]) -> AgentCase:
     return AgentCase(
         id=row["id"],
         tags=[row["category"]],
-        source="Blind set, written without reading the planner: " + _OUTSIDE.sub("a proposed catalog row", row["derivation"]),
+        source="Blind set, written without reading the planner: "
+        + _OUTSIDE.sub("a proposed catalog row", row["derivation"]),
         question=row["question"],
         follow_up_of=list(row.get("history") or []),
-        expect=AgentExpect(figures=[figure(f) for f in row.get("figures") or []], behaviour=_BEHAVIOUR[row["expected"]]),
+        expect=AgentExpect(
+            figures=[figure(f) for f in row.get("figures") or []], behaviour=_BEHAVIOUR[row["expected"]]
+        ),
     )
 
 
@@ -75,8 +90,12 @@ def _computed(answer: Any) -> bool:
 
 def _signals_limit(answer: Any) -> bool:
     text = answer.answer
-    return bool(getattr(answer, "unused_inputs", []) or _ERROR_WORDS.search(text) or _REFUSAL_WORDS.search(text)
-                or any(c.error for c in answer.tool_calls))
+    return bool(
+        getattr(answer, "unused_inputs", [])
+        or _ERROR_WORDS.search(text)
+        or _REFUSAL_WORDS.search(text)
+        or any(c.error for c in answer.tool_calls)
+    )
 
 
 def classify(case: AgentCase, answer: Any) -> tuple[str, list[str]]:
@@ -88,9 +107,15 @@ def classify(case: AgentCase, answer: Any) -> tuple[str, list[str]]:
         checks = [score_figure(text, f) for f in case.expect.figures]
         missing = [f"{c.expected} ({c.got})" for c in checks if not c.passed]
     else:
-        check = score_behaviour(behaviour, text, question=case.question, tool_errors=errors, error_field=case.expect.error_field)
+        check = score_behaviour(
+            behaviour, text, question=case.question, tool_errors=errors, error_field=case.expect.error_field
+        )
         clean = bool(errors) if behaviour == "error" else not _computed(answer)
-        missing = [] if check.passed and (clean or not _computed(answer)) else [check.got if not check.passed else "computed a figure"]
+        missing = (
+            []
+            if check.passed and (clean or not _computed(answer))
+            else [check.got if not check.passed else "computed a figure"]
+        )
     if not missing:
         return "correct", []
     if _signals_limit(answer) and not _computed(answer):
@@ -110,9 +135,17 @@ def run(cases: list[AgentCase], model: str = "offline") -> list[dict[str, Any]]:
             history += [("user", earlier), ("assistant", before.answer)]
         answer = ask(case.question, history=history, model=model)
         verdict, reasons = classify(case, answer)
-        out.append({"id": case.id, "category": (case.tags or [""])[0], "verdict": verdict, "reasons": reasons,
-                    "unused_inputs": getattr(answer, "unused_inputs", []), "warnings": len(answer.warnings),
-                    "tools": [c.name for c in answer.tool_calls]})
+        out.append(
+            {
+                "id": case.id,
+                "category": (case.tags or [""])[0],
+                "verdict": verdict,
+                "reasons": reasons,
+                "unused_inputs": getattr(answer, "unused_inputs", []),
+                "warnings": len(answer.warnings),
+                "tools": [c.name for c in answer.tool_calls],
+            }
+        )
     return out
 
 
@@ -129,7 +162,10 @@ def summary(rows: list[dict[str, Any]]) -> str:
     silent = sum(1 for r in rows if r["verdict"] == "wrong" and not r["unused_inputs"])
     grounded = sum(1 for r in rows if r["warnings"] == 0)
     parts = [f"{k} {counts.get(k, 0)}/{n} ({counts.get(k, 0) / n:.1%})" for k in ("correct", "declined", "wrong")]
-    return "; ".join(parts) + f"; wrong with an empty Not-used list {silent}; answers with no grounding warning {grounded}/{n}"
+    return (
+        "; ".join(parts)
+        + f"; wrong with an empty Not-used list {silent}; answers with no grounding warning {grounded}/{n}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,7 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cases = load_cases(args.path)
     if args.write_suite:
-        suite = {"suite": args.write_suite.stem, "kind": "agent", "cases": [c.model_dump(exclude_defaults=True) for c in cases]}
+        suite = {
+            "suite": args.write_suite.stem,
+            "kind": "agent",
+            "cases": [c.model_dump(exclude_defaults=True) for c in cases],
+        }
         args.write_suite.write_text(yaml.safe_dump(suite, sort_keys=False, allow_unicode=True, width=120))
     rows = run(cases, args.model)
     show = set(args.show.split(","))

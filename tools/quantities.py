@@ -29,7 +29,8 @@ unit                base value                       written as
 ``year``            a calendar year                  in 2027, through 2030, 2024=100
 ==================  ===============================  =============================================
 
-Magnitudes: k/K/thousand, M/m/mn/mm/million, B/b/bn/billion, T/tn/trillion (B is always
+Spelled-out counts with a magnitude ("fifty million") are read too. Magnitudes: k/K/thousand,
+M/m/mn/mm/million, B/b/bn/billion, T/tn/trillion (B is always
 billion; bytes are spelled out or written KB/MB/GB/TB). A rate's denominator is kept: "$240k
 per 8-GPU server" is ``usd`` with ``per="server"`` and ``per_count=8``.
 
@@ -81,8 +82,11 @@ _PER_WORDS = {"queries": "query", "mo": "month", "yr": "year", "hr": "hour", "se
 _MONEY_RATES = (
     ("usd/hour", r"\s*(?:/|per|an?)\s*(?:(?:gpu|accelerator|chip|card)s?[- ]?)?(?:hours?|hrs?|h)\b"),
     ("usd/kwh", r"\s*(?:/|per|a)\s*kwh\b"),
-    ("usd/mtok", r"\s*(?:/|per|a)\s*(?:(?:1\s*)?m|one million|a million|million|mn)\s*(?:(?:output|input|generated)\s+)?"
-                 r"(?:tokens?|toks?)\b|\s*/\s*mtok\b"),
+    (
+        "usd/mtok",
+        r"\s*(?:/|per|a)\s*(?:(?:1\s*)?m|one million|a million|million|mn)\s*(?:(?:output|input|generated)\s+)?"
+        r"(?:tokens?|toks?)\b|\s*/\s*mtok\b",
+    ),
     ("usd/mw", r"\s*(?:/|per|a)\s*mw\b"),
     ("usd/kw-month", r"\s*(?:/|per|a)\s*kw[- /]?(?:per\s*)?(?:month|mo)\b"),
     ("usd/year", r"\s*(?:/\s*(?:yr|year)|per (?:year|yr|annum)|a year|an?nually|/\s*y)\b"),
@@ -96,7 +100,11 @@ _UNIT_WORDS = (
     ("bytes", re.compile(r"\s*-?(?P<u>[kmgtp]i?b|bytes?)(?![a-z0-9/])", re.I), _BYTES),
     ("energy", re.compile(r"\s*(?P<u>[kmg]?wh)\b", re.I), None),
     ("W", re.compile(r"\s*-?(?P<u>[kmg]?w|watts?|kilowatts?|megawatts?|gigawatts?)(?![a-z0-9])", re.I), _WATTS),
-    ("tokens/s", re.compile(r"\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tok(?:en)?s? (?:per|a) sec(?:ond)?|tps)\b", re.I), None),
+    (
+        "tokens/s",
+        re.compile(r"\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tok(?:en)?s? (?:per|a) sec(?:ond)?|tps)\b", re.I),
+        None,
+    ),
     ("tokens", re.compile(r"\s*-?(?:tokens?|toks?|tkns?|ctx|context)\b", re.I), None),
     ("params", re.compile(r"\s*(?:params?|parameters?)\b", re.I), None),
     ("years", re.compile(r"\s*-?(?:years?|yrs?)\b(?!\s*/)", re.I), None),
@@ -191,7 +199,9 @@ def _per(text: str, pos: int) -> tuple[str | None, int | None, int]:
 def _is_year(text: str, m: re.Match[str], value: float) -> bool:
     if m.group("cur") or m.group("exp") or "," in m.group("num") or "." in m.group("num") or not 2000 <= value <= 2100:
         return False
-    return bool(_YEAR_CONTEXT.search(text[: m.start()])) or bool(re.match(r"\s*(?:=|vs\b|to\b|-\s*20\d\d)", text[m.end() :]))
+    return bool(_YEAR_CONTEXT.search(text[: m.start()])) or bool(
+        re.match(r"\s*(?:=|vs\b|to\b|-\s*20\d\d)", text[m.end() :])
+    )
 
 
 def _glued(text: str, m: re.Match[str]) -> bool:
@@ -201,7 +211,9 @@ def _glued(text: str, m: re.Match[str]) -> bool:
     if not m.group("cur") and before and (before.isalpha() or before in "_"):
         return True
     if not m.group("cur") and before == "-" and re.search(r"[a-z\d]-$", text[max(0, start - 2) : start], re.I):
-        return not re.search(r"(?<![\w.])(?:19|20)\d\d-$", text[max(0, start - 6) : start])  # "llama-3.1-70b", not "2025-2029"
+        return not re.search(
+            r"(?<![\w.])(?:19|20)\d\d-$", text[max(0, start - 6) : start]
+        )  # "llama-3.1-70b", not "2025-2029"
     after = text[m.end() : m.end() + 8]
     return bool(re.match(r"(?:-|\s)?bits?\b|(?:st|nd|rd|th)\b|(?!x)[a-z]+\d", after, re.I))
 
@@ -220,8 +232,15 @@ def _one(text: str, m: re.Match[str]) -> Quantity | None:
     unit, value, pos = found if found else ("year" if year else "", value, pos)
     per, per_count, end = _per(text, pos) if unit not in ("year",) else (None, None, pos)
     value = -value if negative else value
-    return Quantity(value=value, unit=unit, text=text[m.start() : end].strip(), start=m.start(), end=end, per=per,
-                    per_count=per_count)
+    return Quantity(
+        value=value,
+        unit=unit,
+        text=text[m.start() : end].strip(),
+        start=m.start(),
+        end=end,
+        per=per,
+        per_count=per_count,
+    )
 
 
 def _exact_forms(text: str, found: list[Quantity]) -> list[Quantity]:
@@ -235,13 +254,25 @@ def _exact_forms(text: str, found: list[Quantity]) -> list[Quantity]:
             if len(inner) == 1 and _same(q, inner[0]):
                 exact, rounded = (inner[0], q) if _digits(inner[0].text) >= _digits(q.text) else (q, inner[0])
                 unit = q.unit or inner[0].unit
-                out.append(replace(exact, unit=unit, rounded=rounded.value, start=q.start, end=inner[0].end,
-                                   text=text[q.start : _close_paren(text, inner[0].end)]))
+                out.append(
+                    replace(
+                        exact,
+                        unit=unit,
+                        rounded=rounded.value,
+                        start=q.start,
+                        end=inner[0].end,
+                        text=text[q.start : _close_paren(text, inner[0].end)],
+                    )
+                )
                 i += 2
                 continue
             total = sum(p.value for p in inner)
             if len(inner) > 1 and math.isclose(total, q.value, rel_tol=0.01):
-                out.append(replace(q, parts=tuple(p.value for p in inner), text=text[q.start : _close_paren(text, inner[-1].end)]))
+                out.append(
+                    replace(
+                        q, parts=tuple(p.value for p in inner), text=text[q.start : _close_paren(text, inner[-1].end)]
+                    )
+                )
                 i += 1 + len(inner)
                 continue
         out.append(q)
@@ -275,6 +306,23 @@ def _digits(text: str) -> int:
     return len(re.sub(r"[^\d]", "", m.group(0)).rstrip("0")) if m else 0
 
 
+_WORD_VALUES = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100,
+}  # fmt: skip
+#: A spelled-out count with a magnitude ("fifty million"); "a million" is a figure of speech, not read.
+_WORDS = re.compile(r"\b(?P<n>" + "|".join(_WORD_VALUES) + r")\s+(?P<mag>thousand|million|billion|trillion)\b", re.I)
+
+
+def _spelled(text: str) -> list[Quantity]:
+    out = []
+    for m in _WORDS.finditer(text):
+        value = _WORD_VALUES[m.group("n").lower()] * _MAGNITUDES[m.group("mag").lower()]
+        out.append(Quantity(value=value, unit="", text=m.group(0), start=m.start(), end=m.end()))
+    return out
+
+
 def lex(text: str, skip: list[tuple[int, int]] | tuple[tuple[int, int], ...] = ()) -> list[Quantity]:
     """Every quantity in ``text``, in order (see the module docstring). ``skip``: spans of names to ignore."""
     found: list[Quantity] = []
@@ -284,7 +332,8 @@ def lex(text: str, skip: list[tuple[int, int]] | tuple[tuple[int, int], ...] = (
         q = _one(text, m)
         if q is not None:
             found.append(q)
-    return _exact_forms(text, found)
+    found += [w for w in _spelled(text) if not any(s <= w.start < e for s, e in skip)]
+    return _exact_forms(text, sorted(found, key=lambda q: q.start))
 
 
 # --- formatting (the inverse of lex, for round trips and restating an input) -----------------
@@ -329,5 +378,27 @@ def format_quantity(value: float, unit: str) -> str:
 
 
 #: Every unit :func:`lex` returns (the keys of :func:`format_quantity`'s writers).
-UNITS = ("", "usd", "usd/hour", "usd/kwh", "usd/mtok", "usd/year", "usd/mw", "usd/kw-month", "fraction", "fraction/year",
-         "bytes", "bytes/s", "W", "Wh", "tokens", "tokens/s", "params", "years", "hours", "s", "x", "year")
+UNITS = (
+    "",
+    "usd",
+    "usd/hour",
+    "usd/kwh",
+    "usd/mtok",
+    "usd/year",
+    "usd/mw",
+    "usd/kw-month",
+    "fraction",
+    "fraction/year",
+    "bytes",
+    "bytes/s",
+    "W",
+    "Wh",
+    "tokens",
+    "tokens/s",
+    "params",
+    "years",
+    "hours",
+    "s",
+    "x",
+    "year",
+)

@@ -33,7 +33,10 @@ class Slot:
     integer: bool = False
     year_value: bool = False  # written as 'YEAR=VALUE' with the nearest calendar year
     shift: float = 0.0  # added after scaling: a multiplier per year (2.5x a year) is a growth rate of 1.5
-    span: tuple[float, float] = (float("-inf"), float("inf"))  # base values the field can mean (a GPU draws W to kW, not MW)
+    span: tuple[float, float] = (
+        float("-inf"),
+        float("inf"),
+    )  # base values the field can mean (a GPU draws W to kW, not MW)
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
@@ -54,7 +57,11 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("electricity", ("usd/kwh",)),
         Slot("years", ("years",)),
         Slot("pue", ("",), r"\bpue\b"),
-        Slot("cost_of_capital", ("fraction", "fraction/year"), r"financ|interest|wacc|cost of capital|discount|rate of return"),
+        Slot(
+            "cost_of_capital",
+            ("fraction", "fraction/year"),
+            r"financ|interest|wacc|cost of capital|discount|rate of return",
+        ),
         Slot("sold_fraction", ("fraction",), r"\bsold\b|of (?:the )?hours"),
         Slot("utilization", ("fraction",), r"utili[sz]"),
         Slot("rental_price", ("usd/hour",)),
@@ -65,9 +72,21 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("price_per_accelerator_hour", ("usd/hour",)),
         Slot("accelerators_per_replica", ("",), rf"{_GPU}|per replica", integer=True),
         Slot("concurrent_streams", ("",), r"streams?|users?|concurren|sessions?|sequences?", integer=True),
-        Slot("tokens_per_s_per_replica", ("tokens/s",), r"aggregate|total|per (?:replica|server|node)|throughput", per=(None, "replica")),
-        Slot("tokens_per_s_per_stream", ("tokens/s",), r"each|per (?:stream|user)|streams?|users?", per=(None, "stream", "user")),
-        Slot("output_tokens_per_query", ("tokens", ""), r"per (?:query|answer|request|response)|output|answer|query|each"),
+        Slot(
+            "tokens_per_s_per_replica",
+            ("tokens/s",),
+            r"aggregate|total|per (?:replica|server|node)|throughput",
+            per=(None, "replica"),
+        ),
+        Slot(
+            "tokens_per_s_per_stream",
+            ("tokens/s",),
+            r"each|per (?:stream|user)|streams?|users?",
+            per=(None, "stream", "user"),
+        ),
+        Slot(
+            "output_tokens_per_query", ("tokens", ""), r"per (?:query|answer|request|response)|output|answer|query|each"
+        ),
         Slot("utilization", ("fraction",), r"utili[sz]|busy|serve"),
     ),
     "growth": (
@@ -91,7 +110,14 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
     "memory_fit": (
         Slot("params", ("params",)),
-        Slot("capacity_gb", ("bytes",), rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as", per=_ACCEL, scale=1e-9, span=_ONE_MEMORY),
+        Slot(
+            "capacity_gb",
+            ("bytes",),
+            rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as",
+            per=_ACCEL,
+            scale=1e-9,
+            span=_ONE_MEMORY,
+        ),
         Slot("reserve_frac", ("fraction",), r"free|reserve|headroom|spare|keep"),
         Slot("gpu_mem_util", ("fraction",), r"usable|use|utili[sz]"),
     ),
@@ -118,12 +144,21 @@ def clause_around(text: str, q: Quantity) -> str:
 
 
 def _fits(slot: Slot, q: Quantity) -> bool:
-    return slot.span[0] <= abs(q.value) <= slot.span[1] and q.unit in slot.units and (slot.per is None or q.per in slot.per) and (q.per_count is None or "server" in (slot.per or ()))
+    return (
+        slot.span[0] <= abs(q.value) <= slot.span[1]
+        and q.unit in slot.units
+        and (slot.per is None or q.per in slot.per)
+        and (q.per_count is None or "server" in (slot.per or ()))
+    )
 
 
 def _near_year(q: Quantity, quantities: list[Quantity], taken: set[int]) -> Quantity | None:
     """The calendar year written next to ``q`` ("$200B in 2025", "2024=100"), not yet assigned."""
-    years = [o for o in quantities if o.unit == "year" and id(o) not in taken and min(abs(o.start - q.end), abs(q.start - o.end)) < 12]
+    years = [
+        o
+        for o in quantities
+        if o.unit == "year" and id(o) not in taken and min(abs(o.start - q.end), abs(q.start - o.end)) < 12
+    ]
     return years[0] if years else None
 
 

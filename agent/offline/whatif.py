@@ -50,7 +50,7 @@ def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quan
 
 
 def _accepts(name: str, args: dict[str, Any], strict: bool) -> bool:
-    """The tool runs on ``args``, or (not ``strict``) rejects a value the question stated (its error names that field)."""
+    """The tool runs on ``args``, or (not ``strict``) rejects a value the question stated (the error names it)."""
     from tools.registry import get
 
     try:
@@ -62,8 +62,13 @@ def _accepts(name: str, args: dict[str, Any], strict: bool) -> bool:
     return True
 
 
-def route(question: str, quantities: list[Quantity], extra: dict[str, dict[str, Any]],
-          tools: tuple[str, ...] = ROUTES, strict: bool = False) -> tuple[str, dict[str, Any]] | None:
+def route(
+    question: str,
+    quantities: list[Quantity],
+    extra: dict[str, dict[str, Any]],
+    tools: tuple[str, ...] = ROUTES,
+    strict: bool = False,
+) -> tuple[str, dict[str, Any]] | None:
     """The first of ``tools`` that takes every stated quantity (``extra``: catalog names per tool).
 
     ``strict``: the tool must also run on them (used before the intent reading is set aside)."""

@@ -89,7 +89,12 @@ QUESTION = "KV cache for llama 3.1 8b at 8192 tokens of context?"
 
 def test_a_model_that_ignores_an_input_gets_one_corrective_round_and_fixes_it() -> None:
     model = ScriptedChatModel(
-        script=[calls(("kv_cache", KV)), say("About 131 MB."), calls(("kv_cache", {**KV, "context": 8192})), say("1.07 GB.")]
+        script=[
+            calls(("kv_cache", KV)),
+            say("About 131 MB."),
+            calls(("kv_cache", {**KV, "context": 8192})),
+            say("1.07 GB."),
+        ]
     )
     answer = ask(QUESTION, model=model)
     assert len(model.seen) == 4
@@ -117,7 +122,9 @@ def test_a_model_that_uses_every_input_is_not_asked_again() -> None:
 
 # --- the property: an ignored stated input cannot go unreported ---------------------------------------
 
-_INJECTED = st.sampled_from(["usd", "usd/hour", "usd/kwh", "fraction/year", "bytes", "W", "tokens/s", "params", "years", "x"])
+_INJECTED = st.sampled_from(
+    ["usd", "usd/hour", "usd/kwh", "fraction/year", "bytes", "W", "tokens/s", "params", "years", "x"]
+)
 
 
 @settings(max_examples=25, deadline=None)

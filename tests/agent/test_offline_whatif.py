@@ -25,13 +25,23 @@ def test_every_declared_field_exists_on_its_tool() -> None:
 
 def test_server_level_inputs_fill_server_fields() -> None:
     args = _fill("tco", "$240k per 8-GPU server, 4-year straight line, 10 kW per box, PUE 1.25, 7c/kWh")
-    assert args == {"server_price": 240_000, "gpus_per_server": 8, "years": 4, "server_kw": 10, "pue": 1.25,
-                    "electricity": 0.07, "cost_of_capital": 0.0}
+    assert args == {
+        "server_price": 240_000,
+        "gpus_per_server": 8,
+        "years": 4,
+        "server_kw": 10,
+        "pue": 1.25,
+        "electricity": 0.07,
+        "cost_of_capital": 0.0,
+    }
 
 
 def test_a_power_of_a_site_is_not_a_power_per_accelerator() -> None:
     assert _fill("buildout", "how many GPUs fit in 500 MW") == {"gw": 0.5}
-    assert _fill("buildout", "How many accelerators fit in 1 GW at 1.4 kW all-in each?") == {"gw": 1.0, "kw_all_in": 1.4}
+    assert _fill("buildout", "How many accelerators fit in 1 GW at 1.4 kW all-in each?") == {
+        "gw": 1.0,
+        "kw_all_in": 1.4,
+    }
 
 
 def test_growth_base_takes_its_year() -> None:
@@ -42,8 +52,10 @@ def test_growth_base_takes_its_year() -> None:
 @pytest.mark.parametrize(
     ("question", "tool"),
     [
-        ("$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, 1,500 tokens per answer: cost per million tokens?",
-         "serving_cost"),
+        (
+            "$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, 1,500 tokens per answer: $ per M tokens?",
+            "serving_cost",
+        ),
         ("$200B in 2025 growing 30% a year, when does it pass $1T?", "growth"),
         ("$240k per 8-GPU server, 4-year straight line, 10 kW per box, PUE 1.25, 7c/kWh: per GPU-hour?", "tco"),
     ],
@@ -54,8 +66,10 @@ def test_routed_to_the_tool_whose_fields_the_question_fills(question: str, tool:
 
 def test_serving_cost_known_case_through_ask() -> None:
     # issue hand derivation: $16/h replica, 1,600 tok/s -> $2.7778 per million tokens, $0.0041667 per query
-    answer = ask("$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, 1,500 tokens per answer: cost per query?",
-                 model="offline")
+    answer = ask(
+        "$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, 1,500 tokens per answer: cost per query?",
+        model="offline",
+    )
     assert answer.answer.startswith("**$2.78 per million tokens**, $0.00417 per query")
     assert answer.unused_inputs == [] and answer.warnings == []
 
@@ -80,8 +94,10 @@ def test_a_fitting_deployment_gets_its_speed() -> None:
 
 
 def test_a_bad_number_reaches_the_tool_and_no_figure_is_printed() -> None:
-    answer = ask("$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, utilisation 150%: cost per million tokens?",
-                 model="offline")
+    answer = ask(
+        "$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, utilisation 150%: cost per million tokens?",
+        model="offline",
+    )
     (call,) = answer.tool_calls
     assert call.error is not None and "utilization" in call.error
     assert "per million tokens**" not in answer.answer
