@@ -34,6 +34,7 @@ from agent.agent_tools import SEARCH_TOOL, agent_tools, tool_error_content
 from agent.answer import Answer, Citation, ToolCallRecord
 from agent.grounding import grounding_warnings
 from agent.input_accounting import CORRECTION_MARK, correction_message, not_used_line, unused_inputs
+from agent.result_warnings import missing_from, result_warnings
 from agent.models import OFFLINE, PROVIDER_HINT, ProviderError, chat_model, describe_provider_error, model_label, resolve_model_name
 from agent.prompts import ROUND_CAP_NOTE, SYSTEM_PROMPT
 from agent.settings import Settings, load_settings
@@ -307,6 +308,9 @@ def _run(
     citations = _citations(records, text)
     sources: list[Any] = [m.content for m in messages if isinstance(m, ToolMessage) or _is_question(m)]
     warnings = grounding_warnings(text, sources)
+    flagged = missing_from(text, result_warnings(records))
+    if flagged:
+        text += "\n\n**Calculator warnings:** " + " ".join(w.split(": ", 1)[1] for w in flagged)
     unused = unused_inputs(question, records, text)
     if unused:
         text += "\n\n" + not_used_line(unused)

@@ -147,3 +147,17 @@ def _numbers(args: object) -> list[float]:
     from agent.input_accounting import argument_numbers
 
     return argument_numbers(args)
+
+
+def test_a_calculator_warning_the_model_dropped_is_added_to_the_answer() -> None:
+    fit = {"model": "llama-3.1-70b", "chip": "h100", "gpus": 1}
+    model = ScriptedChatModel(script=[calls(("memory_fit", fit)), say("Llama 3.1 70B runs on one H100.")])
+    answer = ask("can llama 3.1 70b run on 1 h100?", model=model)
+    assert "**Calculator warnings:** Does not fit" in answer.answer
+
+
+def test_an_answer_that_says_it_does_not_fit_is_not_repeated() -> None:
+    fit = {"model": "llama-3.1-70b", "chip": "h100", "gpus": 1}
+    model = ScriptedChatModel(script=[calls(("memory_fit", fit)), say("It does not fit on one H100.")])
+    answer = ask("can llama 3.1 70b run on 1 h100?", model=model)
+    assert "Calculator warnings" not in answer.answer
