@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field, computed_field
 from evals.schema import AgentCase, AgentSuite, MeasuredSuite, RetrievalCase, RetrievalSuite, ToolCase, ToolsSuite
 from evals.scorers import (
     Check,
+    overlap,
     score_behaviour,
     score_citation,
     score_field,
@@ -63,6 +64,7 @@ class CaseResult(BaseModel):
     latency_s: float = 0.0
     usage: dict[str, int] = Field(default_factory=dict)
     cost_usd: float | None = None
+    rank: int | None = Field(None, description="Retrieval: rank of the first passage that covers the gold quote.")
 
     @property
     def failed_checks(self) -> list[Check]:
@@ -91,6 +93,14 @@ class SuiteResult(BaseModel):
     @property
     def pass_rate(self) -> float:
         return self.passed / self.total if self.total else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mrr(self) -> float | None:
+        """Retrieval suites: mean over cases of 1 / rank of the first passage covering the gold (0 for a miss)."""
+        if self.kind != "retrieval" or not self.cases:
+            return None
+        return sum(1.0 / c.rank for c in self.cases if c.rank and c.status == "pass") / len(self.cases)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -183,8 +193,12 @@ def run_retrieval_case(case: RetrievalCase, suite: RetrievalSuite, search: Calla
         return CaseResult(**base, status="error", error=f"{type(exc).__name__}: {exc}", latency_s=time.perf_counter() - t0)
     latency = time.perf_counter() - t0
     texts = [getattr(p, "text", p) for p in passages]
-    check = score_retrieval(texts, [case.gold, *case.alternates], suite.k, suite.min_overlap)
-    return CaseResult(**base, status=_status([check]), checks=[check], latency_s=latency, answer=texts[0] if texts else None)
+    golds = [case.gold, *case.alternates]
+    check = score_retrieval(texts, golds, suite.k, suite.min_overlap)
+    rank = next((r for r, t in enumerate(texts[: suite.k], 1) if max(overlap(g, t) for g in golds) >= suite.min_overlap), None)
+    return CaseResult(
+        **base, status=_status([check]), checks=[check], latency_s=latency, answer=texts[0] if texts else None, rank=rank
+    )
 
 
 def score_answer(case: AgentCase, answer: Any) -> list[Check]:
