@@ -11,11 +11,11 @@ Check: Alphabet 2025 Q1-Q4 17.20 + 22.45 + 23.95 + 27.85 = 91.45 = the FY2025 an
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib import resources
 
 from pydantic import BaseModel, Field
+
+from tools.data_csv import knowledge_csv
 
 ROUND = 3
 
@@ -34,9 +34,7 @@ class QuarterPoint(BaseModel):
 @cache
 def quarterly_rows() -> tuple[dict[str, str], ...]:
     """Every row of ``capex_quarterly.csv``; rows without a source are rejected."""
-    path = resources.files("knowledge") / "data" / "capex_quarterly.csv"
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = tuple(csv.DictReader(fh))
+    rows = tuple(knowledge_csv("capex_quarterly.csv"))
     for r in rows:
         if not r["source"].strip():
             raise ValueError(f"capex_quarterly.csv: {r['company']} {r['fiscal_year']} Q{r['quarter']} has no source")
@@ -57,8 +55,8 @@ def quarters(company: str) -> list[QuarterPoint]:
     out = []
     for r in rows:
         i = _index(int(r["fiscal_year"]), int(r["quarter"]))
-        window = [values.get(i - k) for k in range(4)]
-        ttm = round(sum(window), ROUND) if all(v is not None for v in window) else None
+        window = [values[i - k] for k in range(4) if i - k in values]
+        ttm = round(sum(window), ROUND) if len(window) == 4 else None
         out.append(
             QuarterPoint(
                 fiscal_year=int(r["fiscal_year"]),

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import csv
 import datetime
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
 from tools import user_catalog
+from tools.data_csv import knowledge_csv
 from tools.errors import InputError
 
 _VENDOR_WORDS = {"nvidia", "amd", "google", "aws", "amazon", "intel", "meta", "instinct", "the", "microsoft"}
@@ -167,9 +166,7 @@ PRICE_BASES = ("server_all_in", "chip", "kit_per_chip", "bom_per_accelerator", "
 
 
 def _read_csv(filename: str) -> list[dict[str, str]]:
-    path = resources.files("knowledge") / "data" / filename
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = knowledge_csv(filename)
     for row in rows:
         if not (row.get("source_urls") or row.get("source") or "").strip():
             raise ValueError(f"{filename}: row {row.get('name') or row.get('chip')!r} has no source; unsourced rows are not allowed")

@@ -30,15 +30,14 @@ Per-chip defaults:
 
 from __future__ import annotations
 
-import csv
 import re
 import statistics
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 from tools.catalog import Accelerator, PriceRow, default_price_row, find_accelerator
+from tools.data_csv import knowledge_csv
 from tools.errors import InputError
 
 
@@ -155,9 +154,7 @@ def _num(text: str) -> float | None:
 @cache
 def reference_rows() -> dict[str, ReferenceRow]:
     """Catalog chip name -> its reference row (version C, else D); chips not in our catalog are skipped."""
-    path = resources.files("knowledge") / "data" / REFERENCE_FILE
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = knowledge_csv(REFERENCE_FILE)
     out: dict[str, ReferenceRow] = {}
     for version in (REFERENCE_VERSION, REFERENCE_FALLBACK_VERSION):
         for r in rows:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from tools.capex import COMPANY_ALIASES
+from tools.capex_history import COMPANY_ALIASES
 from tools.catalog import _normalise, accelerators, models
 
 COMPANIES = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")  # the companies in capex.csv

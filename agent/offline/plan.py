@@ -924,7 +924,7 @@ def _capex_notes(p: Parsed, args: dict[str, Any], plan: Plan) -> None:
     """Say which company set a group word stood for, and which year 'next year' is."""
     from agent.offline.entities import UNNUMBERED_GROUPS
 
-    from tools.capex import COMPANY_ALIASES
+    from tools.capex_history import COMPANY_ALIASES
 
     companies = args.get("company") or []
     named_one = any(w in COMPANY_ALIASES for w in re.findall(r"[a-z]+", p.text))

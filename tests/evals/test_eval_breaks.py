@@ -98,10 +98,10 @@ def test_broken_buildout_fails(tools_suite, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_broken_capex_fit_fails(tools_suite, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tools.capex as capex
+    import tools.capex_forecast as capex_forecast
 
-    real = capex.cagr
-    monkeypatch.setattr(capex, "cagr", lambda first, last, years: real(first, last, years) + 0.01)
+    real = capex_forecast.cagr
+    monkeypatch.setattr(capex_forecast, "cagr", lambda first, last, years: real(first, last, years) + 0.01)
     failing = _failing(tools_suite)
     assert {"capex-cagr-10pct-hand", "capex-backtest-microsoft-2023", "capex-backtest-meta-2024"} <= failing
 

@@ -8,7 +8,8 @@ import math
 import pytest
 
 from tools.buildout import BuildoutInput, buildout
-from tools.capex import COMPANY_ALIASES, CapexInput, capex
+from tools.capex import CapexInput, capex
+from tools.capex_history import COMPANY_ALIASES
 from tools.catalog import find_model
 from tools.errors import InputError
 from tools.kv_cache import KVCacheInput, kv_cache
