@@ -379,12 +379,17 @@ def _lookup(query: str, rows: tuple[Row, ...], field: str, kind: str) -> Row:
     for row in rows:
         if q == _normalise(row.name) or q in {_normalise(a) for a in row.aliases}:
             return _note_use(row)
-    containing = [r for r in rows if any(q in _token_runs(label) for label in (r.name, *r.aliases))]
+    containing = [r for r in rows if any(q in _token_runs(label) for label in _labels(r))]
     if len(containing) == 1:
         return _note_use(containing[0])
     if len(containing) > 1:
         raise InputError(field, f"{query!r} matches several {kind}s.", suggestions=[r.name for r in containing[:5]])
     raise InputError(field, f"unknown {kind} {query!r}.", suggestions=closest(query, rows))
+
+
+def _labels(row: Accelerator | ModelSpec) -> tuple[str, ...]:
+    """A row's name and its aliases."""
+    return (row.name, *row.aliases)
 
 
 def _token_runs(label: str) -> set[str]:
@@ -401,7 +406,7 @@ def closest(query: str, rows: tuple[Row, ...], limit: int = 3) -> list[str]:
 
     choices: dict[str, str] = {}
     for r in rows:
-        for label in (r.name, *r.aliases):
+        for label in _labels(r):
             choices[label] = r.name
     picked: list[str] = []
     for label, _score, _ in process.extract(query, list(choices), scorer=fuzz.WRatio, limit=limit * 4):

@@ -115,7 +115,7 @@ def capex_chart(result: CapexResult) -> bytes:
     return _finish(fig, source)
 
 
-def _tornado(ax: Any, rows: list[SensitivityRow], base: float, step_label: str) -> None:
+def _tornado(ax: Any, rows: list[SensitivityRow], base: float, step_label: tuple[str, str]) -> None:
     rows = list(reversed(rows))
     labels = [r.input.replace("_", " ") for r in rows]
     y = range(len(rows))

@@ -47,14 +47,19 @@ def load_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def _int(cfg: dict[str, Any], key: str, default: int | None = None, *, required: bool = False) -> int | None:
+def _int(cfg: dict[str, Any], key: str, default: int | None = None) -> int | None:
     value = cfg.get(key, default)
     if value is None:
-        if required:
-            raise InputError(key, f"config.json has no '{key}' (required: a positive integer).")
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InputError(key, f"config.json '{key}' must be a positive integer (got {value!r}).")
+    return value
+
+
+def _required_int(cfg: dict[str, Any], key: str) -> int:
+    value = _int(cfg, key)
+    if value is None:
+        raise InputError(key, f"config.json has no '{key}' (required: a positive integer).")
     return value
 
 
@@ -100,18 +105,18 @@ def spec_from_config(
     """A validated :class:`ModelSpec` from a config dict (see the module docstring for the fields)."""
     if isinstance(cfg.get("text_config"), dict):
         cfg = {**cfg, **cfg["text_config"]}
-    layers = _int(cfg, "num_hidden_layers", required=True)
-    hidden = _int(cfg, "hidden_size", required=True)
-    heads = _int(cfg, "num_attention_heads", required=True)
-    vocab = _int(cfg, "vocab_size", required=True)
-    context = _int(cfg, "max_position_embeddings", required=True)
+    layers = _required_int(cfg, "num_hidden_layers")
+    hidden = _required_int(cfg, "hidden_size")
+    heads = _required_int(cfg, "num_attention_heads")
+    vocab = _required_int(cfg, "vocab_size")
+    context = _required_int(cfg, "max_position_embeddings")
     kv_heads = _int(cfg, "num_key_value_heads", heads)
     rank = _int(cfg, "kv_lora_rank")
     rope = _int(cfg, "qk_rope_head_dim")
     if rank and not rope:
         raise InputError("qk_rope_head_dim", "config.json has kv_lora_rank (MLA) but no 'qk_rope_head_dim' (a positive integer).")
     if rank:
-        head_dim = (_int(cfg, "qk_nope_head_dim", required=True) or 0) + (rope or 0)
+        head_dim: int | None = _required_int(cfg, "qk_nope_head_dim") + (rope or 0)  # else-branch: None if head_dim is null
         attention = "MLA"
     else:
         if hidden % heads and "head_dim" not in cfg:

@@ -32,9 +32,9 @@ def capex_text(result: CapexResult) -> str:
     lines = [f"{result.series}: capex, US$ billions ({result.method})"]
     for p in result.history:
         lines.append(f"{p.year}  {_bar(p.capex_usd_b, top):<{BAR_WIDTH}}  {p.capex_usd_b:>9,.1f}  actual")
-    for p in result.forecast:
-        label = "guidance" if p.basis == "guidance" else f"{p.basis} [{p.low_usd_b:,.1f} - {p.high_usd_b:,.1f}]"
-        lines.append(f"{p.year}  {_bar(p.capex_usd_b, top, '▒'):<{BAR_WIDTH}}  {p.capex_usd_b:>9,.1f}  {label}")
+    for f in result.forecast:
+        label = "guidance" if f.basis == "guidance" else f"{f.basis} [{f.low_usd_b:,.1f} - {f.high_usd_b:,.1f}]"
+        lines.append(f"{f.year}  {_bar(f.capex_usd_b, top, '▒'):<{BAR_WIDTH}}  {f.capex_usd_b:>9,.1f}  {label}")
     if result.forecast:
         lines.append(
             f"cumulative {result.forecast[0].year}-{result.through}: {result.cumulative_usd_b:,.1f} "
@@ -66,21 +66,21 @@ def tco_text(result: TCOResult) -> str:
     lines.append("")
     lines.append("per installed hour, USD: capital / facility / power / maintenance")
     top = max(c.cost_per_accelerator_hour for c in result.chips)
-    for c in result.chips:
-        a = c.annual
+    for chip in result.chips:
+        a = chip.annual
         if a is None:
-            lines.append(f"{c.chip[:27]:<28}sourced {c.cost_per_accelerator_hour:.3f} $/h (no all-in price; basis in assumptions)")
+            lines.append(f"{chip.chip[:27]:<28}sourced {chip.cost_per_accelerator_hour:.3f} $/h (no all-in price; basis in assumptions)")
             continue
         parts = [a.capital_usd / 8760, a.facility_usd / 8760, a.power_usd / 8760, a.maintenance_usd / 8760]
         bar = "".join(_bar(v, top, ch) for v, ch in zip(parts, "█▓▒░"))
-        lines.append(f"{c.chip[:27]:<28}{bar:<{BAR_WIDTH + 2}} " + " / ".join(f"{v:.3f}" for v in parts))
-    for c in result.chips:
-        if not c.sensitivity:
+        lines.append(f"{chip.chip[:27]:<28}{bar:<{BAR_WIDTH + 2}} " + " / ".join(f"{v:.3f}" for v in parts))
+    for chip in result.chips:
+        if not chip.sensitivity:
             continue
         lines.append("")
-        lines.append(f"sensitivity of $/used hour for {c.chip} (base {c.cost_per_used_hour:.3f}; input -20% / +20%)")
-        width = max(r.swing for r in c.sensitivity) or 1.0
-        for r in c.sensitivity:
+        lines.append(f"sensitivity of $/used hour for {chip.chip} (base {chip.cost_per_used_hour:.3f}; input -20% / +20%)")
+        width = max(r.swing for r in chip.sensitivity) or 1.0
+        for r in chip.sensitivity:
             lines.append(
                 f"  {r.input:<24}{_bar(r.swing, width, '■', 24):<25}{r.cost_at_low:>7.3f} / {r.cost_at_high:<7.3f}"
             )
