@@ -298,7 +298,9 @@ def _backtest(inp: CapexInput, top: Series) -> Backtest | None:
     return run_backtest(top.sorted_points, inp.backtest_from, inp)
 
 
-def _assumptions(inp: CapexInput, parts: list[Series], top: Series, notes: list[str], implied_note: str | None) -> list[str]:
+def _assumptions(
+    inp: CapexInput, parts: list[Series], top: Series, notes: list[str], implied_note: str | None
+) -> list[str]:
     """Series notes, forecast notes and the stated assumptions, in the order the result shows them."""
     assumptions = [*(n for s in parts for n in s.notes), *([top.notes[0]] if len(parts) > 1 else []), *notes]
     if inp.history is None:

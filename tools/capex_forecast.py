@@ -81,7 +81,8 @@ def forecast_series(
 ) -> tuple[list[ForecastPoint], Fit | None, list[str]]:
     """Forecast ``years`` (all after the last point) from sorted ``points``; returns points, fit, notes."""
     if method == "scenario":
-        notes = [] if low is not None or high is not None else ["scenario without low/high rates: the band is the base line."]
+        banded = low is not None or high is not None
+        notes = [] if banded else ["scenario without low/high rates: the band is the base line."]
         return _scenario_points(points[-1][1], years, growth, low, high), None, notes
     fit = fit_growth(points, window)
     notes = [fit.note] if fit.note else []

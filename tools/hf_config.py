@@ -116,7 +116,8 @@ def spec_from_config(
     if rank and not rope:
         raise InputError("qk_rope_head_dim", "config.json has kv_lora_rank (MLA) but no 'qk_rope_head_dim' (a positive integer).")
     if rank:
-        head_dim: int | None = _required_int(cfg, "qk_nope_head_dim") + (rope or 0)  # else-branch: None if head_dim is null
+        # head_dim is None only when config.json sets "head_dim": null (the else branch).
+        head_dim: int | None = _required_int(cfg, "qk_nope_head_dim") + (rope or 0)
         attention = "MLA"
     else:
         if hidden % heads and "head_dim" not in cfg:

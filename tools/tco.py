@@ -42,8 +42,9 @@ from pydantic import BaseModel
 from tools import defaults as D
 from tools.catalog import Accelerator, find_accelerator
 from tools.errors import InputError
-from tools.finance import HOURS_PER_YEAR, capital_recovery_factor
+from tools.finance import HOURS_PER_YEAR
 from tools.results import record_provenance
+from tools.tco_formulas import CostParams, cost_breakdown, sensitivity
 from tools.tco_inputs import (
     TCOInput,
     annual_revenue,
@@ -63,116 +64,19 @@ from tools.tco_results import (
     TCOResult,
 )
 
-#: The tco calculator and the names other modules import from here (models and formulas live beside it).
+#: The tco calculator and the names other modules import from here (models live beside it; the pure
+#: formulas CostParams, cost_breakdown, cost_per_used_hour and sensitivity are in tools.tco_formulas).
 __all__ = [
     "AnnualBreakdown",
     "CapexBreakdown",
     "ChipCost",
     "ComparisonRow",
-    "CostParams",
     "SensitivityRow",
     "TCOInput",
     "TCOResult",
-    "cost_breakdown",
-    "cost_per_used_hour",
     "defaults_used",
-    "sensitivity",
     "tco",
 ]
-
-
-SENSITIVITY_STEP = 0.20
-
-
-@dataclasses.dataclass(frozen=True)
-class CostParams:
-    """The numbers the hourly cost depends on (after defaults and catalog lookups)."""
-
-    capex_per_accelerator: float
-    networking_fraction: float
-    power_kw: float
-    pue: float
-    electricity: float
-    years: float
-    cost_of_capital: float
-    maintenance: float
-    utilization: float
-    facility_capex_per_mw: float
-    facility_life_years: float
-    colo: float | None
-    facility: str = "owned"
-    other_opex: float = 0.0
-
-
-def cost_breakdown(p: CostParams) -> tuple[CapexBreakdown, AnnualBreakdown]:
-    """Capex and annual cost per accelerator (formulas in the module docstring)."""
-    server = p.capex_per_accelerator
-    networking = server * p.networking_fraction
-    it_capex = server + networking
-    facility_capex = p.facility_capex_per_mw * p.power_kw / 1000 if p.facility == "owned" else 0.0
-    capital = it_capex * capital_recovery_factor(p.cost_of_capital, p.years)
-    if p.facility == "colo":
-        facility = (p.colo or 0.0) * p.power_kw * 12
-    else:
-        facility = facility_capex * capital_recovery_factor(p.cost_of_capital, p.facility_life_years)
-    power = p.power_kw * p.pue * HOURS_PER_YEAR * p.electricity
-    maintenance = p.maintenance * it_capex
-    capex = CapexBreakdown(
-        server_usd=server, networking_usd=networking, facility_usd=facility_capex, total_usd=it_capex + facility_capex
-    )
-    annual = AnnualBreakdown(
-        capital_usd=capital,
-        facility_usd=facility,
-        power_usd=power,
-        maintenance_usd=maintenance,
-        other_opex_usd=p.other_opex,
-        total_usd=capital + facility + power + maintenance + p.other_opex,
-    )
-    return capex, annual
-
-
-def cost_per_used_hour(p: CostParams) -> float:
-    """Annual cost / 8760 / utilization, USD per used accelerator-hour."""
-    return cost_breakdown(p)[1].total_usd / HOURS_PER_YEAR / p.utilization
-
-
-def sensitivity(p: CostParams, step: float = SENSITIVITY_STEP) -> list[SensitivityRow]:
-    """Cost per used hour with each input at (1 - step) and (1 + step), largest swing first.
-
-    PUE is kept >= 1 and utilization <= 1, so those two may move less than ``step``.
-    """
-    names = [
-        "capex_per_accelerator",
-        "networking_fraction",
-        "power_kw",
-        "pue",
-        "electricity",
-        "years",
-        "cost_of_capital",
-        "maintenance",
-        "utilization",
-    ]
-    names += {"colo": ["colo"], "owned": ["facility_capex_per_mw", "facility_life_years"]}.get(p.facility, [])
-    clamp = {"pue": lambda v: max(1.0, v), "utilization": lambda v: min(1.0, v)}
-    rows = []
-    for name in names:
-        base = getattr(p, name)
-        fix = clamp.get(name, lambda v: v)
-        low, high = fix(base * (1 - step)), fix(base * (1 + step))
-        c_low = cost_per_used_hour(dataclasses.replace(p, **{name: low}))
-        c_high = cost_per_used_hour(dataclasses.replace(p, **{name: high}))
-        rows.append(
-            SensitivityRow(
-                input=name,
-                base_value=base,
-                low_value=low,
-                high_value=high,
-                cost_at_low=c_low,
-                cost_at_high=c_high,
-                swing=abs(c_high - c_low),
-            )
-        )
-    return sorted(rows, key=lambda r: r.swing, reverse=True)
 
 
 def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None, str | None]:
@@ -218,9 +122,8 @@ class ChipInputs:
     colo: float | None
 
 
-def _add_cash_flow(out: ChipCost, inp: TCOInput, params: CostParams, rental: float) -> None:
+def _add_cash_flow(out: ChipCost, annual: AnnualBreakdown, inp: TCOInput, params: CostParams, rental: float) -> None:
     """Revenue, net cash flow and payback of the fleet at ``rental`` USD per accelerator-hour."""
-    annual = out.annual
     colo_rent = annual.facility_usd if params.facility == "colo" else 0.0
     cash_opex = (annual.power_usd + annual.maintenance_usd + colo_rent) * inp.count + inp.other_opex_per_year
     sold = inp.sold_fraction if inp.sold_fraction is not None else inp.utilization
@@ -229,9 +132,10 @@ def _add_cash_flow(out: ChipCost, inp: TCOInput, params: CostParams, rental: flo
     out.annual_net_cash_flow_usd, out.payback_years, out.payback_note = flow.net, flow.payback_years, flow.payback_note
 
 
-def _reference_cost(inp: TCOInput, given: ChipInputs, basis: D.CostBasis, notes: list[str]) -> ChipCost:
+def _reference_cost(
+    inp: TCOInput, chip: Accelerator, given: ChipInputs, basis: D.CostBasis, notes: list[str]
+) -> ChipCost:
     """A chip without a sourced all-in price: its sourced $/accelerator-hour is the cost per installed hour."""
-    chip = given.chip
     notes.append(basis.describe(chip.name))
     power = given.power_kw
     if power is None:
@@ -283,7 +187,7 @@ def _chip_cost(inp: TCOInput, given: ChipInputs, notes: list[str]) -> ChipCost:
     if capex_in is None and chip is not None:
         basis = D.cost_basis(chip)
         if basis.mode == "reference":
-            return _reference_cost(inp, given, basis, notes)
+            return _reference_cost(inp, chip, given, basis, notes)
         capex_in = basis.value
         notes.append(basis.describe(chip.name))
     capex, power = D.chip_capex_and_power(chip, capex_in, given.power_kw, notes)
@@ -342,7 +246,7 @@ def _chip_cost(inp: TCOInput, given: ChipInputs, notes: list[str]) -> ChipCost:
         out.break_even_utilization = per_hour / rental if rental > 0 else None
         if tps:
             out.rental_cost_per_million_tokens = rental / inp.utilization / (tps * 3600 / 1e6)
-        _add_cash_flow(out, inp, params, rental)
+        _add_cash_flow(out, annual, inp, params, rental)
     return out
 
 

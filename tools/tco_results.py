@@ -170,7 +170,6 @@ def tco_text(result: TCOResult) -> str:
     """The comparison and cost-breakdown text (:func:`tools.text_charts.tco_text`), then the rental lines."""
     from tools import text_charts
 
-    other = [c for c in result.chips if c.annual and c.annual.other_opex_usd]
-    other_text = "\n".join(f"{c.chip[:27]:<28}other opex {c.annual.other_opex_usd / 8760:.3f} USD per installed "
-                           f"hour" for c in other)
+    other = [(c.chip, c.annual.other_opex_usd) for c in result.chips if c.annual and c.annual.other_opex_usd]
+    other_text = "\n".join(f"{chip[:27]:<28}other opex {usd / 8760:.3f} USD per installed hour" for chip, usd in other)
     return "\n\n".join(part for part in (text_charts.tco_text(result), other_text, rental_text(result)) if part)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tools.chip_specs import ChipSpecsResult
     from tools.capex import CapexResult
+    from tools.chip_specs import ChipSpecsResult
     from tools.tco import TCOResult
     from tools.throughput import ThroughputResult
 
@@ -53,8 +53,8 @@ def capex_text(result: CapexResult) -> str:
     return "\n".join(lines)
 
 
-def tco_text(result: TCOResult) -> str:
-    """The side-by-side comparison table, the cost breakdown per hour, and the sensitivity bars when asked."""
+def _comparison_table(result: TCOResult) -> list[str]:
+    """The side-by-side comparison: header, rule and one line per chip."""
     header = f"{'chip':<28}{'capex $':>10}{'kW':>6}{'$/h':>8}{'ref $/h':>9}{'$/used h':>10}{'$/Mtok':>9}{'GB/$1k':>8}{'GB/s/$1k':>10}"
     lines = [header, "-" * len(header)]
     for c in result.comparison:
@@ -63,24 +63,30 @@ def tco_text(result: TCOResult) -> str:
             f"{_money(c.reference_cost_per_hour):>9}{c.cost_per_used_hour:>10.3f}{_money(c.cost_per_million_tokens):>9}"
             f"{_money(c.hbm_gb_per_1k_usd, 1):>8}{_money(c.mem_bw_gbps_per_1k_usd, 0):>10}"
         )
+    return lines
+
+
+def tco_text(result: TCOResult) -> str:
+    """The side-by-side comparison table, the cost breakdown per hour, and the sensitivity bars when asked."""
+    lines = _comparison_table(result)
     lines.append("")
     lines.append("per installed hour, USD: capital / facility / power / maintenance")
     top = max(c.cost_per_accelerator_hour for c in result.chips)
-    for chip in result.chips:
-        a = chip.annual
+    for c in result.chips:
+        a = c.annual
         if a is None:
-            lines.append(f"{chip.chip[:27]:<28}sourced {chip.cost_per_accelerator_hour:.3f} $/h (no all-in price; basis in assumptions)")
+            lines.append(f"{c.chip[:27]:<28}sourced {c.cost_per_accelerator_hour:.3f} $/h (no all-in price; basis in assumptions)")
             continue
         parts = [a.capital_usd / 8760, a.facility_usd / 8760, a.power_usd / 8760, a.maintenance_usd / 8760]
         bar = "".join(_bar(v, top, ch) for v, ch in zip(parts, "█▓▒░"))
-        lines.append(f"{chip.chip[:27]:<28}{bar:<{BAR_WIDTH + 2}} " + " / ".join(f"{v:.3f}" for v in parts))
-    for chip in result.chips:
-        if not chip.sensitivity:
+        lines.append(f"{c.chip[:27]:<28}{bar:<{BAR_WIDTH + 2}} " + " / ".join(f"{v:.3f}" for v in parts))
+    for c in result.chips:
+        if not c.sensitivity:
             continue
         lines.append("")
-        lines.append(f"sensitivity of $/used hour for {chip.chip} (base {chip.cost_per_used_hour:.3f}; input -20% / +20%)")
-        width = max(r.swing for r in chip.sensitivity) or 1.0
-        for r in chip.sensitivity:
+        lines.append(f"sensitivity of $/used hour for {c.chip} (base {c.cost_per_used_hour:.3f}; input -20% / +20%)")
+        width = max(r.swing for r in c.sensitivity) or 1.0
+        for r in c.sensitivity:
             lines.append(
                 f"  {r.input:<24}{_bar(r.swing, width, '■', 24):<25}{r.cost_at_low:>7.3f} / {r.cost_at_high:<7.3f}"
             )

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from agent.cli.main import cli
 from tools.errors import InputError
 from tools.registry import get
-from tools.tco import CostParams, TCOInput, cost_breakdown, cost_per_used_hour, tco
+from tools.tco import TCOInput, tco
+from tools.tco_formulas import CostParams, cost_breakdown, cost_per_used_hour
 from tools.throughput import ThroughputInput, throughput
 
 CHECK = [
