@@ -25,18 +25,19 @@ from rich.console import Console
 from rich.text import Text
 
 from agent.answer import Answer
-from agent.render.answer import answer_renderable
-from agent.render.terminal import conversation_markdown, sources_renderable, terminal_charts, tools_renderable
+from agent.render.answer import answer_renderable, brief_renderable
+from agent.render.terminal import sources_renderable, terminal_charts, tools_renderable
 
 #: Slash commands and their help lines (also the completion list).
 COMMANDS: dict[str, str] = {
     "/help": "this list",
     "/model": "/model [NAME]: show or switch the model (offline, openai:<model>, anthropic:<model>)",
     "/reset": "start a new conversation (earlier ones stay in the store)",
+    "/work": "the last answer in full: formula, defaults, assumptions, sources, tool calls",
     "/tools": "the last answer's tool calls with their full result tables",
     "/sources": "the last answer's cited passages and catalog sources in full",
     "/json": "the last answer as JSON (the Answer the agent returned)",
-    "/export": "/export FILE.md: write the conversation, with tool calls and citations, as Markdown",
+    "/export": "/export FILE (.md, .csv or .xlsx): the conversation, or its figures, to take away",
     "/quit": "leave (Ctrl-D does the same)",
 }
 _ALIASES = {"/exit": "/quit", "/q": "/quit", "/?": "/help"}
@@ -173,13 +174,13 @@ class ChatSession:
         return answer
 
     def show(self, answer: Answer) -> None:
-        """The answer (agent.render.answer), text charts when it drew charts, a hint the first time."""
-        self.console.print(answer_renderable(answer))
+        """The brief answer (agent.render.answer), text charts when it drew charts, a hint the first time."""
+        self.console.print(brief_renderable(answer, hint="/work"))
         for chart in terminal_charts(answer):
             self.console.print(chart)
         if answer.tool_calls and not self.hinted:
             self.hinted = True
-            self.info("/tools expands the tool calls into full tables, /sources lists every source")
+            self.info("/work shows the whole answer, /tools the full result tables, /sources every source")
 
     @contextlib.contextmanager
     def _streaming(self) -> Iterator[Callable[[str], None] | None]:
@@ -273,6 +274,10 @@ class ChatSession:
             self.info("no answer yet: ask a question first")
         return self.last_answer
 
+    def cmd_work(self, arg: str) -> None:
+        if (answer := self._need_answer()) is not None:
+            self.console.print(answer_renderable(answer))
+
     def cmd_tools(self, arg: str) -> None:
         if (answer := self._need_answer()) is not None:
             self.console.print(tools_renderable(answer))
@@ -287,19 +292,21 @@ class ChatSession:
 
     def cmd_export(self, arg: str) -> None:
         if not arg:
-            self.error("usage: /export FILE.md")
+            self.error("usage: /export FILE (.md, .csv or .xlsx)")
             return
-        if not self.turns:
-            self.info("nothing to export yet")
-            return
-        path = Path(arg).expanduser()
-        text = conversation_markdown(self.turns, model=self.model_label, conversation_id=self.conversation_id)
+        self.export(arg, self.turns)
+
+    def export(self, target: str, turns: list[tuple[str, Answer]]) -> None:
+        """Write ``turns`` to ``target`` (agent.export); one line either way."""
+        from agent.export import export
+        from tools.errors import InputError
+
         try:
-            path.write_text(text, encoding="utf-8")
+            self.info(export(target, turns, model=self.model_label, conversation_id=self.conversation_id))
+        except InputError as exc:
+            self.error(str(exc))
         except OSError as exc:
-            self.error(f"could not write {path}: {exc.strerror or exc}")
-            return
-        self.info(f"wrote {len(self.turns)} turns to {path}")
+            self.error(f"could not write {target}: {exc.strerror or exc}")
 
     def cmd_quit(self, arg: str) -> bool:
         return False
