@@ -37,7 +37,10 @@ def _key(value: Any) -> str:
 
 def _changed(new: Scenario, old: Scenario) -> list[str]:
     keys = (set(new.inputs) | set(old.inputs)) - _IGNORED
-    return sorted(k for k in keys if _key(new.inputs.get(k)) != _key(old.inputs.get(k)))
+    changed = sorted(k for k in keys if _key(new.inputs.get(k)) != _key(old.inputs.get(k)))
+    if "chip" in changed:  # a chip's catalog price and power follow the chip
+        changed = [k for k in changed if k not in ("capex_per_accelerator", "power_kw") or k in new.stated]
+    return changed
 
 
 def _text(name: str, value: Any) -> str:
@@ -79,6 +82,8 @@ def _line(new: Scenario, old: Scenario, changed: list[str]) -> str | None:
         if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
             continue
         what = _what(new, old, changed)
+        if a == b:
+            return f"**Change:** none in {words}, {figure(name, a)} either way ({what})."
         ratio = _ratio(a, b)
         return f"**Change:** {figure(name, a)} vs {figure(name, b)} {words} ({what})" + (f": {ratio}." if ratio else ".")
     return None

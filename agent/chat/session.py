@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import traceback
 import uuid
@@ -41,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "/quit": "leave (Ctrl-D does the same)",
 }
 _ALIASES = {"/exit": "/quit", "/q": "/quit", "/?": "/help"}
+#: "export that", "save it to figures.csv": the last answer to a file (default: an .xlsx named after the conversation).
+_EXPORT_THAT = re.compile(r"^\s*(?:please\s+)?(?:export|save)\s+(?:that|this|it|the last answer)(?:\s+(?:to|as|in(?:to)?)\s+(\S+?))?[.!]?\s*$", re.I)
 
 T = TypeVar("T")
 #: ``ask()``'s signature as the chat calls it (the real one, or a scripted fake in tests).
@@ -139,6 +142,10 @@ class ChatSession:
             return True
         command = parse_command(line)
         if command is None:
+            export = _EXPORT_THAT.match(line)
+            if export and self.turns:  # "export that to figures.xlsx": the last answer, written here
+                self.export(export.group(1) or f"siliconomics-{self.conversation_id}-{len(self.turns)}.xlsx", self.turns[-1:])
+                return True
             self.ask(line.strip())
             return True
         return self.command(*command)

@@ -41,6 +41,7 @@ _METHODS = (("guidance", r"\bguidance\b|company(?:'s)? (?:own )?(?:plan|outlook)
             ("cagr", r"\bcagr\b|compound"), ("scenario", r"\bscenario\b"))
 #: The previous answer asked for something rather than answering.
 _ASKED = re.compile(r"Ask again with|I won't guess|and I won't guess|I can't tell which|Say which|state one|Give one|name one", re.I)
+_BARE_MONEY = re.compile(r"\s*(?:at\s+|assume\s+)?\$\s*(\d[\d.,]*)\s*([km])?\s*(?:each|per (?:gpu|chip|accelerator))?[.!]?\s*", re.I)
 _OWN_QUESTION = re.compile(r"^\s*(?:what|how|why|who|when|where|which|is|are|does|do|did|can|could|should|compare|tell)\b", re.I)
 #: "and X": adds to what was compared ("instead" replaces).
 _ADD = re.compile(r"^\s*(?:and|add|plus|also|include|with)\b(?!.*\b(?:instead|rather|replace|swap)\b)", re.I)
@@ -78,7 +79,17 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
         return _notes_search(question), "notes"
     plan = make_plan(question, turn.prior, turn.prior_question)
     uncarry(plan, question, turn.prior)
-    return plan, None
+    return _distinct(plan), None
+
+
+def _distinct(plan: Plan) -> Plan:
+    """The plan without repeated calls (two earlier calls that a follow-up turned into the same one)."""
+    seen: list[Call] = []
+    for call in plan.calls:
+        if not any(c.name == call.name and c.args == call.args for c in seen):
+            seen.append(call)
+    plan.calls = seen
+    return plan
 
 
 def _again(plan: Plan, turn: Turn) -> Plan:
@@ -120,6 +131,9 @@ def _resume(question: str, turn: Turn) -> Plan | None:
     """The question the previous answer was asking about, planned again with this line added."""
     asked: Earlier = turn.earlier[-1]
     before = turn.earlier[:-1]
+    price = _BARE_MONEY.fullmatch(question)
+    if price and re.search(r"\bprice\b", asked.reply, re.I):
+        question = f"at ${price.group(1)}{price.group(2) or ''} per GPU"  # "$60k" answers "give a price"
     prior = next((e.calls for e in reversed(before) if e.calls), [])
     prior_question = before[-1].question if before else ""
     combined = f"{asked.question.rstrip(' ?.')}; {question.strip()}"
@@ -128,7 +142,7 @@ def _resume(question: str, turn: Turn) -> Plan | None:
         return None
     plan.notes.insert(0, f"Resumed the previous question ('{asked.question}') with what this line adds.")
     uncarry(plan, combined, prior)
-    return plan
+    return _distinct(plan)
 
 
 def _chips(call: Call) -> list[str]:
@@ -163,7 +177,7 @@ def _add(question: str, turn: Turn) -> Plan | None:
         args["chip"] = [chip_arg(chip)] if tool == "tco" else chip_arg(chip)
         if tool == "tco" and "capex_per_accelerator" not in args and _price(chip) is None:
             plan.reply = (f"The catalog has no price for {short_chip(chip)}, and I won't guess one. Add it with a price, "
-                          f"e.g. 'and {short_chip(chip).lower()} at $<N>k'.")
+                          f"e.g. 'and {short_chip(chip).lower()} at $Nk'.")
             plan.calls = []
             return plan
         plan.calls.append(Call(tool, args))
@@ -207,7 +221,7 @@ def uncarry(plan: Plan, question: str, prior: list[Call]) -> None:
             if key == "capex_per_accelerator" and any(c and _price(c) is None for c in chips):
                 plan.calls, plan.reply = [], (
                     f"The {what} you gave was for {before}; I won't carry it to {now}, and the catalog has no price "
-                    f"for {now}. Give one, e.g. '{now.lower()} at $<N>k'.")
+                    f"for {now}. Give one, e.g. '{now.lower()} at $Nk', or just the amount.")
                 return
             plan.notes.append(f"The {what} you gave for {before} is not carried to {now}: the catalog's value is used.")
 
