@@ -82,6 +82,12 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     return _distinct(plan), None
 
 
+def _acts_on_last(question: str) -> bool:
+    """'chart that', 'as a table', 'redo with guidance': a question that only reran the one before."""
+    redo = _REDO.search(question) and any(re.search(pattern, question, re.I) for _, pattern in _METHODS)
+    return bool(_CHART.search(question) or _TABLE.search(question) or redo)
+
+
 def _distinct(plan: Plan) -> Plan:
     """The plan without repeated calls (two earlier calls that a follow-up turned into the same one)."""
     seen: list[Call] = []
@@ -93,8 +99,9 @@ def _distinct(plan: Plan) -> Plan:
 
 
 def _again(plan: Plan, turn: Turn) -> Plan:
-    """What the previous question asked for leads again (its quantities and year)."""
-    earlier = parse(turn.prior_question)
+    """What the question behind the last result asked for leads again (its quantities and year)."""
+    source = next((e.question for e in reversed(turn.earlier) if e.calls and not _acts_on_last(e.question)), turn.prior_question)
+    earlier = parse(source)
     plan.focus = asked_quantities(earlier.text)
     plan.year = earlier.year
     return plan

@@ -169,7 +169,8 @@ def _label(items: list[Scenario]) -> None:
             differ.remove("kv_dtype")  # the KV format followed the weights
         for s in group:
             if not differ:
-                s.label = _value_text("chip", s.inputs["chip"]) if isinstance(s.inputs.get("chip"), str) else s.tool
+                named = next((k for k in _IDENTITY if s.inputs.get(k) not in (None, [], "")), None)
+                s.label = _value_text(named, s.inputs[named]) if named else s.tool
                 continue
             parts = [_value_text(k, s.inputs.get(k)) if k in _IDENTITY else f"{k}={_value_text(k, s.inputs.get(k))}"
                      for k in differ[:3]]
