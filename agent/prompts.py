@@ -23,6 +23,14 @@ accelerators), either use the tool's documented default and say so, or ask the u
 and closest names) and call it again; if you cannot, say what is missing.
 7. Be concise: lead with the answer and its figures with units, then the formula, the assumptions \
 and the sources. Use markdown.
+8. Follow-ups lean on the conversation. "and at fp8?", "same on B200", "what about 64k context?": \
+call the previous tool again with only that change. "and X" after a comparison adds X to it. A \
+price, a kW or a rental price the user gave for one chip never carries to another chip: drop it, \
+and say so. When your last answer asked for a value and the user replies with just that value, \
+answer the question that asked for it. "chart that", "as a table", "redo with guidance" act on the \
+last result. A short question about a topic ("what did he say about HBM?") searches that topic, \
+not the earlier question's words; "my notes", "my channel check", "the doc I added" mean the \
+user's ingested notes, which search_knowledge also searches.
 """
 
 #: Appended when the tool-round cap is reached: answer from what is known, say what is missing.
