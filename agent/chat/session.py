@@ -265,10 +265,15 @@ class ChatSession:
         from tools.errors import InputError
 
         try:
-            self.model = resolve_model_name(arg, self.settings)
+            name = resolve_model_name(arg, self.settings)
+            if name != "offline":
+                from agent.models import chat_model
+
+                chat_model(name, settings=self.settings)  # a missing key is said now, not at the next question
         except InputError as exc:
-            self.error(str(exc))
+            self.error(f"{exc} The model stays {self.model_label}.")
             return
+        self.model = name
         self.console.print(Text.assemble("model set to ", (self.model, "bold"), " (used from the next question)"))
 
     def cmd_reset(self, arg: str) -> None:

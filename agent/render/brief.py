@@ -128,7 +128,7 @@ def _clip_quote(block: str) -> str:
 
 
 def _first_sentence(text: str, limit: int = 160) -> str:
-    head = re.split(r"(?<=[.;])\s", text, maxsplit=1)[0]
+    head = re.split(r"(?<=[.;])\s", text, maxsplit=1)[0].rstrip(";")
     return head if len(head) <= limit else head[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 

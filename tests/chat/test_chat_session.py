@@ -129,15 +129,23 @@ def test_reset_starts_a_new_conversation(console, log):
     assert len(log.load(first)) == 1  # the old conversation is kept
 
 
-def test_model_switch_validates_the_name(console, log):
+def test_model_switch_validates_the_name_and_the_key(console, log, monkeypatch):
     session, _ = make(console, log)
+    session.handle("/model claude-sonnet-4-5")  # no key: refused now, not at the next question
+    assert session.model == "offline"
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    from agent.settings import load_settings
+
+    load_settings.cache_clear()
     session.handle("/model claude-sonnet-4-5")
     assert session.model == "anthropic:claude-sonnet-4-5"
     session.handle("/model banana")
     assert session.model == "anthropic:claude-sonnet-4-5"
     session.handle("/model")
     out = console.export_text()
-    assert "error: model: got 'banana'; allowed: offline, openai:<model>, anthropic:<model>." in out
+    assert "error: model: anthropic:claude-sonnet-4-5 needs ANTHROPIC_API_KEY" in out or "ANTHROPIC_API_KEY" in out
+    assert "The model stays offline." in out
+    assert "error: model: got 'banana'; allowed: offline, openai:<model>, anthropic:<model>. The model stays" in out
     assert out.rstrip().endswith("model: anthropic:claude-sonnet-4-5")
 
 
