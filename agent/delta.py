@@ -111,8 +111,5 @@ def delta_line(previous: list[ToolCallRecord], current: list[ToolCallRecord]) ->
 
 
 def with_delta(text: str, line: str | None) -> str:
-    """``text`` with ``line`` after its first paragraph."""
-    if not line:
-        return text
-    head, sep, rest = text.partition("\n\n")
-    return f"{head}\n\n{line}\n\n{rest}".rstrip() if sep else f"{head}\n\n{line}"
+    """``text`` with ``line`` as its first paragraph."""
+    return f"{line}\n\n{text}" if line else text

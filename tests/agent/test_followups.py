@@ -39,7 +39,8 @@ def test_language_model_follow_up_gets_a_delta_line(data_dir):
     ask("kv cache for llama 70b at 32k, batch 8?", conversation_id="llm-delta", model=first, settings=settings)
     second = ScriptedChatModel(script=[calls(("kv_cache", {**kv, "kv_dtype": "fp8"})), say("At fp8 it is 41.94 GB.")])
     answer = ask("and at fp8?", conversation_id="llm-delta", model=second, settings=settings)
-    assert answer.answer.startswith("At fp8 it is 41.94 GB.\n\n**Change:** 41.94 GB vs 83.89 GB KV cache in total")
+    assert answer.answer.startswith("**Change:** 41.94 GB vs 83.89 GB KV cache in total")
+    assert answer.answer.endswith("\n\nAt fp8 it is 41.94 GB.")
     assert "(kv_dtype fp8, was bf16): 0.50x." in answer.answer
     assert answer.warnings == []
 
