@@ -33,6 +33,7 @@ chat: $(STAMP_RUN)
 	$(BIN)/siliconomics chat
 
 test: $(STAMP_DEV)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(STAMP_RUN)

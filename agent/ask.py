@@ -190,7 +190,7 @@ def _charts(question: str, records: Sequence[ToolCallRecord], settings: Settings
     """PNG charts for the calculators that draw one, when the question asks for a chart. -> (paths, notes)."""
     if not _CHART_WORDS.search(question):
         return [], []
-    from tools.registry import TOOLS
+    from agent.toolset import TOOLS
 
     drawers = {t.name: t for t in TOOLS if t.chart is not None}
     paths, notes = [], []

@@ -33,7 +33,7 @@ from evals.runner import machine
 
 #: The question the scripted model answers in the agent-loop benchmark, and its tool call.
 BENCH_QUESTION = "kv cache per token for opt-13b in fp16?"
-#: The search timed cold (issue 4: under 2 s with the index present).
+#: The search timed cold (target: under 2 s with the index present).
 BENCH_SEARCH = "what did he say about HBM gross margins"
 BENCH_TOOL_CALL = ("kv_cache", {"model": "opt-13b", "kv_dtype": "fp16", "context": 2048})
 #: Calculator sweeps: (tool, base args, swept field, values).

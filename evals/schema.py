@@ -19,16 +19,35 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from agent.toolset import TOOLS
 from evals.units import UNITS
 
-#: Tool names an agent may call (the contract between helpers, see the shared brief).
-AGENT_TOOLS = frozenset(
-    {"kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex", "search_knowledge", "calculate", "check_claim"}
-)
+#: Tool names an agent may call: every registry entry.
+AGENT_TOOLS = frozenset(t.name for t in TOOLS)
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _SuiteHeader(_Strict):
+    """What every suite has besides its cases."""
+
+    suite: str
+    description: str = ""
+    known_failures: list[str] = Field(
+        default_factory=list,
+        description="Case ids that fail today, each kept as a strict known failure: a listed case that passes, "
+        "or an unlisted case that fails, breaks the build.",
+    )
+
+    @model_validator(mode="after")
+    def _known_ids(self) -> "_SuiteHeader":
+        ids = {c.id for c in getattr(self, "cases", [])}
+        unknown = [i for i in self.known_failures if i not in ids]
+        if unknown:
+            raise ValueError(f"known_failures names cases the suite does not have: {unknown}")
+        return self
 
 
 class CaseBase(_Strict):
@@ -77,10 +96,8 @@ class ToolCase(CaseBase):
         return self
 
 
-class ToolsSuite(_Strict):
-    suite: str
+class ToolsSuite(_SuiteHeader):
     kind: Literal["tools"]
-    description: str = ""
     cases: list[ToolCase] = Field(min_length=1)
 
 
@@ -94,10 +111,8 @@ class RetrievalCase(CaseBase):
     corpus: Literal["transcript", "specs", "all"] = Field("all", description="Which part of the knowledge base to search.")
 
 
-class RetrievalSuite(_Strict):
-    suite: str
+class RetrievalSuite(_SuiteHeader):
     kind: Literal["retrieval"]
-    description: str = ""
     k: int = Field(5, ge=1, le=50)
     min_overlap: float = Field(0.6, gt=0, le=1, description="Fraction of the gold quote a passage must contain.")
     gate: float | None = Field(None, ge=0, le=1, description="Pass rate the suite must reach (recall@k).")
@@ -179,10 +194,8 @@ class AgentCase(CaseBase):
     expect: AgentExpect
 
 
-class AgentSuite(_Strict):
-    suite: str
+class AgentSuite(_SuiteHeader):
     kind: Literal["agent"]
-    description: str = ""
     live: bool = Field(False, description="True: needs a provider model (skipped without a key).")
     gate: float | None = Field(None, ge=0, le=1)
     cases: list[AgentCase] = Field(min_length=1)

@@ -16,7 +16,7 @@ Methods, from the last actual point ``(y0, v0)`` to year ``t`` (``h = t - y0``):
 Bands: for fitted methods, the lowest and highest annual growth rates inside the fit window
 compounded from the same anchor; for scenarios, the explicit ``low`` / ``high`` rates. Every
 band is ordered ``low <= base <= high``. Forecast values are rounded to 0.001 (US$ millions).
-Check (issue 3): history 100, 110, 121 for 2020-2022, cagr -> 133.1 in 2023 and 146.41 in 2024.
+Check: history 100, 110, 121 for 2020-2022, cagr -> 133.1 in 2023 and 146.41 in 2024.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field, field_validator
 from tools import defaults as D
 from tools.errors import InputError
 from tools.finance import annualised_growth, cagr, mape
+from tools.growth import stepped_values
 from tools.results import Worked
 
 Method = Literal["cagr", "linear", "scenario", "guidance"]
@@ -280,8 +281,8 @@ def company_series(company: str, include_leases: bool) -> Series:
     return series
 
 
-def parse_history(text: str) -> Series:
-    """'2020=100,2021=110' -> a custom series; ``InputError`` on ``history`` for anything else."""
+def parse_history(text: str, min_points: int = 2) -> Series:
+    """'2020=100,2021=110' -> a custom series of at least ``min_points`` years; ``InputError`` on ``history`` otherwise."""
     points: dict[int, tuple[float, str]] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         m = re.fullmatch(r"(\d{4})\s*=\s*([0-9]*\.?[0-9]+)", part)
@@ -293,8 +294,9 @@ def parse_history(text: str) -> Series:
         if year in points:
             raise InputError("history", f"year {year} is given twice.")
         points[year] = (value, "user history")
-    if len(points) < 2:
-        raise InputError("history", f"needs at least two years (got {len(points)}).")
+    if len(points) < min_points:
+        need = "two years (one is enough for the scenario method)" if min_points == 2 else f"{min_points} year(s)"
+        raise InputError("history", f"needs at least {need} (got {len(points)}).")
     return Series(name="custom", points=points, notes=["History given by the user (US$ billions)."])
 
 
@@ -388,6 +390,7 @@ def forecast_series(
     if method == "linear":
         a, b = _linear(fit.used)
     run_base = run_low = run_high = anchor  # scenario: compounded year by year
+    path = stepped_values(anchor, growth, len(years)) if method == "scenario" else []
     for i, year in enumerate(years):
         if method == "guidance" and guidance and year in guidance:
             value = guidance[year].capex_usd_b
@@ -397,7 +400,7 @@ def forecast_series(
         h = year - anchor_year
         if method == "scenario":
             rate = growth[min(i, len(growth) - 1)]
-            run_base *= 1 + rate
+            run_base = path[i + 1]
             run_low = min(run_low * (1 + (low if low is not None else rate)), run_base)
             run_high = max(run_high * (1 + (high if high is not None else rate)), run_base)
             base, lo, hi = run_base, run_low, run_high
@@ -504,7 +507,8 @@ def capex(inp: CapexInput) -> CapexResult:
     if inp.method == "scenario" and not inp.growth:
         raise InputError("growth", "the scenario method needs at least one growth rate, e.g. --growth 0.2.")
 
-    parts = [parse_history(inp.history)] if inp.history else [company_series(c, inp.include_leases) for c in resolve_companies(inp.company)]
+    min_points = 1 if inp.method == "scenario" else 2
+    parts = [parse_history(inp.history, min_points)] if inp.history else [company_series(c, inp.include_leases) for c in resolve_companies(inp.company)]
     top = parts[0] if len(parts) == 1 else _sum_series(parts)
     last = top.last_year
     through = inp.through if inp.through is not None else last + DEFAULT_HORIZON

@@ -21,7 +21,7 @@ Formulas (bytes, decimal units when printed as GB):
 
 Known values reproduced exactly: OPT-13B fp16 819,200 B/token (vLLM paper, "800 KB");
 Llama-2-7B 524,288; Llama-3.1-70B 327,680; Llama-3.1-405B 516,096; DeepSeek-V3 70,272
-(bf16) and 40,016 (fp8_ds_mla, PEERS.md case 6).
+(bf16) and 40,016 (fp8_ds_mla, docs/peers.md case 6).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from pydantic import BaseModel, Field, model_validator
 from tools.catalog import ModelSpec, find_model
 from tools.dtypes import BYTES_PER_VALUE, GB, DType
 from tools.errors import InputError
-from tools.results import Worked
+from tools.results import Worked, record_provenance
 
 Attention = Literal["mha", "gqa", "mqa", "mla"]
 #: Cache formats: every weight format, plus vLLM's MLA-only ``fp8_ds_mla`` (656 B/layer for DeepSeek-V3).
@@ -128,16 +128,19 @@ def sequence_bytes(shape: KVShape, tokens: int, kv_dtype: str, tp: int = 1, bloc
 class KVCacheInput(BaseModel):
     """Size the KV cache for a model (catalog name) or an explicit shape."""
 
-    model: str | None = Field(None, description="Catalog model name, e.g. 'llama-3.1-70b'. Or give layers/kv_heads/head_dim.")
+    model: str | None = Field(None, description="Catalog model name, e.g. 'llama-3.1-70b'. Or give "
+                                                "layers/kv_heads/head_dim.")
     layers: int | None = Field(None, ge=1, description="Transformer layers (explicit shape).")
     kv_heads: int | None = Field(None, ge=1, description="KV heads per layer (explicit shape).")
     head_dim: int | None = Field(None, ge=1, description="Dimension per head (explicit shape).")
     attention: Attention | None = Field(None, description="Attention kind for an explicit shape: mha, gqa, mqa or mla.")
     kv_lora_rank: int | None = Field(None, ge=1, description="MLA latent rank (explicit MLA shape).")
     rope_dim: int | None = Field(None, ge=1, description="MLA decoupled RoPE key dimension (explicit MLA shape).")
-    window: int | None = Field(None, ge=1, description="Sliding window in tokens, applied to every layer of an explicit shape.")
+    window: int | None = Field(None, ge=1, description="Sliding window in tokens, applied to every layer of an "
+                                                       "explicit shape.")
     kv_dtype: KVDType = Field(
-        "bf16", description="Format of the cached values: fp32, fp16, bf16, fp8, int8, int4, fp4; fp8_ds_mla (vLLM, MLA only)."
+        "bf16", description="Format of the cached values: fp32, fp16, bf16, fp8, int8, int4, fp4; fp8_ds_mla (vLLM, "
+                            "MLA only)."
     )
     context: int | None = Field(None, ge=1, description="Tokens per sequence; or give prompt and output.")
     prompt: int | None = Field(None, ge=1, description="Prompt tokens per sequence.")
@@ -155,28 +158,32 @@ class KVCacheInput(BaseModel):
             raise InputError("kv_lora_rank", "an explicit MLA shape needs --kv-lora-rank and --rope-dim.")
         return self
 
-    def tokens(self) -> int:
-        """Tokens per sequence: ``context``, else ``prompt + output``; ``InputError`` when neither is given."""
+    def tokens(self) -> int | None:
+        """Tokens per sequence: ``context``, else ``prompt + output``; None when neither is given (bytes per token only)."""
         if self.context is not None:
             return self.context
         if self.prompt is not None:
             return self.prompt + (self.output or 0)
-        raise InputError("context", "give --context N or --prompt N [--output N] (tokens per sequence, >= 1).")
+        if self.output is not None:
+            raise InputError("prompt", "output needs prompt (tokens per sequence = prompt + output), or give "
+                                       "--context N.")
+        return None
 
 
 class KVCacheResult(Worked):
     model: str
     attention: str
     kv_dtype: str
-    tokens_per_sequence: int
+    tokens_per_sequence: int | None = Field(description="None when no length was given: bytes per token only.")
     batch: int
     tp: int
     values_per_token_per_layer: int = Field(description="Cached values per token per layer on one GPU.")
     bytes_per_token: int = Field(description="KV bytes per token (all layers; per GPU when tp > 1), at full context.")
-    bytes_per_sequence: int = Field(description="KV bytes one sequence holds (window caps and block rounding applied).")
-    total_bytes: int = Field(description="bytes_per_sequence x batch.")
-    total_gb: float = Field(description="total_bytes / 10^9.")
-    total_gib: float = Field(description="total_bytes / 2^30.")
+    bytes_per_sequence: int | None = Field(description="KV bytes one sequence holds (window caps and block rounding "
+                                                       "applied).")
+    total_bytes: int | None = Field(description="bytes_per_sequence x batch.")
+    total_gb: float | None = Field(description="total_bytes / 10^9.")
+    total_gib: float | None = Field(description="total_bytes / 2^30.")
 
 
 def kv_cache(inp: KVCacheInput) -> KVCacheResult:
@@ -185,7 +192,7 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
         spec = find_model(inp.model)
         shape = KVShape.of(spec)
         sources = [f"{spec.name}: {s}" for s in spec.sources]
-        too_long = context_note(spec, inp.tokens())
+        too_long = context_note(spec, inp.tokens() or 1)
     else:
         too_long = None
         kind = inp.attention or "gqa"
@@ -204,13 +211,14 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
     tokens = inp.tokens()
     per_layer = values_per_token_per_layer(shape, inp.tp)
     per_token = shape.layers * bytes_per_token_per_layer(shape, inp.kv_dtype, inp.tp)
-    per_seq = sequence_bytes(shape, tokens, inp.kv_dtype, inp.tp, inp.block_size)
-    total = per_seq * inp.batch
+    per_seq = sequence_bytes(shape, tokens, inp.kv_dtype, inp.tp, inp.block_size) if tokens is not None else None
+    total = per_seq * inp.batch if per_seq is not None else None
 
     stored = f"{inp.kv_dtype} ({BYTES_PER_VALUE.get(inp.kv_dtype, 0):g} B per value)"
     if inp.kv_dtype == FP8_DS_MLA:
         formula = (
-            "bytes/token = layers x (kv_lora_rank x 1 B + ceil(kv_lora_rank / 128) x 4 B scales + qk_rope_head_dim x 2 B)"
+            "bytes/token = layers x (kv_lora_rank x 1 B + ceil(kv_lora_rank / 128) x 4 B scales + qk_rope_head_dim x "
+            "2 B)"
         )
         stored = "vLLM fp8_ds_mla (fp8 latent, fp32 tile scales, bf16 RoPE key)"
     elif shape.attention == "mla":
@@ -223,7 +231,8 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
         assumptions.append(too_long)
     if shape.window and shape.windowed_layers:
         assumptions.append(
-            f"{shape.windowed_layers} of {shape.layers} layers use a {shape.window}-token sliding window and hold at most "
+            f"{shape.windowed_layers} of {shape.layers} layers use a {shape.window}-token sliding window and hold at "
+            f"most "
             f"{shape.window} tokens; bytes_per_token counts every layer at full context."
         )
     if inp.tp > 1:
@@ -233,9 +242,12 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
                " (uneven split: vLLM needs tp to divide kv_heads or be a multiple of it)")
         )
         assumptions.append(f"Per-GPU share under tensor parallel {inp.tp}: {heads}.")
+    if tokens is None:
+        assumptions.append("No length given (context, or prompt + output): bytes per token only; give --context N for "
+                           "a sequence.")
     if inp.block_size:
         assumptions.append(f"Each sequence rounded up to whole {inp.block_size}-token blocks (paged attention).")
-    return KVCacheResult(
+    result = KVCacheResult(
         formula=formula,
         inputs={**inp.model_dump(exclude_none=True), "tokens_per_sequence": tokens},
         assumptions=assumptions,
@@ -248,8 +260,10 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
         tp=inp.tp,
         values_per_token_per_layer=per_layer,
         bytes_per_token=math.ceil(per_token),
-        bytes_per_sequence=math.ceil(per_seq),
-        total_bytes=math.ceil(total),
-        total_gb=total / GB,
-        total_gib=total / 2**30,
+        bytes_per_sequence=math.ceil(per_seq) if per_seq is not None else None,
+        total_bytes=math.ceil(total) if total is not None else None,
+        total_gb=total / GB if total is not None else None,
+        total_gib=total / 2**30 if total is not None else None,
     )
+    unused = {"model"} | ({"batch", "block_size"} if tokens is None else set())
+    return record_provenance(result, inp, unused=unused)  # type: ignore[return-value]

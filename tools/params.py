@@ -15,7 +15,7 @@ Llama-2-7B gives 6,738,415,616; Llama-3.1-70B 70,553,706,496; Llama-3.1-405B
 
 Convention for other rows: a catalog row without ``intermediate_size`` (OPT, GPT-3, MoE models,
 Qwen, Gemma, DeepSeek) uses its model-card ``params_b``. For OPT-13B that is 12.85 B against the
-exact 12,853,473,280 of PEERS.md case 1 (learned positions, biases, a 4h non-gated MLP, tied
+exact 12,853,473,280 of docs/peers.md case 1 (learned positions, biases, a 4h non-gated MLP, tied
 lm_head), 0.03 % low; for DeepSeek-V3 it is the published 671 B main model (the 14 B MTP module
 excluded). Peers differ by convention, not by bug, when they count the embedding once
 (llm-analysis: Llama-3.1-70B 69.50 B) or leave out the input embedding (LLM-Viewer).

@@ -4,6 +4,10 @@ Each entry is ``InputModel -> pure function -> ResultModel``. The CLI subcommand
 agent's LangChain tools, the MCP tools, the Slack slash command and the eval tool cases are
 all generated from :data:`TOOLS`; adding a calculator is one module plus one entry here.
 
+The agent-facing layers add two entries that live above ``tools/`` (``search_knowledge`` and
+``check_claim``): :mod:`agent.toolset` joins them to :data:`TOOLS`, and every front-end reads
+that one list. :attr:`Tool.description` is the one text a language model sees for a tool.
+
 CLI flags come from the input model's fields: ``--field-name`` by default, or the name in
 ``json_schema_extra={"flag": "..."}``; list fields become repeatable flags.
 """
@@ -17,12 +21,18 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from tools import charts, text_charts
+from tools.arithmetic import CalculateInput, Calculation, calculate
 from tools.buildout import BuildoutInput, BuildoutResult, buildout
 from tools.capex import CapexInput, CapexResult, capex
+from tools.chip_specs import ChipSpecsInput, ChipSpecsResult, chip_specs
 from tools.errors import InputError, from_validation_error
+from tools.growth import GrowthInput, GrowthResult, growth, growth_text
 from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
 from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
+from tools.results import Worked, record_provenance
+from tools.serving_cost import ServingCostInput, ServingCostResult, serving_cost, serving_text
 from tools.tco import TCOInput, TCOResult, tco
+from tools.tco_results import tco_text
 from tools.throughput import ThroughputInput, ThroughputResult, throughput
 
 
@@ -33,6 +43,13 @@ def validate_input(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
         return model.model_validate({k: v for k, v in args.items() if v is not None})
     except ValidationError as exc:
         raise from_validation_error(exc) from None
+
+
+#: What a language model is told after a calculator's summary ({fields}: its key result fields).
+CALCULATOR_GUIDANCE = (
+    "Returns JSON with the figures ({fields}, ...), the formula, every input after defaults, the assumptions "
+    "and the sources. Quote its figures; never compute them yourself."
+)
 
 
 @dataclass(frozen=True)
@@ -51,21 +68,63 @@ class Tool:
     chart: Callable[[Any], bytes] | None = field(default=None)
     #: Optional ``result -> str``: a compact terminal rendering printed under the CLI table.
     text_chart: Callable[[Any], str] | None = field(default=None)
+    #: What a language model is told after the summary (``{fields}`` = the key fields).
+    guidance: str = CALCULATOR_GUIDANCE
+    #: Optional ``result -> JSON-able`` payload the agent reads instead of the whole result model.
+    payload: Callable[[Any], Any] | None = field(default=None)
+    #: A hand-written CLI command ``(name, "module:attribute")`` replacing the generated one.
+    cli: tuple[str, str] | None = None
+
+    @property
+    def description(self) -> str:
+        """The one description every model-facing surface (LangChain, MCP) shows for this tool."""
+        return f"{self.summary} {self.guidance.format(fields=', '.join(self.key_fields))}".strip()
+
+    def content(self, result: BaseModel) -> Any:
+        """What the agent reads of ``result``: :attr:`payload` when set, else the result model as JSON data."""
+        return self.payload(result) if self.payload else result.model_dump(mode="json")
 
     @property
     def command(self) -> str:
-        return self.name.replace("_", "-")
+        return self.cli[0] if self.cli else self.name.replace("_", "-")
 
     def validate(self, args: dict[str, Any]) -> BaseModel:
         """Build the input model, turning any validation failure into one ``InputError``."""
         return validate_input(self.input_model, args)
 
     def run(self, args: dict[str, Any]) -> BaseModel:
-        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input."""
-        return self.fn(self.validate(args))
+        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input. A result that does not list
+        its given inputs and defaults itself gets them from the input model (every result carries both)."""
+        inp = self.validate(args)
+        result = self.fn(inp)
+        if isinstance(result, Worked) and "inputs_given" not in result.model_fields_set:
+            record_provenance(result, inp)
+        return result
 
 
 TOOLS: tuple[Tool, ...] = (
+    Tool(
+        name="calculate",
+        summary="Plain arithmetic on figures already obtained (sums, products, ratios, annualising), evaluated safely.",
+        input_model=CalculateInput,
+        fn=calculate,
+        result_model=Calculation,
+        examples=('siliconomics calculate "3*7/(2500*3600)*1e6"', 'siliconomics calculate "1,024 x $2 x 8,760"'),
+        key_fields=("value", "evaluated"),
+        guidance="Use it instead of computing in your head. Returns the value and the expression as evaluated.",
+    ),
+    Tool(
+        name="chip_specs",
+        summary="Catalog rows for named accelerators, or every accelerator ranked by a field (memory, bandwidth, "
+        "bf16, fp8, power, price).",
+        input_model=ChipSpecsInput,
+        fn=chip_specs,
+        result_model=ChipSpecsResult,
+        examples=("siliconomics chip-specs --sort memory --limit 5", "siliconomics chip-specs --chips h200 --chips mi325x"),
+        key_fields=("rows", "sorted_by"),
+        text_chart=text_charts.chip_table,
+        guidance="Returns the typed catalog rows ({fields}) with their sources: quote them, never recall specs.",
+    ),
     Tool(
         name="kv_cache",
         summary="KV-cache bytes per token, per sequence and for a batch (MHA/GQA/MQA/MLA, sliding windows, TP, paging).",
@@ -116,6 +175,10 @@ TOOLS: tuple[Tool, ...] = (
             "siliconomics tco --chip h100 --model llama-3.1-70b --gpus 8 --batch 64 --rental-price 2 --sensitivity",
             "siliconomics tco --capex-per-accelerator 30000 --networking-fraction 0 --power-kw 1 --pue 1 "
             "--electricity 0.10 --colo 0 --years 5 --cost-of-capital 0 --maintenance 0 --utilization 1 --tokens-per-s 1000",
+            "siliconomics tco --server-price 240000 --gpus-per-server 8 --server-kw 10 --pue 1.25 --electricity 0.07 "
+            "--years 4 --cost-of-capital 0 --networking-fraction 0 --maintenance 0 --facility none --utilization 1 --rental-price 2",
+            "siliconomics tco --chip h100 --chip b200 --capex-per-accelerator 30000 --capex-per-accelerator 45000 "
+            "--rental-price 2.2 --sold-fraction 0.65 --count 512 --other-opex-per-year 1500000",
         ),
         key_fields=(
             "cost_per_accelerator_hour",
@@ -125,7 +188,7 @@ TOOLS: tuple[Tool, ...] = (
             "break_even_utilization",
         ),
         chart=charts.tco_chart,
-        text_chart=text_charts.tco_text,
+        text_chart=tco_text,
     ),
     Tool(
         name="buildout",
@@ -136,6 +199,9 @@ TOOLS: tuple[Tool, ...] = (
         examples=(
             "siliconomics buildout --gw 2 --chip h100",
             "siliconomics buildout --gw 2 --power-kw 1.7 --pue 1 --capex-per-accelerator 40000 --facility-capex-per-mw 0",
+            "siliconomics buildout --it-gw 0.5 --power-kw 1.25 --gpus-per-rack 72 --accelerator-price 35000 "
+            "--other-capex-per-accelerator 15000",
+            "siliconomics buildout --accelerators 100000 --power-kw 1.2 --pue 1.3 --capex-per-accelerator 40000",
         ),
         key_fields=("accelerators", "it_power_mw", "it_capex_usd", "facility_capex_usd", "total_capex_usd", "power_cost_per_year_usd"),
     ),
@@ -154,6 +220,39 @@ TOOLS: tuple[Tool, ...] = (
         key_fields=("series", "method", "last_history_year", "through", "cumulative_usd_b", "growth_rate"),
         chart=charts.capex_chart,
         text_chart=text_charts.capex_text,
+    ),
+    Tool(
+        name="serving_cost",
+        summary="Unit economics of a serving deployment: $ per million tokens, per query, per 1k queries, queries per hour; "
+        "a second scenario side by side (--compare).",
+        input_model=ServingCostInput,
+        fn=serving_cost,
+        result_model=ServingCostResult,
+        examples=(
+            "siliconomics serving-cost --price-per-accelerator-hour 2 --accelerators-per-replica 8 --concurrent-streams 64 "
+            "--tokens-per-s-per-stream 25 --output-tokens-per-query 1500",
+            "siliconomics serving-cost --chip h100 --accelerators-per-replica 8 --concurrent-streams 728 "
+            "--tokens-per-s-per-stream 20 --output-tokens-per-query 1000 "
+            "--compare concurrent_streams=121,output_tokens_per_query=11000",
+        ),
+        key_fields=("cost_per_million_tokens", "cost_per_query", "cost_per_1k_queries", "queries_per_hour"),
+        text_chart=serving_text,
+    ),
+    Tool(
+        name="growth",
+        summary="Compound growth of any series: stepped rates through a year, the year a target is reached, the CAGR "
+        "between two points, per-step multipliers; with cumulative sums.",
+        input_model=GrowthInput,
+        fn=growth,
+        result_model=GrowthResult,
+        examples=(
+            "siliconomics growth --base 2024=100 --rate 0.25 --through 2027",
+            "siliconomics growth --base 2025=200 --rate 0.3 --until 1000",
+            "siliconomics growth --from 2021=50 --to 2024=120 --through 2027",
+            "siliconomics growth --multiplier 10 --steps 3",
+        ),
+        key_fields=("final_year", "final_value", "cumulative", "cagr", "until_year", "until_value"),
+        text_chart=growth_text,
     ),
 )
 

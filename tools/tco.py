@@ -2,174 +2,86 @@
 
 Per accelerator (all money in USD, power in kW of IT load, rates as fractions):
 
+    capex_per_accelerator = as given, or server_price / gpus_per_server
+    power_kw          = as given, or server_kw / gpus_per_server
     IT capex          = capex_per_accelerator x (1 + networking_fraction)
-    facility capex    = facility_capex_per_mw x power_kw / 1000            (owned facility; 0 under colo)
-    capital / year    = IT capex x CRF(cost_of_capital, years)
-    facility / year   = facility capex x CRF(cost_of_capital, facility_life_years)
-                        or, with colocation, colo x power_kw x 12
+    facility capex    = facility_capex_per_mw x power_kw / 1000            (facility owned; 0 under colo or none)
+    capital / year    = IT capex x CRF(cost_of_capital, years)             (straight line when cost_of_capital = 0)
+    facility / year   = facility capex x CRF(cost_of_capital, facility_life_years)  (owned)
+                        or colo x power_kw x 12 (colo), or 0 (none)
     power / year      = power_kw x PUE x 8760 h x electricity
     maintenance / yr  = maintenance x IT capex
+    other opex / yr   = other_opex_per_year / count
     cost_per_accelerator_hour = annual total / 8760          (every installed hour)
     cost_per_used_hour        = cost_per_accelerator_hour / utilization
     cost_per_million_tokens   = cost_per_used_hour / (tokens/s per accelerator x 3600 / 10^6)
     tokens_per_s_per_mw       = tokens/s per accelerator x 1000 / power_kw   (per MW of IT power)
     break_even_utilization    = cost_per_accelerator_hour / rental_price
     rental_cost_per_million_tokens = rental_price / utilization / (tokens/s per accelerator x 3600 / 10^6)
-                                     (renting instead of owning; PEERS.md case 5's "$/Mtok at $2/GPU-h"
+                                     (renting instead of owning; docs/peers.md case 5's "$/Mtok at $2/GPU-h"
                                      with utilization 1: H100, Llama-2-7B batch 64 roofline -> 0.123)
     margin_per_used_hour      = rental_price - cost_per_used_hour
+    revenue, net cash flow and payback of the fleet: :mod:`tools.tco_inputs` (needs rental_price)
 
 CRF(r, n) = r(1+r)^n / ((1+r)^n - 1), straight line 1/n when r = 0 (:mod:`tools.finance`).
-Check (issue 3): capex 30,000, no networking, 1 kW, PUE 1, $0.10/kWh, colo 0, 5 years, r = 0,
+Check (hand derivation): capex 30,000, no networking, 1 kW, PUE 1, $0.10/kWh, colo 0, 5 years, r = 0,
 no maintenance, utilization 1 gives 30000/5/8760 + 0.10 = 0.7849 $/h; at 1,000 tokens/s,
-0.2180 $ per million tokens. Every default is listed with its source in :mod:`tools.defaults`.
+0.2180 $ per million tokens. Check (hand derivation): a $240,000 server of 8 GPUs drawing 10 kW, PUE 1.25,
+$0.07/kWh, 4 years straight line, no networking, maintenance or facility, utilization 1: 240000 / 8 / 4 / 8760
++ 10 / 8 x 1.25 x 0.07 = 0.85616 + 0.10938 = 0.96554 $ per GPU-hour. Every default is listed with its source in
+:mod:`tools.defaults`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from tools import defaults as D
 from tools.catalog import Accelerator, find_accelerator
-from tools.dtypes import DType
 from tools.errors import InputError
 from tools.finance import HOURS_PER_YEAR, capital_recovery_factor
-from tools.results import Worked
+from tools.results import record_provenance
+from tools.tco_inputs import (
+    TCOInput,
+    annual_revenue,
+    cash_flow,
+    facility_mode,
+    facility_notes,
+    paired,
+    per_accelerator,
+    server_notes,
+)
+from tools.tco_results import (
+    AnnualBreakdown,
+    CapexBreakdown,
+    ChipCost,
+    ComparisonRow,
+    SensitivityRow,
+    TCOResult,
+)
+
+#: The tco calculator and the names other modules import from here (models and formulas live beside it).
+__all__ = [
+    "AnnualBreakdown",
+    "CapexBreakdown",
+    "ChipCost",
+    "ComparisonRow",
+    "CostParams",
+    "SensitivityRow",
+    "TCOInput",
+    "TCOResult",
+    "cost_breakdown",
+    "cost_per_used_hour",
+    "defaults_used",
+    "sensitivity",
+    "tco",
+]
+
 
 SENSITIVITY_STEP = 0.20
-
-
-class TCOInput(BaseModel):
-    """Cost of owning and running accelerators, per hour and per million tokens."""
-
-    chip: list[str] = Field(default_factory=list, description="Catalog accelerator(s); repeat --chip to compare several.")
-    count: int = Field(1, ge=1, description="Accelerators in the fleet (scales the fleet totals).")
-    capex_per_accelerator: float | None = Field(
-        None, gt=0, description="All-in server cost per accelerator, USD (default: catalog est_price_usd)."
-    )
-    networking_fraction: float = Field(D.NETWORKING_FRACTION.value, ge=0, description="Networking capex as a fraction of server capex.")
-    colo: float | None = Field(
-        None, ge=0, description="Colocation USD per kW-month of IT load; when given it replaces owned facility capex."
-    )
-    facility_capex_per_mw: float = Field(D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Owned facility capex, USD per MW of IT load.")
-    facility_life_years: float = Field(D.FACILITY_LIFE_YEARS.value, gt=0, description="Life of the owned facility, years.")
-    power_kw: float | None = Field(
-        None, gt=0, description="All-in IT power per accelerator, kW (server share, CPU, NICs, fans; default: reference CSV)."
-    )
-    pue: float = Field(D.PUE.value, ge=1, description="Power usage effectiveness (facility power / IT power).")
-    electricity: float = Field(D.ELECTRICITY.value, ge=0, description="Electricity price, USD per kWh.")
-    years: float = Field(D.YEARS.value, gt=0, description="Depreciation life of servers and networking, years.")
-    cost_of_capital: float = Field(D.COST_OF_CAPITAL.value, ge=0, description="Annual cost of capital (0.08 = 8 %).")
-    maintenance: float = Field(D.MAINTENANCE.value, ge=0, description="Annual maintenance as a fraction of IT capex.")
-    utilization: float = Field(D.UTILIZATION.value, gt=0, le=1, description="Fraction of installed hours doing paid work.")
-    tokens_per_s: float | None = Field(None, gt=0, description="Throughput per accelerator, tokens/s (overrides --model).")
-    model: str | None = Field(None, description="Catalog model; computes tokens/s per accelerator with the throughput calculator.")
-    gpus: int = Field(8, ge=1, description="Serving shape for --model: accelerators per replica.")
-    batch: int = Field(64, ge=1, description="Serving shape for --model: sequences decoded together.")
-    prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
-    output: int = Field(1000, ge=1, description="Serving shape for --model: output tokens.")
-    weights_dtype: DType = Field("bf16", description="Serving shape for --model: weight format.")
-    rental_price: float | None = Field(None, ge=0, description="Rental price, USD per accelerator-hour (margin, break-even).")
-    sensitivity: bool = Field(False, description="Add a +-20 % sensitivity table (tornado) of the cost per used hour.")
-
-
-class CapexBreakdown(BaseModel):
-    """Up-front cost per accelerator, USD."""
-
-    server_usd: float
-    networking_usd: float
-    facility_usd: float = Field(description="Owned facility share (0 under colocation).")
-    total_usd: float
-
-
-class AnnualBreakdown(BaseModel):
-    """Yearly cost per accelerator, USD."""
-
-    capital_usd: float = Field(description="Server + networking capex recovered as an annuity.")
-    facility_usd: float = Field(description="Facility annuity, or colocation rent.")
-    power_usd: float
-    maintenance_usd: float
-    total_usd: float
-
-
-class SensitivityRow(BaseModel):
-    """Cost per used hour with one input moved -20 % and +20 %."""
-
-    input: str
-    base_value: float
-    low_value: float
-    high_value: float
-    cost_at_low: float
-    cost_at_high: float
-    swing: float = Field(description="|cost_at_high - cost_at_low|, USD per used hour.")
-
-
-class ChipCost(BaseModel):
-    """Every figure for one accelerator type."""
-
-    chip: str
-    capex_per_accelerator: float
-    power_kw: float
-    capex: CapexBreakdown
-    annual: AnnualBreakdown
-    cost_per_accelerator_hour: float = Field(description="Annual cost / 8760, USD per installed hour.")
-    cost_per_used_hour: float = Field(description="cost_per_accelerator_hour / utilization.")
-    tokens_per_s_per_accelerator: float | None = None
-    cost_per_million_tokens: float | None = None
-    tokens_per_s_per_mw: float | None = Field(None, description="Tokens/s per MW of all-in IT power.")
-    tokens_per_dollar: float | None = None
-    reference_cost_per_hour: float | None = Field(None, description="SemiAnalysis InferenceX hyperscaler-owning $/GPU-hour.")
-    difference_vs_reference: float | None = Field(None, description="cost_per_accelerator_hour / reference - 1.")
-    margin_per_used_hour: float | None = Field(None, description="rental_price - cost_per_used_hour, USD.")
-    rental_cost_per_million_tokens: float | None = Field(
-        None, description="rental_price / utilization / (tokens/s x 3600 / 1e6): USD per million tokens when renting."
-    )
-    margin_fraction: float | None = Field(None, description="margin_per_used_hour / rental_price.")
-    break_even_utilization: float | None = Field(None, description="Utilization at which owning costs the rental price.")
-    hbm_gb_per_1k_usd: float | None = Field(None, description="HBM GB per $1,000 of capex per accelerator.")
-    mem_bw_gbps_per_1k_usd: float | None = Field(None, description="Memory bandwidth GB/s per $1,000 of capex per accelerator.")
-    fleet_capex_usd: float
-    fleet_annual_cost_usd: float
-    sensitivity: list[SensitivityRow] = Field(default_factory=list)
-
-
-class ComparisonRow(BaseModel):
-    """One line of the side-by-side table."""
-
-    chip: str
-    capex_per_accelerator: float
-    power_kw: float
-    cost_per_accelerator_hour: float
-    reference_cost_per_hour: float | None
-    cost_per_used_hour: float
-    cost_per_million_tokens: float | None
-    tokens_per_s_per_mw: float | None
-    hbm_gb_per_1k_usd: float | None
-    mem_bw_gbps_per_1k_usd: float | None
-
-
-class TCOResult(Worked):
-    count: int
-    chip: str | None = Field(None, description="The chip, when one was given.")
-    cost_per_accelerator_hour: float | None = None
-    cost_per_used_hour: float | None = None
-    cost_per_million_tokens: float | None = None
-    reference_cost_per_hour: float | None = None
-    difference_vs_reference: float | None = None
-    break_even_utilization: float | None = None
-    margin_per_used_hour: float | None = None
-    rental_cost_per_million_tokens: float | None = None
-    tokens_per_s_per_accelerator: float | None = None
-    tokens_per_s_per_mw: float | None = None
-    tokens_per_dollar: float | None = None
-    fleet_capex_usd: float | None = None
-    fleet_annual_cost_usd: float | None = None
-    capex: CapexBreakdown | None = None
-    annual: AnnualBreakdown | None = None
-    chips: list[ChipCost] = Field(description="Full figures per chip.")
-    comparison: list[ComparisonRow] = Field(description="Side-by-side table, one row per chip.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,6 +100,8 @@ class CostParams:
     facility_capex_per_mw: float
     facility_life_years: float
     colo: float | None
+    facility: str = "owned"
+    other_opex: float = 0.0
 
 
 def cost_breakdown(p: CostParams) -> tuple[CapexBreakdown, AnnualBreakdown]:
@@ -195,21 +109,24 @@ def cost_breakdown(p: CostParams) -> tuple[CapexBreakdown, AnnualBreakdown]:
     server = p.capex_per_accelerator
     networking = server * p.networking_fraction
     it_capex = server + networking
-    facility_capex = 0.0 if p.colo is not None else p.facility_capex_per_mw * p.power_kw / 1000
+    facility_capex = p.facility_capex_per_mw * p.power_kw / 1000 if p.facility == "owned" else 0.0
     capital = it_capex * capital_recovery_factor(p.cost_of_capital, p.years)
-    if p.colo is not None:
-        facility = p.colo * p.power_kw * 12
+    if p.facility == "colo":
+        facility = (p.colo or 0.0) * p.power_kw * 12
     else:
         facility = facility_capex * capital_recovery_factor(p.cost_of_capital, p.facility_life_years)
     power = p.power_kw * p.pue * HOURS_PER_YEAR * p.electricity
     maintenance = p.maintenance * it_capex
-    capex = CapexBreakdown(server_usd=server, networking_usd=networking, facility_usd=facility_capex, total_usd=it_capex + facility_capex)
+    capex = CapexBreakdown(
+        server_usd=server, networking_usd=networking, facility_usd=facility_capex, total_usd=it_capex + facility_capex
+    )
     annual = AnnualBreakdown(
         capital_usd=capital,
         facility_usd=facility,
         power_usd=power,
         maintenance_usd=maintenance,
-        total_usd=capital + facility + power + maintenance,
+        other_opex_usd=p.other_opex,
+        total_usd=capital + facility + power + maintenance + p.other_opex,
     )
     return capex, annual
 
@@ -235,7 +152,7 @@ def sensitivity(p: CostParams, step: float = SENSITIVITY_STEP) -> list[Sensitivi
         "maintenance",
         "utilization",
     ]
-    names += ["colo"] if p.colo is not None else ["facility_capex_per_mw", "facility_life_years"]
+    names += {"colo": ["colo"], "owned": ["facility_capex_per_mw", "facility_life_years"]}.get(p.facility, [])
     clamp = {"pue": lambda v: max(1.0, v), "utilization": lambda v: min(1.0, v)}
     rows = []
     for name in names:
@@ -279,15 +196,41 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
         )
     )
     return t.decode_tokens_per_s_per_accelerator, (
-        f"throughput {t.decode_tokens_per_s_per_accelerator:,.1f} tokens/s per accelerator from the throughput calculator: "
-        f"{t.model} {inp.weights_dtype} on {inp.gpus} x {chip.name}, batch {inp.batch}, {inp.prompt}+{inp.output} tokens "
+        f"throughput {t.decode_tokens_per_s_per_accelerator:,.1f} tokens/s per accelerator from the throughput "
+        f"calculator: "
+        f"{t.model} {inp.weights_dtype} on {inp.gpus} x {chip.name}, batch {inp.batch}, {inp.prompt}+{inp.output} "
+        f"tokens "
         f"(roofline at default efficiencies, {t.bound}-bound)"
     )
 
 
-def _chip_cost(inp: TCOInput, chip: Accelerator | None, notes: list[str]) -> ChipCost:
+@dataclasses.dataclass(frozen=True)
+class ChipInputs:
+    """One chip's own values (None = catalog default) and the settings shared by every chip."""
+
+    chip: Accelerator | None
+    capex: float | None
+    power_kw: float | None
+    rental_price: float | None
+    facility: str
+    colo: float | None
+
+
+def _add_cash_flow(out: ChipCost, inp: TCOInput, params: CostParams, rental: float) -> None:
+    """Revenue, net cash flow and payback of the fleet at ``rental`` USD per accelerator-hour."""
+    annual = out.annual
+    colo_rent = annual.facility_usd if params.facility == "colo" else 0.0
+    cash_opex = (annual.power_usd + annual.maintenance_usd + colo_rent) * inp.count + inp.other_opex_per_year
+    sold = inp.sold_fraction if inp.sold_fraction is not None else inp.utilization
+    flow = cash_flow(out.fleet_capex_usd, annual_revenue(rental, sold, inp.count), cash_opex)
+    out.annual_revenue_usd, out.annual_cash_opex_usd = flow.revenue, flow.cash_opex
+    out.annual_net_cash_flow_usd, out.payback_years, out.payback_note = flow.net, flow.payback_years, flow.payback_note
+
+
+def _chip_cost(inp: TCOInput, given: ChipInputs, notes: list[str]) -> ChipCost:
+    chip = given.chip
     label = chip.name if chip else "custom"
-    capex, power = D.chip_capex_and_power(chip, inp.capex_per_accelerator, inp.power_kw, notes)
+    capex, power = D.chip_capex_and_power(chip, given.capex, given.power_kw, notes)
     params = CostParams(
         capex_per_accelerator=capex,
         networking_fraction=inp.networking_fraction,
@@ -300,7 +243,9 @@ def _chip_cost(inp: TCOInput, chip: Accelerator | None, notes: list[str]) -> Chi
         utilization=inp.utilization,
         facility_capex_per_mw=inp.facility_capex_per_mw,
         facility_life_years=inp.facility_life_years,
-        colo=inp.colo,
+        colo=given.colo,
+        facility=given.facility,
+        other_opex=inp.other_opex_per_year / inp.count,
     )
     capex_b, annual = cost_breakdown(params)
     per_hour = annual.total_usd / HOURS_PER_YEAR
@@ -330,12 +275,15 @@ def _chip_cost(inp: TCOInput, chip: Accelerator | None, notes: list[str]) -> Chi
         fleet_annual_cost_usd=annual.total_usd * inp.count,
         sensitivity=sensitivity(params) if inp.sensitivity else [],
     )
-    if inp.rental_price is not None:
-        out.margin_per_used_hour = inp.rental_price - per_used
-        out.margin_fraction = out.margin_per_used_hour / inp.rental_price if inp.rental_price > 0 else None
-        out.break_even_utilization = per_hour / inp.rental_price if inp.rental_price > 0 else None
+    rental = given.rental_price
+    if rental is not None:
+        out.rental_price = rental
+        out.margin_per_used_hour = rental - per_used
+        out.margin_fraction = out.margin_per_used_hour / rental if rental > 0 else None
+        out.break_even_utilization = per_hour / rental if rental > 0 else None
         if tps:
-            out.rental_cost_per_million_tokens = inp.rental_price / inp.utilization / (tps * 3600 / 1e6)
+            out.rental_cost_per_million_tokens = rental / inp.utilization / (tps * 3600 / 1e6)
+        _add_cash_flow(out, inp, params, rental)
     return out
 
 
@@ -357,31 +305,88 @@ def defaults_used(inp: BaseModel, table: dict[str, D.Default]) -> list[str]:
     return [table[name].describe(name) for name in table if name not in inp.model_fields_set]
 
 
+def chip_inputs(inp: TCOInput) -> list[ChipInputs]:
+    """Each chip with its own capex and rental price (paired in order) and the shared power and facility."""
+    chips = [find_accelerator(c) for c in inp.chip] if inp.chip else [None]
+    n = len(chips)
+    capex = paired("capex_per_accelerator", inp.capex_per_accelerator, n)
+    server = paired("server_price", inp.server_price, n)
+    rental = paired("rental_price", inp.rental_price, n, one_for_all=True)
+    power = per_accelerator("power_kw", inp.power_kw, "server_kw", inp.server_kw, inp.gpus_per_server)
+    facility = facility_mode(inp.facility, inp.colo)
+    colo = (inp.colo if inp.colo is not None else D.COLO.value) if facility == "colo" else None
+    return [
+        ChipInputs(
+            chip=chip,
+            capex=per_accelerator("capex_per_accelerator", capex[i], "server_price", server[i], inp.gpus_per_server),
+            power_kw=power,
+            rental_price=rental[i],
+            facility=facility,
+            colo=colo,
+        )
+        for i, chip in enumerate(chips)
+    ]
+
+
+def _unused(inp: TCOInput, facility: str) -> set[str]:
+    """Inputs the result does not depend on or that follow from given ones (left out of defaults_used)."""
+    out = {"sensitivity", "chip"}
+    if inp.server_price:
+        out.add("capex_per_accelerator")
+    if inp.server_kw is not None:
+        out.add("power_kw")
+    if inp.model is None:
+        out |= {"gpus", "batch", "prompt", "output", "weights_dtype"}
+    if facility != "owned":
+        out |= {"facility_capex_per_mw", "facility_life_years"}
+    if not inp.rental_price:
+        out |= {"sold_fraction"}
+    return out
+
+
+def _one_or_list(values: list[Any]) -> Any:
+    """One chip's value as a number (as the inputs have always read), several chips' as a list paired with chip."""
+    return values[0] if len(values) == 1 else values
+
+
 def tco(inp: TCOInput) -> TCOResult:
     """Cost per accelerator-hour, per used hour and per million tokens (formulas in the module docstring)."""
-    chips = [find_accelerator(c) for c in inp.chip] if inp.chip else [None]
+    given = chip_inputs(inp)
+    facility, colo = given[0].facility, given[0].colo
     notes: list[str] = []
-    costs = [_chip_cost(inp, chip, notes) for chip in chips]
+    costs = [_chip_cost(inp, g, notes) for g in given]
+    chips = [g.chip for g in given]
 
-    table = {k: v for k, v in _DEFAULTED.items() if not (inp.colo is not None and k.startswith("facility_"))}
-    assumptions = defaults_used(inp, table) + notes
-    if inp.colo is not None:
-        assumptions.append(f"Facility as colocation: {inp.colo:g} USD per kW-month of IT load (owned facility capex not counted).")
-        ignored = sorted({"facility_capex_per_mw", "facility_life_years"} & inp.model_fields_set)
-        if ignored:
-            assumptions.append(f"{' and '.join(ignored)} ignored: colo replaces the owned facility.")
-    else:
-        assumptions.append("Facility owned: capex per MW of IT load recovered as an annuity over the facility life.")
-    assumptions.append(
-        "Capital recovered as an annuity at the cost of capital (straight line when 0); no residual value, taxes or land."
+    table = {k: v for k, v in _DEFAULTED.items() if not (facility != "owned" and k.startswith("facility_"))}
+    assumptions = (
+        defaults_used(inp, table)
+        + server_notes(inp.server_price, inp.gpus_per_server, inp.server_kw)
+        + notes
+        + facility_notes(facility, colo, inp.colo is not None, inp.model_fields_set)
     )
+    if inp.cost_of_capital == 0:
+        assumptions.append("Capital recovered straight-line (cost of capital 0): capex / years; no residual value, "
+                           "taxes or land.")
+    else:
+        assumptions.append(
+            "Capital recovered as an annuity at the cost of capital (straight line when 0); no residual value, taxes "
+            "or land."
+        )
+    if inp.rental_price:
+        sold = "sold_fraction" if inp.sold_fraction is not None else "utilization (no sold_fraction given)"
+        assumptions.append(
+            f"Revenue = rental price x 8760 h x {sold} x count; cash opex = power + maintenance + colocation rent + "
+            "other opex (capital and owned-facility annuities excluded); payback = fleet capex / net cash flow."
+        )
     if any(c.reference_cost_per_hour for c in costs):
         assumptions.append(
-            "reference_cost_per_hour: SemiAnalysis InferenceX 'hyperscaler owning' tier (4-year life; its inputs are not "
+            "reference_cost_per_hour: SemiAnalysis InferenceX 'hyperscaler owning' tier (4-year life; its inputs are "
+            "not "
             "public), shown beside our transparent figure, not used in it."
         )
     if any(c.cost_per_million_tokens for c in costs):
-        assumptions.append("Tokens are produced only in used hours: $/Mtok = cost_per_used_hour / (tokens/s x 3600 / 1e6).")
+        assumptions.append("Tokens are produced only in used hours: $/Mtok = cost_per_used_hour / (tokens/s x 3600 / "
+                           "1e6).")
 
     comparison = [
         ComparisonRow(
@@ -395,6 +400,10 @@ def tco(inp: TCOInput) -> TCOResult:
             tokens_per_s_per_mw=c.tokens_per_s_per_mw,
             hbm_gb_per_1k_usd=c.hbm_gb_per_1k_usd,
             mem_bw_gbps_per_1k_usd=c.mem_bw_gbps_per_1k_usd,
+            rental_price=c.rental_price,
+            margin_per_used_hour=c.margin_per_used_hour,
+            break_even_utilization=c.break_even_utilization,
+            payback_years=c.payback_years,
         )
         for c in costs
     ]
@@ -409,11 +418,22 @@ def tco(inp: TCOInput) -> TCOResult:
     result = TCOResult(
         formula=(
             "annual = IT capex x CRF(r, years) + facility (capex x CRF(r, facility life) or colo x kW x 12) "
-            "+ kW x PUE x 8760 x electricity + maintenance x IT capex; IT capex = capex x (1 + networking); "
+            "+ kW x PUE x 8760 x electricity + maintenance x IT capex + other opex / count; IT capex = capex x (1 + "
+            "networking); "
             "cost_per_accelerator_hour = annual / 8760; cost_per_used_hour = that / utilization; "
             "$/Mtok = cost_per_used_hour / (tokens/s x 3600 / 1e6); CRF = r(1+r)^n / ((1+r)^n - 1)"
         ),
-        inputs={**inp.model_dump(), "chip": [c.chip for c in costs]},
+        inputs={
+            **inp.model_dump(),
+            "chip": [c.chip for c in costs],
+            "capex_per_accelerator": _one_or_list([c.capex_per_accelerator for c in costs]),
+            "rental_price": _one_or_list([c.rental_price for c in costs]) if inp.rental_price else None,
+            "server_price": _one_or_list(inp.server_price) if inp.server_price else None,
+            "power_kw": costs[0].power_kw,
+            "facility": facility,
+            "colo": colo,
+            "sold_fraction": inp.sold_fraction if inp.sold_fraction is not None else inp.utilization,
+        },
         assumptions=assumptions,
         sources=sources,
         count=inp.count,
@@ -439,6 +459,12 @@ def tco(inp: TCOInput) -> TCOResult:
             "fleet_annual_cost_usd",
             "capex",
             "annual",
+            "rental_price",
+            "annual_revenue_usd",
+            "annual_cash_opex_usd",
+            "annual_net_cash_flow_usd",
+            "payback_years",
+            "payback_note",
         ):
             setattr(result, name, getattr(c, name))
-    return result
+    return record_provenance(result, inp, unused=_unused(inp, facility))  # type: ignore[return-value]

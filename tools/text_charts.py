@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tools.chip_specs import ChipSpecsResult
     from tools.capex import CapexResult
     from tools.tco import TCOResult
     from tools.throughput import ThroughputResult
@@ -93,4 +94,35 @@ def throughput_text(result: ThroughputResult) -> str:
             f"{mark}b={p.batch:<5}{_bar(p.tokens_per_s_per_accelerator, top):<{BAR_WIDTH}} "
             f"{p.tokens_per_s_per_accelerator:>9,.1f} | {p.tokens_per_s_per_user:>7,.1f}  {p.bound}"
         )
+    return "\n".join(lines)
+
+
+#: Widest chip name printed (keeps the table within 100 columns).
+_CHIP_NAME_WIDTH = 30
+#: Columns of the chip table: (catalog field, header, format).
+_CHIP_COLUMNS = (
+    ("memory_gb", "HBM GB", "{:,.0f}"),
+    ("mem_bw_tbps", "TB/s", "{:,.2f}"),
+    ("bf16_dense_tflops", "BF16 TF", "{:,.0f}"),
+    ("fp8_dense_tflops", "FP8 TF", "{:,.0f}"),
+    ("tdp_w", "W", "{:,.0f}"),
+    ("est_price_usd", "price $", "{:,.0f}"),
+)
+
+
+def chip_table(result: ChipSpecsResult) -> str:
+    """The rows as an aligned table: name, then memory, bandwidth, dense TFLOPS, power, price ('-' when unknown)."""
+    cols = list(_CHIP_COLUMNS)  # 6 x 11 columns + the name: 96 columns
+    if result.sorted_by and result.sorted_by not in {c[0] for c in cols}:
+        cols.insert(0, (result.sorted_by, result.sorted_by, "{:,.4g}"))
+    width = min(max([len(r.name) for r in result.rows] + [4]), _CHIP_NAME_WIDTH)
+    header = f"{'chip':<{width}}" + "".join(f"  {h:>9}" for _, h, _ in cols)
+    lines = [header]
+    for row in result.rows:
+        cells = []
+        for field, _, fmt in cols:
+            value = getattr(row, field)
+            cells.append(f"  {'-' if value is None else fmt.format(value):>9}")
+        name = row.name if len(row.name) <= width else row.name[: width - 1] + "…"
+        lines.append(f"{name:<{width}}" + "".join(cells))
     return "\n".join(lines)

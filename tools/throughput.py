@@ -19,7 +19,7 @@ touches every expert.
 Prefill (time to first token for one request) is compute-bound:
 ``(2 x active params x prompt + attention) / (N x peak x compute_eff)``, never faster than one
 read of the weights; ``prefill_batch_s`` is the same for all ``batch`` prompts together.
-Cost, when ``usd_per_gpu_hour`` is given (as llm-analysis and PEERS.md case 5):
+Cost, when ``usd_per_gpu_hour`` is given (as llm-analysis and docs/peers.md case 5):
 ``$/Mtok = usd_per_gpu_hour x N / (tokens/s x 3600) x 10^6``.
 
 Bandwidth is the datasheet's decimal TB/s (10^12 B/s). With efficiencies 1.0, Llama-2-7B

@@ -34,109 +34,18 @@ import json
 import math
 import operator
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
-from tools.errors import InputError
+from agent.claims.specs import Assumption, ClaimSpec, Recipe, load_claims, locate
 
 Verdict = Literal["consistent", "consistent under assumptions", "inconsistent", "not checkable"]
 VERDICTS: tuple[str, ...] = ("consistent", "consistent under assumptions", "inconsistent", "not checkable")
-CLAIMS_FILE = "claims.yaml"
 #: Corners of the assumption box are all evaluated up to this many assumptions (2^n runs).
 MAX_CORNER_ASSUMPTIONS = 6
 #: Bisection steps when locating a flip point (range / 2^30: far below any reported precision).
 BISECTION_STEPS = 30
-#: check_claim's fuzzy score (rapidfuzz, 0-100) below which no claim is taken as a match.
-MATCH_THRESHOLD = 62.0
-
-
-# --------------------------------------------------------------------------- claim specs (YAML)
-
-
-class Claimed(BaseModel):
-    """What the speaker claimed, normalised: a quantity, a value or range, a unit."""
-
-    quantity: str = Field(description="What is claimed, in words.")
-    text: str = Field(description="The claimed value as said, e.g. 'over 1 TB', '4-5x'.")
-    unit: str
-    value: float | None = Field(None, description="The stated figure (accepted within +- rel_tol).")
-    rel_tol: float = Field(0.0, ge=0, lt=1, description="Accepted relative spread around value, for 'about'/'like'.")
-    min: float | None = Field(None, description="Lower bound ('over', 'at least').")
-    max: float | None = Field(None, description="Upper bound ('under', 'at most').")
-
-    @model_validator(mode="after")
-    def _some_bound(self) -> "Claimed":
-        if self.value is None and self.min is None and self.max is None:
-            raise ValueError("a claim needs value, min or max")
-        return self
-
-    def bounds(self) -> tuple[float, float]:
-        """The accepted interval [low, high] for the computed value."""
-        lo, hi = -math.inf, math.inf
-        if self.value is not None:
-            lo, hi = self.value * (1 - self.rel_tol), self.value * (1 + self.rel_tol)
-        if self.min is not None:
-            lo = max(lo, self.min) if self.value is not None else self.min
-        if self.max is not None:
-            hi = min(hi, self.max) if self.value is not None else self.max
-        return lo, hi
-
-
-class Assumption(BaseModel):
-    """A named input the check depends on, with its plausible range and where that comes from."""
-
-    name: str
-    value: float = Field(description="Nominal value.")
-    low: float
-    high: float
-    unit: str = ""
-    source: str = Field(min_length=3, description="Where the nominal value and the range come from.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "Assumption":
-        if not self.low <= self.value <= self.high:
-            raise ValueError(f"assumption {self.name}: need low <= value <= high")
-        return self
-
-
-class Call(BaseModel):
-    """One tool call of a recipe: a registry tool or a catalog row."""
-
-    tool: str = Field(description="Registry tool name, or catalog.accelerator / catalog.model.")
-    args: dict[str, Any] = Field(default_factory=dict)
-
-
-class Recipe(BaseModel):
-    """How a claim is checked."""
-
-    method: str = Field(description="The check in words (what is computed and why it answers the claim).")
-    calls: dict[str, Call] = Field(default_factory=dict)
-    assumptions: list[Assumption] = Field(default_factory=list)
-    value: str = Field(description="Expression for the computed counterpart of the claimed value.")
-    figures: dict[str, str] = Field(default_factory=dict, description="More named expressions to report.")
-    unsourced: str | None = Field(None, description="Why an input lacks an independent source (makes it not checkable).")
-
-
-class ClaimSpec(BaseModel):
-    """One entry of claims.yaml."""
-
-    id: str
-    quote: str = Field(min_length=10)
-    chapter: str
-    speaker: str | None = None
-    claim: Claimed
-    check: Recipe | None = None
-    not_checkable: str | None = Field(None, description="Why the calculators cannot check it.")
-    notes: str | None = None
-    questions: list[str] = Field(default_factory=list, description="Other phrasings, for check_claim matching.")
-
-    @model_validator(mode="after")
-    def _one_route(self) -> "ClaimSpec":
-        if (self.check is None) == (self.not_checkable is None):
-            raise ValueError(f"claim {self.id}: give exactly one of check or not_checkable")
-        return self
 
 
 # --------------------------------------------------------------------------- results
@@ -198,95 +107,6 @@ class ClaimCheck(BaseModel):
     reason: str | None = Field(None, description="Why it is not checkable.")
     notes: str | None = None
     sources: list[str] = Field(default_factory=list)
-
-
-class CheckClaimInput(BaseModel):
-    """Check a claim from the BG2 episode against the calculators."""
-
-    claim: str = Field(
-        min_length=1,
-        description="The claim in words, e.g. 'reasoning models serve 4-5x fewer users' or 'Trainium2 costs $5,000 per chip'.",
-    )
-
-
-CHECK_CLAIM_DESCRIPTION = (
-    "Check a quantitative claim from the BG2 podcast with Dylan Patel: finds the closest claim, runs its check "
-    "through the calculators and returns the verdict (consistent / consistent under assumptions / inconsistent / "
-    "not checkable), the computed figures, the assumptions with their plausible ranges and flip points, and the "
-    "quote with chapter and timestamp. Quote its figures; never compute them yourself."
-)
-
-
-class ClaimMatch(BaseModel):
-    """``check_claim``'s answer: the matching claim checked, or none found with the nearest ones."""
-
-    query: str
-    found: bool
-    verdict: Verdict | None = Field(None, description="The matched claim's computed verdict.")
-    score: float = Field(description="Fuzzy match score 0-100 of the best claim.")
-    result: ClaimCheck | None = None
-    message: str
-    nearest: list[str] = Field(default_factory=list, description="'id: quantity' of the closest claims.")
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def transcript_text() -> str:
-    from knowledge.transcript import bundled_text
-
-    return bundled_text()
-
-
-def _transcript():
-    from knowledge.transcript import bundled
-
-    return bundled()
-
-
-def locate(quote: str) -> tuple[str | None, str | None]:
-    """(chapter, estimated 'MM:SS') of the first occurrence of ``quote``; (None, None) if absent."""
-    from knowledge.transcript import format_timestamp, time_at
-
-    t = _transcript()
-    offset = t.body.find(quote)
-    if offset < 0:
-        return None, None
-    chapter = None
-    for c in t.chapters:
-        if c.start <= offset:
-            chapter = c.title
-    secs = time_at(t.body, t.chapters, offset)
-    return chapter, (format_timestamp(secs) if secs is not None else None)
-
-
-@cache
-def load_claims() -> tuple[ClaimSpec, ...]:
-    """The claims of claims.yaml, validated: every quote must be an exact substring of the transcript."""
-    import yaml
-
-    raw = yaml.safe_load(resources.files("knowledge").joinpath("data", CLAIMS_FILE).read_text(encoding="utf-8"))
-    specs = tuple(ClaimSpec.model_validate(c) for c in raw["claims"])
-    text = transcript_text()
-    seen: set[str] = set()
-    for s in specs:
-        if s.quote not in text:
-            raise ValueError(f"claims.yaml: quote of {s.id!r} is not a substring of the transcript")
-        if s.id in seen:
-            raise ValueError(f"claims.yaml: duplicate id {s.id!r}")
-        seen.add(s.id)
-    return specs
-
-
-def get_claim(claim_id: str) -> ClaimSpec:
-    """The claim with this id, or InputError listing the closest ids."""
-    specs = {s.id: s for s in load_claims()}
-    if claim_id in specs:
-        return specs[claim_id]
-    from rapidfuzz import process
-
-    near = [m[0] for m in process.extract(claim_id, list(specs), limit=3)]
-    raise InputError("claim", f"unknown claim id {claim_id!r}.", suggestions=near)
 
 
 # --------------------------------------------------------------------------- expressions
@@ -413,9 +233,80 @@ def fmt(x: float | None) -> str:
     return f"{x:.3g}"
 
 
+#: A sampled point: the recipe's value and the assumption values that gave it.
+Point = tuple[float, dict[str, float]]
+
+
+def _sample(recipe: Recipe) -> tuple[Evaluation, list[Sensitivity], list[Point]]:
+    """The nominal evaluation, one-at-a-time sensitivities, and every sampled point (nominal first, then
+    each assumption at its low and high end, then every corner when there are few assumptions)."""
+    nominal = evaluate_recipe(recipe)
+    nominal_point = {a.name: a.value for a in recipe.assumptions}
+    values: list[Point] = [(nominal.value, nominal_point)]
+    sens: list[Sensitivity] = []
+    for a in recipe.assumptions:
+        v_lo = evaluate_recipe(recipe, {a.name: a.low}).value
+        v_hi = evaluate_recipe(recipe, {a.name: a.high}).value
+        sens.append(Sensitivity(assumption=a.name, low=a.low, high=a.high, value_at_low=v_lo, value_at_high=v_hi))
+        values += [(v_lo, {**nominal_point, a.name: a.low}), (v_hi, {**nominal_point, a.name: a.high})]
+    if 1 < len(recipe.assumptions) <= MAX_CORNER_ASSUMPTIONS:
+        for corner in itertools.product(*((a.low, a.high) for a in recipe.assumptions)):
+            point = {a.name: v for a, v in zip(recipe.assumptions, corner)}
+            values.append((evaluate_recipe(recipe, point).value, point))
+    return nominal, sens, values
+
+
+def _flips(recipe: Recipe, sens: list[Sensitivity], lo: float, hi: float, side0: int) -> list[Flip]:
+    """For each assumption end that moves the value to another side of the claimed range, where it flips."""
+    flips: list[Flip] = []
+    for a, s in zip(recipe.assumptions, sens):
+        for end, v_end in ((a.low, s.value_at_low), (a.high, s.value_at_high)):
+            side_end = _side(v_end, lo, hi)
+            if end == a.value or side_end == side0:
+                continue
+            at = _flip(recipe, a, end, lo, hi, side0)
+            up = end > a.value
+            if side0 == 0:
+                holds = f"{a.name} {'<=' if up else '>='} {fmt(at)}"
+            elif side_end == 0:
+                holds = f"{a.name} {'>=' if up else '<='} {fmt(at)}"
+            else:
+                holds = f"the value jumps across the claimed range at {a.name} = {fmt(at)}"
+            move = (at - a.value) / a.value * 100 if a.value else math.inf
+            flips.append(Flip(assumption=a.name, nominal=a.value, flips_at=at, move_pct=move, holds_when=holds))
+    return flips
+
+
+def _verdict(sides: list[int]) -> str:
+    """All points inside the range: consistent; some inside, or points on both sides: under assumptions."""
+    if all(s == 0 for s in sides):
+        return "consistent"
+    if any(s == 0 for s in sides) or (-1 in sides and 1 in sides):
+        return "consistent under assumptions"
+    return "inconsistent"
+
+
+def _conditional_summary(computed: str, claimed: str, spread: str, side0: int, flips: list[Flip], holds_at: dict[str, float] | None) -> str:
+    """The summary of a claim consistent under assumptions: where it lands, and when it holds."""
+    conditions = [f.holds_when for f in flips if not f.holds_when.startswith("the value jumps")]
+    if holds_at and not conditions:
+        conditions = [", ".join(f"{k} = {fmt(v)}" for k, v in holds_at.items())]
+    jumps = [f.holds_when for f in flips if f.holds_when.startswith("the value jumps")]
+    where = "inside" if side0 == 0 else ("below" if side0 < 0 else "above")
+    summary = (
+        f"Consistent under assumptions: computed {computed} at the nominal assumptions, {where} the claimed "
+        f"{claimed}{spread}."
+    )
+    if conditions:
+        summary += f" The claim holds when {'; '.join(conditions)}."
+    if jumps:
+        summary += f" {'; '.join(j[0].upper() + j[1:] for j in jumps)}."
+    return summary
+
+
 def check(spec: ClaimSpec) -> ClaimCheck:
     """Compute the verdict of one claim (see the module docstring for the rules)."""
-    chapter, timestamp = locate(spec.quote)
+    _chapter, timestamp = locate(spec.quote)
     lo, hi = spec.claim.bounds()
     base = dict(
         id=spec.id,
@@ -434,60 +325,18 @@ def check(spec: ClaimSpec) -> ClaimCheck:
         return ClaimCheck(**base, verdict="not checkable", summary=f"Not checkable: {spec.not_checkable}", reason=spec.not_checkable)
 
     recipe = spec.check
-    nominal = evaluate_recipe(recipe)
-    nominal_point = {a.name: a.value for a in recipe.assumptions}
-    values: list[tuple[float, dict[str, float]]] = [(nominal.value, nominal_point)]
-    sens: list[Sensitivity] = []
-    for a in recipe.assumptions:
-        v_lo = evaluate_recipe(recipe, {a.name: a.low}).value
-        v_hi = evaluate_recipe(recipe, {a.name: a.high}).value
-        sens.append(Sensitivity(assumption=a.name, low=a.low, high=a.high, value_at_low=v_lo, value_at_high=v_hi))
-        values += [(v_lo, {**nominal_point, a.name: a.low}), (v_hi, {**nominal_point, a.name: a.high})]
-    if 1 < len(recipe.assumptions) <= MAX_CORNER_ASSUMPTIONS:
-        for corner in itertools.product(*((a.low, a.high) for a in recipe.assumptions)):
-            point = {a.name: v for a, v in zip(recipe.assumptions, corner)}
-            values.append((evaluate_recipe(recipe, point).value, point))
-
+    nominal, sens, values = _sample(recipe)
     sides = [_side(v, lo, hi) for v, _ in values]
     side0 = sides[0]
-    flips: list[Flip] = []
-    for a, s in zip(recipe.assumptions, sens):
-        for end, v_end in ((a.low, s.value_at_low), (a.high, s.value_at_high)):
-            side_end = _side(v_end, lo, hi)
-            if end == a.value or side_end == side0:
-                continue
-            at = _flip(recipe, a, end, lo, hi, side0)
-            up = end > a.value
-            if side0 == 0:
-                holds = f"{a.name} {'<=' if up else '>='} {fmt(at)}"
-            elif side_end == 0:
-                holds = f"{a.name} {'>=' if up else '<='} {fmt(at)}"
-            else:
-                holds = f"the value jumps across the claimed range at {a.name} = {fmt(at)}"
-            flips.append(
-                Flip(
-                    assumption=a.name,
-                    nominal=a.value,
-                    flips_at=at,
-                    move_pct=(at - a.value) / a.value * 100 if a.value else math.inf,
-                    holds_when=holds,
-                )
-            )
-
-    if all(s == 0 for s in sides):
-        verdict: str = "consistent"
-    elif any(s == 0 for s in sides) or (-1 in sides and 1 in sides):
-        verdict = "consistent under assumptions"
-    else:
-        verdict = "inconsistent"
+    flips = _flips(recipe, sens, lo, hi, side0)
+    verdict = _verdict(sides)
     holds_at = None
     if verdict == "consistent under assumptions" and side0 != 0:
         holds_at = next((point for (_, point), s in zip(values, sides) if s == 0), None)
 
     vmin, vmax = min(v for v, _ in values), max(v for v, _ in values)
-    unit = spec.claim.unit
     claimed = spec.claim.text
-    computed = f"{fmt(nominal.value)} {unit}"
+    computed = f"{fmt(nominal.value)} {spec.claim.unit}"
     spread = f" (plausible range {fmt(vmin)} to {fmt(vmax)})" if vmin != vmax else ""
     reason = None
     if recipe.unsourced:
@@ -499,19 +348,7 @@ def check(spec: ClaimSpec) -> ClaimCheck:
         where = "below" if side0 < 0 else "above"
         summary = f"Inconsistent: computed {computed}{spread}, {where} the claimed {claimed} for every plausible assumption."
     else:
-        conditions = [f.holds_when for f in flips if not f.holds_when.startswith("the value jumps")]
-        if holds_at and not conditions:
-            conditions = [", ".join(f"{k} = {fmt(v)}" for k, v in holds_at.items())]
-        jumps = [f.holds_when for f in flips if f.holds_when.startswith("the value jumps")]
-        where = "inside" if side0 == 0 else ("below" if side0 < 0 else "above")
-        summary = (
-            f"Consistent under assumptions: computed {computed} at the nominal assumptions, {where} the claimed "
-            f"{claimed}{spread}."
-        )
-        if conditions:
-            summary += f" The claim holds when {'; '.join(conditions)}."
-        if jumps:
-            summary += f" {'; '.join(j[0].upper() + j[1:] for j in jumps)}."
+        summary = _conditional_summary(computed, claimed, spread, side0, flips, holds_at)
     assumption_sources = [f"{a.name}: {a.source}" for a in recipe.assumptions]
     return ClaimCheck(
         **base,
@@ -539,92 +376,3 @@ def check_all() -> list[ClaimCheck]:
 
 def verdict_counts(results: list[ClaimCheck]) -> dict[str, int]:
     return {v: sum(1 for r in results if r.verdict == v) for v in VERDICTS}
-
-
-# --------------------------------------------------------------------------- check_claim
-
-
-def _candidates(spec: ClaimSpec) -> list[str]:
-    return [spec.quote, spec.claim.quantity, *spec.questions]
-
-
-def match_claims(query: str, limit: int = 3) -> list[tuple[ClaimSpec, float]]:
-    """Claims ranked by fuzzy similarity of ``query`` to their quote, quantity and phrasings."""
-    from rapidfuzz import fuzz, utils
-
-    scored = []
-    for spec in load_claims():
-        score = max(
-            fuzz.token_sort_ratio(query, text, processor=utils.default_process) * 0.5
-            + fuzz.partial_token_set_ratio(query, text, processor=utils.default_process) * 0.2
-            + fuzz.token_set_ratio(query, text, processor=utils.default_process) * 0.3
-            for text in _candidates(spec)
-        )
-        scored.append((spec, score))
-    scored.sort(key=lambda p: -p[1])
-    return scored[:limit]
-
-
-def _named_rows(text: str) -> set[str]:
-    """Catalog rows (chips, models) that ``text`` names, as spec-document ids."""
-    from knowledge.catalog_names import named_docs
-
-    return set(named_docs(text))
-
-
-def _claim_rows(spec: ClaimSpec) -> set[str]:
-    """Catalog rows a claim involves: named in its quote or phrasings, or used by its recipe's calls."""
-    texts = [spec.quote, spec.claim.quantity, *spec.questions]
-    if spec.check is not None:
-        texts += [str(v) for call in spec.check.calls.values() for v in call.args.values()]
-    return set().union(*(_named_rows(t) for t in texts))
-
-
-def check_claim(claim: str) -> ClaimMatch:
-    """Find the podcast claim closest to ``claim`` and check it; or say none matched and list the nearest.
-
-    A claim only matches when every chip or model the question names is one the claim involves:
-    "405b fits on a single h100" is not the podcast's 70B-on-one-GPU claim, however similar the words.
-    """
-    if not claim.strip():
-        raise InputError("claim", "is empty; give the claim in words, e.g. 'reasoning models serve 4-5x fewer users'.")
-    ranked = match_claims(claim)
-    best, score = ranked[0]
-    nearest = [f"{s.id}: {s.claim.quantity}" for s, _ in ranked]
-    foreign = _named_rows(claim) - _claim_rows(best)
-    if score < MATCH_THRESHOLD or foreign:
-        reason = (
-            f"the question names {', '.join(sorted(r.split(':', 1)[-1] for r in foreign))}, which the closest "
-            "claim does not involve"
-            if foreign and score >= MATCH_THRESHOLD
-            else "none matches this closely enough"
-        )
-        return ClaimMatch(
-            query=claim,
-            found=False,
-            score=score,
-            message=f"No claim from the BG2 episode matches: {reason}; the nearest are listed.",
-            nearest=nearest,
-        )
-    result = check(best)
-    return ClaimMatch(
-        query=claim,
-        found=True,
-        verdict=result.verdict,
-        score=score,
-        result=result,
-        message=f"{result.summary} Quote ({result.chapter}, {result.timestamp}): \"{result.quote}\"",
-        nearest=nearest,
-    )
-
-
-def check_claim_tool() -> Any:
-    """The agent's LangChain ``check_claim(claim)`` tool: the ClaimMatch as JSON (InputError for an empty claim)."""
-    from agent.agent_tools import _structured_tool
-    from tools.registry import validate_input
-
-    def run(**kwargs: Any) -> str:
-        inp = validate_input(CheckClaimInput, kwargs)
-        return check_claim(inp.claim).model_dump_json()  # type: ignore[attr-defined]
-
-    return _structured_tool("check_claim", CHECK_CLAIM_DESCRIPTION, CheckClaimInput, run)

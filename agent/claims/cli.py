@@ -67,7 +67,8 @@ def _print_table(results) -> None:
 @click.option("--claim", "claim_text", default=None, metavar="TEXT", help="Check only the claim that best matches TEXT.")
 def claims_cmd(as_json: bool, report: str | None, chart: str | None, claim_text: str | None) -> None:
     """Check the podcast's quantitative claims: quote, chapter, time, the check, the figures, the verdict."""
-    from agent.claims.check import check_all, check_claim
+    from agent.claims.check import check_all
+    from agent.claims.match import check_claim
     from agent.errors import UsageError
     from tools.errors import InputError
 

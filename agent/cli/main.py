@@ -18,9 +18,9 @@ import click
 from agent.errors import UsageError
 from tools.errors import InputError
 
-#: Commands outside the registry: name -> "module:attribute" (a click command), imported lazily.
+#: Commands outside the registry: name -> ("module:attribute" of a click command, help), imported lazily.
+#: Registry entries with a hand-written command (``search``, ``claims``) name it in ``Tool.cli``.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "search": ("agent.cli.knowledge:search_cmd", "Search the transcript, chip specs and model cards, with citations."),
     "index": ("agent.cli.knowledge:index_cmd", "Show (or rebuild) the knowledge index."),
     "ingest": ("agent.cli.knowledge:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
     "search-eval": ("agent.cli.knowledge:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
@@ -29,7 +29,6 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "slack": ("agent.slack.app:slack_cmd", "Run the Slack bot (Socket Mode, or --http)."),
     "eval": ("evals.cli:eval_cmd", "Run the eval suites against a model and gate on pass rates."),
     "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
-    "claims": ("agent.claims.cli:claims_cmd", "Check the podcast's quantitative claims with the calculators."),
     "mcp": ("agent.mcp.server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
 }
 
@@ -48,11 +47,17 @@ def _is_bool(annotation: Any) -> bool:
     )
 
 
-def options_for(model: type) -> list[click.Option]:
-    """Click options for every field of a pydantic input model (values validated by the model)."""
-    opts = []
+def options_for(model: type) -> list[click.Parameter]:
+    """Click parameters for every field of a pydantic input model (values validated by the model).
+
+    A field whose ``json_schema_extra`` has ``"positional": True`` is an argument, not a flag.
+    """
+    opts: list[click.Parameter] = []
     for name, info in model.model_fields.items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("positional"):
+            opts.append(click.Argument([name], required=False, default=None, metavar=name.upper()))
+            continue
         flag = "--" + str(extra.get("flag", name.replace("_", "-")))
         help_text = info.description or ""
         default = None if info.is_required() else info.get_default(call_default_factory=True)  # a factory's value, not PydanticUndefined
@@ -103,28 +108,33 @@ def calculator_command(tool: Any) -> click.Command:
     return click.Command(tool.command, callback=callback, params=params, help=tool.summary, epilog=epilog)
 
 
+def _lazy(ref: str) -> click.Command:
+    module, attr = ref.split(":")
+    command: click.Command = getattr(importlib.import_module(module), attr)
+    return command
+
+
 class SiliconomicsCLI(click.Group):
-    """Registry calculators plus lazily imported commands."""
+    """Every :data:`agent.toolset.TOOLS` entry plus lazily imported commands."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from tools.registry import TOOLS
+        from agent.toolset import TOOLS
 
         return sorted({*(t.command for t in TOOLS), *LAZY_COMMANDS, *self.commands})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in LAZY_COMMANDS:
-            module, attr = LAZY_COMMANDS[name][0].split(":")
-            return getattr(importlib.import_module(module), attr)
-        from tools.registry import TOOLS
+            return _lazy(LAZY_COMMANDS[name][0])
+        from agent.toolset import TOOLS
 
         for tool in TOOLS:
             if tool.command == name:
-                return calculator_command(tool)
+                return _lazy(tool.cli[1]) if tool.cli else calculator_command(tool)
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List commands from the registry and the lazy table without importing any command module."""
-        from tools.registry import TOOLS
+        from agent.toolset import TOOLS
 
         rows = [(t.command, t.summary) for t in TOOLS] + [(n, h) for n, (_, h) in LAZY_COMMANDS.items()]
         with formatter.section("Commands"):

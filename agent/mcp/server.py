@@ -1,13 +1,10 @@
-"""``siliconomics mcp``: the calculators, knowledge search and the claim checker over MCP.
+"""``siliconomics mcp``: every tool of :data:`agent.toolset.TOOLS` over MCP.
 
 Built on the official SDK (``mcp.server.mcpserver.MCPServer``). Every tool is generated from
-its pydantic input model, so nothing is described twice:
-
-* each :data:`tools.registry.TOOLS` entry (``kv_cache``, ``memory_fit``, ``throughput``, ``tco``,
-  ``buildout``, ``capex``): input schema = the input model's JSON schema, result = the result
-  model as JSON (text) and as structured content;
-* ``search_knowledge`` (``agent.agent_tools.SearchKnowledgeInput``) -> ``{"passages": [...]}``;
-* ``check_claim`` (``agent.claims.check.CheckClaimInput``) -> the :class:`~agent.claims.check.ClaimMatch`.
+its registry entry, so nothing is described twice: input schema = the input model's JSON
+schema, description = :attr:`tools.registry.Tool.description`, result = the result model as
+JSON (text) and as structured content (``search_knowledge`` -> ``{"passages": [...]}``,
+``check_claim`` -> the :class:`~agent.claims.check.ClaimMatch`, ``calculate`` -> the value).
 
 Arguments are validated by the same input model as the CLI, and a bad argument comes back as
 an MCP tool error (``is_error``) whose text is the CLI's one-line ``InputError`` message.
@@ -24,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from pydantic import BaseModel
 
+from agent.agent_tools import input_schema
 from tools.errors import InputError
-from tools.registry import validate_input
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -76,63 +73,28 @@ def make_tool(
     )
     call.__name__ = name
     tool = Tool.from_function(call, name=name, description=description, structured_output=False)
-    schema = input_model.model_json_schema()
-    schema.pop("title", None)
-    tool.parameters = schema
+    tool.parameters = input_schema(input_model)
     return tool
 
 
 def registry_tools() -> list[MCPTool]:
-    """One MCP tool per registry calculator."""
-    from tools.registry import TOOLS
+    """One MCP tool per :data:`agent.toolset.TOOLS` entry."""
+    from agent.toolset import TOOLS
 
     def runner(tool: Any) -> Callable[[dict[str, Any]], BaseModel]:
         return lambda args: tool.run(args)
 
-    out = []
-    for t in TOOLS:
-        description = f"{t.summary} Returns the figures ({', '.join(t.key_fields)}, ...), formula, inputs, assumptions and sources."
-        out.append(make_tool(t.name, description, t.input_model, runner(t)))
-    return out
-
-
-def search_tool() -> MCPTool:
-    from agent.agent_tools import SEARCH_TOOL, SearchKnowledgeInput
-
-    def run(args: dict[str, Any]) -> dict[str, Any]:
-        inp = validate_input(SearchKnowledgeInput, args)
-        from knowledge.search import search
-
-        passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source)  # type: ignore[attr-defined]
-        return {"passages": [p.model_dump(mode="json") for p in passages]}
-
-    return make_tool(
-        SEARCH_TOOL,
-        "Search the BG2 podcast transcript (with Dylan Patel) and the chip spec notes. Returns passages with source, "
-        "chapter and estimated timestamp (MM:SS) to quote.",
-        SearchKnowledgeInput,
-        run,
-    )
-
-
-def check_claim_tool() -> MCPTool:
-    from agent.claims.check import CHECK_CLAIM_DESCRIPTION, CheckClaimInput, check_claim
-
-    def run(args: dict[str, Any]) -> BaseModel:
-        inp = validate_input(CheckClaimInput, args)
-        return check_claim(inp.claim)  # type: ignore[attr-defined]
-
-    return make_tool("check_claim", CHECK_CLAIM_DESCRIPTION, CheckClaimInput, run)
+    return [make_tool(t.name, t.description, t.input_model, runner(t)) for t in TOOLS]
 
 
 def build_server() -> MCPServer:
-    """The MCP server with every registry tool, ``search_knowledge`` and ``check_claim``."""
+    """The MCP server with every registry tool."""
     from mcp.server.mcpserver import MCPServer
 
     return MCPServer(
         name=SERVER_NAME,
         instructions=INSTRUCTIONS,
-        tools=[*registry_tools(), search_tool(), check_claim_tool()],
+        tools=registry_tools(),
         log_level="WARNING",
     )
 

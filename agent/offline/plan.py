@@ -112,11 +112,8 @@ def asked_quantities(text: str) -> list[str]:
 
 
 def tool_fields(name: str) -> set[str]:
-    """Argument names ``name`` accepts (registry input model, or the agent-only tools' contract)."""
-    extra = {"search_knowledge": {"query", "k", "source"}, "calculate": {"expression"}, "check_claim": {"claim"}}
-    if name in extra:
-        return extra[name]
-    from tools.registry import get
+    """Argument names ``name`` accepts (its registry input model's fields)."""
+    from agent.toolset import get
 
     try:
         return set(get(name).input_model.model_fields)
@@ -126,7 +123,7 @@ def tool_fields(name: str) -> set[str]:
 
 def _default(tool: str, field_name: str) -> Any:
     """A calculator's own default for one field (the planner never makes one up)."""
-    from tools.registry import get
+    from agent.toolset import get
 
     return get(tool).input_model.model_fields[field_name].default
 

@@ -43,7 +43,7 @@ class OfflinePlanner(BaseChatModel):
         return {"model_name": MODEL_NAME}
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> "OfflinePlanner":
-        """The planner knows the tool names by contract (see the shared brief); binding changes nothing."""
+        """The planner knows the tool names from the registry (agent.toolset); binding changes nothing."""
         return self
 
     def _generate(

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from agent.answer import Answer, Citation, ToolCallRecord
 from agent.render.values import human_bytes
+from tools.errors import InputError
 
 #: How many key result fields a one-line tool summary shows.
 SUMMARY_FIELDS = 3
@@ -72,10 +73,10 @@ def call_signature(record: ToolCallRecord) -> str:
 
 def _key_fields(name: str) -> tuple[str, ...]:
     try:
-        from tools.registry import get
+        from agent.toolset import get
 
         return get(name).key_fields
-    except Exception:  # not a registry tool (search_knowledge, calculate, check_claim)
+    except InputError:  # a tool name no registry entry has (a model's made-up call)
         return ()
 
 
@@ -150,7 +151,7 @@ def _result_model(record: ToolCallRecord) -> Any | None:
     if record.error:
         return None
     try:
-        from tools.registry import get
+        from agent.toolset import get
 
         return get(record.name).result_model.model_validate(_result_dict(record))
     except Exception:
@@ -165,7 +166,7 @@ def terminal_charts(answer: Answer) -> list[RenderableType]:
     """
     if not answer.charts:
         return []
-    from tools.registry import get
+    from agent.toolset import get
 
     out: list[RenderableType] = []
     for record in answer.tool_calls:

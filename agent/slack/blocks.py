@@ -227,7 +227,7 @@ def _label(field: str) -> str:
 
 
 def _key_fields(tool_name: str) -> tuple[str, ...]:
-    from tools.registry import TOOLS
+    from agent.toolset import TOOLS
 
     for tool in TOOLS:
         if tool.name == tool_name:

@@ -224,9 +224,9 @@ class Bot:
                 log.exception("could not post the warning (channel=%s thread=%s)", channel, thread_ts)
 
     def help(self) -> blocks.Message:
-        from tools.registry import TOOLS
+        from agent.slack.slash import slash_tools
 
-        return blocks.help_message([(t.command, t.summary) for t in TOOLS])
+        return blocks.help_message([(t.command, t.summary) for t in slash_tools()])
 
     # -- slash command --------------------------------------------------------
 

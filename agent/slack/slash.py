@@ -22,10 +22,11 @@ IN_CHANNEL_FLAG = "--in-channel"
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "--", "–": "--"})
 
 
-def _tools() -> tuple[Any, ...]:
-    from tools.registry import TOOLS
+def slash_tools() -> tuple[Any, ...]:
+    """The registry entries with a generated command (not ``search``/``claims``, which have their own)."""
+    from agent.toolset import TOOLS
 
-    return TOOLS
+    return tuple(t for t in TOOLS if not t.cli)
 
 
 def _reply(message: blocks.Message, in_channel: bool) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def _error(text: str) -> dict[str, Any]:
 
 
 def help_reply(in_channel: bool = False) -> dict[str, Any]:
-    return _reply(blocks.help_message([(t.command, t.summary) for t in _tools()]), in_channel)
+    return _reply(blocks.help_message([(t.command, t.summary) for t in slash_tools()]), in_channel)
 
 
 def run_slash(text: str) -> dict[str, Any]:
@@ -52,13 +53,12 @@ def run_slash(text: str) -> dict[str, Any]:
     if not tokens or tokens[0] in ("help", "--help", "-h"):
         return help_reply(in_channel)
     from agent.cli.main import calculator_command
-    from tools.registry import get
 
     name, args = tokens[0], tokens[1:]
-    try:
-        tool = get(name)
-    except InputError as exc:
-        return _error(f"{exc} Try `/siliconomics help`.")
+    tool = next((t for t in slash_tools() if name in (t.name, t.command)), None)
+    if tool is None:
+        allowed = ", ".join(t.command for t in slash_tools())
+        return _error(f"tool: unknown tool {name!r}; allowed: {allowed}. Try `/siliconomics help`.")
     command = calculator_command(tool)
     if "--help" in args or "-h" in args:
         ctx = command.make_context(f"/siliconomics {tool.command}", [], resilient_parsing=True)

@@ -1,4 +1,4 @@
-"""The agent's tools: one per registry calculator plus search and arithmetic; schemas pinned by snapshot."""
+"""The agent's tools: one per registry entry (calculators, calculate, chip_specs, search, claims); schemas pinned by snapshot."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from agent.agent_tools import agent_tools, tool_error_content
+from agent.toolset import TOOLS
 from tools.errors import InputError
-from tools.registry import TOOLS
 
 TOOL_NAMES = [t.name for t in agent_tools()]
 
@@ -19,9 +19,9 @@ def _tool(name):
     return next(t for t in agent_tools() if t.name == name)
 
 
-def test_every_registry_tool_plus_search_and_calculate():
-    assert TOOL_NAMES[: len(TOOLS) + 2] == [*(t.name for t in TOOLS), "search_knowledge", "calculate"]
-    assert len(set(TOOL_NAMES)) == len(TOOL_NAMES)
+def test_one_tool_per_registry_entry():
+    assert TOOL_NAMES == [t.name for t in TOOLS]
+    assert {"calculate", "chip_specs", "search_knowledge", "check_claim"} <= set(TOOL_NAMES)
 
 
 def test_extra_tools_are_appended():
@@ -47,7 +47,7 @@ def test_registry_tool_schema_is_the_input_model(tool):
     assert set(params["properties"]) == set(tool.input_model.model_fields)
     for field, info in tool.input_model.model_fields.items():
         assert params["properties"][field]["description"] == info.description
-    assert tool.summary in _tool(tool.name).description
+    assert _tool(tool.name).description == tool.description
 
 
 def test_registry_tool_returns_the_result_json():

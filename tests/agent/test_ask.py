@@ -231,11 +231,11 @@ def test_citations_come_from_search_results(monkeypatch):
 def test_chart_written_when_asked(monkeypatch, data_dir):
     import dataclasses
 
-    import tools.registry
+    import agent.toolset
 
     png = b"\x89PNG\r\n\x1a\nfake"
-    charted = dataclasses.replace(tools.registry.get("kv_cache"), chart=lambda result: png)
-    monkeypatch.setattr(tools.registry, "TOOLS", tuple(charted if t.name == "kv_cache" else t for t in tools.registry.TOOLS))
+    charted = dataclasses.replace(agent.toolset.get("kv_cache"), chart=lambda result: png)
+    monkeypatch.setattr(agent.toolset, "TOOLS", tuple(charted if t.name == "kv_cache" else t for t in agent.toolset.TOOLS))
     model = ScriptedChatModel(script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), say("Here is the chart.")])
     answer = ask("plot the kv cache of opt-13b", model=model)
     assert len(answer.charts) == 1

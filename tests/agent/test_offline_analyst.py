@@ -145,7 +145,7 @@ def test_default_format_that_does_not_fit_is_rerun_at_fp8() -> None:
     answer = _ask("how many users fit on an 8xH100 server for Llama-3.1-405B with 10k tokens of reasoning?")
     bf16, fp8 = answer.tool_calls
     assert "weights_dtype" not in bf16.args and bf16.result["fits"] is False
-    assert fp8.args == {**bf16.args, "weights_dtype": "fp8"} and fp8.result["max_concurrent_sequences"] == 68  # PEERS.md case 4
+    assert fp8.args == {**bf16.args, "weights_dtype": "fp8"} and fp8.result["max_concurrent_sequences"] == 68  # docs/peers.md case 4
     first = answer.answer.split("\n\n")[0]
     assert "Does not fit in bf16" in first and "at fp8 it fits 68 requests peak" in first
     assert answer.warnings == []

@@ -174,7 +174,7 @@ def test_chat_model_plans_then_answers_from_results() -> None:
     results = _run_tools(first)
     final = model.invoke([question, first, *results])
     assert final.tool_calls == []
-    assert "516,096 bytes" in final.text  # PEERS.md case 4b
+    assert "516,096 bytes" in final.text  # docs/peers.md case 4b
     assert "Read as: kv_cache(model=Llama-3.1-405B, kv_dtype=bf16, context=8000)" in final.text
     assert "**Formula:**" in final.text and "**Defaults used**" in final.text
     assert untraced(final.text, [question.content, *(m.content for m in results)]) == []

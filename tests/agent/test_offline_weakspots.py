@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.arithmetic import evaluate
+from tools.arithmetic import evaluate
 from agent.offline.compose import compose
 from agent.offline.parse import arithmetic_expression
 from agent.offline.plan import PER_MW_GW, Call, make_plan

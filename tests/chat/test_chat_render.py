@@ -64,8 +64,13 @@ def test_search_summary_counts_passages_and_names_the_top_chapter():
     assert result_summary(record) == "5 passages (top: Memory and HBM · 43:10)"
 
 
-def test_unknown_tool_falls_back_to_first_scalars():
+def test_registry_tools_lead_with_their_key_fields():
     record = ToolCallRecord(name="calculate", args={"expression": "1024*2*8760"}, result={"expression": "1024*2*8760", "value": 17940480})
+    assert result_summary(record) == "value=17,940,480"
+
+
+def test_unknown_tool_falls_back_to_first_scalars():
+    record = ToolCallRecord(name="made_up", args={"x": 1}, result={"expression": "1024*2*8760", "value": 17940480})
     assert result_summary(record) == "expression=1024*2*8760, value=17,940,480"
 
 

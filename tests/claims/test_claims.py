@@ -12,10 +12,12 @@ import pytest
 import yaml
 
 from agent.claims import check as C
+from agent.claims import match as M
+from agent.claims import specs as S
 from tools.errors import InputError
 from tools.registry import get
 
-SPECS = C.load_claims()
+SPECS = S.load_claims()
 RESULTS = {r.id: r for r in C.check_all()}
 
 
@@ -27,21 +29,21 @@ def result(claim_id: str) -> C.ClaimCheck:
 
 
 def test_every_quote_is_an_exact_substring_of_the_transcript():
-    text = C.transcript_text()
+    text = S.transcript_text()
     for spec in SPECS:
         assert spec.quote in text, spec.id
 
 
 def test_every_chapter_matches_the_transcript_alignment_and_has_a_time():
     for spec in SPECS:
-        chapter, timestamp = C.locate(spec.quote)
+        chapter, timestamp = S.locate(spec.quote)
         assert spec.chapter == chapter, spec.id
         minutes, seconds = timestamp.split(":")
         assert 0 <= int(seconds) < 60 and 0 <= int(minutes) < 90, spec.id
 
 
 def test_no_verdict_is_stored_in_the_yaml():
-    raw = C.resources.files("knowledge").joinpath("data", C.CLAIMS_FILE).read_text(encoding="utf-8")
+    raw = S.resources.files("knowledge").joinpath("data", S.CLAIMS_FILE).read_text(encoding="utf-8")
 
     def keys(node):
         if isinstance(node, dict):
@@ -107,12 +109,12 @@ def test_a_trillion_parameters_at_8_bit_is_10_to_the_12_bytes():
     assert r.figures["bytes_per_parameter_fp8"] == 1.0
     assert r.value == 10**12  # 1e12 parameters x 1 byte
     assert r.verdict == "consistent"
-    spec = C.get_claim("trillion-params-terabyte")
+    spec = S.get_claim("trillion-params-terabyte")
     assert C.evaluate_recipe(spec.check, {"weight_bits": 16}).value == 2 * 10**12
 
 
 def test_reasoning_users_time_averaged_4_33x_and_peak_6x():
-    """KV held per request: time-averaged prompt + output/2, peak prompt + output (PEERS.md case 4)."""
+    """KV held per request: time-averaged prompt + output/2, peak prompt + output (docs/peers.md case 4)."""
     r = result("reasoning-users-4-5x")
     time_averaged = (1000 + 11000 / 2) / (1000 + 1000 / 2)  # 6500 / 1500 = 4.33
     peak = (1000 + 11000) / (1000 + 1000)  # 6
@@ -194,8 +196,8 @@ def test_arithmetic_claims_match_their_own_numbers():
 # ---------------------------------------------------------------- verdict rules on synthetic recipes
 
 
-def spec(claimed: dict, value: str, assumptions=(), unsourced=None) -> C.ClaimSpec:
-    return C.ClaimSpec.model_validate(
+def spec(claimed: dict, value: str, assumptions=(), unsourced=None) -> S.ClaimSpec:
+    return S.ClaimSpec.model_validate(
         {
             "id": "t",
             "quote": "A trillion parameters is over a terabyte of memory.",
@@ -248,7 +250,7 @@ def test_expressions_reject_anything_but_arithmetic():
 
 
 def test_check_claim_finds_the_reasoning_users_claim():
-    m = C.check_claim("is it true that reasoning models serve 4-5x fewer users?")
+    m = M.check_claim("is it true that reasoning models serve 4-5x fewer users?")
     assert m.found and m.result.id == "reasoning-users-4-5x"
     assert m.verdict == "consistent under assumptions" == m.result.verdict
     assert m.result.chapter == "Inference-time Compute" and m.result.timestamp
@@ -265,29 +267,29 @@ def test_check_claim_finds_the_reasoning_users_claim():
     ],
 )
 def test_check_claim_phrasings(text, claim_id):
-    m = C.check_claim(text)
+    m = M.check_claim(text)
     assert m.found and m.result.id == claim_id
 
 
 def test_check_claim_none_found_lists_the_nearest():
-    m = C.check_claim("the moon is made of green cheese")
+    m = M.check_claim("the moon is made of green cheese")
     assert not m.found and m.result is None and len(m.nearest) == 3
 
 
 def test_check_claim_empty_is_an_input_error():
     with pytest.raises(InputError, match="^claim: is empty"):
-        C.check_claim("   ")
+        M.check_claim("   ")
 
 
 def test_unknown_claim_id_suggests():
     with pytest.raises(InputError, match="Did you mean: kv-cache-quadratic"):
-        C.get_claim("kv-cache-quadratc")
+        S.get_claim("kv-cache-quadratc")
 
 
 def test_a_claim_about_another_model_is_not_matched() -> None:
     """'405b on one H100' shares words with the podcast's 70B-on-one-GPU claim but is not that claim."""
-    other = C.check_claim("405b fits on a single h100")
+    other = M.check_claim("405b fits on a single h100")
     assert not other.found and other.verdict is None
     assert "llama-3-1-405b" in other.message
-    same = C.check_claim("70b fits on a single h100")
+    same = M.check_claim("70b fits on a single h100")
     assert same.found

@@ -47,7 +47,7 @@ def test_mla_treated_as_gqa_fails(tools_suite, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_untied_embedding_counted_once_fails(tools_suite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """llm-analysis's shared-embedding assumption (PEERS.md): parameter counts come out low."""
+    """llm-analysis's shared-embedding assumption (docs/peers.md): parameter counts come out low."""
     import tools.memory_fit as mf
     import tools.params as params
 
@@ -68,7 +68,7 @@ def test_no_memory_reserve_fails(tools_suite, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_bandwidth_read_as_gib_fails(tools_suite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """GenZ's GiB/s reading of datasheet bandwidth (+7.4 %, PEERS.md) breaks the roofline cases."""
+    """GenZ's GiB/s reading of datasheet bandwidth (+7.4 %, docs/peers.md) breaks the roofline cases."""
     import tools.throughput as tp
 
     monkeypatch.setattr(tp, "_bandwidth", lambda chip: chip.mem_bw_tbps * 1e12 * 2**30 / 1e9)

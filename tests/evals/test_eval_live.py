@@ -30,7 +30,7 @@ cases:
       figures: [{value: 819200, unit: B, rel_tol: 0.01}]
       tools: [kv_cache]
   - id: fit-wrong-number
-    source: "PEERS.md case 4: 728 requests"
+    source: "docs/peers.md case 4: 728 requests"
     question: "how many 1k/1k requests fit for llama 3.1 70b bf16 on 8 h100?"
     expect:
       figures: [{value: 728, unit: requests, rel_tol: 0.02}]

@@ -25,7 +25,7 @@ suite: a
 kind: agent
 cases:
   - id: fit
-    source: "PEERS.md case 4"
+    source: "docs/peers.md case 4"
     question: "how many users fit?"
     history:
       - {role: user, content: "70b on 8 h100s"}

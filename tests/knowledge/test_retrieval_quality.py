@@ -19,7 +19,7 @@ import pytest
 from knowledge import transcript as T
 from knowledge.retrieval_eval import compare, load_cases
 
-#: Issue 4's quality bar for hybrid search.
+#: The quality bar for hybrid search.
 BAR_RECALL, BAR_MRR = 0.95, 0.80
 #: Floors a little under what hybrid search measures (README, `siliconomics search-eval`, with
 #: best-sentence re-scoring): a drop below these is a regression. Held-out: measured 0.733 / 0.549;

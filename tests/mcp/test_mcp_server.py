@@ -8,11 +8,10 @@ import anyio
 import pytest
 from mcp import Client
 
-from agent.agent_tools import SearchKnowledgeInput
-from agent.claims.check import CheckClaimInput
+from agent.agent_tools import input_schema
 from agent.mcp.server import build_server
+from agent.toolset import TOOLS, get
 from tools.errors import InputError
-from tools.registry import TOOLS, get
 
 
 def session(fn):
@@ -25,23 +24,25 @@ def session(fn):
     return anyio.run(main)
 
 
-def _schema(model):
-    schema = model.model_json_schema()
-    schema.pop("title", None)
-    return schema
-
-
-def test_lists_every_registry_tool_plus_search_and_check_claim():
+def test_lists_every_registry_tool_with_its_schema_and_description():
     async def fn(client):
         return (await client.list_tools()).tools
 
     tools = {t.name: t for t in session(fn)}
-    assert list(tools) == [*(t.name for t in TOOLS), "search_knowledge", "check_claim"]
+    assert list(tools) == [t.name for t in TOOLS]
+    assert {"calculate", "chip_specs", "search_knowledge", "check_claim"} <= set(tools)
     for t in TOOLS:
-        assert tools[t.name].input_schema == _schema(t.input_model)  # the registry's schema, not a copy
-        assert t.summary in tools[t.name].description
-    assert tools["search_knowledge"].input_schema == _schema(SearchKnowledgeInput)
-    assert tools["check_claim"].input_schema == _schema(CheckClaimInput)
+        assert tools[t.name].input_schema == input_schema(t.input_model)  # the registry's schema, not a copy
+        assert tools[t.name].description == t.description  # described in one place
+
+
+def test_calculate_over_mcp():
+    async def fn(client):
+        return await client.call_tool("calculate", {"expression": "3*7/(2500*3600)*1e6"})
+
+    res = session(fn)
+    assert not res.is_error
+    assert res.structured_content["value"] == pytest.approx(2.3333333, rel=1e-6)  # 21 / 9e6 * 1e6
 
 
 def test_call_kv_cache_returns_the_result_model():
@@ -112,5 +113,5 @@ def test_stdio_console_script_serves_the_tools():
 
     names, res = anyio.run(main)
     assert "check_claim" in names and not res.is_error
-    # PEERS.md case 4, 405B fp8 on 8 x H100, 1k + 10k + 1k, GiB x 0.9 column: 68 requests at peak reservation
+    # docs/peers.md case 4, 405B fp8 on 8 x H100, 1k + 10k + 1k, GiB x 0.9 column: 68 requests at peak reservation
     assert res.structured_content["max_concurrent_sequences"] == 68

@@ -3,8 +3,8 @@ requests over loopback, the fake Slack Web API recording what the bot posts, and
 (offline planner: no provider key) computing the figures.
 
 Figures expected (sources): Llama-3.1-70B bf16 on 8x H100, 1k prompt + 1k output -> 728 peak
-concurrent requests, on 8x H200 -> 1,447 (PEERS.md case 4, "GiB x 0.9" column); KV per token of
-Llama-3.1-70B in bf16 = 327,680 B (PEERS.md cases 1-4 table, case 4a).
+concurrent requests, on 8x H200 -> 1,447 (docs/peers.md case 4, "GiB x 0.9" column); KV per token of
+Llama-3.1-70B in bf16 = 327,680 B (docs/peers.md cases 1-4 table, case 4a).
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def test_slash_reuses_cli_parsing_and_validation():
     ok = run_slash("memory-fit --model llama-3.1-70b --chip h100 --gpus 8 --prompt 1000 --output 1000")
     assert ok["response_type"] == "ephemeral"
     fields = [f["text"] for b in ok["blocks"] if "fields" in b for f in b["fields"]]
-    assert "*max concurrent sequences*\n728" in fields  # PEERS.md case 4, GiB x 0.9 column
+    assert "*max concurrent sequences*\n728" in fields  # docs/peers.md case 4, GiB x 0.9 column
     assert run_slash("kv-cache —model llama-3.1-70b —context 8192")["response_type"] == "ephemeral"  # Slack's em dashes
     assert "327,680" in str(run_slash("kv-cache —model llama-3.1-70b —context 8192")["blocks"])
     assert "No such option '--modle'" in run_slash("kv-cache --modle x")["text"]

@@ -48,7 +48,7 @@ def finite_numbers(result) -> None:
 
 
 def test_fp8_ds_mla_is_656_bytes_per_layer() -> None:
-    """vLLM MLAAttentionSpec: 512 fp8 latent + 4 fp32 scales + 64 bf16 RoPE = 656 B (PEERS.md case 6)."""
+    """vLLM MLAAttentionSpec: 512 fp8 latent + 4 fp32 scales + 64 bf16 RoPE = 656 B (docs/peers.md case 6)."""
     r = kv_cache(KVCacheInput(model="deepseek-v3", kv_dtype="fp8_ds_mla", context=1))
     assert r.bytes_per_token == 656 * 61 == 40_016
     explicit = kv_cache(KVCacheInput(layers=61, attention="mla", kv_lora_rank=512, rope_dim=64, kv_dtype="fp8_ds_mla", context=1))

@@ -69,7 +69,7 @@ def test_explicit_shape_matches_catalog() -> None:
         ({"model": "llama-9000", "context": 10}, "model"),
         ({"model": "llama-2-7b", "context": 0}, "context"),
         ({"model": "llama-2-7b", "context": 10, "batch": -1}, "batch"),
-        ({"model": "llama-2-7b"}, "context"),
+        ({"model": "llama-2-7b", "output": 100}, "prompt"),
         ({"model": "llama-2-7b", "context": 10, "kv_dtype": "fp9"}, "kv_dtype"),
         ({"context": 10}, "model"),
     ],

@@ -1,4 +1,4 @@
-"""Memory fit and concurrency against hand derivations (PEERS.md case 4), plus invariants."""
+"""Memory fit and concurrency against hand derivations (docs/peers.md case 4), plus invariants."""
 
 from __future__ import annotations
 
@@ -28,11 +28,11 @@ def fit(**kw):
     ],
 )
 def test_exact_parameter_counts(model: str, expected: int) -> None:
-    """Published checkpoint totals (meta-device counts listed in PEERS.md takeaways, item 4)."""
+    """Published checkpoint totals (meta-device counts listed in docs/peers.md takeaways, item 4)."""
     assert exact_parameter_count(find_model(model)) == expected
 
 
-# PEERS.md case 4, hand column "GiB x 0.9": capacity read as GiB, 90% usable, no extra reserve.
+# docs/peers.md case 4, hand column "GiB x 0.9": capacity read as GiB, 90% usable, no extra reserve.
 @pytest.mark.parametrize(
     ("model", "chip", "wdtype", "output", "peak"),
     [
@@ -54,7 +54,7 @@ def test_peers_case4_peak_concurrency(model: str, chip: str, wdtype: str, output
 
 
 def test_reasoning_cuts_users_six_times_at_peak_and_4_3_on_average() -> None:
-    """Podcast claim '1/4 to 1/5 the users': 1k+1k vs 1k+10k+1k (PEERS.md case 4: 971 -> 224 averaged)."""
+    """Podcast claim '1/4 to 1/5 the users': 1k+1k vs 1k+10k+1k (docs/peers.md case 4: 971 -> 224 averaged)."""
     short = fit(model="llama-3.1-70b", chip="h100", prompt=1000, output=1000, reserve_gb=0)
     long = fit(model="llama-3.1-70b", chip="h100", prompt=1000, output=11000, reserve_gb=0)
     assert short.avg_concurrent_sequences == 971 and long.avg_concurrent_sequences == 224
@@ -115,7 +115,7 @@ def test_properties(model: str, chip: str, gpus: int, prompt: int, output: int, 
     assert longer.max_concurrent_sequences <= r.max_concurrent_sequences
 
 
-# PEERS.md case 4, the other two hand columns: decimal GB at 100 % and GiB at 100 % (llm-analysis / GenZ).
+# docs/peers.md case 4, the other two hand columns: decimal GB at 100 % and GiB at 100 % (llm-analysis / GenZ).
 @pytest.mark.parametrize(
     ("model", "chip", "wdtype", "output", "decimal", "gib"),
     [

@@ -198,7 +198,7 @@ def test_cost_monotonic_in_every_input(capex, power, pue, price, rate, years, ut
 
 
 def test_rental_cost_per_million_tokens() -> None:
-    """PEERS.md case 5: $2/GPU-h at the H100 batch-64 roofline 4,506.62 tok/s = 0.123 $/Mtok."""
+    """docs/peers.md case 5: $2/GPU-h at the H100 batch-64 roofline 4,506.62 tok/s = 0.123 $/Mtok."""
     r = tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, tokens_per_s=4506.62, rental_price=2, utilization=1))
     assert r.rental_cost_per_million_tokens == pytest.approx(2 / (4506.62 * 3600) * 1e6)
     half = tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, tokens_per_s=4506.62, rental_price=2, utilization=0.5))

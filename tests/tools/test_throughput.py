@@ -1,4 +1,4 @@
-"""Roofline throughput against the datasheet hand derivation (PEERS.md case 5), plus invariants."""
+"""Roofline throughput against the datasheet hand derivation (docs/peers.md case 5), plus invariants."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def tp(**kw):
     return throughput(ThroughputInput(**kw))
 
 
-# PEERS.md case 5: Llama-2-7B fp16, 512 in + 512 out, step at KV length 1024, 100% of datasheet
+# docs/peers.md case 5: Llama-2-7B fp16, 512 in + 512 out, step at KV length 1024, 100% of datasheet
 # bandwidth (A100-80GB 2.039 TB/s, H100 SXM 3.35 TB/s).
 @pytest.mark.parametrize(
     ("chip", "batch", "expected", "expected_avg"),
@@ -30,7 +30,7 @@ def test_datasheet_roofline(chip: str, batch: int, expected: float, expected_avg
 
 
 def test_prefill_matches_hand() -> None:
-    """PEERS.md case 5 prefill, 512 tokens at batch 1: 21.9 ms on A100, 6.9 ms on H100."""
+    """docs/peers.md case 5 prefill, 512 tokens at batch 1: 21.9 ms on A100, 6.9 ms on H100."""
     a = tp(model="llama-2-7b", chip="a100", weights_dtype="fp16", prompt=512, output=512, mem_eff=1, compute_eff=1)
     h = tp(model="llama-2-7b", chip="h100", weights_dtype="fp16", prompt=512, output=512, mem_eff=1, compute_eff=1)
     assert a.ttft_s * 1000 == pytest.approx(21.9, rel=0.01)
@@ -87,7 +87,7 @@ def test_properties(model: str, chip: str, batch: int, output: int) -> None:
 
 
 def test_cost_per_million_tokens_at_two_dollars() -> None:
-    """PEERS.md case 5: $/Mtok = $/GPU-h x n / (tok/s x 3600) x 1e6; H100 b=64: 0.123 and 0.101."""
+    """docs/peers.md case 5: $/Mtok = $/GPU-h x n / (tok/s x 3600) x 1e6; H100 b=64: 0.123 and 0.101."""
     r = tp(model="llama-2-7b", chip="h100", weights_dtype="fp16", batch=64, prompt=512, output=512, mem_eff=1, compute_eff=1,
            usd_per_gpu_hour=2)
     assert r.cost_per_million_tokens == pytest.approx(0.1233, rel=1e-3)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent.arithmetic import evaluate, normalise
+from tools.arithmetic import evaluate, normalise
 from tools.errors import InputError
 
 

@@ -1,4 +1,4 @@
-"""Safe arithmetic for the agent's ``calculate`` tool: plain expressions through ``ast``, never ``eval``.
+"""Safe arithmetic, the ``calculate`` tool: plain expressions through ``ast``, never ``eval``.
 
 Analysts write sums the way they say them, so the text is normalised first:
 
@@ -54,6 +54,23 @@ class Calculation(BaseModel):
     expression: str = Field(description="The expression as written.")
     evaluated: str = Field(description="The plain arithmetic actually evaluated (units dropped, suffixes expanded).")
     value: float | int
+
+
+class CalculateInput(BaseModel):
+    """Evaluate plain arithmetic on figures already obtained from tools, citations or the question."""
+
+    expression: str = Field(
+        description=(
+            "Plain arithmetic, e.g. '1,024 x $2 x 8,760' or '(3.2M - 2.9M) / 2.9M'. "
+            "Unit words are ignored; k/M/B/T suffixes and % are understood."
+        ),
+        json_schema_extra={"positional": True},
+    )
+
+
+def calculate(inp: CalculateInput) -> Calculation:
+    """The registry entry point: :func:`evaluate` on ``inp.expression``."""
+    return evaluate(inp.expression)
 
 
 def normalise(expression: str) -> str:

@@ -1,0 +1,51 @@
+"""``search_knowledge`` as a registry tool: passages to quote, with source, chapter and time.
+
+The entry (:data:`SEARCH_KNOWLEDGE`) is joined to the calculators by :mod:`agent.toolset`, so
+the agent, MCP and the eval runner describe and validate it like any calculator. The agent
+reads the passages as a JSON list (:attr:`Tool.payload`); MCP gets ``{"passages": [...]}``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from knowledge.passage import Passage
+from tools.registry import Tool
+
+
+class SearchKnowledgeInput(BaseModel):
+    """Search the knowledge base (the BG2 transcript and the spec sheets) for passages to quote."""
+
+    query: str = Field(min_length=1, description="What to look for, in words, e.g. 'Trainium2 price per chip'.")
+    k: int = Field(5, ge=1, le=20, description="How many passages to return (1-20).")
+    source: Literal["transcript", "specs", "all"] = Field(
+        "all", description="'transcript' (what was said), 'specs' (datasheets and catalog notes) or 'all'."
+    )
+
+
+class SearchKnowledgeResult(BaseModel):
+    passages: list[Passage] = Field(description="Best first, each with source, chapter and estimated time.")
+
+
+def search_knowledge(inp: SearchKnowledgeInput) -> SearchKnowledgeResult:
+    """The ``inp.k`` best passages for ``inp.query`` (the index is opened, or built, on first use)."""
+    from knowledge.search import search
+
+    passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source)
+    return SearchKnowledgeResult(passages=passages)
+
+
+SEARCH_KNOWLEDGE = Tool(
+    name="search_knowledge",
+    summary="Search what was said (the BG2 podcast transcript) and the spec notes.",
+    input_model=SearchKnowledgeInput,
+    fn=search_knowledge,
+    result_model=SearchKnowledgeResult,
+    examples=('siliconomics search "what did Dylan say about HBM margins"',),
+    key_fields=("passages",),
+    guidance="Returns passages with source, chapter and timestamp (MM:SS). Quote them with chapter and time; "
+    "cite only what they say.",
+    payload=lambda result: [p.model_dump(mode="json") for p in result.passages],
+)
