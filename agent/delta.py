@@ -23,7 +23,10 @@ MAX_CHANGED = 3
 HEADLINE: dict[str, tuple[tuple[str, str], ...]] = {
     "kv_cache": (("total_bytes", "KV cache in total"), ("bytes_per_token", "KV bytes per token")),
     "memory_fit": (("max_concurrent_sequences", "requests at peak"), ("min_accelerators", "accelerators at least")),
-    "throughput": (("decode_tokens_per_s_per_accelerator", "tokens/s per accelerator"), ("decode_tokens_per_s", "tokens/s")),
+    "throughput": (
+        ("decode_tokens_per_s_per_accelerator", "tokens/s per accelerator"),
+        ("decode_tokens_per_s", "tokens/s"),
+    ),
     "tco": (("cost_per_million_tokens", "per million tokens"), ("cost_per_accelerator_hour", "per accelerator-hour")),
     "buildout": (("total_capex_usd", "capex"), ("accelerators", "accelerators")),
     "capex": (("cumulative_usd_b", "cumulative capex"),),
@@ -79,13 +82,20 @@ def _fit_flip(new: Scenario, old: Scenario, changed: list[str]) -> str | None:
 def _line(new: Scenario, old: Scenario, changed: list[str]) -> str | None:
     for name, words in HEADLINE.get(new.tool, ()):
         a, b = new.outputs.get(name), old.outputs.get(name)
-        if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
+        if (
+            isinstance(a, bool)
+            or isinstance(b, bool)
+            or not isinstance(a, (int, float))
+            or not isinstance(b, (int, float))
+        ):
             continue
         what = _what(new, old, changed)
         if a == b:
             return f"**Change:** none in {words}, {figure(name, a)} either way ({what})."
         ratio = _ratio(a, b)
-        return f"**Change:** {figure(name, a)} vs {figure(name, b)} {words} ({what})" + (f": {ratio}." if ratio else ".")
+        return f"**Change:** {figure(name, a)} vs {figure(name, b)} {words} ({what})" + (
+            f": {ratio}." if ratio else "."
+        )
     return None
 
 

@@ -51,7 +51,10 @@ def header_row(inputs: list[str], outputs: list[str]) -> list[str]:
 
 def row(turn: int, question: str, s: Scenario, inputs: list[str], outputs: list[str]) -> list[Any]:
     return [
-        turn, question, s.tool, s.label,
+        turn,
+        question,
+        s.tool,
+        s.label,
         *(cell(s.inputs.get(n)) for n in inputs),
         "; ".join(s.defaults),
         *(cell(s.outputs.get(n)) for n in outputs),

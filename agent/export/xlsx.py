@@ -47,7 +47,9 @@ def _sheet_name(turn: int, index: int, tool: str) -> str:
     return f"T{turn}.{index} {tool}"[:31]
 
 
-def _calculator_sheet(ws: Any, turn: int, question: str, record: ToolCallRecord, call: int, notes: list[list[Any]]) -> None:
+def _calculator_sheet(
+    ws: Any, turn: int, question: str, record: ToolCallRecord, call: int, notes: list[list[Any]]
+) -> None:
     items = [s for s in scenarios([record])]
     inputs, outputs = columns(items)
     ws.append(["tool call", call_signature(record)])
@@ -71,7 +73,9 @@ def _search_sheet(ws: Any, question: str, record: ToolCallRecord) -> None:
     _bold_row(ws, ["rank", "source", "chapter", "timestamp", "text", "links"])
     for i, p in enumerate(result_data(record) or [], 1):
         if isinstance(p, dict):
-            ws.append([i, p.get("source"), p.get("chapter"), p.get("timestamp"), p.get("text"), cell(p.get("source_urls"))])
+            ws.append(
+                [i, p.get("source"), p.get("chapter"), p.get("timestamp"), p.get("text"), cell(p.get("source_urls"))]
+            )
 
 
 def _other_sheet(ws: Any, question: str, record: ToolCallRecord) -> None:
@@ -86,7 +90,9 @@ def _other_sheet(ws: Any, question: str, record: ToolCallRecord) -> None:
         ws.append(["error", record.error])
     elif isinstance(data, dict):
         for key, value in data.items():
-            ws.append([key, cell(value) if not isinstance(value, (dict, list)) else json.dumps(value, default=str)[:32000]])
+            ws.append(
+                [key, cell(value) if not isinstance(value, (dict, list)) else json.dumps(value, default=str)[:32000]]
+            )
     elif data is not None:
         ws.append(["result", json.dumps(data, default=str)[:32000]])
 
@@ -115,7 +121,9 @@ def write_xlsx(path: Path, turns: Sequence[tuple[str, Answer]]) -> str:
                 _other_sheet(ws, question, record)
             _widths(ws)
         for c in answer.citations:
-            notes.append([turn, "Answers", "", "citation", f"{c.source} · {c.chapter or ''} {c.timestamp or ''}: {c.text}"])
+            notes.append(
+                [turn, "Answers", "", "citation", f"{c.source} · {c.chapter or ''} {c.timestamp or ''}: {c.text}"]
+            )
     sheet = book.create_sheet(ASSUMPTIONS_SHEET)
     _bold_row(sheet, ["turn", "sheet", "scenario", "kind", "text"])
     for line in notes:

@@ -23,34 +23,66 @@ from typing import Any
 
 from agent.offline.history import Earlier, Turn
 from agent.offline.parse import parse
-from agent.offline.plan import CALCULATORS, Call, Plan, asked_quantities, calculator_args, chip_arg, make_plan, short_chip
+from agent.offline.plan import (
+    CALCULATORS,
+    Call,
+    Plan,
+    asked_quantities,
+    calculator_args,
+    chip_arg,
+    make_plan,
+    short_chip,
+)
 from tools.catalog import find_accelerator
 from tools.errors import InputError
 
 #: Inputs that belong to one chip: a price, a power draw, a rental price.
 CHIP_SPECIFIC = ("capex_per_accelerator", "power_kw", "rental_price")
-_CHART = re.compile(r"^\s*(?:(?:now |ok,? |please |can you |could you )?(?:show (?:me )?|draw |make |give me )?(?:a |the )?"
-                    r"(?:chart|plot|graph)(?: (?:of|for))? (?:that|this|it|those|these)|(?:chart|plot|graph|visuali[sz]e) "
-                    r"(?:that|this|it|those|these))\b", re.I)
-_TABLE = re.compile(r"^\s*(?:(?:now |ok,? |please |can you |could you )?(?:show (?:me )?|put |give me |make )?"
-                    r"(?:that|this|it|those|these)? ?(?:as|in(?:to)?) a table|(?:a )?table (?:of|for) (?:that|this|it)|"
-                    r"tabulate (?:that|this|it))\b", re.I)
-_EXPORT = re.compile(r"^\s*(?:please |can you )?(?:export|save|download)\b.{0,40}\b(?:that|this|it|answer|result|table)\b", re.I)
+_CHART = re.compile(
+    r"^\s*(?:(?:now |ok,? |please |can you |could you )?(?:show (?:me )?|draw |make |give me )?(?:a |the )?"
+    r"(?:chart|plot|graph)(?: (?:of|for))? (?:that|this|it|those|these)|(?:chart|plot|graph|visuali[sz]e) "
+    r"(?:that|this|it|those|these))\b",
+    re.I,
+)
+_TABLE = re.compile(
+    r"^\s*(?:(?:now |ok,? |please |can you |could you )?(?:show (?:me )?|put |give me |make )?"
+    r"(?:that|this|it|those|these)? ?(?:as|in(?:to)?) a table|(?:a )?table (?:of|for) (?:that|this|it)|"
+    r"tabulate (?:that|this|it))\b",
+    re.I,
+)
+_EXPORT = re.compile(
+    r"^\s*(?:please |can you )?(?:export|save|download)\b.{0,40}\b(?:that|this|it|answer|result|table)\b", re.I
+)
 _REDO = re.compile(r"\b(?:redo|re-?run|again|instead|what about|how about|using|use|with)\b", re.I)
-_METHODS = (("guidance", r"\bguidance\b|company(?:'s)? (?:own )?(?:plan|outlook)"), ("linear", r"\blinear\b"),
-            ("cagr", r"\bcagr\b|compound"), ("scenario", r"\bscenario\b"))
+_METHODS = (
+    ("guidance", r"\bguidance\b|company(?:'s)? (?:own )?(?:plan|outlook)"),
+    ("linear", r"\blinear\b"),
+    ("cagr", r"\bcagr\b|compound"),
+    ("scenario", r"\bscenario\b"),
+)
 #: The previous answer asked for something rather than answering.
-_ASKED = re.compile(r"Ask again with|I won't guess|and I won't guess|I can't tell which|Say which|state one|Give one|name one", re.I)
-_BARE_MONEY = re.compile(r"\s*(?:at\s+|assume\s+)?\$\s*(\d[\d.,]*)\s*([km])?\s*(?:each|per (?:gpu|chip|accelerator))?[.!]?\s*", re.I)
-_OWN_QUESTION = re.compile(r"^\s*(?:what|how|why|who|when|where|which|is|are|does|do|did|can|could|should|compare|tell)\b", re.I)
+_ASKED = re.compile(
+    r"Ask again with|I won't guess|and I won't guess|I can't tell which|Say which|state one|Give one|name one", re.I
+)
+_BARE_MONEY = re.compile(
+    r"\s*(?:at\s+|assume\s+)?\$\s*(\d[\d.,]*)\s*([km])?\s*(?:each|per (?:gpu|chip|accelerator))?[.!]?\s*", re.I
+)
+_OWN_QUESTION = re.compile(
+    r"^\s*(?:what|how|why|who|when|where|which|is|are|does|do|did|can|could|should|compare|tell)\b", re.I
+)
 #: "and X": adds to what was compared ("instead" replaces).
 _ADD = re.compile(r"^\s*(?:and|add|plus|also|include|with)\b(?!.*\b(?:instead|rather|replace|swap)\b)", re.I)
 _MY_NOTES = re.compile(
-    r"\b(?:my|our) (?:own )?(?:notes?|channel checks?|docs?|documents?|files?|memos?|research|transcripts?|checks?|write-?ups?)\b|"
-    r"\bthe (?:doc|document|file|note|notes|memo|transcript) (?:i|we) (?:added|ingested|uploaded|loaded)\b", re.I)
+    r"\b(?:my|our) (?:own )?"
+    r"(?:notes?|channel checks?|docs?|documents?|files?|memos?|research|transcripts?|checks?|write-?ups?)\b|"
+    r"\bthe (?:doc|document|file|note|notes|memo|transcript) (?:i|we) (?:added|ingested|uploaded|loaded)\b",
+    re.I,
+)
 _NOTE_WORDS = re.compile(
     r"\b(?:what|does|do|did|say|says|said|tell|tells|me|about|in|on|from|the|a|my|our|own|notes?|channel|checks?|docs?|"
-    r"documents?|files?|memos?|research|transcripts?|write-?ups?|i|we|added|ingested|uploaded|loaded|according|to|think)\b|\?", re.I)
+    r"documents?|files?|memos?|research|transcripts?|write-?ups?|i|we|added|ingested|uploaded|loaded|according|to|think)\b|\?",
+    re.I,
+)
 
 
 def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
@@ -58,8 +90,12 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     question = turn.question
     last = turn.earlier[-1] if turn.earlier else None
     if _EXPORT.search(question) and not re.search(r"\bcapex\b", question, re.I):
-        return Plan(reply=("Exports are written by the front-end: `/export FILE` in the chat or `--export FILE` on "
-                           "`siliconomics ask` (FILE ending in .md, .csv or .xlsx).")), "export"
+        return Plan(
+            reply=(
+                "Exports are written by the front-end: `/export FILE` in the chat or `--export FILE` on "
+                "`siliconomics ask` (FILE ending in .md, .csv or .xlsx)."
+            )
+        ), "export"
     base = [c for c in turn.prior if c.name in CALCULATORS]
     if base and (_CHART.search(question) or _TABLE.search(question)):
         plan = _again(Plan(calls=[Call(c.name, dict(c.args)) for c in _base(base)]), turn)
@@ -100,7 +136,9 @@ def _distinct(plan: Plan) -> Plan:
 
 def _again(plan: Plan, turn: Turn) -> Plan:
     """What the question behind the last result asked for leads again (its quantities and year)."""
-    source = next((e.question for e in reversed(turn.earlier) if e.calls and not _acts_on_last(e.question)), turn.prior_question)
+    source = next(
+        (e.question for e in reversed(turn.earlier) if e.calls and not _acts_on_last(e.question)), turn.prior_question
+    )
     earlier = parse(source)
     plan.focus = asked_quantities(earlier.text)
     plan.year = earlier.year
@@ -111,8 +149,12 @@ def _base(calls: list[Call]) -> list[Call]:
     """The calls without the planner's second-round ones (a call equal to an earlier one plus arguments)."""
     out: list[Call] = []
     for call in calls:
-        if any(c.name == call.name and len(c.args) < len(call.args) and all(call.args.get(k) == v for k, v in c.args.items())
-               for c in out):
+        if any(
+            c.name == call.name
+            and len(c.args) < len(call.args)
+            and all(call.args.get(k) == v for k, v in c.args.items())
+            for c in out
+        ):
             continue
         out.append(call)
     return out
@@ -183,12 +225,16 @@ def _add(question: str, turn: Turn) -> Plan | None:
         args.update(calculator_args(tool, p, plan.notes))
         args["chip"] = [chip_arg(chip)] if tool == "tco" else chip_arg(chip)
         if tool == "tco" and "capex_per_accelerator" not in args and _price(chip) is None:
-            plan.reply = (f"The catalog has no price for {short_chip(chip)}, and I won't guess one. Add it with a price, "
-                          f"e.g. 'and {short_chip(chip).lower()} at $Nk'.")
+            plan.reply = (
+                f"The catalog has no price for {short_chip(chip)}, and I won't guess one. Add it with a price, "
+                f"e.g. 'and {short_chip(chip).lower()} at $Nk'."
+            )
             plan.calls = []
             return plan
         plan.calls.append(Call(tool, args))
-    plan.notes.append(f"Added to the comparison: {', '.join(short_chip(c) for c in new)}; the other rows are as before.")
+    plan.notes.append(
+        f"Added to the comparison: {', '.join(short_chip(c) for c in new)}; the other rows are as before."
+    )
     return plan
 
 
@@ -203,7 +249,9 @@ def _notes_search(question: str) -> Plan:
     """'what does my channel check say about CoWoS?': the topic, over the transcript and the ingested notes."""
     topic = " ".join(_NOTE_WORDS.sub(" ", question).split()).strip(" ,.?!")
     kind = _MY_NOTES.search(question).group(0)
-    words = " ".join(w for w in re.findall(r"[a-z\-]+", kind.lower()) if w not in ("my", "our", "own", "the", "i", "we"))
+    words = " ".join(
+        w for w in re.findall(r"[a-z\-]+", kind.lower()) if w not in ("my", "our", "own", "the", "i", "we")
+    )
     query = f"{topic} {words}".strip() if topic else words
     plan = Plan(calls=[Call("search_knowledge", {"query": query, "source": "transcript"})])
     plan.notes.append(f"'{kind}' read as your ingested notes: they are searched with the transcript.")
@@ -213,8 +261,12 @@ def _notes_search(question: str) -> Plan:
 def uncarry(plan: Plan, question: str, prior: list[Call]) -> None:
     """Drop a price, kW or rental price carried from one chip to another; say so, or ask for the new chip's price."""
     stated = set(calculator_args("tco", parse(question), []))
-    given = {(c.name, k): (v, tuple(_catalog_name(ch) for ch in _chips(c)))
-             for c in prior for k, v in c.args.items() if k in CHIP_SPECIFIC}
+    given = {
+        (c.name, k): (v, tuple(_catalog_name(ch) for ch in _chips(c)))
+        for c in prior
+        for k, v in c.args.items()
+        if k in CHIP_SPECIFIC
+    }
     for call in plan.calls:
         chips = tuple(_catalog_name(ch) for ch in _chips(call))
         for key in CHIP_SPECIFIC:
@@ -226,9 +278,13 @@ def uncarry(plan: Plan, question: str, prior: list[Call]) -> None:
             before = ", ".join(short_chip(c) for c in old[1] if c) or "the previous chip"
             now = ", ".join(short_chip(c) for c in chips if c)
             if key == "capex_per_accelerator" and any(c and _price(c) is None for c in chips):
-                plan.calls, plan.reply = [], (
-                    f"The {what} you gave was for {before}; I won't carry it to {now}, and the catalog has no price "
-                    f"for {now}. Give one, e.g. '{now.lower()} at $Nk', or just the amount.")
+                plan.calls, plan.reply = (
+                    [],
+                    (
+                        f"The {what} you gave was for {before}; I won't carry it to {now}, "
+                        f"and the catalog has no price for {now}. Give one, e.g. '{now.lower()} at $Nk', or just the amount."
+                    ),
+                )
                 return
             plan.notes.append(f"The {what} you gave for {before} is not carried to {now}: the catalog's value is used.")
 
@@ -251,8 +307,11 @@ def finish(kind: str | None, text: str, done: list[tuple[Call, Any]]) -> str:
         from agent.render.figures import figure
 
         s = items[0]
-        rows = [[f, figure(f, s.outputs.get(f, s.inputs.get(f)))] for f in TABLE_FIELDS.get(s.tool, ()) if
-                s.outputs.get(f, s.inputs.get(f)) is not None]
+        rows = [
+            [f, figure(f, s.outputs.get(f, s.inputs.get(f)))]
+            for f in TABLE_FIELDS.get(s.tool, ())
+            if s.outputs.get(f, s.inputs.get(f)) is not None
+        ]
         table = markdown_table(["figure", s.label], rows)
     else:
         return text

@@ -32,7 +32,15 @@ MAX_LEAD = 2
 #: Characters of a quoted passage the brief answer keeps.
 QUOTE_CHARS = 280
 _TITLE = re.compile(r"^\*\*[^*\n]+\*\*[^\n]*:\s*$")
-_WORK = ("**Formula", "**Defaults used", "**Assumptions", "**Sources", "Read as:", "(the other assumptions", "**How I read")
+_WORK = (
+    "**Formula",
+    "**Defaults used",
+    "**Assumptions",
+    "**Sources",
+    "Read as:",
+    "(the other assumptions",
+    "**How I read",
+)
 _NOTE = re.compile(r"^(?:\*[^*].*[^*]\*|_[^_].*_)$", re.S)
 
 
@@ -147,8 +155,11 @@ def _assumed(items: list[str], notes: list[str]) -> str | None:
 
 def _more(answer: Answer, items: list[str]) -> list[str]:
     text = answer.answer
-    more = [word for word, marker in (("formula", "**Formula"), ("defaults", "**Defaults used"), ("sources", "**Sources"))
-            if marker in text]
+    more = [
+        word
+        for word, marker in (("formula", "**Formula"), ("defaults", "**Defaults used"), ("sources", "**Sources"))
+        if marker in text
+    ]
     if answer.citations:
         more.append(f"{len(answer.citations)} citation{'s' if len(answer.citations) > 1 else ''}")
     if answer.tool_calls:

@@ -62,9 +62,23 @@ _UNITS: dict[str, str] = {
 }
 #: Fields that are fractions (0.8 = 80 %).
 _FRACTIONS = {
-    "utilization", "networking_fraction", "cost_of_capital", "maintenance", "gpu_mem_util", "mem_eff", "compute_eff",
-    "margin_fraction", "break_even_utilization", "difference_vs_reference", "growth_rate", "low_rate", "high_rate",
-    "ai_share", "growth", "low", "high",
+    "utilization",
+    "networking_fraction",
+    "cost_of_capital",
+    "maintenance",
+    "gpu_mem_util",
+    "mem_eff",
+    "compute_eff",
+    "margin_fraction",
+    "break_even_utilization",
+    "difference_vs_reference",
+    "growth_rate",
+    "low_rate",
+    "high_rate",
+    "ai_share",
+    "growth",
+    "low",
+    "high",
 }
 _MONEY_UNITS = ("USD", "USD/h", "USD/Mtok", "USD/yr", "USD/MW", "USD billion")
 
@@ -77,7 +91,11 @@ def unit_of(name: str) -> str:
         return "fraction"
     if name.endswith("_usd_b"):
         return "USD billion"
-    if name.endswith("_per_year_usd") or name.endswith("annual_cost_usd") or (name.startswith("annual_") and name.endswith("_usd")):
+    if (
+        name.endswith("_per_year_usd")
+        or name.endswith("annual_cost_usd")
+        or (name.startswith("annual_") and name.endswith("_usd"))
+    ):
         return "USD/yr"
     if name.endswith("_usd"):
         return "USD"

@@ -21,8 +21,13 @@ _WORK = {"formula", "inputs", "assumptions", "sources"}
 #: Figures a comparison table shows per tool, in order (those present in some scenario).
 TABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "tco": (
-        "cost_per_accelerator_hour", "cost_per_used_hour", "cost_per_million_tokens", "margin_per_used_hour",
-        "break_even_utilization", "capex_per_accelerator", "power_kw",
+        "cost_per_accelerator_hour",
+        "cost_per_used_hour",
+        "cost_per_million_tokens",
+        "margin_per_used_hour",
+        "break_even_utilization",
+        "capex_per_accelerator",
+        "power_kw",
     ),
     "memory_fit": ("fits", "max_concurrent_sequences", "avg_concurrent_sequences", "min_accelerators"),
     "throughput": ("decode_tokens_per_s", "decode_tokens_per_s_per_accelerator", "tokens_per_s_per_user", "ttft_s"),
@@ -34,8 +39,12 @@ TABLE_FIELDS: dict[str, tuple[str, ...]] = {
 _IDENTITY = ("chip", "model", "company")
 #: What each calculator's comparison is of, for the brief answer's lead.
 TOOL_TITLES = {
-    "tco": "Cost of owning", "memory_fit": "Fit", "throughput": "Speed", "kv_cache": "KV cache",
-    "buildout": "Build-out", "capex": "Capex",
+    "tco": "Cost of owning",
+    "memory_fit": "Fit",
+    "throughput": "Speed",
+    "kv_cache": "KV cache",
+    "buildout": "Build-out",
+    "capex": "Capex",
 }
 #: Short column titles for the terminal and Slack tables.
 SHORT_TITLES = {
@@ -136,8 +145,12 @@ def scenarios(records: list[ToolCallRecord]) -> list[Scenario]:
         chips = data.get("chips") if record.name == "tco" else None
         if chips:
             for chip in chips:
-                inputs = {**base, "chip": chip["chip"], "capex_per_accelerator": chip["capex_per_accelerator"],
-                          "power_kw": chip["power_kw"]}
+                inputs = {
+                    **base,
+                    "chip": chip["chip"],
+                    "capex_per_accelerator": chip["capex_per_accelerator"],
+                    "power_kw": chip["power_kw"],
+                }
                 out.append(Scenario(record.name, i, inputs, stated, _scalars(chip), **common))
         else:
             outputs = _capex_outputs(data) if record.name == "capex" else _scalars(data)
@@ -172,8 +185,10 @@ def _label(items: list[Scenario]) -> None:
                 named = next((k for k in _IDENTITY if s.inputs.get(k) not in (None, [], "")), None)
                 s.label = _value_text(named, s.inputs[named]) if named else s.tool
                 continue
-            parts = [_value_text(k, s.inputs.get(k)) if k in _IDENTITY else f"{k}={_value_text(k, s.inputs.get(k))}"
-                     for k in differ[:3]]
+            parts = [
+                _value_text(k, s.inputs.get(k)) if k in _IDENTITY else f"{k}={_value_text(k, s.inputs.get(k))}"
+                for k in differ[:3]
+            ]
             s.label = ", ".join(parts)
 
 

@@ -54,7 +54,10 @@ def test_a_new_question_has_no_delta_line(chat):
 def test_and_x_adds_to_a_comparison_with_its_own_price(chat):
     chat("compare cost per hour of H100 and MI300X")
     answer = chat("and B200 at $40k?")
-    assert _args(answer) == [("tco", {"chip": ["h100", "mi300x"]}), ("tco", {"chip": ["b200"], "capex_per_accelerator": 40000.0})]
+    assert _args(answer) == [
+        ("tco", {"chip": ["h100", "mi300x"]}),
+        ("tco", {"chip": ["b200"], "capex_per_accelerator": 40000.0}),
+    ]
     assert "Added to the comparison: B200" in answer.answer and answer.warnings == []
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import statistics
-from pathlib import Path
 
 from rich.console import Console
 

@@ -49,10 +49,20 @@ def test_a_conversation_that_leans_on_context(tmp_path):
     data = tmp_path / "data"
     note = tmp_path / "channel-check.md"
     note.write_text(NOTE, encoding="utf-8")
-    done = subprocess.run([str(BIN), "ingest", str(note)], capture_output=True, text=True, env=child_env(data), timeout=600)
+    done = subprocess.run(
+        [str(BIN), "ingest", str(note)], capture_output=True, text=True, env=child_env(data), timeout=600
+    )
     assert done.returncode == 0, done.stderr
-    child = pexpect.spawn(str(BIN), ["chat", "--model", "offline"], env=child_env(data), cwd=str(tmp_path),
-                          dimensions=(60, 140), encoding="utf-8", codec_errors="replace", timeout=60)
+    child = pexpect.spawn(
+        str(BIN),
+        ["chat", "--model", "offline"],
+        env=child_env(data),
+        cwd=str(tmp_path),
+        dimensions=(60, 140),
+        encoding="utf-8",
+        codec_errors="replace",
+        timeout=60,
+    )
     screen = Screen(child)
     try:
         screen.wait(r"Model: offline")
@@ -62,7 +72,9 @@ def test_a_conversation_that_leans_on_context(tmp_path):
         out = screen.ask("KV cache for Llama 3.1 70B at 32k context, batch 8?", DONE)
         assert "whole batch: 83.89 GB" in out and "Formula" not in out
         out = screen.ask("and at fp8?", DONE)
-        assert re.search(r"Change: 41\.94 GB vs 83\.89 GB KV cache in total \(kv_dtype fp8, was bf16\): 0\.50x", out), out
+        assert re.search(r"Change: 41\.94 GB vs 83\.89 GB KV cache in total \(kv_dtype fp8, was bf16\): 0\.50x", out), (
+            out
+        )
         kv1, kv2 = _calls(data)[:2]
         assert kv1 == [{"name": "kv_cache", "model": "Llama-3.1-70B", "batch": 8, "context": 32000}]
         assert kv2 == [{**kv1[0], "kv_dtype": "fp8"}]
@@ -75,7 +87,9 @@ def test_a_conversation_that_leans_on_context(tmp_path):
         compare, added = _calls(data)[2:4]
         assert [_chips(c) for c in compare] == [["h100", "mi300x", "trainium2"]]
         assert [(_chips(c), c.get("capex_per_accelerator")) for c in added] == [
-            (["h100", "mi300x", "trainium2"], None), (["b200"], 40000.0)]
+            (["h100", "mi300x", "trainium2"], None),
+            (["b200"], 40000.0),
+        ]
 
         # 5-6: B200's price is not carried to GB200 (no catalog price: it asks); a bare value resumes
         out = screen.ask("and with GB200 instead?", DONE)

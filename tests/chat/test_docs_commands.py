@@ -51,7 +51,9 @@ def _run(command: str, data_dir: Path):
     from agent.cli.main import cli
 
     args = shlex.split(re.split(r"\s*[|;]\s|\s{2,}", command)[0])[1:]  # no pipe, no "; echo", no trailing note
-    return CliRunner().invoke(cli, args, env={"SILICONOMICS_DATA_DIR": str(data_dir), "COLUMNS": "200"}, catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, args, env={"SILICONOMICS_DATA_DIR": str(data_dir), "COLUMNS": "200"}, catch_exceptions=False
+    )
 
 
 def _values(data, out=None) -> dict[str, list]:
@@ -77,8 +79,12 @@ def _matches(expected: str, values: list) -> bool:
         return text in values
     decimals = len(expected.split(".")[1]) if "." in expected and "e" not in expected.lower() else 0
     tolerance = 0.5 * 10**-decimals if decimals else 0.5
-    return any(isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v - float(expected)) <= max(tolerance, 1e-9 * abs(v))
-               for v in values)
+    return any(
+        isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and abs(v - float(expected)) <= max(tolerance, 1e-9 * abs(v))
+        for v in values
+    )
 
 
 _TIMING = re.compile(r"(offline|openai:\S+|anthropic:\S+) · [\d.]+ s")

@@ -23,7 +23,10 @@ def turns(tmp_path_factory):
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("export-data"))
     fit = "how many concurrent requests fit for Llama-3.1-70B bf16 on 8x H100 with 1k prompt and 1k output tokens?"
-    return [(QUESTION, ask(QUESTION, model="offline", settings=settings)), (fit, ask(fit, model="offline", settings=settings))]
+    return [
+        (QUESTION, ask(QUESTION, model="offline", settings=settings)),
+        (fit, ask(fit, model="offline", settings=settings)),
+    ]
 
 
 def _headers(row, *, inputs: bool = False):
@@ -44,14 +47,21 @@ def test_xlsx_round_trip_recomputes_the_cost_per_hour_from_the_exported_inputs(t
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "tool call" and rows[1] == ("question", QUESTION) + (None,) * (len(rows[1]) - 2)
     head = rows[3]
-    assert "in: pue" in head and "in: utilization (fraction)" in head and "in: electricity (USD/kWh)" in head and "cost_per_accelerator_hour (USD/h)" in head
+    assert (
+        "in: pue" in head
+        and "in: utilization (fraction)" in head
+        and "in: electricity (USD/kWh)" in head
+        and "cost_per_accelerator_hour (USD/h)" in head
+    )
     col, incol = _headers(head), _headers(head, inputs=True)
     scenarios = rows[4:]
     assert [r[col["scenario"]] for r in scenarios] == ["H100", "MI300X"]
     fields = set(TCOInput.model_fields)
     for row in scenarios:
         inputs = {name: row[i] for name, i in incol.items() if name in fields and row[i] not in (None, "")}
-        assert all(isinstance(inputs[k], (int, float)) for k in ("capex_per_accelerator", "pue", "electricity"))  # numbers, not text
+        assert all(
+            isinstance(inputs[k], (int, float)) for k in ("capex_per_accelerator", "pue", "electricity")
+        )  # numbers, not text
         inputs["chip"] = [inputs["chip"]]
         result = tco(TCOInput(**inputs))
         assert result.cost_per_accelerator_hour == pytest.approx(row[col["cost_per_accelerator_hour"]], rel=1e-9)
@@ -74,7 +84,11 @@ def test_csv_has_one_row_per_scenario_with_units_in_headers(turns, tmp_path):
     head, body = rows[0], rows[1:]
     assert head[:4] == ["turn", "question", "tool", "scenario"]
     assert "defaults used" in head and head[-1] == "sources" and "max_concurrent_sequences (requests)" in head
-    assert [(r[0], r[2], r[3]) for r in body] == [("1", "tco", "H100"), ("1", "tco", "MI300X"), ("2", "memory_fit", "H100")]
+    assert [(r[0], r[2], r[3]) for r in body] == [
+        ("1", "tco", "H100"),
+        ("1", "tco", "MI300X"),
+        ("2", "memory_fit", "H100"),
+    ]
     col = head.index("max_concurrent_sequences (requests)")
     assert body[2][col] == "728"
     assert "pue" in body[0][head.index("defaults used")]

@@ -42,14 +42,32 @@ def bot(fake_slack, monkeypatch, data_dir):
 def click(post, *, channel: str, thread_ts: str, message_ts: str, value: str):
     """A person presses the "Show work" button (a signed block_actions payload, as Slack sends it)."""
     payload = {
-        "type": "block_actions", "user": {"id": "UALICE", "team_id": TEAM_ID}, "team": {"id": TEAM_ID},
-        "api_app_id": "A0000001", "token": "legacy", "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/unused",
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False,
-                      "thread_ts": thread_ts},
+        "type": "block_actions",
+        "user": {"id": "UALICE", "team_id": TEAM_ID},
+        "team": {"id": TEAM_ID},
+        "api_app_id": "A0000001",
+        "token": "legacy",
+        "trigger_id": "1.2.3",
+        "response_url": "http://127.0.0.1:9/unused",
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": False,
+            "thread_ts": thread_ts,
+        },
         "channel": {"id": channel, "name": "analysts"},
         "message": {"type": "message", "ts": message_ts, "thread_ts": thread_ts, "text": "answer"},
-        "actions": [{"action_id": "show_work", "block_id": "b1", "value": value, "type": "button",
-                     "text": {"type": "plain_text", "text": "Show work"}, "action_ts": str(time.time())}],
+        "actions": [
+            {
+                "action_id": "show_work",
+                "block_id": "b1",
+                "value": value,
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Show work"},
+                "action_ts": str(time.time()),
+            }
+        ],
     }
     body = urlencode({"payload": json.dumps(payload)})
     return post(body, signed_headers(body, content_type="application/x-www-form-urlencoded"))
@@ -82,7 +100,9 @@ def test_brief_answer_then_show_work_posts_the_detail_in_the_thread(bot, fake_sl
     assert "The work behind" in header and "Llama-3.1-70B bf16 on 8x H100" in header
     detail = "\n".join(work)
     assert "Formula:" in detail and "Defaults used" in detail and "Sources:" in detail
-    assert "`memory_fit(model=Llama-3.1-70B, chip=h100, gpus=8, weights_dtype=bf16, prompt=1000, output=1000)`" in detail
+    assert (
+        "`memory_fit(model=Llama-3.1-70B, chip=h100, gpus=8, weights_dtype=bf16, prompt=1000, output=1000)`" in detail
+    )
     assert "*max concurrent sequences*\n728" in detail
     assert all(c.params.get("thread_ts") == "500.1" for c in fake_slack.of("chat.postMessage", channel="CW"))
 
