@@ -282,7 +282,8 @@ def uncarry(plan: Plan, question: str, prior: list[Call]) -> None:
                     [],
                     (
                         f"The {what} you gave was for {before}; I won't carry it to {now}, "
-                        f"and the catalog has no price for {now}. Give one, e.g. '{now.lower()} at $Nk', or just the amount."
+                        f"and the catalog has no price for {now}. "
+                        f"Give one, e.g. '{now.lower()} at $Nk', or just the amount."
                     ),
                 )
                 return
