@@ -41,7 +41,9 @@ def langchain_tool(tool: Tool) -> BaseTool:
     from langchain_core.tools import StructuredTool
 
     def run(**kwargs: Any) -> str:
-        return json.dumps(tool.content(tool.run(kwargs)))
+        from agent.profiles import with_profile_dir
+
+        return json.dumps(tool.content(tool.run(with_profile_dir(tool.input_model, kwargs))))
 
     return StructuredTool(name=tool.name, description=tool.description, args_schema=input_schema(tool.input_model), func=run)
 

@@ -25,6 +25,7 @@ class Citation(BaseModel):
     timestamp: str | None = Field(None, description="'MM:SS' (estimated for the transcript).")
     chunk_id: str | None = None
     source_urls: list[str] = Field(default_factory=list)
+    speaker: str | None = Field(None, description="Who speaks most of the passage, e.g. 'Dylan Patel (guest)' (transcripts).")
 
 
 class Answer(BaseModel):

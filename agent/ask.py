@@ -146,15 +146,21 @@ def _records(messages: Sequence[BaseMessage]) -> list[ToolCallRecord]:
 
 
 def _citations(records: Sequence[ToolCallRecord], answer: str) -> list[Citation]:
-    """Passages returned by ``search_knowledge``: those whose time or id the answer names, else all."""
+    """Passages returned by ``search_knowledge``: all of them in the order returned when the answer cites
+    them as ``[n]`` (the n-th passage returned), else those whose time or id the answer names, else all."""
     passages: dict[str, dict[str, Any]] = {}
     for record in records:
         if record.name == SEARCH_TOOL and isinstance(record.result, list):
             for p in record.result:
                 if isinstance(p, dict) and "text" in p:
                     passages.setdefault(str(p.get("chunk_id") or p["text"][:80]), p)
+    from knowledge.extract import NOTHING_CLOSE
+
+    if NOTHING_CLOSE in answer:
+        return []  # nothing close: unrelated passages are not shown as sources
+    numbered = re.search(r"\[\d{1,2}\]", answer) is not None
     named = [p for p in passages.values() if (p.get("timestamp") and p["timestamp"] in answer) or (p.get("chunk_id") and p["chunk_id"] in answer)]
-    chosen = named or list(passages.values())
+    chosen = list(passages.values()) if numbered else named or list(passages.values())
     return [Citation.model_validate({k: v for k, v in p.items() if k in Citation.model_fields}) for p in chosen]
 
 
@@ -166,6 +172,17 @@ def _previous_records(messages: Sequence[BaseMessage]) -> list[ToolCallRecord]:
         if records:
             return records
     return []
+
+
+def _quote_warnings(answer: str, citations: Sequence[Citation], queries: Sequence[str]) -> list[str]:
+    """One warning per quote in the answer that is not verbatim in a returned passage (knowledge.quotes);
+    the question and the search queries may be quoted too."""
+    from knowledge.quotes import unverified_quotes
+
+    if not citations:
+        return []
+    found = unverified_quotes(answer, [*(c.text for c in citations), *queries])
+    return [f"quote not found verbatim in the cited passages: “{q}”" for q in found]
 
 
 def _usage(messages: Iterable[BaseMessage]) -> dict[str, int]:
@@ -276,6 +293,10 @@ def _run(
     sources: list[Any] = [m.content for m in messages if isinstance(m, (ToolMessage, HumanMessage))]
     warnings = grounding_warnings(text, sources)
     text = with_delta(text, delta_line(_previous_records(messages[:last_human]), records))
+
+
+    queries = [question, *(str(r.args.get("query", "")) for r in records if r.name == SEARCH_TOOL)]
+    warnings = grounding_warnings(text, sources) + _quote_warnings(text, citations, queries)
     if capped:
         text += f"\n\n_Stopped after {cap} rounds of tool calls; this answer may be incomplete._"
     charts, notes = _charts(question, records, settings)

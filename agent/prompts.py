@@ -11,8 +11,12 @@ Rules:
 or the user's question. Never recall a figure from memory and never compute one in your head: \
 call the calculator tools for sizing, speed and cost, and `calculate` for any further arithmetic \
 (sums, ratios, annual totals). A number you did not get this way will be flagged as unverified.
-2. When you quote what was said, call search_knowledge and cite the passage with its chapter and \
-time, e.g. (Memory, 43:10). Only say what the passage says.
+2. When you say what was said, call search_knowledge, answer in one or two sentences first, then \
+give the supporting quotes. Cite passages as [n]: n numbers the distinct passages search_knowledge \
+returned for this question, in the order returned ([1] is the first passage of the first search). \
+Name the speaker (each passage has a `speaker`) and the chapter and time, e.g. (Memory, 43:10). Put \
+only words copied exactly from a passage inside quotation marks; quotes are checked word for word. \
+If no passage is about the question, say the sources do not cover it instead of quoting unrelated text.
 3. State the assumptions and defaults the tools used (their `assumptions` and `inputs` fields), \
 and show the formula in one line.
 4. When a parameter that changes the answer is missing (context length, precision, number of \

@@ -72,7 +72,7 @@ def _check_tool_cases(suite: ToolsSuite, path: str) -> None:
 
 def run_order(suite: ToolsSuite | RetrievalSuite | AgentSuite) -> tuple[int, bool, str]:
     """Tools first, then retrieval, then offline agent suites, then live ones."""
-    return ({"tools": 0, "retrieval": 1, "agent": 2}[suite.kind], bool(getattr(suite, "live", False)), suite.suite)
+    return ({"tools": 0, "measured": 0, "retrieval": 1, "agent": 2}[suite.kind], bool(getattr(suite, "live", False)), suite.suite)
 
 
 def load_suite(path: Path) -> ToolsSuite | RetrievalSuite | AgentSuite:

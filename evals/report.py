@@ -30,6 +30,8 @@ def _calls(case: dict[str, Any], limit: int = 3) -> str:
 def suite_table(suite: dict[str, Any], *, show_passing: bool = False) -> Table:
     """One suite: a row per failing (or every) case: status, check, expected, got, tool calls."""
     rate = f"{suite['passed']}/{suite['total']} ({suite['pass_rate']:.0%})" if suite["total"] else "0 cases"
+    if suite.get("mrr") is not None:
+        rate += f", recall@k {suite['pass_rate']:.3f}, MRR {suite['mrr']:.3f}"
     model = f" · model {suite['model']}" if suite.get("model") else ""
     title = f"{suite['suite']} ({suite['kind']}{model}): {rate}, gate {suite['gate']:.0%}"
     if suite.get("skipped"):
@@ -69,8 +71,8 @@ def suite_table(suite: dict[str, Any], *, show_passing: bool = False) -> Table:
 
 def summary_table(log: dict[str, Any]) -> Table:
     table = Table(title=f"eval run {log['started_at']} · commit {log['git_commit']}", title_justify="left")
-    for col in ("suite", "kind", "model", "passed", "rate", "gate", "verdict", "tokens", "cost $"):
-        table.add_column(col, justify="right" if col in ("passed", "rate", "gate", "tokens", "cost $") else "left")
+    for col in ("suite", "kind", "model", "passed", "rate", "MRR", "gate", "verdict", "tokens", "cost $"):
+        table.add_column(col, justify="right" if col in ("passed", "rate", "MRR", "gate", "tokens", "cost $") else "left")
     for s in log["suites"]:
         tokens = sum(c.get("usage", {}).get("total_tokens", 0) for c in s.get("cases", []))
         costs = [c["cost_usd"] for c in s.get("cases", []) if c.get("cost_usd") is not None]
@@ -80,7 +82,8 @@ def summary_table(log: dict[str, Any]) -> Table:
             verdict = Text("ok", style="green") if s["meets_gate"] else Text("BELOW GATE", style="bold red")
         table.add_row(
             s["suite"], s["kind"], s.get("model") or "-", f"{s['passed']}/{s['total']}",
-            f"{s['pass_rate']:.1%}" if s["total"] else "-", f"{s['gate']:.0%}", verdict,
+            f"{s['pass_rate']:.1%}" if s["total"] else "-",
+            f"{s['mrr']:.3f}" if s.get("mrr") is not None else "-", f"{s['gate']:.0%}", verdict,
             f"{tokens:,}" if tokens else "-", f"{sum(costs):.4f}" if costs else "-",
         )  # fmt: skip
     return table

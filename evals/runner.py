@@ -6,7 +6,7 @@ recorded as ``status: error`` with its one-line message; the run goes on. A suit
 run here (a live suite without a provider key) is recorded as skipped with the reason.
 
 Gates (pass rate a suite must reach; errors count as failures), unless the suite file or
-``--gate`` says otherwise: tools 1.0; retrieval 0.95 (recall@k); agent 0.90 offline, 0 for live
+``--gate`` says otherwise: tools 1.0; measured 1.0 (each case is one gated figure); retrieval 0.95 (recall@k); agent 0.90 offline, 0 for live
 suites (a live run reports; it does not gate CI).
 """
 
@@ -24,9 +24,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from evals.schema import AgentCase, AgentSuite, RetrievalCase, RetrievalSuite, ToolCase, ToolsSuite
+from evals.schema import AgentCase, AgentSuite, MeasuredSuite, RetrievalCase, RetrievalSuite, ToolCase, ToolsSuite
 from evals.scorers import (
     Check,
+    overlap,
     score_behaviour,
     score_citation,
     score_field,
@@ -36,7 +37,7 @@ from evals.scorers import (
     score_tools,
 )
 
-DEFAULT_GATES = {"tools": 1.0, "retrieval": 0.95, "agent": 0.90, "agent_live": 0.0}
+DEFAULT_GATES = {"tools": 1.0, "measured": 1.0, "retrieval": 0.95, "agent": 0.90, "agent_live": 0.0}
 Status = Literal["pass", "fail", "error"]
 _VERSIONED = (
     "siliconomics", "langchain", "langchain-core", "langgraph", "langchain-openai", "langchain-anthropic",
@@ -63,6 +64,7 @@ class CaseResult(BaseModel):
     latency_s: float = 0.0
     usage: dict[str, int] = Field(default_factory=dict)
     cost_usd: float | None = None
+    rank: int | None = Field(None, description="Retrieval: rank of the first passage that covers the gold quote.")
 
     @property
     def failed_checks(self) -> list[Check]:
@@ -91,6 +93,14 @@ class SuiteResult(BaseModel):
     @property
     def pass_rate(self) -> float:
         return self.passed / self.total if self.total else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mrr(self) -> float | None:
+        """Retrieval suites: mean over cases of 1 / rank of the first passage covering the gold (0 for a miss)."""
+        if self.kind != "retrieval" or not self.cases:
+            return None
+        return sum(1.0 / c.rank for c in self.cases if c.rank and c.status == "pass") / len(self.cases)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -183,8 +193,12 @@ def run_retrieval_case(case: RetrievalCase, suite: RetrievalSuite, search: Calla
         return CaseResult(**base, status="error", error=f"{type(exc).__name__}: {exc}", latency_s=time.perf_counter() - t0)
     latency = time.perf_counter() - t0
     texts = [getattr(p, "text", p) for p in passages]
-    check = score_retrieval(texts, [case.gold, *case.alternates], suite.k, suite.min_overlap)
-    return CaseResult(**base, status=_status([check]), checks=[check], latency_s=latency, answer=texts[0] if texts else None)
+    golds = [case.gold, *case.alternates]
+    check = score_retrieval(texts, golds, suite.k, suite.min_overlap)
+    rank = next((r for r, t in enumerate(texts[: suite.k], 1) if max(overlap(g, t) for g in golds) >= suite.min_overlap), None)
+    return CaseResult(
+        **base, status=_status([check]), checks=[check], latency_s=latency, answer=texts[0] if texts else None, rank=rank
+    )
 
 
 def score_answer(case: AgentCase, answer: Any) -> list[Check]:
@@ -319,6 +333,10 @@ def run_suite(
     g = gate_for(suite, gate)
     if isinstance(suite, ToolsSuite):
         return SuiteResult(suite=suite.suite, kind=suite.kind, gate=g, cases=[run_tool_case(c) for c in suite.cases])
+    if isinstance(suite, MeasuredSuite):
+        from evals.measured import run_measured_suite
+
+        return SuiteResult(suite=suite.suite, kind=suite.kind, gate=g, cases=run_measured_suite(suite))
     if isinstance(suite, RetrievalSuite):
         if search is None:
             from knowledge.search import search

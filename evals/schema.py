@@ -201,7 +201,54 @@ class AgentSuite(_SuiteHeader):
     cases: list[AgentCase] = Field(min_length=1)
 
 
-Suite = Annotated[ToolsSuite | RetrievalSuite | AgentSuite, Field(discriminator="kind")]
+# --- measured ----------------------------------------------------------------------------------
+
+
+class MeasuredCase(CaseBase):
+    """One figure over measured serving points, compared with the throughput calculator.
+
+    ``bound_share``: share of the selected points whose measured tokens/s per user is at most the roofline
+    bound (efficiencies 1, no overhead). ``median_abs_log``: median |ln(measured / default estimate)|.
+    ``bucket_median_ratio``: median measured / default estimate in one concurrency bucket;
+    ``median_ratio``: the same over every selected point.
+    """
+
+    check: Literal["bound_share", "median_abs_log", "bucket_median_ratio", "median_ratio"]
+    bucket: str | None = Field(None, description="Concurrency bucket for bucket_median_ratio: 1, 2-8, 9-32, 33+.")
+    chips: list[str] = Field(default_factory=list, description="Only points on these chips (all when empty).")
+    speculative: Literal["include", "exclude", "only"] = "include"
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "MeasuredCase":
+        if self.min is None and self.max is None:
+            raise ValueError(f"case {self.id!r}: give min, max or both")
+        if (self.check == "bucket_median_ratio") != (self.bucket is not None):
+            raise ValueError(f"case {self.id!r}: bucket is required by bucket_median_ratio and only by it")
+        return self
+
+
+class MeasuredSuite(_SuiteHeader):
+    kind: Literal["measured"]
+    data: str = Field(description="CSV under knowledge/data/ (formats in tools/measured.py).")
+    format: Literal["interactive", "max_throughput"] = Field(
+        "interactive",
+        description="interactive: InferenceX columns, tokens/s per user; max_throughput: output tokens/s.",
+    )
+    gate: float | None = Field(None, ge=0, le=1)
+    cases: list[MeasuredCase] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _buckets_need_concurrency(self) -> "MeasuredSuite":
+        if self.format == "max_throughput" and any(c.bucket or c.speculative != "include" for c in self.cases):
+            raise ValueError(
+                "max_throughput points have no concurrency or speculation: no bucket or speculative selection"
+            )
+        return self
+
+
+Suite = Annotated[ToolsSuite | RetrievalSuite | AgentSuite | MeasuredSuite, Field(discriminator="kind")]
 
 
 def unique_ids(cases: list[CaseBase]) -> list[str]:

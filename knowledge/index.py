@@ -231,6 +231,14 @@ class KnowledgeStore:
         self._last_query = (query, vec)
         return vec
 
+    def best_sentence_index(self, query: str, chunk_id: str) -> int | None:
+        """Index (in :meth:`Doc.sentences` order) of the chunk's sentence closest to ``query``; None without sentences."""
+        self.best_sentence(query, [chunk_id])  # loads the sentence vectors
+        vectors, rows = self._sentences
+        if chunk_id not in rows:
+            return None
+        return int((vectors[rows[chunk_id]] @ self.query_vector(query)).argmax())
+
     def best_sentence(self, query: str, chunk_ids: list[str]) -> dict[str, float]:
         """max over each chunk's sentences of cos(query, sentence), for the ``chunk_ids`` that have
         stored sentences (transcript chunks; spec sheets have none).

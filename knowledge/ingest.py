@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from knowledge import loaders
 from knowledge import transcript as T
 from knowledge.documents import Doc
 from tools.errors import InputError
@@ -26,7 +27,7 @@ from tools.errors import InputError
 if TYPE_CHECKING:
     from knowledge.index import KnowledgeStore
 
-SUFFIXES = (".txt", ".md", ".vtt", ".srt")
+SUFFIXES = (".txt", ".md", ".vtt", ".srt", *loaders.SUFFIXES)
 _CUE_TIME = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->")
 _TAG = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -72,6 +73,8 @@ def read_source(path: Path) -> tuple[bytes, str]:
         raise InputError("path", f"{str(path)!r} is not a readable file.")
     try:
         data = path.read_bytes()
+        if path.suffix.lower() in loaders.SUFFIXES:  # PDF/HTML/DOCX -> Markdown with locator headings
+            return data, loaders.markdown(path, data)
         text = data.decode("utf-8-sig")
     except OSError as exc:
         raise InputError("path", f"{str(path)!r} cannot be read ({exc.strerror or exc}).") from exc
@@ -131,7 +134,7 @@ def _cue_chunks(text: str, prefix: str) -> list[T.Chunk]:
 def docs_for(text: str, suffix: str, title: str, origin: str) -> list[Doc]:
     """Index documents for one file's text."""
     prefix = f"{T.slug(title)}-{_doc_key(origin)}"
-    suffix = suffix.lower()
+    suffix = ".md" if suffix.lower() in loaders.SUFFIXES else suffix.lower()
     if suffix in (".vtt", ".srt"):
         chunks = _cue_chunks(text, prefix)
     elif suffix == ".md":
@@ -155,7 +158,7 @@ def docs_for(text: str, suffix: str, title: str, origin: str) -> list[Doc]:
 
 
 def _title(path: Path, text: str) -> str:
-    if path.suffix.lower() == ".md":
+    if path.suffix.lower() in (".md", *loaders.SUFFIXES):
         m = _HEADING.search(text)
         if m:
             return m.group(2)
@@ -201,7 +204,9 @@ def stored_docs(data_dir: Path) -> list[Doc]:
     for origin, entry in sorted(_manifest(data_dir).items()):
         copy = _sources_dir(data_dir) / entry["stored"]
         if copy.is_file():
-            out += docs_for(copy.read_text(encoding="utf-8-sig"), entry["suffix"], entry["title"], origin)
+            binary = entry["suffix"] in loaders.SUFFIXES
+            text = loaders.markdown(copy, copy.read_bytes()) if binary else copy.read_text(encoding="utf-8-sig")
+            out += docs_for(text, entry["suffix"], entry["title"], origin)
     return out
 
 

@@ -15,3 +15,10 @@ class Passage(BaseModel):
     score: float
     chunk_id: str
     source_urls: list[str] = Field(default_factory=list)
+    speaker: str | None = Field(
+        None, description="Who speaks most of the passage, e.g. 'Dylan Patel (guest)' or 'a host' (transcripts only)."
+    )
+    best_sentence: str | None = Field(
+        None, description="The passage's sentence closest in meaning to the query (transcripts only), verbatim."
+    )
+    speaker_rule: str | None = Field(None, description="The attribution rule that decided the speaker (knowledge.speakers).")

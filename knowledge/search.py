@@ -49,13 +49,16 @@ from tools.errors import InputError
 
 # Tuning constants below were chosen by measurement, not derived: each value was kept only when
 # hybrid recall@5 and MRR did not fall on any of the four retrieval sets (evals/suites/retrieval*.yaml,
-# knowledge/data/retrieval_holdout.yaml, knowledge/data/retrieval_fresh.yaml); the runs and the
+# evals/suites/retrieval_holdout.yaml, evals/suites/retrieval_fresh.yaml); the runs and the
 # alternatives tried are recorded in .readme/knowledge.md.
 #: Chunks taken from each ranking before fusion.
 CANDIDATES = 40
 #: Top hybrid candidates re-scored by their best sentence, and the weight of its z-score.
 SENTENCE_CANDIDATES = 20
 SENTENCE_WEIGHT = 0.3
+#: Fused score (in standard deviations) added x the share of a transcript chunk's words spoken by the
+#: speaker a question asks about ("what did Dylan say" -> the guest's turns; "what did Brad ask" -> the hosts').
+SPEAKER_WEIGHT = 2.0
 #: Fused score (in standard deviations) taken from a catalog row the query does not name,
 #: when it names another row.
 OTHER_ROW_PENALTY = 1.0
@@ -167,14 +170,51 @@ def rescore_by_sentence(
     return sorted(rescored, key=lambda kv: -kv[1]) + rest
 
 
-def search(query: str, k: int = 5, source: str | None = None, *, mode: str = "hybrid", store: Any = None) -> list[Passage]:
+def wanted_speaker(query: str, speaker: str | None = None) -> tuple[str, str | None] | None:
+    """(role, name) to prefer: ``speaker`` ('guest', 'host' or a name) when given, else the one ``query``
+    asks about ("what did Dylan say ..."), else None. An unknown ``speaker`` raises :class:`InputError`."""
+    from knowledge import speakers
+
+    cast = speakers.bundled_cast()
+    if speaker:
+        found = speakers.resolve(speaker, cast)
+        if found is None:
+            names = ", ".join(["guest", "host", *(n for n in (cast.guest, *cast.hosts) if n)])
+            raise InputError("speaker", f"got {speaker!r}; allowed: {names}.")
+        return found
+    return speakers.query_speaker(query, cast)
+
+
+def prefer_speaker(
+    ranked: list[tuple[str, float]], store: Any, wanted: tuple[str, str | None] | None, weight: float = SPEAKER_WEIGHT
+) -> list[tuple[str, float]]:
+    """``ranked`` with each bundled transcript chunk raised by ``weight`` x the share of its words spoken by
+    the ``wanted`` (role, name) speaker (:func:`wanted_speaker`); unchanged when None."""
+    from knowledge import speakers
+
+    if wanted is None or weight == 0:
+        return ranked
+    role, name = wanted
+    out = []
+    for i, sc in ranked:
+        share = speakers.role_share(i, store.doc(i).text, role, name) if store.has(i) else None
+        out.append((i, sc + weight * share if share is not None else sc))
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+
+
+def search(
+    query: str, k: int = 5, source: str | None = None, *, mode: str = "hybrid", store: Any = None, speaker: str | None = None
+) -> list[Passage]:
     """The ``k`` best passages for ``query`` from ``source`` ('transcript', 'specs', or None/'all').
 
-    Raises :class:`InputError` for an empty query, ``k`` outside 1..50, or an unknown source.
+    ``speaker`` ('guest', 'host' or a name) prefers that speaker's turns; by default the speaker the
+    question asks about ("what did Dylan say", "what did Brad ask") is preferred.
+    Raises :class:`InputError` for an empty query, ``k`` outside 1..50, an unknown source or speaker.
     ``store`` defaults to the process-wide index (:func:`knowledge.index.get_store`), built on
     first use.
     """
     query, k, kind = _validate(query, k, source, mode)
+    wanted = wanted_speaker(query, speaker)
     query = unattribute(query)
     expanded = expand(query)
     if store is None:
@@ -188,12 +228,31 @@ def search(query: str, k: int = 5, source: str | None = None, *, mode: str = "hy
     else:
         fused = fuse([store.dense(query, CANDIDATES, kind), store.lexical(expanded, CANDIDATES, kind)])
         fused = rescore_by_sentence(fused, store.best_sentence(query, [i for i, _ in fused[:SENTENCE_CANDIDATES]]))
+        fused = prefer_speaker(fused, store, wanted)
         ranked = [(i, sc) for i, sc in apply_catalog_names(fused, expanded, kind) if store.has(i)]
-    return [_passage(store.doc(i), score) for i, score in ranked[:k]]
+    return [_passage(store.doc(i), score, _best_sentence(store, query, store.doc(i))) for i, score in ranked[:k]]
 
 
-def _passage(doc: Any, score: float) -> Passage:
+def _best_sentence(store: Any, query: str, doc: Any) -> str | None:
+    """The sentence of ``doc`` closest to ``query`` (stored sentence vectors), as it appears in the text."""
+    from knowledge.transcript import sentence_spans
+
+    index = store.best_sentence_index(query, doc.chunk_id) if hasattr(store, "best_sentence_index") else None
+    spans = sentence_spans(doc.text)
+    if index is None or index >= len(spans):
+        return None
+    a, b = spans[index]
+    return " ".join(doc.text[a:b].split())
+
+
+def _passage(doc: Any, score: float, best_sentence: str | None = None) -> Passage:
+    from knowledge.speakers import main_speaker
+
+    turn = main_speaker(doc.chunk_id, doc.text) if doc.origin == "bundled" and doc.kind == "transcript" else None
     return Passage(
+        speaker=turn.label() if turn else None,
+        speaker_rule=turn.rule if turn else None,
+        best_sentence=best_sentence,
         text=doc.text,
         source=doc.source,
         chapter=doc.chapter,

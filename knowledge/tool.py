@@ -23,6 +23,9 @@ class SearchKnowledgeInput(BaseModel):
     source: Literal["transcript", "specs", "all"] = Field(
         "all", description="'transcript' (what was said), 'specs' (datasheets and catalog notes) or 'all'."
     )
+    speaker: str | None = Field(
+        None, description="Prefer one speaker's turns: 'guest', 'host', or a name ('Dylan', 'Brad', 'Bill')."
+    )
 
 
 class SearchKnowledgeResult(BaseModel):
@@ -33,7 +36,8 @@ def search_knowledge(inp: SearchKnowledgeInput) -> SearchKnowledgeResult:
     """The ``inp.k`` best passages for ``inp.query`` (the index is opened, or built, on first use)."""
     from knowledge.search import search
 
-    passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source)
+    extra = {"speaker": inp.speaker} if inp.speaker else {}
+    passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source, **extra)
     return SearchKnowledgeResult(passages=passages)
 
 
@@ -45,7 +49,7 @@ SEARCH_KNOWLEDGE = Tool(
     result_model=SearchKnowledgeResult,
     examples=('siliconomics search "what did Dylan say about HBM margins"',),
     key_fields=("passages",),
-    guidance="Returns passages with source, chapter and timestamp (MM:SS). Quote them with chapter and time; "
-    "cite only what they say.",
+    guidance="Returns passages with source, chapter, timestamp (MM:SS) and speaker. Cite them as [n] in the order "
+    "returned, with speaker, chapter and time; quote only words copied exactly; cite only what they say.",
     payload=lambda result: [p.model_dump(mode="json") for p in result.passages],
 )

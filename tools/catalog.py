@@ -60,6 +60,19 @@ class Accelerator(BaseModel):
         return [s.strip() for s in self.source_urls.split(";") if s.strip()]
 
 
+class MoELayout(BaseModel):
+    """Mixture-of-experts columns of ``model_moe.csv`` (HF config names in brackets)."""
+
+    n_routed_experts: int = Field(description="Routed experts per MoE layer (n_routed_experts / num_local_experts).")
+    experts_per_token: int = Field(description="Routed experts each token uses (num_experts_per_tok).")
+    n_shared_experts: int = Field(description="Always-on shared experts per MoE layer.")
+    moe_intermediate_size: int = Field(description="FFN width of one expert (moe_intermediate_size).")
+    dense_ffn_size: int | None = Field(description="FFN width of the dense (non-MoE) layers (intermediate_size).")
+    first_dense_layers: int = Field(description="Leading dense layers (first_k_dense_replace).")
+    moe_layer_step: int = Field(description="Every n-th layer after those is MoE (interleave_moe_layer_step).")
+    source: str
+
+
 class ModelSpec(BaseModel):
     """One language model's architecture, as its config or paper gives it."""
 
@@ -83,6 +96,7 @@ class ModelSpec(BaseModel):
     sliding_layers: int = Field(description="How many of the layers are windowed (0 = none).")
     source: str
     notes: str
+    moe: MoELayout | None = Field(None, description="Expert layout from model_moe.csv, when the model has a row there.")
 
     @property
     def is_mla(self) -> bool:
@@ -166,9 +180,37 @@ def models() -> tuple[ModelSpec, ...]:
                 sliding_layers=_opt_int(r["sliding_layers"]) or 0,
                 source=r["source"],
                 notes=r["notes"],
+                moe=_moe_layout(r["name"], _aliases(r)),
             )
         )
     return tuple(out)
+
+
+@cache
+def _moe_rows() -> dict[str, MoELayout]:
+    """``model_moe.csv`` keyed by normalised model name; rows for models not in ``models.csv`` are kept unused."""
+    out = {}
+    for r in _read_csv("model_moe.csv"):
+        out[_normalise(r["name"])] = MoELayout(
+            n_routed_experts=int(r["n_routed_experts"]),
+            experts_per_token=int(r["experts_per_token"]),
+            n_shared_experts=int(r["n_shared_experts"]),
+            moe_intermediate_size=int(r["moe_intermediate_size"]),
+            dense_ffn_size=_opt_int(r["dense_ffn_size"]),
+            first_dense_layers=int(r["first_dense_layers"]),
+            moe_layer_step=int(r["moe_layer_step"]),
+            source=r["source"],
+        )
+    return out
+
+
+def _moe_layout(name: str, aliases: tuple[str, ...]) -> MoELayout | None:
+    """The MoE row whose name is the model's name, else one of its aliases."""
+    rows = _moe_rows()
+    for label in (name, *aliases):
+        if _normalise(label) in rows:
+            return rows[_normalise(label)]
+    return None
 
 
 Row = TypeVar("Row", Accelerator, ModelSpec)

@@ -193,6 +193,8 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
             prompt=inp.prompt,
             output=inp.output,
             weights_dtype=inp.weights_dtype,
+            profile=inp.profile,
+            profile_dir=inp.profile_dir,
         )
     )
     return t.decode_tokens_per_s_per_accelerator, (
@@ -200,7 +202,7 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
         f"calculator: "
         f"{t.model} {inp.weights_dtype} on {inp.gpus} x {chip.name}, batch {inp.batch}, {inp.prompt}+{inp.output} "
         f"tokens "
-        f"(roofline at default efficiencies, {t.bound}-bound)"
+        f"({t.figure_kind}, {t.bound}-bound)"
     )
 
 

@@ -89,6 +89,10 @@ class TCOInput(BaseModel):
     prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
     output: int = Field(1000, ge=1, description="Serving shape for --model: output tokens.")
     weights_dtype: DType = Field("bf16", description="Serving shape for --model: weight format.")
+    profile: str | None = Field(None, description="For --model: saved calibration profile (throughput --calibrate).")
+    profile_dir: str | None = Field(
+        None, description="Directory of saved profiles (front-ends pass <data dir>/profiles)."
+    )
     rental_price: list[float] = Field(
         default_factory=list,
         description="Rental price, USD per accelerator-hour (margin, break-even, revenue); one for all chips or one "

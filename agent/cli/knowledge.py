@@ -103,7 +103,7 @@ def search_cmd(query: str, k: int, source: str, as_json: bool, data_dir: Path | 
         console.print(Text("Nothing in the corpus matches this well: none of its words is in these passages. "
                            "The closest ones follow; try other words, or `siliconomics ingest` your own notes.", style="yellow"))
     for rank, p in enumerate(passages, start=1):
-        where = " · ".join(x for x in (p.chapter, p.timestamp) if x)
+        where = " · ".join(x for x in (p.chapter, p.timestamp, p.speaker) if x)
         head = Text(f"{rank}. ", style="bold")
         head.append(p.source, style="bold cyan")
         if where:
@@ -178,7 +178,7 @@ def index_cmd(rebuild: bool, data_dir: Path | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_DATA_DIR
 def ingest_cmd(paths: tuple[Path, ...], data_dir: Path | None) -> None:
-    """Add .txt, .md, .vtt or .srt files to the index (unchanged files are skipped)."""
+    """Add .txt, .md, .vtt, .srt, .pdf, .html or .docx files to the index (unchanged files are skipped)."""
     from knowledge.ingest import ingest, read_source
 
     try:

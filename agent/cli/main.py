@@ -75,9 +75,16 @@ def options_for(model: type) -> list[click.Parameter]:
 def calculator_command(tool: Any) -> click.Command:
     """A click command for one registry tool: flags from its input model, table or --json output."""
 
-    def callback(as_json: bool, chart: str | None = None, **kwargs: Any) -> None:
+    def callback(as_json: bool, chart: str | None = None, calibrate: str | None = None, framework: str | None = None,
+                 **kwargs: Any) -> None:  # fmt: skip
+        from agent.cli.calibrate import run_calibration
+        from agent.profiles import with_profile_dir
+
         args = {k: v for k, v in kwargs.items() if v is not None and v != ()}
         args = {k: list(v) if isinstance(v, tuple) else v for k, v in args.items()}
+        args = with_profile_dir(tool.input_model, args, trust_given=True)
+        if calibrate:
+            return run_calibration(calibrate, args, framework, as_json)
         try:
             result = tool.run(args)
         except InputError as exc:
@@ -102,6 +109,10 @@ def calculator_command(tool: Any) -> click.Command:
 
     params: list[click.Parameter] = options_for(tool.input_model)
     params.append(click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."))
+    if tool.name == "throughput":
+        from agent.cli.calibrate import calibration_options
+
+        params += calibration_options()
     if tool.chart is not None:
         params.append(click.Option(["--chart"], default=None, metavar="PATH.png", help="Write a PNG chart."))
     epilog = "Examples:\n\n" + "\n\n".join(f"  {e}" for e in tool.examples) if tool.examples else None

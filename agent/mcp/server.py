@@ -81,8 +81,10 @@ def registry_tools() -> list[MCPTool]:
     """One MCP tool per :data:`agent.toolset.TOOLS` entry."""
     from agent.toolset import TOOLS
 
+    from agent.profiles import with_profile_dir
+
     def runner(tool: Any) -> Callable[[dict[str, Any]], BaseModel]:
-        return lambda args: tool.run(args)
+        return lambda args: tool.run(with_profile_dir(tool.input_model, args))
 
     return [make_tool(t.name, t.description, t.input_model, runner(t)) for t in TOOLS]
 

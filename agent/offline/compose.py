@@ -180,14 +180,35 @@ def _calculate(r: dict[str, Any]) -> list[str]:
 
 
 def _search(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
-    if not passages:
-        return [f"Nothing in the knowledge base matched \"{args.get('query', '')}\"; try other words or source=all."]
+    """A short extractive answer (quoted sentences, numbered like the citations), then the quotes.
+    When no passage shares a word with the question, says so instead of showing unrelated passages."""
+    from knowledge.extract import NOTHING_CLOSE, answer_line, extract, nothing_close
+    from knowledge.search import wanted_speaker
+    from knowledge.speakers import bundled_cast
+
+    query = str(args.get("query", ""))
+    cast = bundled_cast()
+    names = tuple(n for n in (cast.guest, *cast.hosts) if n)
+    if not passages or nothing_close(query, passages, names):
+        return [f"{NOTHING_CLOSE} \"{query}\" (no passage uses its words); try other words or source=all."]
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
-    lines = [f"**{heading}** (search: \"{args.get('query', '')}\"):"]
-    passages = rerank(passages, str(args.get("query", "")))
-    for p in passages[: max(1, min(3, len(passages)))]:
-        where = ", ".join(x for x in (p.get("chapter"), f"~{p['timestamp']}" if p.get("timestamp") else None) if x)
-        lines.append(f"> {_excerpt(p.get('text', ''), str(args.get('query', '')))}\n>\n> — {p.get('source', '')}" + (f", *{where}*" if where else ""))
+    picked = rerank(passages, query)[: max(1, min(3, len(passages)))]
+    shown = [p for p in passages if any(p is q for q in picked)]
+    refs = [next(n for n, q in enumerate(passages, start=1) if q is p) for p in shown]  # [n] = n-th passage returned
+    try:
+        wanted = wanted_speaker(query, args.get("speaker"))
+    except ValueError:
+        wanted = None
+    lines = []
+    answer = answer_line(extract(query, shown, wanted, names, refs))
+    if answer:
+        lines.append(f"**In short** (quoted from the passages below): {answer}")
+    lines.append(f"**{heading}** (search: \"{query}\"):")
+    for n, p in zip(refs, shown):
+        where = ", ".join(
+            x for x in (p.get("chapter"), f"~{p['timestamp']}" if p.get("timestamp") else None, p.get("speaker")) if x
+        )
+        lines.append(f"> [{n}] {_excerpt(p.get('text', ''), query)}\n>\n> — {p.get('source', '')}" + (f", *{where}*" if where else ""))
     return lines
 
 

@@ -339,6 +339,14 @@ def clauses(question: str) -> list[str]:
     return [c.strip() for c in parts if c and c.strip()]
 
 
+def _asked_speaker(question: str) -> str | None:
+    """'guest', 'host' or the name of the speaker a question asks about ("what did Brad ask"), else None."""
+    from knowledge.speakers import bundled_cast, query_speaker
+
+    found = query_speaker(question, bundled_cast())
+    return (found[1] or found[0]) if found else None
+
+
 def _search_query(question: str, prior: list[Call], prior_question: str) -> str:
     """The part of the question about what was said ('where did he say it' reuses the last query)."""
     parts = clauses(question)
@@ -360,7 +368,7 @@ _SPEC_NOISE = re.compile(r"\b(?:how|much|many|does|do|an?|the|have|has|what'?s?|
 #: Words that say "search the transcript" but are not what to search for.
 _SAID = re.compile(
     r"\b(?:(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
-    r"say|said|says|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
+    r"say|said|says|ask(?:s|ed)?|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
     r"interview|transcript|bg2|according to|(?:his|their|the) (?:take|view|opinion|point)|view|take|quote|anything|something|there|"
     r"why|call(?:s|ed)?|mean(?:s|t)?|by|believe[sd]?|guests?|what'?s|think(?:s|ing)?|and|their|his|do|"
     r"wat|wht|thnk|thnks|abt|bout|sed|sayd|who|chapter|timestamp|at what point|discuss(?:ed|es|ing|ion)?|talks?|tell me|explain)\b",
@@ -515,6 +523,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
             source = "specs" if intent == "spec" else ("all" if re.search(r"spec|data ?sheet", p.text) else "transcript")
             query = _search_query(question, prior, prior_question)
             args: dict[str, Any] = {"query": query, "source": source}
+            if source == "transcript" and (who := _asked_speaker(question)):
+                args["speaker"] = who  # "what did Dylan say" prefers the guest's turns, "what did Brad ask" the hosts'
             if intent == "spec":
                 query = " ".join(_SPEC_NOISE.sub(" ", query).split()) or query
                 chips = [m.name for m in p.chips if m.name]

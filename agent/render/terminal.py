@@ -112,9 +112,10 @@ def tool_line(record: ToolCallRecord) -> Text:
 
 
 def citation_label(citation: Citation) -> str:
-    """``Memory · 43:10 — BG2 ...``: chapter and time first, then the document."""
+    """``Memory · 43:10 — BG2 ... · Dylan Patel (guest)``: chapter and time, the document, then the speaker."""
     where = " · ".join(x for x in (citation.chapter, citation.timestamp) if x)
-    return f"{where} — {citation.source}" if where else citation.source
+    label = f"{where} — {citation.source}" if where else citation.source
+    return f"{label} · {citation.speaker}" if citation.speaker else label
 
 
 def _quote(text: str, limit: int = QUOTE_CHARS) -> str:

@@ -153,7 +153,8 @@ def test_smaller_model_cost_ratio_is_the_throughput_ratio():
     tps = {}
     for model, gpus in (("llama-3.1-70b", 8), ("llama-3.1-8b", 1)):
         fit = get("memory_fit").run({"model": model, "chip": "h100", "gpus": gpus})
-        tp = get("throughput").run({"model": model, "chip": "h100", "gpus": gpus, "batch": fit.avg_concurrent_sequences})
+        tp = get("throughput").run({"model": model, "chip": "h100", "gpus": gpus, "batch": fit.avg_concurrent_sequences,
+                                    "mem_eff": 0.7, "step_overhead_ms": 0})  # the claim's pinned settings
         tps[model] = tp.decode_tokens_per_s_avg_length / gpus
     ratio = tps["llama-3.1-8b"] / tps["llama-3.1-70b"]
     assert r.figures["measured_cost_ratio"] == pytest.approx(ratio, rel=1e-6)
@@ -176,12 +177,13 @@ def test_everyone_on_earth_100_tokens_per_second_fails_even_at_the_compute_peak(
 
 def test_blackwell_speedup_is_bounded_by_the_datasheets():
     """Even at 100% of its FP4 peak (9,000 dense TFLOPS, 2 FLOPs per parameter per token), a B200 stays
-    under 10x the H100's modelled tokens/s per GPU for Llama-3.1-405B (405,853,388,800 parameters)."""
+    under 15x (the claim's upper end) the H100's modelled tokens/s per GPU for Llama-3.1-405B
+    (405,853,388,800 parameters); the H100 figure includes tensor-parallel all-reduce time."""
     r = result("blackwell-10-15x")
     b200_ceiling = 9000e12 / (2 * 405_853_388_800)
     at_nominal_eff = b200_ceiling * 0.5  # compute_eff nominal
     assert r.value <= at_nominal_eff / r.figures["h100_tokens_per_s_per_gpu"] * 1.001
-    assert b200_ceiling / r.figures["h100_tokens_per_s_per_gpu"] < 10
+    assert b200_ceiling / r.figures["h100_tokens_per_s_per_gpu"] < 15
     assert r.verdict == "inconsistent"
 
 

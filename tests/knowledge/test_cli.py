@@ -46,7 +46,9 @@ def test_search_hbm_margins_returns_the_memory_chapter(run, knowledge_store, dat
 def test_search_h200_bandwidth_specs_json(run, knowledge_store, data_dir):
     res = run("search", "H200 bandwidth", "--source", "specs", "--json", "--data-dir", str(data_dir))
     passages = json.loads(res.stdout)
-    assert set(passages[0]) == {"text", "source", "chapter", "timestamp", "score", "chunk_id", "source_urls"}
+    assert set(passages[0]) == {
+        "text", "source", "chapter", "timestamp", "score", "chunk_id", "source_urls", "speaker", "speaker_rule", "best_sentence"
+    }
     assert passages[0]["source"] == "Spec sheet: NVIDIA H200 SXM 141GB"
     assert passages[0]["source_urls"] and all(p["source"].startswith(("Spec sheet", "Model card")) for p in passages)
 
@@ -89,7 +91,7 @@ def test_ingest_then_search_then_reingest(run, tmp_path, monkeypatch):
     [
         (("search", ""), "error: query: empty query"),
         (("search", "hbm", "-k", "0"), "error: k: got 0"),
-        (("ingest", "slides.pdf"), "error: path: 'slides.pdf' has an unsupported type '.pdf'"),
+        (("ingest", "slides.pptx"), "error: path: 'slides.pptx' has an unsupported type '.pptx'"),
         (("ingest", "nowhere.md"), "error: path: 'nowhere.md' is not a readable file."),
     ],
 )

@@ -114,3 +114,17 @@ def test_first_reaching_is_the_first(start: float, rate: float, factor: float) -
     k = first_reaching(start, [rate], target)
     values = stepped_values(start, [rate], k)
     assert values[-1] >= target and all(v < target for v in values[:-1])
+
+
+def test_capex_scenario_from_one_year_uses_the_same_stepping() -> None:
+    # 2025 = 200 at 30 % a year: the growth series and the capex scenario agree year by year (1,254.97 in 2032)
+    capex = get("capex").run({"history": "2025=200", "method": "scenario", "growth": [0.3], "through": 2032})
+    series = run(base="2025=200", rate=[0.3], through=2032).series[1:]
+    assert [p.capex_usd_b for p in capex.forecast] == [round(p.value, 3) for p in series]
+    assert capex.forecast[-1].capex_usd_b == 1254.97
+
+
+def test_capex_fitted_methods_still_need_two_years() -> None:
+    with pytest.raises(InputError) as err:
+        get("capex").run({"history": "2025=200", "method": "cagr"})
+    assert err.value.field == "history" and "one is enough for the scenario method" in str(err.value)

@@ -37,3 +37,12 @@ def test_known_case_lists_given_inputs_and_defaults(case: Known) -> None:
 def test_every_what_if_calculator_has_known_cases() -> None:
     assert {c.tool for c in KNOWN} == {"tco", "serving_cost", "growth", "buildout", "memory_fit"}
     assert len(KNOWN) == 11
+
+
+@pytest.mark.parametrize("case", KNOWN, ids=lambda c: c.id)
+def test_known_case_through_the_agents_langchain_tool(case: Known) -> None:
+    """The tool a language model calls (JSON arguments in, JSON result out) gives the same figures."""
+    from agent.agent_tools import agent_tools
+
+    tool = next(t for t in agent_tools() if t.name == case.tool)
+    matches(json.loads(tool.invoke(dict(case.args))), case)

@@ -43,9 +43,17 @@ def test_large_batch_turns_compute_bound() -> None:
 
 
 def test_efficiency_scales_memory_bound_speed() -> None:
-    full = tp(model="llama-3.1-70b", chip="h100", gpus=8, mem_eff=1.0)
-    part = tp(model="llama-3.1-70b", chip="h100", gpus=8, mem_eff=0.5)
+    """On one GPU with no overhead the step is the memory time alone: half the bandwidth, half the speed.
+    On 8 GPUs the memory time still doubles, while overhead and communication do not scale with it."""
+    full = tp(model="llama-2-7b", chip="h100", mem_eff=1.0, step_overhead_ms=0)
+    part = tp(model="llama-2-7b", chip="h100", mem_eff=0.5, step_overhead_ms=0)
     assert part.decode_tokens_per_s == pytest.approx(full.decode_tokens_per_s * 0.5)
+    full8 = tp(model="llama-3.1-70b", chip="h100", gpus=8, mem_eff=1.0)
+    part8 = tp(model="llama-3.1-70b", chip="h100", gpus=8, mem_eff=0.5)
+    assert part8.memory_time_s == pytest.approx(2 * full8.memory_time_s)
+    assert part8.communication_s == pytest.approx(full8.communication_s)
+    assert full8.communication_s > 0
+    assert full8.decode_tokens_per_s * 0.5 < part8.decode_tokens_per_s < full8.decode_tokens_per_s
 
 
 def test_sweep_per_user_falls_as_batch_grows() -> None:
