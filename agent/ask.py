@@ -291,12 +291,9 @@ def _run(
         text = _partial_answer(records)
     citations = _citations(records, text)
     sources: list[Any] = [m.content for m in messages if isinstance(m, (ToolMessage, HumanMessage))]
-    warnings = grounding_warnings(text, sources)
-    text = with_delta(text, delta_line(_previous_records(messages[:last_human]), records))
-
-
     queries = [question, *(str(r.args.get("query", "")) for r in records if r.name == SEARCH_TOOL)]
     warnings = grounding_warnings(text, sources) + _quote_warnings(text, citations, queries)
+    text = with_delta(text, delta_line(_previous_records(messages[:last_human]), records))
     if capped:
         text += f"\n\n_Stopped after {cap} rounds of tool calls; this answer may be incomplete._"
     charts, notes = _charts(question, records, settings)
