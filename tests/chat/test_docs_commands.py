@@ -38,12 +38,15 @@ def _examples() -> list[tuple[str, int, str, list[str]]]:
         for i, line in enumerate(lines):
             if not line.startswith("$ siliconomics "):
                 continue
+            command, rest = line[2:], lines[i + 1 :]
+            while command.endswith("\\") and rest:  # a command continued on the next line
+                command, rest = command[:-1].rstrip() + " " + rest[0].strip(), rest[1:]
             shown = []
-            for nxt in lines[i + 1 :]:
+            for nxt in rest:
                 if nxt.startswith(("$ ", "```")):
                     break
                 shown.append(nxt)
-            out.append((doc.name, i + 1, line[2:], shown))
+            out.append((doc.name, i + 1, command, shown))
     return out
 
 
