@@ -33,6 +33,7 @@ def input_schema(model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema()
     schema.pop("title", None)
     schema.pop("description", None)
+    schema["additionalProperties"] = False  # an unknown argument is refused by validate_input, never ignored
     return schema
 
 

@@ -25,6 +25,7 @@ class Citation(BaseModel):
     timestamp: str | None = Field(None, description="'MM:SS' (estimated for the transcript).")
     chunk_id: str | None = None
     source_urls: list[str] = Field(default_factory=list)
+    source_kind: str | None = Field(None, description="'bundled transcript', 'bundled spec' or 'user file'.")
     speaker: str | None = Field(None, description="Who speaks most of the passage, e.g. 'Dylan Patel (guest)' (transcripts).")
 
 
@@ -35,6 +36,10 @@ class Answer(BaseModel):
     tool_calls: list[ToolCallRecord] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    unused_inputs: list[str] = Field(
+        default_factory=list,
+        description="Quantities stated in the question that no tool call used and the answer does not set aside, as written.",
+    )
     model: str
     usage: dict[str, int] = Field(default_factory=dict, description="Token counts where the provider reports them.")
     elapsed_s: float = 0.0

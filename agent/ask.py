@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from langchain.agents import create_agent
-from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse, ToolErrorMiddleware
+from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse, ToolErrorMiddleware, hook_config
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langgraph.errors import GraphBubbleUp
@@ -35,8 +35,10 @@ from agent.agent_tools import SEARCH_TOOL, agent_tools, tool_error_content
 from agent.answer import Answer, Citation, ToolCallRecord
 from agent.delta import delta_line, with_delta
 from agent.grounding import grounding_warnings
+from agent.input_accounting import CORRECTION_MARK, correction_message, not_used_line, unused_inputs
+from agent.result_warnings import missing_from, result_warnings
 from agent.models import OFFLINE, PROVIDER_HINT, ProviderError, chat_model, describe_provider_error, model_label, resolve_model_name
-from agent.prompts import ROUND_CAP_NOTE, SYSTEM_PROMPT
+from agent.prompts import ROUND_CAP_NOTE, SYSTEM_PROMPT, delimit_retrieved
 from agent.settings import Settings, load_settings
 
 History = Sequence[BaseMessage | dict[str, Any] | tuple[str, str]]
@@ -61,11 +63,35 @@ class _ProviderFaults(AgentMiddleware):
             raise ModelCallFailed(str(exc)) from exc
 
 
+class _RetrievedAsData(AgentMiddleware):
+    """search_knowledge results reach the model delimited and marked as data (:func:`agent.prompts.delimit_retrieved`).
+    Only the model's view changes: the stored messages, tool records and citations keep the plain JSON."""
+
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
+        names = {c["id"]: c["name"] for m in request.messages if isinstance(m, AIMessage) for c in m.tool_calls}
+        marked = [
+            m.model_copy(update={"content": delimit_retrieved(m.text)})
+            if isinstance(m, ToolMessage) and names.get(m.tool_call_id) == SEARCH_TOOL
+            else m
+            for m in request.messages
+        ]
+        return handler(request.override(messages=marked))
+
+
+def is_correction(message: BaseMessage) -> bool:
+    """The input-check message ``ask()`` sends a language model (not a question of the analyst's)."""
+    return isinstance(message, HumanMessage) and CORRECTION_MARK in (message.additional_kwargs or {})
+
+
+def _is_question(message: BaseMessage) -> bool:
+    return isinstance(message, HumanMessage) and not is_correction(message)
+
+
 def tool_rounds(messages: Iterable[BaseMessage]) -> int:
     """AI messages with tool calls after the last human message: the tool rounds of this turn."""
     rounds = 0
     for message in messages:
-        if isinstance(message, HumanMessage):
+        if _is_question(message):
             rounds = 0
         elif isinstance(message, AIMessage) and message.tool_calls:
             rounds += 1
@@ -96,6 +122,39 @@ class _RoundCap(AgentMiddleware):
                 )
             out.append(message)
         return ModelResponse(result=out, structured_response=response.structured_response)
+
+
+class _InputCheck(AgentMiddleware):
+    """One corrective round for a language model whose answer left stated quantities unused.
+
+    When the model answers (no tool calls) and some quantity in the question is neither in a
+    tool call's arguments nor in the answer (:mod:`agent.input_accounting`), the model is sent
+    the list once and asked again; a second miss is reported by ``ask()`` as a warning.
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    @hook_config(can_jump_to=["model"])
+    def after_model(self, state: Any, runtime: Any) -> dict[str, Any] | None:
+        messages: list[BaseMessage] = state["messages"]
+        last = messages[-1] if messages else None
+        if not isinstance(last, AIMessage) or last.tool_calls:
+            return None
+        run = messages[_turn_start(messages) + 1 :]
+        if any(is_correction(m) for m in run):
+            return None
+        unused = unused_inputs(self.question, _records(run), last.text)
+        if not unused:
+            return None
+        check = HumanMessage(correction_message(unused), additional_kwargs={CORRECTION_MARK: True})
+        return {"messages": [check], "jump_to": "model"}
+
+
+def _turn_start(messages: Sequence[BaseMessage]) -> int:
+    """Index of the analyst's last question (the input-check message is not one)."""
+    return max(i for i, m in enumerate(messages) if _is_question(m))
 
 
 def _history_messages(history: History | None) -> list[BaseMessage]:
@@ -245,7 +304,9 @@ def _run(
     """One agent run. ``restart_from=(checkpoint_id,)`` re-runs a stored turn from before a failed attempt."""
     started = time.perf_counter()
     cap = settings.max_tool_rounds
-    middleware = [_ProviderFaults(), ToolErrorMiddleware(on_error=tool_error_content), _RoundCap(cap)]
+    middleware: list[AgentMiddleware] = [_ProviderFaults(), ToolErrorMiddleware(on_error=tool_error_content), _RoundCap(cap)]
+    if label != OFFLINE:  # the offline planner reads the JSON itself and is deterministic: asking again changes nothing
+        middleware += [_RetrievedAsData(), _InputCheck(question)]
     store = None
     config: dict[str, Any] = {"recursion_limit": 4 * cap + 12}
     if conversation_id is not None:
@@ -281,8 +342,7 @@ def _run(
             store.close()
 
     messages: list[BaseMessage] = state["messages"]
-    last_human = max(i for i, m in enumerate(messages) if isinstance(m, HumanMessage))
-    run = messages[last_human + 1 :]
+    run = messages[_turn_start(messages) + 1 :]
     records = _records(run)
     final = next((m for m in reversed(run) if isinstance(m, AIMessage)), None)
     text = final.text.strip() if final is not None else ""
@@ -290,10 +350,18 @@ def _run(
     if capped and not text:
         text = _partial_answer(records)
     citations = _citations(records, text)
-    sources: list[Any] = [m.content for m in messages if isinstance(m, (ToolMessage, HumanMessage))]
+    sources: list[Any] = [m.content for m in messages if isinstance(m, ToolMessage) or _is_question(m)]
     queries = [question, *(str(r.args.get("query", "")) for r in records if r.name == SEARCH_TOOL)]
     warnings = grounding_warnings(text, sources) + _quote_warnings(text, citations, queries)
-    text = with_delta(text, delta_line(_previous_records(messages[:last_human]), records))
+    flagged = missing_from(text, result_warnings(records))
+    if flagged:
+        text += "\n\n**Calculator warnings:** " + " ".join(w.split(": ", 1)[1] for w in flagged)
+    unused = unused_inputs(question, records, text)
+    if unused:
+        text += "\n\n" + not_used_line(unused)
+        if any(is_correction(m) for m in run):
+            warnings.append("inputs not used after one corrective round: " + "; ".join(unused))
+    text = with_delta(text, delta_line(_previous_records(messages[: _turn_start(messages)]), records))
     if capped:
         text += f"\n\n_Stopped after {cap} rounds of tool calls; this answer may be incomplete._"
     charts, notes = _charts(question, records, settings)
@@ -306,6 +374,7 @@ def _run(
         warnings=warnings,
         model=label,
         usage=_usage(run),
+        unused_inputs=unused,
         elapsed_s=round(time.perf_counter() - started, 3),
         charts=charts,
     )
@@ -354,6 +423,25 @@ def ask(
     settings = settings or load_settings()
     past = _history_messages(history)
     chat, label = _resolve(model, settings)
+    if conversation_id is None:
+        return _answer(question, past, chat, label, None, fallback, on_token, settings)
+    from agent.store import conversation_lock
+
+    with conversation_lock(conversation_id, settings):  # one turn at a time per conversation
+        return _answer(question, past, chat, label, conversation_id, fallback, on_token, settings)
+
+
+def _answer(
+    question: str,
+    past: list[BaseMessage],
+    chat: BaseChatModel,
+    label: str,
+    conversation_id: str | None,
+    fallback: str | BaseChatModel | None,
+    on_token: Callable[[str], None] | None,
+    settings: Settings,
+) -> Answer:
+    """:func:`ask` after validation: the run, and the fallback model's run when the provider fails."""
     before: str | None = None
     if conversation_id is not None:
         from agent.store import open_store

@@ -8,6 +8,10 @@ day / month), and the other way round for ``per hour``. Rounding: half a unit of
 digit shown (``2.1M`` covers 2.05M-2.15M); trailing zeros of an integer count as rounding
 down to two significant figures (``1,300`` covers 1,250-1,350; ``70`` covers only 69.5-70.5).
 
+Passages from files the user ingested (``source_kind`` "user file") do not verify anything: a
+figure found only there is reported as coming from that note ("from your note channel-check.md"),
+because a note can say anything, including a fake spec sheet.
+
 Not figures: digits inside names (``H100``, ``fp8``, ``llama-3.1-405b``, ``MI300X``), ordered
 list markers (``1. ``) and footnote marks (``[1]``). Timestamps (``43:10``) are traced as
 text against the sources. Sources are read leniently: every number in them, with its unit
@@ -144,19 +148,36 @@ def _walk(obj: Any, numbers: list[float], texts: list[str]) -> None:
         _walk(obj.model_dump(), numbers, texts)
 
 
+USER_FILE = "user file"
+
+
+def _split_notes(obj: Any, notes: list[dict[str, Any]]) -> Any:
+    """``obj`` without the passages of user files (moved to ``notes``), recursively."""
+    if isinstance(obj, dict):
+        if obj.get("source_kind") == USER_FILE:
+            notes.append(obj)
+            return None
+        return {k: _split_notes(v, notes) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_split_notes(v, notes) for v in obj]
+    return obj
+
+
 class Sources:
-    """The numbers (and texts, for timestamps) an answer may draw on."""
+    """The numbers (and texts, for timestamps) an answer may draw on; ``notes`` holds the passages of
+    user files, kept apart (:func:`trace`)."""
 
     def __init__(self, items: Iterable[Any]) -> None:
         numbers: list[float] = []
         self.texts: list[str] = []
+        self.notes: list[dict[str, Any]] = []
         for item in items:
             if isinstance(item, str) and item[:1] in "[{":
                 try:
                     item = json.loads(item)
                 except ValueError:
                     pass
-            _walk(item, numbers, self.texts)
+            _walk(_split_notes(item, self.notes), numbers, self.texts)
         self.numbers = sorted(set(numbers))
 
     def has(self, value: float, tol: float) -> bool:
@@ -169,22 +190,38 @@ class Sources:
         return any(snippet in t for t in self.texts)
 
 
-def untraced(answer: str, sources: Iterable[Any]) -> list[str]:
-    """The figures (and timestamps) in ``answer`` that no source backs, as written, in order."""
+def trace(answer: str, sources: Iterable[Any]) -> tuple[list[str], list[tuple[str, str]]]:
+    """(figures and timestamps no verified source backs, [(figure, note source)] found only in a user's note)."""
     src = Sources(sources)
+    notes = [(str(n.get("source") or "your note"), Sources([n.get("text", "")])) for n in src.notes]
     missing: list[str] = []
+    from_notes: list[tuple[str, str]] = []
     for stamp in _TIMESTAMP.findall(answer):
         if not src.has_text(stamp) and stamp not in missing:
             missing.append(stamp)
     for fig in figures_in(answer):
-        if not any(src.has(v, t) for v, t in fig.readings) and fig.text not in missing:
+        if any(src.has(v, t) for v, t in fig.readings) or fig.text in missing:
+            continue
+        note = next((name for name, ns in notes if any(ns.has(v, t) for v, t in fig.readings)), None)
+        if note is None:
             missing.append(fig.text)
-    return missing
+        elif (fig.text, note) not in from_notes:
+            from_notes.append((fig.text, note))
+    return missing, from_notes
+
+
+def untraced(answer: str, sources: Iterable[Any]) -> list[str]:
+    """The figures (and timestamps) in ``answer`` that no source backs, as written, in order (a figure
+    found only in a user's note counts as untraced here; :func:`trace` tells the two apart)."""
+    missing, from_notes = trace(answer, sources)
+    return missing + [text for text, _ in from_notes if text not in missing]
 
 
 def grounding_warnings(answer: str, sources: Iterable[Any]) -> list[str]:
-    """One warning per untraced figure, phrased for the user."""
-    return [
-        f"unverified figure {text!r}: not found in any tool result, cited passage or the question"
-        for text in untraced(answer, sources)
-    ]
+    """One warning per untraced figure, and one per figure that only a user's note states, phrased for the user."""
+    missing, from_notes = trace(answer, sources)
+    out = [f"unverified figure {text!r}: not found in any tool result, cited passage or the question" for text in missing]
+    for text, source in from_notes:
+        name = source.split(":", 1)[1].strip() if ":" in source else source
+        out.append(f"figure {text!r} is from your note {name}: the user's claim, not verified by a calculator or a bundled source")
+    return out

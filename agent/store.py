@@ -4,13 +4,24 @@ One file, ``<data_dir>/conversations.sqlite``, holds the agent's checkpoints (ev
 every conversation, keyed by conversation id = LangGraph thread id) and a small
 ``conversations`` table (id, title = first question, created and updated times) so that
 ``chat --resume`` can find the latest conversation and list them. It survives restarts.
+
+One turn at a time per conversation: :func:`conversation_lock` is an exclusive ``flock`` on
+``<data_dir>/locks/<hash of id>.lock`` held for the whole turn (read history, run, store), so
+two questions on one conversation at the same moment (two Slack mentions in a thread, two
+``ask --conversation`` processes) each get their turn stored, one after the other, instead of
+the second overwriting the first. Different conversations never wait for each other.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +34,8 @@ if TYPE_CHECKING:
 DB_NAME = "conversations.sqlite"
 #: Seconds a connection waits for another process's write lock before failing.
 LOCK_TIMEOUT_S = 30.0
+#: Seconds a turn waits for the previous turn of the same conversation (a slow model answer) before failing.
+TURN_WAIT_S = 600.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -108,10 +121,56 @@ class ConversationStore:
         saved = self.checkpointer.get_tuple(self.config(conversation_id))
         return saved.config["configurable"].get("checkpoint_id") if saved else None
 
+    def get(self, conversation_id: str) -> Conversation | None:
+        row = self.conn.execute(
+            "SELECT id, title, created_at, updated_at FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return Conversation(*row) if row else None
+
+    def turns(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The conversation as question/answer pairs, in order (the answer is the turn's last AI text)."""
+        from langchain_core.messages import AIMessage, HumanMessage
+
+        out: list[dict[str, Any]] = []
+        for message in self.messages(conversation_id):
+            if isinstance(message, HumanMessage):
+                out.append({"question": message.text, "answer": ""})
+            elif isinstance(message, AIMessage) and out and message.text.strip():
+                out[-1]["answer"] = message.text.strip()
+        return out
+
     def delete(self, conversation_id: str) -> None:
         self.checkpointer.delete_thread(conversation_id)
         self.conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
         self.conn.commit()
+
+
+@contextmanager
+def conversation_lock(
+    conversation_id: str, settings: Settings | None = None, wait_s: float = TURN_WAIT_S
+) -> Iterator[None]:
+    """Hold the conversation's turn lock (across threads and processes); ``InputError`` after ``wait_s``."""
+    from agent.settings import load_settings
+    from tools.errors import InputError
+
+    folder = (settings or load_settings()).data_dir / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (hashlib.sha256(conversation_id.encode()).hexdigest()[:20] + ".lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    busy = f"{conversation_id!r} is still answering another question after {wait_s:.0f} s; try again."
+                    raise InputError("conversation", busy) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def open_store(settings: Settings | None = None) -> ConversationStore:

@@ -198,6 +198,9 @@ class AgentSuite(_SuiteHeader):
     kind: Literal["agent"]
     live: bool = Field(False, description="True: needs a provider model (skipped without a key).")
     gate: float | None = Field(None, ge=0, le=1)
+    max_wrong: float | None = Field(
+        None, ge=0, le=1, description="Highest share of wrong answers (a figure, not the expected one, and no decline); scored by evals.blind."
+    )
     cases: list[AgentCase] = Field(min_length=1)
 
 

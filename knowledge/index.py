@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -33,8 +32,8 @@ from knowledge.transcript import BUNDLED_FILE as BUNDLED_TRANSCRIPT
 log = logging.getLogger(__name__)
 
 COLLECTION = "siliconomics"
-#: Bumped when the stored layout changes (forces a rebuild).
-SCHEMA = 2
+#: Bumped when the stored layout changes (forces a rebuild). 3: ingested chunk ids carry the content version.
+SCHEMA = 3
 #: Files whose bytes decide whether the bundled part of the index is stale.
 _HASHED_DATA = (BUNDLED_TRANSCRIPT, "accelerators.csv", "models.csv")
 _HASHED_CODE = ("transcript.py", "specs.py", "aliases.py", "documents.py")
@@ -102,8 +101,12 @@ class OpenReport:
 class KnowledgeStore:
     """An open index: the chroma collection, the chunks in memory, and BM25 built on demand."""
 
-    def __init__(self, collection: Any, embedder: Any, data_dir: Path, report: OpenReport) -> None:
+    def __init__(
+        self, collection: Any, embedder: Any, data_dir: Path, report: OpenReport, index_dir: Path | None = None
+    ) -> None:
         self.collection = collection
+        #: The on-disk index folder (None for a Chroma server).
+        self.index_dir = index_dir
         self.embedder = embedder
         self.data_dir = data_dir
         self.report = report
@@ -116,8 +119,14 @@ class KnowledgeStore:
 
     # -- contents ------------------------------------------------------------
     def _load_docs(self) -> None:
+        """Read every searchable chunk: the bundled ones, and of each ingested file only the version its
+        manifest names (chunks of an unfinished or superseded ingest stay invisible until swept)."""
+        from knowledge.ingest import chunk_version, current_versions
+
         got = self.collection.get(where={"level": "chunk"}, include=["documents", "metadatas"])
         docs = [Doc.from_record(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        versions = current_versions(self.data_dir)
+        docs = [d for d in docs if d.origin == BUNDLED or versions.get(d.origin) == chunk_version(d.chunk_id)]
         docs.sort(key=lambda d: (d.origin != BUNDLED, d.origin, d.chunk_id))
         self._docs = docs
         self._by_id = {d.chunk_id: d for d in docs}
@@ -143,7 +152,14 @@ class KnowledgeStore:
             out[d.source] = out.get(d.source, 0) + 1
         return out
 
-    def add(self, docs: list[Doc], progress: Progress | None = None) -> None:
+    def refresh(self) -> None:
+        """Re-read the index from disk (another process may have written to it since this store opened)."""
+        if self.index_dir is not None:
+            _forget_client(self.index_dir)
+            self.collection = _persistent_client(self.index_dir).get_collection(COLLECTION)
+        self._load_docs()
+
+    def add(self, docs: list[Doc], progress: Progress | None = None, *, reload: bool = True) -> None:
         """Embed and store ``docs``, their sentence windows and their sentences (``progress(done, total)`` in chunks).
 
         Vectors of bundled texts come from the shipped file when it matches (:mod:`knowledge.vector_cache`).
@@ -168,15 +184,8 @@ class KnowledgeStore:
             )
             if progress:
                 progress(min(i + _ADD_BATCH, len(docs)), len(docs))
-        self._load_docs()
-
-    def delete_origin(self, origin: str) -> int:
-        """Remove every chunk of one ingested file; returns how many."""
-        n = sum(1 for d in self._docs if d.origin == origin)
-        if n:
-            self.collection.delete(where={"origin": origin})
+        if reload:
             self._load_docs()
-        return n
 
     # -- retrieval -------------------------------------------------------------
     def dense(self, query: str, n: int, kind: str | None = None) -> list[tuple[str, float]]:
@@ -193,16 +202,15 @@ class KnowledgeStore:
         def where(level: str) -> dict[str, Any]:
             return {"$and": [{"level": level}, {"kind": kind}]} if kind else {"level": level}
 
-        chunks = self.collection.query(
-            query_embeddings=qvec, n_results=min(max(n, _DENSE_POOL), total), where=where("chunk"), include=["distances"]
-        )
-        chunk_sim = {i: 1.0 - float(d) for i, d in zip(chunks["ids"][0], chunks["distances"][0])}
+        pool = min(max(n, _DENSE_POOL), total)
+        chunks = self._query(query_embeddings=qvec, n_results=pool, where=where("chunk"), include=["distances"])
+        chunk_sim = {i: 1.0 - float(d) for i, d in zip(chunks["ids"][0], chunks["distances"][0]) if i in self._by_id}
         floor = min(chunk_sim.values()) if chunk_sim else 0.0
         n_windows = self._windows.get(kind, 0) if kind else sum(self._windows.values())
         best_window: dict[str, float] = {}
         windows: dict[str, Any] = {"metadatas": [[]], "distances": [[]]}
         if n_windows:
-            windows = self.collection.query(
+            windows = self._query(
                 query_embeddings=qvec,
                 n_results=min(3 * _DENSE_POOL, n_windows),
                 where=where("window"),
@@ -210,12 +218,26 @@ class KnowledgeStore:
             )
         for meta, dist in zip(windows["metadatas"][0], windows["distances"][0]):
             parent = str(meta["parent"])
+            if parent not in self._by_id:
+                continue
             best_window[parent] = max(best_window.get(parent, -1.0), 1.0 - float(dist))
         scores = {}
         for cid in set(chunk_sim) | set(best_window):
             c = chunk_sim.get(cid, floor)
             scores[cid] = (c + best_window[cid]) / 2 if cid in best_window else c
         return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+    def _query(self, **kwargs: Any) -> Any:
+        """``collection.query``; on a failure (this process's view went stale after another process wrote
+        to the index) the index is re-read from disk and the query tried once more."""
+        try:
+            return self.collection.query(**kwargs)
+        except Exception as exc:
+            if self.index_dir is None:
+                raise
+            log.warning("index query failed (%s); re-reading the index at %s", type(exc).__name__, self.index_dir)
+            self.refresh()
+            return self.collection.query(**kwargs)
 
     def query_vector(self, query: str) -> Any:
         """The embedding of ``query`` through the synonym layer. The last one is kept, so the dense
@@ -324,16 +346,23 @@ def _persistent_client(path: Path) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
 
 
+def _forget_client(path: Path) -> None:
+    """Drop chromadb's cached client of one index folder, so the next one re-reads it from disk."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(path)
+    with SharedSystemClient._refcount_lock:
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+    system = SharedSystemClient._identifier_to_system.pop(key, None)
+    if system is not None:
+        system.stop()
+
+
 def _forget_clients() -> None:
     """Drop chromadb's per-path client cache (needed before deleting or recreating a directory)."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
     SharedSystemClient.clear_system_cache()
-
-
-def _wipe(path: Path) -> None:
-    _forget_clients()
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _state(collection: Any, expected: dict[str, Any]) -> str | None:
@@ -362,10 +391,12 @@ def open_store(
     """Open (building or rebuilding when needed) the index; see the module docstring.
 
     ``data_dir``/``chroma_host``/``chroma_port`` default to the settings. ``embedder`` defaults
-    to :func:`knowledge.embeddings.default_embedder`.
+    to :func:`knowledge.embeddings.default_embedder`. Any failure opening or probing the local
+    index (a damaged database, a missing segment folder, garbage files, the folder being a file)
+    rebuilds it with a one-line notice; when that is impossible, :class:`IndexUnavailable` names the path.
     """
     from knowledge import embeddings  # registers the embedding functions with chromadb
-    from knowledge.ingest import stored_docs
+    from knowledge.index_repair import probe, reset
     from knowledge.settings import knowledge_settings
 
     settings = knowledge_settings()
@@ -374,37 +405,67 @@ def open_store(
     port = chroma_port or settings.chroma_port
     embedder = embedder or embeddings.default_embedder()
     expected = {"schema": SCHEMA, "embedder": embedder.model_id(), "corpus_hash": bundled_hash()}
-    index_dir = data_dir / "index"
+    index_dir = None if host else data_dir / "index"
     if hasattr(embedder, "warm"):  # load the ONNX model while chromadb opens (overlaps the two start-up costs)
         threading.Thread(target=embedder.warm, daemon=False).start()  # joined at exit: no abort mid-load
     report = OpenReport(location=f"chroma server {host}:{port}" if host else str(index_dir))
 
     def connect() -> Any:
-        return _http_client(host, port) if host else _persistent_client(index_dir)
+        return _http_client(host, port) if host else _persistent_client(index_dir)  # type: ignore[arg-type]
+
+    if index_dir is not None:
+        _forget_client(index_dir)  # read what is on disk now, not a client cached before another process wrote
 
     reason: str | None = "requested (--rebuild)" if rebuild else None
     try:
         client = connect()
-        collection = None
-        try:
-            collection = client.get_collection(COLLECTION)
-        except Exception as exc:  # NotFoundError, or a collection chromadb cannot load
-            if "does not exist" not in str(exc) and type(exc).__name__ != "NotFoundError":
-                raise
-            reason = reason or "first use"
-        if collection is not None and reason is None:
-            reason = _state(collection, expected)
-            if reason is None:
-                return KnowledgeStore(collection, embedder, data_dir, report)  # reads every chunk: raises if corrupt
-    except (IndexUnavailable, NameError, AttributeError, TypeError, ImportError):
-        raise  # not a damaged index: never wipe it for a programming error
-    except Exception as exc:
+        collection, reason = _existing(client, expected, reason)
+        if collection is not None:
+            store = KnowledgeStore(collection, embedder, data_dir, report, index_dir)  # reads every chunk
+            probe(collection)
+            return store
+    except (IndexUnavailable, ImportError, NameError):
+        raise  # a server that does not answer, or a programming error: never wipe the index for these
+    except BaseException as exc:  # noqa: BLE001 - chromadb's Rust core raises PanicException (a BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
         if host:
             raise IndexUnavailable(f"Chroma server at {host}:{port} failed: {exc}") from exc
         reason = f"the index at {index_dir} was unreadable ({type(exc).__name__}: {str(exc)[:120]}); rebuilt it"
         report.notices.append(reason)
-        _wipe(index_dir)
+        _forget_clients()
+        reset(index_dir)  # type: ignore[arg-type]
         client = connect()
+    return _build(client, embedder, data_dir, index_dir, expected, report, reason, progress)
+
+
+def _existing(client: Any, expected: dict[str, Any], reason: str | None) -> tuple[Any, str | None]:
+    """(the current collection, None) when it can be reused as is, else (None, why it must be rebuilt)."""
+    try:
+        collection = client.get_collection(COLLECTION)
+    except Exception as exc:  # NotFoundError, or a collection chromadb cannot load
+        if "does not exist" not in str(exc) and type(exc).__name__ != "NotFoundError":
+            raise
+        return None, reason or "first use"
+    if reason is not None:
+        return None, reason
+    stale = _state(collection, expected)
+    return (collection, None) if stale is None else (None, stale)
+
+
+def _build(
+    client: Any,
+    embedder: Any,
+    data_dir: Path,
+    index_dir: Path | None,
+    expected: dict[str, Any],
+    report: OpenReport,
+    reason: str | None,
+    progress: Progress | None,
+) -> KnowledgeStore:
+    """Create the collection from the bundled data and the ingested files, then drop old segment folders."""
+    from knowledge.index_repair import remove_old_segments
+    from knowledge.ingest import stored_docs
 
     started = time.perf_counter()
     if reason not in ("first use", None) and not reason.startswith("the index at"):
@@ -417,10 +478,12 @@ def open_store(
         configuration={"hnsw": {"space": "cosine"}},
         metadata={**expected, "complete": False},
     )
-    store = KnowledgeStore(collection, embedder, data_dir, report)
-    docs = bundled_docs() + stored_docs(data_dir)
+    store = KnowledgeStore(collection, embedder, data_dir, report, index_dir)
+    docs = bundled_docs() + stored_docs(data_dir, report.notices)
     store.add(docs, progress)
     collection.modify(metadata={**expected, "complete": True})
+    if index_dir is not None:
+        remove_old_segments(index_dir)
     report.rebuilt, report.reason = True, reason
     report.build_seconds = time.perf_counter() - started
     return store

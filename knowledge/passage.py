@@ -15,6 +15,11 @@ class Passage(BaseModel):
     score: float
     chunk_id: str
     source_urls: list[str] = Field(default_factory=list)
+    source_kind: str = Field(
+        "bundled transcript",
+        description="Set by code from where the chunk came from, never by its text: 'bundled transcript', "
+        "'bundled spec' or 'user file' (then source is 'your note: <file name>' and source_urls its path).",
+    )
     speaker: str | None = Field(
         None, description="Who speaks most of the passage, e.g. 'Dylan Patel (guest)' or 'a host' (transcripts only)."
     )

@@ -260,4 +260,14 @@ def _passage(doc: Any, score: float, best_sentence: str | None = None) -> Passag
         score=round(score, 6),
         chunk_id=doc.chunk_id,
         source_urls=list(doc.source_urls),
+        source_kind=source_kind(doc),
     )
+
+
+def source_kind(doc: Any) -> str:
+    """Where a chunk came from, from its origin (set by code at indexing), never from its text."""
+    from knowledge.documents import BUNDLED
+
+    if doc.origin != BUNDLED:
+        return "user file"
+    return "bundled spec" if doc.kind == "specs" else "bundled transcript"

@@ -217,19 +217,28 @@ Row = TypeVar("Row", Accelerator, ModelSpec)
 
 
 def _lookup(query: str, rows: tuple[Row, ...], field: str, kind: str) -> Row:
-    """Exact name/alias match, then a unique row whose name contains the query, else an error."""
+    """Exact name/alias match, then a unique row with the query as whole words of a name or alias, else an error
+    ("unknown ... did you mean" with the closest names: a near miss never silently becomes another product)."""
     q = _normalise(query)
     if not q:
         raise InputError(field, f"empty {kind} name; allowed: {', '.join(r.name for r in rows)}.")
     for row in rows:
         if q == _normalise(row.name) or q in {_normalise(a) for a in row.aliases}:
             return row
-    containing = [r for r in rows if q in _normalise(r.name) or any(q in _normalise(a) for a in r.aliases)]
+    containing = [r for r in rows if any(q in _token_runs(label) for label in (r.name, *r.aliases))]
     if len(containing) == 1:
         return containing[0]
     if len(containing) > 1:
         raise InputError(field, f"{query!r} matches several {kind}s.", suggestions=[r.name for r in containing[:5]])
     raise InputError(field, f"unknown {kind} {query!r}.", suggestions=closest(query, rows))
+
+
+def _token_runs(label: str) -> set[str]:
+    """Every run of whole consecutive words of ``label``, normalised: 'Llama-3.1-405B' -> {'llama', '31', '405b',
+    'llama31', '31405b', 'llama31405b'}. A query matches a row only as whole words, so 'h20' never becomes
+    'H200' and 'x' never becomes 'Mixtral'."""
+    words = [w.replace(".", "") for w in re.findall(r"[a-z0-9.]+", label.lower()) if w not in _VENDOR_WORDS]
+    return {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
 
 
 def closest(query: str, rows: tuple[Row, ...], limit: int = 3) -> list[str]:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tools import charts, text_charts
+from tools import charts, limits, text_charts
 from tools.arithmetic import CalculateInput, Calculation, calculate
 from tools.buildout import BuildoutInput, BuildoutResult, buildout
 from tools.capex import CapexInput, CapexResult, capex
@@ -36,13 +37,40 @@ from tools.tco_results import tco_text
 from tools.throughput import ThroughputInput, ThroughputResult, throughput
 
 
+@cache
+def _strict(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` refusing unknown keys (its own before-validators still run first, e.g. ``from`` -> ``from_``)."""
+    if model.model_config.get("extra") == "forbid":
+        return model
+    config = {**model.model_config, "extra": "forbid"}
+    return type(model.__name__, (model,), {"model_config": config, "__module__": model.__module__})
+
+
+def _unknown_argument(model: type[BaseModel], key: str) -> InputError:
+    from rapidfuzz import process
+
+    names = [str(f.alias or n) for n, f in model.model_fields.items()]
+    near = [m[0] for m in process.extract(key, names, limit=3, score_cutoff=60)]
+    return InputError(key, f"unknown argument; allowed: {', '.join(names)}.", suggestions=near)
+
+
 def validate_input(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
     """``model`` built from ``args``; a ``None`` value means "use the default" (as JSON ``null`` from an
-    LLM or an MCP client). Any validation failure becomes one ``InputError`` naming the field."""
+    LLM or an MCP client). Any failure becomes one ``InputError`` naming the field: an unknown argument
+    (with the closest field names), a validation error, a non-finite number or one past the field's
+    sanity ceiling (:mod:`tools.limits`)."""
     try:
-        return model.model_validate({k: v for k, v in args.items() if v is not None})
+        built = _strict(model).model_validate({k: v for k, v in args.items() if v is not None})
     except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        if first.get("type") == "extra_forbidden":
+            raise _unknown_argument(model, ".".join(str(p) for p in first.get("loc", ()))) from None
         raise from_validation_error(exc) from None
+    for name, info in model.model_fields.items():
+        problem = limits.check_number(name, getattr(built, name, None), info)
+        if problem:
+            raise InputError(name, problem)
+    return built
 
 
 #: What a language model is told after a calculator's summary ({fields}: its key result fields).
@@ -93,10 +121,18 @@ class Tool:
         return validate_input(self.input_model, args)
 
     def run(self, args: dict[str, Any]) -> BaseModel:
-        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input. A result that does not list
+        """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input, including inputs that
+        drive a figure to infinity or nan (the result is never returned with one). A result that does not list
         its given inputs and defaults itself gets them from the input model (every result carries both)."""
         inp = self.validate(args)
-        result = self.fn(inp)
+        try:
+            result = self.fn(inp)
+        except OverflowError as exc:  # magnitude, not a bug: a ZeroDivisionError is a bug and propagates
+            message = f"these inputs overflow the calculation ({exc}); use smaller, realistic values."
+            raise InputError("input", message) from None
+        bad = limits.first_non_finite(result.model_dump(mode="python"))
+        if bad:
+            raise InputError("input", f"these inputs give a non-finite {bad}; use smaller, realistic values.")
         if isinstance(result, Worked) and "inputs_given" not in result.model_fields_set:
             record_provenance(result, inp)
         return result

@@ -187,7 +187,13 @@ def ingest_cmd(paths: tuple[Path, ...], data_dir: Path | None) -> None:
     except InputError as exc:
         raise UsageError(str(exc))
     store = _open(data_dir)
-    for r in ingest(list(paths), store):
+    from agent.cli.sources import chunk_progress
+
+    with chunk_progress("embedding") as progress:
+        results = ingest(list(paths), store, progress)
+    for notice in store.report.notices:
+        click.echo(f"note: {notice}", err=True)
+    for r in results:
         click.echo(f"{r.status:9s} {r.chunks:4d} chunks  {r.path}  ({r.title})")
 
 

@@ -23,6 +23,7 @@ from tools.errors import InputError
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("agent.cli.knowledge:index_cmd", "Show (or rebuild) the knowledge index."),
     "ingest": ("agent.cli.knowledge:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
+    "sources": ("agent.cli.sources:sources_cmd", "List what the knowledge store holds; 'sources --remove NAME' takes a file out."),
     "search-eval": ("agent.cli.knowledge:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
     "ask": ("agent.cli.ask:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),
     "chat": ("agent.chat.app:chat_cmd", "The terminal chat (what `make chat` opens)."),
@@ -30,6 +31,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("evals.cli:eval_cmd", "Run the eval suites against a model and gate on pass rates."),
     "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
     "mcp": ("agent.mcp.server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
+    "conversations": (
+        "agent.cli.conversations:conversations_cmd",
+        "List stored conversations; 'conversations show ID --json' exports one.",
+    ),
 }
 
 
@@ -72,6 +77,20 @@ def options_for(model: type) -> list[click.Parameter]:
     return opts
 
 
+def check_chart_path(chart: str) -> None:
+    """Refuse (before computing anything) a chart path that cannot be written: missing or read-only folder."""
+    import os
+    from pathlib import Path
+
+    folder = Path(chart).expanduser().parent
+    if Path(chart).is_dir():
+        raise UsageError(f"chart: {chart!r} is a folder; give a file name such as {str(Path(chart) / 'chart.png')!r}.")
+    if not folder.is_dir():
+        raise UsageError(f"chart: the folder {str(folder)!r} does not exist; create it or give another path for the PNG.")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"chart: the folder {str(folder)!r} is not writable; give another path for the PNG.")
+
+
 def calculator_command(tool: Any) -> click.Command:
     """A click command for one registry tool: flags from its input model, table or --json output."""
 
@@ -85,6 +104,8 @@ def calculator_command(tool: Any) -> click.Command:
         args = with_profile_dir(tool.input_model, args, trust_given=True)
         if calibrate:
             return run_calibration(calibrate, args, framework, as_json)
+        if chart:
+            check_chart_path(chart)
         try:
             result = tool.run(args)
         except InputError as exc:

@@ -73,8 +73,23 @@ def make_tool(
     )
     call.__name__ = name
     tool = Tool.from_function(call, name=name, description=description, structured_output=False)
+    tool.fn_metadata.arg_model = _passing_unknown(tool.fn_metadata.arg_model)
     tool.parameters = input_schema(input_model)
     return tool
+
+
+def _passing_unknown(arg_model: type[BaseModel]) -> type[BaseModel]:
+    """The SDK's argument model, but handing unknown arguments on to ``run`` instead of dropping them, so
+    ``validate_input`` refuses them with one line naming the argument (a typo'd ``gpu: 1`` never means 8)."""
+    from pydantic import ConfigDict
+
+    class PassingUnknown(arg_model):  # type: ignore[valid-type,misc]
+        model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+
+        def model_dump_one_level(self) -> dict[str, Any]:
+            return {**super().model_dump_one_level(), **(self.model_extra or {})}
+
+    return PassingUnknown
 
 
 def registry_tools() -> list[MCPTool]:

@@ -380,6 +380,8 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
     for call, r in ok:
         if several and call.name in _PART_LEADS and not any(call is c for c in reruns):
             out += _PART_LEADS[call.name](r)
+        if call.name in _WHATIF_LEADS:
+            out += _WHATIF_LEADS[call.name](r, plan.value_unit)
         if call.name == "tco":
             out += _tco_leads(plan, call, r, fleet_power, fleet_draw)
         elif call.name == "buildout":
@@ -416,6 +418,65 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
     out += _fit_leads(ok)
     if "min_accelerators" in plan.focus:
         out += _min_leads(ok)
+    return out
+
+
+def _serving_leads(r: dict[str, Any], _unit: str | None = None) -> list[str]:
+    """serving_cost: the unit economics asked for, from the result's fields."""
+    out = [f"**{usd(r['cost_per_million_tokens'])} per million tokens**"
+           + (f", {usd(r['cost_per_query'])} per query ({usd(r['cost_per_1k_queries'])} per 1,000 queries, "
+              f"{num(r['queries_per_hour'])} queries per hour)" if r.get("cost_per_query") is not None else "")
+           + f" at {usd(r['replica_cost_per_hour'])} per replica-hour and {num(r['tokens_per_s_per_replica'])} tokens/s per replica"]
+    compared = r.get("compared")
+    if isinstance(compared, dict) and compared.get("cost_per_million_tokens") is not None:
+        out.append(f"**Compared scenario: {usd(compared['cost_per_million_tokens'])} per million tokens**"
+                   + (f", {usd(compared['cost_per_query'])} per query" if compared.get("cost_per_query") is not None else ""))
+    return out
+
+
+def _amount(value: float, unit: str | None) -> str:
+    """A growth value in the unit the question gave its base in (dollars, watts as GW, or plain)."""
+    if unit == "usd":
+        return usd(value)
+    if unit == "W":
+        return f"{num(value)} GW" if value < 1e6 else f"{num(value / 1e9)} GW"
+    return num(value)
+
+
+def _growth_leads(r: dict[str, Any], unit: str | None = None) -> list[str]:
+    """growth: the year a target is reached, the CAGR, the series end and sum, or the multiple."""
+    mode = r.get("mode")
+    if mode == "until" and r.get("until_year") is not None:
+        return [f"**Reached in {r['until_year']}: {_amount(r['until_value'], unit)}** ({num(r['multiple'])}x the start)"]
+    if mode == "until":
+        return [f"**Not reached**: {r.get('until_note')}"]
+    if mode == "cagr" and r.get("cagr") is not None:
+        return [f"**CAGR {pct(r['cagr'])}**" + (f"; {r['final_year']}: {_amount(r['final_value'], unit)}" if r.get("final_year") else "")]
+    if mode == "multiplier":
+        return [f"**{num(r['multiple'])}x after the steps: {_amount(r['final_value'], unit)}**; cumulative {_amount(r['cumulative'], unit)}"]
+    year = f"{r['final_year']}: " if r.get("final_year") else ""
+    return [f"**{year}{_amount(r['final_value'], unit)}**; cumulative {_amount(r['cumulative'], unit)} ({num(r['multiple'])}x the start)"]
+
+
+#: Leads for the what-if calculators (their results answer the question directly).
+_WHATIF_LEADS = {"serving_cost": _serving_leads, "growth": _growth_leads}
+
+
+def blocked_speed_leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
+    """Speeds not computed because the deployment does not fit: what fails, and what would fit instead."""
+    from agent.offline.rounds import speed_fits
+
+    out = []
+    for speed, fit in speed_fits(plan, calls)[1]:
+        where = f"{fit.get('model')} on {num(fit.get('gpus'))} x {fit.get('chip')}"
+        if not fit.get("fits"):
+            tp = fit.get("min_accelerators_power_of_two")
+            instead = (f"; at least {num(fit['min_accelerators'])} accelerators are needed ({num(tp)} as a tensor-parallel group), "
+                       f"so ask for the speed on {num(tp)}" if fit.get("min_accelerators") else "")
+            out.append(f"**{where} does not fit, so there is no decode speed to give**{instead}.")
+        else:
+            out.append(f"**A batch of {num(fit.get('batch'))} does not fit on {where}, so there is no decode speed at that batch**; "
+                       f"the largest batch that fits is {num(fit.get('largest_batch_that_fits'))}.")
     return out
 
 
@@ -475,6 +536,13 @@ def _fit_lead(r: dict[str, Any]) -> list[str]:
 _PART_LEADS = {"throughput": _speed_lead, "kv_cache": _kv_lead, "memory_fit": _fit_lead}
 
 
+def _first(value: Any) -> float:
+    """A tco input that may be one value or one per chip (the first chip's)."""
+    if isinstance(value, list):
+        return float(value[0]) if value else 0.0
+    return float(value or 0.0)
+
+
 def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict[str, Any]],
                fleet_draw: list[dict[str, Any]]) -> list[str]:
     count = int(r.get("count") or 1)
@@ -530,7 +598,7 @@ def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict
             elif focus == "break_even" and c.get("break_even_utilization") is not None:
                 out.append(
                     f"**{name}: owning breaks even with renting at {pct(c['break_even_utilization'])} utilization** "
-                    f"(rental {usd(inp.get('rental_price', 0))}/hour; margin {usd(c['margin_per_used_hour'])} per used hour "
+                    f"(rental {usd(_first(inp.get('rental_price')))}/hour; margin {usd(c['margin_per_used_hour'])} per used hour "
                     f"at {pct(inp.get('utilization', 0))} utilization)"
                 )
             elif focus == "break_even" and c.get("cost_per_used_hour") is not None:
@@ -950,7 +1018,7 @@ def compose(calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None =
         calls, notes = _traceable(calls, notes, question)
     parts: list[str] = []
     ok_any = False
-    top = leads(plan, calls)
+    top = blocked_speed_leads(plan, calls) + leads(plan, calls)
     if top:
         parts.append("\n\n".join(top))
     upfront = [n for n in notes if n.startswith(_UPFRONT_NOTES)]

@@ -107,9 +107,18 @@ def parse_read_as(text: str) -> list[Call]:
     return calls
 
 
+def _kind(message: Any) -> str:
+    """A message's type; ask()'s input-check message to a language model is not a turn of the analyst's."""
+    from agent.input_accounting import CORRECTION_MARK
+
+    if CORRECTION_MARK in (getattr(message, "additional_kwargs", None) or {}):
+        return "correction"
+    return getattr(message, "type", "")
+
+
 def current_turn(messages: list[Any]) -> Turn:
     """Split ``messages`` (LangChain messages) into the current turn and the previous turn's calls."""
-    kinds = [getattr(m, "type", "") for m in messages]
+    kinds = [_kind(m) for m in messages]
     humans = [i for i, k in enumerate(kinds) if k == "human"]
     if not humans:
         return Turn(question="")
@@ -120,7 +129,7 @@ def current_turn(messages: list[Any]) -> Turn:
         for tc in getattr(m, "tool_calls", None) or []:
             turn.calls.append((Call(tc["name"], dict(tc.get("args") or {})), tc.get("id") or "", results.get(tc.get("id"))))
     turn.prior = _previous_calls(messages[:last])
-    earlier = [_text(m.content) for m in messages[:last] if getattr(m, "type", "") == "human"]
+    earlier = [_text(m.content) for m in messages[:last] if _kind(m) == "human"]
     turn.prior_question = earlier[-1].strip() if earlier else ""
     turn.earlier = earlier_turns(messages[:last])
     return turn
@@ -143,7 +152,7 @@ def earlier_turns(messages: list[Any]) -> list[Earlier]:
 
 def _previous_calls(messages: list[Any]) -> list[Call]:
     """The calls of the most recent earlier turn that made any (tool_calls, else Read-as lines)."""
-    kinds = [getattr(m, "type", "") for m in messages]
+    kinds = [_kind(m) for m in messages]
     humans = [i for i, k in enumerate(kinds) if k == "human"]
     bounds = list(zip(humans, humans[1:] + [len(messages)]))
     for start, end in reversed(bounds):

@@ -35,7 +35,7 @@ from agent.offline.parse import Parsed, parse
 from tools.catalog import _normalise, accelerators, find_accelerator, find_model, models
 from tools.errors import InputError
 
-CALCULATORS = ("kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex")
+CALCULATORS = ("kv_cache", "memory_fit", "throughput", "tco", "buildout", "capex", "serving_cost", "growth")
 #: Chip assumed for a cost or build-out question that names none (always said in the answer):
 #: the catalog's priced NVIDIA chip with a sourced all-in kW (accelerators.csv est_price_usd
 #: $33,600 from SemiAnalysis via Epoch; all-in 1.37 kW from SemiAnalysis InferenceX GPU_SPECS).
@@ -71,6 +71,13 @@ class Plan:
     volume: int | None = None  # "how long to generate 1M tokens": the tokens to produce
     labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # calculate expression -> (what, unit, basis) for its lead
     compare_years: list[int] = field(default_factory=list)  # "amazon capex 2025 vs 2024": the two years, in the order written
+    pending: list[Call] = field(default_factory=list)  # calls (in ``calls``) made only once the fit of that deployment holds
+    guards: list[Call] = field(default_factory=list)  # fits planned only to check a speed's deployment
+    value_unit: str | None = None  # the unit of a growth series' values, as the question wrote its base ("usd", "W")
+
+    def first_round(self) -> list[Call]:
+        """The calls to make now: all but the pending ones."""
+        return [c for c in self.calls if not any(c is p for p in self.pending)]
 
 
 #: Quantities a cost / build-out / capex question asks for, in the words analysts use. The answer
@@ -432,8 +439,115 @@ def _is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call
 
 
 def make_plan(question: str, prior: list[Call] | None = None, prior_question: str = "") -> Plan:
-    """The tool calls for ``question``, given the previous turn's calls and question (for follow-ups)."""
-    prior = prior or []
+    """The tool calls for ``question``, given the previous turn's calls and question (for follow-ups).
+
+    A plan whose calculator calls leave a stated quantity unused (:mod:`agent.input_accounting`)
+    is not run: it would answer a different question. The reply names what could not be used
+    and what the calculators take instead.
+    """
+    from agent.input_accounting import stated_quantities
+    from agent.offline.whatif import DISTINCT, refill, route
+
+    plan = _make_plan(question, prior or [], prior_question)
+    quantities = stated_quantities(question)
+    for call in plan.calls:
+        call.args = refill(call.name, call.args, question, quantities)
+    quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
+    routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
+    if routed is None and quantities and (plan.reply is not None or _unaccounted(question, plan)):
+        routed = route(question, quantities, _route_names(question))
+    if routed is not None:
+        plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
+        plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
+    return _speed_behind_fit(_accounted(question, plan))
+
+
+#: The deployment a speed and a fit describe: the same arguments mean the same servers and requests.
+DEPLOYMENT = ("model", "chip", "gpus", "weights_dtype", "kv_dtype", "prompt", "output", "batch")
+
+
+def fit_for_speed(args: dict[str, Any]) -> dict[str, Any]:
+    """The memory_fit arguments for the deployment a throughput call describes (its default accelerator count)."""
+    fit = {k: args[k] for k in DEPLOYMENT if k in args}
+    fit.setdefault("gpus", _default("throughput", "gpus"))
+    return fit
+
+
+def _speed_behind_fit(plan: Plan) -> Plan:
+    """A decode speed is only given for a deployment that fits: each throughput call waits for the fit of
+    its deployment (planned beside it), and is made by the next round only when the fit holds
+    (:func:`agent.offline.rounds.more_calls`)."""
+    calls: list[Call] = []
+    for call in plan.calls:
+        calls.append(call)
+        if call.name != "throughput" or not (call.args.get("model") and call.args.get("chip")):
+            continue
+        fit = fit_for_speed(call.args)
+        if not any(c.name == "memory_fit" and fit_for_speed(c.args) == fit for c in plan.calls + calls):
+            calls.append(Call("memory_fit", fit))
+            plan.guards.append(calls[-1])
+        plan.pending.append(call)
+    plan.calls = calls
+    return plan
+
+
+def _route_names(question: str) -> dict[str, dict[str, Any]]:
+    """Catalog names the question gives, as each what-if tool takes them (unambiguous names only)."""
+    p = parse(question)
+    models = [m.name for m in p.models if m.name]
+    chips = [m.name for m in p.chips if m.name]
+    out: dict[str, dict[str, Any]] = {"tco": {}, "buildout": {}, "memory_fit": {}}
+    if chips:
+        out["tco"]["chip"] = [chip_arg(c) for c in chips]
+        out["buildout"]["chip"] = chip_arg(chips[0])
+        out["memory_fit"]["chip"] = chip_arg(chips[0])
+    if models:
+        out["memory_fit"]["model"] = models[0]
+    if p.count is not None:
+        out["memory_fit"]["gpus"] = p.count
+    return out
+
+
+def _unaccounted(question: str, plan: Plan) -> list[str]:
+    from agent.input_accounting import unused_inputs
+
+    readings = {"year": plan.year, "years": plan.compare_years, "volume": plan.volume}  # used by the answer writer
+    return unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
+
+
+def _accounted(question: str, plan: Plan) -> Plan:
+    if not any(c.name in CALCULATORS for c in plan.calls):
+        return plan
+    unused = _unaccounted(question, plan)
+    if not unused:
+        return plan
+    tools = list(dict.fromkeys(c.name for c in plan.calls if c.name in CALCULATORS))
+    takes = "; ".join(f"{t} takes {', '.join(sorted(tool_fields(t)))}" for t in tools)
+    plan.reply = (
+        f"I could not use {'; '.join(unused)} from the question: none of the calculations I would run ({', '.join(tools)}) "
+        f"takes {'it' if len(unused) == 1 else 'them'} as written, and an answer without {'it' if len(unused) == 1 else 'them'} "
+        f"would answer a different question, so I give no figure. Ask again naming what each number is ({takes})."
+    )
+    plan.calls = []
+    return plan
+
+
+def _dry_run(calls: list[Call]) -> list[Any]:
+    """The calculators' results for ``calls`` (pure and fast), to see which stated figures they agree with."""
+    from tools.registry import get
+
+    out = []
+    for call in calls:
+        if call.name not in CALCULATORS:
+            continue
+        try:
+            out.append(get(call.name).run(call.args).model_dump())
+        except (InputError, ValueError):
+            continue
+    return out
+
+
+def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
     p = parse(question)
     intents = detect(p.text, has_expression=p.expression is not None, has_companies=bool(p.companies), has_chip=bool(p.chips))
     if p.tokens_per_s is not None and "speed" in intents and len(intents) > 1:
@@ -556,7 +670,6 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     if not plan.calls:
         plan.reply = _not_understood(p)
     plan.calls = plan.calls[:_MAX_CALLS]
-    _note_unused(p, plan)
     return plan
 
 
@@ -609,24 +722,6 @@ def _years(text: str) -> list[int]:
     found = [int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
              for m in re.finditer(r"(?<![\d.])(?:fy\s?)?(20\d{2})\b|\bfy\s?'?(\d{2})\b", text)]
     return list(dict.fromkeys(found))
-
-
-#: Stated inputs a calculator may take, in the words the answer uses when none of the calls took one.
-_STATED_INPUTS = {"electricity": "an electricity price", "rental_price": "a rental price", "capex_per_accelerator": "a price per accelerator",
-                  "utilization": "a utilization", "cost_of_capital": "a cost of capital", "pue": "a PUE", "years": "a lifetime in years",
-                  "tokens_per_s": "a tokens/s", "batch": "a batch size"}
-
-
-def _note_unused(p: Parsed, plan: Plan) -> None:
-    """Say when the question states an input that none of the calls takes ("fit ... at 200% utilization"):
-    it was read, and it changes nothing in this answer, rather than being dropped silently."""
-    used = {k for c in plan.calls for k in c.args}
-    if not any(c.name in CALCULATORS for c in plan.calls):
-        return
-    for name, words in _STATED_INPUTS.items():
-        if getattr(p, name) is not None and name not in used and not (name == "utilization" and "gpu_mem_util" in used):
-            tools = ", ".join(dict.fromkeys(c.name for c in plan.calls if c.name in CALCULATORS))
-            plan.notes.append(f"The question gives {words}, but {tools} takes none, so it is not used here.")
 
 
 def _names(p: Parsed, kind: str, ctx_value: str | None, plan: Plan) -> tuple[list[str], str | None]:

@@ -81,6 +81,6 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
     if plan.reply is not None:
         return AIMessage(content=plan.reply, response_metadata={"model_name": MODEL_NAME})
     tool_calls = [
-        {"name": c.name, "args": c.args, "id": f"offline_{n}_{i}", "type": "tool_call"} for i, c in enumerate(plan.calls, 1)
+        {"name": c.name, "args": c.args, "id": f"offline_{n}_{i}", "type": "tool_call"} for i, c in enumerate(plan.first_round(), 1)
     ]
     return AIMessage(content="", tool_calls=tool_calls, response_metadata={"model_name": MODEL_NAME})

@@ -3,6 +3,8 @@
 Pure functions of the plan and the results so far (deterministic, so the planner can recompute
 them at every step):
 
+* a decode speed waits for the fit of its deployment, and is asked only when that fits
+  (:func:`speed_fits`): a tokens/s for servers that cannot hold the model is not an answer;
 * a fit that fails in the default weight format (bf16, not stated in the question) is run again
   at fp8, so the analyst sees the format that does fit ("at fp8 it fits N peak / M averaged");
 * a fleet's power draw (MW at the facility: all-in kW x PUE x count) or annual power bill when
@@ -23,7 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agent.offline.plan import CALCULATORS, Call, Plan, make_plan
+from agent.offline.plan import CALCULATORS, Call, Plan, fit_for_speed, make_plan
 
 #: Weight formats the fit calculator may default to; fp8 is the next step down (half the bytes).
 _WIDE_FORMATS = ("bf16", "fp16", "fp32")
@@ -42,9 +44,25 @@ def _key(call: Call) -> tuple[str, str]:
     return call.name, json.dumps(call.args, sort_keys=True, default=str)
 
 
+def speed_fits(plan: Plan, done: list[tuple[Call, Any]]) -> tuple[list[Call], list[tuple[Call, dict[str, Any]]]]:
+    """The pending speed calls whose deployment fits (or whose fit failed with an input error, which
+    the speed call reports the same way), and those blocked, each with the fit result that blocks it."""
+    ready: list[Call] = []
+    blocked: list[tuple[Call, dict[str, Any]]] = []
+    for speed in plan.pending:
+        fit = next((_load(c) for call, c in done if call.name == "memory_fit" and fit_for_speed(call.args) == fit_for_speed(speed.args)), None)
+        if not isinstance(fit, dict):
+            continue
+        if "error" in fit or (fit.get("fits") and fit.get("batch_fits", True)):
+            ready.append(speed)
+        else:
+            blocked.append((speed, fit))
+    return ready, blocked
+
+
 def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
     """The calls the results so far ask for (module docstring), minus any already made."""
-    out: list[Call] = []
+    out: list[Call] = list(speed_fits(plan, done)[0])
     for call, content in done:
         data = _load(content)
         if not isinstance(data, dict) or "error" in data:
@@ -62,12 +80,12 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
                 power = (chip.get("annual") or {}).get("power_usd")
                 if power is not None:
                     out.append(Call("calculate", {"expression": f"{power!r} * {int(data['count'])}"}))
-    out += _speed_at_capacity(done)
+    out += _speed_at_capacity(plan, done)
     if plan.volume and "time_for_tokens" in plan.focus:
         speeds = [(_load(c)) for call, c in done if call.name == "throughput"]
         speeds = [s for s in speeds if isinstance(s, dict) and s.get("decode_tokens_per_s")]
         made = {_key(c) for c, _ in done}
-        pending = [c for c in _speed_at_capacity(done) if _key(c) not in made]
+        pending = [c for c in _speed_at_capacity(plan, done) if _key(c) not in made]
         if speeds and not pending:
             best = max(speeds, key=lambda s: s["decode_tokens_per_s"])
             seconds = plan.volume / best["decode_tokens_per_s"]  # only to pick the unit; the figure is calculate's
@@ -81,7 +99,7 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
                 out += [Call("calculate", {"expression": e}) for e in change_expressions(pair)]
     sub = claim_plan(done)
     if sub is not None:
-        out += sub.calls
+        out += sub.first_round()
     made = {_key(c) for c, _ in done}
     unique: list[Call] = []
     for c in out:
@@ -91,7 +109,7 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
     return unique
 
 
-def _speed_at_capacity(done: list[tuple[Call, Any]]) -> list[Call]:
+def _speed_at_capacity(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
     """A fit and a speed asked together, the speed with no batch: also the speed at the batch that fits.
 
     "users and tok/s" means the speed when that many users are served; the throughput
@@ -100,7 +118,8 @@ def _speed_at_capacity(done: list[tuple[Call, Any]]) -> list[Call]:
     fits = {}
     for call, content in done:
         data = _load(content)
-        if call.name == "memory_fit" and isinstance(data, dict) and data.get("fits") and data.get("max_concurrent_sequences"):
+        guard = any(_key(call) == _key(g) for g in plan.guards)  # a fit checked only so the speed is not for servers that cannot run
+        if call.name == "memory_fit" and not guard and isinstance(data, dict) and data.get("fits") and data.get("max_concurrent_sequences"):
             fits[(call.args.get("model"), call.args.get("chip"), call.args.get("gpus"))] = data["max_concurrent_sequences"]
     out = []
     for call, _ in done:

@@ -2,7 +2,9 @@
 
 Environment (through :func:`agent.settings.load_settings`): ``SLACK_BOT_TOKEN`` always;
 ``SLACK_APP_TOKEN`` for Socket Mode; ``SLACK_SIGNING_SECRET`` for ``--http`` (every request's
-signature and timestamp are verified; a bad or stale one gets 401); ``SLACK_API_URL`` to point
+signature and timestamp are verified on the raw body before anything parses it; a bad or stale one gets
+401, a malformed body 400; served by waitress with read timeouts and a bounded worker pool, see
+:mod:`agent.slack.server`); ``SLACK_API_URL`` to point
 the Web API client elsewhere (an enterprise proxy, or a local fake in tests).
 """
 
@@ -19,7 +21,7 @@ from agent.errors import UsageError
 log = logging.getLogger("siliconomics.slack")
 
 DEFAULT_API_URL = "https://slack.com/api/"
-EVENTS_PATH = "/slack/events"
+from agent.slack.server import EVENTS_PATH  # noqa: E402  (the one place the path is defined)
 
 
 def manifest_text() -> str:
@@ -72,30 +74,23 @@ def build_app(settings: Any, *, ask_fn: Any = None, http: bool = True, secrets: 
         process_before_response=False,
         logger=bolt_logger,
     )
-    register(app, Bot(ask=ask_fn, settings=settings, secrets=secrets if secrets is not None else secret_values(settings)))
+    from agent.slack.dedupe import Deduper
+
+    deduper = Deduper(path=settings.data_dir / "slack-events.sqlite")  # survives a restart: a replay is not answered twice
+    register(app, Bot(ask=ask_fn, settings=settings, deduper=deduper, secrets=secrets if secrets is not None else secret_values(settings)))
     return app
 
 
-def serve_http(app: Any, host: str, port: int) -> None:
-    """Serve ``/slack/events`` with a threaded WSGI server (one thread per request)."""
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+def serve_http(app: Any, host: str, port: int, signing_secret: str, read_timeout_s: float) -> None:
+    """Serve ``/slack/events`` with waitress behind the raw-body signature gate (:mod:`agent.slack.server`)."""
+    from agent.slack.server import make_server
 
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
-
-    class Server(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
-
-    class Handler(WSGIRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            log.debug("http %s", format % args)
-
-    server = make_server(host, port, SlackRequestHandler(app, path=EVENTS_PATH), server_class=Server, handler_class=Handler)
-    log.info("Siliconomics Slack bot listening on http://%s:%d%s", host, server.server_port, EVENTS_PATH)
+    server = make_server(app, signing_secret, host, port, read_timeout_s=read_timeout_s)
+    log.info("Siliconomics Slack bot listening on http://%s:%d%s", host, int(server.effective_port), EVENTS_PATH)
     try:
-        server.serve_forever(poll_interval=0.5)
+        server.run()
     finally:
-        server.server_close()
+        server.close()
 
 
 @click.command("slack")
@@ -142,7 +137,7 @@ def slack_cmd(http_mode: bool, port: int, host: str, manifest: bool, verbose: in
     except Exception as exc:  # auth.test failed: wrong token or unreachable API
         raise UsageError(f"Slack refused to start the bot: {failure_reason(exc, secrets)} (check SLACK_BOT_TOKEN and SLACK_API_URL)")
     if http_mode:
-        serve_http(app, host, port)
+        serve_http(app, host, port, settings.slack_signing_secret.get_secret_value(), settings.slack_read_timeout_s)
         return
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 

@@ -25,6 +25,8 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
+from agent.prompts import RETRIEVED_CLOSE, RETRIEVED_OPEN
+
 Step = AIMessage | BaseException | Callable[[list[BaseMessage]], AIMessage]
 _ids = itertools.count(1)
 
@@ -49,7 +51,10 @@ def last_tool_results(messages: Sequence[BaseMessage]) -> list[Any]:
     for message in reversed(messages):
         if not isinstance(message, ToolMessage):
             break
-        out.insert(0, json.loads(message.content))
+        content = str(message.content)
+        if content.startswith(RETRIEVED_OPEN):  # a search result, delimited as data for the model
+            content = content[len(RETRIEVED_OPEN) : -len(RETRIEVED_CLOSE)]
+        out.insert(0, json.loads(content))
     return out
 
 

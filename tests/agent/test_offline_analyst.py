@@ -229,8 +229,10 @@ TCO = Call("tco", {"chip": ["h100"], "count": 1024, "electricity": 0.08})
 def test_relative_follow_ups_scale_the_previous_arguments(prior: Call, question: str, changed: dict) -> None:
     plan = make_plan(question, [prior])
     assert plan.reply is None, plan.reply
-    (call,) = plan.calls
+    call = plan.calls[0]
     assert call.args == {**prior.args, **changed}
+    # a speed is planned with the fit of its deployment, and waits for it
+    assert [c.name for c in plan.calls[1:]] == (["memory_fit"] if call.name == "throughput" else [])
 
 
 def test_a_factor_with_nothing_to_change_is_said_not_rerun() -> None:
@@ -443,7 +445,7 @@ def test_electricity_follow_up_leads_with_the_power_bill() -> None:
 def test_time_to_generate_a_volume_of_tokens() -> None:
     answer = _ask("how long would it take to generate 1M tokens on 8xh100 with 70b")
     names = [c.name for c in answer.tool_calls]
-    assert names == ["throughput", "memory_fit", "throughput", "calculate"]
+    assert names == ["memory_fit", "throughput", "throughput", "calculate"]  # the speed waits for the fit
     at_capacity, calc = answer.tool_calls[2], answer.tool_calls[3]
     assert calc.result["value"] == pytest.approx(1_000_000 / at_capacity.result["decode_tokens_per_s"])
     assert answer.answer.startswith("**1,000,000 tokens take") and " seconds** at " in answer.answer.split("\n")[0]

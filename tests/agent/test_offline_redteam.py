@@ -88,13 +88,18 @@ def test_utilization_in_a_fit_question_is_the_memory_share() -> None:
 
 
 def test_an_input_no_call_takes_is_said_not_dropped() -> None:
+    plan = make_plan("tokens/s for llama 70b on 8 h100 with 11 kW per server", [])
+    assert plan.calls == [] and "I could not use 11 kW per server" in (plan.reply or "")
+
+
+def test_a_rental_price_beside_a_speed_is_the_speed_tools_price() -> None:
     plan = make_plan("tokens/s for llama 70b on 8 h100 at $2/hr", [])
-    assert any("rental price" in n and "not used" in n for n in plan.notes)
+    assert [(c.name, c.args.get("usd_per_gpu_hour")) for c in plan.calls if c.name == "throughput"] == [("throughput", 2.0)]
 
 
 def test_one_part_that_cannot_be_computed_leaves_the_rest() -> None:
     plan = make_plan("tco and tokens/s for 405b fp8 on 8 h200s", [])
-    assert [c.name for c in plan.calls] == ["throughput"]
+    assert [c.name for c in plan.calls] == ["throughput", "memory_fit"]
     assert any(n.startswith("Left out: ") and "H200" in n for n in plan.notes)
 
 

@@ -47,8 +47,10 @@ def test_search_h200_bandwidth_specs_json(run, knowledge_store, data_dir):
     res = run("search", "H200 bandwidth", "--source", "specs", "--json", "--data-dir", str(data_dir))
     passages = json.loads(res.stdout)
     assert set(passages[0]) == {
-        "text", "source", "chapter", "timestamp", "score", "chunk_id", "source_urls", "speaker", "speaker_rule", "best_sentence"
+        "text", "source", "chapter", "timestamp", "score", "chunk_id", "source_urls", "speaker", "speaker_rule",
+        "best_sentence", "source_kind",
     }
+    assert passages[0]["source_kind"] == "bundled spec"
     assert passages[0]["source"] == "Spec sheet: NVIDIA H200 SXM 141GB"
     assert passages[0]["source_urls"] and all(p["source"].startswith(("Spec sheet", "Model card")) for p in passages)
 
@@ -79,7 +81,8 @@ def test_ingest_then_search_then_reingest(run, tmp_path, monkeypatch):
     first = run("ingest", str(notes), "--data-dir", data)
     assert first.exit_code == 0 and first.stdout.startswith("added")
     found = json.loads(run("search", "narwhal switch ports", "--json", "-k", "1", "--data-dir", data).stdout)
-    assert "narwhal switch has 4,096 ports" in found[0]["text"] and found[0]["source"] == "Desk notes"
+    assert "narwhal switch has 4,096 ports" in found[0]["text"] and found[0]["source"] == "your note: notes.md"
+    assert found[0]["source_kind"] == "user file"
     again = run("ingest", str(notes), "--data-dir", data)
     assert again.stdout.startswith("unchanged")
     listing = run("index", "--data-dir", data).stdout

@@ -46,7 +46,7 @@ def test_rebuild_flag_rebuilds(tmp_path):
     data, _ = _with_notes(tmp_path)
     store = _open(data, rebuild=True)
     assert store.report.rebuilt and store.report.reason == "requested (--rebuild)"
-    assert any(d.source == "Notes" for d in store.docs)
+    assert any(d.source == "your note: notes.md" for d in store.docs)
 
 
 def test_interrupted_build_is_detected_and_rebuilt(tmp_path):
@@ -55,7 +55,7 @@ def test_interrupted_build_is_detected_and_rebuilt(tmp_path):
     store.collection.modify(metadata={**meta, "complete": False})  # as left by a build that died
     again = _open(data)
     assert again.report.rebuilt and "incomplete" in again.report.reason
-    assert any(d.source == "Notes" for d in again.docs)
+    assert any(d.source == "your note: notes.md" for d in again.docs)
 
 
 def test_corrupt_index_is_rebuilt_and_says_so(tmp_path):

@@ -50,7 +50,7 @@ def test_markdown_is_searchable_with_its_heading_as_chapter(store, tmp_path):
     assert (r.status, r.title) == ("added", "Trip notes")
     top = search("zirconium widget Dresden", k=1, store=store)[0]
     assert "zirconium widget line in Dresden" in top.text
-    assert (top.source, top.chapter) == ("Trip notes", "Fab visit")
+    assert (top.source, top.chapter) == ("your note: notes.md", "Fab visit")
     assert top.source_urls == [str(notes.resolve())]
 
 
@@ -74,6 +74,7 @@ def test_a_changed_file_replaces_its_old_chunks(store, tmp_path):
     texts = [d.text for d in store.docs if d.origin == str(notes.resolve())]
     assert any("tungsten widget" in t for t in texts) and not any("zirconium" in t for t in texts)
     assert len(list((store.data_dir / "sources").glob("*.md"))) == 1  # old copy removed
+    assert len(list((store.data_dir / "sources").glob("*.json"))) == 2  # its sidecar and the manifest
 
 
 def test_subtitles_keep_their_timestamps(store, tmp_path):
@@ -82,10 +83,10 @@ def test_subtitles_keep_their_timestamps(store, tmp_path):
     results = ingest([tmp_path / "show.vtt", tmp_path / "talk.srt"], store)
     assert [r.status for r in results] == ["added", "added"]
     vtt = search("xylophone", k=1, store=store)[0]
-    assert vtt.source == "show" and vtt.timestamp == "00:01" and "<v Host>" not in vtt.text
+    assert vtt.source == "your transcript: show.vtt" and vtt.timestamp == "00:01" and "<v Host>" not in vtt.text
     assert "512 nodes" in vtt.text
     srt = search("marmalade chip", k=1, store=store)[0]
-    assert srt.source == "talk" and srt.timestamp == "00:02"
+    assert srt.source == "your transcript: talk.srt" and srt.timestamp == "00:02"
 
 
 def test_txt_with_chapter_list_gets_chapters_and_estimated_times(store, tmp_path):
@@ -94,7 +95,7 @@ def test_txt_with_chapter_list_gets_chapters_and_estimated_times(store, tmp_path
     (tmp_path / "ep.txt").write_text(text, encoding="utf-8")
     [r] = ingest([tmp_path / "ep.txt"], store)
     assert r.title == "Quokka Podcast"
-    docs = [d for d in store.docs if d.source == "Quokka Podcast"]
+    docs = [d for d in store.docs if d.source == "your note: ep.txt"]
     assert {d.chapter for d in docs} == {"Hello", "Quokkas"}
     assert all(d.timestamp for d in docs)
 

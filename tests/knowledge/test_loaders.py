@@ -139,12 +139,12 @@ def test_ingested_pdf_html_docx_are_searchable_with_locators(store, tmp_path: Pa
     assert [r.title for r in results] == ["Acme 10-K 2025", "Sell-side note: memory", "Desk memo on networking"]
 
     hit = search("halibut data centers capex", k=1, store=store)[0]
-    assert (hit.source, hit.chapter) == ("Acme 10-K 2025", "p. 2")
+    assert (hit.source, hit.chapter) == ("your note: acme.pdf", "p. 2")  # cited by file name, never its own title
     assert "halibut" in hit.text and hit.source_urls == [str(pdf.resolve())]
     hit = search("gooseberry modules DRAM contract prices", k=1, store=store)[0]
-    assert (hit.source, hit.chapter) == ("Sell-side note: memory", "Pricing")
+    assert (hit.source, hit.chapter) == ("your note: note.html", "Pricing")
     hit = search("marzipan optics lead times", k=1, store=store)[0]
-    assert (hit.source, hit.chapter) == ("Desk memo on networking", "Optics")
+    assert (hit.source, hit.chapter) == ("your note: memo.docx", "Optics")
     assert ingest([pdf], store)[0].status == "unchanged"
 
 
@@ -155,7 +155,7 @@ def test_rebuild_keeps_ingested_pdf(tmp_path: Path) -> None:
     ingest([pdf], first)
     again = open_store(data_dir=data, embedder=HashingEmbedding(), chroma_host="", rebuild=True)
     hit = search("halibut data centers", k=1, store=again)[0]
-    assert (hit.source, hit.chapter) == ("Acme 10-K", "p. 1")
+    assert (hit.source, hit.chapter, hit.source_kind) == ("your note: acme.pdf", "p. 1", "user file")
 
 
 def _store_snapshot(data: Path) -> tuple[dict, list[str]]:

@@ -115,3 +115,19 @@ def test_stdio_console_script_serves_the_tools():
     assert "check_claim" in names and not res.is_error
     # docs/peers.md case 4, 405B fp8 on 8 x H100, 1k + 10k + 1k, GiB x 0.9 column: 68 requests at peak reservation
     assert res.structured_content["max_concurrent_sequences"] == 68
+
+
+@pytest.mark.parametrize("tool, args, bad", [
+    ("memory_fit", {"model": "llama-3.1-70b", "chip": "h100", "gpu": 1}, "gpu"),
+    ("search_knowledge", {"query": "hbm", "kk": 3}, "kk"),
+])
+def test_unknown_argument_is_refused_not_ignored(tool, args, bad):
+    """A typo'd ``gpu: 1`` must not silently run with the default of 8 accelerators."""
+
+    async def fn(client):
+        return await client.call_tool(tool, args)
+
+    res = session(fn)
+    assert res.is_error
+    text = res.content[0].text
+    assert text.startswith(f"{bad}: unknown argument") and "\n" not in text

@@ -40,7 +40,8 @@ class ScriptedAsk:
 
 
 @pytest.fixture
-def bot(fake_slack, monkeypatch):
+def bot(fake_slack, monkeypatch, tmp_path):
+    monkeypatch.setenv("SILICONOMICS_DATA_DIR", str(tmp_path))  # a fresh store of handled events per test
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
     monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)

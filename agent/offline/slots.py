@@ -1,0 +1,211 @@
+"""Fill a calculator's input fields from the quantities in a question, by unit and cue words.
+
+Each field that an analyst's own number can fill is declared once, as data (:data:`FIELDS`):
+the quantity units that can fill it (:mod:`tools.quantities`), the cue words that must stand
+near the quantity (in the same clause) when several fields take that unit, the rate's
+denominator it expects ("per server", "per GPU"), and the scale from the quantity's base value
+to the field's unit (watts -> kW is 1e-3). :func:`fill` assigns each quantity to at most one
+field: a field whose cue is near wins over one that only takes the unit. A rate per N-GPU
+server also states the accelerators per server. Words that set a field without a number
+(:data:`FLAGS`: "straight line" is a cost of capital of 0, "weights only") are data too.
+
+Nothing here invents a value: every argument is a quantity the question wrote, scaled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from tools.quantities import Quantity
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One input field and what can fill it (module docstring)."""
+
+    field: str
+    units: tuple[str, ...]
+    cues: str = ""  # regex near the quantity; "" = the unit alone is enough when no cued field claims it
+    per: tuple[str | None, ...] | None = None  # allowed rate denominators (None: any)
+    scale: float = 1.0
+    integer: bool = False
+    year_value: bool = False  # written as 'YEAR=VALUE' with the nearest calendar year
+    shift: float = 0.0  # added after scaling: a multiplier per year (2.5x a year) is a growth rate of 1.5
+    span: tuple[float, float] = (
+        float("-inf"),
+        float("inf"),
+    )  # base values the field can mean (a GPU draws W to kW, not MW)
+
+
+_GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
+_SERVER = ("server",)
+_ACCEL = (None, "accelerator")
+#: Plausible powers (W): one accelerator (all-in, IT or TDP), one server or rack, a site.
+_ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
+#: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
+_ONE_MEMORY = (1e9, 4e12)
+
+#: Per tool, the fields an analyst's numbers fill, most specific first.
+FIELDS: dict[str, tuple[Slot, ...]] = {
+    "tco": (
+        Slot("server_price", ("usd",), r"server|box|node|system", per=(None, "server")),
+        Slot("server_kw", ("W",), r"server|box|node|system", per=(None, "server"), scale=1e-3, span=_ONE_SERVER),
+        Slot("capex_per_accelerator", ("usd",), rf"per (?:{_GPU})|{_GPU}|capex|all-in|each|price", per=_ACCEL),
+        Slot("power_kw", ("W",), rf"{_GPU}|tdp|it power|all-in|each|draw", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
+        Slot("electricity", ("usd/kwh",)),
+        Slot("years", ("years",)),
+        Slot("pue", ("",), r"\bpue\b"),
+        Slot(
+            "cost_of_capital",
+            ("fraction", "fraction/year"),
+            r"financ|interest|wacc|cost of capital|discount|rate of return",
+        ),
+        Slot("sold_fraction", ("fraction",), r"\bsold\b|of (?:the )?hours"),
+        Slot("utilization", ("fraction",), r"utili[sz]"),
+        Slot("rental_price", ("usd/hour",)),
+        Slot("other_opex_per_year", ("usd/year",), r"opex|other|overhead"),
+        Slot("count", ("",), rf"{_GPU}|cluster|fleet", integer=True),
+    ),
+    "serving_cost": (
+        Slot("price_per_accelerator_hour", ("usd/hour",)),
+        Slot("accelerators_per_replica", ("",), rf"{_GPU}|per replica", integer=True),
+        Slot("concurrent_streams", ("",), r"streams?|users?|concurren|sessions?|sequences?", integer=True),
+        Slot(
+            "tokens_per_s_per_replica",
+            ("tokens/s",),
+            r"aggregate|total|per (?:replica|server|node)|throughput",
+            per=(None, "replica"),
+        ),
+        Slot(
+            "tokens_per_s_per_stream",
+            ("tokens/s",),
+            r"each|per (?:stream|user)|streams?|users?",
+            per=(None, "stream", "user"),
+        ),
+        Slot(
+            "output_tokens_per_query", ("tokens", ""), r"per (?:query|answer|request|response)|output|answer|query|each"
+        ),
+        Slot("utilization", ("fraction",), r"utili[sz]|busy|serve"),
+    ),
+    "growth": (
+        Slot("until", ("usd", "W", ""), r"pass|reach|exceed|hit|cross|top|surpass"),
+        Slot("base", ("usd", "W", ""), r"", year_value=True),
+        Slot("rate", ("fraction/year", "fraction"), r"grow|growth|cagr|a year|per year|/yr|each year|annual"),
+        Slot("rate", ("x",), r"a year|per year|/yr|annual|each year|yoy", per=("year",), shift=-1.0),
+        Slot("multiplier", ("x",), r"per|each|every|a year"),
+        Slot("steps", ("",), r"generations?|steps?|times|rounds?", integer=True),
+        Slot("through", ("year",), r"through|thru|until|till|to|by|in|-", integer=True),
+    ),
+    "buildout": (
+        Slot("it_gw", ("W",), r"\bit\b(?! (?:per|each))|it load|it power", scale=1e-9, span=_SITE),
+        Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
+        Slot("power_kw", ("W",), rf"\bit\b|{_GPU}|each|per", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
+        Slot("gw", ("W",), scale=1e-9, span=_SITE),
+        Slot("pue", ("",), r"\bpue\b"),
+        Slot("gpus_per_rack", ("",), r"per rack|a rack|rack of", integer=True),
+        Slot("accelerators", ("",), rf"{_GPU}|cluster|fleet|million", integer=True),
+    ),
+    "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
+    "memory_fit": (
+        Slot("params", ("params",)),
+        Slot(
+            "capacity_gb",
+            ("bytes",),
+            rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as",
+            per=_ACCEL,
+            scale=1e-9,
+            span=_ONE_MEMORY,
+        ),
+        Slot("reserve_frac", ("fraction",), r"free|reserve|headroom|spare|keep"),
+        Slot("gpu_mem_util", ("fraction",), r"usable|use|utili[sz]"),
+    ),
+}
+#: Words that set a field with no number: (tool, field, value, regex).
+FLAGS: tuple[tuple[str, str, Any, str], ...] = (
+    ("tco", "cost_of_capital", 0.0, r"straight[- ]?line|no financing|without financing|zero cost of capital"),
+    ("tco", "facility", "none", r"no facility|ignore (?:the )?facility|no colo"),
+    ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
+)
+_CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
+
+
+#: How far from a quantity its cue words may stand (characters before / after), within its clause.
+_BEFORE, _AFTER = 24, 28
+
+
+def clause_around(text: str, q: Quantity) -> str:
+    """The words near ``q`` in its clause (between separators), the quantity's own text included."""
+    start = max((m.end() for m in _CLAUSE.finditer(text, 0, q.start)), default=0)
+    after = _CLAUSE.search(text, q.end)
+    end = after.start() if after else len(text)
+    return text[max(start, q.start - _BEFORE) : min(end, q.end + _AFTER)].lower()
+
+
+def _fits(slot: Slot, q: Quantity) -> bool:
+    return (
+        slot.span[0] <= abs(q.value) <= slot.span[1]
+        and q.unit in slot.units
+        and (slot.per is None or q.per in slot.per)
+        and (q.per_count is None or "server" in (slot.per or ()))
+    )
+
+
+def _near_year(q: Quantity, quantities: list[Quantity], taken: set[int]) -> Quantity | None:
+    """The calendar year written next to ``q`` ("$200B in 2025", "2024=100"), not yet assigned."""
+    years = [
+        o
+        for o in quantities
+        if o.unit == "year" and id(o) not in taken and min(abs(o.start - q.end), abs(q.start - o.end)) < 12
+    ]
+    return years[0] if years else None
+
+
+def _value(slot: Slot, q: Quantity, quantities: list[Quantity], taken: set[int]) -> Any:
+    value = float(f"{q.value * slot.scale + slot.shift:.12g}")  # 300 MW x 1e-9 is 0.3, not 0.30000000000000004
+    if slot.integer:
+        return int(round(value)) if float(value).is_integer() or abs(value) >= 1 else value
+    if slot.year_value:
+        year = _near_year(q, quantities, taken)
+        if year is None:
+            return None
+        taken.add(id(year))
+        return f"{int(year.value)}={value:.12g}"
+    return value
+
+
+def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
+    """The fields of ``tool`` the quantities in ``text`` fill (module docstring); flags included."""
+    return assign(tool, text, quantities)[0]
+
+
+def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, Any], dict[str, Quantity]]:
+    """:func:`fill`, with the quantity behind each filled field."""
+    slots = FIELDS.get(tool, ())
+    args: dict[str, Any] = {}
+    source: dict[str, Quantity] = {}
+    taken: set[int] = set()  # quantities already assigned (a year written with its base value)
+    # years last, the latest first: a base takes the year written beside it, "through" the end of a range
+    for q in sorted(quantities, key=lambda q: (q.unit == "year", -q.value if q.unit == "year" else 0)):
+        if id(q) in taken:
+            continue
+        clause = clause_around(text, q)
+        candidates = [s for s in slots if s.field not in args and _fits(s, q)]
+        cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
+        plain = [s for s in candidates if not s.cues]
+        slot = (cued or plain or [None])[0]
+        if slot is None:
+            continue
+        value = _value(slot, q, quantities, taken)
+        if value is None:
+            continue
+        taken.add(id(q))
+        args[slot.field] = [value] if slot.field == "rate" else value
+        source[slot.field] = q
+        if q.per == "server" and q.per_count and tool == "tco":
+            args.setdefault("gpus_per_server", q.per_count)
+    for name, field, value, pattern in FLAGS:
+        if name == tool and field not in args and re.search(pattern, text.lower()):
+            args[field] = value
+    return args, source

@@ -1,0 +1,83 @@
+"""The analyst's own numbers in the plan: fill the calculators' what-if fields, route to the tool they fill.
+
+Two steps after the intent-based plan (:func:`agent.offline.plan.make_plan`):
+
+* :func:`refill`: each calculator call takes the fields the question's quantities fill
+  (:func:`agent.offline.slots.fill`); an argument the intent reading took from the same number
+  under another name is dropped ("$240k per 8-GPU server" is a server price, not a price per
+  accelerator);
+* :func:`route`: when the plan is a reply, or leaves a stated quantity unused, the first tool
+  whose fields take every stated quantity and which accepts them is used instead (a stated
+  value out of range is accepted: the tool's error names it, and no figure is printed).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from agent.offline.slots import FIELDS, assign, fill
+from tools.errors import InputError
+from tools.quantities import Quantity
+
+#: What-if tools tried in order when the intent reading does not use every stated quantity.
+ROUTES = ("serving_cost", "growth", "tco", "buildout", "memory_fit")
+#: Tools with required fields no other calculator has (accelerators per replica and a price; a base year and
+#: value): a question that fills them is asked of them even when a neighbouring tool could take the numbers.
+DISTINCT = ("serving_cost", "growth")
+
+
+def _close(a: Any, b: Any) -> bool:
+    numeric = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
+    return numeric and math.isclose(float(a), float(b), rel_tol=1e-9)
+
+
+def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quantity]) -> dict[str, Any]:
+    """``args`` with the fields the question fills for tool ``name`` (module docstring)."""
+    if name not in FIELDS:
+        return args
+    filled, source = assign(name, question, quantities)
+    out = dict(args)
+    for field, value in filled.items():
+        q = source.get(field)
+        kin = {s.field for s in FIELDS[name] if q is not None and q.unit in s.units and s.field != field}
+        same = {q.value, q.value * 1e-3} if q is not None else set()  # as written, or W read as kW
+        for key in kin & set(out) - set(filled):
+            if any(_close(out[key], v) for v in same):
+                del out[key]  # the same number read under another name of the same kind (a server price as a GPU price)
+        out[field] = value
+    return out
+
+
+def _accepts(name: str, args: dict[str, Any], strict: bool) -> bool:
+    """The tool runs on ``args``, or (not ``strict``) rejects a value the question stated (the error names it)."""
+    from tools.registry import get
+
+    try:
+        get(name).run(args)
+    except InputError as err:
+        return not strict and (err.field in args or err.field.split(".")[0] in args)
+    except ValueError:
+        return False
+    return True
+
+
+def route(
+    question: str,
+    quantities: list[Quantity],
+    extra: dict[str, dict[str, Any]],
+    tools: tuple[str, ...] = ROUTES,
+    strict: bool = False,
+) -> tuple[str, dict[str, Any]] | None:
+    """The first of ``tools`` that takes every stated quantity (``extra``: catalog names per tool).
+
+    ``strict``: the tool must also run on them (used before the intent reading is set aside)."""
+    from agent.input_accounting import unused_inputs
+
+    for name in tools:
+        args = {**extra.get(name, {}), **fill(name, question, quantities)}
+        if not args or unused_inputs(question, [args], ""):
+            continue
+        if _accepts(name, args, strict):
+            return name, args
+    return None

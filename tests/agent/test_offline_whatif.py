@@ -1,0 +1,103 @@
+"""The analyst's own numbers: fields filled by unit and cue, routing to the tool they fill, no speed for what
+cannot run, bad numbers reaching the tool."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.ask import ask
+from agent.input_accounting import stated_quantities
+from agent.offline.plan import make_plan
+from agent.offline.slots import FIELDS, fill
+
+
+def _fill(tool: str, question: str) -> dict:
+    return fill(tool, question, stated_quantities(question))
+
+
+def test_every_declared_field_exists_on_its_tool() -> None:
+    from tools.registry import get
+
+    for tool, slots in FIELDS.items():
+        fields = set(get(tool).input_model.model_fields)
+        assert {s.field for s in slots} <= fields, tool
+
+
+def test_server_level_inputs_fill_server_fields() -> None:
+    args = _fill("tco", "$240k per 8-GPU server, 4-year straight line, 10 kW per box, PUE 1.25, 7c/kWh")
+    assert args == {
+        "server_price": 240_000,
+        "gpus_per_server": 8,
+        "years": 4,
+        "server_kw": 10,
+        "pue": 1.25,
+        "electricity": 0.07,
+        "cost_of_capital": 0.0,
+    }
+
+
+def test_a_power_of_a_site_is_not_a_power_per_accelerator() -> None:
+    assert _fill("buildout", "how many GPUs fit in 500 MW") == {"gw": 0.5}
+    assert _fill("buildout", "How many accelerators fit in 1 GW at 1.4 kW all-in each?") == {
+        "gw": 1.0,
+        "kw_all_in": 1.4,
+    }
+
+
+def test_growth_base_takes_its_year() -> None:
+    args = _fill("growth", "$200B in 2025 growing 30% a year, when does it pass $1T?")
+    assert args == {"base": "2025=200000000000", "rate": [0.3], "until": 1e12}
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        (
+            "$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, 1,500 tokens per answer: $ per M tokens?",
+            "serving_cost",
+        ),
+        ("$200B in 2025 growing 30% a year, when does it pass $1T?", "growth"),
+        ("$240k per 8-GPU server, 4-year straight line, 10 kW per box, PUE 1.25, 7c/kWh: per GPU-hour?", "tco"),
+    ],
+)
+def test_routed_to_the_tool_whose_fields_the_question_fills(question: str, tool: str) -> None:
+    assert [c.name for c in make_plan(question).calls] == [tool]
+
+
+def test_serving_cost_known_case_through_ask() -> None:
+    # issue hand derivation: $16/h replica, 1,600 tok/s -> $2.7778 per million tokens, $0.0041667 per query
+    answer = ask(
+        "$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, 1,500 tokens per answer: cost per query?",
+        model="offline",
+    )
+    assert answer.answer.startswith("**$2.78 per million tokens**, $0.00417 per query")
+    assert answer.unused_inputs == [] and answer.warnings == []
+
+
+def test_no_speed_for_a_deployment_that_does_not_fit() -> None:
+    answer = ask("how fast is llama 3.1 70b on 1 h100?", model="offline")
+    assert "does not fit" in answer.answer and "tokens/s" not in answer.answer
+    assert "throughput" not in [c.name for c in answer.tool_calls]
+    assert "at least 2 accelerators" in answer.answer  # what would
+
+
+def test_no_speed_at_a_batch_that_does_not_fit_and_the_largest_that_does() -> None:
+    answer = ask("tok/s for llama 3.1 8b on one H100 at batch 50000000 with 4k ctx each?", model="offline")
+    assert "tokens/s" not in answer.answer and "throughput" not in [c.name for c in answer.tool_calls]
+    assert "does not fit" in answer.answer and "the largest batch that fits is" in answer.answer
+
+
+def test_a_fitting_deployment_gets_its_speed() -> None:
+    answer = ask("how fast is llama 3.1 8b on 1 h100?", model="offline")
+    assert [c.name for c in answer.tool_calls] == ["memory_fit", "throughput"]
+    assert "tokens/s" in answer.answer
+
+
+def test_a_bad_number_reaches_the_tool_and_no_figure_is_printed() -> None:
+    answer = ask(
+        "$2/GPU-hr, 8 GPUs per replica, 64 streams at 25 tok/s each, utilisation 150%: cost per million tokens?",
+        model="offline",
+    )
+    (call,) = answer.tool_calls
+    assert call.error is not None and "utilization" in call.error
+    assert "per million tokens**" not in answer.answer

@@ -1,0 +1,120 @@
+"""The quantities lexer: analysts' forms read to base values, and format -> lex round trips for every unit."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tools.quantities import UNITS, format_quantity, lex
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("12k", 12_000, ""),
+        ("1.5M", 1_500_000, ""),
+        ("1,024 gpus", 1024, ""),
+        ("$1.85/GPU-hr", 1.85, "usd/hour"),
+        ("2 bucks an hour", 2.0, "usd/hour"),
+        ("7c/kWh", 0.07, "usd/kwh"),
+        ("$0.08 per kWh", 0.08, "usd/kwh"),
+        ("18%/yr", 0.18, "fraction/year"),
+        ("30 percent", 0.3, "fraction"),
+        ("96e9 bytes", 96e9, "bytes"),
+        ("192 GB", 192e9, "bytes"),
+        ("80 GiB", 80 * 2**30, "bytes"),
+        ("3.35 TB/s", 3.35e12, "bytes/s"),
+        ("$300B", 300e9, "usd"),
+        ("$11.7M per MW", 11.7e6, "usd/mw"),
+        ("$1.5M/yr", 1.5e6, "usd/year"),
+        ("$0.5 per million tokens", 0.5, "usd/mtok"),
+        ("12 kW", 12_000, "W"),
+        ("2 GW", 2e9, "W"),
+        ("25 tok/s", 25, "tokens/s"),
+        ("65e9 params", 65e9, "params"),
+        ("4-year", 4, "years"),
+        ("10x", 10, "x"),
+        ("through 2030", 2030, "year"),
+        ("context=-2048", -2048, ""),
+    ],
+)
+def test_analyst_forms(text: str, value: float, unit: str) -> None:
+    (q,) = lex(text)
+    assert q.unit == unit
+    assert math.isclose(q.value, value, rel_tol=1e-9)
+
+
+def test_exact_form_wins_over_the_rounded_one() -> None:
+    (q,) = lex("32k ctx (32768 tokens)")
+    assert (q.value, q.unit, q.rounded) == (32768, "tokens", 32000)
+
+
+def test_a_total_with_its_parts_is_one_quantity() -> None:
+    (q,) = lex("each 9,000 tokens (1k answer + 8k thinking)")
+    assert (q.value, q.parts) == (9000, (1000, 8000))
+
+
+def test_parts_that_do_not_add_up_stay_separate() -> None:
+    assert [q.value for q in lex("9,000 tokens (2k answer + 8k thinking)")] == [9000, 2000, 8000]
+
+
+def test_rate_denominator_with_a_server_size() -> None:
+    (price,) = lex("$240k per 8-GPU server")
+    (power,) = lex("12 kW per 8-GPU server")
+    assert (price.value, price.unit, price.per, price.per_count) == (240_000, "usd", "server", 8)
+    assert (power.value, power.unit, power.per, power.per_count) == (12_000, "W", "server", 8)
+
+
+def test_digits_inside_names_are_not_quantities() -> None:
+    assert lex("llama-3.1-70b fp8 on h100s, 4-bit, FY24") == []
+    assert [q.value for q in lex("8xH100")] == [8]
+
+
+def test_skip_spans() -> None:
+    text = "llama 3.1 70b on 8 gpus"
+    assert [q.value for q in lex(text, skip=[(0, 13)])] == [8]
+
+
+_VALUES = {
+    "": st.floats(1, 1e12),
+    "usd": st.floats(1, 1e12),
+    "usd/hour": st.floats(0.01, 100),
+    "usd/kwh": st.floats(0.001, 5),
+    "usd/mtok": st.floats(0.001, 1000),
+    "usd/year": st.floats(1, 1e11),
+    "usd/mw": st.floats(1e3, 1e9),
+    "usd/kw-month": st.floats(1, 1000),
+    "fraction": st.floats(0.001, 5),
+    "fraction/year": st.floats(0.001, 5),
+    "bytes": st.floats(1, 1e15),
+    "bytes/s": st.floats(1e9, 1e14),
+    "W": st.floats(1, 1e10),
+    "Wh": st.floats(1, 1e9),
+    "tokens": st.floats(1, 1e9),
+    "tokens/s": st.floats(0.1, 1e6),
+    "params": st.floats(1e6, 1e13),
+    "years": st.floats(0.5, 50),
+    "hours": st.floats(1, 1e5),
+    "s": st.floats(1e-3, 1e4),
+    "x": st.floats(0.1, 1000),
+    "year": st.integers(2000, 2100).map(float),
+}
+
+
+def test_every_unit_has_a_generator() -> None:
+    assert set(_VALUES) == set(UNITS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_format_then_lex_round_trips_every_unit(data: st.DataObject) -> None:
+    unit = data.draw(st.sampled_from(UNITS))
+    value = data.draw(_VALUES[unit])
+    text = format_quantity(value, unit)
+    found = lex(f"assume {text} here")
+    assert len(found) == 1, (text, found)
+    assert found[0].unit == unit, text
+    assert math.isclose(found[0].value, value, rel_tol=1e-3), (text, found[0].value, value)
