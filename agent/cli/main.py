@@ -66,8 +66,9 @@ def options_for(model: type) -> list[click.Parameter]:
             continue
         flag = "--" + str(extra.get("flag", name.replace("_", "-")))
         help_text = info.description or ""
-        if not info.is_required() and info.default_factory is None and info.default not in (None, [], ()):
-            help_text += f" [default: {info.default}]"
+        default = None if info.is_required() else info.get_default(call_default_factory=True)  # a factory's value, not PydanticUndefined
+        if default not in (None, [], (), {}):
+            help_text += f" [default: {default}]"
         if _is_bool(info.annotation):
             opts.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
         else:
