@@ -33,6 +33,9 @@ chat: $(STAMP_RUN)
 	$(BIN)/siliconomics chat
 
 test: $(STAMP_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
