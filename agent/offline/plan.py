@@ -446,6 +446,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     and what the calculators take instead.
     """
     from agent.input_accounting import stated_quantities
+    from agent.offline.own_costs import split_own_costs
     from agent.offline.whatif import DISTINCT, refill, route
 
     plan = _make_plan(question, prior or [], prior_question)
@@ -459,6 +460,9 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     if routed is not None:
         plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
         plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
+    plan.calls, own_note = split_own_costs(question, plan.calls, Call)
+    if own_note:
+        plan.notes.append(own_note)
     return _speed_behind_fit(_accounted(question, plan))
 
 

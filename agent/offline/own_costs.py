@@ -1,0 +1,61 @@
+"""A cost question with the analyst's own capex: only the cost components they stated.
+
+When the question gives its own capital cost (a server price or a price per accelerator) and says
+nothing of networking, maintenance, facility or colocation, the tco call gets
+``networking_fraction=0``, ``maintenance=0`` and ``facility="none"``: the hourly cost is then exactly
+capital + power from the analyst's figures. A second tco call with the calculator's default adders
+(tools/defaults.py, each sourced or marked ASSUMPTION) is made beside it, so the answer can show
+what those adders would add; the difference is never computed here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: Fields a stated own capex sets when the question is silent on the adders (tools/tco_inputs.py TCOInput).
+OWN_ONLY = {"networking_fraction": 0.0, "maintenance": 0.0, "facility": "none"}
+#: Words that mean the analyst spoke about an adder (then the calculator's defaults stand unless stated).
+_ADDER_WORDS = re.compile(r"network|infiniband|switch|maint|facilit|colo|data ?cent|\bdc\b|building|overhead|all[- ]in cost")
+#: Arguments that carry the analyst's own capital cost.
+_OWN_CAPEX = ("capex_per_accelerator", "server_price")
+
+
+def states_own_capex(text: str, args: dict[str, Any]) -> bool:
+    """The question gives its own capex and mentions none of the adders."""
+    return any(k in args for k in _OWN_CAPEX) and not _ADDER_WORDS.search(text.lower())
+
+
+def own_cost_args(args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` with the adders set to zero / none, unless the question set them."""
+    return {**OWN_ONLY, **args}
+
+
+NOTE = (
+    "Costs you gave only: no networking, maintenance or facility cost is added (networking_fraction 0, maintenance 0, "
+    "facility none). The second cost result below adds Siliconomics' default networking, maintenance and facility "
+    "costs, for comparison."
+)
+
+
+def _split(args: dict[str, Any]) -> bool:
+    """A tco call already made with only the analyst's costs (the adders at zero / none)."""
+    return all(args.get(k) == v for k, v in OWN_ONLY.items())
+
+
+def split_own_costs(question: str, calls: list[Any], make: Any) -> tuple[list[Any], str | None]:
+    """Each tco call on the analyst's own capex becomes two: own costs only, then with the default adders.
+
+    ``make(name, args)`` builds a call; returns the calls and the note for the answer (None when nothing
+    applies). A follow-up that reruns an already split pair keeps it as it is (the note is said again)."""
+    tco = [c for c in calls if c.name == "tco"]
+    if any(_split(c.args) for c in tco):
+        return calls, NOTE
+    out: list[Any] = []
+    note = None
+    for call in calls:
+        if call.name == "tco" and states_own_capex(question, call.args):
+            out.append(make("tco", own_cost_args(call.args)))
+            note = NOTE
+        out.append(call)
+    return out, note
