@@ -59,3 +59,25 @@ def split_own_costs(question: str, calls: list[Any], make: Any) -> tuple[list[An
             note = NOTE
         out.append(call)
     return out, note
+
+
+#: A unit cost asked for: per hour, per token or per million tokens.
+_UNIT_COST = re.compile(r"per[- ](?:gpu[- ]|chip[- ]|accelerator[- ])?(?:hour|hr|token|mtok|million)|/\s*(?:gpu[- ]?)?(?:h|hr|hour|tok|mtok)\b")
+
+
+def missing_price_and_chip(text: str, args: dict[str, Any]) -> str | None:
+    """A unit cost asked with neither a chip nor a price (no dollar amount in the question): the reply saying what is needed (no figure), else None.
+
+    Call only when the question names no chip (known or unknown)."""
+    from agent.input_accounting import stated_quantities
+
+    if any(k in args for k in _OWN_CAPEX) or not _UNIT_COST.search(text.lower()):
+        return None
+    if any(q.unit.startswith("usd") for q in stated_quantities(text)):
+        return None  # a price of its own (capex, rental): the cost tools take it
+    return (
+        "I need a chip or a price to give a cost per hour or per token, and the question gives neither, so I give no "
+        "figure. Name a chip (e.g. 'H100 cost per GPU-hour') or give your own price ('$<N>k per GPU' or "
+        "'$<N>k per 8-GPU server'), with the power draw, years of life and electricity price if they differ from the "
+        "calculator's defaults; for a cost per token also name a model or give a tokens/s."
+    )

@@ -31,6 +31,7 @@ from typing import Any
 from agent.offline.entities import Mention, family
 from agent.offline.intents import INTENT_TOOL, detect
 from agent.offline.numbers import percent
+from agent.offline.own_costs import missing_price_and_chip
 from agent.offline.parse import Parsed, parse
 from tools.catalog import _normalise, accelerators, find_accelerator, find_model, models
 from tools.errors import InputError
@@ -460,10 +461,24 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     if routed is not None:
         plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
         plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
+    _power_only_plan(plan)
     plan.calls, own_note = split_own_costs(question, plan.calls, Call)
     if own_note:
         plan.notes.append(own_note)
     return _speed_behind_fit(_accounted(question, plan))
+
+
+def _power_only_plan(plan: Plan) -> None:
+    """A power-cost question with a stated power and no price: the bill by ``calculate`` (:mod:`agent.offline.power_cost`)."""
+    from agent.offline.power_cost import power_cost_calls, power_only
+
+    tco = [c for c in plan.calls if c.name == "tco"]
+    if len(tco) != 1 or not power_only(tco[0], plan.focus):
+        return
+    calls, labels, note = power_cost_calls(tco[0].args, lambda f: _default("tco", f), Call)
+    plan.calls = [c for c in plan.calls if c is not tco[0]] + calls
+    plan.labels.update(labels)
+    plan.notes = [n for n in plan.notes if not n.startswith("No chip named")] + [note]  # no chip is priced here
 
 
 #: The deployment a speed and a fit describe: the same arguments mean the same servers and requests.
@@ -773,6 +788,8 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             plan.notes.append("Per token: sized for a one-token sequence.")
         else:
             plan.notes.append("No length given: sized per token (a one-token sequence); say 'at <N>k context' for a whole request.")
+    if tool == "tco" and not chip_names and not p.unknown_chips and (reply := missing_price_and_chip(p.text, args)):
+        return reply
     if tool in ("tco", "buildout") and not chip_names and not (p.unknown_chips or _priced_and_powered(args)):
         chip_names = [DEFAULT_CHIP]
         plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); name one to change it.")

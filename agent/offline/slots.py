@@ -126,6 +126,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
 FLAGS: tuple[tuple[str, str, Any, str], ...] = (
     ("tco", "cost_of_capital", 0.0, r"straight[- ]?line|no financing|without financing|zero cost of capital"),
     ("tco", "facility", "none", r"no facility|ignore (?:the )?facility|no colo"),
+    ("tco", "pue", 1.0, r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included"),
     ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
 )
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
