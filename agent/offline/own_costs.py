@@ -1,7 +1,7 @@
 """A cost question with the analyst's own capex: only the cost components they stated.
 
-When the question gives its own capital cost (a server price or a price per accelerator) and says
-nothing of networking, maintenance, facility or colocation, the tco call gets
+When the question gives its own capital cost (a server price or a price per accelerator) with at least
+two more inputs of its own cost model (life, power, PUE, electricity, financing) and says nothing of networking, maintenance, facility or colocation, the tco call gets
 ``networking_fraction=0``, ``maintenance=0`` and ``facility="none"``: the hourly cost is then exactly
 capital + power from the analyst's figures. A second tco call with the calculator's default adders
 (tools/defaults.py, each sourced or marked ASSUMPTION) is made beside it, so the answer can show
@@ -21,9 +21,15 @@ _ADDER_WORDS = re.compile(r"network|infiniband|switch|maint|facilit|colo|data ?c
 _OWN_CAPEX = ("capex_per_accelerator", "server_price")
 
 
+#: The other inputs of an analyst's own cost model (life, power, PUE, electricity price, financing).
+_OWN_MODEL = ("years", "power_kw", "server_kw", "pue", "electricity", "cost_of_capital")
+
+
 def states_own_capex(text: str, args: dict[str, Any]) -> bool:
-    """The question gives its own capex and mentions none of the adders."""
-    return any(k in args for k in _OWN_CAPEX) and not _ADDER_WORDS.search(text.lower())
+    """The question builds its own cost model (its capex and at least two of :data:`_OWN_MODEL`) and mentions
+    none of the adders. A price alone ("tco of a b200 at $40k") keeps the calculator's full defaults."""
+    own = sum(k in args for k in _OWN_MODEL)
+    return any(k in args for k in _OWN_CAPEX) and own >= 2 and not _ADDER_WORDS.search(text.lower())
 
 
 def own_cost_args(args: dict[str, Any]) -> dict[str, Any]:

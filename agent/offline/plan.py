@@ -458,6 +458,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
     if routed is None and quantities and (plan.reply is not None or _unaccounted(question, plan)):
         routed = route(question, quantities, _route_names(question))
+    if quoted and routed is None:
+        _compute_beside_quote(question, quantities, plan)
     if routed is not None:
         plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
         plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
@@ -466,6 +468,19 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     if own_note:
         plan.notes.append(own_note)
     return _speed_behind_fit(_accounted(question, plan))
+
+
+def _compute_beside_quote(question: str, quantities: list[Any], plan: Plan) -> None:
+    """A quote asked with a computation on stated numbers: the computing tool beside the search (:mod:`agent.offline.quote_compute`)."""
+    from agent.offline.quote_compute import computation
+
+    routed, assumed = computation(question, quantities, _route_names(question), chip_arg(DEFAULT_CHIP))
+    if routed is None:
+        return
+    plan.calls.append(Call(*routed))
+    plan.focus = plan.focus or asked_quantities(parse(question).text)
+    if assumed:
+        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (its catalog power draw); name one to change it.")
 
 
 def _power_only_plan(plan: Plan) -> None:
