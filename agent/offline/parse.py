@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.offline.entities import Mention, find_companies, find_mentions, unknown_names
+from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
 from agent.offline.numbers import as_int, first, number_at, percent
 
 DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
@@ -152,7 +152,7 @@ def parse(question: str) -> Parsed:
     """Fill :class:`Parsed` from ``question`` (see the module docstring for the token readings)."""
     text = normalise_text(question)
     p = Parsed(text=text)
-    p.models = find_mentions(text, "model")
+    p.models = drop_versioned_sizes(text, find_mentions(text, "model"))
     p.chips = find_mentions(text, "chip")
     p.unknown_models = unknown_names(text, "model", p.models)
     p.unknown_chips = unknown_names(text, "chip", p.chips)
