@@ -407,6 +407,7 @@ def arithmetic_expression(question: str) -> str | None:
     t = re.sub(r"\b(\d+(?:\.\d+)?)(?:w|kw|kwh|mwh|watts?)\b", r"\1", t)  # "700W": a quantity with its unit, not a name
     t = re.sub(r"\w*(?:[a-z]\d|\d[a-z])\w*", " ", t)  # names and sizes: 'h100', '8x7b', '2gw'
     t = re.sub(r"\d+(?:\.\d+)?\s*%", " ", t)  # rates are not operands
+    t = re.sub(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2}\b", " ", t)  # "2021-2024": a range of years, not a subtraction
     best = None
     for m in re.finditer(r"[(\d.][\d\s.()+\-*/^]*[\d)]", t):
         expr = re.sub(r"\s+", " ", m.group(0)).strip()

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.offline.capex_compare import extension_year, sum_years
 from agent.offline.entities import Mention, family
 from agent.offline.intents import INTENT_TOOL, detect
 from agent.offline.numbers import percent
@@ -75,6 +76,8 @@ class Plan:
     pending: list[Call] = field(default_factory=list)  # calls (in ``calls``) made only once the fit of that deployment holds
     guards: list[Call] = field(default_factory=list)  # fits planned only to check a speed's deployment
     value_unit: str | None = None  # the unit of a growth series' values, as the question wrote its base ("usd", "W")
+    sum_years: list[int] = field(default_factory=list)  # "sum of amazon capex 2021-2024": the capex years to add
+    extend_year: int | None = None  # "CAGR FY23 -> FY25, and FY26 at that rate": the year to extrapolate to
 
     def first_round(self) -> list[Call]:
         """The calls to make now: all but the pending ones."""
@@ -545,7 +548,7 @@ def _route_names(question: str) -> dict[str, dict[str, Any]]:
 def _unaccounted(question: str, plan: Plan) -> list[str]:
     from agent.input_accounting import unused_inputs
 
-    readings = {"year": plan.year, "years": plan.compare_years, "volume": plan.volume}  # used by the answer writer
+    readings = {"year": plan.year, "years": plan.compare_years, "sum_years": plan.sum_years, "extend": plan.extend_year, "volume": plan.volume}  # used by the answer writer
     return unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
 
 
@@ -612,6 +615,9 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
     if "capex" in intents:
         plan.compare_years = _years(p.text)[:2] if len(_years(p.text)) >= 2 else []
         plan.year = plan.compare_years[0] if plan.compare_years else plan.year
+        plan.sum_years = sum_years(p.text, _years(p.text))
+        plan.compare_years = [] if plan.sum_years else plan.compare_years
+        plan.extend_year = extension_year(p.text, _years(p.text))
     if ("per_mw" in plan.focus and p.gw is None and p.mw is None and p.count is None and not (p.models or p.unknown_models)
             and intents and set(intents) <= {"cost", "buildout", "capex"} and not p.companies):
         intents = ["buildout"]  # "capex per MW" with no size: a 1 MW build-out (see _calculator_calls)
@@ -959,7 +965,6 @@ def _priced_and_powered(args: dict[str, Any]) -> bool:
 def _capex_notes(p: Parsed, args: dict[str, Any], plan: Plan) -> None:
     """Say which company set a group word stood for, and which year 'next year' is."""
     from agent.offline.entities import UNNUMBERED_GROUPS
-
     from tools.capex import COMPANY_ALIASES
 
     companies = args.get("company") or []
