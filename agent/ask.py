@@ -191,7 +191,7 @@ def _records(messages: Sequence[BaseMessage]) -> list[ToolCallRecord]:
         if not isinstance(message, AIMessage):
             continue
         for call in message.tool_calls:
-            reply = results.get(call["id"])
+            reply = results.get(call["id"] or "")
             result = _json(reply.content) if reply is not None else None
             error = None
             if isinstance(result, dict) and set(result) == {"error"}:
@@ -265,7 +265,7 @@ def _charts(question: str, records: Sequence[ToolCallRecord], settings: Settings
         if tool is None or record.error or record.result is None:
             continue
         try:
-            png = tool.chart(tool.result_model.model_validate(record.result))
+            png = tool.chart(tool.result_model.model_validate(record.result)) if tool.chart else b""
         except Exception as exc:  # a chart is a bonus: the answer stands without it
             notes.append(f"_(The {record.name} chart was not drawn: {exc}.)_")
             continue
@@ -309,8 +309,8 @@ def _run(
             middleware=middleware,
             checkpointer=store.checkpointer if store else None,
         )
-        new = [HumanMessage(question)]
-        if store is not None:
+        new: list[BaseMessage] = [HumanMessage(question)]
+        if store is not None and conversation_id is not None:
             config["configurable"] = {"thread_id": conversation_id}
             if restart_from is not None:
                 (checkpoint_id,) = restart_from
@@ -323,7 +323,7 @@ def _run(
         else:
             new = [*history, *new]
         state = _invoke(graph, {"messages": new}, config, on_token)
-        if store is not None:
+        if store is not None and conversation_id is not None:
             store.touch(conversation_id, question)
     finally:
         if store is not None:

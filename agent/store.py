@@ -24,10 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
+    from langchain_core.runnables import RunnableConfig
 
     from agent.settings import Settings
 
@@ -112,13 +113,13 @@ class ConversationStore:
 
     def messages(self, conversation_id: str) -> list[BaseMessage]:
         """Every message stored for ``conversation_id`` (empty for an unknown id)."""
-        saved = self.checkpointer.get_tuple(self.config(conversation_id))
+        saved = self.checkpointer.get_tuple(cast("RunnableConfig", self.config(conversation_id)))
         if saved is None:
             return []
         return list(saved.checkpoint.get("channel_values", {}).get("messages", []))
 
     def latest_checkpoint_id(self, conversation_id: str) -> str | None:
-        saved = self.checkpointer.get_tuple(self.config(conversation_id))
+        saved = self.checkpointer.get_tuple(cast("RunnableConfig", self.config(conversation_id)))
         return saved.config["configurable"].get("checkpoint_id") if saved else None
 
     def get(self, conversation_id: str) -> Conversation | None:

@@ -24,6 +24,8 @@ import ast
 import math
 import operator
 import re
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -35,8 +37,8 @@ MAX_EXPONENT = 100
 MAX_LENGTH = 500
 
 _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "mn": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12}
-_FUNCS = {"round": round, "min": min, "max": max, "abs": abs, "sqrt": math.sqrt, "ceil": math.ceil, "floor": math.floor}
-_BINOPS = {
+_FUNCS: dict[str, Callable[..., Any]] = {"round": round, "min": min, "max": max, "abs": abs, "sqrt": math.sqrt, "ceil": math.ceil, "floor": math.floor}
+_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
@@ -45,7 +47,7 @@ _BINOPS = {
     ast.Mod: operator.mod,
     ast.Pow: operator.pow,
 }
-_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
+_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 
 
 class Calculation(BaseModel):
@@ -96,7 +98,7 @@ def normalise(expression: str) -> str:
 def _eval(node: ast.AST) -> float | int:
     if isinstance(node, ast.Expression):
         return _eval(node.body)
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return node.value
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         left, right = _eval(node.left), _eval(node.right)

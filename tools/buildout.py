@@ -210,7 +210,7 @@ def buildout(inp: BuildoutInput) -> BuildoutResult:
         accelerators=accelerators,
         racks=racks,
         accelerators_left_over=left,
-        accelerator_capex_usd=accelerators * inp.accelerator_price if split else None,
+        accelerator_capex_usd=accelerators * inp.accelerator_price if inp.accelerator_price is not None else None,
         other_capex_usd=accelerators * (inp.other_capex_per_accelerator or 0.0) if split else None,
         it_capex_usd=it_capex,
         facility_capex_usd=facility,

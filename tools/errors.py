@@ -8,6 +8,10 @@ the offending value and what is allowed, plus the closest catalog names when the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pydantic
 
 
 class InputError(ValueError):
@@ -29,7 +33,7 @@ class InputError(ValueError):
         super().__init__(text)
 
 
-def from_validation_error(exc: "pydantic.ValidationError") -> InputError:  # noqa: F821
+def from_validation_error(exc: pydantic.ValidationError) -> InputError:
     """Turn pydantic's first validation error into one readable ``InputError``.
 
     >>> from pydantic import BaseModel, Field, ValidationError

@@ -65,6 +65,13 @@ def first_reaching(start: float, rates: Sequence[float], target: float, limit: i
     return None
 
 
+def parse_year_point(field: str, text: str) -> tuple[int, float]:
+    """'2024=100' -> (2024, 100.0); the year is required. ``InputError`` on ``field``."""
+    year, value = parse_point(field, text)
+    assert year is not None  # parse_point requires the year unless year_optional
+    return year, value
+
+
 def parse_point(field: str, text: str, *, year_optional: bool = False) -> tuple[int | None, float]:
     """'2024=100' -> (2024, 100.0); with ``year_optional`` also '100' -> (None, 100.0). ``InputError`` on ``field``."""
     m = _POINT.fullmatch(text)
@@ -203,10 +210,11 @@ def _series_values(inp: GrowthInput, y0: int | None, v0: float) -> tuple[list[fl
 def growth(inp: GrowthInput) -> GrowthResult:
     """The series, cumulative sum, target year or CAGR asked for (formulas in the module docstring)."""
     mode = _mode(inp)
+    first_year: int | None
     assumptions: list[str] = []
     extra: dict[str, Any] = {}
     if mode == "cagr":
-        (y1, v1), (y2, v2) = parse_point("from", inp.from_ or ""), parse_point("to", inp.to or "")
+        (y1, v1), (y2, v2) = parse_year_point("from", inp.from_ or ""), parse_year_point("to", inp.to or "")
         if y2 <= y1:
             raise InputError("to", f"the 'to' year must be after the 'from' year {y1} (got {y2}).")
         g = cagr(v1, v2, y2 - y1)
@@ -218,15 +226,16 @@ def growth(inp: GrowthInput) -> GrowthResult:
         formula = "g = (v_to / v_from)^(1 / (y_to - y_from)) - 1; projected v(y) = v_to x (1 + g)^(y - y_to)"
         assumptions.append(f"The series starts at the 'to' point {y2}={v2:g} and grows at the CAGR {g:.6f} a year.")
     elif mode == "multiplier":
-        first_year, v0 = parse_point("base", inp.base or "1", year_optional=True)
+        base_year, v0 = parse_point("base", inp.base or "1", year_optional=True)
+        first_year = base_year
         values, start = [v0 * (inp.multiplier or 1) ** k for k in range((inp.steps or 0) + 1)], v0
         formula = "v_k = base x multiplier^k, k = 0..steps; cumulative = sum of v_k"
         if inp.base is None:
             assumptions.append("No base given: values are multiples of the first step (base 1).")
-        if first_year is not None:
+        if base_year is not None:
             assumptions.append("Steps are labelled one calendar year apart from the base year.")
     else:
-        first_year, start = parse_point("base", inp.base or "")
+        first_year, start = parse_year_point("base", inp.base or "")
         values, extra = _series_values(inp, first_year, start)
         formula = "v(y) = v(y - 1) x (1 + r_y), the last rate repeating; cumulative = sum from the base year"
         if len(inp.rate) > 1:

@@ -132,10 +132,11 @@ def paired(field: str, values: Sequence[float], chips: int, *, one_for_all: bool
     """
     if not values:
         return [None] * chips
+    out: list[float | None] = [*values]
     if len(values) == chips:
-        return list(values)
+        return out
     if one_for_all and len(values) == 1:
-        return list(values) * chips
+        return out * chips
     allowed = "one per chip" + (" or one for all" if one_for_all else "")
     raise InputError(
         field,

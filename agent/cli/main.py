@@ -22,7 +22,7 @@ from tools.errors import InputError
 #: Registry entries with a hand-written command (``search``, ``claims``) name it in ``Tool.cli``.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("agent.cli.knowledge:index_cmd", "Show (or rebuild) the knowledge index."),
-    "ingest": ("agent.cli.knowledge:ingest_cmd", "Add transcripts and notes (.txt .md .vtt .srt) to the knowledge index."),
+    "ingest": ("agent.cli.knowledge:ingest_cmd", "Add your documents (.pdf .html .docx .md .txt .vtt .srt) to the knowledge index."),
     "sources": ("agent.cli.sources:sources_cmd", "List what the knowledge store holds; 'sources --remove NAME' takes a file out."),
     "search-eval": ("agent.cli.knowledge:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
     "ask": ("agent.cli.ask:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),

@@ -71,6 +71,115 @@ def _loads(text: Any) -> Any:
         return text
 
 
+class _Handler(BaseHTTPRequestHandler):
+    """Answers POSTs from ``provider``'s script (set on a per-server subclass)."""
+
+    provider: FakeProvider
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:  # keep test output quiet
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        length = int(self.headers.get("content-length", 0))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        with self.provider._lock:
+            self.provider.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+            step = self.provider.script.pop(0) if self.provider.script else Fail(400, "fake provider: script exhausted")
+        if callable(step):
+            step = step(body)
+        if isinstance(step, Fail):
+            self._json(step.status, _error_body(self.path, step), {"retry-after-ms": "1"})
+        elif self.path.endswith("/chat/completions"):
+            self._openai(body, step)
+        elif self.path.endswith("/messages"):
+            self._anthropic(body, step)
+        else:
+            self._json(404, {"error": {"message": f"no route {self.path}"}})
+
+    def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _sse(self, events: list[tuple[str | None, dict[str, Any] | str]]) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("connection", "close")
+        self.end_headers()
+        for name, data in events:
+            text = data if isinstance(data, str) else json.dumps(data)
+            prefix = f"event: {name}\n" if name else ""
+            self.wfile.write(f"{prefix}data: {text}\n\n".encode())
+            self.wfile.flush()
+        self.close_connection = True
+
+    def _openai(self, body: dict[str, Any], step: Reply) -> None:
+        model = body.get("model", "gpt-test")
+        calls = [
+            {"id": f"call_{i}", "type": "function", "function": {"name": n, "arguments": json.dumps(a)}}
+            for i, (n, a) in enumerate(step.tools, 1)
+        ]
+        finish = "tool_calls" if calls else "stop"
+        usage = {"prompt_tokens": step.input_tokens, "completion_tokens": step.output_tokens, "total_tokens": step.input_tokens + step.output_tokens}
+        if not body.get("stream"):
+            message: dict[str, Any] = {"role": "assistant", "content": step.text or None}
+            if calls:
+                message["tool_calls"] = calls
+            self._json(200, {"id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
+                             "choices": [{"index": 0, "message": message, "finish_reason": finish}], "usage": usage})
+            return
+        base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model}
+        chunks: list[dict[str, Any]] = [{**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}]
+        for word in _pieces(step.text):
+            chunks.append({**base, "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]})
+        for i, call in enumerate(calls):
+            chunks.append({**base, "choices": [{"index": 0, "delta": {"tool_calls": [{"index": i, **call}]}, "finish_reason": None}]})
+        chunks.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
+        chunks.append({**base, "choices": [], "usage": usage})
+        self._sse([(None, c) for c in chunks] + [(None, "[DONE]")])
+
+    def _anthropic(self, body: dict[str, Any], step: Reply) -> None:
+        model = body.get("model", "claude-test")
+        blocks: list[dict[str, Any]] = []
+        if step.text:
+            blocks.append({"type": "text", "text": step.text})
+        for i, (name, args) in enumerate(step.tools, 1):
+            blocks.append({"type": "tool_use", "id": f"toolu_{i}", "name": name, "input": args})
+        stop = "tool_use" if step.tools else "end_turn"
+        usage = {"input_tokens": step.input_tokens, "output_tokens": step.output_tokens}
+        message = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+                   "content": blocks, "stop_reason": stop, "stop_sequence": None, "usage": usage}
+        if not body.get("stream"):
+            self._json(200, message)
+            return
+        events: list[tuple[str | None, dict[str, Any] | str]] = [
+            ("message_start", {"type": "message_start", "message": {**message, "content": [], "stop_reason": None,
+                                                                   "usage": {"input_tokens": step.input_tokens, "output_tokens": 1}}}),
+        ]
+        for index, block in enumerate(blocks):
+            if block["type"] == "text":
+                events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))
+                for word in _pieces(block["text"]):
+                    events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": word}}))
+            else:
+                start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+                events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": start}))
+                events.append(("content_block_delta", {"type": "content_block_delta", "index": index,
+                                                       "delta": {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}}))
+            events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+        events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
+                                         "usage": {"output_tokens": step.output_tokens}}))
+        events.append(("message_stop", {"type": "message_stop"}))
+        self._sse(events)
+
+
 class FakeProvider:
     """Serves scripted replies on ``127.0.0.1:<free port>`` until closed (a context manager)."""
 
@@ -78,113 +187,8 @@ class FakeProvider:
         self.script = list(script)
         self.requests: list[tuple[str, dict[str, str], dict[str, Any]]] = []
         self._lock = threading.Lock()
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:  # keep test output quiet
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                length = int(self.headers.get("content-length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
-                with provider._lock:
-                    provider.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-                    step = provider.script.pop(0) if provider.script else Fail(400, "fake provider: script exhausted")
-                if callable(step):
-                    step = step(body)
-                if isinstance(step, Fail):
-                    self._json(step.status, _error_body(self.path, step), {"retry-after-ms": "1"})
-                elif self.path.endswith("/chat/completions"):
-                    self._openai(body, step)
-                elif self.path.endswith("/messages"):
-                    self._anthropic(body, step)
-                else:
-                    self._json(404, {"error": {"message": f"no route {self.path}"}})
-
-            def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _sse(self, events: list[tuple[str | None, dict[str, Any] | str]]) -> None:
-                self.send_response(200)
-                self.send_header("content-type", "text/event-stream")
-                self.send_header("connection", "close")
-                self.end_headers()
-                for name, data in events:
-                    text = data if isinstance(data, str) else json.dumps(data)
-                    prefix = f"event: {name}\n" if name else ""
-                    self.wfile.write(f"{prefix}data: {text}\n\n".encode())
-                    self.wfile.flush()
-                self.close_connection = True
-
-            def _openai(self, body: dict[str, Any], step: Reply) -> None:
-                model = body.get("model", "gpt-test")
-                calls = [
-                    {"id": f"call_{i}", "type": "function", "function": {"name": n, "arguments": json.dumps(a)}}
-                    for i, (n, a) in enumerate(step.tools, 1)
-                ]
-                finish = "tool_calls" if calls else "stop"
-                usage = {"prompt_tokens": step.input_tokens, "completion_tokens": step.output_tokens, "total_tokens": step.input_tokens + step.output_tokens}
-                if not body.get("stream"):
-                    message: dict[str, Any] = {"role": "assistant", "content": step.text or None}
-                    if calls:
-                        message["tool_calls"] = calls
-                    self._json(200, {"id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
-                                     "choices": [{"index": 0, "message": message, "finish_reason": finish}], "usage": usage})
-                    return
-                base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model}
-                chunks: list[dict[str, Any]] = [{**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}]
-                for word in _pieces(step.text):
-                    chunks.append({**base, "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]})
-                for i, call in enumerate(calls):
-                    chunks.append({**base, "choices": [{"index": 0, "delta": {"tool_calls": [{"index": i, **call}]}, "finish_reason": None}]})
-                chunks.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
-                chunks.append({**base, "choices": [], "usage": usage})
-                self._sse([(None, c) for c in chunks] + [(None, "[DONE]")])
-
-            def _anthropic(self, body: dict[str, Any], step: Reply) -> None:
-                model = body.get("model", "claude-test")
-                blocks: list[dict[str, Any]] = []
-                if step.text:
-                    blocks.append({"type": "text", "text": step.text})
-                for i, (name, args) in enumerate(step.tools, 1):
-                    blocks.append({"type": "tool_use", "id": f"toolu_{i}", "name": name, "input": args})
-                stop = "tool_use" if step.tools else "end_turn"
-                usage = {"input_tokens": step.input_tokens, "output_tokens": step.output_tokens}
-                message = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
-                           "content": blocks, "stop_reason": stop, "stop_sequence": None, "usage": usage}
-                if not body.get("stream"):
-                    self._json(200, message)
-                    return
-                events: list[tuple[str | None, dict[str, Any] | str]] = [
-                    ("message_start", {"type": "message_start", "message": {**message, "content": [], "stop_reason": None,
-                                                                           "usage": {"input_tokens": step.input_tokens, "output_tokens": 1}}}),
-                ]
-                for index, block in enumerate(blocks):
-                    if block["type"] == "text":
-                        events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))
-                        for word in _pieces(block["text"]):
-                            events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": word}}))
-                    else:
-                        start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
-                        events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": start}))
-                        events.append(("content_block_delta", {"type": "content_block_delta", "index": index,
-                                                               "delta": {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}}))
-                    events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
-                events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
-                                                 "usage": {"output_tokens": step.output_tokens}}))
-                events.append(("message_stop", {"type": "message_stop"}))
-                self._sse(events)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        handler = type("Handler", (_Handler,), {"provider": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -83,9 +83,15 @@ def test_no_speed_for_a_deployment_that_does_not_fit() -> None:
 
 
 def test_no_speed_at_a_batch_that_does_not_fit_and_the_largest_that_does() -> None:
-    answer = ask("tok/s for llama 3.1 8b on one H100 at batch 50000000 with 4k ctx each?", model="offline")
+    answer = ask("tok/s for llama 3.1 8b on one H100 at batch 5000000 with 4k ctx each?", model="offline")
     assert "tokens/s" not in answer.answer and "throughput" not in [c.name for c in answer.tool_calls]
     assert "does not fit" in answer.answer and "the largest batch that fits is" in answer.answer
+
+
+def test_a_batch_beyond_any_deployment_is_refused_with_no_figure() -> None:
+    answer = ask("tok/s for llama 3.1 8b on one H100 at batch 50000000 with 4k ctx each?", model="offline")
+    assert all(c.error and c.error.startswith("batch:") for c in answer.tool_calls)  # the tool's own limit, by field
+    assert "tokens/s" not in answer.answer.split("Tool calls")[0] and "No figure is given" in answer.answer
 
 
 def test_a_fitting_deployment_gets_its_speed() -> None:
