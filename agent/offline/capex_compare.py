@@ -58,7 +58,9 @@ def change_expressions(pair: Pair) -> dict[str, str]:
     return out
 
 
-_SAME_RATE = re.compile(r"same (?:rate|pace|cagr|growth)|that (?:same )?(?:rate|pace|cagr)|keeps? growing|continues? (?:at|to grow)")
+_SAME_RATE = re.compile(
+    r"same (?:rate|pace|cagr|growth)|that (?:same )?(?:rate|pace|cagr)|keeps? growing|continues? (?:at|to grow)"
+)
 
 
 def extension_year(text: str, years: list[int]) -> int | None:

@@ -1,11 +1,14 @@
-"""A cost question with the analyst's own capex: only the cost components they stated.
+"""A cost question on the analyst's own inputs: only the cost components they stated, or a clear decline.
 
-When the question gives its own capital cost (a server price or a price per accelerator) with at least
-two more inputs of its own cost model (life, power, PUE, electricity, financing) and says nothing of networking, maintenance, facility or colocation, the tco call gets
-``networking_fraction=0``, ``maintenance=0`` and ``facility="none"``: the hourly cost is then exactly
-capital + power from the analyst's figures. A second tco call with the calculator's default adders
-(tools/defaults.py, each sourced or marked ASSUMPTION) is made beside it, so the answer can show
-what those adders would add; the difference is never computed here.
+* Own cost model: when the question gives its own capital cost (a server price or a price per
+  accelerator) with at least two more inputs of its own cost model (life, power, PUE, electricity,
+  financing) and says nothing of networking, maintenance, facility or colocation, the tco call gets
+  ``networking_fraction=0``, ``maintenance=0`` and ``facility="none"``: the hourly cost is then exactly
+  capital + power from the analyst's figures. A second tco call with the calculator's default adders
+  (tools/defaults.py, each sourced or marked ASSUMPTION) is made beside it, so the answer shows what
+  those adders would add; the difference is never computed here.
+* A cost per hour or per token asked with neither a chip nor a price is declined, saying what is needed
+  (no default chip, no illustration).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Any
 #: Fields a stated own capex sets when the question is silent on the adders (tools/tco_inputs.py TCOInput).
 OWN_ONLY = {"networking_fraction": 0.0, "maintenance": 0.0, "facility": "none"}
 #: Words that mean the analyst spoke about an adder (then the calculator's defaults stand unless stated).
-_ADDER_WORDS = re.compile(r"network|infiniband|switch|maint|facilit|colo|data ?cent|\bdc\b|building|overhead|all[- ]in cost")
+_ADDER_WORDS = re.compile(
+    r"network|infiniband|switch|maint|facilit|colo|data ?cent|\bdc\b|building|overhead|all[- ]in cost"
+)
 #: Arguments that carry the analyst's own capital cost.
 _OWN_CAPEX = ("capex_per_accelerator", "server_price")
 
@@ -68,11 +73,15 @@ def split_own_costs(question: str, calls: list[Any], make: Any) -> tuple[list[An
 
 
 #: A unit cost asked for: per hour, per token or per million tokens.
-_UNIT_COST = re.compile(r"per[- ](?:gpu[- ]|chip[- ]|accelerator[- ])?(?:hour|hr|token|mtok|million)|/\s*(?:gpu[- ]?)?(?:h|hr|hour|tok|mtok)\b")
+_UNIT_COST = re.compile(
+    r"per[- ](?:gpu[- ]|chip[- ]|accelerator[- ])?(?:hour|hr|token|mtok|million)"
+    r"|/\s*(?:gpu[- ]?)?(?:h|hr|hour|tok|mtok)\b"
+)
 
 
 def missing_price_and_chip(text: str, args: dict[str, Any]) -> str | None:
-    """A unit cost asked with neither a chip nor a price (no dollar amount in the question): the reply saying what is needed (no figure), else None.
+    """A unit cost asked with neither a chip nor a price (no dollar amount in the question): the reply
+    saying what is needed (no figure), else None.
 
     Call only when the question names no chip (known or unknown)."""
     from agent.input_accounting import stated_quantities

@@ -15,7 +15,14 @@ Rules, each stated in the answer's "Assumptions" when it applies:
   many GPUs", "double the batch", "half the context") scale the previous value (or the
   calculator's default), and the follow-up keeps what the previous question asked for.
 * A cost or build-out question with no chip uses :data:`DEFAULT_CHIP`, said in the answer; a chip
-  with no catalog price and no stated price is not guessed (the answer asks for one).
+  with no catalog price and no stated price is not guessed (the answer asks for one). A cost per hour
+  or per token with neither a chip nor a price is declined, saying what is needed; a cost on the
+  analyst's own cost model runs without the default adders, with them beside it
+  (:mod:`agent.offline.own_costs`); a power cost with a stated power and no price is computed directly
+  (:mod:`agent.offline.power_cost`).
+* A podcast quote asked with a computation gets the computing tool beside the search
+  (:mod:`agent.offline.quote_compute`); capex comparisons and sums are computed by ``calculate`` on the
+  table's rows (:mod:`agent.offline.capex_compare`).
 * "$ per million tokens" with no model or tokens/s: an illustration with :data:`ILLUSTRATION_MODEL`
   on the cost calculator's serving defaults, labelled as such.
 * "Why does he ...", "what do they think ...", "in the podcast": the transcript, never a refusal.

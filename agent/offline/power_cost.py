@@ -41,7 +41,9 @@ def power_only(call: Any, focus: list[str]) -> bool:
     )
 
 
-def power_cost_calls(args: dict[str, Any], default: Any, make: Any) -> tuple[list[Any], dict[str, tuple[str, str, str]], str]:
+def power_cost_calls(
+    args: dict[str, Any], default: Any, make: Any
+) -> tuple[list[Any], dict[str, tuple[str, str, str]], str]:
     """``calculate`` calls for the power cost per accelerator-hour and -year, their labels and the note.
 
     ``default(field)``: the tco calculator's default for a field; ``make(name, args)`` builds a call."""

@@ -54,7 +54,13 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     "tco": (
         Slot("server_price", ("usd",), r"server|box|node|system", per=(None, "server"), span=_ONE_PRICE),
         Slot("server_kw", ("W",), r"server|box|node|system", per=(None, "server"), scale=1e-3, span=_ONE_SERVER),
-        Slot("capex_per_accelerator", ("usd",), rf"per (?:{_GPU})|{_GPU}|capex|all-in|each|price", per=_ACCEL, span=_ONE_PRICE),
+        Slot(
+            "capex_per_accelerator",
+            ("usd",),
+            rf"per (?:{_GPU})|{_GPU}|capex|all-in|each|price",
+            per=_ACCEL,
+            span=_ONE_PRICE,
+        ),
         Slot("power_kw", ("W",), rf"{_GPU}|tdp|it power|all-in|each|draw", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
         Slot("electricity", ("usd/kwh",)),
         Slot("years", ("years",)),
@@ -129,9 +135,11 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
 FLAGS: tuple[tuple[str, str, Any, str], ...] = (
     ("tco", "cost_of_capital", 0.0, r"straight[- ]?line|no financing|without financing|zero cost of capital"),
     ("tco", "facility", "none", r"no facility|ignore (?:the )?facility|no colo"),
-    ("capex", "include_leases", True, r"financ\w*[- ]leases?|incl\w*\.? (?:finance[- ])?leases|lease[- ]inclusive|with leases"),
+    ("capex", "include_leases", True,
+     r"financ\w*[- ]leases?|incl\w*\.? (?:finance[- ])?leases|lease[- ]inclusive|with leases"),
     ("tco", "electricity", 0.0, r"ignor(?:e|ing) (?:the )?power|excluding power|no power (?:cost|bill)|without power"),
-    ("tco", "pue", 1.0, r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included"),
+    ("tco", "pue", 1.0,
+     r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included"),
     ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
 )
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
@@ -211,7 +219,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         source[slot.field] = q
         if q.per == "server" and q.per_count and tool == "tco":
             args.setdefault("gpus_per_server", q.per_count)
-    if tool == "tco" and ("server_price" in args or "server_kw" in args) and "gpus_per_server" not in args and "count" in args:
+    server = "server_price" in args or "server_kw" in args
+    if tool == "tco" and server and "gpus_per_server" not in args and "count" in args:
         args["gpus_per_server"] = args.pop("count")  # "a $300k server; if that's 8 GPUs": the GPUs in that server
         source["gpus_per_server"] = source.pop("count")
     for name, field, value, pattern in FLAGS:

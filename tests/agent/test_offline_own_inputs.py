@@ -23,13 +23,15 @@ def test_own_cost_model_runs_without_adders_and_with_them_beside() -> None:
 
 
 def test_a_stated_adder_keeps_the_default_adders() -> None:
-    calls = make_plan("$240k per 8-GPU server, 4 years, 10 kW per box, PUE 1.25, 7c/kWh, with networking: per GPU-hour?").calls
+    question = "$240k per 8-GPU server, 4 years, 10 kW per box, PUE 1.25, 7c/kWh, with networking: per GPU-hour?"
+    calls = make_plan(question).calls
     assert [c.name for c in calls] == ["tco"] and "networking_fraction" not in calls[0].args
 
 
 def test_follow_up_keeps_the_own_cost_split() -> None:
     first = ask(OWN_MODEL, model="offline")
-    answer = ask("and with a 6-year life instead?", history=[("user", OWN_MODEL), ("assistant", first.answer)], model="offline")
+    history = [("user", OWN_MODEL), ("assistant", first.answer)]
+    answer = ask("and with a 6-year life instead?", history=history, model="offline")
     # 30000 / (6 x 8760) + 1.25 x 1.25 x 0.07 = 0.57078 + 0.10938 = 0.68015
     assert answer.answer.startswith("**NVIDIA H100 SXM5 80GB: $0.68 per accelerator-hour to own**")
 
@@ -41,7 +43,8 @@ def test_unit_cost_with_neither_chip_nor_price_is_declined() -> None:
 
 
 def test_power_cost_with_stated_power_and_no_price_is_computed_directly() -> None:
-    answer = ask("12 kW per 8-GPU server, $0.10/kWh, PUE 1.2. electricity cost per GPU-hour, and per GPU per year?", model="offline")
+    question = "12 kW per 8-GPU server, $0.10/kWh, PUE 1.2. electricity cost per GPU-hour, and per GPU per year?"
+    answer = ask(question, model="offline")
     assert [c.name for c in answer.tool_calls] == ["calculate", "calculate"]
     # 12 / 8 x 1.2 x 0.10 = 0.18 $/h; x 8,760 = 1,576.8 $/yr
     assert "**Power cost per accelerator-hour: $0.18 per hour**" in answer.answer
