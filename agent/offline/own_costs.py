@@ -93,6 +93,6 @@ def missing_price_and_chip(text: str, args: dict[str, Any]) -> str | None:
     return (
         "I need a chip or a price to give a cost per hour or per token, and the question gives neither, so I give no "
         "figure. Name a chip (e.g. 'H100 cost per GPU-hour') or give your own price ('$<N>k per GPU' or "
-        "'$<N>k per 8-GPU server'), with the power draw, years of life and electricity price if they differ from the "
+        "'$<N>k per <G>-GPU server'), with the power draw, years of life and electricity price if they differ from the "
         "calculator's defaults; for a cost per token also name a model or give a tokens/s."
     )
