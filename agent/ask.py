@@ -13,7 +13,8 @@ A LangChain ``create_agent`` loop over :func:`agent.agent_tools.agent_tools`, wi
 - history: ``history=`` (stateless: messages, ``{"role", "content"}`` dicts or
   ``(role, content)`` pairs) or ``conversation_id=`` (persistent, :mod:`agent.store`);
 - the answer: tool calls with their results, citations from ``search_knowledge`` passages,
-  grounding warnings (:mod:`agent.grounding`), token usage, charts when asked for.
+  grounding warnings (:mod:`agent.grounding`), token usage, charts when asked for, and for a
+  follow-up the change from the previous turn's result (:mod:`agent.delta`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from langgraph.errors import GraphBubbleUp
 
 from agent.agent_tools import SEARCH_TOOL, agent_tools, tool_error_content
 from agent.answer import Answer, Citation, ToolCallRecord
+from agent.delta import delta_line, with_delta
 from agent.grounding import grounding_warnings
 from agent.input_accounting import CORRECTION_MARK, correction_message, not_used_line, unused_inputs
 from agent.result_warnings import missing_from, result_warnings
@@ -221,6 +223,16 @@ def _citations(records: Sequence[ToolCallRecord], answer: str) -> list[Citation]
     return [Citation.model_validate({k: v for k, v in p.items() if k in Citation.model_fields}) for p in chosen]
 
 
+def _previous_records(messages: Sequence[BaseMessage]) -> list[ToolCallRecord]:
+    """The tool calls of the most recent earlier turn that made any (for the follow-up's delta line)."""
+    humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
+    for start, end in zip(reversed(humans), [len(messages), *reversed(humans)]):
+        records = _records(messages[start + 1 : end])
+        if records:
+            return records
+    return []
+
+
 def _quote_warnings(answer: str, citations: Sequence[Citation], queries: Sequence[str]) -> list[str]:
     """One warning per quote in the answer that is not verbatim in a returned passage (knowledge.quotes);
     the question and the search queries may be quoted too."""
@@ -349,6 +361,7 @@ def _run(
         text += "\n\n" + not_used_line(unused)
         if any(is_correction(m) for m in run):
             warnings.append("inputs not used after one corrective round: " + "; ".join(unused))
+    text = with_delta(text, delta_line(_previous_records(messages[: _turn_start(messages)]), records))
     if capped:
         text += f"\n\n_Stopped after {cap} rounds of tool calls; this answer may be incomplete._"
     charts, notes = _charts(question, records, settings)

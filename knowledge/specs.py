@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.catalog import Accelerator, ModelSpec, accelerators, models
+from tools.catalog import (
+    Accelerator,
+    ModelSpec,
+    accelerators,
+    default_price_row,
+    models,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ def accelerator_doc(row: Accelerator) -> SpecDoc:
         f"{row.name} ({row.vendor}, {row.year}); also called {', '.join(row.aliases)}.",
         f"Memory: {_num(row.memory_gb, 'GB')} of {row.memory_type}; memory bandwidth {_num(row.mem_bw_tbps, 'TB/s')}.",
     ]
+    if row.preliminary:
+        facts.insert(1, f"PRELIMINARY: announced, not shipped; vendor figures as of {row.source_date}, may change.")
     compute = [
         f"{label} {v}"
         for label, v in (
@@ -52,8 +60,13 @@ def accelerator_doc(row: Accelerator) -> SpecDoc:
     facts.append(f"Scale-up domain: {row.scale_up_domain}.")
     if row.interconnect_GBps_per_chip is not None:
         facts.append(f"Scale-up interconnect: {_num(row.interconnect_GBps_per_chip, 'GB/s')} per chip (bidirectional).")
-    if row.est_price_usd is not None:
-        facts.append(f"Estimated price: ${row.est_price_usd:,.0f} per chip (public estimate, low confidence).")
+    price = default_price_row(row.name)
+    if price is not None and price.basis == "rental_per_hour":
+        facts.append(f"Rental price: ${price.price_usd:,.4g} per accelerator-hour ({price.price_date}; {price.confidence} confidence).")
+    elif price is not None:
+        # "Estimated price: $X per chip (...)" is the form the offline planner reads; the basis says what X covers.
+        facts.append(f"Estimated price: ${price.price_usd:,.0f} per chip (basis: {price.basis.replace('_', ' ')}, dated "
+                     f"{price.price_date}, {price.confidence} confidence).")
     facts.append(f"Notes: {row.notes}")
     return SpecDoc(row_doc_id(row), f"Spec sheet: {row.name}", " ".join(facts), tuple(row.sources))
 

@@ -30,7 +30,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from tools import capex_guidance as G
 from tools import defaults as D
+from tools.capex_quarterly import QuarterPoint, quarters
 from tools.errors import InputError
 from tools.finance import annualised_growth, cagr, mape
 from tools.growth import stepped_values
@@ -170,6 +172,9 @@ class CapexResult(Worked):
     cumulative_gw: float | None = None
     companies: list[CompanyForecast] = Field(default_factory=list, description="Each company, when several.")
     backtest: Backtest | None = None
+    quarters: list[QuarterPoint] = Field(default_factory=list, description="Filed quarters (one company), with TTM sums.")
+    ttm_usd_b: float | None = Field(None, description="Trailing-twelve-month capex at the latest quarter with four in a row.")
+    ttm_period_end: str | None = None
 
 
 # --- data ---------------------------------------------------------------------------------
@@ -272,9 +277,9 @@ def company_series(company: str, include_leases: bool) -> Series:
             continue
         if r.includes_leases and not include_leases:
             series.notes.append(
-                f"{company} {r.year} guidance {r.value:g} includes finance leases; not used with the cash series."
+                f"{company} {r.year} guidance {r.value:g} includes finance leases; the cash series excludes them, so "
+                "a guided year is on the wider definition (the lease gap is stated below)."
             )
-            continue
         series.guidance[r.year] = GuidancePoint(
             year=r.year, capex_usd_b=r.value, includes_finance_leases=r.includes_leases, source=r.source
         )
@@ -421,16 +426,20 @@ def forecast_series(
 
 def _company_forecast(series: Series, inp: CapexInput, through: int) -> tuple[list[ForecastPoint], Fit | None, list[str]]:
     years = list(range(series.last_year + 1, through + 1))
-    return forecast_series(
+    explicit = inp.method if "method" in inp.model_fields_set or series.name == "custom" else None
+    method, why = G.default_method(series.name, explicit, series.guidance, series.last_year)
+    points, fit, notes = forecast_series(
         series.sorted_points,
         years,
-        inp.method,
+        method,
         window=inp.window,
         growth=inp.growth,
         low=inp.low,
         high=inp.high,
         guidance={y: g for y, g in series.guidance.items() if y > series.last_year},
     )
+    notes = ([why] if why else []) + notes + G.below_guidance(series.name, points, series.guidance)
+    return points, fit, notes
 
 
 def run_backtest(points: list[tuple[int, float]], from_year: int, inp: CapexInput) -> Backtest:
@@ -576,20 +585,26 @@ def capex(inp: CapexInput) -> CapexResult:
         assumptions.append(implied_note)
     if "pue" not in inp.model_fields_set and inp.ai_share is not None:
         assumptions.append(D.PUE.describe("pue"))
+    filed = _filed_context(inp, parts, top, assumptions)
+    with_ttm = [q for q in filed if q.ttm_usd_b is not None]
+    method = _method_label(inp, parts)
     sources = sorted({r.source for r in capex_rows() if r.company in {s.name for s in parts}})
+    sources += sorted({q.source for q in filed})
     return CapexResult(
         formula={
             "cagr": "v(t) = v_last x (1 + g)^(t - t_last), g = (v_last / v_first)^(1/span) - 1 over the window",
             "linear": "v(t) = a + b t, least squares over the window",
             "scenario": "v(t) = v(t-1) x (1 + g_t), g_t the given rate for that year (last repeats)",
             "guidance": "v(t) = company guidance where given, else v(anchor) x (1 + g)^(t - anchor) with the cagr g",
-        }[inp.method]
+            "default": "guidance where the company published it (then v(anchor) x (1 + g)^(t - anchor) with the cagr g), "
+            "else v(t) = v_last x (1 + g)^(t - t_last)",
+        }[method if method in FORMULA_KEYS else "default"]
         + "; bands from the lowest/highest annual growth in the window (scenario: low/high rates)",
         inputs={**inp.model_dump(), "company": [s.name for s in parts], "through": through},
         assumptions=assumptions,
         sources=sources if inp.history is None else ["user-supplied history"],
         series=top.name,
-        method=inp.method,
+        method=method,
         last_history_year=last,
         through=through,
         growth_rate=fit.rate if fit else None,
@@ -605,4 +620,37 @@ def capex(inp: CapexInput) -> CapexResult:
         cumulative_gw=cum_gw,
         companies=companies,
         backtest=backtest,
+        quarters=filed,
+        ttm_usd_b=with_ttm[-1].ttm_usd_b if with_ttm else None,
+        ttm_period_end=with_ttm[-1].period_end if with_ttm else None,
     )
+
+
+FORMULA_KEYS = ("cagr", "linear", "scenario", "guidance")
+
+
+def _method_label(inp: CapexInput, parts: list[Series]) -> str:
+    """The method used: the one asked for, or (by default) guidance / cagr per company."""
+    if "method" in inp.model_fields_set or inp.history:
+        return inp.method
+    used = {G.default_method(s.name, None, s.guidance, s.last_year)[0] for s in parts}
+    return used.pop() if len(used) == 1 else "guidance where published, else cagr"
+
+
+def _filed_context(inp: CapexInput, parts: list[Series], top: Series, assumptions: list[str]) -> list[QuarterPoint]:
+    """Append the finance-lease gap and the latest filed quarter to ``assumptions``; return the quarters (one company)."""
+    if inp.history is None and not inp.include_leases:
+        assumptions += [G.lease_gap(s.name, capex_rows()) for s in parts]
+    filed = quarters(top.name) if len(parts) == 1 else []
+    if filed:
+        assumptions.append(_quarters_note(top.name, filed))
+    return filed
+
+
+def _quarters_note(company: str, filed: list[QuarterPoint]) -> str:
+    last = filed[-1]
+    ttm = next((q for q in reversed(filed) if q.ttm_usd_b is not None), None)
+    text = f"{company}: latest filed quarter in the catalog is FY{last.fiscal_year} Q{last.quarter} ({last.capex_usd_b:g} US$ B)"
+    if ttm:
+        text += f"; trailing twelve months to {ttm.period_end}: {ttm.ttm_usd_b:g} US$ B"
+    return text + " (quarterly cash purchases of P&E; see quarters)."

@@ -149,9 +149,12 @@ def tco_chart(result: TCOResult) -> bytes:
     x = list(range(len(chips)))
     bottom = [0.0] * len(chips)
     for i, (label, attr) in enumerate(parts):
-        values = [getattr(c.annual, attr) / 8760 for c in chips]
+        values = [getattr(c.annual, attr) / 8760 if c.annual else 0.0 for c in chips]
         ax.bar(x, values, bottom=bottom, color=_COLOURS[i], width=0.6, label=label)
         bottom = [b + v for b, v in zip(bottom, values)]
+    sourced = [c.cost_per_accelerator_hour if c.annual is None else 0.0 for c in chips]
+    if any(sourced):
+        ax.bar(x, sourced, bottom=bottom, color="#bbbbbb", hatch="//", width=0.6, label="sourced $/h (no all-in price)")
     refs = [(i, c.reference_cost_per_hour) for i, c in enumerate(chips) if c.reference_cost_per_hour]
     if refs:
         ax.scatter([i for i, _ in refs], [v for _, v in refs], marker="_", s=900, color="black", linewidth=2,

@@ -17,9 +17,15 @@ Per-chip defaults:
   with no published TDP (Google TPUs) uses the third-party estimate its catalog row quotes in
   ``notes`` ("Epoch derives ~540 W", "a SemiAnalysis ~300 W estimate") in place of the TDP,
   flagged as such; a chip with neither (Inferentia2) needs ``power_kw``.
-* capex per accelerator: the catalog's ``est_price_usd`` (accelerators.csv). It is a
-  low-confidence public estimate; for the H100 it is SemiAnalysis's DGX H100 price / 8 (a whole
-  server per GPU), for others it may be the chip alone (see each row's notes).
+* cost basis per chip (:func:`cost_basis`), in this order, each said in the result with its basis
+  and date: (1) the chip's default price in ``knowledge/data/prices.csv`` when its basis is
+  ``server_all_in`` (a whole server per accelerator: what the TCO's capex means); (2) the
+  SemiAnalysis reference $/accelerator-hour above (hyperscaler owning), used *as* the cost per
+  installed hour; (3) a default price of the chip alone or of a baseboard kit, used as capex and
+  flagged as a lower bound (the host server is missing); (4) a rental list price per
+  accelerator-hour. A chip with none of these needs ``capex_per_accelerator``.
+* capex per accelerator for build-outs and capex implications (:func:`capex_per_accelerator`): the
+  default price when its basis is a purchase (server, chip or kit), with basis and date.
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ import statistics
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Literal
 
-from tools.catalog import Accelerator, find_accelerator
+from tools.catalog import Accelerator, PriceRow, default_price_row, find_accelerator
 from tools.errors import InputError
 
 
@@ -125,6 +132,7 @@ class ReferenceRow:
 
     key: str
     version: str
+    in_effect: str
     tdp_w: float
     all_in_kw: float
     hyperscaler_usd_per_hour: float | None
@@ -164,6 +172,7 @@ def reference_rows() -> dict[str, ReferenceRow]:
             out[name] = ReferenceRow(
                 key=r["chip"],
                 version=version,
+                in_effect=r["in_effect"],
                 tdp_w=float(r["tdp_w"]),
                 all_in_kw=float(r["all_in_power_kw_per_chip"]),
                 hyperscaler_usd_per_hour=_num(r["costh_usd_per_chip_hr_hyperscaler_owning"]),
@@ -217,19 +226,89 @@ def all_in_power_kw(chip: Accelerator) -> tuple[float, str]:
     )
 
 
+PURCHASE_BASES = ("server_all_in", "chip", "kit_per_chip", "bom_per_accelerator")
+BASIS_WORDS = {
+    "server_all_in": "all-in server cost per accelerator",
+    "chip": "price of the chip alone (no host server: a lower bound for an all-in cost)",
+    "kit_per_chip": "baseboard-kit price per accelerator (no host server: a lower bound for an all-in cost)",
+    "bom_per_accelerator": "bill of materials per accelerator (cost to build, no margin)",
+    "rental_per_hour": "rental list price per accelerator-hour",
+}
+
+
+@dataclass(frozen=True)
+class CostBasis:
+    """How a chip's cost is obtained: from a sourced price (capex) or a sourced $/accelerator-hour (reference)."""
+
+    mode: Literal["price", "reference"]
+    #: USD per accelerator (price) or USD per accelerator-hour (reference).
+    value: float
+    basis: str
+    date: str
+    source: str
+    lower_bound: bool = False
+
+    def describe(self, chip: str) -> str:
+        if self.mode == "price":
+            bound = " LOWER BOUND: the host server is not included." if self.lower_bound else ""
+            return (
+                f"{chip}: capex {self.value:,.0f} USD per accelerator = sourced price, basis {self.basis} "
+                f"({BASIS_WORDS.get(self.basis, self.basis)}), dated {self.date}; source: {self.source}.{bound}"
+            )
+        return (
+            f"{chip}: no sourced all-in price; cost per installed hour = sourced reference {self.value:g} USD per "
+            f"accelerator-hour, basis {self.basis}, dated {self.date}; source: {self.source}. Capex, power and "
+            "facility inputs are not used for it."
+        )
+
+
+def _price_basis(row: PriceRow) -> CostBasis:
+    return CostBasis(
+        "price", row.price_usd, row.basis, row.price_date, f"{row.origin}: {row.source}", row.basis in ("chip", "kit_per_chip")
+    )
+
+
+def cost_basis(chip: Accelerator) -> CostBasis:
+    """The chip's cost basis for TCO (order in the module docstring); ``InputError`` on ``capex_per_accelerator`` when none."""
+    price = default_price_row(chip.name)
+    if price is not None and price.basis == "server_all_in":
+        return _price_basis(price)
+    ref = reference_cost(chip)
+    if ref is not None and ref.hyperscaler_usd_per_hour:
+        return CostBasis(
+            "reference",
+            ref.hyperscaler_usd_per_hour,
+            "SemiAnalysis InferenceX 'hyperscaler owning' $/accelerator-hour (4-year life; its inputs are not public)",
+            f"version {ref.version}, in effect {ref.in_effect}",
+            ref.describe(),
+        )
+    if price is not None and price.basis in PURCHASE_BASES:
+        return _price_basis(price)
+    if price is not None and price.basis == "rental_per_hour":
+        return CostBasis(
+            "reference", price.price_usd, "rental list price per accelerator-hour (what a renter pays, margin included)",
+            price.price_date, f"{price.origin}: {price.source}",
+        )
+    raise InputError(
+        "capex_per_accelerator",
+        f"{chip.name} has no sourced price and no sourced reference $/accelerator-hour in the catalog; give "
+        "capex_per_accelerator (USD, all-in server cost per accelerator), or add a price with "
+        "'siliconomics catalog add-price'.",
+    )
+
+
 def capex_per_accelerator(chip: Accelerator) -> tuple[float, str]:
-    """(catalog price estimate per accelerator, its sources); ``InputError`` on ``capex_per_accelerator`` when none."""
-    if chip.est_price_usd is None:
+    """(the chip's default purchase price per accelerator, a sentence with its basis, date and source);
+    ``InputError`` on ``capex_per_accelerator`` when the catalog has none."""
+    price = default_price_row(chip.name)
+    if price is None or price.basis not in PURCHASE_BASES:
         raise InputError(
             "capex_per_accelerator",
-            f"{chip.name} has no est_price_usd in the catalog; give capex_per_accelerator (USD, all-in server cost per accelerator).",
+            f"{chip.name} has no sourced purchase price in the catalog; give capex_per_accelerator (USD, all-in server "
+            "cost per accelerator).",
         )
-    fragments = [f.strip() for f in re.split(r"(?<=\.) |; ", chip.notes)]
-    price_note = next((f for f in fragments if "price" in f.lower()), "see its notes")
-    return chip.est_price_usd, (
-        f"{chip.name}: capex {chip.est_price_usd:,.0f} USD per accelerator = catalog est_price_usd "
-        f"(low-confidence public estimate; accelerators.csv: {price_note})"
-    )
+    basis = _price_basis(price)
+    return basis.value, basis.describe(chip.name)
 
 
 def chip_capex_and_power(

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tools import charts, limits, text_charts
+from tools import catalog, charts, limits, text_charts
 from tools.arithmetic import CalculateInput, Calculation, calculate
 from tools.buildout import BuildoutInput, BuildoutResult, buildout
 from tools.capex import CapexInput, CapexResult, capex
@@ -31,7 +31,12 @@ from tools.growth import GrowthInput, GrowthResult, growth, growth_text
 from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
 from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
 from tools.results import Worked, record_provenance
-from tools.serving_cost import ServingCostInput, ServingCostResult, serving_cost, serving_text
+from tools.serving_cost import (
+    ServingCostInput,
+    ServingCostResult,
+    serving_cost,
+    serving_text,
+)
 from tools.tco import TCOInput, TCOResult, tco
 from tools.tco_results import tco_text
 from tools.throughput import ThroughputInput, ThroughputResult, throughput
@@ -123,19 +128,24 @@ class Tool:
     def run(self, args: dict[str, Any]) -> BaseModel:
         """Validate ``args`` and run the calculator. Raises ``InputError`` for bad input, including inputs that
         drive a figure to infinity or nan (the result is never returned with one). A result that does not list
-        its given inputs and defaults itself gets them from the input model (every result carries both)."""
+        its given inputs and defaults itself gets them from the input model (every result carries both).
+
+        Catalog rows the calculator looked up are recorded: a preliminary chip or a row from the
+        analyst's own catalog puts a warning first in the result's assumptions (:func:`tools.catalog.annotate`).
+        """
         inp = self.validate(args)
-        try:
-            result = self.fn(inp)
-        except OverflowError as exc:  # magnitude, not a bug: a ZeroDivisionError is a bug and propagates
-            message = f"these inputs overflow the calculation ({exc}); use smaller, realistic values."
-            raise InputError("input", message) from None
+        with catalog.recording() as used:
+            try:
+                result = self.fn(inp)
+            except OverflowError as exc:  # magnitude, not a bug: a ZeroDivisionError is a bug and propagates
+                message = f"these inputs overflow the calculation ({exc}); use smaller, realistic values."
+                raise InputError("input", message) from None
         bad = limits.first_non_finite(result.model_dump(mode="python"))
         if bad:
             raise InputError("input", f"these inputs give a non-finite {bad}; use smaller, realistic values.")
         if isinstance(result, Worked) and "inputs_given" not in result.model_fields_set:
             record_provenance(result, inp)
-        return result
+        return catalog.annotate(result, used)
 
 
 TOOLS: tuple[Tool, ...] = (

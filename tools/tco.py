@@ -229,10 +229,64 @@ def _add_cash_flow(out: ChipCost, inp: TCOInput, params: CostParams, rental: flo
     out.annual_net_cash_flow_usd, out.payback_years, out.payback_note = flow.net, flow.payback_years, flow.payback_note
 
 
+def _reference_cost(inp: TCOInput, given: ChipInputs, basis: D.CostBasis, notes: list[str]) -> ChipCost:
+    """A chip without a sourced all-in price: its sourced $/accelerator-hour is the cost per installed hour."""
+    chip = given.chip
+    notes.append(basis.describe(chip.name))
+    power = given.power_kw
+    if power is None:
+        try:
+            power, how = D.all_in_power_kw(chip)
+            notes.append(how)
+        except InputError:
+            power = 0.0
+            notes.append(f"{chip.name}: no all-in power known; tokens per MW not computed.")
+    per_used = basis.value / inp.utilization
+    tps, tps_note = _tokens_per_s(inp, chip)
+    if tps_note:
+        notes.append(f"{chip.name}: {tps_note}")
+    ref = D.reference_cost(chip)
+    out = ChipCost(
+        chip=chip.name,
+        capex_per_accelerator=None,
+        power_kw=power,
+        cost_basis="reference",
+        price_basis=basis.basis,
+        price_date=basis.date,
+        cost_per_accelerator_hour=basis.value,
+        cost_per_used_hour=per_used,
+        tokens_per_s_per_accelerator=tps,
+        cost_per_million_tokens=per_used / (tps * 3600 / 1e6) if tps else None,
+        tokens_per_s_per_mw=tps * 1000 / power if tps and power else None,
+        tokens_per_dollar=tps * 3600 / per_used if tps and per_used > 0 else None,
+        reference_cost_per_hour=ref.hyperscaler_usd_per_hour if ref else None,
+        difference_vs_reference=0.0 if ref and ref.hyperscaler_usd_per_hour == basis.value else None,
+        fleet_capex_usd=0.0,
+        fleet_annual_cost_usd=basis.value * HOURS_PER_YEAR * inp.count,
+    )
+    rental = given.rental_price
+    if rental is not None:
+        out.rental_price = rental
+        out.margin_per_used_hour = rental - per_used
+        out.margin_fraction = out.margin_per_used_hour / rental if rental > 0 else None
+        out.break_even_utilization = basis.value / rental if rental > 0 else None
+        if tps:
+            out.rental_cost_per_million_tokens = rental / inp.utilization / (tps * 3600 / 1e6)
+        out.payback_note = "no capex behind a reference $/hour: revenue, cash flow and payback need a price."
+    return out
+
+
 def _chip_cost(inp: TCOInput, given: ChipInputs, notes: list[str]) -> ChipCost:
     chip = given.chip
     label = chip.name if chip else "custom"
-    capex, power = D.chip_capex_and_power(chip, given.capex, given.power_kw, notes)
+    capex_in, basis = given.capex, None
+    if capex_in is None and chip is not None:
+        basis = D.cost_basis(chip)
+        if basis.mode == "reference":
+            return _reference_cost(inp, given, basis, notes)
+        capex_in = basis.value
+        notes.append(basis.describe(chip.name))
+    capex, power = D.chip_capex_and_power(chip, capex_in, given.power_kw, notes)
     params = CostParams(
         capex_per_accelerator=capex,
         networking_fraction=inp.networking_fraction,
@@ -263,6 +317,9 @@ def _chip_cost(inp: TCOInput, given: ChipInputs, notes: list[str]) -> ChipCost:
         power_kw=power,
         capex=capex_b,
         annual=annual,
+        cost_basis="price",
+        price_basis=basis.basis if basis else "given",
+        price_date=basis.date if basis else None,
         cost_per_accelerator_hour=per_hour,
         cost_per_used_hour=per_used,
         tokens_per_s_per_accelerator=tps,
@@ -351,6 +408,15 @@ def _one_or_list(values: list[Any]) -> Any:
     return values[0] if len(values) == 1 else values
 
 
+def _capital_note(cost_of_capital: float) -> str:
+    if cost_of_capital == 0:
+        return "Capital recovered straight-line (cost of capital 0): capex / years; no residual value, taxes or land."
+    return (
+        "Capital recovered as an annuity at the cost of capital (straight line when 0); no residual value, taxes "
+        "or land."
+    )
+
+
 def tco(inp: TCOInput) -> TCOResult:
     """Cost per accelerator-hour, per used hour and per million tokens (formulas in the module docstring)."""
     given = chip_inputs(inp)
@@ -360,27 +426,24 @@ def tco(inp: TCOInput) -> TCOResult:
     chips = [g.chip for g in given]
 
     table = {k: v for k, v in _DEFAULTED.items() if not (facility != "owned" and k.startswith("facility_"))}
+    computed = any(c.cost_basis == "price" for c in costs)
+    if not computed:  # every chip costed from a sourced $/hour: only utilization enters the figures
+        table = {"utilization": D.UTILIZATION}
     assumptions = (
         defaults_used(inp, table)
         + server_notes(inp.server_price, inp.gpus_per_server, inp.server_kw)
         + notes
-        + facility_notes(facility, colo, inp.colo is not None, inp.model_fields_set)
+        + (facility_notes(facility, colo, inp.colo is not None, inp.model_fields_set) if computed else [])
     )
-    if inp.cost_of_capital == 0:
-        assumptions.append("Capital recovered straight-line (cost of capital 0): capex / years; no residual value, "
-                           "taxes or land.")
-    else:
-        assumptions.append(
-            "Capital recovered as an annuity at the cost of capital (straight line when 0); no residual value, taxes "
-            "or land."
-        )
+    if computed:
+        assumptions.append(_capital_note(inp.cost_of_capital))
     if inp.rental_price:
         sold = "sold_fraction" if inp.sold_fraction is not None else "utilization (no sold_fraction given)"
         assumptions.append(
             f"Revenue = rental price x 8760 h x {sold} x count; cash opex = power + maintenance + colocation rent + "
             "other opex (capital and owned-facility annuities excluded); payback = fleet capex / net cash flow."
         )
-    if any(c.reference_cost_per_hour for c in costs):
+    if any(c.reference_cost_per_hour and c.cost_basis == "price" for c in costs):
         assumptions.append(
             "reference_cost_per_hour: SemiAnalysis InferenceX 'hyperscaler owning' tier (4-year life; its inputs are "
             "not "
@@ -395,6 +458,8 @@ def tco(inp: TCOInput) -> TCOResult:
             chip=c.chip,
             capex_per_accelerator=c.capex_per_accelerator,
             power_kw=c.power_kw,
+            cost_basis=c.cost_basis,
+            price_date=c.price_date,
             cost_per_accelerator_hour=c.cost_per_accelerator_hour,
             reference_cost_per_hour=c.reference_cost_per_hour,
             cost_per_used_hour=c.cost_per_used_hour,

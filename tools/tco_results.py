@@ -46,11 +46,16 @@ class ChipCost(BaseModel):
     """Every figure for one accelerator type."""
 
     chip: str
-    capex_per_accelerator: float
+    capex_per_accelerator: float | None = Field(description="USD per accelerator; None when the cost is a reference $/hour.")
     power_kw: float
-    capex: CapexBreakdown
-    annual: AnnualBreakdown
-    cost_per_accelerator_hour: float = Field(description="Annual cost / 8760, USD per installed hour.")
+    capex: CapexBreakdown | None = None
+    annual: AnnualBreakdown | None = None
+    cost_basis: str = Field(
+        "price", description="'price': computed from a sourced (or given) price; 'reference': a sourced $/accelerator-hour."
+    )
+    price_basis: str | None = Field(None, description="What the price or reference covers (server_all_in, chip, ...).")
+    price_date: str | None = Field(None, description="Date of the price or reference used.")
+    cost_per_accelerator_hour: float = Field(description="Annual cost / 8760 (or the reference), USD per installed hour.")
     cost_per_used_hour: float = Field(description="cost_per_accelerator_hour / utilization.")
     tokens_per_s_per_accelerator: float | None = None
     cost_per_million_tokens: float | None = None
@@ -88,8 +93,10 @@ class ComparisonRow(BaseModel):
     """One line of the side-by-side table."""
 
     chip: str
-    capex_per_accelerator: float
+    capex_per_accelerator: float | None
     power_kw: float
+    cost_basis: str = "price"
+    price_date: str | None = None
     cost_per_accelerator_hour: float
     reference_cost_per_hour: float | None
     cost_per_used_hour: float
@@ -163,7 +170,7 @@ def tco_text(result: TCOResult) -> str:
     """The comparison and cost-breakdown text (:func:`tools.text_charts.tco_text`), then the rental lines."""
     from tools import text_charts
 
-    other = [c for c in result.chips if c.annual.other_opex_usd]
+    other = [c for c in result.chips if c.annual and c.annual.other_opex_usd]
     other_text = "\n".join(f"{c.chip[:27]:<28}other opex {c.annual.other_opex_usd / 8760:.3f} USD per installed "
                            f"hour" for c in other)
     return "\n\n".join(part for part in (text_charts.tco_text(result), other_text, rental_text(result)) if part)

@@ -59,7 +59,7 @@ def tco_text(result: TCOResult) -> str:
     lines = [header, "-" * len(header)]
     for c in result.comparison:
         lines.append(
-            f"{c.chip[:27]:<28}{c.capex_per_accelerator:>10,.0f}{c.power_kw:>6.2f}{c.cost_per_accelerator_hour:>8.3f}"
+            f"{c.chip[:27]:<28}{_money(c.capex_per_accelerator, 0):>10}{c.power_kw:>6.2f}{c.cost_per_accelerator_hour:>8.3f}"
             f"{_money(c.reference_cost_per_hour):>9}{c.cost_per_used_hour:>10.3f}{_money(c.cost_per_million_tokens):>9}"
             f"{_money(c.hbm_gb_per_1k_usd, 1):>8}{_money(c.mem_bw_gbps_per_1k_usd, 0):>10}"
         )
@@ -68,6 +68,9 @@ def tco_text(result: TCOResult) -> str:
     top = max(c.cost_per_accelerator_hour for c in result.chips)
     for c in result.chips:
         a = c.annual
+        if a is None:
+            lines.append(f"{c.chip[:27]:<28}sourced {c.cost_per_accelerator_hour:.3f} $/h (no all-in price; basis in assumptions)")
+            continue
         parts = [a.capital_usd / 8760, a.facility_usd / 8760, a.power_usd / 8760, a.maintenance_usd / 8760]
         bar = "".join(_bar(v, top, ch) for v, ch in zip(parts, "█▓▒░"))
         lines.append(f"{c.chip[:27]:<28}{bar:<{BAR_WIDTH + 2}} " + " / ".join(f"{v:.3f}" for v in parts))

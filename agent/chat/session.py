@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import traceback
 import uuid
@@ -25,21 +26,24 @@ from rich.console import Console
 from rich.text import Text
 
 from agent.answer import Answer
-from agent.render.answer import answer_renderable
-from agent.render.terminal import conversation_markdown, sources_renderable, terminal_charts, tools_renderable
+from agent.render.answer import answer_renderable, brief_renderable
+from agent.render.terminal import sources_renderable, terminal_charts, tools_renderable
 
 #: Slash commands and their help lines (also the completion list).
 COMMANDS: dict[str, str] = {
     "/help": "this list",
     "/model": "/model [NAME]: show or switch the model (offline, openai:<model>, anthropic:<model>)",
     "/reset": "start a new conversation (earlier ones stay in the store)",
+    "/work": "the last answer in full: formula, defaults, assumptions, sources, tool calls",
     "/tools": "the last answer's tool calls with their full result tables",
     "/sources": "the last answer's cited passages and catalog sources in full",
     "/json": "the last answer as JSON (the Answer the agent returned)",
-    "/export": "/export FILE.md: write the conversation, with tool calls and citations, as Markdown",
+    "/export": "/export FILE (.md, .csv or .xlsx): the conversation, or its figures, to take away",
     "/quit": "leave (Ctrl-D does the same)",
 }
 _ALIASES = {"/exit": "/quit", "/q": "/quit", "/?": "/help"}
+#: "export that", "save it to figures.csv": the last answer to a file (default: an .xlsx named after the conversation).
+_EXPORT_THAT = re.compile(r"^\s*(?:please\s+)?(?:export|save)\s+(?:that|this|it|the last answer)(?:\s+(?:to|as|in(?:to)?)\s+(\S+?))?[.!]?\s*$", re.I)
 
 T = TypeVar("T")
 #: ``ask()``'s signature as the chat calls it (the real one, or a scripted fake in tests).
@@ -138,6 +142,10 @@ class ChatSession:
             return True
         command = parse_command(line)
         if command is None:
+            export = _EXPORT_THAT.match(line)
+            if export and self.turns:  # "export that to figures.xlsx": the last answer, written here
+                self.export(export.group(1) or f"siliconomics-{self.conversation_id}-{len(self.turns)}.xlsx", self.turns[-1:])
+                return True
             self.ask(line.strip())
             return True
         return self.command(*command)
@@ -173,13 +181,13 @@ class ChatSession:
         return answer
 
     def show(self, answer: Answer) -> None:
-        """The answer (agent.render.answer), text charts when it drew charts, a hint the first time."""
-        self.console.print(answer_renderable(answer))
+        """The brief answer (agent.render.answer), text charts when it drew charts, a hint the first time."""
+        self.console.print(brief_renderable(answer, hint="/work"))
         for chart in terminal_charts(answer):
             self.console.print(chart)
         if answer.tool_calls and not self.hinted:
             self.hinted = True
-            self.info("/tools expands the tool calls into full tables, /sources lists every source")
+            self.info("/work shows the whole answer, /tools the full result tables, /sources every source")
 
     @contextlib.contextmanager
     def _streaming(self) -> Iterator[Callable[[str], None] | None]:
@@ -257,10 +265,15 @@ class ChatSession:
         from tools.errors import InputError
 
         try:
-            self.model = resolve_model_name(arg, self.settings)
+            name = resolve_model_name(arg, self.settings)
+            if name != "offline":
+                from agent.models import chat_model
+
+                chat_model(name, settings=self.settings)  # a missing key is said now, not at the next question
         except InputError as exc:
-            self.error(str(exc))
+            self.error(f"{exc} The model stays {self.model_label}.")
             return
+        self.model = name
         self.console.print(Text.assemble("model set to ", (self.model, "bold"), " (used from the next question)"))
 
     def cmd_reset(self, arg: str) -> None:
@@ -272,6 +285,10 @@ class ChatSession:
         if self.last_answer is None:
             self.info("no answer yet: ask a question first")
         return self.last_answer
+
+    def cmd_work(self, arg: str) -> None:
+        if (answer := self._need_answer()) is not None:
+            self.console.print(answer_renderable(answer))
 
     def cmd_tools(self, arg: str) -> None:
         if (answer := self._need_answer()) is not None:
@@ -287,19 +304,21 @@ class ChatSession:
 
     def cmd_export(self, arg: str) -> None:
         if not arg:
-            self.error("usage: /export FILE.md")
+            self.error("usage: /export FILE (.md, .csv or .xlsx)")
             return
-        if not self.turns:
-            self.info("nothing to export yet")
-            return
-        path = Path(arg).expanduser()
-        text = conversation_markdown(self.turns, model=self.model_label, conversation_id=self.conversation_id)
+        self.export(arg, self.turns)
+
+    def export(self, target: str, turns: list[tuple[str, Answer]]) -> None:
+        """Write ``turns`` to ``target`` (agent.export); one line either way."""
+        from agent.export import export
+        from tools.errors import InputError
+
         try:
-            path.write_text(text, encoding="utf-8")
+            self.info(export(target, turns, model=self.model_label, conversation_id=self.conversation_id))
+        except InputError as exc:
+            self.error(str(exc))
         except OSError as exc:
-            self.error(f"could not write {path}: {exc.strerror or exc}")
-            return
-        self.info(f"wrote {len(self.turns)} turns to {path}")
+            self.error(f"could not write {target}: {exc.strerror or exc}")
 
     def cmd_quit(self, arg: str) -> bool:
         return False

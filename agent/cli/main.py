@@ -31,6 +31,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("evals.cli:eval_cmd", "Run the eval suites against a model and gate on pass rates."),
     "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
     "mcp": ("agent.mcp.server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
+    "catalog": ("agent.cli.catalog:catalog_cmd", "List models, chips and prices; add your own rows (add-model from a config.json)."),
     "conversations": (
         "agent.cli.conversations:conversations_cmd",
         "List stored conversations; 'conversations show ID --json' exports one.",
@@ -65,8 +66,9 @@ def options_for(model: type) -> list[click.Parameter]:
             continue
         flag = "--" + str(extra.get("flag", name.replace("_", "-")))
         help_text = info.description or ""
-        if not info.is_required() and info.default_factory is None and info.default not in (None, [], ()):
-            help_text += f" [default: {info.default}]"
+        default = None if info.is_required() else info.get_default(call_default_factory=True)  # a factory's value, not PydanticUndefined
+        if default not in (None, [], (), {}):
+            help_text += f" [default: {default}]"
         if _is_bool(info.annotation):
             opts.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
         else:
@@ -175,6 +177,15 @@ class SiliconomicsCLI(click.Group):
 @click.group(cls=SiliconomicsCLI, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 def cli() -> None:
     """Siliconomics: the economics of AI infrastructure, computed by calculators and cited from sources."""
+    _use_user_catalog()
+
+
+def _use_user_catalog() -> None:
+    """Every command sees the analyst's own catalog rows (``user_catalog.json`` in the settings' data dir)."""
+    from agent.settings import load_settings
+    from tools.catalog import use_user_catalog
+
+    use_user_catalog(load_settings().data_dir)
 
 
 def main() -> None:

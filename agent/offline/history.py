@@ -20,13 +20,23 @@ _BARE = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 @dataclass
+class Earlier:
+    """One earlier turn: the question, the calls made for it, and the answer's text."""
+
+    question: str
+    calls: list[Call] = field(default_factory=list)
+    reply: str = ""
+
+
+@dataclass
 class Turn:
-    """The current question, the calls made for it so far with their results, and the turn before."""
+    """The current question, the calls made for it so far with their results, and the turns before."""
 
     question: str
     calls: list[tuple[Call, str, Any]] = field(default_factory=list)  # (call, tool_call_id, content)
     prior: list[Call] = field(default_factory=list)
     prior_question: str = ""
+    earlier: list[Earlier] = field(default_factory=list)  # every earlier turn, oldest first
 
 
 def _text(content: Any) -> str:
@@ -121,7 +131,23 @@ def current_turn(messages: list[Any]) -> Turn:
     turn.prior = _previous_calls(messages[:last])
     earlier = [_text(m.content) for m in messages[:last] if _kind(m) == "human"]
     turn.prior_question = earlier[-1].strip() if earlier else ""
+    turn.earlier = earlier_turns(messages[:last])
     return turn
+
+
+def earlier_turns(messages: list[Any]) -> list[Earlier]:
+    """Each earlier turn of ``messages``: its question, its calls (tool_calls, else Read-as lines), its final text."""
+    kinds = [getattr(m, "type", "") for m in messages]
+    humans = [i for i, k in enumerate(kinds) if k == "human"]
+    out = []
+    for start, end in zip(humans, humans[1:] + [len(messages)]):
+        ais = [m for m in messages[start + 1 : end] if getattr(m, "type", "") == "ai"]
+        calls = [Call(tc["name"], dict(tc.get("args") or {})) for m in ais for tc in getattr(m, "tool_calls", None) or []]
+        reply = _text(ais[-1].content).strip() if ais else ""
+        if not calls:
+            calls = parse_read_as(reply)
+        out.append(Earlier(_text(messages[start].content).strip(), calls, reply))
+    return out
 
 
 def _previous_calls(messages: list[Any]) -> list[Call]:

@@ -373,7 +373,7 @@ def _search_query(question: str, prior: list[Call], prior_question: str) -> str:
     query = re.sub(r"(?<![a-z0-9])'s\b|(?<=\s)'|'(?=\s)", " ", query)
     query = " ".join(query.split()).strip(" ,.?!") or question
     content = [w for w in re.findall(r"[a-z0-9$]+", query.lower()) if w not in _STOP]
-    if len(content) < 2:
+    if not content:  # "where did he say that?": the last topic; "what did he say about HBM?" searches HBM
         earlier = [c.args.get("query") for c in prior if c.name == "search_knowledge" and c.args.get("query")]
         if earlier:
             return earlier[0]

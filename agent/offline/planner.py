@@ -3,7 +3,8 @@
 It runs inside the same ``create_agent`` loop as a provider model:
 
 1. the last message is the question -> an ``AIMessage`` with the tool calls
-   (:func:`agent.offline.plan.make_plan`), or a reply without calls when it cannot tell what
+   (:func:`agent.offline.followups.plan_turn`: follow-ups on the conversation, else
+   :func:`agent.offline.plan.make_plan`), or a reply without calls when it cannot tell what
    is meant (it asks rather than guesses);
 2. the tool messages for those calls are in -> any calls the results ask for
    (:func:`agent.offline.rounds.more_calls`: the fp8 fit beside a failed default-format fit,
@@ -23,8 +24,8 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from agent.offline.compose import compose
+from agent.offline.followups import finish, plan_turn
 from agent.offline.history import current_turn
-from agent.offline.plan import make_plan
 from agent.offline.rounds import claim_plan, more_calls
 
 MODEL_NAME = "offline"
@@ -60,7 +61,7 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
     turn = current_turn(messages)
     if not turn.question:
         return AIMessage(content="Ask me a question about AI infrastructure: KV cache, fit, speed, cost, build-outs, capex, or the podcast.")
-    plan = make_plan(turn.question, turn.prior, turn.prior_question)
+    plan, kind = plan_turn(turn)  # follow-ups that lean on the conversation, else plan.make_plan
     n = sum(1 for m in messages if getattr(m, "type", "") == "human")
     if turn.calls:
         done = [(call, content) for call, _id, content in turn.calls if content is not None]
@@ -75,7 +76,8 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
         if sub is not None:  # the claim's own numbers were computed: say how they were read
             plan.notes += sub.notes
             plan.focus = plan.focus or sub.focus
-        return AIMessage(content=compose(done, plan.notes, plan, turn.question), response_metadata={"model_name": MODEL_NAME})
+        text = finish(kind, compose(done, plan.notes, plan, turn.question), done)
+        return AIMessage(content=text, response_metadata={"model_name": MODEL_NAME})
     if plan.reply is not None:
         return AIMessage(content=plan.reply, response_metadata={"model_name": MODEL_NAME})
     tool_calls = [

@@ -1,6 +1,9 @@
-"""An :class:`~agent.answer.Answer` for the terminal (``siliconomics ask``), built from the chat's pieces.
+"""An :class:`~agent.answer.Answer` for the terminal (``siliconomics ask``, ``chat``), built from the chat's pieces.
 
-Order: the answer as markdown (left out when it was already streamed), one line per tool
+By default the brief answer (:func:`brief_renderable`, :mod:`agent.render.brief`): headline, key
+figures or a comparison table, one line of what was assumed, unverified numbers, and a hint
+naming the way to the work. The full answer (:func:`answer_renderable`, ``--verbose``/``/work``),
+in order: the answer as markdown (left out when it was already streamed), one line per tool
 call (name, key arguments, key results), with ``show_tools`` each calculator's full table
 (formula, assumptions), then the citations with chapter and time, the grounding warnings,
 chart paths, and a footer (model, seconds, tokens). The line formats are
@@ -9,11 +12,14 @@ chart paths, and a footer (model, seconds, tokens). The line formats are
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
+from rich.table import Table
 from rich.text import Text
 
 from agent.answer import Answer
+from agent.render.brief import brief, has_more
 from agent.render.terminal import chart_lines, citation_lines, tool_line, tools_renderable, warnings_renderable
 
 
@@ -44,6 +50,35 @@ def answer_renderable(answer: Answer, *, show_tools: bool = False, include_text:
         parts.append(warn)
     parts.extend(chart_lines(answer))
     parts.append(footer(answer))
+    return Group(*parts)
+
+
+def brief_renderable(answer: Answer, *, hint: str = "/work") -> RenderableType:
+    """The brief answer for a terminal; ``hint`` names the command that shows the work (``/work``, ``--verbose``)."""
+    view = brief(answer)
+    parts: list[RenderableType] = []
+    if view.lead:
+        parts.append(Markdown("\n\n".join(view.lead)))
+    if view.table is not None:
+        caption, head, rows = view.table
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", title=caption or None)
+        for i, name in enumerate(head):
+            table.add_column(name, justify="left" if i == 0 else "right", no_wrap=i > 0)
+        for row in rows:
+            table.add_row(*row)
+        parts.append(table)
+    if view.figures:
+        parts.append(Markdown("\n".join(view.figures)))
+    if view.assumed:
+        parts.append(Text(view.assumed, style="italic dim"))
+    warn = warnings_renderable(answer.warnings)
+    if warn is not None:
+        parts.append(warn)
+    parts.extend(chart_lines(answer))
+    tail = footer(answer)
+    if hint and has_more(answer, view):
+        tail.append(f" · {hint}: {', '.join(view.more) or 'the full answer'}", style="dim")
+    parts.append(tail)
     return Group(*parts)
 
 

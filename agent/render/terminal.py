@@ -3,7 +3,7 @@
 One line per tool call (name, key arguments, key result), citations with chapter and time,
 grounding warnings in a visible style, chart paths and text charts; ``/tools`` expands the
 tool calls into the calculator tables of :mod:`agent.render.values`; ``/sources`` lists passages and
-catalog sources in full; ``/export`` writes the conversation as Markdown with the same lines.
+catalog sources in full; the exports (:mod:`agent.export`) write the same lines.
 :mod:`agent.render.answer` assembles the lines into the answer both ``ask`` and ``chat`` print.
 """
 
@@ -220,23 +220,3 @@ def sources_renderable(answer: Answer) -> RenderableType:
     if not parts:
         return Text("The last answer cites no sources.", style="dim")
     return Group(*parts)
-
-
-def conversation_markdown(turns: Iterable[tuple[str, Answer]], *, model: str, conversation_id: str) -> str:
-    """``/export``: the conversation as Markdown, with each answer's tool calls, citations and warnings."""
-    lines = ["# Siliconomics conversation", "", f"Model: {model} · conversation {conversation_id}", ""]
-    for question, answer in turns:
-        lines += [f"## {question}", "", answer.answer.strip(), ""]
-        if answer.tool_calls:
-            lines += ["**Tool calls**", ""]
-            lines += [f"- `{call_signature(r)}` → {result_summary(r)}" for r in answer.tool_calls]
-            lines.append("")
-        if answer.citations:
-            lines += ["**Citations**", ""]
-            lines += [f"{i}. {citation_label(c)}: “{_quote(c.text, 400)}”" for i, c in enumerate(answer.citations, 1)]
-            lines.append("")
-        if answer.warnings:
-            lines += ["**Unverified**", ""] + [f"- ⚠ {w}" for w in answer.warnings] + [""]
-        if answer.charts:
-            lines += [f"Chart: `{p}`" for p in answer.charts] + [""]
-    return "\n".join(lines).rstrip() + "\n"

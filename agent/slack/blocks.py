@@ -1,6 +1,11 @@
 """Block Kit builders: pure functions from an :class:`~agent.answer.Answer` (or a calculator
 result) to Slack messages. No Slack client, no I/O.
 
+An answer is posted brief (:func:`brief_message`: headline, key figures or a comparison as an
+aligned code block, one line of what was assumed, grounding warnings, and a "Show work" button);
+the button posts the whole answer in the thread (:func:`answer_messages`: the full text, key
+figures, tool calls, sources).
+
 A *message* here is a dict ``{"text": fallback, "blocks": [...]}`` ready for
 ``chat.postMessage`` / ``chat.update`` / an ``ack()`` body.
 
@@ -36,6 +41,10 @@ MESSAGE_CHARS_MAX = 11_000
 FALLBACK_TEXT_MAX = 3000
 #: Key-figure fields shown per answer (two sections of ten): a product choice, not a Slack limit.
 KEY_FIGURES_MAX = 20
+#: The "Show work" button's action id (the listener registered for it posts the detail).
+SHOW_WORK_ACTION = "show_work"
+#: A button's value is at most 2,000 characters (Block Kit button element reference).
+BUTTON_VALUE_MAX = 2000
 
 Message = dict[str, Any]
 
@@ -299,9 +308,42 @@ def answer_blocks(answer: Answer) -> list[dict[str, Any]]:
     return blocks
 
 
+def brief_message(answer: Answer, work_key: str | None) -> Message:
+    """The brief answer as one message, with a "Show work" button carrying ``work_key`` (None: no button)."""
+    from agent.render.brief import brief, has_more
+    from agent.render.scenarios import text_table
+
+    view = brief(answer)
+    text = "\n\n".join([*view.lead, "\n".join(view.figures)] + ([f"_{view.assumed}_"] if view.assumed else []))
+    out = [section(piece) for piece in split_text(markdown_to_mrkdwn(text.strip()))] if text.strip() else []
+    if view.table is not None:
+        _caption, head, rows = view.table
+        out.append(section(f"```\n{escape(text_table(head, rows))}\n```"))
+    if answer.warnings:
+        for piece in split_text("\n".join(answer.warnings), SECTION_TEXT_MAX - 40):
+            out.append(warning_section(piece.split("\n")))
+    footer = f"model: {escape(answer.model)}" + (f" · {answer.elapsed_s:.1f} s" if answer.elapsed_s else "")
+    more = has_more(answer, view)
+    if work_key and more:
+        button = {"type": "button", "action_id": SHOW_WORK_ACTION, "value": work_key[:BUTTON_VALUE_MAX],
+                  "text": {"type": "plain_text", "text": "Show work"}}
+        out.append({"type": "actions", "elements": [button]})
+        footer += f" · Show work: {escape(', '.join(view.more))}"
+    out.append(context([footer]))
+    return {"text": _plain(out), "blocks": out[:BLOCKS_PER_MESSAGE_MAX]}
+
+
+def work_header(question: str) -> Message:
+    """The first reply of a "Show work": which question the detail belongs to."""
+    text = f":mag: *The work behind* _{escape(question[:300])}_"
+    return {"text": text, "blocks": [section(text)]}
+
+
 def _block_chars(block: dict[str, Any]) -> int:
     if "text" in block:
         return len(block["text"]["text"])
+    if block.get("type") == "actions":
+        return sum(len(e.get("text", {}).get("text", "")) for e in block["elements"])
     return sum(len(e["text"]) for e in block.get("fields", block.get("elements", [])))
 
 

@@ -6,6 +6,11 @@ listener then runs on Bolt's worker pool). The listener shows a working state (t
 with the thread as the conversation, posts the answer (replacing the placeholder; extra
 messages when it is long) and uploads any chart into the thread. Any failure replaces the placeholder with one
 ``:warning:`` reply and is logged with its context; the bot keeps serving.
+
+The answer is posted brief, with a "Show work" button (:func:`agent.slack.blocks.brief_message`);
+pressing it posts the whole answer (text, key figures, tool calls, sources) in the thread. The
+bot keeps the last :data:`WORK_KEPT` answers in memory for that; an older one (or one from
+before a restart) is asked again.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +44,8 @@ _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 #: Message subtypes that carry a person's question (others: edits, joins, bot posts... are ignored).
 _QUESTION_SUBTYPES = {None, "file_share", "thread_broadcast"}
 LOADING_MESSAGES = ("Choosing tools…", "Running the calculators…", "Searching the sources…", "Writing the answer…")
+#: Answers whose work a "Show work" button can still post (the most recent; a product choice).
+WORK_KEPT = 500
 
 
 def question_text(text: str) -> str:
@@ -87,6 +96,9 @@ class Bot:
     deduper: Deduper = field(default_factory=Deduper)
     limiter: RateLimiter | None = None
     secrets: list[str] = field(default_factory=list)
+    #: work key -> (channel, thread_ts, question, answer), most recent last
+    work: OrderedDict[str, tuple[str, str, str, Answer]] = field(default_factory=OrderedDict)
+    _work_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         if self.limiter is None:
@@ -127,12 +139,10 @@ class Bot:
                 placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.working_message())
                 placeholder_ts = placeholder["ts"]
             reply = self.ask(question, conversation_id=f"slack:{channel}:{thread_ts}", settings=self.settings)
-            messages = blocks.answer_messages(reply)
+            message = blocks.brief_message(reply, self._keep_work(f"{channel}:{ts}", channel, thread_ts, question, reply))
             if placeholder_ts:
-                client.chat_update(channel=channel, ts=placeholder_ts, **messages[0])
+                client.chat_update(channel=channel, ts=placeholder_ts, **message)
             else:
-                client.chat_postMessage(channel=channel, thread_ts=thread_ts, **messages[0])
-            for message in messages[1:]:
                 client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
             log.info("answered (%s, model=%s, %d tool calls, %.1f s)", where, reply.model, len(reply.tool_calls), reply.elapsed_s)
         except Exception as exc:  # any failure: one warning in the thread, the bot keeps serving
@@ -146,6 +156,39 @@ class Bot:
             except Exception as exc:
                 log.exception("chart upload failed (%s, %s)", where, chart)
                 self._warn(client, channel, thread_ts, None, "the chart could not be uploaded: " + failure_reason(exc, self.secrets))
+
+    def _keep_work(self, key: str, channel: str, thread_ts: str, question: str, answer: Answer) -> str:
+        with self._work_lock:
+            self.work[key] = (channel, thread_ts, question, answer)
+            self.work.move_to_end(key)
+            while len(self.work) > WORK_KEPT:
+                self.work.popitem(last=False)
+        return key
+
+    def on_show_work(self, ack: Callable[..., Any], body: dict[str, Any], client: WebClient) -> None:
+        """The "Show work" button: the whole answer, posted in the answer's thread."""
+        ack()
+        action = next((a for a in body.get("actions", []) if a.get("action_id") == blocks.SHOW_WORK_ACTION), {})
+        key = action.get("value", "")
+        with self._work_lock:
+            kept = self.work.get(key)
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        message = body.get("message") or {}
+        thread_ts = message.get("thread_ts") or message.get("ts") or (body.get("container") or {}).get("message_ts")
+        try:
+            if kept is None:
+                log.info("show work for %s: no longer kept", key)
+                text = "The work for that answer is no longer kept (the bot keeps the most recent answers); ask again to see it."
+                client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=[blocks.section(text)])
+                return
+            channel, thread_ts, question, answer = kept
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.work_header(question))
+            for part in blocks.answer_messages(answer):
+                client.chat_postMessage(channel=channel, thread_ts=thread_ts, **part)
+            log.info("work shown (channel=%s thread=%s)", channel, thread_ts)
+        except Exception as exc:
+            log.exception("show work failed (channel=%s thread=%s)", channel, thread_ts)
+            self._warn(client, channel, thread_ts, None, failure_reason(exc, self.secrets))
 
     def _set_status(self, client: WebClient, channel: str, thread_ts: str) -> bool:
         """Show the "is computing…" status under the thread; False when Slack refuses it.
@@ -213,3 +256,4 @@ def register(app: App, bot: Bot) -> None:
     app.event("app_mention")(bot.on_mention)
     app.event("message")(bot.on_message)
     app.command("/siliconomics")(bot.on_slash)
+    app.action(blocks.SHOW_WORK_ACTION)(bot.on_show_work)

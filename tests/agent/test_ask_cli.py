@@ -22,9 +22,13 @@ def run(*args: str):
     return CliRunner().invoke(cli, ["ask", *args], catch_exceptions=False)
 
 
-def test_offline_answer_shows_figures_formula_assumptions_and_the_tool_call():
+def test_offline_answer_is_brief_and_verbose_shows_formula_assumptions_and_the_tool_call():
     result = run(QUESTION)
     assert result.exit_code == 0, result.output
+    out = result.output
+    assert "68 requests" in out and "Formula" not in out and "memory_fit(" not in out
+    assert "--verbose: formula, defaults, sources" in out and len(out.strip().splitlines()) <= 15
+    result = run(QUESTION, "--verbose")
     out = result.output
     assert "68 requests" in out and "Formula" in out and "ssumption" in out
     assert "Tool calls" in out and "memory_fit(" in out and "max_concurrent_sequences=68" in out
@@ -85,7 +89,7 @@ def test_streams_a_provider_answer_once(monkeypatch):
     with FakeProvider([reply(tools=[("memory_fit", FIT)]), lambda body: reply(final) if tool_results(body) else Fail(400)]) as fake:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.openai_base_url)
-        result = run(QUESTION, "--model", "openai:gpt-test")
+        result = run(QUESTION, "--model", "openai:gpt-test", "--verbose")
     assert result.exit_code == 0, result.output
     assert fake.requests[0][2]["stream"] is True
     assert result.output.count("68 requests** fit at once") == 1  # streamed raw, not printed again

@@ -77,12 +77,12 @@ def test_no_unit_asked_leaves_the_expression_alone() -> None:
 
 def test_two_years_lead_with_both_rows_and_the_change() -> None:
     text, calls = _answer("amazon capex 2025 vs 2024")
-    # capex.csv: Amazon 2025 capex_press_reported 125; 2024 purchases_of_property_and_equipment 82.999
-    assert ("calculate", {"expression": "125.0 - 82.999"}) in [(c.name, c.args) for c in calls]
+    # capex.csv: Amazon 2025 = 131.819 from the FY2025 10-K (replaced the press-reported 125); 2024 82.999
+    assert ("calculate", {"expression": "131.819 - 82.999"}) in [(c.name, c.args) for c in calls]
     first = text.splitlines()[0]
-    assert "2025 $125.00 billion (capex_press_reported)" in first
+    assert "2025 $131.82 billion (purchases_of_property_and_equipment)" in first
     assert "2024 $83.00 billion (purchases_of_property_and_equipment)" in first
-    assert "+$42.00 billion" in first and "+50.60%" in first  # 42.001 and 42.001 / 82.999 by hand
+    assert "+$48.82 billion" in first and "+58.82%" in first  # 48.820 and 48.820 / 82.999 by hand
 
 
 def test_two_companies_one_year_lead_with_both_and_the_difference() -> None:

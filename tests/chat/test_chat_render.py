@@ -10,7 +10,6 @@ from agent.answer import Answer, ToolCallRecord
 from agent.render.terminal import (
     call_signature,
     citation_lines,
-    conversation_markdown,
     result_summary,
     sources_renderable,
     tool_line,
@@ -131,11 +130,15 @@ def test_sources_lists_whole_passage_and_catalog_sources(console):
     assert "source: Llama-3.1-70B: github.com/meta-llama/llama-models" in out
 
 
-def test_export_markdown_has_questions_tool_calls_and_citations():
+def test_export_markdown_has_questions_tool_calls_and_whole_citations(tmp_path):
+    from agent.export import export
+
     turns = [("KV cache for Llama 3.1 70B at 32k context, batch 8?", kv_answer()),
              ("what did he say about HBM?", Answer(answer="He said margins were bad [1].", citations=[MEMORY_CITATION], model="offline"))]
-    md = conversation_markdown(turns, model="offline", conversation_id="chat-x")
+    export(tmp_path / "c.md", turns, model="offline", conversation_id="chat-x")
+    md = (tmp_path / "c.md").read_text()
     assert md.startswith("# Siliconomics conversation\n")
-    assert "## KV cache for Llama 3.1 70B at 32k context, batch 8?" in md
+    assert "## 1. KV cache for Llama 3.1 70B at 32k context, batch 8?" in md
     assert "- `kv_cache(model=llama-3.1-70b, context=32000, batch=8)` → bytes_per_token=327,680 B" in md
-    assert "1. Memory and HBM · 43:10 — BG2: AI Semiconductor Landscape feat. Dylan Patel: “The memory makers" in md
+    assert "1. Memory and HBM · 43:10 — BG2: AI Semiconductor Landscape feat. Dylan Patel" in md
+    assert md.count("terrible margins") == 6 and "…" not in md  # the whole passage, nothing cut

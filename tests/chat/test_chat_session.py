@@ -50,22 +50,29 @@ def test_question_goes_to_ask_with_conversation_and_model(console, log):
     assert kwargs["conversation_id"] == session.conversation_id and kwargs["model"] == "offline"
     assert kwargs["on_token"] is None  # not a terminal: no streaming display
     out = console.export_text()
-    assert "83,886,080,000 B (83.9 GB)" in out and "▸ kv_cache(" in out
+    assert "83,886,080,000 B (83.9 GB)" in out and "/work: 1 tool call" in out
+    assert "▸ kv_cache(" not in out  # the brief answer: the work is one step away
     assert [q for q, _ in log.load(session.conversation_id)] == [question]
+    session.handle("/work")
+    assert "▸ kv_cache(" in console.export_text()
 
 
-def test_answer_shows_markdown_tools_citations_warnings_chart_in_order(console, log):
+def test_answer_is_brief_and_work_shows_tools_citations_in_order(console, log):
     answer = kv_answer(citations=[MEMORY_CITATION], warnings=["99 GB untraced"], charts=["/tmp/kv.png"])
     session, _ = make(console, log, answer)
     session.handle("q")
-    out = console.export_text(clear=False)
+    out = console.export_text()
     assert "KV cache: 83,886,080,000 B (83.9 GB)" in out and "**" not in out  # markdown rendered
-    assert out.index("KV cache:") < out.index("▸ kv_cache(") < out.index("[1] Memory and HBM · 43:10") < out.index("⚠ 99 GB")
-    assert "chart: /tmp/kv.png" in out and "offline · 0.1 s" in out
-    assert "/tools expands the tool calls" in out  # the hint, once
+    assert out.index("KV cache:") < out.index("⚠ 99 GB") < out.index("chart: /tmp/kv.png") < out.index("offline · 0.1 s")
+    assert "▸ kv_cache(" not in out and "[1] Memory and HBM" not in out
+    assert "/work: 1 citation, 1 tool call" in out
+    assert "/work shows the whole answer" in out  # the hint, once
+    session.handle("/work")
+    work = console.export_text()
+    assert work.index("KV cache:") < work.index("▸ kv_cache(") < work.index("[1] Memory and HBM · 43:10") < work.index("⚠ 99 GB")
     session.asker.outcomes.append(kv_answer())
     session.handle("again")
-    assert console.export_text().count("/tools expands the tool calls") == 1
+    assert console.export_text().count("/work shows the whole answer") == 0
 
 
 def test_streamed_tokens_reach_a_live_display(log):
@@ -122,15 +129,23 @@ def test_reset_starts_a_new_conversation(console, log):
     assert len(log.load(first)) == 1  # the old conversation is kept
 
 
-def test_model_switch_validates_the_name(console, log):
+def test_model_switch_validates_the_name_and_the_key(console, log, monkeypatch):
     session, _ = make(console, log)
+    session.handle("/model claude-sonnet-4-5")  # no key: refused now, not at the next question
+    assert session.model == "offline"
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    from agent.settings import load_settings
+
+    load_settings.cache_clear()
     session.handle("/model claude-sonnet-4-5")
     assert session.model == "anthropic:claude-sonnet-4-5"
     session.handle("/model banana")
     assert session.model == "anthropic:claude-sonnet-4-5"
     session.handle("/model")
     out = console.export_text()
-    assert "error: model: got 'banana'; allowed: offline, openai:<model>, anthropic:<model>." in out
+    assert "error: model: anthropic:claude-sonnet-4-5 needs ANTHROPIC_API_KEY" in out or "ANTHROPIC_API_KEY" in out
+    assert "The model stays offline." in out
+    assert "error: model: got 'banana'; allowed: offline, openai:<model>, anthropic:<model>. The model stays" in out
     assert out.rstrip().endswith("model: anthropic:claude-sonnet-4-5")
 
 
@@ -162,11 +177,13 @@ def test_export_writes_markdown(console, log, tmp_path):
     target = tmp_path / "conv.md"
     session.handle(f"/export {target}")
     text = target.read_text()
-    assert "## KV cache for Llama 3.1 70B at 32k context, batch 8?" in text and "kv_cache(model=llama-3.1-70b" in text
+    assert "## 1. KV cache for Llama 3.1 70B at 32k context, batch 8?" in text and "kv_cache(model=llama-3.1-70b" in text
     session.handle(f"/export {tmp_path}/missing-dir/x.md")
+    session.handle(f"/export {tmp_path}/x.pdf")
     out = console.export_text()
-    assert "error: usage: /export FILE.md" in out and f"wrote 1 turns to {target}" in out
-    assert "error: could not write" in out
+    assert "error: usage: /export FILE (.md, .csv or .xlsx)" in out and f"wrote 1 answer to {target}" in out
+    assert f"error: export: folder '{tmp_path}/missing-dir' does not exist." in out
+    assert "error: export: 'x.pdf' must end in .md, .csv, .xlsx." in out
 
 
 def test_unknown_command_suggests_the_nearest(console, log):

@@ -45,7 +45,8 @@ def visible_text(params: dict[str, Any]) -> str:
         if "text" in block:
             texts.append(block["text"]["text"])
         for item in block.get("fields", []) + block.get("elements", []):
-            texts.append(item.get("text", ""))
+            text = item.get("text", "")
+            texts.append(text.get("text", "") if isinstance(text, dict) else text)  # a button's label is an object
     return "\n".join(texts)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,3 +145,31 @@ def test_short_messages():
     limited = blocks.rate_limited_message(5, 60, 12.4)["text"]
     assert "5 questions in the last 60 s" in limited and "about 12 s" in limited
     assert "Working on it" in blocks.working_message()["text"]
+
+
+def _tco_record(chips, **args):
+    from tools.registry import get
+
+    result = get("tco").run({"chip": chips, **args}).model_dump(mode="json")
+    return ToolCallRecord(name="tco", args={"chip": chips, **args}, result=result)
+
+
+def test_brief_message_shows_a_comparison_as_an_aligned_table_and_a_show_work_button():
+    answer = make_answer(
+        answer="**NVIDIA H100 SXM5 80GB: $1.50 per accelerator-hour**\n\n**Formula:** annual / 8760\n\nRead as: tco(chip=[h100, mi300x])",
+        tool_calls=[_tco_record(["h100", "mi300x"])], citations=[], warnings=[],
+    )
+    message = blocks.brief_message(answer, "C1:100.1")
+    assert_within_limits(message)
+    dump = json.dumps(message["blocks"], ensure_ascii=False)
+    # H100 $1.50 and MI300X $0.872 per accelerator-hour from the catalog prices (accelerators.csv)
+    assert re.search(r"```\\nscenario +\$/acc-hour +\$/used hour.*\\nH100 +\$1\.50/h +\$1\.87/h.*\\nMI300X +\$0\.872/h", dump), dump
+    assert "Formula" not in dump and "Read as" not in dump
+    (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
+    assert actions["elements"][0]["action_id"] == blocks.SHOW_WORK_ACTION and actions["elements"][0]["value"] == "C1:100.1"
+    assert "Show work: formula, 1 tool call" in dump
+
+
+def test_brief_message_without_more_to_show_has_no_button():
+    message = blocks.brief_message(make_answer(answer="Hello.", tool_calls=[], citations=[], warnings=[]), "k")
+    assert [b["type"] for b in message["blocks"]] == ["section", "context"]

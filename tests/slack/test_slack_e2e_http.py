@@ -141,7 +141,7 @@ def test_mention_is_acknowledged_then_answered_in_the_thread_with_the_figures(bo
     assert status == 200
     assert not fake.thread("CFIT", "1000.0001") or "Working on it" in fake.thread("CFIT", "1000.0001")[0]  # acked before answering
     text = answer_in(fake, "CFIT", "1000.0001")
-    assert "728" in text and "memory_fit(" in text and "h100" in text.lower()
+    assert "728" in text and "Show work" in text and "h100" in text.lower()  # brief; the work is one click away
     assert fake.of("assistant.threads.setStatus", channel_id="CFIT", thread_ts="1000.0001")  # visible working state
     (post,) = fake.of("chat.postMessage", channel="CFIT")
     assert post.params["thread_ts"] == "1000.0001" and post.token == BOT_TOKEN

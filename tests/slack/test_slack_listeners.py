@@ -70,9 +70,8 @@ def test_mention_gets_one_threaded_answer_with_figures_tools_and_citation(bot, f
     status = fake_slack.of("assistant.threads.setStatus", channel_id="C1")
     assert status and status[0].params["thread_ts"] == "100.1"
     (text,) = fake_slack.thread("C1", "100.1")
-    assert "*728* concurrent requests" in text and "max concurrent sequences" in text
-    assert "`memory_fit(model=llama-3.1-70b, chip=h100, gpus=8)`" in text
-    assert "bg2-transcript · Memory · 41:10" in text
+    assert "*728* concurrent requests" in text and "Show work: 1 citation, 1 tool call" in text  # brief
+    assert "`memory_fit(" not in text  # the tool calls and sources are behind "Show work" (test_slack_show_work.py)
     assert ask.calls == [("how many fit?", {"conversation_id": "slack:C1:100.1", "settings": ask.calls[0][1]["settings"]})]
 
 

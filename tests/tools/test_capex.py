@@ -59,33 +59,70 @@ def test_big4_sums_common_years() -> None:
     assert r.series == "Microsoft + Alphabet + Amazon + Meta"
     by_year = {p.year: p.capex_usd_b for p in r.history}
     assert by_year[2024] == pytest.approx(44.477 + 52.535 + 82.999 + 37.256)
+    # fiscal 2025 from the 10-Ks (capex.csv): Microsoft 64.551, Alphabet 91.45, Amazon 131.819, Meta 69.691
+    assert by_year[2025] == pytest.approx(64.551 + 91.45 + 131.819 + 69.691)
     assert 2016 not in by_year  # Microsoft FY2016-2019 are missing, so the sum skips them
     assert [c.company for c in r.companies] == ["Microsoft", "Alphabet", "Amazon", "Meta"]
-    first = r.forecast[0]
-    assert first.year == 2025 and first.basis == "actual+forecast"  # Microsoft and Amazon report 2025
+    assert r.forecast[0].year == 2026 and r.forecast[0].basis == "forecast"
+    assert r.method == "guidance where published, else cagr"
     assert r.cumulative_usd_b == pytest.approx(sum(p.capex_usd_b for p in r.forecast), abs=1e-6)
+
+
+@pytest.mark.parametrize(("company", "value"), [("alphabet", 91.45), ("amazon", 131.819), ("meta", 69.691)])
+def test_fiscal_2025_from_a_filing(company: str, value: float) -> None:
+    r = run("capex", "--company", company, "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    year = {h["year"]: h for h in data["history"]}[2025]
+    assert year["capex_usd_b"] == value and year["metric"] == "purchases_of_property_and_equipment"
+    assert any("10-K for fiscal 2025" in s for s in data["sources"])
 
 
 def test_cash_and_lease_series_never_mixed_silently() -> None:
     cash = capex(CapexInput(company=["meta"], through=2027))
-    assert cash.last_history_year == 2024  # 2025 exists only including finance leases
-    assert any("only a figure including finance leases" in a for a in cash.assumptions)
+    assert cash.last_history_year == 2025
     assert all(p.metric == "purchases_of_property_and_equipment" for p in cash.history)
+    # the result states what the cash series leaves out: Meta 2025 72.215 incl. leases vs 69.691 cash
+    assert any("excludes finance leases" in a and "+2.524" in a and "+3.6%" in a for a in cash.assumptions)
     leases = capex(CapexInput(company=["meta"], include_leases=True, through=2027))
     years = {p.year: p for p in leases.history}
-    assert years[2025].capex_usd_b == 72.22 and years[2024].capex_usd_b == 39.225
+    assert years[2025].capex_usd_b == 72.215 and years[2024].capex_usd_b == 39.225
     assert years[2022].metric == "purchases_of_property_and_equipment"
     assert any("mixes definitions" in a for a in leases.assumptions)
 
 
 def test_guidance_shown_as_guidance_not_actuals() -> None:
     r = capex(CapexInput(company=["google"], method="guidance", through=2028))
-    assert max(p.year for p in r.history) == 2024
-    assert [(g.year, g.capex_usd_b) for g in r.guidance] == [(2025, 75.0), (2026, 180.0)]
+    assert max(p.year for p in r.history) == 2025
+    assert [(g.year, g.capex_usd_b) for g in r.guidance] == [(2025, 92.0), (2026, 180.0)]
     f = {p.year: p for p in r.forecast}
-    assert f[2025].basis == "guidance" and f[2025].capex_usd_b == 75.0
     assert f[2026].basis == "guidance" and f[2026].capex_usd_b == 180.0
     assert f[2027].basis == "forecast" and f[2027].capex_usd_b == pytest.approx(180 * (1 + r.growth_rate), abs=1e-3)
+
+
+def test_default_forecast_starts_from_guidance_and_says_so() -> None:
+    r = capex(CapexInput(company=["amazon"], through=2028))
+    assert r.method == "guidance"
+    f = {p.year: p for p in r.forecast}
+    assert f[2026].basis == "guidance" and f[2026].capex_usd_b == 200.0
+    assert f[2027].capex_usd_b >= 200.0  # never below the company's own guidance for an earlier year
+    assert any(a.startswith("Default forecast starts from Amazon's own guidance for 2026") for a in r.assumptions)
+    assert not any(a.startswith("WARNING") for a in r.assumptions)
+
+
+def test_trend_below_guidance_is_flagged() -> None:
+    r = capex(CapexInput(company=["amazon"], method="cagr", through=2027))
+    assert r.forecast[0].capex_usd_b < 200.0
+    assert any(a.startswith("WARNING: Amazon forecast for 2026") and "guidance" in a for a in r.assumptions)
+
+
+def test_quarters_and_trailing_twelve_months() -> None:
+    r = capex(CapexInput(company=["alphabet"], through=2027))
+    quarters = {(q.fiscal_year, q.quarter): q for q in r.quarters}
+    # the four 2025 quarters sum to the fiscal-2025 annual row (capex_quarterly.csv vs capex.csv)
+    assert quarters[(2025, 4)].ttm_usd_b == pytest.approx(91.45)
+    assert quarters[(2024, 3)].ttm_usd_b is None  # 2023 Q4 is not in the catalog
+    assert r.ttm_period_end == "2026-03-31" and r.ttm_usd_b == pytest.approx(22.45 + 23.95 + 27.85 + 35.67)
 
 
 def test_cagr_ignores_guidance() -> None:

@@ -52,7 +52,7 @@ def test_unknown_name_suggests_closest() -> None:
 
 
 def test_every_row_is_sourced_and_typed() -> None:
-    assert len(accelerators()) == 19 and len(models()) == 16
+    assert len(accelerators()) == 24 and len(models()) == 24  # +5 chips, +8 models (SOURCES.md: December 2026 update)
     assert all(a.sources for a in accelerators())
     assert all(m.sources for m in models())
     assert all(a.mem_bw_tbps > 0 and a.memory_gb > 0 for a in accelerators())

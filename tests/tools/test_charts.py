@@ -31,7 +31,7 @@ def assert_sane_png(data: bytes) -> None:
 
 @pytest.fixture(scope="module")
 def capex_result():
-    return capex(CapexInput(company=["big4"], method="cagr", through=2027))
+    return capex(CapexInput(company=["big4"], method="cagr", through=2028))
 
 
 def test_capex_chart_png(capex_result) -> None:
@@ -73,7 +73,7 @@ def test_cli_chart_flag_writes_png(tmp_path, args) -> None:
 
 def test_text_renderings(capex_result) -> None:
     text = text_charts.capex_text(capex_result)
-    assert "2024" in text and "2027" in text and "cumulative 2025-2027" in text
+    assert "2024" in text and "2027" in text and "cumulative 2026-2028" in text  # all four report 2025 (10-Ks)
     tco_text = text_charts.tco_text(tco(TCOInput(chip=["h100", "mi300x"], sensitivity=True)))
     assert "NVIDIA H100 SXM5 80GB" in tco_text and "ref $/h" in tco_text and "sensitivity" in tco_text
     t = throughput(ThroughputInput(model="llama-3.1-70b", chip="h100", gpus=8, batch=64))

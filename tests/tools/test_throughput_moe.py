@@ -62,7 +62,9 @@ def test_every_catalog_moe_model_has_a_consistent_layout() -> None:
         assert split is not None, spec.name
         one_token = params_read_per_gpu(spec, 1, 1)
         active = spec.active_params_b * 1e9
-        assert 0.9 * (active - spec.vocab * spec.hidden_size) <= one_token <= 1.05 * active, spec.name
+        # upper bound 1.10: GLM-4.5's card says 32 B active, but its config's attention alone (92 layers of 96 x 128
+        # query heads on hidden 5120, ~12.5 B) plus 8 routed + 1 shared experts per MoE layer reads ~35 B at one token
+        assert 0.9 * (active - spec.vocab * spec.hidden_size) <= one_token <= 1.10 * active, spec.name
         assert params_read_per_gpu(spec, 1e6, 1) == pytest.approx(split.total - split.input_embedding, rel=1e-3)
 
 

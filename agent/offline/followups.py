@@ -1,0 +1,320 @@
+"""Follow-ups that lean on the conversation, read before the planner's own rules (:func:`plan.make_plan`).
+
+In order:
+
+1. **Act on the last result**: "chart that", "as a table", "redo that forecast using company
+   guidance", "export that" rerun the previous turn's calculator calls (with the forecast method
+   changed for a redo); a table is added to the answer by :func:`finish`; an export is done by
+   the front-end, so the reply says how.
+2. **Resume**: when the previous answer asked for something (a price, a model) and this line is
+   a bare value or a short clause, the question that asked is planned again with it.
+3. **Add to a comparison**: "and B200 at $40k?" after several chips adds B200 as one more
+   scenario (its own call, so its price is its own) instead of replacing the comparison.
+4. **My notes**: "what does my channel check say about CoWoS?" searches the transcript and the
+   user's ingested notes for the topic.
+5. Otherwise :func:`plan.make_plan`, then **chip-specific inputs** (a price, a kW, a rental
+   price) given for one chip are not carried to another chip: dropped, and said.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.offline.history import Earlier, Turn
+from agent.offline.parse import parse
+from agent.offline.plan import (
+    CALCULATORS,
+    Call,
+    Plan,
+    asked_quantities,
+    calculator_args,
+    chip_arg,
+    make_plan,
+    short_chip,
+)
+from tools.catalog import find_accelerator
+from tools.errors import InputError
+
+#: Inputs that belong to one chip: a price, a power draw, a rental price.
+CHIP_SPECIFIC = ("capex_per_accelerator", "power_kw", "rental_price")
+_CHART = re.compile(
+    r"^\s*(?:(?:now |ok,? |please |can you |could you )?(?:show (?:me )?|draw |make |give me )?(?:a |the )?"
+    r"(?:chart|plot|graph)(?: (?:of|for))? (?:that|this|it|those|these)|(?:chart|plot|graph|visuali[sz]e) "
+    r"(?:that|this|it|those|these))\b",
+    re.I,
+)
+_TABLE = re.compile(
+    r"^\s*(?:(?:now |ok,? |please |can you |could you )?(?:show (?:me )?|put |give me |make )?"
+    r"(?:that|this|it|those|these)? ?(?:as|in(?:to)?) a table|(?:a )?table (?:of|for) (?:that|this|it)|"
+    r"tabulate (?:that|this|it))\b",
+    re.I,
+)
+_EXPORT = re.compile(
+    r"^\s*(?:please |can you )?(?:export|save|download)\b.{0,40}\b(?:that|this|it|answer|result|table)\b", re.I
+)
+_REDO = re.compile(r"\b(?:redo|re-?run|again|instead|what about|how about|using|use|with)\b", re.I)
+_METHODS = (
+    ("guidance", r"\bguidance\b|company(?:'s)? (?:own )?(?:plan|outlook)"),
+    ("linear", r"\blinear\b"),
+    ("cagr", r"\bcagr\b|compound"),
+    ("scenario", r"\bscenario\b"),
+)
+#: The previous answer asked for something rather than answering.
+_ASKED = re.compile(
+    r"Ask again with|I won't guess|and I won't guess|I can't tell which|Say which|state one|Give one|name one", re.I
+)
+_BARE_MONEY = re.compile(
+    r"\s*(?:at\s+|assume\s+)?\$\s*(\d[\d.,]*)\s*([km])?\s*(?:each|per (?:gpu|chip|accelerator))?[.!]?\s*", re.I
+)
+_OWN_QUESTION = re.compile(
+    r"^\s*(?:what|how|why|who|when|where|which|is|are|does|do|did|can|could|should|compare|tell)\b", re.I
+)
+#: "and X": adds to what was compared ("instead" replaces).
+_ADD = re.compile(r"^\s*(?:and|add|plus|also|include|with)\b(?!.*\b(?:instead|rather|replace|swap)\b)", re.I)
+_MY_NOTES = re.compile(
+    r"\b(?:my|our) (?:own )?"
+    r"(?:notes?|channel checks?|docs?|documents?|files?|memos?|research|transcripts?|checks?|write-?ups?)\b|"
+    r"\bthe (?:doc|document|file|note|notes|memo|transcript) (?:i|we) (?:added|ingested|uploaded|loaded)\b",
+    re.I,
+)
+_NOTE_WORDS = re.compile(
+    r"\b(?:what|does|do|did|say|says|said|tell|tells|me|about|in|on|from|the|a|my|our|own|notes?|channel|checks?|docs?|"
+    r"documents?|files?|memos?|research|transcripts?|write-?ups?|i|we|added|ingested|uploaded|loaded|according|to|think)\b|\?",
+    re.I,
+)
+
+
+def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
+    """The plan for this turn and the kind of follow-up it is (None for a plain question)."""
+    question = turn.question
+    last = turn.earlier[-1] if turn.earlier else None
+    if _EXPORT.search(question) and not re.search(r"\bcapex\b", question, re.I):
+        return Plan(
+            reply=(
+                "Exports are written by the front-end: `/export FILE` in the chat or `--export FILE` on "
+                "`siliconomics ask` (FILE ending in .md, .csv or .xlsx)."
+            )
+        ), "export"
+    base = [c for c in turn.prior if c.name in CALCULATORS]
+    if base and (_CHART.search(question) or _TABLE.search(question)):
+        plan = _again(Plan(calls=[Call(c.name, dict(c.args)) for c in _base(base)]), turn)
+        plan.notes.append("The previous question's calculation, again.")
+        return plan, "table" if _TABLE.search(question) else "chart"
+    redo = _redo(question, base)
+    if redo is not None:
+        return _again(redo, turn), "redo"
+    if last is not None and not last.calls and _ASKED.search(last.reply) and _is_bare(question):
+        resumed = _resume(question, turn)
+        if resumed is not None:
+            return resumed, "resume"
+    added = _add(question, turn)
+    if added is not None:
+        return added, "add"
+    if _MY_NOTES.search(question):
+        return _notes_search(question), "notes"
+    plan = make_plan(question, turn.prior, turn.prior_question)
+    uncarry(plan, question, turn.prior)
+    return _distinct(plan), None
+
+
+def _acts_on_last(question: str) -> bool:
+    """'chart that', 'as a table', 'redo with guidance': a question that only reran the one before."""
+    redo = _REDO.search(question) and any(re.search(pattern, question, re.I) for _, pattern in _METHODS)
+    return bool(_CHART.search(question) or _TABLE.search(question) or redo)
+
+
+def _distinct(plan: Plan) -> Plan:
+    """The plan without repeated calls (two earlier calls that a follow-up turned into the same one)."""
+    seen: list[Call] = []
+    for call in plan.calls:
+        if not any(c.name == call.name and c.args == call.args for c in seen):
+            seen.append(call)
+    plan.calls = seen
+    return plan
+
+
+def _again(plan: Plan, turn: Turn) -> Plan:
+    """What the question behind the last result asked for leads again (its quantities and year)."""
+    source = next(
+        (e.question for e in reversed(turn.earlier) if e.calls and not _acts_on_last(e.question)), turn.prior_question
+    )
+    earlier = parse(source)
+    plan.focus = asked_quantities(earlier.text)
+    plan.year = earlier.year
+    return plan
+
+
+def _base(calls: list[Call]) -> list[Call]:
+    """The calls without the planner's second-round ones (a call equal to an earlier one plus arguments)."""
+    out: list[Call] = []
+    for call in calls:
+        if any(
+            c.name == call.name
+            and len(c.args) < len(call.args)
+            and all(call.args.get(k) == v for k, v in c.args.items())
+            for c in out
+        ):
+            continue
+        out.append(call)
+    return out
+
+
+def _redo(question: str, base: list[Call]) -> Plan | None:
+    """'redo that forecast using company guidance': the previous capex call with another method."""
+    capex = [c for c in base if c.name == "capex"]
+    method = next((m for m, pattern in _METHODS if re.search(pattern, question, re.I)), None)
+    if not capex or method is None or not _REDO.search(question) or parse(question).companies:
+        return None
+    plan = Plan(calls=[Call("capex", {**c.args, "method": method}) for c in capex])
+    plan.notes.append(f"The previous forecast, redone with the {method} method.")
+    return plan
+
+
+def _is_bare(question: str) -> bool:
+    """A value or a short clause ('$35k', 'assume h200 at $35k per GPU', 'llama 70b'), not a question of its own."""
+    return len(question.split()) <= 12 and not _OWN_QUESTION.match(question)
+
+
+def _resume(question: str, turn: Turn) -> Plan | None:
+    """The question the previous answer was asking about, planned again with this line added."""
+    asked: Earlier = turn.earlier[-1]
+    before = turn.earlier[:-1]
+    price = _BARE_MONEY.fullmatch(question)
+    if price and re.search(r"\bprice\b", asked.reply, re.I):
+        question = f"at ${price.group(1)}{price.group(2) or ''} per GPU"  # "$60k" answers "give a price"
+    prior = next((e.calls for e in reversed(before) if e.calls), [])
+    prior_question = before[-1].question if before else ""
+    combined = f"{asked.question.rstrip(' ?.')}; {question.strip()}"
+    plan = make_plan(combined, prior, prior_question)
+    if not plan.calls:
+        return None
+    plan.notes.insert(0, f"Resumed the previous question ('{asked.question}') with what this line adds.")
+    uncarry(plan, combined, prior)
+    return _distinct(plan)
+
+
+def _chips(call: Call) -> list[str]:
+    chip = call.args.get("chip")
+    return [c for c in (chip if isinstance(chip, list) else [chip]) if isinstance(c, str)]
+
+
+def _catalog_name(chip: str) -> str | None:
+    try:
+        return find_accelerator(chip).name
+    except InputError:
+        return None
+
+
+def _add(question: str, turn: Turn) -> Plan | None:
+    """'and B200 at $40k?' after a comparison: the comparison's calls, and one more for the new chip."""
+    if not _ADD.match(question):
+        return None
+    p = parse(question)
+    new = [m.name for m in p.chips if m.name]
+    calls = [c for c in _base(turn.prior) if c.name in CALCULATORS and _chips(c)]
+    compared = {_catalog_name(ch) for c in calls for ch in _chips(c)} - {None}
+    if not new or len(compared) < 2 or p.models or len({c.name for c in calls}) != 1:
+        return None
+    tool = calls[0].name
+    plan = Plan(calls=[Call(c.name, dict(c.args)) for c in calls])
+    for chip in new:
+        if chip in compared:
+            continue
+        args = {k: v for k, v in calls[0].args.items() if k not in CHIP_SPECIFIC}
+        args.update(calculator_args(tool, p, plan.notes))
+        args["chip"] = [chip_arg(chip)] if tool == "tco" else chip_arg(chip)
+        if tool == "tco" and "capex_per_accelerator" not in args and _price(chip) is None:
+            plan.reply = (
+                f"The catalog has no price for {short_chip(chip)}, and I won't guess one. Add it with a price, "
+                f"e.g. 'and {short_chip(chip).lower()} at $Nk'."
+            )
+            plan.calls = []
+            return plan
+        plan.calls.append(Call(tool, args))
+    plan.notes.append(
+        f"Added to the comparison: {', '.join(short_chip(c) for c in new)}; the other rows are as before."
+    )
+    return plan
+
+
+def _price(chip: str) -> float | None:
+    try:
+        return find_accelerator(chip).est_price_usd
+    except (InputError, AttributeError):
+        return None
+
+
+def _notes_search(question: str) -> Plan:
+    """'what does my channel check say about CoWoS?': the topic, over the transcript and the ingested notes."""
+    topic = " ".join(_NOTE_WORDS.sub(" ", question).split()).strip(" ,.?!")
+    kind = _MY_NOTES.search(question).group(0)
+    words = " ".join(
+        w for w in re.findall(r"[a-z\-]+", kind.lower()) if w not in ("my", "our", "own", "the", "i", "we")
+    )
+    query = f"{topic} {words}".strip() if topic else words
+    plan = Plan(calls=[Call("search_knowledge", {"query": query, "source": "transcript"})])
+    plan.notes.append(f"'{kind}' read as your ingested notes: they are searched with the transcript.")
+    return plan
+
+
+def uncarry(plan: Plan, question: str, prior: list[Call]) -> None:
+    """Drop a price, kW or rental price carried from one chip to another; say so, or ask for the new chip's price."""
+    stated = set(calculator_args("tco", parse(question), []))
+    given = {
+        (c.name, k): (v, tuple(_catalog_name(ch) for ch in _chips(c)))
+        for c in prior
+        for k, v in c.args.items()
+        if k in CHIP_SPECIFIC
+    }
+    for call in plan.calls:
+        chips = tuple(_catalog_name(ch) for ch in _chips(call))
+        for key in CHIP_SPECIFIC:
+            old = given.get((call.name, key))
+            if key in stated or old is None or call.args.get(key) != old[0] or not chips or chips == old[1]:
+                continue
+            del call.args[key]
+            what = {"capex_per_accelerator": "price", "power_kw": "power draw", "rental_price": "rental price"}[key]
+            before = ", ".join(short_chip(c) for c in old[1] if c) or "the previous chip"
+            now = ", ".join(short_chip(c) for c in chips if c)
+            if key == "capex_per_accelerator" and any(c and _price(c) is None for c in chips):
+                plan.calls, plan.reply = (
+                    [],
+                    (
+                        f"The {what} you gave was for {before}; I won't carry it to {now}, "
+                        f"and the catalog has no price for {now}. "
+                        f"Give one, e.g. '{now.lower()} at $Nk', or just the amount."
+                    ),
+                )
+                return
+            plan.notes.append(f"The {what} you gave for {before} is not carried to {now}: the catalog's value is used.")
+
+
+def finish(kind: str | None, text: str, done: list[tuple[Call, Any]]) -> str:
+    """The composed answer, with a table of the figures after its lead when the follow-up asked for one."""
+    if kind != "table":
+        return text
+    from agent.answer import ToolCallRecord
+    from agent.offline.compose import load
+    from agent.render.scenarios import TABLE_FIELDS, comparisons, markdown_table, scenarios, table_rows
+
+    records = [ToolCallRecord(name=c.name, args=c.args, result=load(content)) for c, content in done]
+    items = scenarios(records)
+    groups = comparisons(items)
+    if groups:
+        _, group, fields = groups[0]
+        table = markdown_table(*table_rows(group, fields))
+    elif items:
+        from agent.render.figures import figure
+
+        s = items[0]
+        rows = [
+            [f, figure(f, s.outputs.get(f, s.inputs.get(f)))]
+            for f in TABLE_FIELDS.get(s.tool, ())
+            if s.outputs.get(f, s.inputs.get(f)) is not None
+        ]
+        table = markdown_table(["figure", s.label], rows)
+    else:
+        return text
+    head, _, rest = text.partition("\n\n")
+    return f"{head}\n\n{table}\n\n{rest}".rstrip()

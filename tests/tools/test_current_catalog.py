@@ -1,0 +1,126 @@
+"""The December-2026 catalog: current chips and models, dated prices with a basis, preliminary warnings.
+
+Expected KV figures are the architecture formula on each model's released config (models.csv sources):
+Kimi-K2 MLA 61 x (512 + 64) x 2 B = 70,272; Qwen3-235B-A22B 94 x 2 x 4 x 128 x 2 = 192,512;
+Qwen3-32B 64 x 2 x 8 x 128 x 2 = 262,144; GLM-4.5 92 x 2 x 8 x 128 x 2 = 376,832.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.catalog import (
+    accelerators,
+    find_accelerator,
+    find_model,
+    models,
+    price_rows,
+    stale_rows,
+)
+from tools.registry import get
+from tools.tco import TCOInput, tco
+
+
+@pytest.mark.parametrize(
+    ("model", "per_token"),
+    [("kimi-k2", 70_272), ("qwen3-235b-a22b", 192_512), ("qwen3-32b", 262_144), ("glm-4.5", 376_832), ("glm 4.5 air", 188_416)],
+)
+def test_kv_bytes_per_token_of_current_models(model: str, per_token: int) -> None:
+    r = get("kv_cache").run({"model": model, "kv_dtype": "bf16", "context": 1000})
+    assert r.bytes_per_token == per_token
+    assert r.bytes_per_sequence == per_token * 1000
+
+
+def test_llama4_chunked_layers_hold_one_chunk() -> None:
+    spec = find_model("llama 4 scout")
+    assert spec.window_kind == "chunked" and spec.sliding_window == 8192 and spec.sliding_layers == 36
+    r = get("kv_cache").run({"model": "llama-4-scout", "context": 100_000})
+    # 36 chunked layers hold 8,192 tokens, 12 global layers hold all 100,000: 2 x 8 x 128 x 2 B per layer-token
+    assert r.bytes_per_sequence == (36 * 8192 + 12 * 100_000) * 2 * 8 * 128 * 2
+
+
+def test_deepseek_v31_is_an_alias_of_the_v3_row() -> None:
+    assert find_model("deepseek-v3.1").name == find_model("deepseek v3.1 terminus").name == "DeepSeek-V3 / DeepSeek-R1"
+    assert find_model("deepseek-v3.2").name == "DeepSeek-V3.2"
+
+
+@pytest.mark.parametrize("chip", ["rubin", "mi455x", "trainium3"])
+def test_memory_fit_runs_on_new_chips(chip: str) -> None:
+    r = get("memory_fit").run({"model": "llama-3.1-70b", "chip": chip, "gpus": 8})
+    assert r.fits and r.max_concurrent_sequences > 0
+
+
+@pytest.mark.parametrize("chip", ["rubin", "mi455x"])
+def test_preliminary_chip_warns_in_every_result(chip: str) -> None:
+    name = find_accelerator(chip).name
+    for tool, args in (
+        ("memory_fit", {"model": "llama-3.1-70b", "chip": chip, "gpus": 8}),
+        ("throughput", {"model": "llama-3.1-70b", "chip": chip, "gpus": 8, "weights_dtype": "fp8"}),
+    ):
+        r = get(tool).run(args)
+        assert r.assumptions[0].startswith(f"WARNING: {name} figures are PRELIMINARY"), (tool, r.assumptions[0])
+    shipped = get("memory_fit").run({"model": "llama-3.1-70b", "chip": "h100", "gpus": 8})
+    assert not any("PRELIMINARY" in a for a in shipped.assumptions)
+
+
+def test_trainium3_memory_is_gib_from_the_neuron_docs() -> None:
+    chip = find_accelerator("trn3")
+    assert chip.memory_gb == 144 and chip.memory_unit == "GiB" and chip.status == "shipping"
+    assert find_accelerator("tpu v7").memory_unit == "GiB" and find_accelerator("tpu v7").bf16_dense_tflops == 2307
+
+
+def test_b300_corrections() -> None:
+    chip = find_accelerator("b300")
+    assert chip.mem_bw_tbps == 8.0 and chip.tdp_w == 1200
+
+
+@pytest.mark.parametrize(("chip", "basis", "value"), [("h200", "reference", 1.2174), ("b200", "reference", 1.7349)])
+def test_h200_and_b200_are_costed_from_a_sourced_reference(chip: str, basis: str, value: float) -> None:
+    r = tco(TCOInput(chip=[chip]))
+    c = r.chips[0]
+    assert c.cost_basis == basis and c.cost_per_accelerator_hour == value and c.capex is None
+    assert c.price_date and "C_jul2026_model" in c.price_date
+    assert any("no sourced all-in price" in a and "reference" in a for a in r.assumptions)
+    assert not any(a.startswith("pue =") for a in r.assumptions)  # PUE and the rest do not enter a reference figure
+
+
+def test_price_mode_names_basis_and_date() -> None:
+    r = tco(TCOInput(chip=["h100"]))
+    assert r.chips[0].cost_basis == "price" and r.chips[0].price_basis == "server_all_in"
+    assert any("basis server_all_in" in a and "dated 2023-05-29" in a for a in r.assumptions)
+    gaudi = tco(TCOInput(chip=["gaudi3"]))
+    assert any("LOWER BOUND" in a for a in gaudi.assumptions)
+
+
+def test_every_chip_is_priced_or_named_as_unpriced() -> None:
+    """A chip either gets a figure with a basis and date, or the error names capex_per_accelerator."""
+    from tools.errors import InputError
+
+    priced, unpriced = [], []
+    for chip in accelerators():
+        try:
+            c = tco(TCOInput(chip=[chip.name])).chips[0]
+        except InputError as exc:
+            assert exc.field == "capex_per_accelerator"
+            unpriced.append(chip.name)
+            continue
+        assert c.price_basis and (c.price_date or c.cost_basis == "price")
+        priced.append(chip.name)
+    assert len(priced) == 14 and len(unpriced) == 10
+
+
+def test_conflicting_prices_keep_both_rows_with_one_default() -> None:
+    h100 = [p for p in price_rows() if p.chip == "NVIDIA H100 SXM5 80GB"]
+    assert {p.basis for p in h100} == {"server_all_in", "bom_per_accelerator", "chip"}
+    assert [p.price_usd for p in h100 if p.default] == [33600]
+    assert all(p.source and p.price_date for p in price_rows())
+
+
+def test_stale_lists_old_rows_only() -> None:
+    import datetime
+
+    old = {r["name"] for r in stale_rows(6, today=datetime.date(2026, 12, 7))}
+    assert "NVIDIA H100 SXM5 80GB" in old and "AWS Trainium3" in old  # 2025-12-02: 12 months
+    fresh = {r["name"] for r in stale_rows(120, today=datetime.date(2026, 12, 7))}
+    assert not fresh
+    assert len(models()) == 24
