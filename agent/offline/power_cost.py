@@ -6,6 +6,7 @@ plan computes, per accelerator:
 
     power cost per hour = kW x PUE x electricity            (USD per accelerator-hour)
     power cost per year = kW x PUE x 8760 h x electricity   (USD per accelerator-year)
+    for a fleet of N:  facility power = kW x PUE x N / 1000 (MW); power bill = the year's cost x N (USD/yr)
 
 with kW = the stated kW per accelerator, or the server's kW / accelerators per server. PUE and
 electricity are the question's or the tco calculator's defaults (tools/tco_inputs.py TCOInput), said.
@@ -57,9 +58,15 @@ def power_cost_calls(
         per_hour: ("Power cost per accelerator-hour", "$ per hour", how),
         per_year: ("Power cost per accelerator-year", "$ per year", how + " x 8,760 h"),
     }
+    calls = [make("calculate", {"expression": per_hour}), make("calculate", {"expression": per_year})]
+    count = int(args.get("count") or 1)
+    if count > 1:  # a fleet: its draw at the facility and its bill
+        draw, bill = f"{kw} * {pue!r} * {count} / 1000", f"{kw} * {pue!r} * 8760 * {electricity!r} * {count}"
+        labels[draw] = (f"Facility power for {count:,} accelerators", "MW", f"{basis} x PUE {pue:g}")
+        labels[bill] = (f"Power bill for {count:,} accelerators", "$ per year", how + " x 8,760 h")
+        calls += [make("calculate", {"expression": draw}), make("calculate", {"expression": bill})]
     said = [k for k in ("pue", "electricity") if k not in args]
     note = "Power cost only (no price was given, so no capital cost is counted)" + (
         f"; the {' and '.join(said)} {'are' if len(said) > 1 else 'is'} the cost calculator's default" if said else ""
     ) + "."
-    calls = [make("calculate", {"expression": per_hour}), make("calculate", {"expression": per_year})]
     return calls, labels, note
