@@ -811,16 +811,11 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
         return _missing("chip", tool, p)
     args = {**_carried(tool, p, ctx, plan), **calculator_args(tool, p, plan.notes)}
     if tool == "kv_cache" and not any(k in args for k in TOKEN_ARGS):
-        args["context"] = 1
-        if re.search(r"per[- ]?token|/\s*token|a token", p.text):
-            plan.notes.append("Per token: sized for a one-token sequence.")
-        else:
-            plan.notes.append("No length given: sized per token (a one-token sequence); say 'at <N>k context' for a whole request.")
-    if tool == "tco" and not chip_names and not p.unknown_chips and (reply := missing_price_and_chip(p.text, args)):
-        return reply
-    if tool in ("tco", "buildout") and not chip_names and not (p.unknown_chips or _priced_and_powered(args)):
-        chip_names = [DEFAULT_CHIP]
-        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); name one to change it.")
+        _per_token(p, args, plan)
+    if tool in ("tco", "buildout") and not chip_names and not p.unknown_chips:
+        chip_names, reply = _default_chip(tool, p, args, plan)
+        if reply:
+            return reply
     if tool in ("tco", "buildout") and chip_names and "capex_per_accelerator" not in args:
         unpriced = [c for c in chip_names if _catalog_price(c) is None]
         if unpriced and tool == "tco" and _power_only(plan.focus):
@@ -895,6 +890,28 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             "so the fit on that one is checked too (ask 'on 8x ...' for a server)."
         )
     return None
+
+
+def _per_token(p: Parsed, args: dict[str, Any], plan: Plan) -> None:
+    """A KV-cache question with no length: sized for a one-token sequence, said."""
+    args["context"] = 1
+    if re.search(r"per[- ]?token|/\s*token|a token", p.text):
+        plan.notes.append("Per token: sized for a one-token sequence.")
+    else:
+        plan.notes.append("No length given: sized per token (a one-token sequence); say 'at <N>k context' for a whole request.")
+
+
+def _default_chip(tool: str, p: Parsed, args: dict[str, Any], plan: Plan) -> tuple[list[str], str | None]:
+    """A cost or build-out question naming no chip: none when it gives its own price and kW; a reply when a unit
+    cost is asked with neither chip nor price (:func:`agent.offline.own_costs.missing_price_and_chip`); else
+    :data:`DEFAULT_CHIP`, said in the answer."""
+    if tool == "tco" and (reply := missing_price_and_chip(p.text, args)):
+        return [], reply
+    if _priced_and_powered(args):
+        return [], None
+    plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); "
+                         "name one to change it.")
+    return [DEFAULT_CHIP], None
 
 
 def _unpriced_reply(unpriced: list[str]) -> str:
