@@ -45,11 +45,20 @@ def test_unit_cost_with_neither_chip_nor_price_is_declined() -> None:
 def test_power_cost_with_stated_power_and_no_price_is_computed_directly() -> None:
     question = "12 kW per 8-GPU server, $0.10/kWh, PUE 1.2. electricity cost per GPU-hour, and per GPU per year?"
     answer = ask(question, model="offline")
-    assert [c.name for c in answer.tool_calls] == ["calculate", "calculate"]
+    assert {c.name for c in answer.tool_calls} == {"calculate"}  # no tco: no catalog chip's capital cost
     # 12 / 8 x 1.2 x 0.10 = 0.18 $/h; x 8,760 = 1,576.8 $/yr
     assert "**Power cost per accelerator-hour: $0.18 per hour**" in answer.answer
     assert "**Power cost per accelerator-year: $1,577 per year**" in answer.answer
     assert "No chip named" not in answer.answer
+
+
+def test_power_cost_of_a_fleet() -> None:
+    question = ("(a) facility MW for 10,000 B200 at 1.8 kW IT per GPU and PUE 1.25; "
+                "(b) annual electricity bill at 6c/kWh")
+    answer = ask(question, model="offline")
+    # 1.8 x 1.25 x 10,000 / 1000 = 22.5 MW; 1.8 x 1.25 x 8,760 x 0.06 x 10,000 = 11,826,000 $/yr
+    assert "**Facility power for 10,000 accelerators: 22.50 MW**" in answer.answer
+    assert "**Power bill for 10,000 accelerators: $11.83 million per year**" in answer.answer
 
 
 def test_pue_already_included_sets_pue_one() -> None:
