@@ -162,8 +162,9 @@ def test_brief_message_shows_a_comparison_as_an_aligned_table_and_a_show_work_bu
     message = blocks.brief_message(answer, "C1:100.1")
     assert_within_limits(message)
     dump = json.dumps(message["blocks"], ensure_ascii=False)
-    # H100 $1.50 and MI300X $0.872 per accelerator-hour from the catalog prices (accelerators.csv)
-    assert re.search(r"```\\nscenario +\$/acc-hour +\$/used hour.*\\nH100 +\$1\.50/h +\$1\.87/h.*\\nMI300X +\$0\.872/h", dump), dump
+    # H100 $1.50 from its catalog price (prices.csv, $33,600 all-in); MI300X $0.954 from the SemiAnalysis
+    # reference cost per accelerator-hour (reference_cost_per_gpu_hour.csv), the catalog's cost basis for it
+    assert re.search(r"```\\nscenario +\$/acc-hour +\$/used hour.*\\nH100 +\$1\.50/h +\$1\.87/h.*\\nMI300X +\$0\.954/h", dump), dump
     assert "Formula" not in dump and "Read as" not in dump
     (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
     assert actions["elements"][0]["action_id"] == blocks.SHOW_WORK_ACTION and actions["elements"][0]["value"] == "C1:100.1"
