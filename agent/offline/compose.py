@@ -20,9 +20,15 @@ import json
 import re
 from typing import Any
 
+from agent.offline.capex_compare import (
+    capex_pair,
+    change_expressions,
+    extension_expression,
+    sum_expression,
+    sum_rows,
+)
 from agent.offline.history import read_as_line
 from agent.offline.plan import PER_MW_GW, Call, Plan
-from agent.offline.rounds import capex_pair, change_expressions
 
 _WORK = {"formula", "inputs", "assumptions", "sources"}
 _EXCERPT_CHARS = 420
@@ -413,7 +419,8 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
         label = plan.labels.get(str(call.args.get("expression", "")))
         if call.name == "calculate" and label and r.get("value") is not None:
             what, unit, basis = label
-            value = usd(r["value"]) + " per year" if unit.startswith("$") else f"{num(r['value'])} {unit}"
+            per = " per hour" if unit.endswith("hour") else " per year"
+            value = usd(r["value"]) + per if unit.startswith("$") else f"{num(r['value'])} {unit}"
             out.append(f"**{what}: {value}** ({basis})")
     out += _fit_leads(ok)
     if "min_accelerators" in plan.focus:
@@ -633,13 +640,15 @@ def _buildout_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
 
 def _capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
     """A comparison ("amazon capex 2025 vs 2024", "msft vs meta capex 2023"): both history rows with
-    their metric, then the change computed by ``calculate`` (agent.offline.rounds.change_expressions)."""
-    pair = capex_pair(plan, r)
-    if pair is None:
-        return []
-    (la, a), (lb, b) = pair
+    their metric, then the change and ratio computed by ``calculate`` (agent.offline.capex_compare); a sum instead
+    when the question asks for one."""
     values = {str(c.args.get("expression")): x.get("value") for c, x in ok if c.name == "calculate"}
-    diff, share = (values.get(e) for e in change_expressions(pair))
+    pair = capex_pair(plan.compare_years, plan.year, r)
+    if pair is None:
+        return _capex_sum_leads(plan, r, values)
+    (la, a), (lb, b) = pair
+    got = {k: values.get(e) for k, e in change_expressions(pair).items()}
+    diff, share, ratio, cagr = got["diff"], got["share"], got["ratio"], got.get("cagr")
 
     if len(plan.compare_years) == 2:  # one series, two years
         head = f"**{la} capex: {a['year']} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) vs {b['year']} {usd(b['capex_usd_b'] * 1e9)} ({b['metric']})**"
@@ -651,7 +660,24 @@ def _capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[s
         first = str(a["year"]) if len(plan.compare_years) == 2 else la
         second = str(b["year"]) if len(plan.compare_years) == 2 else lb
         head += f"; {first} minus {second}: {sign}{usd(abs(diff) * 1e9)} ({sign}{num(abs(share))}% of {second})"
+    if ratio is not None:
+        head += f"; {first} / {second}: {num(ratio)}x"
+    if cagr is not None:
+        head += f"; CAGR {second} to {first}: {num(cagr)}%"
+    grown = values.get(extension_expression(pair, plan.extend_year) or "") if plan.extend_year else None
+    if grown is not None:
+        head += f"; {plan.extend_year} at that growth rate: {usd(grown * 1e9)}"
     return [head]
+
+
+def _capex_sum_leads(plan: Plan, r: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """A capex sum ("sum of amazon capex 2021-2024"): the rows added and the total from ``calculate``."""
+    rows = sum_rows(plan.sum_years, r) if plan.sum_years else None
+    total = values.get(sum_expression(rows)) if rows else None
+    if not rows or total is None:
+        return []
+    parts = ", ".join(f"{label} {row['year']} {usd(row['capex_usd_b'] * 1e9)} ({row.get('metric', '')})" for label, row in rows)
+    return [f"**Sum: {usd(total * 1e9)}** ({parts})"]
 
 
 def _capex_latest_leads(r: dict[str, Any]) -> list[str]:

@@ -170,3 +170,18 @@ def unknown_names(text: str, kind: str, known: list[Mention]) -> list[str]:
             continue  # a bare family word ("llama") is handled as an ambiguity, not an unknown name
         out.append(phrase)
     return out
+
+
+def drop_versioned_sizes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` without a bare size ("70b") that stands inside a model phrase with a version the catalog
+    does not have ("llama-9 70b"): that phrase is an unknown model (:func:`unknown_names`), never the
+    catalog's 70B of another version."""
+    out = []
+    for m in mentions:
+        phrase = next((u for u in _UNKNOWN_MODEL.finditer(text) if u.start() <= m.start and m.end <= u.end()), None)
+        if phrase is not None and re.fullmatch(r"[\dx.]+b", m.text.lower()):
+            rest = (text[phrase.start() : m.start] + text[m.end : phrase.end()]).strip(" -")
+            if re.search(r"\d", rest):
+                continue
+        out.append(m)
+    return out

@@ -70,7 +70,7 @@ _PATTERNS: dict[str, str] = {
         r"make money|\bprofit(?:able|ability)?\b|pay ?back|\bcharge\b|\bbucks?\b|power draw|\bdraws?\b"
     ),
     "buildout": r"\bgw\b|gigawatt|build[- ]?out|\bcampus\b|(?<!per )(?<!/)\bmw\b|(?<!per )megawatt|\d\s*-?\s*(?:gw|mw)\b",
-    "capex": r"\bcapex\b|capital (?:expenditure|spend)|\bspend(?:ing)?\b|\binvest(?:ment|ing)?\b",
+    "capex": r"\bcapex\b|capital (?:expenditure|spend)|property,? (?:&|and) equipment|\bpp&e\b|\bspend(?:ing)?\b|\binvest(?:ment|ing)?\b",
     "spec": (
         r"how much (?:hbm|memory|bandwidth|power)|(?:memory|hbm) (?:bandwidth|capacity|size)|\btdp\b|\bspecs?\b|"
         r"data ?sheet|how many (?:tflops|flops|pflops)|what(?:'s| is) the (?:hbm|memory|bandwidth|flops)|"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.offline.entities import Mention, find_companies, find_mentions, unknown_names
+from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
 from agent.offline.numbers import as_int, first, number_at, percent
 
 DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
@@ -152,7 +152,7 @@ def parse(question: str) -> Parsed:
     """Fill :class:`Parsed` from ``question`` (see the module docstring for the token readings)."""
     text = normalise_text(question)
     p = Parsed(text=text)
-    p.models = find_mentions(text, "model")
+    p.models = drop_versioned_sizes(text, find_mentions(text, "model"))
     p.chips = find_mentions(text, "chip")
     p.unknown_models = unknown_names(text, "model", p.models)
     p.unknown_chips = unknown_names(text, "chip", p.chips)
@@ -407,6 +407,7 @@ def arithmetic_expression(question: str) -> str | None:
     t = re.sub(r"\b(\d+(?:\.\d+)?)(?:w|kw|kwh|mwh|watts?)\b", r"\1", t)  # "700W": a quantity with its unit, not a name
     t = re.sub(r"\w*(?:[a-z]\d|\d[a-z])\w*", " ", t)  # names and sizes: 'h100', '8x7b', '2gw'
     t = re.sub(r"\d+(?:\.\d+)?\s*%", " ", t)  # rates are not operands
+    t = re.sub(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2}\b", " ", t)  # "2021-2024": a range of years, not a subtraction
     best = None
     for m in re.finditer(r"[(\d.][\d\s.()+\-*/^]*[\d)]", t):
         expr = re.sub(r"\s+", " ", m.group(0)).strip()

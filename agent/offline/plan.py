@@ -15,7 +15,14 @@ Rules, each stated in the answer's "Assumptions" when it applies:
   many GPUs", "double the batch", "half the context") scale the previous value (or the
   calculator's default), and the follow-up keeps what the previous question asked for.
 * A cost or build-out question with no chip uses :data:`DEFAULT_CHIP`, said in the answer; a chip
-  with no catalog price and no stated price is not guessed (the answer asks for one).
+  with no catalog price and no stated price is not guessed (the answer asks for one). A cost per hour
+  or per token with neither a chip nor a price is declined, saying what is needed; a cost on the
+  analyst's own cost model runs without the default adders, with them beside it
+  (:mod:`agent.offline.own_costs`); a power cost with a stated power and no price is computed directly
+  (:mod:`agent.offline.power_cost`).
+* A podcast quote asked with a computation gets the computing tool beside the search
+  (:mod:`agent.offline.quote_compute`); capex comparisons and sums are computed by ``calculate`` on the
+  table's rows (:mod:`agent.offline.capex_compare`).
 * "$ per million tokens" with no model or tokens/s: an illustration with :data:`ILLUSTRATION_MODEL`
   on the cost calculator's serving defaults, labelled as such.
 * "Why does he ...", "what do they think ...", "in the podcast": the transcript, never a refusal.
@@ -28,9 +35,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.offline.capex_compare import extension_year, sum_years
 from agent.offline.entities import Mention, family
 from agent.offline.intents import INTENT_TOOL, detect
 from agent.offline.numbers import percent
+from agent.offline.own_costs import missing_price_and_chip
 from agent.offline.parse import Parsed, parse
 from tools.catalog import _normalise, accelerators, find_accelerator, find_model, models
 from tools.errors import InputError
@@ -74,6 +83,8 @@ class Plan:
     pending: list[Call] = field(default_factory=list)  # calls (in ``calls``) made only once the fit of that deployment holds
     guards: list[Call] = field(default_factory=list)  # fits planned only to check a speed's deployment
     value_unit: str | None = None  # the unit of a growth series' values, as the question wrote its base ("usd", "W")
+    sum_years: list[int] = field(default_factory=list)  # "sum of amazon capex 2021-2024": the capex years to add
+    extend_year: int | None = None  # "CAGR FY23 -> FY25, and FY26 at that rate": the year to extrapolate to
 
     def first_round(self) -> list[Call]:
         """The calls to make now: all but the pending ones."""
@@ -446,6 +457,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     and what the calculators take instead.
     """
     from agent.input_accounting import stated_quantities
+    from agent.offline.own_costs import split_own_costs
     from agent.offline.whatif import DISTINCT, refill, route
 
     plan = _make_plan(question, prior or [], prior_question)
@@ -456,10 +468,42 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
     if routed is None and quantities and (plan.reply is not None or _unaccounted(question, plan)):
         routed = route(question, quantities, _route_names(question))
+    if quoted and routed is None:
+        _compute_beside_quote(question, quantities, plan)
     if routed is not None:
         plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
         plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
+    _power_only_plan(plan)
+    plan.calls, own_note = split_own_costs(question, plan.calls, Call)
+    if own_note:
+        plan.notes.append(own_note)
     return _speed_behind_fit(_accounted(question, plan))
+
+
+def _compute_beside_quote(question: str, quantities: list[Any], plan: Plan) -> None:
+    """A quote asked with a computation on stated numbers: the computing tool beside the search (:mod:`agent.offline.quote_compute`)."""
+    from agent.offline.quote_compute import computation
+
+    routed, assumed = computation(question, quantities, _route_names(question), chip_arg(DEFAULT_CHIP))
+    if routed is None:
+        return
+    plan.calls.append(Call(*routed))
+    plan.focus = plan.focus or asked_quantities(parse(question).text)
+    if assumed:
+        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (its catalog power draw); name one to change it.")
+
+
+def _power_only_plan(plan: Plan) -> None:
+    """A power-cost question with a stated power and no price: the bill by ``calculate`` (:mod:`agent.offline.power_cost`)."""
+    from agent.offline.power_cost import power_cost_calls, power_only
+
+    tco = [c for c in plan.calls if c.name == "tco"]
+    if len(tco) != 1 or not power_only(tco[0], plan.focus):
+        return
+    calls, labels, note = power_cost_calls(tco[0].args, lambda f: _default("tco", f), Call)
+    plan.calls = [c for c in plan.calls if c is not tco[0]] + calls
+    plan.labels.update(labels)
+    plan.notes = [n for n in plan.notes if not n.startswith("No chip named")] + [note]  # no chip is priced here
 
 
 #: The deployment a speed and a fit describe: the same arguments mean the same servers and requests.
@@ -511,7 +555,7 @@ def _route_names(question: str) -> dict[str, dict[str, Any]]:
 def _unaccounted(question: str, plan: Plan) -> list[str]:
     from agent.input_accounting import unused_inputs
 
-    readings = {"year": plan.year, "years": plan.compare_years, "volume": plan.volume}  # used by the answer writer
+    readings = {"year": plan.year, "years": plan.compare_years, "sum_years": plan.sum_years, "extend": plan.extend_year, "volume": plan.volume}  # used by the answer writer
     return unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
 
 
@@ -578,6 +622,9 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
     if "capex" in intents:
         plan.compare_years = _years(p.text)[:2] if len(_years(p.text)) >= 2 else []
         plan.year = plan.compare_years[0] if plan.compare_years else plan.year
+        plan.sum_years = sum_years(p.text, _years(p.text))
+        plan.compare_years = [] if plan.sum_years else plan.compare_years
+        plan.extend_year = extension_year(p.text, _years(p.text))
     if ("per_mw" in plan.focus and p.gw is None and p.mw is None and p.count is None and not (p.models or p.unknown_models)
             and intents and set(intents) <= {"cost", "buildout", "capex"} and not p.companies):
         intents = ["buildout"]  # "capex per MW" with no size: a 1 MW build-out (see _calculator_calls)
@@ -764,14 +811,11 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
         return _missing("chip", tool, p)
     args = {**_carried(tool, p, ctx, plan), **calculator_args(tool, p, plan.notes)}
     if tool == "kv_cache" and not any(k in args for k in TOKEN_ARGS):
-        args["context"] = 1
-        if re.search(r"per[- ]?token|/\s*token|a token", p.text):
-            plan.notes.append("Per token: sized for a one-token sequence.")
-        else:
-            plan.notes.append("No length given: sized per token (a one-token sequence); say 'at <N>k context' for a whole request.")
-    if tool in ("tco", "buildout") and not chip_names and not (p.unknown_chips or _priced_and_powered(args)):
-        chip_names = [DEFAULT_CHIP]
-        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); name one to change it.")
+        _per_token(p, args, plan)
+    if tool in ("tco", "buildout") and not chip_names and not p.unknown_chips:
+        chip_names, reply = _default_chip(tool, p, args, plan)
+        if reply:
+            return reply
     if tool in ("tco", "buildout") and chip_names and "capex_per_accelerator" not in args:
         unpriced = [c for c in chip_names if _catalog_price(c) is None]
         if unpriced and tool == "tco" and _power_only(plan.focus):
@@ -846,6 +890,28 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             "so the fit on that one is checked too (ask 'on 8x ...' for a server)."
         )
     return None
+
+
+def _per_token(p: Parsed, args: dict[str, Any], plan: Plan) -> None:
+    """A KV-cache question with no length: sized for a one-token sequence, said."""
+    args["context"] = 1
+    if re.search(r"per[- ]?token|/\s*token|a token", p.text):
+        plan.notes.append("Per token: sized for a one-token sequence.")
+    else:
+        plan.notes.append("No length given: sized per token (a one-token sequence); say 'at <N>k context' for a whole request.")
+
+
+def _default_chip(tool: str, p: Parsed, args: dict[str, Any], plan: Plan) -> tuple[list[str], str | None]:
+    """A cost or build-out question naming no chip: none when it gives its own price and kW; a reply when a unit
+    cost is asked with neither chip nor price (:func:`agent.offline.own_costs.missing_price_and_chip`); else
+    :data:`DEFAULT_CHIP`, said in the answer."""
+    if tool == "tco" and (reply := missing_price_and_chip(p.text, args)):
+        return [], reply
+    if _priced_and_powered(args):
+        return [], None
+    plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); "
+                         "name one to change it.")
+    return [DEFAULT_CHIP], None
 
 
 def _unpriced_reply(unpriced: list[str]) -> str:

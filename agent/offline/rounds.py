@@ -11,6 +11,8 @@ them at every step):
   the question asks for it: the cost calculator reports the
   power cost per accelerator per year, so ``calculate`` multiplies it by the fleet size (the
   product comes from the calculate tool, not from the writer);
+* a capex comparison or sum (:mod:`agent.offline.capex_compare`): the difference, change and ratio, or the
+  sum, of the table rows, by ``calculate``;
 * "how long to generate N tokens": N / the fastest decode rate found, in seconds, minutes (/ 60)
   or hours (/ 3600);
 * a claim the claim checker has no entry for ("is it true that a 2 GW site needs a million
@@ -25,6 +27,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agent.offline.capex_compare import (
+    capex_pair,
+    change_expressions,
+    extension_expression,
+    sum_expression,
+    sum_rows,
+)
 from agent.offline.plan import CALCULATORS, Call, Plan, fit_for_speed, make_plan
 
 #: Weight formats the fit calculator may default to; fp8 is the next step down (half the bytes).
@@ -70,16 +79,8 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
         defaulted_wide = (data.get("inputs") or {}).get("weights_dtype") in _WIDE_FORMATS and "weights_dtype" not in call.args
         if call.name == "memory_fit" and data.get("fits") is False and defaulted_wide:
             out.append(Call("memory_fit", {**call.args, "weights_dtype": "fp8"}))
-        if call.name == "tco" and "power_draw" in plan.focus:
-            pue = (data.get("inputs") or {}).get("pue")
-            for chip in data.get("chips") or []:
-                if chip.get("power_kw") is not None and pue is not None:
-                    out.append(Call("calculate", {"expression": f"{chip['power_kw']!r} * {pue!r} * {int(data.get('count') or 1)} / 1000"}))
-        if call.name == "tco" and "power_year" in plan.focus and (data.get("count") or 1) > 1:
-            for chip in data.get("chips") or []:
-                power = (chip.get("annual") or {}).get("power_usd")
-                if power is not None:
-                    out.append(Call("calculate", {"expression": f"{power!r} * {int(data['count'])}"}))
+        if call.name == "tco":
+            out += _fleet_power_calls(plan, data)
     out += _speed_at_capacity(plan, done)
     if plan.volume and "time_for_tokens" in plan.focus:
         speeds = [(_load(c)) for call, c in done if call.name == "throughput"]
@@ -94,9 +95,7 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
     for call, content in done:
         data = _load(content)
         if call.name == "capex" and isinstance(data, dict) and "error" not in data:
-            pair = capex_pair(plan, data)
-            if pair:
-                out += [Call("calculate", {"expression": e}) for e in change_expressions(pair)]
+            out += _capex_calls(plan, data)
     sub = claim_plan(done)
     if sub is not None:
         out += sub.first_round()
@@ -107,6 +106,36 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
             made.add(_key(c))
             unique.append(c)
     return unique
+
+
+def _fleet_power_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
+    """A fleet's power draw (MW) or power bill ($/yr) from a tco result, by ``calculate``."""
+    out = []
+    if "power_draw" in plan.focus:
+        pue = (data.get("inputs") or {}).get("pue")
+        for chip in data.get("chips") or []:
+            if chip.get("power_kw") is not None and pue is not None:
+                out.append(Call("calculate", {"expression": f"{chip['power_kw']!r} * {pue!r} * {int(data.get('count') or 1)} / 1000"}))
+    if "power_year" in plan.focus and (data.get("count") or 1) > 1:
+        for chip in data.get("chips") or []:
+            power = (chip.get("annual") or {}).get("power_usd")
+            if power is not None:
+                out.append(Call("calculate", {"expression": f"{power!r} * {int(data['count'])}"}))
+    return out
+
+
+def _capex_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
+    """A capex comparison (difference, change, ratio, CAGR, extrapolation) or sum, by ``calculate``."""
+    out = []
+    pair = capex_pair(plan.compare_years, plan.year, data)
+    if pair:
+        out += [Call("calculate", {"expression": e}) for e in change_expressions(pair).values()]
+        grown = extension_expression(pair, plan.extend_year) if plan.extend_year else None
+        out += [Call("calculate", {"expression": grown})] if grown else []
+    rows = sum_rows(plan.sum_years, data) if plan.sum_years else None
+    if rows:
+        out.append(Call("calculate", {"expression": sum_expression(rows)}))
+    return out
 
 
 def _speed_at_capacity(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
@@ -142,34 +171,3 @@ def claim_plan(done: list[tuple[Call, Any]]) -> Plan | None:
             sub.notes.insert(0, "No checked claim matches, so the claim's own numbers were computed instead.")
             return sub
     return None
-
-
-def capex_pair(plan: Plan, data: dict[str, Any]) -> tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]] | None:
-    """The two capex history rows a comparison asks for, each as (label, row with year, capex_usd_b, metric).
-
-    Two years ("amazon capex 2025 vs 2024"): the series' rows for those years, in the order written.
-    Two companies and one year ("msft vs meta capex 2023"): each company's row for that year.
-    None when the table has no reported row for one of them (a forecast is not compared as if filed).
-    """
-    def row(rows: list[dict[str, Any]] | None, year: int | None) -> dict[str, Any] | None:
-        return next((h for h in rows or [] if h.get("year") == year), None)
-
-    if len(plan.compare_years) == 2:
-        first, second = (row(data.get("history"), y) for y in plan.compare_years)
-        series = str(data.get("series", ""))
-        if first and second:
-            return (series, first), (series, second)
-        return None
-    companies = data.get("companies") or []
-    if plan.year is not None and len(companies) == 2:
-        rows = [(c.get("company", ""), row(c.get("history"), plan.year)) for c in companies]
-        if all(r for _, r in rows):
-            return (rows[0][0], rows[0][1]), (rows[1][0], rows[1][1])
-    return None
-
-
-def change_expressions(pair: tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]) -> tuple[str, str]:
-    """``calculate`` expressions for a comparison: the difference (first - second, USD billion)
-    and the change as a percentage of the second."""
-    a, b = pair[0][1]["capex_usd_b"], pair[1][1]["capex_usd_b"]
-    return f"{a!r} - {b!r}", f"({a!r} - {b!r}) / {b!r} * 100"

@@ -44,15 +44,23 @@ _SERVER = ("server",)
 _ACCEL = (None, "accelerator")
 #: Plausible powers (W): one accelerator (all-in, IT or TDP), one server or rack, a site.
 _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
+#: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
+_ONE_PRICE = (100.0, 1e8)
 #: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
 _ONE_MEMORY = (1e9, 4e12)
 
 #: Per tool, the fields an analyst's numbers fill, most specific first.
 FIELDS: dict[str, tuple[Slot, ...]] = {
     "tco": (
-        Slot("server_price", ("usd",), r"server|box|node|system", per=(None, "server")),
+        Slot("server_price", ("usd",), r"server|box|node|system", per=(None, "server"), span=_ONE_PRICE),
         Slot("server_kw", ("W",), r"server|box|node|system", per=(None, "server"), scale=1e-3, span=_ONE_SERVER),
-        Slot("capex_per_accelerator", ("usd",), rf"per (?:{_GPU})|{_GPU}|capex|all-in|each|price", per=_ACCEL),
+        Slot(
+            "capex_per_accelerator",
+            ("usd",),
+            rf"per (?:{_GPU})|{_GPU}|capex|all-in|each|price",
+            per=_ACCEL,
+            span=_ONE_PRICE,
+        ),
         Slot("power_kw", ("W",), rf"{_GPU}|tdp|it power|all-in|each|draw", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
         Slot("electricity", ("usd/kwh",)),
         Slot("years", ("years",)),
@@ -108,6 +116,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("accelerators", ("",), rf"{_GPU}|cluster|fleet|million", integer=True),
     ),
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
+    "capex": (),  # no numeric fields: the flags below (finance leases) only
     "memory_fit": (
         Slot("params", ("params",)),
         Slot(
@@ -126,6 +135,11 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
 FLAGS: tuple[tuple[str, str, Any, str], ...] = (
     ("tco", "cost_of_capital", 0.0, r"straight[- ]?line|no financing|without financing|zero cost of capital"),
     ("tco", "facility", "none", r"no facility|ignore (?:the )?facility|no colo"),
+    ("capex", "include_leases", True,
+     r"financ\w*[- ]leases?|incl\w*\.? (?:finance[- ])?leases|lease[- ]inclusive|with leases"),
+    ("tco", "electricity", 0.0, r"ignor(?:e|ing) (?:the )?power|excluding power|no power (?:cost|bill)|without power"),
+    ("tco", "pue", 1.0,
+     r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included"),
     ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
 )
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
@@ -205,6 +219,10 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         source[slot.field] = q
         if q.per == "server" and q.per_count and tool == "tco":
             args.setdefault("gpus_per_server", q.per_count)
+    server = "server_price" in args or "server_kw" in args
+    if tool == "tco" and server and "gpus_per_server" not in args and "count" in args:
+        args["gpus_per_server"] = args.pop("count")  # "a $300k server; if that's 8 GPUs": the GPUs in that server
+        source["gpus_per_server"] = source.pop("count")
     for name, field, value, pattern in FLAGS:
         if name == tool and field not in args and re.search(pattern, text.lower()):
             args[field] = value

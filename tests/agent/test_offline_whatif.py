@@ -61,7 +61,8 @@ def test_growth_base_takes_its_year() -> None:
     ],
 )
 def test_routed_to_the_tool_whose_fields_the_question_fills(question: str, tool: str) -> None:
-    assert [c.name for c in make_plan(question).calls] == [tool]
+    # an own-cost tco question gets a second tco call with the default adders beside it (test_offline_own_inputs.py)
+    assert {c.name for c in make_plan(question).calls} == {tool}
 
 
 def test_serving_cost_known_case_through_ask() -> None:
