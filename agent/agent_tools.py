@@ -46,7 +46,9 @@ def langchain_tool(tool: Tool) -> BaseTool:
 
         return json.dumps(tool.content(tool.run(with_profile_dir(tool.input_model, kwargs))))
 
-    return StructuredTool(name=tool.name, description=tool.description, args_schema=input_schema(tool.input_model), func=run)
+    return StructuredTool(
+        name=tool.name, description=tool.description, args_schema=input_schema(tool.input_model), func=run
+    )
 
 
 def agent_tools(extra: Iterable[BaseTool] = ()) -> list[BaseTool]:

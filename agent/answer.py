@@ -26,7 +26,9 @@ class Citation(BaseModel):
     chunk_id: str | None = None
     source_urls: list[str] = Field(default_factory=list)
     source_kind: str | None = Field(None, description="'bundled transcript', 'bundled spec' or 'user file'.")
-    speaker: str | None = Field(None, description="Who speaks most of the passage, e.g. 'Dylan Patel (guest)' (transcripts).")
+    speaker: str | None = Field(
+        None, description="Who speaks most of the passage, e.g. 'Dylan Patel (guest)' (transcripts)."
+    )
 
 
 class Answer(BaseModel):

@@ -36,9 +36,17 @@ from agent.answer import Answer, Citation, ToolCallRecord
 from agent.delta import delta_line, with_delta
 from agent.grounding import grounding_warnings
 from agent.input_accounting import CORRECTION_MARK, correction_message, not_used_line, unused_inputs
-from agent.result_warnings import missing_from, result_warnings
-from agent.models import OFFLINE, PROVIDER_HINT, ProviderError, chat_model, describe_provider_error, model_label, resolve_model_name
+from agent.models import (
+    OFFLINE,
+    PROVIDER_HINT,
+    ProviderError,
+    chat_model,
+    describe_provider_error,
+    model_label,
+    resolve_model_name,
+)
 from agent.prompts import ROUND_CAP_NOTE, SYSTEM_PROMPT, delimit_retrieved
+from agent.result_warnings import missing_from, result_warnings
 from agent.settings import Settings, load_settings
 
 History = Sequence[BaseMessage | dict[str, Any] | tuple[str, str]]
@@ -218,7 +226,11 @@ def _citations(records: Sequence[ToolCallRecord], answer: str) -> list[Citation]
     if NOTHING_CLOSE in answer:
         return []  # nothing close: unrelated passages are not shown as sources
     numbered = re.search(r"\[\d{1,2}\]", answer) is not None
-    named = [p for p in passages.values() if (p.get("timestamp") and p["timestamp"] in answer) or (p.get("chunk_id") and p["chunk_id"] in answer)]
+    named = [
+        p
+        for p in passages.values()
+        if (p.get("timestamp") and p["timestamp"] in answer) or (p.get("chunk_id") and p["chunk_id"] in answer)
+    ]
     chosen = list(passages.values()) if numbered else named or list(passages.values())
     return [Citation.model_validate({k: v for k, v in p.items() if k in Citation.model_fields}) for p in chosen]
 
@@ -304,7 +316,11 @@ def _run(
     """One agent run. ``restart_from=(checkpoint_id,)`` re-runs a stored turn from before a failed attempt."""
     started = time.perf_counter()
     cap = settings.max_tool_rounds
-    middleware: list[AgentMiddleware] = [_ProviderFaults(), ToolErrorMiddleware(on_error=tool_error_content), _RoundCap(cap)]
+    middleware: list[AgentMiddleware] = [
+        _ProviderFaults(),
+        ToolErrorMiddleware(on_error=tool_error_content),
+        _RoundCap(cap),
+    ]
     if label != OFFLINE:  # the offline planner reads the JSON itself and is deterministic: asking again changes nothing
         middleware += [_RetrievedAsData(), _InputCheck(question)]
     store = None
@@ -380,7 +396,9 @@ def _run(
     )
 
 
-def _invoke(graph: Any, inputs: dict[str, Any], config: dict[str, Any], on_token: Callable[[str], None] | None) -> dict[str, Any]:
+def _invoke(
+    graph: Any, inputs: dict[str, Any], config: dict[str, Any], on_token: Callable[[str], None] | None
+) -> dict[str, Any]:
     if on_token is None:
         return graph.invoke(inputs, config)
     state: dict[str, Any] = {}
@@ -419,7 +437,10 @@ def ask(
     if not question or not question.strip():
         from tools.errors import InputError
 
-        raise InputError("question", "is empty; ask something, e.g. 'how many 12k-token requests fit for llama-3.1-405b fp8 on 8x h100?'.")
+        raise InputError(
+            "question",
+            "is empty; ask something, e.g. 'how many 12k-token requests fit for llama-3.1-405b fp8 on 8x h100?'.",
+        )
     settings = settings or load_settings()
     past = _history_messages(history)
     chat, label = _resolve(model, settings)
@@ -466,6 +487,8 @@ def _answer(
         cause = failed_too.__cause__ or failed_too
         if backup_label == OFFLINE:
             raise cause from None
-        raise ProviderError(f"{message} The fallback {describe_provider_error(cause, backup_label, settings)}") from cause
+        raise ProviderError(
+            f"{message} The fallback {describe_provider_error(cause, backup_label, settings)}"
+        ) from cause
     answer.answer = f"_{message} Answered by {backup_label} instead._\n\n{answer.answer}"
     return answer

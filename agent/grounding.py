@@ -29,19 +29,52 @@ from typing import Any
 
 #: Multipliers for suffixes and units written after a number. ``B`` is read both ways.
 _SCALE: dict[str, tuple[float, ...]] = {
-    "k": (1e3,), "K": (1e3,), "thousand": (1e3,),
-    "M": (1e6,), "mn": (1e6,), "million": (1e6,),
-    "b": (1e9,), "bn": (1e9,), "billion": (1e9,), "B": (1e9, 1.0),
-    "T": (1e12,), "trillion": (1e12,),
-    "KB": (1e3,), "kB": (1e3,), "MB": (1e6,), "GB": (1e9,), "TB": (1e12,), "PB": (1e15,),
-    "KiB": (2.0**10,), "MiB": (2.0**20,), "GiB": (2.0**30,), "TiB": (2.0**40,),
-    "kW": (1e3,), "MW": (1e6,), "GW": (1e9,), "TW": (1e12,),
-    "kWh": (1e3,), "MWh": (1e6,), "GWh": (1e9,), "TWh": (1e12,),
-    "ms": (1e-3,), "us": (1e-6,), "µs": (1e-6,),
+    "k": (1e3,),
+    "K": (1e3,),
+    "thousand": (1e3,),
+    "M": (1e6,),
+    "mn": (1e6,),
+    "million": (1e6,),
+    "b": (1e9,),
+    "bn": (1e9,),
+    "billion": (1e9,),
+    "B": (1e9, 1.0),
+    "T": (1e12,),
+    "trillion": (1e12,),
+    "KB": (1e3,),
+    "kB": (1e3,),
+    "MB": (1e6,),
+    "GB": (1e9,),
+    "TB": (1e12,),
+    "PB": (1e15,),
+    "KiB": (2.0**10,),
+    "MiB": (2.0**20,),
+    "GiB": (2.0**30,),
+    "TiB": (2.0**40,),
+    "kW": (1e3,),
+    "MW": (1e6,),
+    "GW": (1e9,),
+    "TW": (1e12,),
+    "kWh": (1e3,),
+    "MWh": (1e6,),
+    "GWh": (1e9,),
+    "TWh": (1e12,),
+    "ms": (1e-3,),
+    "us": (1e-6,),
+    "µs": (1e-6,),
 }
 #: Hours in each period, for per-hour / per-day / per-month / per-year readings (a year = 8,760 h,
 #: 365 x 24; a month = 730 h, 8,760 / 12).
-_PERIOD_HOURS = {"h": 1.0, "hr": 1.0, "hour": 1.0, "day": 24.0, "mo": 730.0, "month": 730.0, "yr": 8760.0, "year": 8760.0}
+_PERIOD_HOURS = {
+    "h": 1.0,
+    "hr": 1.0,
+    "hour": 1.0,
+    "day": 24.0,
+    "mo": 730.0,
+    "month": 730.0,
+    "yr": 8760.0,
+    "year": 8760.0,
+}
 
 _NUMBER = re.compile(r"(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<attached>[A-Za-zµ%]*)")
 _TAIL = re.compile(r"\s?(?P<tail>%|[A-Za-zµ]+)")
@@ -220,8 +253,12 @@ def untraced(answer: str, sources: Iterable[Any]) -> list[str]:
 def grounding_warnings(answer: str, sources: Iterable[Any]) -> list[str]:
     """One warning per untraced figure, and one per figure that only a user's note states, phrased for the user."""
     missing, from_notes = trace(answer, sources)
-    out = [f"unverified figure {text!r}: not found in any tool result, cited passage or the question" for text in missing]
+    out = [
+        f"unverified figure {text!r}: not found in any tool result, cited passage or the question" for text in missing
+    ]
     for text, source in from_notes:
         name = source.split(":", 1)[1].strip() if ":" in source else source
-        out.append(f"figure {text!r} is from your note {name}: the user's claim, not verified by a calculator or a bundled source")
+        out.append(
+            f"figure {text!r} is from your note {name}: the user's claim, not verified by a calculator or a bundled source"
+        )
     return out

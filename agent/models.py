@@ -78,9 +78,15 @@ def resolve_model_name(name: str | None = None, settings: Settings | None = None
     if sep:
         provider = provider.strip().lower()
         if provider not in PROVIDERS:
-            raise InputError("model", f"unknown provider {provider!r} in {name!r}; allowed: offline, openai:<model>, anthropic:<model>.")
+            raise InputError(
+                "model",
+                f"unknown provider {provider!r} in {name!r}; allowed: offline, openai:<model>, anthropic:<model>.",
+            )
         if not model.strip():
-            raise InputError("model", f"{name!r} names no model; e.g. openai:{DEFAULT_OPENAI_MODEL} or anthropic:{DEFAULT_ANTHROPIC_MODEL}.")
+            raise InputError(
+                "model",
+                f"{name!r} names no model; e.g. openai:{DEFAULT_OPENAI_MODEL} or anthropic:{DEFAULT_ANTHROPIC_MODEL}.",
+            )
         return f"{provider}:{model.strip()}"
     if name.lower().startswith("claude"):
         return f"anthropic:{name}"

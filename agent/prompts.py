@@ -55,8 +55,11 @@ RETRIEVED_CLOSE = "\n</retrieved_passages>"
 def delimit_retrieved(content: str) -> str:
     """``content`` (a search_knowledge result) between the data markers; any marker inside it is defused,
     so a passage cannot close the block early and speak as the system."""
-    body = content.replace("<retrieved_passages>", "<retrieved-passages>").replace("</retrieved_passages>", "</retrieved-passages>")
+    body = content.replace("<retrieved_passages>", "<retrieved-passages>").replace(
+        "</retrieved_passages>", "</retrieved-passages>"
+    )
     return f"{RETRIEVED_OPEN}{body}{RETRIEVED_CLOSE}"
+
 
 #: Appended when the tool-round cap is reached: answer from what is known, say what is missing.
 ROUND_CAP_NOTE = """\

@@ -38,10 +38,15 @@ class Settings(KnowledgeSettings):
     slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"))
     slack_api_url: str | None = Field(None, validation_alias=AliasChoices("SLACK_API_URL"))
-    slack_rate_limit: int = Field(5, ge=1, description="Slack questions per user per window (product choice, not a Slack rule).")
+    slack_rate_limit: int = Field(
+        5, ge=1, description="Slack questions per user per window (product choice, not a Slack rule)."
+    )
     slack_rate_window_s: float = Field(60.0, gt=0, description="Window of the Slack per-user rate limit, seconds.")
     slack_read_timeout_s: float = Field(
-        10.0, gt=0, le=600, description="Seconds a Slack HTTP connection may stay silent mid-request before it is closed."
+        10.0,
+        gt=0,
+        le=600,
+        description="Seconds a Slack HTTP connection may stay silent mid-request before it is closed.",
     )
 
 

@@ -38,8 +38,18 @@ BENCH_SEARCH = "what did he say about HBM gross margins"
 BENCH_TOOL_CALL = ("kv_cache", {"model": "opt-13b", "kv_dtype": "fp16", "context": 2048})
 #: Calculator sweeps: (tool, base args, swept field, values).
 SWEEPS: tuple[tuple[str, dict[str, Any], str, tuple[Any, ...]], ...] = (
-    ("kv_cache", {"model": "llama-3.1-70b", "kv_dtype": "bf16"}, "context", (1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)),
-    ("memory_fit", {"model": "llama-3.1-70b", "chip": "h100", "gpus": 8}, "output", (500, 1000, 2000, 4000, 8000, 11000, 16000, 32000)),
+    (
+        "kv_cache",
+        {"model": "llama-3.1-70b", "kv_dtype": "bf16"},
+        "context",
+        (1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072),
+    ),
+    (
+        "memory_fit",
+        {"model": "llama-3.1-70b", "chip": "h100", "gpus": 8},
+        "output",
+        (500, 1000, 2000, 4000, 8000, 11000, 16000, 32000),
+    ),
     ("throughput", {"model": "llama-3.1-70b", "chip": "h100", "gpus": 8}, "batch", (1, 2, 4, 8, 16, 32, 64, 128)),
     ("tco", {"chip": ["h100"]}, "utilization", (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)),
 )
@@ -68,7 +78,9 @@ def cold_start(data_dir: Path, runs: int) -> dict[str, float]:
         "python_pass_s": _median_run([sys.executable, "-c", "pass"], runs, env),
         "help_s": _median_run([_cli(), "--help"], runs, env),
         "search_s": _median_run([_cli(), "search", BENCH_SEARCH, "--json"], runs, env),
-        "ask_offline_s": _median_run([_cli(), "ask", "--model", "offline", "--no-stream", BENCH_QUESTION], max(1, runs // 2), env),
+        "ask_offline_s": _median_run(
+            [_cli(), "ask", "--model", "offline", "--no-stream", BENCH_QUESTION], max(1, runs // 2), env
+        ),
     }
 
 
@@ -119,14 +131,18 @@ def instant_model() -> Any:
         def bind_tools(self, tools: Any, **kwargs: Any) -> InstantModel:
             return self
 
-        def _generate(self, messages: list[Any], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        def _generate(
+            self, messages: list[Any], stop: Any = None, run_manager: Any = None, **kwargs: Any
+        ) -> ChatResult:
             last = messages[-1]
             if isinstance(last, ToolMessage):
                 per_token = json.loads(last.content)["bytes_per_token"]
                 message = AIMessage(content=f"OPT-13B holds {per_token:,} bytes of KV cache per token in fp16.")
             else:
                 name, args = BENCH_TOOL_CALL
-                message = AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": "call_1", "type": "tool_call"}])
+                message = AIMessage(
+                    content="", tool_calls=[{"name": name, "args": args, "id": "call_1", "type": "tool_call"}]
+                )
             return ChatResult(generations=[ChatGeneration(message=message)])
 
     return InstantModel()
@@ -170,7 +186,12 @@ def agent_overhead(n: int) -> dict[str, float]:
     answer = ask(BENCH_QUESTION, model=model)
     assert "819,200" in answer.answer, answer.answer  # the loop really ran the tool
     return _interleaved(
-        {"ask_s": lambda: ask(BENCH_QUESTION, model=model), "bare_create_agent_s": bare, "bare_graph_reused_s": bare_reused}, n
+        {
+            "ask_s": lambda: ask(BENCH_QUESTION, model=model),
+            "bare_create_agent_s": bare,
+            "bare_graph_reused_s": bare_reused,
+        },
+        n,
     )
 
 
@@ -203,7 +224,9 @@ def _rate(fn: Callable[[], Any], per_call: int, min_seconds: float) -> float:
     return count / elapsed
 
 
-def run_bench(*, runs: int = 5, questions: int = 20, progress: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
+def run_bench(
+    *, runs: int = 5, questions: int = 20, progress: Callable[[str], None] = lambda s: None
+) -> dict[str, Any]:
     """Every benchmark; the data directory is a fresh temporary one (removed afterwards)."""
     out: dict[str, Any] = {"machine": machine(), "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     with tempfile.TemporaryDirectory(prefix="siliconomics-bench-") as tmp:
@@ -235,17 +258,52 @@ def bench_renderable(r: dict[str, Any]) -> Any:
     from rich.table import Table
 
     m = r["machine"]
-    t = Table(title=f"siliconomics bench · {m['cpu']} · {m['cpus_usable']} CPUs · {m['memory']} · Python {m['python']}", title_justify="left")
+    t = Table(
+        title=f"siliconomics bench · {m['cpu']} · {m['cpus_usable']} CPUs · {m['memory']} · Python {m['python']}",
+        title_justify="left",
+    )
     for col in ("measure", "value", "baseline", "ratio"):
         t.add_column(col, justify="left" if col == "measure" else "right")
     cs, al, ratios = r["cold_start"], r["agent_loop"], r["ratios"]
-    t.add_row("cold start: siliconomics --help", f"{cs['help_s'] * 1e3:,.0f} ms", f"python -c pass {cs['python_pass_s'] * 1e3:,.0f} ms", f"{ratios['help_vs_python']:.1f}x")
-    t.add_row("cold start: siliconomics search (index present)", f"{cs['search_s'] * 1e3:,.0f} ms", f"python -c pass {cs['python_pass_s'] * 1e3:,.0f} ms", f"{ratios['search_vs_python']:.1f}x")
-    t.add_row("cold start: siliconomics ask (offline, index present)", f"{cs['ask_offline_s'] * 1e3:,.0f} ms", f"python -c pass {cs['python_pass_s'] * 1e3:,.0f} ms", f"{ratios['ask_vs_python']:.1f}x")
-    t.add_row("index build, bundled corpus", f"{r['index']['build_s']:.1f} s", f"{r['index']['vectors']:,} vectors", "-")
-    t.add_row("warm search p50 / p95", f"{r['search']['p50_ms']:.1f} / {r['search']['p95_ms']:.1f} ms", f"{r['search']['searches']} searches", "-")
-    t.add_row("agent loop per question: ask()", f"{al['ask_s'] * 1e3:,.1f} ms", f"bare create_agent {al['bare_create_agent_s'] * 1e3:,.1f} ms", f"{ratios['ask_loop_vs_bare_create_agent']:.2f}x")
-    t.add_row("", "", f"bare, graph reused {al['bare_graph_reused_s'] * 1e3:,.1f} ms", f"{ratios['ask_loop_vs_bare_graph_reused']:.2f}x")
+    t.add_row(
+        "cold start: siliconomics --help",
+        f"{cs['help_s'] * 1e3:,.0f} ms",
+        f"python -c pass {cs['python_pass_s'] * 1e3:,.0f} ms",
+        f"{ratios['help_vs_python']:.1f}x",
+    )
+    t.add_row(
+        "cold start: siliconomics search (index present)",
+        f"{cs['search_s'] * 1e3:,.0f} ms",
+        f"python -c pass {cs['python_pass_s'] * 1e3:,.0f} ms",
+        f"{ratios['search_vs_python']:.1f}x",
+    )
+    t.add_row(
+        "cold start: siliconomics ask (offline, index present)",
+        f"{cs['ask_offline_s'] * 1e3:,.0f} ms",
+        f"python -c pass {cs['python_pass_s'] * 1e3:,.0f} ms",
+        f"{ratios['ask_vs_python']:.1f}x",
+    )
+    t.add_row(
+        "index build, bundled corpus", f"{r['index']['build_s']:.1f} s", f"{r['index']['vectors']:,} vectors", "-"
+    )
+    t.add_row(
+        "warm search p50 / p95",
+        f"{r['search']['p50_ms']:.1f} / {r['search']['p95_ms']:.1f} ms",
+        f"{r['search']['searches']} searches",
+        "-",
+    )
+    t.add_row(
+        "agent loop per question: ask()",
+        f"{al['ask_s'] * 1e3:,.1f} ms",
+        f"bare create_agent {al['bare_create_agent_s'] * 1e3:,.1f} ms",
+        f"{ratios['ask_loop_vs_bare_create_agent']:.2f}x",
+    )
+    t.add_row(
+        "",
+        "",
+        f"bare, graph reused {al['bare_graph_reused_s'] * 1e3:,.1f} ms",
+        f"{ratios['ask_loop_vs_bare_graph_reused']:.2f}x",
+    )
     c = Table(title="calculator throughput (evaluations per second)", title_justify="left")
     for col in ("tool", "sweep", "evals/s (function)", "evals/s (validated, via registry)"):
         c.add_column(col, justify="left" if col in ("tool", "sweep") else "right")
@@ -256,8 +314,12 @@ def bench_renderable(r: dict[str, Any]) -> Any:
 
 @click.command("bench")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--runs", default=5, show_default=True, type=click.IntRange(1, 50), help="Fresh processes per cold-start figure.")
-@click.option("--questions", default=20, show_default=True, type=click.IntRange(1, 1000), help="Questions per agent-loop figure.")
+@click.option(
+    "--runs", default=5, show_default=True, type=click.IntRange(1, 50), help="Fresh processes per cold-start figure."
+)
+@click.option(
+    "--questions", default=20, show_default=True, type=click.IntRange(1, 1000), help="Questions per agent-loop figure."
+)
 def bench_cmd(as_json: bool, runs: int, questions: int) -> None:
     """Measure cold start, index build, search latency, agent-loop overhead and calculator throughput.
 

@@ -19,11 +19,25 @@ import click
 )
 @click.argument("suites", nargs=-1)
 @click.option("--model", "-m", default=None, help="Model for agent suites: offline, openai:<model>, anthropic:<model>.")
-@click.option("--concurrency", "-c", default=4, show_default=True, type=click.IntRange(1, 64), help="Cases run at once.")
-@click.option("--json", "json_path", default=None, metavar="PATH", help="Write the run log here (default: DATA_DIR/evals/run-<time>.json).")
-@click.option("--gate", default=None, type=click.FloatRange(0, 1), help="Pass rate every suite must reach (default: per suite).")
-@click.option("--compare", "compare_path", default=None, metavar="OLD.json", help="Show changes against an earlier run log.")
-@click.option("--price-in", default=None, type=click.FloatRange(0), help="USD per million input tokens, for the cost column.")
+@click.option(
+    "--concurrency", "-c", default=4, show_default=True, type=click.IntRange(1, 64), help="Cases run at once."
+)
+@click.option(
+    "--json",
+    "json_path",
+    default=None,
+    metavar="PATH",
+    help="Write the run log here (default: DATA_DIR/evals/run-<time>.json).",
+)
+@click.option(
+    "--gate", default=None, type=click.FloatRange(0, 1), help="Pass rate every suite must reach (default: per suite)."
+)
+@click.option(
+    "--compare", "compare_path", default=None, metavar="OLD.json", help="Show changes against an earlier run log."
+)
+@click.option(
+    "--price-in", default=None, type=click.FloatRange(0), help="USD per million input tokens, for the cost column."
+)
 @click.option("--price-out", default=None, type=click.FloatRange(0), help="USD per million output tokens.")
 @click.option("--all", "show_all", is_flag=True, help="List passing cases too.")
 def eval_cmd(

@@ -67,12 +67,18 @@ def _check_tool_cases(suite: ToolsSuite, path: str) -> None:
         unknown = sorted(set(case.args) - set(tool.input_model.model_fields))
         if unknown:
             allowed = ", ".join(tool.input_model.model_fields)
-            raise SuiteError(f"{path}: case {case.id}: unknown argument(s) {unknown} for {case.tool}; allowed: {allowed}")
+            raise SuiteError(
+                f"{path}: case {case.id}: unknown argument(s) {unknown} for {case.tool}; allowed: {allowed}"
+            )
 
 
 def run_order(suite: ToolsSuite | RetrievalSuite | AgentSuite) -> tuple[int, bool, str]:
     """Tools first, then retrieval, then offline agent suites, then live ones."""
-    return ({"tools": 0, "measured": 0, "retrieval": 1, "agent": 2}[suite.kind], bool(getattr(suite, "live", False)), suite.suite)
+    return (
+        {"tools": 0, "measured": 0, "retrieval": 1, "agent": 2}[suite.kind],
+        bool(getattr(suite, "live", False)),
+        suite.suite,
+    )
 
 
 def load_suite(path: Path) -> ToolsSuite | RetrievalSuite | AgentSuite:
@@ -83,7 +89,9 @@ def suite_paths(directory: Path | None = None) -> list[Path]:
     return sorted((directory or SUITES_DIR).glob("*.yaml"))
 
 
-def load_suites(names: list[str] | None = None, directory: Path | None = None) -> list[ToolsSuite | RetrievalSuite | AgentSuite]:
+def load_suites(
+    names: list[str] | None = None, directory: Path | None = None
+) -> list[ToolsSuite | RetrievalSuite | AgentSuite]:
     """Every suite in ``directory`` (or those whose ``suite`` name or file stem is in ``names``)."""
     paths = suite_paths(directory)
     if not names:

@@ -53,7 +53,15 @@ def suite_table(suite: dict[str, Any], *, show_passing: bool = False) -> Table:
             continue
         style = _STYLE[status]
         if status == "error":
-            table.add_row(case["id"], Text(status, style=style), "-", "-", case.get("error") or "", _calls(case), f"{case['latency_s']:.2f}")
+            table.add_row(
+                case["id"],
+                Text(status, style=style),
+                "-",
+                "-",
+                case.get("error") or "",
+                _calls(case),
+                f"{case['latency_s']:.2f}",
+            )
             continue
         failed = [c for c in case["checks"] if not c["passed"]] or case["checks"][:1]
         for i, chk in enumerate(failed):
@@ -72,7 +80,9 @@ def suite_table(suite: dict[str, Any], *, show_passing: bool = False) -> Table:
 def summary_table(log: dict[str, Any]) -> Table:
     table = Table(title=f"eval run {log['started_at']} · commit {log['git_commit']}", title_justify="left")
     for col in ("suite", "kind", "model", "passed", "rate", "MRR", "gate", "verdict", "tokens", "cost $"):
-        table.add_column(col, justify="right" if col in ("passed", "rate", "MRR", "gate", "tokens", "cost $") else "left")
+        table.add_column(
+            col, justify="right" if col in ("passed", "rate", "MRR", "gate", "tokens", "cost $") else "left"
+        )
     for s in log["suites"]:
         tokens = sum(c.get("usage", {}).get("total_tokens", 0) for c in s.get("cases", []))
         costs = [c["cost_usd"] for c in s.get("cases", []) if c.get("cost_usd") is not None]
@@ -122,13 +132,19 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
                 "removed": sorted(set(old_cases) - set(new_cases)),
             }
         )
-    return {"old": {"model": old["model"], "commit": old["git_commit"]}, "new": {"model": new["model"], "commit": new["git_commit"]}, "suites": suites}
+    return {
+        "old": {"model": old["model"], "commit": old["git_commit"]},
+        "new": {"model": new["model"], "commit": new["git_commit"]},
+        "suites": suites,
+    }
 
 
 def compare_renderable(diff: dict[str, Any]) -> Group:
     """Rates per suite, then the case ids that got better or worse, in full."""
     o, n = diff["old"], diff["new"]
-    table = Table(title=f"compare: {o['model']} @ {o['commit']}  ->  {n['model']} @ {n['commit']}", title_justify="left")
+    table = Table(
+        title=f"compare: {o['model']} @ {o['commit']}  ->  {n['model']} @ {n['commit']}", title_justify="left"
+    )
     for col in ("suite", "old", "new", "change", "better", "worse", "added", "removed"):
         table.add_column(col, justify="left" if col == "suite" else "right")
 

@@ -146,7 +146,9 @@ class Prices(BaseModel):
     output_per_m: float = Field(ge=0)
 
     def cost(self, usage: dict[str, int]) -> float:
-        return (usage.get("input_tokens", 0) * self.input_per_m + usage.get("output_tokens", 0) * self.output_per_m) / 1e6
+        return (
+            usage.get("input_tokens", 0) * self.input_per_m + usage.get("output_tokens", 0) * self.output_per_m
+        ) / 1e6
 
 
 # --- one case of each kind -------------------------------------------------------------------
@@ -158,7 +160,13 @@ def run_tool_case(case: ToolCase) -> CaseResult:
     from tools.registry import get
 
     call = f"{case.tool}({', '.join(f'{k}={v!r}' for k, v in case.args.items())})"
-    base = dict(id=case.id, tags=case.tags, source=case.source, input=call, tool_calls=[ToolCall(name=case.tool, args=case.args)])
+    base = dict(
+        id=case.id,
+        tags=case.tags,
+        source=case.source,
+        input=call,
+        tool_calls=[ToolCall(name=case.tool, args=case.args)],
+    )
     t0 = time.perf_counter()
     try:
         result = get(case.tool).run(case.args)
@@ -174,10 +182,14 @@ def run_tool_case(case: ToolCase) -> CaseResult:
             return CaseResult(**base, status="pass" if check.passed else "fail", checks=[check], latency_s=latency)
         return CaseResult(**base, status="error", error=f"InputError: {exc}", latency_s=latency)
     except Exception as exc:  # noqa: BLE001 - a crashing calculator is a recorded error, not a crashed run
-        return CaseResult(**base, status="error", error=f"{type(exc).__name__}: {exc}", latency_s=time.perf_counter() - t0)
+        return CaseResult(
+            **base, status="error", error=f"{type(exc).__name__}: {exc}", latency_s=time.perf_counter() - t0
+        )
     latency = time.perf_counter() - t0
     if case.error_field:
-        check = Check(name="error", passed=False, expected=f"InputError naming {case.error_field!r}", got="a result, no error")
+        check = Check(
+            name="error", passed=False, expected=f"InputError naming {case.error_field!r}", got="a result, no error"
+        )
         return CaseResult(**base, status="fail", checks=[check], latency_s=latency)
     checks = [score_field(result, e) for e in case.expect]
     return CaseResult(**base, status=_status(checks), checks=checks, latency_s=latency)
@@ -190,14 +202,23 @@ def run_retrieval_case(case: RetrievalCase, suite: RetrievalSuite, search: Calla
     try:
         passages = search(case.question, k=suite.k, source=None if case.corpus == "all" else case.corpus)
     except Exception as exc:  # noqa: BLE001
-        return CaseResult(**base, status="error", error=f"{type(exc).__name__}: {exc}", latency_s=time.perf_counter() - t0)
+        return CaseResult(
+            **base, status="error", error=f"{type(exc).__name__}: {exc}", latency_s=time.perf_counter() - t0
+        )
     latency = time.perf_counter() - t0
     texts = [getattr(p, "text", p) for p in passages]
     golds = [case.gold, *case.alternates]
     check = score_retrieval(texts, golds, suite.k, suite.min_overlap)
-    rank = next((r for r, t in enumerate(texts[: suite.k], 1) if max(overlap(g, t) for g in golds) >= suite.min_overlap), None)
+    rank = next(
+        (r for r, t in enumerate(texts[: suite.k], 1) if max(overlap(g, t) for g in golds) >= suite.min_overlap), None
+    )
     return CaseResult(
-        **base, status=_status([check]), checks=[check], latency_s=latency, answer=texts[0] if texts else None, rank=rank
+        **base,
+        status=_status([check]),
+        checks=[check],
+        latency_s=latency,
+        answer=texts[0] if texts else None,
+        rank=rank,
     )
 
 
@@ -218,12 +239,19 @@ def score_answer(case: AgentCase, answer: Any) -> list[Check]:
         checks.append(score_text(text, exp.text_contains))
     warnings = list(getattr(answer, "warnings", None) or [])
     checks.append(
-        Check(name="grounded", passed=not warnings, expected="no grounding warning", got="; ".join(warnings)[:300] or "none")
+        Check(
+            name="grounded",
+            passed=not warnings,
+            expected="no grounding warning",
+            got="; ".join(warnings)[:300] or "none",
+        )
     )
     if exp.behaviour != "answer":
         errors = [tc.error for tc in answer.tool_calls if tc.error]
         checks.append(
-            score_behaviour(exp.behaviour, text, question=case.question, tool_errors=errors, error_field=exp.error_field)
+            score_behaviour(
+                exp.behaviour, text, question=case.question, tool_errors=errors, error_field=exp.error_field
+            )
         )
     return checks
 
@@ -308,9 +336,13 @@ def resolve_agent_model(suite: AgentSuite, model: Any) -> tuple[Any, str, str | 
     except InputError as exc:
         return None, str(model), str(exc)
     if suite.live and name == OFFLINE:
-        return None, name, (
-            "live suite needs a provider model: set OPENAI_API_KEY (or OPENAI_BASE_URL) or ANTHROPIC_API_KEY "
-            "and pass --model openai:<model> or anthropic:<model>"
+        return (
+            None,
+            name,
+            (
+                "live suite needs a provider model: set OPENAI_API_KEY (or OPENAI_BASE_URL) or ANTHROPIC_API_KEY "
+                "and pass --model openai:<model> or anthropic:<model>"
+            ),
         )
     try:
         chat_model(name)  # checks the key is there before running any case
@@ -362,10 +394,11 @@ def run(
     search: Callable[..., Sequence[Any]] | None = None,
 ) -> RunLog:
     """Run suites in order and return the run log (model, versions, commit, per-case results)."""
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     results = [
-        run_suite(s, model=model, concurrency=concurrency, gate=gate, prices=prices, ask=ask, search=search) for s in suites
+        run_suite(s, model=model, concurrency=concurrency, gate=gate, prices=prices, ask=ask, search=search)
+        for s in suites
     ]
     labels = sorted({r.model for r in results if r.model})
     return RunLog(
@@ -407,7 +440,13 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cpu": cpu, "cpus_usable": str(usable), "memory": mem, "os": platform.platform(), "python": platform.python_version()}
+    return {
+        "cpu": cpu,
+        "cpus_usable": str(usable),
+        "memory": mem,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+    }
 
 
 def git_commit(repo: Path | None = None) -> str:
@@ -424,7 +463,7 @@ def git_commit(repo: Path | None = None) -> str:
 
 
 def default_log_path(data_dir: Path) -> Path:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return data_dir / "evals" / f"run-{stamp}.json"
 
 

@@ -92,7 +92,9 @@ class ToolCase(CaseBase):
     @model_validator(mode="after")
     def _one_expectation(self) -> "ToolCase":
         if bool(self.expect) == bool(self.error_field):
-            raise ValueError(f"case {self.id!r}: give either expect (result fields) or error_field, not both or neither")
+            raise ValueError(
+                f"case {self.id!r}: give either expect (result fields) or error_field, not both or neither"
+            )
         return self
 
 
@@ -108,7 +110,9 @@ class RetrievalCase(CaseBase):
     question: str = Field(min_length=3)
     gold: str = Field(min_length=8, description="Exact substring of the source text.")
     alternates: list[str] = Field(default_factory=list, description="Other acceptable exact substrings.")
-    corpus: Literal["transcript", "specs", "all"] = Field("all", description="Which part of the knowledge base to search.")
+    corpus: Literal["transcript", "specs", "all"] = Field(
+        "all", description="Which part of the knowledge base to search."
+    )
 
 
 class RetrievalSuite(_SuiteHeader):
@@ -158,7 +162,9 @@ class AgentExpect(_Strict):
     citation: CitationExpect | None = None
     behaviour: Behaviour = "answer"
     error_field: str | None = Field(None, description="For behaviour error: the field the message must name.")
-    text_contains: list[str] = Field(default_factory=list, description="Phrases (case-insensitive) the answer must hold.")
+    text_contains: list[str] = Field(
+        default_factory=list, description="Phrases (case-insensitive) the answer must hold."
+    )
 
     @field_validator("tools")
     @classmethod
@@ -199,7 +205,10 @@ class AgentSuite(_SuiteHeader):
     live: bool = Field(False, description="True: needs a provider model (skipped without a key).")
     gate: float | None = Field(None, ge=0, le=1)
     max_wrong: float | None = Field(
-        None, ge=0, le=1, description="Highest share of wrong answers (a figure, not the expected one, and no decline); scored by evals.blind."
+        None,
+        ge=0,
+        le=1,
+        description="Highest share of wrong answers (a figure, not the expected one, and no decline); scored by evals.blind.",
     )
     cases: list[AgentCase] = Field(min_length=1)
 

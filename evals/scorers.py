@@ -137,7 +137,9 @@ def score_retrieval(passages: Sequence[str], golds: Sequence[str], k: int, min_o
                 best, best_rank = o, rank
     passed = best >= min_overlap
     got = f"best overlap {best:.0%}" + (f" at rank {best_rank}" if best_rank else "") + f" of {len(passages[:k])}"
-    return Check(name=f"recall@{k}", passed=passed, expected=f"gold quote in top {k} (overlap >= {min_overlap:.0%})", got=got)
+    return Check(
+        name=f"recall@{k}", passed=passed, expected=f"gold quote in top {k} (overlap >= {min_overlap:.0%})", got=got
+    )
 
 
 # --- agent answers ---------------------------------------------------------------------------
@@ -194,7 +196,9 @@ _REFUSAL_WORDS = re.compile(
     r"outside|not something|decline|refuse)\b",
     re.I,
 )
-_NOT_FIT = re.compile(r"\b(does not fit|doesn't fit|do not fit|don't fit|won't fit|will not fit|cannot fit|can't fit|not fit)\b", re.I)
+_NOT_FIT = re.compile(
+    r"\b(does not fit|doesn't fit|do not fit|don't fit|won't fit|will not fit|cannot fit|can't fit|not fit)\b", re.I
+)
 
 
 def invented_numbers(answer: str, allowed: Iterable[str]) -> list[str]:
@@ -203,7 +207,9 @@ def invented_numbers(answer: str, allowed: Iterable[str]) -> list[str]:
     Identifiers mixing letters and digits (llama-3.1-70b, h100, fp8) are not numbers.
     """
     allowed_text = " ".join(allowed)
-    allowed_nums = {q.text.strip().lstrip("$ ").replace(",", "") for q in quantities(_IDENTIFIER.sub(" ", allowed_text))}
+    allowed_nums = {
+        q.text.strip().lstrip("$ ").replace(",", "") for q in quantities(_IDENTIFIER.sub(" ", allowed_text))
+    }
     allowed_nums |= {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", allowed_text)}
     out = []
     for m in re.finditer(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", _IDENTIFIER.sub(" ", answer)):
@@ -213,7 +219,9 @@ def invented_numbers(answer: str, allowed: Iterable[str]) -> list[str]:
     return out
 
 
-def score_behaviour(behaviour: Behaviour, answer: str, *, question: str, tool_errors: Sequence[str], error_field: str | None) -> Check:
+def score_behaviour(
+    behaviour: Behaviour, answer: str, *, question: str, tool_errors: Sequence[str], error_field: str | None
+) -> Check:
     """The expected behaviour for the answer text.
 
     * ``error``: the answer (or a tool call) reports an error, names ``error_field`` when given,
@@ -235,8 +243,10 @@ def score_behaviour(behaviour: Behaviour, answer: str, *, question: str, tool_er
     invented = invented_numbers(answer, [question, *tool_errors])
     if behaviour == "error":
         flagged = bool(tool_errors) or bool(_ERROR_WORDS.search(answer))
-        names_field = error_field is None or error_field.lower().replace("_", " ") in answer.lower().replace("_", " ") or any(
-            error_field in e for e in tool_errors
+        names_field = (
+            error_field is None
+            or error_field.lower().replace("_", " ") in answer.lower().replace("_", " ")
+            or any(error_field in e for e in tool_errors)
         )
         problems = []
         if not flagged:

@@ -80,12 +80,12 @@ _BYTE_FACTORS = {
 }  # fmt: skip
 
 _NUMBER = re.compile(r"(?<![\w.,])(?P<dollar>\$\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
-_SUFFIX = re.compile(
-    r"\s?(?P<mag>thousand|millions?|billions?|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z])"
-)
+_SUFFIX = re.compile(r"\s?(?P<mag>thousand|millions?|billions?|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z])")
 _USD_WORD = re.compile(r"\s*(?:USD|US\$|dollars?)\b")
 _PER_HOUR = re.compile(r"\s*(?:/|per|an?)\s*(?:(?:GPU|accelerator|chip|H100|device)s?[- ]?)?(?:hours?|hrs?|h)\b", re.I)
-_PER_MTOK = re.compile(r"\s*(?:/|per)\s*(?:1\s*)?(?:M|million|mn)\s*(?:output\s+|input\s+)?(?:tokens?|tok)\b|\s*/\s*Mtok\b", re.I)
+_PER_MTOK = re.compile(
+    r"\s*(?:/|per)\s*(?:1\s*)?(?:M|million|mn)\s*(?:output\s+|input\s+)?(?:tokens?|tok)\b|\s*/\s*Mtok\b", re.I
+)
 _BW = re.compile(r"\s*(?P<u>TB|GB)\s*/\s*s\b")
 _BYTES = re.compile(r"\s*(?P<u>TiB|GiB|MiB|KiB|kiB|TB|GB|MB|KB|kB|bytes?|B)(?![A-Za-z/])|\s*(?P<u2>B)(?=/)")
 _TOKS = re.compile(r"\s*(?:tokens?|tok|t)\s*(?:/\s*s(?:ec(?:ond)?)?\b|per\s+sec(?:ond)?\b)", re.I)
@@ -146,7 +146,9 @@ def _readings(text: str, m: re.Match[str]) -> list[tuple[float, str, int, bool]]
     return [(value, "count", pos, False)]
 
 
-def _per_unit(text: str, pos: int, value: float, *, dollar: bool, bytes_ok: bool) -> tuple[float, str, int, bool] | None:
+def _per_unit(
+    text: str, pos: int, value: float, *, dollar: bool, bytes_ok: bool
+) -> tuple[float, str, int, bool] | None:
     """The unit right after a number (and its suffix), if any."""
     usd = _USD_WORD.match(text, pos)
     if dollar or usd:

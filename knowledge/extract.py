@@ -36,7 +36,9 @@ MIN_WORDS = 6
 SECOND_RATIO = 0.6
 #: Words of a question frame that are not what the question is about.
 _FRAME_WORDS = frozenset(
-    tokenize("say said says think thinks thought guest host hosts ask asked asks mention mentioned talk talked podcast episode explain view")
+    tokenize(
+        "say said says think thinks thought guest host hosts ask asked asks mention mentioned talk talked podcast episode explain view"
+    )
 )
 
 
@@ -131,4 +133,3 @@ def answer_line(sentences: list[Sentence]) -> str:
         who = f"{s.speaker[0].upper()}{s.speaker[1:]}: " if s.speaker else ""
         parts.append(f'{who}"{s.text}" [{s.ref}]')
     return " ".join(parts)
-

@@ -180,7 +180,10 @@ class KnowledgeStore:
                         metas.append({"kind": d.kind, "level": level, "parent": d.chunk_id, "origin": d.origin})
                         docs_text.append(ptext)
             self.collection.upsert(
-                ids=ids, documents=docs_text, metadatas=metas, embeddings=vector_cache.embed(self.embedder, texts)  # type: ignore[arg-type]
+                ids=ids,
+                documents=docs_text,
+                metadatas=metas,
+                embeddings=vector_cache.embed(self.embedder, texts),  # type: ignore[arg-type]
             )
             if progress:
                 progress(min(i + _ADD_BATCH, len(docs)), len(docs))
@@ -500,7 +503,9 @@ def get_store(embedder: Any = None, data_dir: Path | None = None) -> KnowledgeSt
 
     settings = knowledge_settings()
     embedder = embedder or default_embedder()
-    where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(data_dir or settings.data_dir)
+    where = (
+        f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(data_dir or settings.data_dir)
+    )
     key = (where, embedder.name(), repr(sorted(embedder.get_config().items())))
     with _STORES_LOCK:
         store = _STORES.get(key)
@@ -510,4 +515,3 @@ def get_store(embedder: Any = None, data_dir: Path | None = None) -> KnowledgeSt
             for notice in store.report.notices:
                 log.warning(notice)
         return store
-

@@ -205,7 +205,10 @@ def max_bytes() -> int:
 def read_source(path: Path, limit: int | None = None) -> tuple[bytes, str]:
     """The file's bytes and UTF-8 text, or :class:`InputError` naming the path and what is allowed."""
     if path.suffix.lower() not in SUFFIXES:
-        raise InputError("path", f"{str(path)!r} has an unsupported type {path.suffix or '(none)'!r}; allowed: {', '.join(SUFFIXES)}.")
+        raise InputError(
+            "path",
+            f"{str(path)!r} has an unsupported type {path.suffix or '(none)'!r}; allowed: {', '.join(SUFFIXES)}.",
+        )
     if not path.is_file():
         raise InputError("path", f"{str(path)!r} is not a readable file.")
     limit = max_bytes() if limit is None else limit

@@ -64,7 +64,9 @@ def load(path: Path, data: bytes) -> tuple[str, str]:
     elif suffix == ".docx":
         title, text = docx_text(path, data)
     else:
-        raise InputError("path", f"{str(path)!r}: no loader for {suffix or '(none)'!r}; allowed: {', '.join(SUFFIXES)}.")
+        raise InputError(
+            "path", f"{str(path)!r}: no loader for {suffix or '(none)'!r}; allowed: {', '.join(SUFFIXES)}."
+        )
     if not re.sub(r"^#.*$", "", text, flags=re.MULTILINE).strip():
         raise _no_text(path, "has no text")
     return title, text
@@ -90,13 +92,17 @@ def pdf_text(path: Path, data: bytes) -> tuple[str, str]:
         raise _no_text(path, f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
     except Exception as exc:  # pypdf raises many kinds on damaged files; all mean the same
         if type(exc).__name__ in ("FileNotDecryptedError", "DependencyError"):
-            raise _no_text(path, "is an encrypted PDF (password-protected); save an unprotected copy and ingest that") from exc
+            raise _no_text(
+                path, "is an encrypted PDF (password-protected); save an unprotected copy and ingest that"
+            ) from exc
         raise _no_text(path, f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
     if not pages:
         raise _no_text(path, "is a PDF with no pages")
     kept = [(n, t) for n, t in pages if t]
     if not kept:
-        raise _no_text(path, f"is a PDF with no text layer ({len(pages)} page(s) of images or blank; scanned? run OCR first)")
+        raise _no_text(
+            path, f"is a PDF with no text layer ({len(pages)} page(s) of images or blank; scanned? run OCR first)"
+        )
     return str(meta_title).strip() or path.stem, "\n\n".join(f"# p. {n}\n\n{t}" for n, t in kept)
 
 

@@ -26,4 +26,6 @@ class Passage(BaseModel):
     best_sentence: str | None = Field(
         None, description="The passage's sentence closest in meaning to the query (transcripts only), verbatim."
     )
-    speaker_rule: str | None = Field(None, description="The attribution rule that decided the speaker (knowledge.speakers).")
+    speaker_rule: str | None = Field(
+        None, description="The attribution rule that decided the speaker (knowledge.speakers)."
+    )

@@ -148,7 +148,10 @@ def apply_catalog_names(fused: list[tuple[str, float]], query: str, kind: str | 
 
 
 def rescore_by_sentence(
-    ranked: list[tuple[str, float]], best: dict[str, float], n: int = SENTENCE_CANDIDATES, weight: float = SENTENCE_WEIGHT
+    ranked: list[tuple[str, float]],
+    best: dict[str, float],
+    n: int = SENTENCE_CANDIDATES,
+    weight: float = SENTENCE_WEIGHT,
 ) -> list[tuple[str, float]]:
     """``ranked`` with its first ``n`` re-ordered by ``score + weight * z(best sentence)``.
 
@@ -203,7 +206,13 @@ def prefer_speaker(
 
 
 def search(
-    query: str, k: int = 5, source: str | None = None, *, mode: str = "hybrid", store: Any = None, speaker: str | None = None
+    query: str,
+    k: int = 5,
+    source: str | None = None,
+    *,
+    mode: str = "hybrid",
+    store: Any = None,
+    speaker: str | None = None,
 ) -> list[Passage]:
     """The ``k`` best passages for ``query`` from ``source`` ('transcript', 'specs', or None/'all').
 

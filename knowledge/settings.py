@@ -33,7 +33,10 @@ class KnowledgeSettings(BaseSettings):
     chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST"))
     chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT"))
     ingest_max_mb: float = Field(
-        1.0, gt=0, le=1000, description="Largest file 'siliconomics ingest' accepts, MB (product choice, see knowledge/ingest.py)."
+        1.0,
+        gt=0,
+        le=1000,
+        description="Largest file 'siliconomics ingest' accepts, MB (product choice, see knowledge/ingest.py).",
     )
 
 

@@ -189,7 +189,10 @@ def role_share(chunk_id: str, text: str, role: str, name: str | None = None) -> 
     return hit / total
 
 
-_FRAME = r"\b(?:did|does|do|according to|per|from)\s+(?:the\s+)?{who}\b|\b{who}(?:'s)?\s+(?:say|says|said|think|thinks|thought|argue[sd]?|claim(?:s|ed)?|view|take|answer(?:s|ed)?|ask(?:s|ed)?|mean|meant|explain(?:s|ed)?|describe[sd]?)\b"
+_FRAME = (
+    r"\b(?:did|does|do|according to|per|from)\s+(?:the\s+)?{who}\b|"
+    r"\b{who}(?:'s)?\s+(?:say|says|said|think|thinks|thought|argue[sd]?|claim(?:s|ed)?|view|take|answer(?:s|ed)?|ask(?:s|ed)?|mean|meant|explain(?:s|ed)?|describe[sd]?)\b"
+)
 
 
 def query_speaker(query: str, cast: Cast) -> tuple[str, str | None] | None:
@@ -210,7 +213,6 @@ def query_speaker(query: str, cast: Cast) -> tuple[str, str | None] | None:
         if re.search(_FRAME.format(who=word), query, re.IGNORECASE):
             return role, cast.guest if role == "guest" else None
     return None
-
 
 
 def resolve(who: str, cast: Cast) -> tuple[str, str | None] | None:

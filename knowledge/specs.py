@@ -62,11 +62,15 @@ def accelerator_doc(row: Accelerator) -> SpecDoc:
         facts.append(f"Scale-up interconnect: {_num(row.interconnect_GBps_per_chip, 'GB/s')} per chip (bidirectional).")
     price = default_price_row(row.name)
     if price is not None and price.basis == "rental_per_hour":
-        facts.append(f"Rental price: ${price.price_usd:,.4g} per accelerator-hour ({price.price_date}; {price.confidence} confidence).")
+        facts.append(
+            f"Rental price: ${price.price_usd:,.4g} per accelerator-hour ({price.price_date}; {price.confidence} confidence)."
+        )
     elif price is not None:
         # "Estimated price: $X per chip (...)" is the form the offline planner reads; the basis says what X covers.
-        facts.append(f"Estimated price: ${price.price_usd:,.0f} per chip (basis: {price.basis.replace('_', ' ')}, dated "
-                     f"{price.price_date}, {price.confidence} confidence).")
+        facts.append(
+            f"Estimated price: ${price.price_usd:,.0f} per chip (basis: {price.basis.replace('_', ' ')}, dated "
+            f"{price.price_date}, {price.confidence} confidence)."
+        )
     facts.append(f"Notes: {row.notes}")
     return SpecDoc(row_doc_id(row), f"Spec sheet: {row.name}", " ".join(facts), tuple(row.sources))
 

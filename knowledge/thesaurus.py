@@ -36,7 +36,10 @@ EXPANSIONS: dict[str, str] = {
     "lease": "rent rental",
 }
 
-_PATTERN = re.compile(r"(?<![\w/-])(" + "|".join(re.escape(k) for k in sorted(EXPANSIONS, key=len, reverse=True)) + r")(?![\w/-])", re.IGNORECASE)
+_PATTERN = re.compile(
+    r"(?<![\w/-])(" + "|".join(re.escape(k) for k in sorted(EXPANSIONS, key=len, reverse=True)) + r")(?![\w/-])",
+    re.IGNORECASE,
+)
 
 
 def expand(query: str) -> str:

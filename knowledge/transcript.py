@@ -221,7 +221,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
-def pack(text: str, spans: list[tuple[int, int]], target: int = TARGET_WORDS, overlap: int = OVERLAP_WORDS) -> list[tuple[int, int]]:
+def pack(
+    text: str, spans: list[tuple[int, int]], target: int = TARGET_WORDS, overlap: int = OVERLAP_WORDS
+) -> list[tuple[int, int]]:
     """Group consecutive sentence spans into chunks of about ``target`` words with ``overlap`` words repeated."""
     counts = [len(_WORD.findall(text[a:b])) for a, b in spans]
     chunks = []

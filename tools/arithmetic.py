@@ -37,7 +37,15 @@ MAX_EXPONENT = 100
 MAX_LENGTH = 500
 
 _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "mn": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12}
-_FUNCS: dict[str, Callable[..., Any]] = {"round": round, "min": min, "max": max, "abs": abs, "sqrt": math.sqrt, "ceil": math.ceil, "floor": math.floor}
+_FUNCS: dict[str, Callable[..., Any]] = {
+    "round": round,
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "sqrt": math.sqrt,
+    "ceil": math.ceil,
+    "floor": math.floor,
+}
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,

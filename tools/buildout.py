@@ -43,27 +43,33 @@ class BuildoutInput(BaseModel):
 
     gw: float | None = Field(None, gt=0, description="Facility (utility) power, GW; PUE applied to get the IT load.")
     it_gw: float | None = Field(None, gt=0, description="IT load, GW (no PUE applied; facility power = IT x PUE).")
-    accelerators: int | None = Field(None, ge=1, description="Accelerators to house: gives the IT and facility MW "
-                                                             "they need.")
+    accelerators: int | None = Field(
+        None, ge=1, description="Accelerators to house: gives the IT and facility MW they need."
+    )
     chip: str | None = Field(None, description="Catalog accelerator (supplies default power and price).")
-    power_kw: float | None = Field(None, gt=0, description="All-in IT power per accelerator, kW (default: reference "
-                                                           "CSV).")
+    power_kw: float | None = Field(
+        None, gt=0, description="All-in IT power per accelerator, kW (default: reference CSV)."
+    )
     kw_all_in: float | None = Field(
         None, gt=0, description="Facility power per accelerator, kW, PUE already included (PUE is not applied again)."
     )
     pue: float = Field(D.PUE.value, ge=1, description="Power usage effectiveness (facility power / IT power).")
     capex_per_accelerator: float | None = Field(
-        None, gt=0, description="All-in price per accelerator (chip, rest of server, network), USD (default: catalog "
-                                "est_price_usd)."
+        None,
+        gt=0,
+        description="All-in price per accelerator (chip, rest of server, network), USD (default: catalog "
+        "est_price_usd).",
     )
-    accelerator_price: float | None = Field(None, gt=0, description="Price of the accelerator itself, USD (splits the "
-                                                                    "IT capex).")
+    accelerator_price: float | None = Field(
+        None, gt=0, description="Price of the accelerator itself, USD (splits the IT capex)."
+    )
     other_capex_per_accelerator: float | None = Field(
         None, ge=0, description="Rest of server and network per accelerator, USD (with accelerator_price)."
     )
     gpus_per_rack: int | None = Field(None, ge=1, description="Accelerators per rack: adds whole racks.")
-    facility_capex_per_mw: float = Field(D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Facility capex, USD per MW "
-                                                                                          "of IT load.")
+    facility_capex_per_mw: float = Field(
+        D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Facility capex, USD per MW of IT load."
+    )
     electricity: float = Field(D.ELECTRICITY.value, ge=0, description="Electricity price, USD per kWh.")
 
 
@@ -101,8 +107,10 @@ def _basis(inp: BuildoutInput) -> str:
             + (f"; got {' and '.join(given)}." if given else "."),
         )
     if inp.power_kw is not None and inp.kw_all_in is not None:
-        raise InputError("power_kw", "give either power_kw (IT kW per accelerator) or kw_all_in (facility kW, PUE "
-                                     "included), not both.")
+        raise InputError(
+            "power_kw",
+            "give either power_kw (IT kW per accelerator) or kw_all_in (facility kW, PUE included), not both.",
+        )
     return given[0]
 
 
@@ -117,14 +125,18 @@ def _all_in_price(inp: BuildoutInput) -> tuple[float | None, list[str]]:
             "both.",
         )
     if inp.accelerator_price is None:
-        raise InputError("accelerator_price", "other_capex_per_accelerator needs accelerator_price (USD per "
-                                              "accelerator).")
+        raise InputError(
+            "accelerator_price", "other_capex_per_accelerator needs accelerator_price (USD per accelerator)."
+        )
     other = inp.other_capex_per_accelerator or 0.0
-    notes = [f"All-in price per accelerator = accelerator {inp.accelerator_price:,.0f} + rest of server and network "
-             f"{other:,.0f} USD."]
+    notes = [
+        f"All-in price per accelerator = accelerator {inp.accelerator_price:,.0f} + rest of server and network "
+        f"{other:,.0f} USD."
+    ]
     if inp.other_capex_per_accelerator is None:
-        notes.append("No other_capex_per_accelerator: only the accelerator itself is counted (no rest of server or "
-                     "network).")
+        notes.append(
+            "No other_capex_per_accelerator: only the accelerator itself is counted (no rest of server or network)."
+        )
     return inp.accelerator_price + other, notes
 
 

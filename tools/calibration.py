@@ -197,4 +197,3 @@ def calibrate(
 
 def _only(values: set[str]) -> str:
     return next(iter(values)) if len(values) == 1 else "any"
-

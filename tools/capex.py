@@ -62,14 +62,22 @@ class CapexInput(BaseModel):
     method: Method = Field("cagr", description="cagr | linear | scenario | guidance.")
     through: int | None = Field(None, description="Last forecast year (default: last history year + 3).")
     window: int = Field(DEFAULT_WINDOW, ge=1, description="Years of history the cagr/linear fit uses.")
-    growth: list[float] = Field(default_factory=list, description="Scenario growth rate(s) per year, e.g. 0.2; the last repeats.")
+    growth: list[float] = Field(
+        default_factory=list, description="Scenario growth rate(s) per year, e.g. 0.2; the last repeats."
+    )
     low: float | None = Field(None, gt=-1, description="Scenario low-band growth rate per year.")
     high: float | None = Field(None, gt=-1, description="Scenario high-band growth rate per year.")
     history: str | None = Field(None, description="Custom history 'YEAR=USD_B,...', e.g. '2020=100,2021=110'.")
-    backtest_from: int | None = Field(None, description="Fit on years before this one, forecast it and later years, report errors.")
+    backtest_from: int | None = Field(
+        None, description="Fit on years before this one, forecast it and later years, report errors."
+    )
     include_leases: bool = Field(False, description="Use figures including finance leases where published.")
-    ai_share: float | None = Field(None, gt=0, le=1, description="Share of capex spent on AI accelerators (implied GW).")
-    capex_per_accelerator: float | None = Field(None, gt=0, description="All-in USD per accelerator (implied accelerators).")
+    ai_share: float | None = Field(
+        None, gt=0, le=1, description="Share of capex spent on AI accelerators (implied GW)."
+    )
+    capex_per_accelerator: float | None = Field(
+        None, gt=0, description="All-in USD per accelerator (implied accelerators)."
+    )
     power_kw: float | None = Field(None, gt=0, description="All-in IT kW per accelerator (implied GW).")
     pue: float = Field(D.PUE.value, ge=1, description="Power usage effectiveness for implied GW.")
 
@@ -131,15 +139,21 @@ class CapexResult(Worked):
     cumulative_gw: float | None = None
     companies: list[CompanyForecast] = Field(default_factory=list, description="Each company, when several.")
     backtest: Backtest | None = None
-    quarters: list[QuarterPoint] = Field(default_factory=list, description="Filed quarters (one company), with TTM sums.")
-    ttm_usd_b: float | None = Field(None, description="Trailing-twelve-month capex at the latest quarter with four in a row.")
+    quarters: list[QuarterPoint] = Field(
+        default_factory=list, description="Filed quarters (one company), with TTM sums."
+    )
+    ttm_usd_b: float | None = Field(
+        None, description="Trailing-twelve-month capex at the latest quarter with four in a row."
+    )
     ttm_period_end: str | None = None
 
 
 # --- data ---------------------------------------------------------------------------------
 
 
-def _company_forecast(series: Series, inp: CapexInput, through: int) -> tuple[list[ForecastPoint], Fit | None, list[str]]:
+def _company_forecast(
+    series: Series, inp: CapexInput, through: int
+) -> tuple[list[ForecastPoint], Fit | None, list[str]]:
     years = list(range(series.last_year + 1, through + 1))
     explicit = inp.method if "method" in inp.model_fields_set or series.name == "custom" else None
     method, why = G.default_method(series.name, explicit, series.guidance, series.last_year)
@@ -173,20 +187,29 @@ def run_backtest(points: list[tuple[int, float]], from_year: int, inp: CapexInpu
     out = []
     for method in methods:
         years = list(range(fitted[-1][0] + 1, actual[-1][0] + 1))
-        preds, _, _ = forecast_series(fitted, years, method, window=inp.window, growth=inp.growth, low=inp.low, high=inp.high)
+        preds, _, _ = forecast_series(
+            fitted, years, method, window=inp.window, growth=inp.growth, low=inp.low, high=inp.high
+        )
         by_year = {p.year: p.capex_usd_b for p in preds}
         errors = [
-            BacktestError(year=y, actual_usd_b=v, predicted_usd_b=by_year[y], error_fraction=by_year[y] / v - 1) for y, v in actual
+            BacktestError(year=y, actual_usd_b=v, predicted_usd_b=by_year[y], error_fraction=by_year[y] / v - 1)
+            for y, v in actual
         ]
         out.append(
-            BacktestMethod(method=method, errors=errors, mape=mape([e.actual_usd_b for e in errors], [e.predicted_usd_b for e in errors]))
+            BacktestMethod(
+                method=method,
+                errors=errors,
+                mape=mape([e.actual_usd_b for e in errors], [e.predicted_usd_b for e in errors]),
+            )
         )
     best = min(out, key=lambda m: m.mape)
     note = f"fitted on {year_ranges([y for y, _ in fitted])}; scored on {year_ranges([y for y, _ in actual])}."
     if len(fitted) < 3:
         note += " Only two fitted points: the band and the fit are fragile."
     note += " guidance is not backtested (no historical guidance in the data)."
-    return Backtest(from_year=from_year, fitted_years=[y for y, _ in fitted], methods=out, best_method=best.method, note=note)
+    return Backtest(
+        from_year=from_year, fitted_years=[y for y, _ in fitted], methods=out, best_method=best.method, note=note
+    )
 
 
 # --- the calculator ----------------------------------------------------------------------------
@@ -195,7 +218,9 @@ def run_backtest(points: list[tuple[int, float]], from_year: int, inp: CapexInpu
 def _sum_series(parts: list[Series]) -> Series:
     common = set.intersection(*(set(s.points) for s in parts))
     if len(common) < 2:
-        raise InputError("company", "these companies share fewer than two years of history; forecast them one at a time.")
+        raise InputError(
+            "company", "these companies share fewer than two years of history; forecast them one at a time."
+        )
     points = {y: (round(sum(s.points[y][0] for s in parts), ROUND), "sum") for y in common}
     name = " + ".join(s.name for s in parts)
     return Series(name=name, points=points, notes=[f"Sum over the years all have: {year_ranges(sorted(common))}."])
@@ -228,7 +253,9 @@ def _input_series(inp: CapexInput) -> list[Series]:
     if inp.history and inp.company:
         raise InputError("history", "give either company or history, not both.")
     if not inp.history and not inp.company:
-        raise InputError("company", "give a company (microsoft, alphabet, amazon, meta, oracle, big4, big5) or a history.")
+        raise InputError(
+            "company", "give a company (microsoft, alphabet, amazon, meta, oracle, big4, big5) or a history."
+        )
     if inp.method == "scenario" and not inp.growth:
         raise InputError("growth", "the scenario method needs at least one growth rate, e.g. --growth 0.2.")
     if inp.history:
@@ -279,7 +306,9 @@ def _summed_forecast(
                 base, lo, hi = base + p.capex_usd_b, lo + p.low_usd_b, hi + p.high_usd_b
         b_, l_, h_ = ordered_band(base, lo, hi)
         forecast.append(
-            ForecastPoint(year=year, capex_usd_b=b_, low_usd_b=l_, high_usd_b=h_, basis="actual+forecast" if mixed else "forecast")
+            ForecastPoint(
+                year=year, capex_usd_b=b_, low_usd_b=l_, high_usd_b=h_, basis="actual+forecast" if mixed else "forecast"
+            )
         )
     notes.append(
         "Sum: each company forecast on its own; a year where some companies already report actuals adds those "
@@ -294,7 +323,10 @@ def _backtest(inp: CapexInput, top: Series) -> Backtest | None:
         return None
     first, last = top.sorted_points[0][0], top.last_year
     if not first < inp.backtest_from <= last:
-        raise InputError("backtest_from", f"must be after {first} and no later than {last}, the history's span (got {inp.backtest_from}).")
+        raise InputError(
+            "backtest_from",
+            f"must be after {first} and no later than {last}, the history's span (got {inp.backtest_from}).",
+        )
     return run_backtest(top.sorted_points, inp.backtest_from, inp)
 
 

@@ -41,7 +41,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-
 class HistoryPoint(BaseModel):
     year: int
     capex_usd_b: float
@@ -53,7 +52,6 @@ class GuidancePoint(BaseModel):
     capex_usd_b: float
     includes_finance_leases: bool
     source: str
-
 
 
 @dataclass(frozen=True)
@@ -140,7 +138,9 @@ def company_series(company: str, include_leases: bool) -> Series:
     for metric, years in by_metric.items():
         series.notes.insert(0, f"{company}: {metric} for {year_ranges(years)}.")
     if include_leases and len(by_metric) > 1:
-        series.notes.append(f"{company}: the series mixes definitions (see the years above); growth across the switch is not like for like.")
+        series.notes.append(
+            f"{company}: the series mixes definitions (see the years above); growth across the switch is not like for like."
+        )
     for r in rows:
         if not r.is_guidance:
             continue
@@ -161,7 +161,9 @@ def parse_history(text: str, min_points: int = 2) -> Series:
     for part in filter(None, (p.strip() for p in text.split(","))):
         m = re.fullmatch(r"(\d{4})\s*=\s*([0-9]*\.?[0-9]+)", part)
         if not m:
-            raise InputError("history", f"cannot read {part!r}; write YEAR=USD_BILLIONS pairs, e.g. '2020=100,2021=110'.")
+            raise InputError(
+                "history", f"cannot read {part!r}; write YEAR=USD_BILLIONS pairs, e.g. '2020=100,2021=110'."
+            )
         year, value = int(m.group(1)), float(m.group(2))
         if value <= 0:
             raise InputError("history", f"capex for {year} must be > 0 (got {value:g}).")

@@ -27,7 +27,9 @@ class QuarterPoint(BaseModel):
     quarter: int = Field(ge=1, le=4)
     period_end: str
     capex_usd_b: float
-    ttm_usd_b: float | None = Field(None, description="Sum of this and the three previous quarters (None if one is missing).")
+    ttm_usd_b: float | None = Field(
+        None, description="Sum of this and the three previous quarters (None if one is missing)."
+    )
     source: str
 
 

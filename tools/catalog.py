@@ -69,7 +69,9 @@ class Accelerator(BaseModel):
     tdp_w: float | None = None
     scale_up_domain: str = ""
     interconnect_GBps_per_chip: float | None = None
-    est_price_usd: float | None = Field(None, description="The chip's default catalog price (basis and date in prices.csv).")
+    est_price_usd: float | None = Field(
+        None, description="The chip's default catalog price (basis and date in prices.csv)."
+    )
     status: str = Field("shipping", description="'shipping', or 'preliminary' (announced, not shipped).")
     source_date: str = Field("", description="Date of the source the figures come from, YYYY-MM-DD.")
     source_urls: str
@@ -115,7 +117,9 @@ class ModelSpec(BaseModel):
     qk_rope_head_dim: int | None = None
     max_context: int = Field(ge=1)
     vocab: int = Field(ge=1)
-    intermediate_size: int | None = Field(None, description="MLP width (gated, no biases) when the exact count is derivable.")
+    intermediate_size: int | None = Field(
+        None, description="MLP width (gated, no biases) when the exact count is derivable."
+    )
     tie_word_embeddings: bool | None = None
     sliding_window: int | None = Field(None, description="Tokens a windowed (sliding or chunked) layer keeps at most.")
     sliding_layers: int = Field(0, description="How many of the layers are windowed (0 = none).")
@@ -169,7 +173,9 @@ def _read_csv(filename: str) -> list[dict[str, str]]:
     rows = knowledge_csv(filename)
     for row in rows:
         if not (row.get("source_urls") or row.get("source") or "").strip():
-            raise ValueError(f"{filename}: row {row.get('name') or row.get('chip')!r} has no source; unsourced rows are not allowed")
+            raise ValueError(
+                f"{filename}: row {row.get('name') or row.get('chip')!r} has no source; unsourced rows are not allowed"
+            )
     return rows
 
 
@@ -490,7 +496,12 @@ def stale_rows(months: float, today: datetime.date | None = None) -> list[dict[s
         age = months_between(date, today) if date else None
         if age is None or age > months:
             out.append(
-                {"kind": kind, "name": name, "source_date": date_text or None,
-                 "age_months": round(age, 1) if age is not None else None, "origin": origin}
+                {
+                    "kind": kind,
+                    "name": name,
+                    "source_date": date_text or None,
+                    "age_months": round(age, 1) if age is not None else None,
+                    "origin": origin,
+                }
             )
     return out

@@ -67,31 +67,67 @@ def capex_chart(result: CapexResult) -> bytes:
     for i, company in enumerate(result.companies):
         colour = _COLOURS[(i + 1) % len(_COLOURS)]
         hx = [p.year for p in company.history]
-        ax.plot(*_gapped([(p.year, p.capex_usd_b) for p in company.history]), color=colour, linewidth=1, alpha=0.8,
-                label=company.company)
+        ax.plot(
+            *_gapped([(p.year, p.capex_usd_b) for p in company.history]),
+            color=colour,
+            linewidth=1,
+            alpha=0.8,
+            label=company.company,
+        )
         if company.forecast:
             fx = [hx[-1]] + [p.year for p in company.forecast]
             fy = [company.history[-1].capex_usd_b] + [p.capex_usd_b for p in company.forecast]
             ax.plot(fx, fy, color=colour, linewidth=1, linestyle="--", alpha=0.8)
         for g in company.guidance:
-            ax.scatter([g.year], [g.capex_usd_b], marker="D", s=22, color=colour, edgecolor="black", linewidth=0.5, zorder=4)
+            ax.scatter(
+                [g.year], [g.capex_usd_b], marker="D", s=22, color=colour, edgecolor="black", linewidth=0.5, zorder=4
+            )
     main = _COLOURS[0]
     hx = [p.year for p in result.history]
     hy = [p.capex_usd_b for p in result.history]
-    ax.plot(*_gapped(list(zip(hx, hy))), color=main, linewidth=2.2, marker="o", markersize=3.5,
-            label=f"{result.series} (actual)")
+    ax.plot(
+        *_gapped(list(zip(hx, hy))),
+        color=main,
+        linewidth=2.2,
+        marker="o",
+        markersize=3.5,
+        label=f"{result.series} (actual)",
+    )
     if result.forecast:
         fx = [hx[-1]] + [p.year for p in result.forecast]
-        ax.plot(fx, [hy[-1]] + [p.capex_usd_b for p in result.forecast], color=main, linewidth=2.2, linestyle="--",
-                marker="o", markersize=3.5, label=f"forecast ({result.method})")
-        ax.fill_between(fx, [hy[-1]] + [p.low_usd_b for p in result.forecast],
-                        [hy[-1]] + [p.high_usd_b for p in result.forecast], color=main, alpha=0.15, label="low-high band")
+        ax.plot(
+            fx,
+            [hy[-1]] + [p.capex_usd_b for p in result.forecast],
+            color=main,
+            linewidth=2.2,
+            linestyle="--",
+            marker="o",
+            markersize=3.5,
+            label=f"forecast ({result.method})",
+        )
+        ax.fill_between(
+            fx,
+            [hy[-1]] + [p.low_usd_b for p in result.forecast],
+            [hy[-1]] + [p.high_usd_b for p in result.forecast],
+            color=main,
+            alpha=0.15,
+            label="low-high band",
+        )
         for p in result.forecast:
             if p.basis == "guidance":
                 ax.annotate("guidance", (p.year, p.capex_usd_b), textcoords="offset points", xytext=(4, 6), fontsize=7)
     if result.guidance:
-        ax.scatter([g.year for g in result.guidance], [g.capex_usd_b for g in result.guidance], marker="D", s=36,
-                   color="white", edgecolor=main, linewidth=1.5, zorder=5, label="company guidance")
+        ax.scatter(
+            [g.year for g in result.guidance],
+            [g.capex_usd_b for g in result.guidance],
+            marker="D",
+            s=36,
+            color="white",
+            edgecolor=main,
+            linewidth=1.5,
+            zorder=5,
+            label="company guidance",
+        )
     elif any(c.guidance for c in result.companies):
         ax.scatter([], [], marker="D", s=22, color="grey", edgecolor="black", linewidth=0.5, label="company guidance")
     if result.forecast:
@@ -100,7 +136,8 @@ def capex_chart(result: CapexResult) -> bytes:
         f"Capital expenditure: {result.series}, {hx[0]}-{result.through}\n"
         f"forecast {result.forecast[0].year if result.forecast else '-'}-{result.through}: "
         f"{result.cumulative_usd_b:,.0f} US$ bn cumulative (band {result.cumulative_low_usd_b:,.0f}-{result.cumulative_high_usd_b:,.0f})",
-        fontsize=10, loc="left",
+        fontsize=10,
+        loc="left",
     )
     ax.set_xlabel("Fiscal year")
     ax.set_ylabel("Capex, US$ billions (nominal)")
@@ -119,8 +156,22 @@ def _tornado(ax: Any, rows: list[SensitivityRow], base: float, step_label: tuple
     rows = list(reversed(rows))
     labels = [r.input.replace("_", " ") for r in rows]
     y = range(len(rows))
-    ax.barh(y, [r.cost_at_low - base for r in rows], left=base, color=_COLOURS[0], alpha=0.85, label=f"input {step_label[0]}")
-    ax.barh(y, [r.cost_at_high - base for r in rows], left=base, color=_COLOURS[1], alpha=0.85, label=f"input {step_label[1]}")
+    ax.barh(
+        y,
+        [r.cost_at_low - base for r in rows],
+        left=base,
+        color=_COLOURS[0],
+        alpha=0.85,
+        label=f"input {step_label[0]}",
+    )
+    ax.barh(
+        y,
+        [r.cost_at_high - base for r in rows],
+        left=base,
+        color=_COLOURS[1],
+        alpha=0.85,
+        label=f"input {step_label[1]}",
+    )
     ax.axvline(base, color="black", linewidth=0.8)
     ax.set_yticks(list(y), labels, fontsize=7)
     ax.set_xlabel("Cost per used accelerator-hour, USD")
@@ -134,7 +185,9 @@ def tornado_chart(rows: list[SensitivityRow], base: float, title: str) -> bytes:
     _style(ax)
     _tornado(ax, rows, base, ("-20 %", "+20 %"))
     ax.set_title(title, fontsize=10, loc="left")
-    return _finish(fig, "Source: siliconomics tco sensitivity (each input moved alone; PUE kept >= 1, utilization <= 1).")
+    return _finish(
+        fig, "Source: siliconomics tco sensitivity (each input moved alone; PUE kept >= 1, utilization <= 1)."
+    )
 
 
 def tco_chart(result: TCOResult) -> bytes:
@@ -145,7 +198,12 @@ def tco_chart(result: TCOResult) -> bytes:
     axes = fig.subplots(1, 2, width_ratios=(1, 1.1)) if with_tornado else [fig.add_subplot()]
     ax = axes[0]
     _style(ax)
-    parts = (("capital", "capital_usd"), ("facility", "facility_usd"), ("power", "power_usd"), ("maintenance", "maintenance_usd"))
+    parts = (
+        ("capital", "capital_usd"),
+        ("facility", "facility_usd"),
+        ("power", "power_usd"),
+        ("maintenance", "maintenance_usd"),
+    )
     x = list(range(len(chips)))
     bottom = [0.0] * len(chips)
     for i, (label, attr) in enumerate(parts):
@@ -157,11 +215,25 @@ def tco_chart(result: TCOResult) -> bytes:
         ax.bar(x, sourced, bottom=bottom, color="#bbbbbb", hatch="//", width=0.6, label="sourced $/h (no all-in price)")
     refs = [(i, c.reference_cost_per_hour) for i, c in enumerate(chips) if c.reference_cost_per_hour]
     if refs:
-        ax.scatter([i for i, _ in refs], [v for _, v in refs], marker="_", s=900, color="black", linewidth=2,
-                   zorder=5, label="SemiAnalysis hyperscaler-owned")
+        ax.scatter(
+            [i for i, _ in refs],
+            [v for _, v in refs],
+            marker="_",
+            s=900,
+            color="black",
+            linewidth=2,
+            zorder=5,
+            label="SemiAnalysis hyperscaler-owned",
+        )
     for i, c in enumerate(chips):
-        ax.annotate(f"${c.cost_per_accelerator_hour:.2f}", (i, c.cost_per_accelerator_hour), textcoords="offset points",
-                    xytext=(0, 3), ha="center", fontsize=7)
+        ax.annotate(
+            f"${c.cost_per_accelerator_hour:.2f}",
+            (i, c.cost_per_accelerator_hour),
+            textcoords="offset points",
+            xytext=(0, 3),
+            ha="center",
+            fontsize=7,
+        )
     ax.set_xticks(x, [textwrap.shorten(c.chip, 22, placeholder="...") for c in chips], fontsize=7)
     ax.set_ylabel("USD per installed accelerator-hour")
     ax.set_title("Cost of owning one accelerator, per installed hour", fontsize=10, loc="left")
@@ -169,8 +241,11 @@ def tco_chart(result: TCOResult) -> bytes:
     if with_tornado:
         _style(axes[1])
         _tornado(axes[1], chips[0].sensitivity, chips[0].cost_per_used_hour, ("-20 %", "+20 %"))
-        axes[1].set_title(f"What moves the cost per used hour: {textwrap.shorten(chips[0].chip, 28, placeholder='...')}",
-                          fontsize=10, loc="left")
+        axes[1].set_title(
+            f"What moves the cost per used hour: {textwrap.shorten(chips[0].chip, 28, placeholder='...')}",
+            fontsize=10,
+            loc="left",
+        )
     return _finish(
         fig,
         "Source: siliconomics tco (annuity of capex, facility, power, maintenance; defaults and their sources in the "
@@ -188,11 +263,19 @@ def throughput_chart(result: ThroughputResult) -> bytes:
     ax.plot(xs, ys, color=_COLOURS[0], marker="o", markersize=4, linewidth=1.8)
     for p in result.sweep:
         colour = _COLOURS[1] if p.bound == "compute" else _COLOURS[0]
-        ax.annotate(f"b={p.batch}", (p.tokens_per_s_per_user, p.tokens_per_s_per_accelerator), textcoords="offset points",
-                    xytext=(4, 4), fontsize=6.5, color=colour)
+        ax.annotate(
+            f"b={p.batch}",
+            (p.tokens_per_s_per_user, p.tokens_per_s_per_accelerator),
+            textcoords="offset points",
+            xytext=(4, 4),
+            fontsize=6.5,
+            color=colour,
+        )
     ax.set_xlabel("Tokens/s per user (interactivity)")
     ax.set_ylabel("Tokens/s per accelerator (throughput)")
-    ax.set_title(f"Decode throughput vs interactivity: {result.model} on {result.gpus} x {result.chip}", fontsize=10, loc="left")
+    ax.set_title(
+        f"Decode throughput vs interactivity: {result.model} on {result.gpus} x {result.chip}", fontsize=10, loc="left"
+    )
     return _finish(
         fig,
         "Source: siliconomics throughput roofline (datasheet bandwidth and FLOPS from knowledge/data/accelerators.csv, "

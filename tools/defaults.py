@@ -106,7 +106,10 @@ COST_OF_CAPITAL = Default(
 )
 #: Annual maintenance and support, as a fraction of server + networking capex.
 MAINTENANCE = Default(
-    0.02, "of capex per year", "our assumption (spares, support contracts, repairs); no public source adopted", assumption=True
+    0.02,
+    "of capex per year",
+    "our assumption (spares, support contracts, repairs); no public source adopted",
+    assumption=True,
 )
 #: Networking (switches, optics, cables) as a fraction of server capex.
 NETWORKING_FRACTION = Default(
@@ -183,7 +186,9 @@ def reference_rows() -> dict[str, ReferenceRow]:
 @cache
 def all_in_to_tdp_ratio() -> float:
     """Median of all-in kW / TDP kW over the version-C reference chips (used for chips without a row)."""
-    return statistics.median(r.all_in_kw / (r.tdp_w / 1000) for r in reference_rows().values() if r.version == REFERENCE_VERSION)
+    return statistics.median(
+        r.all_in_kw / (r.tdp_w / 1000) for r in reference_rows().values() if r.version == REFERENCE_VERSION
+    )
 
 
 _NOTED_TDP = re.compile(r"No official TDP[^.]*?~(\d+(?:\.\d+)?) ?W")
@@ -261,7 +266,12 @@ class CostBasis:
 
 def _price_basis(row: PriceRow) -> CostBasis:
     return CostBasis(
-        "price", row.price_usd, row.basis, row.price_date, f"{row.origin}: {row.source}", row.basis in ("chip", "kit_per_chip")
+        "price",
+        row.price_usd,
+        row.basis,
+        row.price_date,
+        f"{row.origin}: {row.source}",
+        row.basis in ("chip", "kit_per_chip"),
     )
 
 
@@ -283,8 +293,11 @@ def cost_basis(chip: Accelerator) -> CostBasis:
         return _price_basis(price)
     if price is not None and price.basis == "rental_per_hour":
         return CostBasis(
-            "reference", price.price_usd, "rental list price per accelerator-hour (what a renter pays, margin included)",
-            price.price_date, f"{price.origin}: {price.source}",
+            "reference",
+            price.price_usd,
+            "rental list price per accelerator-hour (what a renter pays, margin included)",
+            price.price_date,
+            f"{price.origin}: {price.source}",
         )
     raise InputError(
         "capex_per_accelerator",

@@ -91,15 +91,17 @@ def parse_point(field: str, text: str, *, year_optional: bool = False) -> tuple[
 class GrowthInput(BaseModel):
     """Compound growth: a series from base and rates, the year a target is reached, a CAGR, or a per-step multiplier."""
 
-    base: str | None = Field(None, description="Starting point 'YEAR=VALUE', e.g. '2025=200' (with --multiplier a "
-                                               "plain VALUE also works).")
+    base: str | None = Field(
+        None, description="Starting point 'YEAR=VALUE', e.g. '2025=200' (with --multiplier a plain VALUE also works)."
+    )
     rate: list[float] = Field(
-        default_factory=list, description="Growth rate per year as a fraction (0.3 = 30 %); repeat for stepped rates, "
-                                          "the last repeats."
+        default_factory=list,
+        description="Growth rate per year as a fraction (0.3 = 30 %); repeat for stepped rates, the last repeats.",
     )
     through: int | None = Field(None, description="Last year of the series (inclusive).")
-    until: float | None = Field(None, gt=0, description="Target value: the first year the series reaches it, and the "
-                                                        "value that year.")
+    until: float | None = Field(
+        None, gt=0, description="Target value: the first year the series reaches it, and the value that year."
+    )
     from_: str | None = Field(
         None,
         description="First point of a CAGR, 'YEAR=VALUE' (also accepted as 'from').",
@@ -122,8 +124,9 @@ class GrowthInput(BaseModel):
     def _rates_above_minus_one(cls, rates: list[float]) -> list[float]:
         for r in rates:
             if r <= -1:
-                raise InputError("rate", f"every rate must be > -1 (a fall of 100 % or more leaves nothing; got "
-                                         f"{r:g}).")
+                raise InputError(
+                    "rate", f"every rate must be > -1 (a fall of 100 % or more leaves nothing; got {r:g})."
+                )
         return rates
 
 
@@ -239,8 +242,9 @@ def growth(inp: GrowthInput) -> GrowthResult:
         values, extra = _series_values(inp, first_year, start)
         formula = "v(y) = v(y - 1) x (1 + r_y), the last rate repeating; cumulative = sum from the base year"
         if len(inp.rate) > 1:
-            assumptions.append(f"Stepped rates: {', '.join(f'{r:g}' for r in inp.rate)} for successive years; the "
-                               f"last repeats.")
+            assumptions.append(
+                f"Stepped rates: {', '.join(f'{r:g}' for r in inp.rate)} for successive years; the last repeats."
+            )
     big = [r for r in inp.rate if r > RATE_LOOKS_LIKE_PERCENT]
     if big:
         assumptions.append(f"Rates are fractions: {big[0]:g} means +{big[0] * 100:,.0f} % a year (write 0.3 for 30 %).")

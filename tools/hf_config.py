@@ -43,7 +43,9 @@ def load_config(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError("from_hf_config", f"{path} is not readable JSON ({exc}).") from None
     if not isinstance(data, dict):
-        raise InputError("from_hf_config", f"{path} must hold a JSON object (a config.json), not {type(data).__name__}.")
+        raise InputError(
+            "from_hf_config", f"{path} must hold a JSON object (a config.json), not {type(data).__name__}."
+        )
     return data
 
 
@@ -114,21 +116,27 @@ def spec_from_config(
     rank = _int(cfg, "kv_lora_rank")
     rope = _int(cfg, "qk_rope_head_dim")
     if rank and not rope:
-        raise InputError("qk_rope_head_dim", "config.json has kv_lora_rank (MLA) but no 'qk_rope_head_dim' (a positive integer).")
+        raise InputError(
+            "qk_rope_head_dim", "config.json has kv_lora_rank (MLA) but no 'qk_rope_head_dim' (a positive integer)."
+        )
     if rank:
         # head_dim is None only when config.json sets "head_dim": null (the else branch).
         head_dim: int | None = _required_int(cfg, "qk_nope_head_dim") + (rope or 0)
         attention = "MLA"
     else:
         if hidden % heads and "head_dim" not in cfg:
-            raise InputError("head_dim", f"config.json has no 'head_dim' and hidden_size {hidden} is not divisible by {heads} heads.")
+            raise InputError(
+                "head_dim", f"config.json has no 'head_dim' and hidden_size {hidden} is not divisible by {heads} heads."
+            )
         head_dim = _int(cfg, "head_dim", hidden // heads)
         attention = "MHA" if kv_heads == heads else ("MQA" if kv_heads == 1 else "GQA")
     window, windowed, kind = _window(cfg, layers)
     experts = _experts(cfg)
     tie = cfg.get("tie_word_embeddings", False)
     if not isinstance(tie, bool):
-        raise InputError("tie_word_embeddings", f"config.json 'tie_word_embeddings' must be true or false (got {tie!r}).")
+        raise InputError(
+            "tie_word_embeddings", f"config.json 'tie_word_embeddings' must be true or false (got {tie!r})."
+        )
     intermediate = None if experts else _int(cfg, "intermediate_size")
     if experts and (params_b is None or active_params_b is None):
         raise InputError(
@@ -168,6 +176,8 @@ def spec_from_config(
 
         exact = exact_parameter_count(spec)
         if exact is None:
-            raise InputError("params_b", "config.json has no 'intermediate_size' to count parameters; give --params-b (billions).")
+            raise InputError(
+                "params_b", "config.json has no 'intermediate_size' to count parameters; give --params-b (billions)."
+            )
         spec = spec.model_copy(update={"params_b": round(exact / 1e9, 3)})
     return spec

@@ -128,19 +128,21 @@ def sequence_bytes(shape: KVShape, tokens: int, kv_dtype: str, tp: int = 1, bloc
 class KVCacheInput(BaseModel):
     """Size the KV cache for a model (catalog name) or an explicit shape."""
 
-    model: str | None = Field(None, description="Catalog model name, e.g. 'llama-3.1-70b'. Or give "
-                                                "layers/kv_heads/head_dim.")
+    model: str | None = Field(
+        None, description="Catalog model name, e.g. 'llama-3.1-70b'. Or give layers/kv_heads/head_dim."
+    )
     layers: int | None = Field(None, ge=1, description="Transformer layers (explicit shape).")
     kv_heads: int | None = Field(None, ge=1, description="KV heads per layer (explicit shape).")
     head_dim: int | None = Field(None, ge=1, description="Dimension per head (explicit shape).")
     attention: Attention | None = Field(None, description="Attention kind for an explicit shape: mha, gqa, mqa or mla.")
     kv_lora_rank: int | None = Field(None, ge=1, description="MLA latent rank (explicit MLA shape).")
     rope_dim: int | None = Field(None, ge=1, description="MLA decoupled RoPE key dimension (explicit MLA shape).")
-    window: int | None = Field(None, ge=1, description="Sliding window in tokens, applied to every layer of an "
-                                                       "explicit shape.")
+    window: int | None = Field(
+        None, ge=1, description="Sliding window in tokens, applied to every layer of an explicit shape."
+    )
     kv_dtype: KVDType = Field(
-        "bf16", description="Format of the cached values: fp32, fp16, bf16, fp8, int8, int4, fp4; fp8_ds_mla (vLLM, "
-                            "MLA only)."
+        "bf16",
+        description="Format of the cached values: fp32, fp16, bf16, fp8, int8, int4, fp4; fp8_ds_mla (vLLM, MLA only).",
     )
     context: int | None = Field(None, ge=1, description="Tokens per sequence; or give prompt and output.")
     prompt: int | None = Field(None, ge=1, description="Prompt tokens per sequence.")
@@ -165,8 +167,9 @@ class KVCacheInput(BaseModel):
         if self.prompt is not None:
             return self.prompt + (self.output or 0)
         if self.output is not None:
-            raise InputError("prompt", "output needs prompt (tokens per sequence = prompt + output), or give "
-                                       "--context N.")
+            raise InputError(
+                "prompt", "output needs prompt (tokens per sequence = prompt + output), or give --context N."
+            )
         return None
 
 
@@ -179,8 +182,9 @@ class KVCacheResult(Worked):
     tp: int
     values_per_token_per_layer: int = Field(description="Cached values per token per layer on one GPU.")
     bytes_per_token: int = Field(description="KV bytes per token (all layers; per GPU when tp > 1), at full context.")
-    bytes_per_sequence: int | None = Field(description="KV bytes one sequence holds (window caps and block rounding "
-                                                       "applied).")
+    bytes_per_sequence: int | None = Field(
+        description="KV bytes one sequence holds (window caps and block rounding applied)."
+    )
     total_bytes: int | None = Field(description="bytes_per_sequence x batch.")
     total_gb: float | None = Field(description="total_bytes / 10^9.")
     total_gib: float | None = Field(description="total_bytes / 2^30.")
@@ -236,15 +240,23 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
             f"{shape.window} tokens; bytes_per_token counts every layer at full context."
         )
     if inp.tp > 1:
-        heads = "MLA latent replicated on every GPU" if shape.attention == "mla" else (
-            f"ceil({shape.kv_heads} / {inp.tp}) = {heads_per_gpu(shape.kv_heads, inp.tp)} KV heads on the busiest GPU"
-            + ("" if shape.kv_heads % inp.tp == 0 or inp.tp % shape.kv_heads == 0 else
-               " (uneven split: vLLM needs tp to divide kv_heads or be a multiple of it)")
+        heads = (
+            "MLA latent replicated on every GPU"
+            if shape.attention == "mla"
+            else (
+                f"ceil({shape.kv_heads} / {inp.tp}) = {heads_per_gpu(shape.kv_heads, inp.tp)} KV heads on the busiest GPU"
+                + (
+                    ""
+                    if shape.kv_heads % inp.tp == 0 or inp.tp % shape.kv_heads == 0
+                    else " (uneven split: vLLM needs tp to divide kv_heads or be a multiple of it)"
+                )
+            )
         )
         assumptions.append(f"Per-GPU share under tensor parallel {inp.tp}: {heads}.")
     if tokens is None:
-        assumptions.append("No length given (context, or prompt + output): bytes per token only; give --context N for "
-                           "a sequence.")
+        assumptions.append(
+            "No length given (context, or prompt + output): bytes per token only; give --context N for a sequence."
+        )
     if inp.block_size:
         assumptions.append(f"Each sequence rounded up to whole {inp.block_size}-token blocks (paged attention).")
     result = KVCacheResult(

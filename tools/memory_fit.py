@@ -69,26 +69,29 @@ class MemoryFitInput(BaseModel):
     kv_dtype: KVDType | None = Field(
         None,
         description="KV-cache format; defaults to the weight format (16-bit for 4-bit weights); fp8_ds_mla for "
-                    "DeepSeek MLA (vLLM).",
+        "DeepSeek MLA (vLLM).",
     )
     prompt: int = Field(1000, ge=1, description="Prompt (input) tokens per request.")
     output: int = Field(1000, ge=0, description="Output tokens per request, reasoning tokens included.")
     batch: int | None = Field(
-        None, ge=1, description="Concurrent requests wanted: headroom after them, and the largest batch that fits "
-                                "(default 1)."
+        None,
+        ge=1,
+        description="Concurrent requests wanted: headroom after them, and the largest batch that fits (default 1).",
     )
-    params: float | None = Field(None, gt=0, description="Parameter count to assume, e.g. 70e9 (overrides the catalog "
-                                                         "count).")
+    params: float | None = Field(
+        None, gt=0, description="Parameter count to assume, e.g. 70e9 (overrides the catalog count)."
+    )
     capacity_gb: float | None = Field(
-        None, gt=0, description="Memory per accelerator in decimal GB (x 10^9 B), overriding the chip's (and "
-                                "capacity_unit)."
+        None,
+        gt=0,
+        description="Memory per accelerator in decimal GB (x 10^9 B), overriding the chip's (and capacity_unit).",
     )
     gpu_mem_util: float = Field(
         DEFAULT_GPU_MEM_UTIL,
         gt=0,
         le=1,
         description="Fraction of accelerator memory the server may use (vLLM default 0.9; 1 when reserve_frac is "
-                    "given).",
+        "given).",
     )
     reserve_gb: float = Field(DEFAULT_RESERVE_GB, ge=0, description="Extra runtime reserve per accelerator, GiB.")
     reserve_frac: float = Field(
@@ -104,14 +107,16 @@ class MemoryFitResult(Worked):
     model: str
     chip: str
     gpus: int
-    fits: bool = Field(description="True when weights plus at least one full-length request fit (weights_only: the "
-                                   "weights).")
+    fits: bool = Field(
+        description="True when weights plus at least one full-length request fit (weights_only: the weights)."
+    )
     verdict: str
     parameters: int
     weights_bytes: int = Field(description="All weights, bytes.")
     weights_bytes_per_gpu: int
-    capacity_bytes_per_gpu: int = Field(description="memory_gb x 2^30 (capacity_unit GiB) or x 10^9 (GB, or "
-                                                    "capacity_gb).")
+    capacity_bytes_per_gpu: int = Field(
+        description="memory_gb x 2^30 (capacity_unit GiB) or x 10^9 (GB, or capacity_gb)."
+    )
     usable_bytes_per_gpu: int
     kv_budget_bytes: int = Field(description="KV budget over all GPUs (can be negative when weights do not fit).")
     kv_bytes_per_sequence_peak: int = Field(description="KV of one request at prompt + output, all GPUs.")
@@ -123,22 +128,26 @@ class MemoryFitResult(Worked):
     avg_concurrent_sequences: int = Field(description="Time-averaged requests under continuous batching.")
     kv_tokens_capacity: int = Field(description="Tokens of KV the budget holds (per replica).")
     min_accelerators: int = Field(description="Fewest accelerators holding the weights plus one full-length request.")
-    min_accelerators_power_of_two: int = Field(description="The same rounded up to a power of two (tensor-parallel "
-                                                           "sizes).")
+    min_accelerators_power_of_two: int = Field(
+        description="The same rounded up to a power of two (tensor-parallel sizes)."
+    )
     weights_only: bool = False
-    min_accelerators_weights_only: int = Field(description="Fewest accelerators holding the weights alone: "
-                                                           "ceil(weights / usable).")
-    weights_only_tp_group: int = Field(description="min_accelerators_weights_only rounded up to a power of two (a "
-                                                   "tensor-parallel group).")
+    min_accelerators_weights_only: int = Field(
+        description="Fewest accelerators holding the weights alone: ceil(weights / usable)."
+    )
+    weights_only_tp_group: int = Field(
+        description="min_accelerators_weights_only rounded up to a power of two (a tensor-parallel group)."
+    )
     batch: int = Field(1, description="Concurrent requests asked for (1 when not given).")
     headroom_bytes: int = Field(
         description="Memory left on the replica after the weights and the batch's peak KV (weights only: after the "
-                    "weights); "
+        "weights); "
         "negative when they do not fit."
     )
     batch_fits: bool = Field(description="True when the requested batch fits (weights_only: the weights fit).")
-    largest_batch_that_fits: int | None = Field(None, description="When the requested batch does not fit: the largest "
-                                                                  "that does.")
+    largest_batch_that_fits: int | None = Field(
+        None, description="When the requested batch does not fit: the largest that does."
+    )
 
 
 @dataclass(frozen=True)
@@ -175,8 +184,9 @@ def _memory(inp: MemoryFitInput, chip: Accelerator | None) -> Memory:
         raise InputError("chip", "give a catalog chip or capacity_gb (decimal GB per accelerator).")
     mem = Memory(capacity=capacity, util=util, reserve=capacity * inp.reserve_frac + inp.reserve_gb * GIB, label=label)
     if mem.usable <= 0:
-        raise InputError("reserve_frac", f"nothing is left to use: gpu_mem_util {util:g} minus the reserves leaves no "
-                                         f"memory.")
+        raise InputError(
+            "reserve_frac", f"nothing is left to use: gpu_mem_util {util:g} minus the reserves leaves no memory."
+        )
     return mem
 
 
@@ -292,11 +302,15 @@ def _assumptions(
             "a request holds prompt + output/2 tokens on average over its life."
         )
     if spec is not None and spec.is_moe:
-        out.append(f"MoE: every expert is held in memory ({count:,} total parameters; {spec.active_params_b:g} B "
-                   f"active per token).")
+        out.append(
+            f"MoE: every expert is held in memory ({count:,} total parameters; {spec.active_params_b:g} B "
+            f"active per token)."
+        )
     if kv is not None and kv.shape.window and kv.shape.windowed_layers:
-        out.append(f"{kv.shape.windowed_layers} of {kv.shape.layers} layers keep at most {kv.shape.window:,} tokens "
-                   f"(sliding window).")
+        out.append(
+            f"{kv.shape.windowed_layers} of {kv.shape.layers} layers keep at most {kv.shape.window:,} tokens "
+            f"(sliding window)."
+        )
     too_long = context_note(spec, inp.prompt + inp.output) if spec is not None and kv is not None else None
     return out + ([too_long] if too_long else [])
 

@@ -19,7 +19,7 @@ class Worked(BaseModel):
     defaults_used: dict[str, Any] = Field(
         default_factory=dict,
         description="Inputs the caller did not state that the result depends on, with the default or catalog value "
-                    "used.",
+        "used.",
     )
 
 

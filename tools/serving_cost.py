@@ -55,8 +55,9 @@ class ServingCostInput(BaseModel):
         None, ge=0, description="Price of one accelerator-hour, USD (rented, or your own cost); or give chip."
     )
     chip: str | None = Field(
-        None, description="Catalog accelerator: take the price from the tco calculator's cost per accelerator-hour "
-                          "(its defaults)."
+        None,
+        description="Catalog accelerator: take the price from the tco calculator's cost per accelerator-hour "
+        "(its defaults).",
     )
     accelerators_per_replica: int = Field(ge=1, description="Accelerators serving one model replica.")
     concurrent_streams: int | None = Field(None, ge=1, description="Sequences decoded at once per replica.")
@@ -64,13 +65,16 @@ class ServingCostInput(BaseModel):
     tokens_per_s_per_replica: float | None = Field(
         None, gt=0, description="Aggregate output tokens/s of one replica (instead of streams x tokens/s per stream)."
     )
-    output_tokens_per_query: float | None = Field(None, gt=0, description="Generated tokens per query (reasoning "
-                                                                          "included).")
-    prompt_tokens_per_query: float = Field(0, ge=0, description="Prompt tokens per query to charge (prefill); 0 = not "
-                                                                "charged.")
+    output_tokens_per_query: float | None = Field(
+        None, gt=0, description="Generated tokens per query (reasoning included)."
+    )
+    prompt_tokens_per_query: float = Field(
+        0, ge=0, description="Prompt tokens per query to charge (prefill); 0 = not charged."
+    )
     prefill_tokens_per_s_per_replica: float | None = Field(
-        None, gt=0, description="Prompt tokens/s one replica prefills; without it prompt tokens are charged at the "
-                                "decode rate."
+        None,
+        gt=0,
+        description="Prompt tokens/s one replica prefills; without it prompt tokens are charged at the decode rate.",
     )
     utilization: float = Field(1.0, gt=0, le=1, description="Fraction of paid hours the replica serves at that rate.")
     compare: str | None = Field(
@@ -124,13 +128,15 @@ class ServingCostResult(Worked, ScenarioFigures):
 
 def _price(inp: ServingCostInput, notes: list[str]) -> float:
     if inp.price_per_accelerator_hour is not None and inp.chip is not None:
-        raise InputError("price_per_accelerator_hour", "give either price_per_accelerator_hour or chip (its tco "
-                                                       "cost), not both.")
+        raise InputError(
+            "price_per_accelerator_hour", "give either price_per_accelerator_hour or chip (its tco cost), not both."
+        )
     if inp.price_per_accelerator_hour is not None:
         return inp.price_per_accelerator_hour
     if inp.chip is None:
-        raise InputError("price_per_accelerator_hour", "give a price per accelerator-hour (USD) or a chip to cost "
-                                                       "with tco.")
+        raise InputError(
+            "price_per_accelerator_hour", "give a price per accelerator-hour (USD) or a chip to cost with tco."
+        )
     from tools.tco import TCOInput, tco
 
     t = tco(TCOInput(chip=[inp.chip]))
@@ -206,8 +212,11 @@ def parse_compare(base: ServingCostInput, text: str) -> ServingCostInput:
             from rapidfuzz import process
 
             near = [c for c, _s, _ in process.extract(name, COMPARABLE, limit=2)] if name else []
-            raise InputError("compare", f"cannot read {part!r}; write name=value with a name from: "
-                                        f"{', '.join(COMPARABLE)}.", suggestions=near)
+            raise InputError(
+                "compare",
+                f"cannot read {part!r}; write name=value with a name from: {', '.join(COMPARABLE)}.",
+                suggestions=near,
+            )
         changes[name] = _number(name, value.strip())
     if not changes:
         raise InputError("compare", "give at least one name=value change, e.g. 'concurrent_streams=16'.")
@@ -261,8 +270,9 @@ def serving_cost(inp: ServingCostInput) -> ServingCostResult:
         ),
         inputs={**inp.model_dump(), "price_per_accelerator_hour": price},
         assumptions=notes,
-        sources=["prices and serving rates given by the user"] if inp.chip is None else [f"price from tco for "
-                                                                                         f"{inp.chip}"],
+        sources=["prices and serving rates given by the user"]
+        if inp.chip is None
+        else [f"price from tco for {inp.chip}"],
         **base.model_dump(),
         compared=compared,
         ratios=ratios,
@@ -280,8 +290,13 @@ def serving_text(result: ServingCostResult) -> str:
         ("tokens/s per replica", result.tokens_per_s_per_replica, other.tokens_per_s_per_replica, None, ",.1f"),
         ("output tokens per query", result.output_tokens_per_query, other.output_tokens_per_query, None, ",.0f"),
         ("queries per hour", result.queries_per_hour, other.queries_per_hour, ratios.queries_per_hour, ",.1f"),
-        ("$ per million tokens", result.cost_per_million_tokens, other.cost_per_million_tokens,
-         ratios.cost_per_million_tokens, ",.4f"),
+        (
+            "$ per million tokens",
+            result.cost_per_million_tokens,
+            other.cost_per_million_tokens,
+            ratios.cost_per_million_tokens,
+            ",.4f",
+        ),
         ("$ per query", result.cost_per_query, other.cost_per_query, ratios.cost_per_query, ",.6f"),
     ]
     lines = [f"{'':<26}{'base':>14}{'compared':>14}{'ratio':>10}"]

@@ -354,8 +354,9 @@ def tco(inp: TCOInput) -> TCOResult:
             "public), shown beside our transparent figure, not used in it."
         )
     if any(c.cost_per_million_tokens for c in costs):
-        assumptions.append("Tokens are produced only in used hours: $/Mtok = cost_per_used_hour / (tokens/s x 3600 / "
-                           "1e6).")
+        assumptions.append(
+            "Tokens are produced only in used hours: $/Mtok = cost_per_used_hour / (tokens/s x 3600 / 1e6)."
+        )
 
     comparison = [
         ComparisonRow(

@@ -37,53 +37,65 @@ from tools.finance import HOURS_PER_YEAR
 class TCOInput(BaseModel):
     """Cost of owning and running accelerators, per hour and per million tokens."""
 
-    chip: list[str] = Field(default_factory=list, description="Catalog accelerator(s); repeat --chip to compare "
-                                                              "several.")
+    chip: list[str] = Field(
+        default_factory=list, description="Catalog accelerator(s); repeat --chip to compare several."
+    )
     count: int = Field(1, ge=1, description="Accelerators in the fleet (scales the fleet totals).")
     capex_per_accelerator: list[float] = Field(
         default_factory=list,
         description="Server cost per accelerator, USD (default: catalog est_price_usd); repeat to pair with each "
-                    "--chip in order.",
+        "--chip in order.",
     )
     server_price: list[float] = Field(
         default_factory=list,
         description="Price of one server, USD (capex per accelerator = server_price / gpus_per_server); one per "
-                    "--chip.",
+        "--chip.",
     )
-    gpus_per_server: int | None = Field(None, ge=1, description="Accelerators in one server (for server_price and "
-                                                                "server_kw).")
-    server_kw: float | None = Field(None, gt=0, description="IT power of one server, kW (power_kw = server_kw / "
-                                                            "gpus_per_server).")
+    gpus_per_server: int | None = Field(
+        None, ge=1, description="Accelerators in one server (for server_price and server_kw)."
+    )
+    server_kw: float | None = Field(
+        None, gt=0, description="IT power of one server, kW (power_kw = server_kw / gpus_per_server)."
+    )
     facility: Literal["owned", "colo", "none"] | None = Field(
         None,
         description="owned: facility capex per MW; colo: colocation rent; none: no facility cost (power still billed). "
         "Default: colo when a colo rate is given, else owned.",
     )
-    networking_fraction: float = Field(D.NETWORKING_FRACTION.value, ge=0, description="Networking capex as a fraction "
-                                                                                      "of server capex.")
-    colo: float | None = Field(
-        None, ge=0, description="Colocation USD per kW-month of IT load; when given it replaces owned facility capex "
-                                "(facility colo)."
+    networking_fraction: float = Field(
+        D.NETWORKING_FRACTION.value, ge=0, description="Networking capex as a fraction of server capex."
     )
-    facility_capex_per_mw: float = Field(D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Owned facility capex, USD "
-                                                                                          "per MW of IT load.")
-    facility_life_years: float = Field(D.FACILITY_LIFE_YEARS.value, gt=0, description="Life of the owned facility, "
-                                                                                      "years.")
+    colo: float | None = Field(
+        None,
+        ge=0,
+        description="Colocation USD per kW-month of IT load; when given it replaces owned facility capex "
+        "(facility colo).",
+    )
+    facility_capex_per_mw: float = Field(
+        D.FACILITY_CAPEX_PER_MW.value, ge=0, description="Owned facility capex, USD per MW of IT load."
+    )
+    facility_life_years: float = Field(
+        D.FACILITY_LIFE_YEARS.value, gt=0, description="Life of the owned facility, years."
+    )
     power_kw: float | None = Field(
-        None, gt=0, description="All-in IT power per accelerator, kW (server share, CPU, NICs, fans; default: "
-                                "reference CSV)."
+        None,
+        gt=0,
+        description="All-in IT power per accelerator, kW (server share, CPU, NICs, fans; default: reference CSV).",
     )
     pue: float = Field(D.PUE.value, ge=1, description="Power usage effectiveness (facility power / IT power).")
     electricity: float = Field(D.ELECTRICITY.value, ge=0, description="Electricity price, USD per kWh.")
     years: float = Field(D.YEARS.value, gt=0, description="Depreciation life of servers and networking, years.")
     cost_of_capital: float = Field(D.COST_OF_CAPITAL.value, ge=0, description="Annual cost of capital (0.08 = 8 %).")
     maintenance: float = Field(D.MAINTENANCE.value, ge=0, description="Annual maintenance as a fraction of IT capex.")
-    utilization: float = Field(D.UTILIZATION.value, gt=0, le=1, description="Fraction of installed hours doing paid "
-                                                                            "work.")
-    tokens_per_s: float | None = Field(None, gt=0, description="Throughput per accelerator, tokens/s (overrides "
-                                                               "--model).")
-    model: str | None = Field(None, description="Catalog model; computes tokens/s per accelerator with the throughput "
-                                                "calculator.")
+    utilization: float = Field(
+        D.UTILIZATION.value, gt=0, le=1, description="Fraction of installed hours doing paid work."
+    )
+    tokens_per_s: float | None = Field(
+        None, gt=0, description="Throughput per accelerator, tokens/s (overrides --model)."
+    )
+    model: str | None = Field(
+        None, description="Catalog model; computes tokens/s per accelerator with the throughput calculator."
+    )
     gpus: int = Field(8, ge=1, description="Serving shape for --model: accelerators per replica.")
     batch: int = Field(64, ge=1, description="Serving shape for --model: sequences decoded together.")
     prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
@@ -96,13 +108,14 @@ class TCOInput(BaseModel):
     rental_price: list[float] = Field(
         default_factory=list,
         description="Rental price, USD per accelerator-hour (margin, break-even, revenue); one for all chips or one "
-                    "per --chip.",
+        "per --chip.",
     )
     sold_fraction: float | None = Field(
         None, ge=0, le=1, description="Share of hours sold at the rental price (revenue); default: utilization."
     )
-    other_opex_per_year: float = Field(0, ge=0, description="Other cash operating costs of the whole fleet, USD per "
-                                                            "year.")
+    other_opex_per_year: float = Field(
+        0, ge=0, description="Other cash operating costs of the whole fleet, USD per year."
+    )
     sensitivity: bool = Field(False, description="Add a +-20 % sensitivity table (tornado) of the cost per used hour.")
 
     @field_validator("capex_per_accelerator", "server_price", "rental_price", mode="before")
@@ -116,8 +129,9 @@ class TCOInput(BaseModel):
         positive = info.field_name != "rental_price"
         for v in values:
             if v < 0 or (positive and v == 0):
-                raise InputError(info.field_name, f"every price must be {'> 0' if positive else '>= 0'} USD (got "
-                                                  f"{v:g}).")
+                raise InputError(
+                    info.field_name, f"every price must be {'> 0' if positive else '>= 0'} USD (got {v:g})."
+                )
         return values
 
 
@@ -171,8 +185,9 @@ def facility_mode(facility: str | None, colo: float | None) -> str:
     if facility is None:
         return "colo" if colo is not None else "owned"
     if colo is not None and facility != "colo":
-        raise InputError("facility", f"a colo rate was given with facility {facility!r}; use facility colo, or drop "
-                                     f"colo.")
+        raise InputError(
+            "facility", f"a colo rate was given with facility {facility!r}; use facility colo, or drop colo."
+        )
     return facility
 
 
@@ -232,6 +247,8 @@ def server_notes(server_price: list[float], gpus_per_server: int | None, server_
         prices = ", ".join(f"{p:,.0f}" for p in server_price)
         out.append(f"Capex per accelerator = server price ({prices} USD) / {gpus_per_server} accelerators per server.")
     if server_kw is not None and gpus_per_server:
-        out.append(f"IT power per accelerator = server {server_kw:g} kW / {gpus_per_server} = "
-                   f"{server_kw / gpus_per_server:g} kW.")
+        out.append(
+            f"IT power per accelerator = server {server_kw:g} kW / {gpus_per_server} = "
+            f"{server_kw / gpus_per_server:g} kW."
+        )
     return out

@@ -46,45 +46,55 @@ class ChipCost(BaseModel):
     """Every figure for one accelerator type."""
 
     chip: str
-    capex_per_accelerator: float | None = Field(description="USD per accelerator; None when the cost is a reference $/hour.")
+    capex_per_accelerator: float | None = Field(
+        description="USD per accelerator; None when the cost is a reference $/hour."
+    )
     power_kw: float
     capex: CapexBreakdown | None = None
     annual: AnnualBreakdown | None = None
     cost_basis: str = Field(
-        "price", description="'price': computed from a sourced (or given) price; 'reference': a sourced $/accelerator-hour."
+        "price",
+        description="'price': computed from a sourced (or given) price; 'reference': a sourced $/accelerator-hour.",
     )
     price_basis: str | None = Field(None, description="What the price or reference covers (server_all_in, chip, ...).")
     price_date: str | None = Field(None, description="Date of the price or reference used.")
-    cost_per_accelerator_hour: float = Field(description="Annual cost / 8760 (or the reference), USD per installed hour.")
+    cost_per_accelerator_hour: float = Field(
+        description="Annual cost / 8760 (or the reference), USD per installed hour."
+    )
     cost_per_used_hour: float = Field(description="cost_per_accelerator_hour / utilization.")
     tokens_per_s_per_accelerator: float | None = None
     cost_per_million_tokens: float | None = None
     tokens_per_s_per_mw: float | None = Field(None, description="Tokens/s per MW of all-in IT power.")
     tokens_per_dollar: float | None = None
-    reference_cost_per_hour: float | None = Field(None, description="SemiAnalysis InferenceX hyperscaler-owning "
-                                                                    "$/GPU-hour.")
+    reference_cost_per_hour: float | None = Field(
+        None, description="SemiAnalysis InferenceX hyperscaler-owning $/GPU-hour."
+    )
     difference_vs_reference: float | None = Field(None, description="cost_per_accelerator_hour / reference - 1.")
     margin_per_used_hour: float | None = Field(None, description="rental_price - cost_per_used_hour, USD.")
     rental_cost_per_million_tokens: float | None = Field(
         None, description="rental_price / utilization / (tokens/s x 3600 / 1e6): USD per million tokens when renting."
     )
     margin_fraction: float | None = Field(None, description="margin_per_used_hour / rental_price.")
-    break_even_utilization: float | None = Field(None, description="Utilization at which owning costs the rental "
-                                                                   "price.")
+    break_even_utilization: float | None = Field(
+        None, description="Utilization at which owning costs the rental price."
+    )
     hbm_gb_per_1k_usd: float | None = Field(None, description="HBM GB per $1,000 of capex per accelerator.")
-    mem_bw_gbps_per_1k_usd: float | None = Field(None, description="Memory bandwidth GB/s per $1,000 of capex per "
-                                                                   "accelerator.")
+    mem_bw_gbps_per_1k_usd: float | None = Field(
+        None, description="Memory bandwidth GB/s per $1,000 of capex per accelerator."
+    )
     fleet_capex_usd: float
     fleet_annual_cost_usd: float
     rental_price: float | None = Field(None, description="USD per accelerator-hour, as given for this chip.")
-    annual_revenue_usd: float | None = Field(None, description="rental_price x 8760 x sold_fraction x count, USD per "
-                                                               "year.")
+    annual_revenue_usd: float | None = Field(
+        None, description="rental_price x 8760 x sold_fraction x count, USD per year."
+    )
     annual_cash_opex_usd: float | None = Field(
         None, description="Fleet power + maintenance + colocation rent + other opex, USD per year."
     )
     annual_net_cash_flow_usd: float | None = Field(None, description="annual_revenue_usd - annual_cash_opex_usd.")
-    payback_years: float | None = Field(None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not "
-                                                          "positive).")
+    payback_years: float | None = Field(
+        None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not positive)."
+    )
     payback_note: str | None = Field(None, description="Why there is no payback, when there is none.")
     sensitivity: list[SensitivityRow] = Field(default_factory=list)
 
@@ -127,14 +137,16 @@ class TCOResult(Worked):
     fleet_capex_usd: float | None = None
     fleet_annual_cost_usd: float | None = None
     rental_price: float | None = Field(None, description="USD per accelerator-hour, as given.")
-    annual_revenue_usd: float | None = Field(None, description="rental_price x 8760 x sold_fraction x count, USD per "
-                                                               "year.")
+    annual_revenue_usd: float | None = Field(
+        None, description="rental_price x 8760 x sold_fraction x count, USD per year."
+    )
     annual_cash_opex_usd: float | None = Field(
         None, description="Fleet power + maintenance + colocation rent + other opex, USD per year."
     )
     annual_net_cash_flow_usd: float | None = Field(None, description="annual_revenue_usd - annual_cash_opex_usd.")
-    payback_years: float | None = Field(None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not "
-                                                          "positive).")
+    payback_years: float | None = Field(
+        None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not positive)."
+    )
     payback_note: str | None = Field(None, description="Why there is no payback, when there is none.")
     capex: CapexBreakdown | None = None
     annual: AnnualBreakdown | None = None

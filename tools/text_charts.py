@@ -41,7 +41,9 @@ def capex_text(result: CapexResult) -> str:
             f"(band {result.cumulative_low_usd_b:,.1f} - {result.cumulative_high_usd_b:,.1f})"
         )
     for g in result.guidance:
-        lines.append(f"guidance {g.year}: {g.capex_usd_b:,.1f}{' (incl. finance leases)' if g.includes_finance_leases else ''}")
+        lines.append(
+            f"guidance {g.year}: {g.capex_usd_b:,.1f}{' (incl. finance leases)' if g.includes_finance_leases else ''}"
+        )
     if result.backtest:
         bt = result.backtest
         lines.append(f"backtest from {bt.from_year}: {bt.note}")
@@ -75,7 +77,9 @@ def tco_text(result: TCOResult) -> str:
     for c in result.chips:
         a = c.annual
         if a is None:
-            lines.append(f"{c.chip[:27]:<28}sourced {c.cost_per_accelerator_hour:.3f} $/h (no all-in price; basis in assumptions)")
+            lines.append(
+                f"{c.chip[:27]:<28}sourced {c.cost_per_accelerator_hour:.3f} $/h (no all-in price; basis in assumptions)"
+            )
             continue
         parts = [a.capital_usd / 8760, a.facility_usd / 8760, a.power_usd / 8760, a.maintenance_usd / 8760]
         bar = "".join(_bar(v, top, ch) for v, ch in zip(parts, "█▓▒░"))

@@ -152,6 +152,8 @@ def remove(data_dir: Path, name: str) -> tuple[Path, list[str]]:
     removed = [full]
     if kind == "chips":
         kept = [p for p in data["prices"] if p.get("chip") != full]
-        removed += [f"{len(data['prices']) - len(kept)} price row(s) of {full}"] if len(kept) != len(data["prices"]) else []
+        removed += (
+            [f"{len(data['prices']) - len(kept)} price row(s) of {full}"] if len(kept) != len(data["prices"]) else []
+        )
         data["prices"] = kept
     return write(data_dir, data), removed

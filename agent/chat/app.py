@@ -78,7 +78,9 @@ def welcome_renderable(model: str, facts: dict[str, object]) -> RenderableType:
     examples = [Text("Try:", style="bold")] + [Text(f"  {q}", style="green") for q in EXAMPLES]
     keys = Text("/help for commands · Tab completes names · Ctrl-C cancels an answer · Ctrl-D leaves", style="dim")
     body = Group(model_line, knows, Text(""), *examples, Text(""), keys)
-    return Panel(body, title="Siliconomics chat: the economics of AI infrastructure", title_align="left", border_style="cyan")
+    return Panel(
+        body, title="Siliconomics chat: the economics of AI infrastructure", title_align="left", border_style="cyan"
+    )
 
 
 def _index_stamp(data_dir: Path) -> Path:
@@ -108,8 +110,13 @@ def build_index(console: Console, data_dir: Path, *, interactive: bool) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("chunks"),
-            TimeElapsedColumn(), console=console, transient=True,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("chunks"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         ) as bar:
             task = bar.add_task("opening the search index", total=None)
 
@@ -118,7 +125,9 @@ def build_index(console: Console, data_dir: Path, *, interactive: bool) -> None:
 
             store = open_store(data_dir=data_dir, progress=progress)
         if store.report.rebuilt:
-            console.print(Text(f"search index built in {store.report.build_seconds:.0f} s ({store.report.location})", style="dim"))
+            console.print(
+                Text(f"search index built in {store.report.build_seconds:.0f} s ({store.report.location})", style="dim")
+            )
     stamp = _index_stamp(data_dir)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(bundled_hash() + "\n", encoding="utf-8")
@@ -143,9 +152,15 @@ def _ask(question: str, **kwargs):
 
 
 @click.command("chat")
-@click.option("--model", "-m", "model", default=None, metavar="NAME",
-              help="offline, openai:<model> or anthropic:<model> [default: SILICONOMICS_MODEL, else a provider "
-                   "whose key is set, else offline].")
+@click.option(
+    "--model",
+    "-m",
+    "model",
+    default=None,
+    metavar="NAME",
+    help="offline, openai:<model> or anthropic:<model> [default: SILICONOMICS_MODEL, else a provider "
+    "whose key is set, else offline].",
+)
 @click.option("--resume", is_flag=True, help="Continue the last conversation.")
 @click.option("--no-stream", is_flag=True, help="Print each answer when complete instead of streaming it.")
 def chat_cmd(model: str | None, resume: bool, no_stream: bool) -> None:
@@ -173,7 +188,12 @@ def chat_cmd(model: str | None, resume: bool, no_stream: bool) -> None:
     console = Console(highlight=False)
     log = TurnLog(chat_dir(settings.data_dir))
     session = ChatSession(
-        console=console, asker=_ask, log=log, model=model_name, settings=settings, stream=not no_stream,
+        console=console,
+        asker=_ask,
+        log=log,
+        model=model_name,
+        settings=settings,
+        stream=not no_stream,
         error_log=chat_dir(settings.data_dir) / "errors.log",
     )
     last = None
@@ -240,4 +260,3 @@ def _loop(session, lines, *, echo: bool = False) -> None:
                 return
         except KeyboardInterrupt:
             session.console.print(Text("cancelled", style="yellow"))
-

@@ -43,7 +43,10 @@ COMMANDS: dict[str, str] = {
 }
 _ALIASES = {"/exit": "/quit", "/q": "/quit", "/?": "/help"}
 #: "export that", "save it to figures.csv": the last answer to a file (default: an .xlsx named after the conversation).
-_EXPORT_THAT = re.compile(r"^\s*(?:please\s+)?(?:export|save)\s+(?:that|this|it|the last answer)(?:\s+(?:to|as|in(?:to)?)\s+(\S+?))?[.!]?\s*$", re.I)
+_EXPORT_THAT = re.compile(
+    r"^\s*(?:please\s+)?(?:export|save)\s+(?:that|this|it|the last answer)(?:\s+(?:to|as|in(?:to)?)\s+(\S+?))?[.!]?\s*$",
+    re.I,
+)
 
 T = TypeVar("T")
 #: ``ask()``'s signature as the chat calls it (the real one, or a scripted fake in tests).
@@ -144,7 +147,9 @@ class ChatSession:
         if command is None:
             export = _EXPORT_THAT.match(line)
             if export and self.turns:  # "export that to figures.xlsx": the last answer, written here
-                self.export(export.group(1) or f"siliconomics-{self.conversation_id}-{len(self.turns)}.xlsx", self.turns[-1:])
+                self.export(
+                    export.group(1) or f"siliconomics-{self.conversation_id}-{len(self.turns)}.xlsx", self.turns[-1:]
+                )
                 return True
             self.ask(line.strip())
             return True
@@ -204,7 +209,9 @@ class ChatSession:
 
         buffer: list[str] = []
         waiting = Spinner("dots", text=Text("working… (Ctrl-C cancels)", style="dim"))
-        with Live(waiting, console=self.console, refresh_per_second=10, transient=True, vertical_overflow="crop") as live:
+        with Live(
+            waiting, console=self.console, refresh_per_second=10, transient=True, vertical_overflow="crop"
+        ) as live:
 
             def on_token(token: str) -> None:
                 if live.is_started:  # an abandoned (cancelled) answer may still stream: ignore it
@@ -254,7 +261,10 @@ class ChatSession:
         for name, text in COMMANDS.items():
             self.console.print(Text.assemble((f"{name:<9}", "bold cyan"), " ", text))
         self.console.print(
-            Text("Up/Down: history · Ctrl-R: search history · Tab: complete · Ctrl-C: cancel · Ctrl-D: leave", style="dim")
+            Text(
+                "Up/Down: history · Ctrl-R: search history · Tab: complete · Ctrl-C: cancel · Ctrl-D: leave",
+                style="dim",
+            )
         )
 
     def cmd_model(self, arg: str) -> None:

@@ -111,7 +111,13 @@ class ClaimCheck(BaseModel):
 
 # --------------------------------------------------------------------------- expressions
 
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv, ast.Pow: operator.pow}
+_BINOPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
 _FUNCS = {
     "min": min,
     "max": max,
@@ -286,7 +292,9 @@ def _verdict(sides: list[int]) -> str:
     return "inconsistent"
 
 
-def _conditional_summary(computed: str, claimed: str, spread: str, side0: int, flips: list[Flip], holds_at: dict[str, float] | None) -> str:
+def _conditional_summary(
+    computed: str, claimed: str, spread: str, side0: int, flips: list[Flip], holds_at: dict[str, float] | None
+) -> str:
     """The summary of a claim consistent under assumptions: where it lands, and when it holds."""
     conditions = [f.holds_when for f in flips if not f.holds_when.startswith("the value jumps")]
     if holds_at and not conditions:
@@ -322,7 +330,9 @@ def check(spec: ClaimSpec) -> ClaimCheck:
         notes=spec.notes,
     )
     if spec.check is None:
-        return ClaimCheck(**base, verdict="not checkable", summary=f"Not checkable: {spec.not_checkable}", reason=spec.not_checkable)
+        return ClaimCheck(
+            **base, verdict="not checkable", summary=f"Not checkable: {spec.not_checkable}", reason=spec.not_checkable
+        )
 
     recipe = spec.check
     nominal, sens, values = _sample(recipe)
@@ -346,7 +356,9 @@ def check(spec: ClaimSpec) -> ClaimCheck:
         summary = f"Consistent: computed {computed}{spread}; the claim says {claimed}."
     elif verdict == "inconsistent":
         where = "below" if side0 < 0 else "above"
-        summary = f"Inconsistent: computed {computed}{spread}, {where} the claimed {claimed} for every plausible assumption."
+        summary = (
+            f"Inconsistent: computed {computed}{spread}, {where} the claimed {claimed} for every plausible assumption."
+        )
     else:
         summary = _conditional_summary(computed, claimed, spread, side0, flips, holds_at)
     assumption_sources = [f"{a.name}: {a.source}" for a in recipe.assumptions]

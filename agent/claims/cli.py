@@ -45,7 +45,12 @@ def _print_table(results) -> None:
     from agent.claims.check import verdict_counts
     from agent.claims.report import fmt
 
-    colours = {"consistent": "green", "consistent under assumptions": "yellow", "inconsistent": "red", "not checkable": "dim"}
+    colours = {
+        "consistent": "green",
+        "consistent under assumptions": "yellow",
+        "inconsistent": "red",
+        "not checkable": "dim",
+    }
     table = Table(title="BG2 episode: quantitative claims checked", show_lines=False)
     for col in ("id", "time", "claimed", "computed", "verdict"):
         table.add_column(col, overflow="fold")
@@ -63,8 +68,12 @@ def _print_table(results) -> None:
 @click.command("claims", epilog=EXAMPLES)
 @click.option("--json", "as_json", is_flag=True, help="Print every check (or the --claim match) as JSON.")
 @click.option("--report", "report", default=None, metavar="PATH.md", help="Write the markdown report here.")
-@click.option("--chart", "chart", default=None, metavar="PATH.png", help="Write a PNG chart (computed / claimed per claim).")
-@click.option("--claim", "claim_text", default=None, metavar="TEXT", help="Check only the claim that best matches TEXT.")
+@click.option(
+    "--chart", "chart", default=None, metavar="PATH.png", help="Write a PNG chart (computed / claimed per claim)."
+)
+@click.option(
+    "--claim", "claim_text", default=None, metavar="TEXT", help="Check only the claim that best matches TEXT."
+)
 def claims_cmd(as_json: bool, report: str | None, chart: str | None, claim_text: str | None) -> None:
     """Check the podcast's quantitative claims: quote, chapter, time, the check, the figures, the verdict."""
     from agent.claims.check import check_all

@@ -48,8 +48,6 @@ class ClaimMatch(BaseModel):
     nearest: list[str] = Field(default_factory=list, description="'id: quantity' of the closest claims.")
 
 
-
-
 def _candidates(spec: ClaimSpec) -> list[str]:
     return [spec.quote, spec.claim.quantity, *spec.questions]
 
@@ -119,7 +117,7 @@ def check_claim(claim: str) -> ClaimMatch:
         verdict=result.verdict,
         score=score,
         result=result,
-        message=f"{result.summary} Quote ({result.chapter}, {result.timestamp}): \"{result.quote}\"",
+        message=f'{result.summary} Quote ({result.chapter}, {result.timestamp}): "{result.quote}"',
         nearest=nearest,
     )
 

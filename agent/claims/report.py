@@ -45,7 +45,7 @@ def _claim_section(r: ClaimCheck) -> str:
     out = [f'### <a id="{r.id}"></a>{r.quantity}', ""]
     out.append("> " + r.quote.replace("\n\n", "\n>\n> "))
     who = f"{r.speaker}, " if r.speaker else ""
-    out += ["", f"*{who}chapter \"{r.chapter}\", at about {r.timestamp or '?'}* · id `{r.id}`", ""]
+    out += ["", f'*{who}chapter "{r.chapter}", at about {r.timestamp or "?"}* · id `{r.id}`', ""]
     head, _, rest = r.summary.partition(": ")
     out.append(f"**{head}:** {rest}")
     out.append("")
@@ -112,7 +112,9 @@ def render_markdown(results: list[ClaimCheck], *, command: str = "siliconomics c
     out += [_claim_section(r) for r in checked]
     out += ["## Claims the calculators cannot check", "", "| claim | time | quote | why not |", "|---|---|---|---|"]
     for r in unchecked:
-        out.append(f"| {_cell(r.quantity)} ({_cell(r.claimed)}) | {r.timestamp or '-'} | {_cell(r.quote)} | {_cell(r.reason or '')} |")
+        out.append(
+            f"| {_cell(r.quantity)} ({_cell(r.claimed)}) | {r.timestamp or '-'} | {_cell(r.quote)} | {_cell(r.reason or '')} |"
+        )
     out.append("")
     return "\n".join(out)
 
@@ -154,7 +156,9 @@ def chart_png(results: list[ClaimCheck]) -> bytes:
     for verdict, colour in colours.items():
         ax.plot([], [], "o", color=colour, label=verdict)
     ax.legend(loc="lower right", fontsize=8)
-    fig.text(0.01, 0.005, "Source: knowledge/data/claims.yaml recipes run through tools.registry", fontsize=7, color="grey")
+    fig.text(
+        0.01, 0.005, "Source: knowledge/data/claims.yaml recipes run through tools.registry", fontsize=7, color="grey"
+    )
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")

@@ -80,7 +80,9 @@ class Recipe(BaseModel):
     assumptions: list[Assumption] = Field(default_factory=list)
     value: str = Field(description="Expression for the computed counterpart of the claimed value.")
     figures: dict[str, str] = Field(default_factory=dict, description="More named expressions to report.")
-    unsourced: str | None = Field(None, description="Why an input lacks an independent source (makes it not checkable).")
+    unsourced: str | None = Field(
+        None, description="Why an input lacks an independent source (makes it not checkable)."
+    )
 
 
 class ClaimSpec(BaseModel):
@@ -101,8 +103,6 @@ class ClaimSpec(BaseModel):
         if (self.check is None) == (self.not_checkable is None):
             raise ValueError(f"claim {self.id}: give exactly one of check or not_checkable")
         return self
-
-
 
 
 def transcript_text() -> str:

@@ -23,14 +23,37 @@ Examples:
 
 @click.command("ask", epilog=EXAMPLES)
 @click.argument("question", nargs=-1, required=True)
-@click.option("-m", "--model", default=None, metavar="MODEL", help="offline, openai:<model> or anthropic:<model> [env: SILICONOMICS_MODEL; default: a provider whose key is set, else offline].")
+@click.option(
+    "-m",
+    "--model",
+    default=None,
+    metavar="MODEL",
+    help="offline, openai:<model> or anthropic:<model> [env: SILICONOMICS_MODEL; default: a provider whose key is set, else offline].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
 @click.option("--no-stream", is_flag=True, help="Print the answer once complete instead of token by token.")
-@click.option("-v", "--verbose", is_flag=True, help="The whole answer: formula, defaults, assumptions, sources, tool calls.")
-@click.option("--show-tools", is_flag=True, help="With --verbose: each tool's full result table, formula and assumptions.")
-@click.option("--export", "export_to", default=None, metavar="FILE", help="Also write the answer to FILE: .md (charts beside it), .csv (a row per scenario) or .xlsx.")
-@click.option("--fallback", default=None, metavar="MODEL", help="Answer with this model (e.g. offline) when the provider fails [env: SILICONOMICS_FALLBACK].")
-@click.option("--conversation", "conversation_id", default=None, metavar="ID", help="Continue (or start) a stored conversation.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="The whole answer: formula, defaults, assumptions, sources, tool calls."
+)
+@click.option(
+    "--show-tools", is_flag=True, help="With --verbose: each tool's full result table, formula and assumptions."
+)
+@click.option(
+    "--export",
+    "export_to",
+    default=None,
+    metavar="FILE",
+    help="Also write the answer to FILE: .md (charts beside it), .csv (a row per scenario) or .xlsx.",
+)
+@click.option(
+    "--fallback",
+    default=None,
+    metavar="MODEL",
+    help="Answer with this model (e.g. offline) when the provider fails [env: SILICONOMICS_FALLBACK].",
+)
+@click.option(
+    "--conversation", "conversation_id", default=None, metavar="ID", help="Continue (or start) a stored conversation."
+)
 def ask_cmd(
     question: tuple[str, ...],
     model: str | None,
@@ -45,10 +68,10 @@ def ask_cmd(
     """Answer a question with calculator-computed, grounded, cited figures."""
     from rich.console import Console
 
-    from agent.render.answer import answer_renderable, brief_renderable, unstreamed_tail
     from agent.ask import ask
     from agent.errors import UsageError
     from agent.models import PROVIDERS, ProviderError, provider_of, resolve_model_name
+    from agent.render.answer import answer_renderable, brief_renderable, unstreamed_tail
     from agent.settings import load_settings
     from tools.errors import InputError
 

@@ -53,7 +53,14 @@ def _rows(kind: str) -> list[Any]:
 def _summary(kind: str, row: Any) -> list[str]:
     if kind == "models":
         active = f"/{row.active_params_b:g}" if row.active_params_b else ""
-        return [row.name, f"{row.params_b:g}{active} B", row.attention[:28], f"{row.max_context:,}", row.source_date, row.origin]
+        return [
+            row.name,
+            f"{row.params_b:g}{active} B",
+            row.attention[:28],
+            f"{row.max_context:,}",
+            row.source_date,
+            row.origin,
+        ]
     if kind == "chips":
         status = "PRELIMINARY" if row.preliminary else row.status
         price = f"{row.est_price_usd:,.0f}" if row.est_price_usd else "-"
@@ -87,7 +94,9 @@ def _dump(rows: list[Any]) -> list[dict[str, Any]]:
 
 @click.group("catalog", invoke_without_command=True)
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only models, chips or prices.")
-@click.option("--stale", type=float, default=None, metavar="MONTHS", help="List rows whose source date is older than this.")
+@click.option(
+    "--stale", type=float, default=None, metavar="MONTHS", help="List rows whose source date is older than this."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def catalog_cmd(ctx: click.Context, kind: str | None, stale: float | None, as_json: bool) -> None:
@@ -141,7 +150,9 @@ def show_cmd(name: tuple[str, ...], as_json: bool) -> None:
     if row is None:
         names = [r.name for r in (*catalog.models(), *catalog.accelerators())]
         near = catalog.closest(query, tuple(catalog.models()) + tuple(catalog.accelerators()))
-        raise UsageError(f"name: no model or chip called {query!r} ({len(names)} in the catalog). Did you mean: {', '.join(near)}?")
+        raise UsageError(
+            f"name: no model or chip called {query!r} ({len(names)} in the catalog). Did you mean: {', '.join(near)}?"
+        )
     data = row.model_dump(mode="json")
     if isinstance(row, catalog.Accelerator):
         data["prices"] = _dump(catalog.prices_for(row.name))
@@ -151,22 +162,40 @@ def show_cmd(name: tuple[str, ...], as_json: bool) -> None:
     for key, value in data.items():
         if key == "prices":
             for p in value:
-                click.echo(f"  price: {p['price_usd']:,.4g} USD, {p['basis']}, {p['price_date']}{' (default)' if p['default'] else ''} - {p['source']}")
+                click.echo(
+                    f"  price: {p['price_usd']:,.4g} USD, {p['basis']}, {p['price_date']}{' (default)' if p['default'] else ''} - {p['source']}"
+                )
             continue
         click.echo(f"{key}: {value}")
 
 
 @catalog_cmd.command("add-model")
-@click.option("--from-hf-config", "config_path", type=click.Path(path_type=Path), required=True, help="A Hugging Face config.json.")
+@click.option(
+    "--from-hf-config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A Hugging Face config.json.",
+)
 @click.option("--name", required=True, help="Catalog name for the model.")
 @click.option("--alias", "aliases", multiple=True, help="Another name it answers to (repeat).")
-@click.option("--params-b", type=float, default=None, help="Total parameters, billions (required for MoE; dense: counted from the config).")
+@click.option(
+    "--params-b",
+    type=float,
+    default=None,
+    help="Total parameters, billions (required for MoE; dense: counted from the config).",
+)
 @click.option("--active-params-b", type=float, default=None, help="Parameters active per token, billions (MoE).")
 @click.option("--source", default=None, help="Where the config comes from (default: the file path).")
 @click.option("--replace", is_flag=True, help="Shadow a row of the same name.")
 def add_model_cmd(
-    config_path: Path, name: str, aliases: tuple[str, ...], params_b: float | None, active_params_b: float | None,
-    source: str | None, replace: bool,
+    config_path: Path,
+    name: str,
+    aliases: tuple[str, ...],
+    params_b: float | None,
+    active_params_b: float | None,
+    source: str | None,
+    replace: bool,
 ) -> None:
     """Add a model read from a Hugging Face config.json (dense, GQA, MLA, MoE, sliding and chunked windows)."""
     from tools import hf_config, user_catalog
@@ -188,8 +217,10 @@ def add_model_cmd(
         added=added,
     )
     path = _guard(user_catalog.add_row, data_dir, "models", spec, replace=replace)
-    click.echo(f"Added model {spec.name} to your catalog ({path}): {spec.n_layers} layers, {spec.attention}, "
-               f"{spec.params_b:g} B parameters.")
+    click.echo(
+        f"Added model {spec.name} to your catalog ({path}): {spec.n_layers} layers, {spec.attention}, "
+        f"{spec.params_b:g} B parameters."
+    )
 
 
 @catalog_cmd.command("add-chip")
@@ -221,11 +252,21 @@ def add_chip_cmd(**kw: Any) -> None:
     added = user_catalog.today()
     try:
         chip = Accelerator(
-            name=kw["name"].strip(), aliases=tuple(a.strip() for a in kw["aliases"] if a.strip()), vendor=kw["vendor"],
-            year=kw["year"] or datetime.date.today().year, memory_gb=kw["memory_gb"], memory_unit=kw["memory_unit"],
-            mem_bw_tbps=kw["mem_bw_tbps"], bf16_dense_tflops=kw["bf16_tflops"], fp8_dense_tflops=kw["fp8_tflops"],
-            fp4_dense_tflops=kw["fp4_tflops"], tdp_w=kw["tdp_w"], status="preliminary" if kw["preliminary"] else "shipping",
-            source_date=added, source_urls=f"your catalog: {kw['source']} (added {added})", origin=USER,
+            name=kw["name"].strip(),
+            aliases=tuple(a.strip() for a in kw["aliases"] if a.strip()),
+            vendor=kw["vendor"],
+            year=kw["year"] or datetime.date.today().year,
+            memory_gb=kw["memory_gb"],
+            memory_unit=kw["memory_unit"],
+            mem_bw_tbps=kw["mem_bw_tbps"],
+            bf16_dense_tflops=kw["bf16_tflops"],
+            fp8_dense_tflops=kw["fp8_tflops"],
+            fp4_dense_tflops=kw["fp4_tflops"],
+            tdp_w=kw["tdp_w"],
+            status="preliminary" if kw["preliminary"] else "shipping",
+            source_date=added,
+            source_urls=f"your catalog: {kw['source']} (added {added})",
+            origin=USER,
         )
     except ValidationError as exc:
         raise UsageError(str(from_validation_error(exc))) from None
@@ -235,13 +276,23 @@ def add_chip_cmd(**kw: Any) -> None:
 
 @catalog_cmd.command("add-price")
 @click.option("--chip", "chip_name", required=True, help="A catalog chip (forgiving name).")
-@click.option("--usd", type=float, required=True, help="USD per accelerator (or per accelerator-hour for rental_per_hour).")
-@click.option("--basis", type=click.Choice(["server_all_in", "chip", "kit_per_chip", "bom_per_accelerator", "rental_per_hour"]), required=True)
+@click.option(
+    "--usd", type=float, required=True, help="USD per accelerator (or per accelerator-hour for rental_per_hour)."
+)
+@click.option(
+    "--basis",
+    type=click.Choice(["server_all_in", "chip", "kit_per_chip", "bom_per_accelerator", "rental_per_hour"]),
+    required=True,
+)
 @click.option("--date", "price_date", required=True, help="Date of the price, YYYY-MM-DD.")
 @click.option("--source", required=True, help="Where the price comes from.")
-@click.option("--default/--no-default", "is_default", default=True, show_default=True, help="Use it as the chip's default price.")
+@click.option(
+    "--default/--no-default", "is_default", default=True, show_default=True, help="Use it as the chip's default price."
+)
 @click.option("--confidence", default="", help="How sure the source is (free text).")
-def add_price_cmd(chip_name: str, usd: float, basis: str, price_date: str, source: str, is_default: bool, confidence: str) -> None:
+def add_price_cmd(
+    chip_name: str, usd: float, basis: str, price_date: str, source: str, is_default: bool, confidence: str
+) -> None:
     """Add a dated price with its basis for a catalog chip."""
     from tools import user_catalog
     from tools.catalog import USER, PriceRow, find_accelerator, parse_date
@@ -252,8 +303,16 @@ def add_price_cmd(chip_name: str, usd: float, basis: str, price_date: str, sourc
         raise UsageError(f"usd: must be > 0 (got {usd:g}).")
     if parse_date(price_date) is None:
         raise UsageError(f"date: {price_date!r} is not a date; write YYYY-MM-DD.")
-    row = PriceRow(chip=chip.name, price_usd=usd, basis=basis, price_date=price_date, default=is_default,
-                   confidence=confidence, source=f"your catalog: {source}", origin=USER)
+    row = PriceRow(
+        chip=chip.name,
+        price_usd=usd,
+        basis=basis,
+        price_date=price_date,
+        default=is_default,
+        confidence=confidence,
+        source=f"your catalog: {source}",
+        origin=USER,
+    )
     path = _guard(user_catalog.add_price, data_dir, row)
     click.echo(f"Added price {usd:,.4g} USD ({basis}, {price_date}) for {chip.name} to your catalog ({path}).")
 

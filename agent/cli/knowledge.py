@@ -30,8 +30,12 @@ def _open(data_dir: Path | None, rebuild: bool = False) -> Any:
 
     err = Console(stderr=True)
     bar = Progress(
-        TextColumn("building the knowledge index"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True,
+        TextColumn("building the knowledge index"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     )
     task = None
 
@@ -52,7 +56,9 @@ def _open(data_dir: Path | None, rebuild: bool = False) -> Any:
     for notice in store.report.notices:
         err.print(f"[yellow]note:[/] {notice}")
     if store.report.rebuilt:
-        err.print(f"[dim]index built in {store.report.build_seconds:.1f} s ({len(store.docs)} chunks) at {store.report.location}[/]")
+        err.print(
+            f"[dim]index built in {store.report.build_seconds:.1f} s ({len(store.docs)} chunks) at {store.report.location}[/]"
+        )
     return store
 
 
@@ -75,7 +81,10 @@ def _highlight(text: str, query: str) -> Any:
 @click.argument("query")
 @click.option("-k", "k", type=int, default=5, show_default=True, help="How many passages.")
 @click.option(
-    "--source", type=click.Choice(["transcript", "specs", "all"]), default="all", show_default=True,
+    "--source",
+    type=click.Choice(["transcript", "specs", "all"]),
+    default="all",
+    show_default=True,
     help="Search the transcripts, the chip/model specs, or both.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the passages as a JSON list.")
@@ -100,8 +109,13 @@ def search_cmd(query: str, k: int, source: str, as_json: bool, data_dir: Path | 
     if not passages:
         console.print("no passages found")
     elif weak_match(query, passages):
-        console.print(Text("Nothing in the corpus matches this well: none of its words is in these passages. "
-                           "The closest ones follow; try other words, or `siliconomics ingest` your own notes.", style="yellow"))
+        console.print(
+            Text(
+                "Nothing in the corpus matches this well: none of its words is in these passages. "
+                "The closest ones follow; try other words, or `siliconomics ingest` your own notes.",
+                style="yellow",
+            )
+        )
     for rank, p in enumerate(passages, start=1):
         where = " · ".join(x for x in (p.chapter, p.timestamp, p.speaker) if x)
         head = Text(f"{rank}. ", style="bold")
@@ -198,7 +212,12 @@ def ingest_cmd(paths: tuple[Path, ...], data_dir: Path | None) -> None:
 
 
 @click.command("search-eval")
-@click.option("--suite", type=click.Path(exists=True, dir_okay=False), default=None, help="A retrieval suite YAML [default: the bundled one].")
+@click.option(
+    "--suite",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A retrieval suite YAML [default: the bundled one].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @_DATA_DIR
 def search_eval_cmd(suite: str | None, as_json: bool, data_dir: Path | None) -> None:

@@ -22,8 +22,14 @@ from tools.errors import InputError
 #: Registry entries with a hand-written command (``search``, ``claims``) name it in ``Tool.cli``.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("agent.cli.knowledge:index_cmd", "Show (or rebuild) the knowledge index."),
-    "ingest": ("agent.cli.knowledge:ingest_cmd", "Add your documents (.pdf .html .docx .md .txt .vtt .srt) to the knowledge index."),
-    "sources": ("agent.cli.sources:sources_cmd", "List what the knowledge store holds; 'sources --remove NAME' takes a file out."),
+    "ingest": (
+        "agent.cli.knowledge:ingest_cmd",
+        "Add your documents (.pdf .html .docx .md .txt .vtt .srt) to the knowledge index.",
+    ),
+    "sources": (
+        "agent.cli.sources:sources_cmd",
+        "List what the knowledge store holds; 'sources --remove NAME' takes a file out.",
+    ),
     "search-eval": ("agent.cli.knowledge:search_eval_cmd", "Retrieval quality: hybrid vs dense-only vs BM25-only."),
     "ask": ("agent.cli.ask:ask_cmd", "Ask a question; figures come from the calculators, quotes from cited sources."),
     "chat": ("agent.chat.app:chat_cmd", "The terminal chat (what `make chat` opens)."),
@@ -31,7 +37,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("evals.cli:eval_cmd", "Run the eval suites against a model and gate on pass rates."),
     "bench": ("evals.bench:bench_cmd", "Measure start-up, index, search, agent-loop and calculator speed."),
     "mcp": ("agent.mcp.server:mcp_cmd", "Serve the calculators, search and claim checker over MCP."),
-    "catalog": ("agent.cli.catalog:catalog_cmd", "List models, chips and prices; add your own rows (add-model from a config.json)."),
+    "catalog": (
+        "agent.cli.catalog:catalog_cmd",
+        "List models, chips and prices; add your own rows (add-model from a config.json).",
+    ),
     "conversations": (
         "agent.cli.conversations:conversations_cmd",
         "List stored conversations; 'conversations show ID --json' exports one.",
@@ -66,14 +75,18 @@ def options_for(model: type) -> list[click.Parameter]:
             continue
         flag = "--" + str(extra.get("flag", name.replace("_", "-")))
         help_text = info.description or ""
-        default = None if info.is_required() else info.get_default(call_default_factory=True)  # a factory's value, not PydanticUndefined
+        default = (
+            None if info.is_required() else info.get_default(call_default_factory=True)
+        )  # a factory's value, not PydanticUndefined
         if default not in (None, [], (), {}):
             help_text += f" [default: {default}]"
         if _is_bool(info.annotation):
             opts.append(click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text))
         else:
             opts.append(
-                click.Option([flag, name], multiple=_is_list(info.annotation), default=None, help=help_text, metavar="VALUE")
+                click.Option(
+                    [flag, name], multiple=_is_list(info.annotation), default=None, help=help_text, metavar="VALUE"
+                )
             )
     return opts
 
@@ -87,7 +100,9 @@ def check_chart_path(chart: str) -> None:
     if Path(chart).is_dir():
         raise UsageError(f"chart: {chart!r} is a folder; give a file name such as {str(Path(chart) / 'chart.png')!r}.")
     if not folder.is_dir():
-        raise UsageError(f"chart: the folder {str(folder)!r} does not exist; create it or give another path for the PNG.")
+        raise UsageError(
+            f"chart: the folder {str(folder)!r} does not exist; create it or give another path for the PNG."
+        )
     if not os.access(folder, os.W_OK):
         raise UsageError(f"chart: the folder {str(folder)!r} is not writable; give another path for the PNG.")
 

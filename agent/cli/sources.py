@@ -17,7 +17,6 @@ from pathlib import Path
 import click
 
 from agent.errors import UsageError
-
 from tools.errors import InputError
 
 

@@ -52,7 +52,10 @@ def _error(exc: InputError) -> Any:
 
 
 def make_tool(
-    name: str, description: str, input_model: type[BaseModel], run: Callable[[dict[str, Any]], BaseModel | dict[str, Any]]
+    name: str,
+    description: str,
+    input_model: type[BaseModel],
+    run: Callable[[dict[str, Any]], BaseModel | dict[str, Any]],
 ) -> MCPTool:
     """An MCP tool whose schema is ``input_model``'s and whose InputError becomes a one-line tool error.
 
@@ -69,7 +72,10 @@ def make_tool(
             return _error(exc)
 
     call.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter(f, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Any) for f in input_model.model_fields]
+        [
+            inspect.Parameter(f, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Any)
+            for f in input_model.model_fields
+        ]
     )
     call.__name__ = name
     tool = Tool.from_function(call, name=name, description=description, structured_output=False)
@@ -94,9 +100,8 @@ def _passing_unknown(arg_model: type[BaseModel]) -> type[BaseModel]:
 
 def registry_tools() -> list[MCPTool]:
     """One MCP tool per :data:`agent.toolset.TOOLS` entry."""
-    from agent.toolset import TOOLS
-
     from agent.profiles import with_profile_dir
+    from agent.toolset import TOOLS
 
     def runner(tool: Any) -> Callable[[dict[str, Any]], BaseModel]:
         return lambda args: tool.run(with_profile_dir(tool.input_model, args))

@@ -117,10 +117,14 @@ def _memory_fit(r: dict[str, Any]) -> list[str]:
             f"({num(r['kv_tokens_capacity'])} tokens)",
         ]
     else:
-        lines.append(f"- weights {nbytes(r['weights_bytes'])}, usable memory {nbytes(r['usable_bytes_per_gpu'])} per accelerator")
+        lines.append(
+            f"- weights {nbytes(r['weights_bytes'])}, usable memory {nbytes(r['usable_bytes_per_gpu'])} per accelerator"
+        )
         if r.get("min_accelerators"):
-            lines.append(f"- smallest setup that holds one full-length request: **{num(r['min_accelerators'])} accelerators** "
-                         f"({num(r['min_accelerators_power_of_two'])} as a tensor-parallel group)")
+            lines.append(
+                f"- smallest setup that holds one full-length request: **{num(r['min_accelerators'])} accelerators** "
+                f"({num(r['min_accelerators_power_of_two'])} as a tensor-parallel group)"
+            )
         else:  # the calculator reports 0 when no tensor-parallel group holds one request (its verdict says why)
             lines.append("- no number of these accelerators holds one full-length request (see the verdict above)")
     return lines
@@ -149,7 +153,9 @@ def _tco(r: dict[str, Any]) -> list[str]:
         name = c.get("chip") or "the accelerator"
         lines.append(f"**Cost of owning {name}** (fleet of {num(r['count'])}):")
         if c.get("cost_per_accelerator_hour") is not None:
-            lines.append(f"- per accelerator-hour, every installed hour: **{usd(c['cost_per_accelerator_hour'])}/hour**")
+            lines.append(
+                f"- per accelerator-hour, every installed hour: **{usd(c['cost_per_accelerator_hour'])}/hour**"
+            )
         if c.get("cost_per_used_hour") is not None:
             at = f" at {pct(util)} utilization" if util is not None else ""
             lines.append(f"- per used hour{at}: **{usd(c['cost_per_used_hour'])}/hour**")
@@ -160,7 +166,9 @@ def _tco(r: dict[str, Any]) -> list[str]:
                 + (f" at {num(tps)} tokens/s per accelerator" if tps else "")
             )
         if c.get("fleet_capex_usd") is not None:
-            lines.append(f"- fleet capex {usd(c['fleet_capex_usd'])}; fleet cost {usd(c['fleet_annual_cost_usd'])} per year")
+            lines.append(
+                f"- fleet capex {usd(c['fleet_capex_usd'])}; fleet cost {usd(c['fleet_annual_cost_usd'])} per year"
+            )
         if c.get("reference_cost_per_hour") is not None:
             lines.append(f"- outside reference (SemiAnalysis): {usd(c['reference_cost_per_hour'])}/hour")
         if c.get("margin_per_used_hour") is not None:
@@ -196,7 +204,7 @@ def _search(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
     cast = bundled_cast()
     names = tuple(n for n in (cast.guest, *cast.hosts) if n)
     if not passages or nothing_close(query, passages, names):
-        return [f"{NOTHING_CLOSE} \"{query}\" (no passage uses its words); try other words or source=all."]
+        return [f'{NOTHING_CLOSE} "{query}" (no passage uses its words); try other words or source=all.']
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
     picked = rerank(passages, query)[: max(1, min(3, len(passages)))]
     shown = [p for p in passages if any(p is q for q in picked)]
@@ -209,16 +217,21 @@ def _search(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
     answer = answer_line(extract(query, shown, wanted, names, refs))
     if answer:
         lines.append(f"**In short** (quoted from the passages below): {answer}")
-    lines.append(f"**{heading}** (search: \"{query}\"):")
+    lines.append(f'**{heading}** (search: "{query}"):')
     for n, p in zip(refs, shown):
         where = ", ".join(
             x for x in (p.get("chapter"), f"~{p['timestamp']}" if p.get("timestamp") else None, p.get("speaker")) if x
         )
-        lines.append(f"> [{n}] {_excerpt(p.get('text', ''), query)}\n>\n> — {p.get('source', '')}" + (f", *{where}*" if where else ""))
+        lines.append(
+            f"> [{n}] {_excerpt(p.get('text', ''), query)}\n>\n> — {p.get('source', '')}"
+            + (f", *{where}*" if where else "")
+        )
     return lines
 
 
-_QUERY_STOP = frozenset("why what how does did the and for with that this his her their about call calls called mean means".split())
+_QUERY_STOP = frozenset(
+    "why what how does did the and for with that this his her their about call calls called mean means".split()
+)
 
 
 def rerank(passages: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
@@ -332,7 +345,9 @@ def _check_claim(r: dict[str, Any]) -> list[str]:
         return lines
     lines = [f"**Claim check** ({c['quantity']}): **{c['verdict']}**", c.get("summary") or r.get("message", "")]
     where = ", ".join(x for x in (c.get("chapter"), f"~{c['timestamp']}" if c.get("timestamp") else None) if x)
-    lines.append(f"> {_excerpt(c['quote'])}\n>\n> — {c.get('speaker') or 'the podcast'}" + (f", *{where}*" if where else ""))
+    lines.append(
+        f"> {_excerpt(c['quote'])}\n>\n> — {c.get('speaker') or 'the podcast'}" + (f", *{where}*" if where else "")
+    )
     lines.append(f"- claimed: {c['claimed']}")
     if c.get("value") is not None:
         spread = ""
@@ -343,7 +358,11 @@ def _check_claim(r: dict[str, Any]) -> list[str]:
         lines.append(f"- {humanise(name)}: {num(value)}")
     for a in c.get("assumptions") or []:
         if isinstance(a, dict) and "name" in a:
-            rng = f" (plausible {num(a['low'])} to {num(a['high'])})" if a.get("low") is not None and a.get("high") is not None else ""
+            rng = (
+                f" (plausible {num(a['low'])} to {num(a['high'])})"
+                if a.get("low") is not None and a.get("high") is not None
+                else ""
+            )
             lines.append(f"- assumption {a['name']}: {num(a.get('nominal', a.get('value', 0)))}{rng}")
     for f in c.get("flips") or []:
         lines.append(f"- holds when {f['holds_when']}")
@@ -375,14 +394,26 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
     ok = [(c, r) for c, r in results if isinstance(r, dict) and "error" not in r]
     out: list[str] = []
     # second-round products (agent.offline.rounds): the power draw ends in "/ 1000" (kW -> MW), the bill does not
-    fleet_power = [r for c, r in ok if c.name == "calculate" and not str(c.args.get("expression", "")).endswith("/ 1000")
-                   and not str(c.args.get("expression", "")).startswith(f"{plan.volume} / ")]
+    fleet_power = [
+        r
+        for c, r in ok
+        if c.name == "calculate"
+        and not str(c.args.get("expression", "")).endswith("/ 1000")
+        and not str(c.args.get("expression", "")).startswith(f"{plan.volume} / ")
+    ]
     fleet_draw = [r for c, r in ok if c.name == "calculate" and str(c.args.get("expression", "")).endswith("/ 1000")]
     several = len({c.name for c, _ in results if c.name != "calculate"}) > 1  # a several-part question
     # the fp8 rerun of a fit that failed in the default format is led by _fit_leads ("Does not fit in bf16; at fp8 ...")
-    reruns = [c for c, _ in results if c.name == "memory_fit" and c.args.get("weights_dtype") == "fp8"
-              and any(b.name == "memory_fit" and {**b.args, "weights_dtype": "fp8"} == c.args and "weights_dtype" not in b.args
-                      for b, _ in results)]
+    reruns = [
+        c
+        for c, _ in results
+        if c.name == "memory_fit"
+        and c.args.get("weights_dtype") == "fp8"
+        and any(
+            b.name == "memory_fit" and {**b.args, "weights_dtype": "fp8"} == c.args and "weights_dtype" not in b.args
+            for b, _ in results
+        )
+    ]
     for call, r in ok:
         if several and call.name in _PART_LEADS and not any(call is c for c in reruns):
             out += _PART_LEADS[call.name](r)
@@ -406,14 +437,21 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
                 + f", at {pct((r.get('inputs') or {}).get('ai_share', 0))} of capex on AI accelerators"
             )
     if "time_for_tokens" in plan.focus and plan.volume:
-        times = [(c, r) for c, r in ok if c.name == "calculate" and str(c.args.get("expression", "")).startswith(f"{plan.volume} / ")]
+        times = [
+            (c, r)
+            for c, r in ok
+            if c.name == "calculate" and str(c.args.get("expression", "")).startswith(f"{plan.volume} / ")
+        ]
         speeds = [r for c, r in ok if c.name == "throughput" and r.get("decode_tokens_per_s")]
         if times and speeds:
             expr = str(times[0][0].args["expression"])
             unit = "hours" if expr.endswith("/ 3600") else "minutes" if expr.endswith("/ 60") else "seconds"
             best = max(speeds, key=lambda s: s["decode_tokens_per_s"])
-            out.insert(0, f"**{num(plan.volume)} tokens take {num(times[0][1]['value'])} {unit}** at {num(best['decode_tokens_per_s'])} "
-                          f"tokens/s ({best['model']} on {num(best['gpus'])} x {best['chip']}, batch {num(best['batch'])})")
+            out.insert(
+                0,
+                f"**{num(plan.volume)} tokens take {num(times[0][1]['value'])} {unit}** at {num(best['decode_tokens_per_s'])} "
+                f"tokens/s ({best['model']} on {num(best['gpus'])} x {best['chip']}, batch {num(best['batch'])})",
+            )
     out = _latency_leads(plan, ok) + out
     for call, r in ok:  # figures the plan computed directly (a power draw or bill with no catalog price)
         label = plan.labels.get(str(call.args.get("expression", "")))
@@ -430,14 +468,22 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
 
 def _serving_leads(r: dict[str, Any], _unit: str | None = None) -> list[str]:
     """serving_cost: the unit economics asked for, from the result's fields."""
-    out = [f"**{usd(r['cost_per_million_tokens'])} per million tokens**"
-           + (f", {usd(r['cost_per_query'])} per query ({usd(r['cost_per_1k_queries'])} per 1,000 queries, "
-              f"{num(r['queries_per_hour'])} queries per hour)" if r.get("cost_per_query") is not None else "")
-           + f" at {usd(r['replica_cost_per_hour'])} per replica-hour and {num(r['tokens_per_s_per_replica'])} tokens/s per replica"]
+    out = [
+        f"**{usd(r['cost_per_million_tokens'])} per million tokens**"
+        + (
+            f", {usd(r['cost_per_query'])} per query ({usd(r['cost_per_1k_queries'])} per 1,000 queries, "
+            f"{num(r['queries_per_hour'])} queries per hour)"
+            if r.get("cost_per_query") is not None
+            else ""
+        )
+        + f" at {usd(r['replica_cost_per_hour'])} per replica-hour and {num(r['tokens_per_s_per_replica'])} tokens/s per replica"
+    ]
     compared = r.get("compared")
     if isinstance(compared, dict) and compared.get("cost_per_million_tokens") is not None:
-        out.append(f"**Compared scenario: {usd(compared['cost_per_million_tokens'])} per million tokens**"
-                   + (f", {usd(compared['cost_per_query'])} per query" if compared.get("cost_per_query") is not None else ""))
+        out.append(
+            f"**Compared scenario: {usd(compared['cost_per_million_tokens'])} per million tokens**"
+            + (f", {usd(compared['cost_per_query'])} per query" if compared.get("cost_per_query") is not None else "")
+        )
     return out
 
 
@@ -454,15 +500,24 @@ def _growth_leads(r: dict[str, Any], unit: str | None = None) -> list[str]:
     """growth: the year a target is reached, the CAGR, the series end and sum, or the multiple."""
     mode = r.get("mode")
     if mode == "until" and r.get("until_year") is not None:
-        return [f"**Reached in {r['until_year']}: {_amount(r['until_value'], unit)}** ({num(r['multiple'])}x the start)"]
+        return [
+            f"**Reached in {r['until_year']}: {_amount(r['until_value'], unit)}** ({num(r['multiple'])}x the start)"
+        ]
     if mode == "until":
         return [f"**Not reached**: {r.get('until_note')}"]
     if mode == "cagr" and r.get("cagr") is not None:
-        return [f"**CAGR {pct(r['cagr'])}**" + (f"; {r['final_year']}: {_amount(r['final_value'], unit)}" if r.get("final_year") else "")]
+        return [
+            f"**CAGR {pct(r['cagr'])}**"
+            + (f"; {r['final_year']}: {_amount(r['final_value'], unit)}" if r.get("final_year") else "")
+        ]
     if mode == "multiplier":
-        return [f"**{num(r['multiple'])}x after the steps: {_amount(r['final_value'], unit)}**; cumulative {_amount(r['cumulative'], unit)}"]
+        return [
+            f"**{num(r['multiple'])}x after the steps: {_amount(r['final_value'], unit)}**; cumulative {_amount(r['cumulative'], unit)}"
+        ]
     year = f"{r['final_year']}: " if r.get("final_year") else ""
-    return [f"**{year}{_amount(r['final_value'], unit)}**; cumulative {_amount(r['cumulative'], unit)} ({num(r['multiple'])}x the start)"]
+    return [
+        f"**{year}{_amount(r['final_value'], unit)}**; cumulative {_amount(r['cumulative'], unit)} ({num(r['multiple'])}x the start)"
+    ]
 
 
 #: Leads for the what-if calculators (their results answer the question directly).
@@ -478,12 +533,18 @@ def blocked_speed_leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
         where = f"{fit.get('model')} on {num(fit.get('gpus'))} x {fit.get('chip')}"
         if not fit.get("fits"):
             tp = fit.get("min_accelerators_power_of_two")
-            instead = (f"; at least {num(fit['min_accelerators'])} accelerators are needed ({num(tp)} as a tensor-parallel group), "
-                       f"so ask for the speed on {num(tp)}" if fit.get("min_accelerators") else "")
+            instead = (
+                f"; at least {num(fit['min_accelerators'])} accelerators are needed ({num(tp)} as a tensor-parallel group), "
+                f"so ask for the speed on {num(tp)}"
+                if fit.get("min_accelerators")
+                else ""
+            )
             out.append(f"**{where} does not fit, so there is no decode speed to give**{instead}.")
         else:
-            out.append(f"**A batch of {num(fit.get('batch'))} does not fit on {where}, so there is no decode speed at that batch**; "
-                       f"the largest batch that fits is {num(fit.get('largest_batch_that_fits'))}.")
+            out.append(
+                f"**A batch of {num(fit.get('batch'))} does not fit on {where}, so there is no decode speed at that batch**; "
+                f"the largest batch that fits is {num(fit.get('largest_batch_that_fits'))}."
+            )
     return out
 
 
@@ -496,8 +557,11 @@ def _min_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
         inp = r.get("inputs") or {}
         tokens = (inp.get("prompt") or 0) + (inp.get("output") or 0)
         given = "given" if "gpus" in call.args else "of the calculator's default server"
-        here = (f"; on the {num(r['gpus'])} {given}, {num(r['max_concurrent_sequences'])} such requests fit at once"
-                if r.get("fits") else f"; the {num(r['gpus'])} {given} are not enough")
+        here = (
+            f"; on the {num(r['gpus'])} {given}, {num(r['max_concurrent_sequences'])} such requests fit at once"
+            if r.get("fits")
+            else f"; the {num(r['gpus'])} {given} are not enough"
+        )
         out.append(
             f"**At least {num(r['min_accelerators'])} x {r['chip']}** hold {r['model']} in {inp.get('weights_dtype')} "
             f"({nbytes(r['weights_bytes'])} of weights) with one {num(tokens)}-token request "
@@ -518,25 +582,33 @@ def _latency_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[st
             out.append(f"**Time to first token: {num(r['ttft_s'])} s** for a {num(prompt)}-token prompt ({where})")
         if "token_latency" in plan.focus and r.get("decode_tokens_per_s"):
             if r.get("step_time_s") is not None:  # one decode step gives every sequence in the batch one token
-                out.append(f"**Time per output token: {num(r['step_time_s'] * 1000)} ms** per user at the final length, "
-                           f"{num(r['tokens_per_s_per_user'])} tokens/s per user ({where})")
+                out.append(
+                    f"**Time per output token: {num(r['step_time_s'] * 1000)} ms** per user at the final length, "
+                    f"{num(r['tokens_per_s_per_user'])} tokens/s per user ({where})"
+                )
     return out
 
 
 def _speed_lead(r: dict[str, Any]) -> list[str]:
-    return [f"**Speed: {num(r['decode_tokens_per_s'])} tokens/s** decode for {r['model']} on {num(r['gpus'])} x {r['chip']} "
-            f"at batch {num(r['batch'])} ({num(r['tokens_per_s_per_user'])} tokens/s per user)"]
+    return [
+        f"**Speed: {num(r['decode_tokens_per_s'])} tokens/s** decode for {r['model']} on {num(r['gpus'])} x {r['chip']} "
+        f"at batch {num(r['batch'])} ({num(r['tokens_per_s_per_user'])} tokens/s per user)"
+    ]
 
 
 def _kv_lead(r: dict[str, Any]) -> list[str]:
-    return [f"**KV cache: {num(r['bytes_per_token'])} bytes per token**, {nbytes(r['total_bytes'])} for the batch ({r['model']})"]
+    return [
+        f"**KV cache: {num(r['bytes_per_token'])} bytes per token**, {nbytes(r['total_bytes'])} for the batch ({r['model']})"
+    ]
 
 
 def _fit_lead(r: dict[str, Any]) -> list[str]:
     if not r.get("fits"):
         return []  # the fp8 rerun or the section says what does fit
-    return [f"**Fit: {num(r['max_concurrent_sequences'])} requests at once** (about {num(r['avg_concurrent_sequences'])} "
-            f"time-averaged) for {r['model']} on {num(r['gpus'])} x {r['chip']}"]
+    return [
+        f"**Fit: {num(r['max_concurrent_sequences'])} requests at once** (about {num(r['avg_concurrent_sequences'])} "
+        f"time-averaged) for {r['model']} on {num(r['gpus'])} x {r['chip']}"
+    ]
 
 
 #: Leads for each part of a several-part question, in the order of the calls.
@@ -550,8 +622,9 @@ def _first(value: Any) -> float:
     return float(value or 0.0)
 
 
-def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict[str, Any]],
-               fleet_draw: list[dict[str, Any]]) -> list[str]:
+def _tco_leads(
+    plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict[str, Any]], fleet_draw: list[dict[str, Any]]
+) -> list[str]:
     count = int(r.get("count") or 1)
     inp = r.get("inputs") or {}
     out = []
@@ -564,22 +637,41 @@ def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict
                 util = inp.get("utilization")
                 out.append(
                     f"**{name}: {usd(c['cost_per_accelerator_hour'])} per accelerator-hour to own**"
-                    + (f" ({usd(used)} per used hour at {pct(util)} utilization)" if used is not None and util is not None else "")
+                    + (
+                        f" ({usd(used)} per used hour at {pct(util)} utilization)"
+                        if used is not None and util is not None
+                        else ""
+                    )
                 )
             elif focus == "per_mtok":
                 if c.get("cost_per_million_tokens") is not None:
-                    illus = "Illustration: " if call.args.get("model") and "per_mtok" in plan.focus and any(
-                        n.startswith("Illustration") for n in plan.notes) else ""
-                    how = (f" at {num(c['tokens_per_s_per_accelerator'])} tokens/s per accelerator"
-                           if c.get("tokens_per_s_per_accelerator") else "")
-                    shape = (f" ({inp.get('model')} on {num(inp.get('gpus', 0))} x {name}, batch {num(inp.get('batch', 0))})"
-                             if inp.get("model") else "")
+                    illus = (
+                        "Illustration: "
+                        if call.args.get("model")
+                        and "per_mtok" in plan.focus
+                        and any(n.startswith("Illustration") for n in plan.notes)
+                        else ""
+                    )
+                    how = (
+                        f" at {num(c['tokens_per_s_per_accelerator'])} tokens/s per accelerator"
+                        if c.get("tokens_per_s_per_accelerator")
+                        else ""
+                    )
+                    shape = (
+                        f" ({inp.get('model')} on {num(inp.get('gpus', 0))} x {name}, batch {num(inp.get('batch', 0))})"
+                        if inp.get("model")
+                        else ""
+                    )
                     out.append(f"**{illus}{name}: {usd(c['cost_per_million_tokens'])} per million tokens**{how}{shape}")
                 else:
-                    out.append(f"**{name}: no $ per million tokens**: it needs a model or a tokens/s, and none was given.")
+                    out.append(
+                        f"**{name}: no $ per million tokens**: it needs a model or a tokens/s, and none was given."
+                    )
             elif focus == "power_year" and annual.get("power_usd") is not None:
-                basis = (f"{num(c.get('power_kw', 0))} kW all-in x PUE {num(inp.get('pue', 0))} x 8,760 h "
-                         f"at {usd(inp.get('electricity', 0))}/kWh")
+                basis = (
+                    f"{num(c.get('power_kw', 0))} kW all-in x PUE {num(inp.get('pue', 0))} x 8,760 h "
+                    f"at {usd(inp.get('electricity', 0))}/kWh"
+                )
                 if count > 1 and i < len(fleet_power):
                     out.append(
                         f"**Power bill for the fleet of {num(count)} x {name}: {usd(fleet_power[i]['value'])} per year** "
@@ -593,11 +685,15 @@ def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict
                     f"({num(c.get('power_kw', 0))} kW all-in each x PUE {num(inp.get('pue', 0))})"
                 )
             elif focus == "per_mw" and c.get("tokens_per_s_per_mw") is not None:
-                out.append(f"**{name}: {num(c['tokens_per_s_per_mw'])} tokens/s per MW** of facility power "
-                           f"({num(c.get('tokens_per_s_per_accelerator', 0))} tokens/s per accelerator)")
+                out.append(
+                    f"**{name}: {num(c['tokens_per_s_per_mw'])} tokens/s per MW** of facility power "
+                    f"({num(c.get('tokens_per_s_per_accelerator', 0))} tokens/s per accelerator)"
+                )
             elif focus == "per_dollar" and c.get("tokens_per_dollar") is not None:
-                out.append(f"**{name}: {num(c['tokens_per_dollar'])} tokens per dollar** "
-                           f"({usd(c['cost_per_million_tokens'])} per million tokens)")
+                out.append(
+                    f"**{name}: {num(c['tokens_per_dollar'])} tokens per dollar** "
+                    f"({usd(c['cost_per_million_tokens'])} per million tokens)"
+                )
             elif focus == "per_year" and c.get("fleet_annual_cost_usd") is not None:
                 each = f" ({usd(annual['total_usd'])} per accelerator)" if count > 1 and annual.get("total_usd") else ""
                 fleet = f"the fleet of {num(count)} x {name}" if count > 1 else f"one {name}"
@@ -617,7 +713,9 @@ def _tco_leads(plan: Plan, call: Call, r: dict[str, Any], fleet_power: list[dict
                 )
             elif focus == "capex" and c.get("fleet_capex_usd") is not None:
                 fleet = f"{num(count)} x {name}" if count > 1 else f"one {name}"
-                out.append(f"**Capex for {fleet}: {usd(c['fleet_capex_usd'])}** (server, networking and facility share)")
+                out.append(
+                    f"**Capex for {fleet}: {usd(c['fleet_capex_usd'])}** (server, networking and facility share)"
+                )
     return out
 
 
@@ -625,9 +723,11 @@ def _buildout_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
     head = f"{num(r['gw'])} GW of {r['chip']}"
     out = []
     if "per_mw" in plan.focus and r.get("gw") == PER_MW_GW:  # "capex per MW" with no size: a 1 MW build-out
-        out.append(f"**Capex per MW of utility power, {r['chip']}: {usd(r['total_capex_usd'])}** ({usd(r['it_capex_usd'])} IT for "
-                   f"{num(r['accelerators'])} accelerators + {usd(r['facility_capex_usd'])} facility; power bill "
-                   f"{usd(r['power_cost_per_year_usd'])} per year)")
+        out.append(
+            f"**Capex per MW of utility power, {r['chip']}: {usd(r['total_capex_usd'])}** ({usd(r['it_capex_usd'])} IT for "
+            f"{num(r['accelerators'])} accelerators + {usd(r['facility_capex_usd'])} facility; power bill "
+            f"{usd(r['power_cost_per_year_usd'])} per year)"
+        )
     for focus in plan.focus or ["capex"]:
         if focus in ("capex", "per_hour", "per_mtok") and not out:
             out.append(f"**{head}: {usd(r['total_capex_usd'])} capex** for {num(r['accelerators'])} accelerators")
@@ -651,10 +751,15 @@ def _capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[s
     diff, share, ratio, cagr = got["diff"], got["share"], got["ratio"], got.get("cagr")
 
     if len(plan.compare_years) == 2:  # one series, two years
-        head = f"**{la} capex: {a['year']} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) vs {b['year']} {usd(b['capex_usd_b'] * 1e9)} ({b['metric']})**"
+        head = (
+            f"**{la} capex: {a['year']} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) "
+            f"vs {b['year']} {usd(b['capex_usd_b'] * 1e9)} ({b['metric']})**"
+        )
     else:  # two companies, one year
-        head = (f"**{a['year']} capex: {la} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) vs {lb} {usd(b['capex_usd_b'] * 1e9)} "
-                f"({b['metric']})**")
+        head = (
+            f"**{a['year']} capex: {la} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) vs {lb} {usd(b['capex_usd_b'] * 1e9)} "
+            f"({b['metric']})**"
+        )
     if diff is not None and share is not None:
         sign = "+" if diff >= 0 else "-"
         first = str(a["year"]) if len(plan.compare_years) == 2 else la
@@ -676,7 +781,9 @@ def _capex_sum_leads(plan: Plan, r: dict[str, Any], values: dict[str, Any]) -> l
     total = values.get(sum_expression(rows)) if rows else None
     if not rows or total is None:
         return []
-    parts = ", ".join(f"{label} {row['year']} {usd(row['capex_usd_b'] * 1e9)} ({row.get('metric', '')})" for label, row in rows)
+    parts = ", ".join(
+        f"{label} {row['year']} {usd(row['capex_usd_b'] * 1e9)} ({row.get('metric', '')})" for label, row in rows
+    )
     return [f"**Sum: {usd(total * 1e9)}** ({parts})"]
 
 
@@ -691,14 +798,23 @@ def _capex_latest_leads(r: dict[str, Any]) -> list[str]:
             continue
         last = hist[-1]
         name = c.get("company") or r.get("series", "")
-        growth = (f"; trend growth {pct(c['growth_rate'])}/yr (cagr)"
-                  if c.get("growth_rate") is not None and r.get("method") == "cagr" else "")
+        growth = (
+            f"; trend growth {pct(c['growth_rate'])}/yr (cagr)"
+            if c.get("growth_rate") is not None and r.get("method") == "cagr"
+            else ""
+        )
         guided = "; ".join(f"{g['year']} {usd(g['capex_usd_b'] * 1e9)}" for g in c.get("guidance") or [])
-        out.append(f"**{name}: {usd(last['capex_usd_b'] * 1e9)} capex in {last['year']}** (latest reported){growth}"
-                   + (f"; company guidance: {guided}" if guided else ""))
+        out.append(
+            f"**{name}: {usd(last['capex_usd_b'] * 1e9)} capex in {last['year']}** (latest reported){growth}"
+            + (f"; company guidance: {guided}" if guided else "")
+        )
     if len(companies) > 1 and r.get("history"):
         last = r["history"][-1]
-        growth = f"; trend growth {pct(r['growth_rate'])}/yr" if r.get("growth_rate") is not None and r.get("method") == "cagr" else ""
+        growth = (
+            f"; trend growth {pct(r['growth_rate'])}/yr"
+            if r.get("growth_rate") is not None and r.get("method") == "cagr"
+            else ""
+        )
         out.append(f"Combined ({r.get('series')}): {usd(last['capex_usd_b'] * 1e9)} in {last['year']}{growth}.")
     return out
 
@@ -710,8 +826,14 @@ def _capex_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
     point = next((f for f in r.get("forecast") or [] if f.get("year") == year), None)
     actual = next((h for h in r.get("history") or [] if h.get("year") == year), None)
     if point:
-        band = f" (band {usd(point['low_usd_b'] * 1e9)} to {usd(point['high_usd_b'] * 1e9)})" if point["low_usd_b"] != point["high_usd_b"] else ""
-        out.append(f"**{year}: {series} capex forecast {usd(point['capex_usd_b'] * 1e9)}**{band}, {r.get('method')} method, basis {point['basis']}")
+        band = (
+            f" (band {usd(point['low_usd_b'] * 1e9)} to {usd(point['high_usd_b'] * 1e9)})"
+            if point["low_usd_b"] != point["high_usd_b"]
+            else ""
+        )
+        out.append(
+            f"**{year}: {series} capex forecast {usd(point['capex_usd_b'] * 1e9)}**{band}, {r.get('method')} method, basis {point['basis']}"
+        )
     elif actual:
         out.append(f"**{year}: {series} capex {usd(actual['capex_usd_b'] * 1e9)}** (reported)")
     else:
@@ -730,12 +852,17 @@ def _capex_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
             out.append(f"By company, {year}: " + "; ".join(each) + ".")
     guided = [(c.get("company", series), g) for c in (r.get("companies") or [r]) for g in c.get("guidance") or []]
     this_year = [f"{co} {usd(g['capex_usd_b'] * 1e9)}" for co, g in guided if g.get("year") == year]
-    set_aside = [str(a) for a in r.get("assumptions") or [] if f"{year} guidance" in str(a) or f"{year}: only" in str(a)]
+    set_aside = [
+        str(a) for a in r.get("assumptions") or [] if f"{year} guidance" in str(a) or f"{year}: only" in str(a)
+    ]
     if this_year:
         out.append(f"Company guidance for {year}: " + "; ".join(this_year) + ".")
     elif set_aside:
-        out.append("Set aside by the capex tool: " + " ".join(set_aside)
-                   + ("" if "include_leases" in " ".join(set_aside) else " (ask 'including leases' to use it)."))
+        out.append(
+            "Set aside by the capex tool: "
+            + " ".join(set_aside)
+            + ("" if "include_leases" in " ".join(set_aside) else " (ask 'including leases' to use it).")
+        )
     elif guided:
         latest = max(g["year"] for _, g in guided)
         out.append(
@@ -745,8 +872,11 @@ def _capex_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
         )
     years = [f["year"] for f in r.get("forecast") or []]
     if years and year in years and min(years) < max(years) and r.get("cumulative_usd_b") is not None:
-        band = (f" (band {usd(r['cumulative_low_usd_b'] * 1e9)} to {usd(r['cumulative_high_usd_b'] * 1e9)})"
-                if r["cumulative_low_usd_b"] != r["cumulative_high_usd_b"] else "")
+        band = (
+            f" (band {usd(r['cumulative_low_usd_b'] * 1e9)} to {usd(r['cumulative_high_usd_b'] * 1e9)})"
+            if r["cumulative_low_usd_b"] != r["cumulative_high_usd_b"]
+            else ""
+        )
         out.append(f"Cumulative {min(years)} to {max(years)}: {usd(r['cumulative_usd_b'] * 1e9)}{band}.")
     return out
 
@@ -772,8 +902,8 @@ def _fit_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
             out.append(
                 f"**Does not fit in {fmt} (the default weight format), nor at fp8**: at least "
                 f"{num(fp8['min_accelerators'])} accelerators are needed at fp8."
-                if fp8.get("min_accelerators") else
-                f"**Does not fit in {fmt} (the default weight format), nor at fp8**: no number of these accelerators holds one request."
+                if fp8.get("min_accelerators")
+                else f"**Does not fit in {fmt} (the default weight format), nor at fp8**: no number of these accelerators holds one request."
             )
     return out
 
@@ -791,8 +921,13 @@ _SPEC_VALUE = {
 
 
 _SPEC_LABEL = {
-    "fp8 tflops": "FP8 compute", "fp4 tflops": "FP4 compute", "bf16 tflops": "BF16 compute",
-    "memory": "memory", "power": "power (TDP)", "interconnect": "scale-up interconnect", "price": "estimated price",
+    "fp8 tflops": "FP8 compute",
+    "fp4 tflops": "FP4 compute",
+    "bf16 tflops": "BF16 compute",
+    "memory": "memory",
+    "power": "power (TDP)",
+    "interconnect": "scale-up interconnect",
+    "price": "estimated price",
 }
 
 
@@ -822,8 +957,10 @@ def _spec_ranking(rows: list[Any], attribute: str, *, least: bool) -> tuple[list
     label = _SPEC_LABEL.get(attribute, attribute)
     word = "Lowest" if least else "Highest"
     _, chip, shown, row = found[0]
-    lines = [f"**{word} {label}: {chip}, {shown}** (catalog row `{row.get('chunk_id', '')}`), "
-             "ranked over the catalog accelerators whose rows give it"]
+    lines = [
+        f"**{word} {label}: {chip}, {shown}** (catalog row `{row.get('chunk_id', '')}`), "
+        "ranked over the catalog accelerators whose rows give it"
+    ]
 
     def kind(r: dict[str, Any]) -> str:  # bandwidth of which memory (on-chip SRAM or HBM): from the same row
         mem = re.search(r"Memory: ([\d.,]+ ?GB of [\w\- ]+?)\s*[;.(]", " ".join(str(r.get("text", "")).split()))
@@ -840,8 +977,9 @@ def _spec_ranking(rows: list[Any], attribute: str, *, least: bool) -> tuple[list
     return lines, True
 
 
-def spec_section(spec: tuple[list[str], str | None], passages: Any, args: dict[str, Any],
-                 focus: list[str] | None = None) -> tuple[list[str], bool]:
+def spec_section(
+    spec: tuple[list[str], str | None], passages: Any, args: dict[str, Any], focus: list[str] | None = None
+) -> tuple[list[str], bool]:
     """A datasheet question: the figure from each named chip's catalog row, quoted and cited.
 
     A chip's row is the passage whose source names it (``Spec sheet: <catalog name>``); rows of
@@ -852,7 +990,10 @@ def spec_section(spec: tuple[list[str], str | None], passages: Any, args: dict[s
     rows = passages if isinstance(passages, list) else []
     if len(chips) > 8 and attribute in _SPEC_VALUE:
         return _spec_ranking(rows, attribute, least="rank_least" in (focus or []))
-    found = [(chip, next((p for p in rows if isinstance(p, dict) and (p.get("source") or "").endswith(chip)), None)) for chip in chips]
+    found = [
+        (chip, next((p for p in rows if isinstance(p, dict) and (p.get("source") or "").endswith(chip)), None))
+        for chip in chips
+    ]
     if not any(row for _, row in found):
         return _search(rows, args), bool(rows)
     lines: list[str] = []
@@ -928,7 +1069,11 @@ def section(call: Call, content: Any, shown: set[str] | None = None) -> tuple[li
             lines.append("**Defaults used** (not in the question): " + ", ".join(defaults) + ".")
         if data.get("assumptions"):
             picked = key_assumptions(call, [str(a) for a in data["assumptions"]])
-            if _once(shown, "assumptions", call.name + "|".join(re.sub(r"\b(?:bf16|fp16|fp8|int8|int4|fp4)\b", "", a) for a in picked)):
+            if _once(
+                shown,
+                "assumptions",
+                call.name + "|".join(re.sub(r"\b(?:bf16|fp16|fp8|int8|int4|fp4)\b", "", a) for a in picked),
+            ):
                 lines.append("**Assumptions:**")
                 lines += [f"- {a}" for a in picked]
                 if len(data["assumptions"]) > len(picked):
@@ -1027,7 +1172,9 @@ def markdown(lines: list[str]) -> str:
     return "\n\n".join(b for b in blocks if b)
 
 
-def compose(calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None = None, question: str | None = None) -> str:
+def compose(
+    calls: list[tuple[Call, Any]], notes: list[str], plan: Plan | None = None, question: str | None = None
+) -> str:
     """The markdown answer from ``(call, tool message content)`` pairs and the planner's readings.
 
     Order: the quantities asked for (:func:`leads`), any default the answer rests on ("No chip
@@ -1072,7 +1219,9 @@ def _failed(content: Any) -> bool:
     return isinstance(data, dict) and "error" in data and len(data) == 1
 
 
-def _traceable(calls: list[tuple[Call, Any]], notes: list[str], question: str) -> tuple[list[tuple[Call, Any]], list[str]]:
+def _traceable(
+    calls: list[tuple[Call, Any]], notes: list[str], question: str
+) -> tuple[list[tuple[Call, Any]], list[str]]:
     """Readings and failed-call arguments whose numbers trace to the question or a tool message.
 
     A failed call has no result, so an argument the planner derived (``gpus=1`` from "one",
@@ -1102,6 +1251,8 @@ def _traceable(calls: list[tuple[Call, Any]], notes: list[str], question: str) -
         out_calls.append((Call(call.name, args), content))
     kept = [n for n in notes if not untraced(n, sources)]
     if dropped:
-        kept.append("Arguments I derived rather than read (" + ", ".join(dict.fromkeys(dropped)) + ") are left out of the "
-                    "Read as line, since the call failed and there is no result to check them against.")
+        kept.append(
+            "Arguments I derived rather than read (" + ", ".join(dict.fromkeys(dropped)) + ") are left out of the "
+            "Read as line, since the call failed and there is no result to check them against."
+        )
     return out_calls, kept

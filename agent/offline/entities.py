@@ -59,7 +59,9 @@ def _index(kind: str) -> tuple[dict[str, str], tuple[tuple[str, frozenset[str]],
         labels = (r.name, *r.aliases)
         for label in labels:
             exact.setdefault(_normalise(label), r.name)
-        words.append((r.name, frozenset(_normalise(w) for label in labels for w in re.split(r"[\s\-_/(),]+", label) if w)))
+        words.append(
+            (r.name, frozenset(_normalise(w) for label in labels for w in re.split(r"[\s\-_/(),]+", label) if w))
+        )
     return exact, tuple(words)
 
 
@@ -146,7 +148,9 @@ _MODEL_WORDS = (
     r"llama|lama|mistral|mixtral|qwen|gemma|deepseek|gpt|opt|phi|falcon|claude|grok|command[- ]r|yi|olmo|nemotron|kimi|"
     r"granite|dbrx|jamba|palm|gemini"
 )
-_UNKNOWN_MODEL = re.compile(rf"\b(?:{_MODEL_WORDS})(?:[\s\-]*(?:v?\d[\w.]*|[a-z]?\d+[a-z]*|instruct|chat|base|mini|pro|turbo|oss))*", re.I)
+_UNKNOWN_MODEL = re.compile(
+    rf"\b(?:{_MODEL_WORDS})(?:[\s\-]*(?:v?\d[\w.]*|[a-z]?\d+[a-z]*|instruct|chat|base|mini|pro|turbo|oss))*", re.I
+)
 _UNKNOWN_CHIP = re.compile(
     r"\b(?:[hbagl]\d{2,3}[a-z]*|gb\d{3}|mi\s?\d{3}[a-z]*|tpu\s?v?\d+[a-z]*|rtx\s?\d{4}\w*|[3-5]0[6-9]0(?:\s?ti)?|v100|t4|a10g?|l40s?|gaudi\s?\d|"
     r"trainium\s?\d|inferentia\s?\d|maia\s?\d*|mtia\w*)\b",

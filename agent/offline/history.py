@@ -60,7 +60,9 @@ def _format_value(value: Any) -> str:
 def read_as_line(call: Call) -> str:
     """``Read as: memory_fit(model=Llama-3.1-405B, chip="NVIDIA H100 SXM5 80GB", gpus=8)``."""
     # the passage count of a search is a retrieval setting, not something the question said
-    args = ", ".join(f"{k}={_format_value(v)}" for k, v in call.args.items() if not (call.name == "search_knowledge" and k == "k"))
+    args = ", ".join(
+        f"{k}={_format_value(v)}" for k, v in call.args.items() if not (call.name == "search_knowledge" and k == "k")
+    )
     return f"Read as: {call.name}({args})"
 
 
@@ -124,10 +126,14 @@ def current_turn(messages: list[Any]) -> Turn:
         return Turn(question="")
     last = humans[-1]
     turn = Turn(question=_text(messages[last].content).strip())
-    results = {getattr(m, "tool_call_id", None): m.content for m in messages[last + 1 :] if getattr(m, "type", "") == "tool"}
+    results = {
+        getattr(m, "tool_call_id", None): m.content for m in messages[last + 1 :] if getattr(m, "type", "") == "tool"
+    }
     for m in messages[last + 1 :]:
         for tc in getattr(m, "tool_calls", None) or []:
-            turn.calls.append((Call(tc["name"], dict(tc.get("args") or {})), tc.get("id") or "", results.get(tc.get("id"))))
+            turn.calls.append(
+                (Call(tc["name"], dict(tc.get("args") or {})), tc.get("id") or "", results.get(tc.get("id")))
+            )
     turn.prior = _previous_calls(messages[:last])
     earlier = [_text(m.content) for m in messages[:last] if _kind(m) == "human"]
     turn.prior_question = earlier[-1].strip() if earlier else ""
@@ -142,7 +148,9 @@ def earlier_turns(messages: list[Any]) -> list[Earlier]:
     out = []
     for start, end in zip(humans, humans[1:] + [len(messages)]):
         ais = [m for m in messages[start + 1 : end] if getattr(m, "type", "") == "ai"]
-        calls = [Call(tc["name"], dict(tc.get("args") or {})) for m in ais for tc in getattr(m, "tool_calls", None) or []]
+        calls = [
+            Call(tc["name"], dict(tc.get("args") or {})) for m in ais for tc in getattr(m, "tool_calls", None) or []
+        ]
         reply = _text(ais[-1].content).strip() if ais else ""
         if not calls:
             calls = parse_read_as(reply)

@@ -19,9 +19,21 @@ from agent.offline.entities import Mention, drop_versioned_sizes, find_companies
 from agent.offline.numbers import as_int, first, number_at, percent
 
 DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
-_DTYPE_WORDS = {"8-bit": "fp8", "8 bit": "fp8", "4-bit": "int4", "4 bit": "int4", "16-bit": "bf16", "16 bit": "bf16",
-                "half precision": "fp16", "mxfp4": "fp4", "nvfp4": "fp4", "w8a8": "fp8", "float8": "fp8",
-                "bfloat16": "bf16", "float16": "fp16"}
+_DTYPE_WORDS = {
+    "8-bit": "fp8",
+    "8 bit": "fp8",
+    "4-bit": "int4",
+    "4 bit": "int4",
+    "16-bit": "bf16",
+    "16 bit": "bf16",
+    "half precision": "fp16",
+    "mxfp4": "fp4",
+    "nvfp4": "fp4",
+    "w8a8": "fp8",
+    "float8": "fp8",
+    "bfloat16": "bf16",
+    "float16": "fp16",
+}
 _TOK = r"(?:\s*-?\s*(?:tokens?|toks?|tkns?))"
 
 
@@ -78,7 +90,12 @@ class Parsed:
         out: dict[str, object] = {}
         for k, v in self.__dict__.items():
             # ``v is False``, not ``v in (..., False)``: a stated 0 ("tco for 0 gpus") is a value the tool must see
-            if k in ("text", "models", "chips", "unknown_models", "unknown_chips", "year_words", "relative_words") or v is None or v is False or v in ([], {}):
+            if (
+                k in ("text", "models", "chips", "unknown_models", "unknown_chips", "year_words", "relative_words")
+                or v is None
+                or v is False
+                or v in ([], {})
+            ):
                 continue
             out[k] = v
         return out
@@ -110,7 +127,9 @@ def normalise_text(question: str) -> str:
     """Lower-case and split counts glued to names: '8xH100' -> '8 x h100', 'H100x8' -> 'h100 x 8'."""
     t = one_reading(question.lower().replace("×", "x").replace("’", "'"))
     t = re.sub(r"\$\s*-\s*(?=\d)", "-$", t)  # "$-2/hr" -> "-$2/hr": a negative amount, read as one
-    t = re.sub(r"(?<![\w$])(\d[\d,]*(?:\.\d+)?)\s*(?:bucks?|dollars?|usd)\b", r"$\1", t)  # "2 bucks an hour" -> "$2 an hour"
+    t = re.sub(
+        r"(?<![\w$])(\d[\d,]*(?:\.\d+)?)\s*(?:bucks?|dollars?|usd)\b", r"$\1", t
+    )  # "2 bucks an hour" -> "$2 an hour"
     t = re.sub(r"\bfy\s*'?(\d{2})\b", r"fy20\1", t)  # "FY24" -> "fy2024"
     t = re.sub(r"(?<![a-z0-9])(\d[\d,]*)\s*x\s*(?=[a-z])", r"\1 x ", t)
     t = re.sub(r"(?<=[a-z0-9])x(\d+)\b", r" x \1", t)
@@ -182,13 +201,17 @@ def _count(w: _Text, chips: list[str]) -> int | None:
             v = w.take(p)
             if v is not None:
                 return as_int(v)
-        if re.search(rf"\b(?:one|a single|single|1)\s+{name}(?!\w)(?!\s*(?:server|node|box|system|hgx|dgx|rack|pod))", w.text):
+        if re.search(
+            rf"\b(?:one|a single|single|1)\s+{name}(?!\w)(?!\s*(?:server|node|box|system|hgx|dgx|rack|pod))", w.text
+        ):
             return 1
-    v = w.take_any([
-        r"{N}\s*(?:x\s*)?-?\s*(?:gpus?|accelerators?|chips?|cards?|devices?|xpus?)\b",
-        r"(?:with|on|using)\s*{N}\s*of (?:them|those|these)\b",
-        r"(?:tp|tensor[- ]parallel(?:ism)?)\s*(?:=|of|:)?\s*{N}",
-    ])
+    v = w.take_any(
+        [
+            r"{N}\s*(?:x\s*)?-?\s*(?:gpus?|accelerators?|chips?|cards?|devices?|xpus?)\b",
+            r"(?:with|on|using)\s*{N}\s*of (?:them|those|these)\b",
+            r"(?:tp|tensor[- ]parallel(?:ism)?)\s*(?:=|of|:)?\s*{N}",
+        ]
+    )
     return as_int(v) if v is not None else None
 
 
@@ -196,7 +219,14 @@ def _formats(text: str, p: Parsed) -> None:
     """Weight and KV formats: 'fp8', 'fp8 kv', 'kv in fp8', '4-bit weights'."""
     for word, dtype in _DTYPE_WORDS.items():
         text = text.replace(word, dtype)
-    kv = re.search(r"\b(" + "|".join(DTYPES) + r")\s*(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*(" + "|".join(DTYPES) + r")\b", text)
+    kv = re.search(
+        r"\b("
+        + "|".join(DTYPES)
+        + r")\s*(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*("
+        + "|".join(DTYPES)
+        + r")\b",
+        text,
+    )
     if kv:
         p.kv_dtype = kv.group(1) or kv.group(2)
         text = text[: kv.start()] + " " + text[kv.end() :]
@@ -207,13 +237,16 @@ def _formats(text: str, p: Parsed) -> None:
 
 def _money_and_rates(w: _Text, p: Parsed) -> None:
     money = r"\$\s*{N}"
-    p.electricity = w.take_any([
-        money + r"\s*(?:/|per|a)\s*kwh",
-        r"{N}\s*(?:c|cents?|¢)\s*(?:/|per|a)?\s*kwh",
-        r"(?:electricity|power price|power cost|power|energy)\s*(?:price|cost)?\s*(?:at|of|=|:|is|costs?)?\s*" + money,
-        r"(?<![$\d]){N}\s*(?:usd|dollars?)?\s*(?:/|per|a)\s*kwh",
-        r"(?:electricity|power price|power cost)\s*(?:at|of|=|:|is)?\s*{N}\b(?!\s*%)",
-    ])
+    p.electricity = w.take_any(
+        [
+            money + r"\s*(?:/|per|a)\s*kwh",
+            r"{N}\s*(?:c|cents?|¢)\s*(?:/|per|a)?\s*kwh",
+            r"(?:electricity|power price|power cost|power|energy)\s*(?:price|cost)?\s*(?:at|of|=|:|is|costs?)?\s*"
+            + money,
+            r"(?<![$\d]){N}\s*(?:usd|dollars?)?\s*(?:/|per|a)\s*kwh",
+            r"(?:electricity|power price|power cost)\s*(?:at|of|=|:|is)?\s*{N}\b(?!\s*%)",
+        ]
+    )
     if p.electricity is not None and re.search(r"\d\s*(?:c|cents?|¢)\s*(?:/|per|a)?\s*kwh", p.text):
         p.electricity /= 100.0
     if p.electricity is None and re.search(r"power|electric|energy|\bbill\b", p.text):
@@ -224,14 +257,19 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
     p.facility_capex_per_mw = w.take(money + r"\s*(?:/|per|a)\s*mw\b")
     p.colo = w.take_any([r"colo\w*\s*(?:at|of|=|:|is)?\s*\$\s*{N}", money + r"\s*(?:/|per|a)\s*kw[- ]?(?:month|mo)\b"])
     p.rental_price = w.take(money + r"\s*(?:/|per|an?)\s*(?:gpu|chip|accelerator)?[- ]?(?:hr|hour|h)\b")
-    p.capex_per_accelerator = w.take_any([
-        money + r"\s*(?:/|per|a|an|each)?\s*(?:gpu|chip|accelerator|card|unit)",
-        r"(?:costs?|price[ds]?|priced at|capex(?: of)?|paid|pay|at)\s*" + money + r"\s*(?:each|apiece|a piece)?",
-        money + r"\s*(?:each|apiece|a piece)\b",
-    ])
-    p.growth = [g / 100 for g in w.take_all(
-        r"{N}\s*%\s*(?:/\s*(?:yr|year)|a year|per year|per annum|annual(?:ly)?|yoy|y/y|growth|cagr|a yr)"
-    )]
+    p.capex_per_accelerator = w.take_any(
+        [
+            money + r"\s*(?:/|per|a|an|each)?\s*(?:gpu|chip|accelerator|card|unit)",
+            r"(?:costs?|price[ds]?|priced at|capex(?: of)?|paid|pay|at)\s*" + money + r"\s*(?:each|apiece|a piece)?",
+            money + r"\s*(?:each|apiece|a piece)\b",
+        ]
+    )
+    p.growth = [
+        g / 100
+        for g in w.take_all(
+            r"{N}\s*%\s*(?:/\s*(?:yr|year)|a year|per year|per annum|annual(?:ly)?|yoy|y/y|growth|cagr|a yr)"
+        )
+    ]
     if not p.growth and re.search(r"scenario", p.text):
         p.growth = [g / 100 for g in w.take_all(r"{N}\s*%")]
     if not p.growth:
@@ -240,14 +278,28 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
             p.growth = [g / 100]
     if not p.growth and re.search(r"capex|capital spend|forecast", p.text):
         # "big tech capex through 2030 at 15%": in a capex question a bare rate is the growth rate
-        g = w.take(r"(?:at|@|of)\s*{N}\s*%(?!\s*(?:util|utili[sz]ation|mfu|mbu|wacc|cost of capital|network|maint|of (?:it|capex|that|spend)|on ai|for ai))")
+        g = w.take(
+            r"(?:at|@|of)\s*{N}\s*%(?!\s*(?:util|utili[sz]ation|mfu|mbu|wacc|cost of capital|network|maint|of (?:it|capex|that|spend)|on ai|for ai))"
+        )
         if g is not None:
             p.growth = [g / 100]
-    p.cost_of_capital = percent([r"(?:wacc|cost of capital|discount rate|interest rate|rate of return)\s*(?:of|at|=|:|is)?\s*{N}\s*%",
-                                 r"{N}\s*%\s*(?:wacc|cost of capital|discount rate)"], w.text)
-    p.utilization = percent([r"{N}\s*%\s*(?:utili[sz]ation|util|utilized|utilised|busy|load)",
-                             r"(?:utili[sz]ation|util|utilized|utilised|busy)\s*(?:of|at|=|:|is)?\s*{N}\s*%"], w.text)
-    p.networking_fraction = percent([r"network(?:ing)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?network"], w.text)
+    p.cost_of_capital = percent(
+        [
+            r"(?:wacc|cost of capital|discount rate|interest rate|rate of return)\s*(?:of|at|=|:|is)?\s*{N}\s*%",
+            r"{N}\s*%\s*(?:wacc|cost of capital|discount rate)",
+        ],
+        w.text,
+    )
+    p.utilization = percent(
+        [
+            r"{N}\s*%\s*(?:utili[sz]ation|util|utilized|utilised|busy|load)",
+            r"(?:utili[sz]ation|util|utilized|utilised|busy)\s*(?:of|at|=|:|is)?\s*{N}\s*%",
+        ],
+        w.text,
+    )
+    p.networking_fraction = percent(
+        [r"network(?:ing)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?network"], w.text
+    )
     p.maintenance = percent([r"maint(?:enance)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?maint"], w.text)
     if (pue := w.take(r"pue\s*(?:of|=|:|at|is)?\s*{N}")) is not None:
         p.pue = pue
@@ -258,18 +310,38 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
         watts = w.take(r"{N}\s*-?\s*(?:w|watts?)\b")
         p.power_kw = watts / 1000 if watts is not None else None
     p.tokens_per_s = w.take(r"{N}\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tps)\b")
-    years = w.take_any([r"(?:over|for|across|life(?:time)? of|depreciat\w* over)\s*{N}\s*-?\s*(?:years?|yrs?)\b",
-                        r"{N}\s*-?\s*(?:years?|yrs?)\b(?!\s*/)"])
+    years = w.take_any(
+        [
+            r"(?:over|for|across|life(?:time)? of|depreciat\w* over)\s*{N}\s*-?\s*(?:years?|yrs?)\b",
+            r"{N}\s*-?\s*(?:years?|yrs?)\b(?!\s*/)",
+        ]
+    )
     p.years = years
-    if (through := re.search(r"(?:through|thru|until|till|to|by|in|for|out to)\s*(?:fy\s*)?'?(20[2-4]\d)\b", p.text)):
+    if through := re.search(r"(?:through|thru|until|till|to|by|in|for|out to)\s*(?:fy\s*)?'?(20[2-4]\d)\b", p.text):
         p.through = int(through.group(1))
     _year(p)
-    if (since := re.search(r"(?:since|from|starting)\s*(?:fy\s*)?(20[0-2]\d)\b", p.text)):
+    if since := re.search(r"(?:since|from|starting)\s*(?:fy\s*)?(20[0-2]\d)\b", p.text):
         p.since = int(since.group(1))
-    if re.search(r"pure roofline|100\s*%\s*(?:eff|of (?:peak|bandwidth|datasheet))|full (?:efficiency|bandwidth)|no efficiency loss|ideal roofline|roofline bound", p.text):
+    if re.search(
+        r"pure roofline|100\s*%\s*(?:eff|of (?:peak|bandwidth|datasheet))|"
+        r"full (?:efficiency|bandwidth)|no efficiency loss|ideal roofline|roofline bound",
+        p.text,
+    ):
         p.roofline = True
-    p.mem_eff = percent([r"(?:mem(?:ory)?[_ ]?eff(?:iciency)?|mbu|bandwidth efficiency)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mbu|of (?:hbm )?bandwidth|mem(?:ory)?[_ ]?eff(?:iciency)?|bandwidth efficiency)"], w.text)
-    p.compute_eff = percent([r"(?:compute[_ ]?eff(?:iciency)?|mfu)\s*(?:of|=|:|at)?\s*{N}\s*%", r"{N}\s*%\s*(?:mfu|of peak flops|compute[_ ]?eff(?:iciency)?)"], w.text)
+    p.mem_eff = percent(
+        [
+            r"(?:mem(?:ory)?[_ ]?eff(?:iciency)?|mbu|bandwidth efficiency)\s*(?:of|=|:|at)?\s*{N}\s*%",
+            r"{N}\s*%\s*(?:mbu|of (?:hbm )?bandwidth|mem(?:ory)?[_ ]?eff(?:iciency)?|bandwidth efficiency)",
+        ],
+        w.text,
+    )
+    p.compute_eff = percent(
+        [
+            r"(?:compute[_ ]?eff(?:iciency)?|mfu)\s*(?:of|=|:|at)?\s*{N}\s*%",
+            r"{N}\s*%\s*(?:mfu|of peak flops|compute[_ ]?eff(?:iciency)?)",
+        ],
+        w.text,
+    )
 
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
@@ -289,7 +361,7 @@ def _year(p: Parsed) -> None:
         p.through, p.year_words = today + n, m.group(0)
     elif p.through is not None:
         p.year = p.through  # "in 2027", "through 2028": that year is the one to lead with
-    elif (bare := re.search(r"(?<!since )(?<!from )(?<!starting )\b(?:fy\s*)?'?(20[2-4]\d)\b", p.text)):
+    elif bare := re.search(r"(?<!since )(?<!from )(?<!starting )\b(?:fy\s*)?'?(20[2-4]\d)\b", p.text):
         p.year = int(bare.group(1))  # "meta capex 2026 guidance"
     if p.year is not None and p.year_words and (p.through is None or p.through < p.year):
         p.through = p.year
@@ -314,8 +386,18 @@ _RELATIVE_FIELDS = (
 
 def _factor(word: str) -> float:
     word = word.strip()
-    named = {"double": 2.0, "doubled": 2.0, "twice": 2.0, "triple": 3.0, "tripled": 3.0, "quadruple": 4.0,
-             "half": 0.5, "halve": 0.5, "halved": 0.5, "a quarter of": 0.25}
+    named = {
+        "double": 2.0,
+        "doubled": 2.0,
+        "twice": 2.0,
+        "triple": 3.0,
+        "tripled": 3.0,
+        "quadruple": 4.0,
+        "half": 0.5,
+        "halve": 0.5,
+        "halved": 0.5,
+        "a quarter of": 0.25,
+    }
     if word in named:
         return named[word]
     return float(re.match(r"\d+(?:\.\d+)?", word).group(0))
@@ -346,34 +428,64 @@ def _relative(w: _Text, p: Parsed) -> None:
 def _tokens(w: _Text, p: Parsed) -> None:
     """Prompt, output, reasoning and total tokens, plus batch (see the module docstring)."""
     # "$ per 1M tokens" is a unit of price, not a request length
-    w.text = re.sub(r"(?:per|/|a)\s*(?:1\s*m|one million|a million|million|1,000,000|1m)\s*(?:(?:output|input|generated|prompt)\s*)?"
-                    r"(?:tokens?|toks?)\b(?!\s*-?\s*(?:context|ctx|window|long|prompt|requests?|sequences?))|/\s*mtok\w*", " ~ ", w.text)
+    w.text = re.sub(
+        r"(?:per|/|a)\s*(?:1\s*m|one million|a million|million|1,000,000|1m)\s*(?:(?:output|input|generated|prompt)\s*)?"
+        r"(?:tokens?|toks?)\b(?!\s*-?\s*(?:context|ctx|window|long|prompt|requests?|sequences?))|/\s*mtok\w*",
+        " ~ ",
+        w.text,
+    )
     # "how long to generate 1M tokens": a volume of tokens to produce, not a request length
     volume = w.take(r"(?:generate|produce|decode|output|serve|process)\s*{N}\s*(?:tokens?|toks?)\b")
     p.token_volume = as_int(volume) if volume is not None else None
-    p.reasoning = _int(w.take_any([
-        r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:reasoning|thinking|cot|chain[- ]of[- ]thought)",
-        r"(?:reasoning|thinking)\s*(?:of|=|:|budget(?: of)?)?\s*{N}",
-    ]))
-    p.prompt = _int(w.take_any([
-        r"{N}" + _TOK + r"?\s*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
-        r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
-    ]))
-    p.output = _int(w.take_any([
-        r"{N}" + _TOK + r"?\s*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
-        r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
-    ]))
-    p.batch = _int(w.take_any([
-        r"(?:bs|batch(?:[- ]?size)?|batch of|max[_ ]num[_ ]seqs)\s*(?:=|:|of|at|is)?\s*{N}",
-        r"{N}\s*(?:concurrent\s*)?(?:users|sequences|seqs|streams|sessions)\b",
-        r"{N}\s*concurrent\s*(?:requests?)?",
-    ]))
-    p.total = _int(w.take_any([
-        r"(?:ctx|context(?:[- ]length| window| len)?|seq(?:uence)?(?:[- ]?len(?:gth)?)?|max[_ ]model[_ ]len)\s*(?:of|=|:|at|is)?\s*{N}",
-        r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:ctx|context|sequences?|seq)\b",
-        r"{N}" + _TOK + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",
-    ]))
-    if p.total is None and (bare := re.search(r"(?:\bat|@|\bw/|\bwith|\bfor)\s*(\d+(?:\.\d+)?)\s*k\b(?!\s*(?:gpus?|users|requests|\$|/|per|a\b))", w.text)):
+    p.reasoning = _int(
+        w.take_any(
+            [
+                r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:reasoning|thinking|cot|chain[- ]of[- ]thought)",
+                r"(?:reasoning|thinking)\s*(?:of|=|:|budget(?: of)?)?\s*{N}",
+            ]
+        )
+    )
+    p.prompt = _int(
+        w.take_any(
+            [
+                r"{N}" + _TOK + r"?\s*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
+                r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+            ]
+        )
+    )
+    p.output = _int(
+        w.take_any(
+            [
+                r"{N}" + _TOK + r"?\s*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
+                r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+            ]
+        )
+    )
+    p.batch = _int(
+        w.take_any(
+            [
+                r"(?:bs|batch(?:[- ]?size)?|batch of|max[_ ]num[_ ]seqs)\s*(?:=|:|of|at|is)?\s*{N}",
+                r"{N}\s*(?:concurrent\s*)?(?:users|sequences|seqs|streams|sessions)\b",
+                r"{N}\s*concurrent\s*(?:requests?)?",
+            ]
+        )
+    )
+    p.total = _int(
+        w.take_any(
+            [
+                r"(?:ctx|context(?:[- ]length| window| len)?|seq(?:uence)?(?:[- ]?len(?:gth)?)?|max[_ ]model[_ ]len)\s*(?:of|=|:|at|is)?\s*{N}",
+                r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:ctx|context|sequences?|seq)\b",
+                r"{N}"
+                + _TOK
+                + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",
+            ]
+        )
+    )
+    if p.total is None and (
+        bare := re.search(
+            r"(?:\bat|@|\bw/|\bwith|\bfor)\s*(\d+(?:\.\d+)?)\s*k\b(?!\s*(?:gpus?|users|requests|\$|/|per|a\b))", w.text
+        )
+    ):
         p.total = as_int(float(bare.group(1)) * 1000)  # "kv cache for qwen 72b at 128k": a length in tokens
     if p.tp is None:
         p.tp = _int(w.take(r"\btp\s*(?:=|:)?\s*{N}"))
@@ -392,22 +504,33 @@ def arithmetic_expression(question: str) -> str | None:
     t = question.lower().replace("×", "x")
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"\b(\d+(?:\.\d+)?)e([+-]?\d{1,2})\b", lambda m: f"{float(m.group(0)):.12g}", t)  # 2e6 -> 2000000
-    t = re.sub(r"\b(\d+(?:\.\d+)?)\s*([mb])\s+(?=tok)", lambda m: f"{float(m.group(1)) * (1e6 if m.group(2) == 'm' else 1e9):.12g} ", t)  # "1B tokens": a count, not a model size
-    t = re.sub(r"\btok(?:en)?s?\s*/\s*s(?:ec(?:ond)?)?\b|\btok(?:en)?s?\b", " ", t)  # "1M tokens / 2,000 tok/s": counts and rates
+    t = re.sub(
+        r"\b(\d+(?:\.\d+)?)\s*([mb])\s+(?=tok)",
+        lambda m: f"{float(m.group(1)) * (1e6 if m.group(2) == 'm' else 1e9):.12g} ",
+        t,
+    )  # "1B tokens": a count, not a model size
+    t = re.sub(
+        r"\btok(?:en)?s?\s*/\s*s(?:ec(?:ond)?)?\b|\btok(?:en)?s?\b", " ", t
+    )  # "1M tokens / 2,000 tok/s": counts and rates
     t = re.sub(r"\b(gpus?|hours?|hrs?|h|days?|years?|yrs?|per|an?|the|usd|dollars?)\b", " ", t)
     t = t.replace("$", " ")
     t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)
     t = re.sub(r"(\d+(?:\.\d+)?)\s*k\b", lambda m: f"{float(m.group(1)) * 1000:g}", t)
     scale = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-    t = re.sub(r"(\d+(?:\.\d+)?)\s*(thousand|million|mn|billion|bn|trillion)\b",
-               lambda m: f"{float(m.group(1)) * scale[m.group(2)]:.12g}", t)
+    t = re.sub(
+        r"(\d+(?:\.\d+)?)\s*(thousand|million|mn|billion|bn|trillion)\b",
+        lambda m: f"{float(m.group(1)) * scale[m.group(2)]:.12g}",
+        t,
+    )
     # "2.5% of $200 billion": a share of an amount
     # (not "30% of 2 GW": an amount with a unit left is a quantity for a calculator, not an operand)
     t = re.sub(r"(\d+(?:\.\d+)?)\s*%\s*of\s*(?:the\s*)?(\d+(?:\.\d+)?)\b(?!\s*[a-z])", r"(\1 / 100 * \2)", t)
     t = re.sub(r"\b(\d+(?:\.\d+)?)(?:w|kw|kwh|mwh|watts?)\b", r"\1", t)  # "700W": a quantity with its unit, not a name
     t = re.sub(r"\w*(?:[a-z]\d|\d[a-z])\w*", " ", t)  # names and sizes: 'h100', '8x7b', '2gw'
     t = re.sub(r"\d+(?:\.\d+)?\s*%", " ", t)  # rates are not operands
-    t = re.sub(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2}\b", " ", t)  # "2021-2024": a range of years, not a subtraction
+    t = re.sub(
+        r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2}\b", " ", t
+    )  # "2021-2024": a range of years, not a subtraction
     best = None
     for m in re.finditer(r"[(\d.][\d\s.()+\-*/^]*[\d)]", t):
         expr = re.sub(r"\s+", " ", m.group(0)).strip()

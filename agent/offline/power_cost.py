@@ -66,7 +66,13 @@ def power_cost_calls(
         labels[bill] = (f"Power bill for {count:,} accelerators", "$ per year", how + " x 8,760 h")
         calls += [make("calculate", {"expression": draw}), make("calculate", {"expression": bill})]
     said = [k for k in ("pue", "electricity") if k not in args]
-    note = "Power cost only (no price was given, so no capital cost is counted)" + (
-        f"; the {' and '.join(said)} {'are' if len(said) > 1 else 'is'} the cost calculator's default" if said else ""
-    ) + "."
+    note = (
+        "Power cost only (no price was given, so no capital cost is counted)"
+        + (
+            f"; the {' and '.join(said)} {'are' if len(said) > 1 else 'is'} the cost calculator's default"
+            if said
+            else ""
+        )
+        + "."
+    )
     return calls, labels, note

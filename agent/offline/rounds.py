@@ -59,7 +59,14 @@ def speed_fits(plan: Plan, done: list[tuple[Call, Any]]) -> tuple[list[Call], li
     ready: list[Call] = []
     blocked: list[tuple[Call, dict[str, Any]]] = []
     for speed in plan.pending:
-        fit = next((_load(c) for call, c in done if call.name == "memory_fit" and fit_for_speed(call.args) == fit_for_speed(speed.args)), None)
+        fit = next(
+            (
+                _load(c)
+                for call, c in done
+                if call.name == "memory_fit" and fit_for_speed(call.args) == fit_for_speed(speed.args)
+            ),
+            None,
+        )
         if not isinstance(fit, dict):
             continue
         if "error" in fit or (fit.get("fits") and fit.get("batch_fits", True)):
@@ -76,7 +83,9 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
         data = _load(content)
         if not isinstance(data, dict) or "error" in data:
             continue
-        defaulted_wide = (data.get("inputs") or {}).get("weights_dtype") in _WIDE_FORMATS and "weights_dtype" not in call.args
+        defaulted_wide = (data.get("inputs") or {}).get(
+            "weights_dtype"
+        ) in _WIDE_FORMATS and "weights_dtype" not in call.args
         if call.name == "memory_fit" and data.get("fits") is False and defaulted_wide:
             out.append(Call("memory_fit", {**call.args, "weights_dtype": "fp8"}))
         if call.name == "tco":
@@ -115,7 +124,12 @@ def _fleet_power_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
         pue = (data.get("inputs") or {}).get("pue")
         for chip in data.get("chips") or []:
             if chip.get("power_kw") is not None and pue is not None:
-                out.append(Call("calculate", {"expression": f"{chip['power_kw']!r} * {pue!r} * {int(data.get('count') or 1)} / 1000"}))
+                out.append(
+                    Call(
+                        "calculate",
+                        {"expression": f"{chip['power_kw']!r} * {pue!r} * {int(data.get('count') or 1)} / 1000"},
+                    )
+                )
     if "power_year" in plan.focus and (data.get("count") or 1) > 1:
         for chip in data.get("chips") or []:
             power = (chip.get("annual") or {}).get("power_usd")
@@ -147,9 +161,19 @@ def _speed_at_capacity(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
     fits = {}
     for call, content in done:
         data = _load(content)
-        guard = any(_key(call) == _key(g) for g in plan.guards)  # a fit checked only so the speed is not for servers that cannot run
-        if call.name == "memory_fit" and not guard and isinstance(data, dict) and data.get("fits") and data.get("max_concurrent_sequences"):
-            fits[(call.args.get("model"), call.args.get("chip"), call.args.get("gpus"))] = data["max_concurrent_sequences"]
+        guard = any(
+            _key(call) == _key(g) for g in plan.guards
+        )  # a fit checked only so the speed is not for servers that cannot run
+        if (
+            call.name == "memory_fit"
+            and not guard
+            and isinstance(data, dict)
+            and data.get("fits")
+            and data.get("max_concurrent_sequences")
+        ):
+            fits[(call.args.get("model"), call.args.get("chip"), call.args.get("gpus"))] = data[
+                "max_concurrent_sequences"
+            ]
     out = []
     for call, _ in done:
         if call.name == "throughput" and "batch" not in call.args:

@@ -135,11 +135,19 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
 FLAGS: tuple[tuple[str, str, Any, str], ...] = (
     ("tco", "cost_of_capital", 0.0, r"straight[- ]?line|no financing|without financing|zero cost of capital"),
     ("tco", "facility", "none", r"no facility|ignore (?:the )?facility|no colo"),
-    ("capex", "include_leases", True,
-     r"financ\w*[- ]leases?|incl\w*\.? (?:finance[- ])?leases|lease[- ]inclusive|with leases"),
+    (
+        "capex",
+        "include_leases",
+        True,
+        r"financ\w*[- ]leases?|incl\w*\.? (?:finance[- ])?leases|lease[- ]inclusive|with leases",
+    ),
     ("tco", "electricity", 0.0, r"ignor(?:e|ing) (?:the )?power|excluding power|no power (?:cost|bill)|without power"),
-    ("tco", "pue", 1.0,
-     r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included"),
+    (
+        "tco",
+        "pue",
+        1.0,
+        r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
+    ),
     ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
 )
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")

@@ -76,8 +76,18 @@ def build_app(settings: Any, *, ask_fn: Any = None, http: bool = True, secrets: 
     )
     from agent.slack.dedupe import Deduper
 
-    deduper = Deduper(path=settings.data_dir / "slack-events.sqlite")  # survives a restart: a replay is not answered twice
-    register(app, Bot(ask=ask_fn, settings=settings, deduper=deduper, secrets=secrets if secrets is not None else secret_values(settings)))
+    deduper = Deduper(
+        path=settings.data_dir / "slack-events.sqlite"
+    )  # survives a restart: a replay is not answered twice
+    register(
+        app,
+        Bot(
+            ask=ask_fn,
+            settings=settings,
+            deduper=deduper,
+            secrets=secrets if secrets is not None else secret_values(settings),
+        ),
+    )
     return app
 
 
@@ -94,10 +104,19 @@ def serve_http(app: Any, host: str, port: int, signing_secret: str, read_timeout
 
 
 @click.command("slack")
-@click.option("--http", "http_mode", is_flag=True, help=f"Serve the Events API at {EVENTS_PATH} (needs SLACK_SIGNING_SECRET) instead of Socket Mode.")
+@click.option(
+    "--http",
+    "http_mode",
+    is_flag=True,
+    help=f"Serve the Events API at {EVENTS_PATH} (needs SLACK_SIGNING_SECRET) instead of Socket Mode.",
+)
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(0, 65535), help="Port for --http.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface for --http (0.0.0.0 to accept from outside).")
-@click.option("--manifest", is_flag=True, help="Print the Slack app manifest (to paste at api.slack.com/apps) and exit.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Interface for --http (0.0.0.0 to accept from outside)."
+)
+@click.option(
+    "--manifest", is_flag=True, help="Print the Slack app manifest (to paste at api.slack.com/apps) and exit."
+)
 @click.option("-v", "--verbose", count=True, help="Debug logging (-vv: provider SDKs too). Secrets are redacted.")
 def slack_cmd(http_mode: bool, port: int, host: str, manifest: bool, verbose: int) -> None:
     """Run the Slack bot: answers mentions and DMs in threads, and /siliconomics.
@@ -125,7 +144,9 @@ def slack_cmd(http_mode: bool, port: int, host: str, manifest: bool, verbose: in
     ]
     if missing:
         how = "--http mode" if http_mode else "Socket Mode (or use --http with SLACK_SIGNING_SECRET)"
-        raise UsageError(f"{' and '.join(missing)} not set: needed for {how}; see 'siliconomics slack --manifest' and the README's Slack section.")
+        raise UsageError(
+            f"{' and '.join(missing)} not set: needed for {how}; see 'siliconomics slack --manifest' and the README's Slack section."
+        )
     secrets = secret_values(settings)
     configure_logging(secrets, verbose)
     try:
@@ -135,7 +156,9 @@ def slack_cmd(http_mode: bool, port: int, host: str, manifest: bool, verbose: in
     try:
         app = build_app(settings, ask_fn=ask, http=http_mode, secrets=secrets)
     except Exception as exc:  # auth.test failed: wrong token or unreachable API
-        raise UsageError(f"Slack refused to start the bot: {failure_reason(exc, secrets)} (check SLACK_BOT_TOKEN and SLACK_API_URL)")
+        raise UsageError(
+            f"Slack refused to start the bot: {failure_reason(exc, secrets)} (check SLACK_BOT_TOKEN and SLACK_API_URL)"
+        )
     if http_mode:
         serve_http(app, host, port, settings.slack_signing_secret.get_secret_value(), settings.slack_read_timeout_s)
         return
@@ -145,4 +168,6 @@ def slack_cmd(http_mode: bool, port: int, host: str, manifest: bool, verbose: in
     try:
         SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
     except Exception as exc:
-        raise UsageError(f"Socket Mode connection failed: {failure_reason(exc, secrets)} (check SLACK_APP_TOKEN: an app-level token with connections:write)")
+        raise UsageError(
+            f"Socket Mode connection failed: {failure_reason(exc, secrets)} (check SLACK_APP_TOKEN: an app-level token with connections:write)"
+        )

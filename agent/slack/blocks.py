@@ -151,7 +151,7 @@ def markdown_to_mrkdwn(md: str) -> str:
         else:
             bullet = _BULLET.match(line)
             if bullet:
-                line = f"{bullet.group(1)}• " + line[bullet.end():]
+                line = f"{bullet.group(1)}• " + line[bullet.end() :]
             out.append(_inline(line))
         i += 1
     if in_code:
@@ -325,8 +325,12 @@ def brief_message(answer: Answer, work_key: str | None) -> Message:
     footer = f"model: {escape(answer.model)}" + (f" · {answer.elapsed_s:.1f} s" if answer.elapsed_s else "")
     more = has_more(answer, view)
     if work_key and more:
-        button = {"type": "button", "action_id": SHOW_WORK_ACTION, "value": work_key[:BUTTON_VALUE_MAX],
-                  "text": {"type": "plain_text", "text": "Show work"}}
+        button = {
+            "type": "button",
+            "action_id": SHOW_WORK_ACTION,
+            "value": work_key[:BUTTON_VALUE_MAX],
+            "text": {"type": "plain_text", "text": "Show work"},
+        }
         out.append({"type": "actions", "elements": [button]})
         footer += f" · Show work: {escape(', '.join(view.more))}"
     out.append(context([footer]))
@@ -423,7 +427,9 @@ def result_message(command: str, summary: str, result: Any, key_fields: tuple[st
 
     blocks: list[dict[str, Any]] = [section(f"*{escape(command)}*: {escape(summary)}")]
     data = dict(scalar_fields(result))
-    fields = [f"*{escape(_label(k))}*\n{escape(format_value(k, data[k]))}"[:FIELD_TEXT_MAX] for k in key_fields if k in data]
+    fields = [
+        f"*{escape(_label(k))}*\n{escape(format_value(k, data[k]))}"[:FIELD_TEXT_MAX] for k in key_fields if k in data
+    ]
     blocks += fields_sections(fields)
     rows = [(k, format_value(k, v)) for k, v in data.items()]
     if rows:

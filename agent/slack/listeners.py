@@ -139,12 +139,20 @@ class Bot:
                 placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.working_message())
                 placeholder_ts = placeholder["ts"]
             reply = self.ask(question, conversation_id=f"slack:{channel}:{thread_ts}", settings=self.settings)
-            message = blocks.brief_message(reply, self._keep_work(f"{channel}:{ts}", channel, thread_ts, question, reply))
+            message = blocks.brief_message(
+                reply, self._keep_work(f"{channel}:{ts}", channel, thread_ts, question, reply)
+            )
             if placeholder_ts:
                 client.chat_update(channel=channel, ts=placeholder_ts, **message)
             else:
                 client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
-            log.info("answered (%s, model=%s, %d tool calls, %.1f s)", where, reply.model, len(reply.tool_calls), reply.elapsed_s)
+            log.info(
+                "answered (%s, model=%s, %d tool calls, %.1f s)",
+                where,
+                reply.model,
+                len(reply.tool_calls),
+                reply.elapsed_s,
+            )
         except Exception as exc:  # any failure: one warning in the thread, the bot keeps serving
             log.exception("answer failed (%s)", where)
             self._warn(client, channel, thread_ts, placeholder_ts, failure_reason(exc, self.secrets))
@@ -155,7 +163,13 @@ class Bot:
                 client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=chart, filename=name, title=name)
             except Exception as exc:
                 log.exception("chart upload failed (%s, %s)", where, chart)
-                self._warn(client, channel, thread_ts, None, "the chart could not be uploaded: " + failure_reason(exc, self.secrets))
+                self._warn(
+                    client,
+                    channel,
+                    thread_ts,
+                    None,
+                    "the chart could not be uploaded: " + failure_reason(exc, self.secrets),
+                )
 
     def _keep_work(self, key: str, channel: str, thread_ts: str, question: str, answer: Answer) -> str:
         with self._work_lock:

@@ -12,7 +12,9 @@ import logging
 import re
 from collections.abc import Iterable
 
-_TOKEN_SHAPES = re.compile(r"\b(xox[abposr]|xapp|xoxe(?:\.xox[bp])?)-[A-Za-z0-9-]{6,}|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}")
+_TOKEN_SHAPES = re.compile(
+    r"\b(xox[abposr]|xapp|xoxe(?:\.xox[bp])?)-[A-Za-z0-9-]{6,}|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}"
+)
 REPLACEMENT = "[redacted]"
 
 

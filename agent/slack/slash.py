@@ -63,7 +63,13 @@ def run_slash(text: str) -> dict[str, Any]:
     if "--help" in args or "-h" in args:
         ctx = command.make_context(f"/siliconomics {tool.command}", [], resilient_parsing=True)
         body = f"```\n{blocks.escape(command.get_help(ctx))}\n```"
-        return _reply({"text": f"/siliconomics {tool.command} --help", "blocks": [blocks.section(p) for p in blocks.split_text(body)]}, False)
+        return _reply(
+            {
+                "text": f"/siliconomics {tool.command} --help",
+                "blocks": [blocks.section(p) for p in blocks.split_text(body)],
+            },
+            False,
+        )
     try:
         ctx = command.make_context(f"/siliconomics {tool.command}", list(args))
     except click.UsageError as exc:

@@ -127,20 +127,40 @@ class _Handler(BaseHTTPRequestHandler):
             for i, (n, a) in enumerate(step.tools, 1)
         ]
         finish = "tool_calls" if calls else "stop"
-        usage = {"prompt_tokens": step.input_tokens, "completion_tokens": step.output_tokens, "total_tokens": step.input_tokens + step.output_tokens}
+        usage = {
+            "prompt_tokens": step.input_tokens,
+            "completion_tokens": step.output_tokens,
+            "total_tokens": step.input_tokens + step.output_tokens,
+        }
         if not body.get("stream"):
             message: dict[str, Any] = {"role": "assistant", "content": step.text or None}
             if calls:
                 message["tool_calls"] = calls
-            self._json(200, {"id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
-                             "choices": [{"index": 0, "message": message, "finish_reason": finish}], "usage": usage})
+            self._json(
+                200,
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": model,
+                    "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                    "usage": usage,
+                },
+            )
             return
         base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model}
-        chunks: list[dict[str, Any]] = [{**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}]
+        chunks: list[dict[str, Any]] = [
+            {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
+        ]
         for word in _pieces(step.text):
             chunks.append({**base, "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]})
         for i, call in enumerate(calls):
-            chunks.append({**base, "choices": [{"index": 0, "delta": {"tool_calls": [{"index": i, **call}]}, "finish_reason": None}]})
+            chunks.append(
+                {
+                    **base,
+                    "choices": [{"index": 0, "delta": {"tool_calls": [{"index": i, **call}]}, "finish_reason": None}],
+                }
+            )
         chunks.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
         chunks.append({**base, "choices": [], "usage": usage})
         self._sse([(None, c) for c in chunks] + [(None, "[DONE]")])
@@ -154,28 +174,78 @@ class _Handler(BaseHTTPRequestHandler):
             blocks.append({"type": "tool_use", "id": f"toolu_{i}", "name": name, "input": args})
         stop = "tool_use" if step.tools else "end_turn"
         usage = {"input_tokens": step.input_tokens, "output_tokens": step.output_tokens}
-        message = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
-                   "content": blocks, "stop_reason": stop, "stop_sequence": None, "usage": usage}
+        message = {
+            "id": "msg_fake",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": blocks,
+            "stop_reason": stop,
+            "stop_sequence": None,
+            "usage": usage,
+        }
         if not body.get("stream"):
             self._json(200, message)
             return
         events: list[tuple[str | None, dict[str, Any] | str]] = [
-            ("message_start", {"type": "message_start", "message": {**message, "content": [], "stop_reason": None,
-                                                                   "usage": {"input_tokens": step.input_tokens, "output_tokens": 1}}}),
+            (
+                "message_start",
+                {
+                    "type": "message_start",
+                    "message": {
+                        **message,
+                        "content": [],
+                        "stop_reason": None,
+                        "usage": {"input_tokens": step.input_tokens, "output_tokens": 1},
+                    },
+                },
+            ),
         ]
         for index, block in enumerate(blocks):
             if block["type"] == "text":
-                events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))
+                events.append(
+                    (
+                        "content_block_start",
+                        {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}},
+                    )
+                )
                 for word in _pieces(block["text"]):
-                    events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": word}}))
+                    events.append(
+                        (
+                            "content_block_delta",
+                            {
+                                "type": "content_block_delta",
+                                "index": index,
+                                "delta": {"type": "text_delta", "text": word},
+                            },
+                        )
+                    )
             else:
                 start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
-                events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": start}))
-                events.append(("content_block_delta", {"type": "content_block_delta", "index": index,
-                                                       "delta": {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}}))
+                events.append(
+                    ("content_block_start", {"type": "content_block_start", "index": index, "content_block": start})
+                )
+                events.append(
+                    (
+                        "content_block_delta",
+                        {
+                            "type": "content_block_delta",
+                            "index": index,
+                            "delta": {"type": "input_json_delta", "partial_json": json.dumps(block["input"])},
+                        },
+                    )
+                )
             events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
-        events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
-                                         "usage": {"output_tokens": step.output_tokens}}))
+        events.append(
+            (
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": stop, "stop_sequence": None},
+                    "usage": {"output_tokens": step.output_tokens},
+                },
+            )
+        )
         events.append(("message_stop", {"type": "message_stop"}))
         self._sse(events)
 

@@ -35,7 +35,9 @@ def calls(*tool_calls: tuple[str, dict[str, Any]], text: str = "") -> AIMessage:
     """An AI message making these tool calls in one turn: ``calls(("kv_cache", {...}), ...)``."""
     return AIMessage(
         content=text,
-        tool_calls=[{"name": name, "args": args, "id": f"call_{next(_ids)}", "type": "tool_call"} for name, args in tool_calls],
+        tool_calls=[
+            {"name": name, "args": args, "id": f"call_{next(_ids)}", "type": "tool_call"} for name, args in tool_calls
+        ],
         usage_metadata={"input_tokens": 100, "output_tokens": 10, "total_tokens": 110},
     )
 

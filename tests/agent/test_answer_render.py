@@ -9,7 +9,13 @@ from agent.render.answer import answer_renderable, unstreamed_tail
 
 ANSWER = Answer(
     answer="**68 requests** fit.",
-    tool_calls=[ToolCallRecord(name="calculate", args={"expression": "2 x 34"}, result={"expression": "2 x 34", "evaluated": "2 * 34", "value": 68})],
+    tool_calls=[
+        ToolCallRecord(
+            name="calculate",
+            args={"expression": "2 x 34"},
+            result={"expression": "2 x 34", "evaluated": "2 * 34", "value": 68},
+        )
+    ],
     citations=[Citation(text="HBM margins are strong", source="BG2", chapter="Memory", timestamp="43:10")],
     warnings=["unverified figure '700 W': not found in any tool result, cited passage or the question"],
     model="offline",
@@ -26,7 +32,15 @@ def _text(renderable) -> str:
 
 def test_sections_in_order():
     out = _text(answer_renderable(ANSWER))
-    order = ["68 requests fit.", "Tool calls", "calculate(expression='2 x 34')", "Citations", "Memory · 43:10", "700 W", "offline · 0.4 s · 1,234 tokens"]
+    order = [
+        "68 requests fit.",
+        "Tool calls",
+        "calculate(expression='2 x 34')",
+        "Citations",
+        "Memory · 43:10",
+        "700 W",
+        "offline · 0.4 s · 1,234 tokens",
+    ]
     positions = [out.index(s) for s in order]
     assert positions == sorted(positions)
     assert "**" not in out  # markdown rendered

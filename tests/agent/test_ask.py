@@ -11,7 +11,14 @@ from agent.models import ProviderError
 from agent.settings import Settings
 from tests.agent.fakes import ScriptedChatModel, calls, last_tool_results, say
 
-FIT_ARGS = {"model": "llama-3.1-405b", "chip": "h100", "gpus": 8, "weights_dtype": "fp8", "prompt": 1000, "output": 11000}
+FIT_ARGS = {
+    "model": "llama-3.1-405b",
+    "chip": "h100",
+    "gpus": 8,
+    "weights_dtype": "fp8",
+    "prompt": 1000,
+    "output": 11000,
+}
 
 
 def _fit(**override):
@@ -111,7 +118,10 @@ def test_round_cap_ends_with_an_honest_partial_answer():
 
 def test_round_cap_keeps_the_models_own_words():
     model = ScriptedChatModel(
-        script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), say("From the one result I have: see the table.")]
+        script=[
+            calls(("kv_cache", {"model": "opt-13b", "context": 2048})),
+            say("From the one result I have: see the table."),
+        ]
     )
     answer = ask("kv cache?", model=model, settings=Settings(max_tool_rounds=1))
     assert answer.answer.startswith("From the one result I have")
@@ -128,9 +138,14 @@ def test_provider_error_without_fallback_is_one_clean_error():
 
 
 def test_provider_error_with_fallback_answers_with_a_note():
-    broken = ScriptedChatModel(script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), RuntimeError("HTTP 500 from provider")])
+    broken = ScriptedChatModel(
+        script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), RuntimeError("HTTP 500 from provider")]
+    )
     backup = ScriptedChatModel(
-        script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), lambda m: say(f"{last_tool_results(m)[0]['bytes_per_token']:,} bytes per token.")],
+        script=[
+            calls(("kv_cache", {"model": "opt-13b", "context": 2048})),
+            lambda m: say(f"{last_tool_results(m)[0]['bytes_per_token']:,} bytes per token."),
+        ],
         label="backup",
     )
     answer = ask("kv cache per token of opt-13b?", model=broken, fallback=backup)
@@ -183,7 +198,9 @@ def test_persistent_conversation_survives_a_new_ask_call():
 
 def test_fallback_in_a_stored_conversation_drops_the_failed_attempt():
     ask("first question", conversation_id="conv-fb", model=ScriptedChatModel(script=[say("ok")]))
-    broken = ScriptedChatModel(script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), RuntimeError("HTTP 503")])
+    broken = ScriptedChatModel(
+        script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), RuntimeError("HTTP 503")]
+    )
     backup = ScriptedChatModel(script=[say("answered")], label="backup")
     ask("second question", conversation_id="conv-fb", model=broken, fallback=backup)
 
@@ -213,15 +230,26 @@ def test_citations_come_from_search_results(monkeypatch):
     from knowledge.passage import Passage
 
     passages = [
-        Passage(text="Trainium2 is priced at about $3,000 a chip", source="BG2", chapter="Custom silicon", timestamp="41:05", score=0.9, chunk_id="t-1"),
-        Passage(text="HBM margins are strong", source="BG2", chapter="Memory", timestamp="43:10", score=0.5, chunk_id="t-2"),
+        Passage(
+            text="Trainium2 is priced at about $3,000 a chip",
+            source="BG2",
+            chapter="Custom silicon",
+            timestamp="41:05",
+            score=0.9,
+            chunk_id="t-1",
+        ),
+        Passage(
+            text="HBM margins are strong", source="BG2", chapter="Memory", timestamp="43:10", score=0.5, chunk_id="t-2"
+        ),
     ]
     import knowledge.search
 
     monkeypatch.setattr(knowledge.search, "search", lambda query, k=5, source=None: passages[:k])
     model = ScriptedChatModel(
-        script=[calls(("search_knowledge", {"query": "Trainium2 price per chip", "source": "transcript"})),
-                say('Dylan said Trainium2 is "about $3,000 a chip" (Custom silicon, 41:05).')]
+        script=[
+            calls(("search_knowledge", {"query": "Trainium2 price per chip", "source": "transcript"})),
+            say('Dylan said Trainium2 is "about $3,000 a chip" (Custom silicon, 41:05).'),
+        ]
     )
     answer = ask("what did Dylan say about Trainium2's price per chip?", model=model)
     assert [(c.chapter, c.timestamp) for c in answer.citations] == [("Custom silicon", "41:05")]
@@ -235,8 +263,12 @@ def test_chart_written_when_asked(monkeypatch, data_dir):
 
     png = b"\x89PNG\r\n\x1a\nfake"
     charted = dataclasses.replace(agent.toolset.get("kv_cache"), chart=lambda result: png)
-    monkeypatch.setattr(agent.toolset, "TOOLS", tuple(charted if t.name == "kv_cache" else t for t in agent.toolset.TOOLS))
-    model = ScriptedChatModel(script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), say("Here is the chart.")])
+    monkeypatch.setattr(
+        agent.toolset, "TOOLS", tuple(charted if t.name == "kv_cache" else t for t in agent.toolset.TOOLS)
+    )
+    model = ScriptedChatModel(
+        script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), say("Here is the chart.")]
+    )
     answer = ask("plot the kv cache of opt-13b", model=model)
     assert len(answer.charts) == 1
     from pathlib import Path
@@ -244,7 +276,10 @@ def test_chart_written_when_asked(monkeypatch, data_dir):
     path = Path(answer.charts[0])
     assert path.parent == data_dir / "charts" and path.read_bytes() == png
 
-    plain = ask("kv cache of opt-13b", model=ScriptedChatModel(script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), say("ok")]))
+    plain = ask(
+        "kv cache of opt-13b",
+        model=ScriptedChatModel(script=[calls(("kv_cache", {"model": "opt-13b", "context": 2048})), say("ok")]),
+    )
     assert plain.charts == []
 
 

@@ -51,7 +51,11 @@ def test_show_tools_prints_the_full_table():
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["q", "--model", "foo:bar"], "unknown provider"), (["q", "--model", "openai:gpt-4o"], "export OPENAI_API_KEY="), (["  "], "question:")],
+    [
+        (["q", "--model", "foo:bar"], "unknown provider"),
+        (["q", "--model", "openai:gpt-4o"], "export OPENAI_API_KEY="),
+        (["  "], "question:"),
+    ],
 )
 def test_bad_usage_exits_2_with_one_line(args, message):
     result = run(*args)
@@ -81,12 +85,16 @@ def test_provider_failure_with_fallback_offline(monkeypatch):
         result = run(QUESTION, "--model", "openai:gpt-test", "--fallback", "offline", "--json")
     assert result.exit_code == 0, result.output
     answer = Answer.model_validate_json(result.output)
-    assert answer.model == "offline" and "Answered by offline instead" in answer.answer and "68 requests" in answer.answer
+    assert (
+        answer.model == "offline" and "Answered by offline instead" in answer.answer and "68 requests" in answer.answer
+    )
 
 
 def test_streams_a_provider_answer_once(monkeypatch):
     final = "**68 requests** fit at once."
-    with FakeProvider([reply(tools=[("memory_fit", FIT)]), lambda body: reply(final) if tool_results(body) else Fail(400)]) as fake:
+    with FakeProvider(
+        [reply(tools=[("memory_fit", FIT)]), lambda body: reply(final) if tool_results(body) else Fail(400)]
+    ) as fake:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.openai_base_url)
         result = run(QUESTION, "--model", "openai:gpt-test", "--verbose")
@@ -114,7 +122,9 @@ def test_conversation_survives_a_new_process():
         "print(ask('kv cache of opt-13b at 2k?', conversation_id='proc-1', model=m).answer)\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY")}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Computed."
 
@@ -135,7 +145,9 @@ def test_console_script_offline_without_network():
     """The issue's done-when command, as a user runs it (real process, no key)."""
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k != "OPENAI_BASE_URL"}
     exe = os.path.join(os.path.dirname(sys.executable), "siliconomics")
-    done = subprocess.run([exe, "ask", QUESTION, "--json"], capture_output=True, text=True, env=env, timeout=120, check=False)
+    done = subprocess.run(
+        [exe, "ask", QUESTION, "--json"], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     assert answer["model"] == "offline" and answer["tool_calls"][0]["name"] == "memory_fit"

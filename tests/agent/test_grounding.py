@@ -14,7 +14,13 @@ FIT = {
     "verdict": "Fits: 405.9 GB of weights on 8 x H100",
 }
 QUESTION = "How many concurrent 12k-token requests fit for Llama 3.1 405B fp8 on 8x H100?"
-SOURCES = [FIT, QUESTION, {"value": 17_940_480}, {"hourly_usd": 2.0}, '[{"text": "about $3,000 a chip", "timestamp": "41:05"}]']
+SOURCES = [
+    FIT,
+    QUESTION,
+    {"value": 17_940_480},
+    {"hourly_usd": 2.0},
+    '[{"text": "about $3,000 a chip", "timestamp": "41:05"}]',
+]
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,14 @@ def test_auto_pick_prefers_a_provider_whose_key_is_set():
 
 @pytest.mark.parametrize(
     ("name", "full"),
-    [("offline", "offline"), ("OFFLINE", "offline"), ("openai:gpt-4o", "openai:gpt-4o"), ("gpt-4o", "openai:gpt-4o"),
-     ("claude-sonnet-4-5", "anthropic:claude-sonnet-4-5"), (" Anthropic:claude-x ", "anthropic:claude-x")],
+    [
+        ("offline", "offline"),
+        ("OFFLINE", "offline"),
+        ("openai:gpt-4o", "openai:gpt-4o"),
+        ("gpt-4o", "openai:gpt-4o"),
+        ("claude-sonnet-4-5", "anthropic:claude-sonnet-4-5"),
+        (" Anthropic:claude-x ", "anthropic:claude-x"),
+    ],
 )
 def test_names(name, full):
     assert resolve_model_name(name, Settings()) == full
@@ -35,7 +41,9 @@ def test_bad_names(name):
         resolve_model_name(name, Settings())
 
 
-@pytest.mark.parametrize(("name", "var"), [("openai:gpt-4o", "OPENAI_API_KEY"), ("anthropic:claude-x", "ANTHROPIC_API_KEY")])
+@pytest.mark.parametrize(
+    ("name", "var"), [("openai:gpt-4o", "OPENAI_API_KEY"), ("anthropic:claude-x", "ANTHROPIC_API_KEY")]
+)
 def test_missing_key_says_which_variable_and_how(name, var):
     with pytest.raises(InputError) as info:
         chat_model(name, settings=Settings())
@@ -44,9 +52,19 @@ def test_missing_key_says_which_variable_and_how(name, var):
 
 
 def test_sdk_retries_and_timeouts_come_from_settings():
-    s = Settings(openai_api_key="k", anthropic_api_key="k", max_retries=5, request_timeout_s=12.5, openai_base_url="http://127.0.0.1:9/v1")
+    s = Settings(
+        openai_api_key="k",
+        anthropic_api_key="k",
+        max_retries=5,
+        request_timeout_s=12.5,
+        openai_base_url="http://127.0.0.1:9/v1",
+    )
     openai_model = chat_model("openai:gpt-x", settings=s)
-    assert (openai_model.max_retries, openai_model.request_timeout, openai_model.openai_api_base) == (5, 12.5, "http://127.0.0.1:9/v1")
+    assert (openai_model.max_retries, openai_model.request_timeout, openai_model.openai_api_base) == (
+        5,
+        12.5,
+        "http://127.0.0.1:9/v1",
+    )
     anthropic_model = chat_model("anthropic:claude-x", settings=s)
     assert (anthropic_model.max_retries, anthropic_model.default_request_timeout) == (5, 12.5)
     assert model_label(openai_model) == "openai:gpt-x" and model_label(anthropic_model) == "anthropic:claude-x"

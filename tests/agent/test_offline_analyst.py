@@ -82,7 +82,9 @@ def test_asked_quantities_in_the_order_written(question: str, focus: list[str]) 
     assert asked_quantities(parse(question).text) == focus
 
 
-@pytest.mark.parametrize("text", ["at $0.08/kWh", "power at 0.08/kwh", "electricity $.08 per kwh", "8 cents/kwh", "8c per kwh"])
+@pytest.mark.parametrize(
+    "text", ["at $0.08/kWh", "power at 0.08/kwh", "electricity $.08 per kwh", "8 cents/kwh", "8c per kwh"]
+)
 def test_electricity_price_forms(text: str) -> None:
     assert parse(f"annual power bill for 1,024 h100s {text}").electricity == pytest.approx(0.08)
 
@@ -145,7 +147,9 @@ def test_default_format_that_does_not_fit_is_rerun_at_fp8() -> None:
     answer = _ask("how many users fit on an 8xH100 server for Llama-3.1-405B with 10k tokens of reasoning?")
     bf16, fp8 = answer.tool_calls
     assert "weights_dtype" not in bf16.args and bf16.result["fits"] is False
-    assert fp8.args == {**bf16.args, "weights_dtype": "fp8"} and fp8.result["max_concurrent_sequences"] == 68  # docs/peers.md case 4
+    assert (
+        fp8.args == {**bf16.args, "weights_dtype": "fp8"} and fp8.result["max_concurrent_sequences"] == 68
+    )  # docs/peers.md case 4
     first = answer.answer.split("\n\n")[0]
     assert "Does not fit in bf16" in first and "at fp8 it fits 68 requests peak" in first
     assert answer.warnings == []
@@ -200,14 +204,19 @@ def test_capex_answer_leads_with_the_year_asked() -> None:
     (call,) = answer.tool_calls
     point = next(f for f in call.result["forecast"] if f["year"] == year)
     first = answer.answer.split("\n\n")[0]
-    assert first.startswith(f"**{year}: Microsoft + Alphabet + Amazon + Meta capex forecast ${point['capex_usd_b']:,.2f} billion**")
+    assert first.startswith(
+        f"**{year}: Microsoft + Alphabet + Amazon + Meta capex forecast ${point['capex_usd_b']:,.2f} billion**"
+    )
     assert "Cumulative" in answer.answer.split("**Capex,")[0]
     assert answer.warnings == []
 
 
 # --- relative follow-ups ---------------------------------------------------------------------------
 
-FIT = Call("memory_fit", {"model": "Llama-3.1-70B", "chip": "h100", "gpus": 8, "weights_dtype": "fp8", "prompt": 1000, "output": 11000})
+FIT = Call(
+    "memory_fit",
+    {"model": "Llama-3.1-70B", "chip": "h100", "gpus": 8, "weights_dtype": "fp8", "prompt": 1000, "output": 11000},
+)
 KV = Call("kv_cache", {"model": "Llama-3.1-70B", "batch": 8, "context": 32000})
 SPEED = Call("throughput", {"model": "Llama-3.1-70B", "chip": "h100", "gpus": 8, "batch": 32})
 TCO = Call("tco", {"chip": ["h100"], "count": 1024, "electricity": 0.08})
@@ -246,8 +255,13 @@ def test_bare_multiplied_count_is_a_count_not_a_factor() -> None:
 
 def test_relative_follow_up_keeps_what_the_previous_question_asked() -> None:
     first = _ask("annual power bill for 1,024 H100s at $0.08/kWh")
-    second = _ask("2x as many GPUs?", history=[{"role": "user", "content": "annual power bill for 1,024 H100s at $0.08/kWh"},
-                                                {"role": "assistant", "content": first.answer}])
+    second = _ask(
+        "2x as many GPUs?",
+        history=[
+            {"role": "user", "content": "annual power bill for 1,024 H100s at $0.08/kWh"},
+            {"role": "assistant", "content": first.answer},
+        ],
+    )
     assert [c.name for c in second.tool_calls] == ["tco", "calculate"]
     assert second.tool_calls[0].args["count"] == 2048
     assert second.answer.startswith("**Power bill for the fleet of 2,048")
@@ -258,8 +272,14 @@ def test_relative_follow_up_keeps_what_the_previous_question_asked() -> None:
 
 
 def _row(name: str, text: str) -> dict:
-    return {"text": text, "source": f"Spec sheet: {name}", "chunk_id": "spec:" + name.lower().replace(" ", "-"),
-            "source_urls": ["https://example.com/datasheets/a-long/path.pdf"], "chapter": None, "timestamp": None}
+    return {
+        "text": text,
+        "source": f"Spec sheet: {name}",
+        "chunk_id": "spec:" + name.lower().replace(" ", "-"),
+        "source_urls": ["https://example.com/datasheets/a-long/path.pdf"],
+        "chapter": None,
+        "timestamp": None,
+    }
 
 
 def test_spec_question_reads_the_named_chips_row_only() -> None:
@@ -268,8 +288,14 @@ def test_spec_question_reads_the_named_chips_row_only() -> None:
     assert call.args["source"] == "specs" and call.args["query"].startswith("AMD Instinct MI300X")
     assert plan.spec == (["AMD Instinct MI300X"], "fp8 tflops")
     rows = [
-        _row("AMD Instinct MI325X", "AMD Instinct MI325X (AMD, 2024). Compute: BF16 1,307.4 TFLOPS dense; FP8 2,614.9 TFLOPS dense."),
-        _row("AMD Instinct MI300X", "AMD Instinct MI300X (AMD, 2023). Compute: BF16 1,307.4 TFLOPS dense; FP8 2,614.9 TFLOPS dense."),
+        _row(
+            "AMD Instinct MI325X",
+            "AMD Instinct MI325X (AMD, 2024). Compute: BF16 1,307.4 TFLOPS dense; FP8 2,614.9 TFLOPS dense.",
+        ),
+        _row(
+            "AMD Instinct MI300X",
+            "AMD Instinct MI300X (AMD, 2023). Compute: BF16 1,307.4 TFLOPS dense; FP8 2,614.9 TFLOPS dense.",
+        ),
     ]
     lines, ok = spec_section(plan.spec, rows, call.args)
     text = "\n".join(lines)
@@ -277,7 +303,10 @@ def test_spec_question_reads_the_named_chips_row_only() -> None:
     assert "MI325X" not in text and "**Source:** example.com" in text and "https" not in text
 
 
-@pytest.mark.parametrize("question", ["whats the h200 memory bandwidth", "how much HBM does a GB200 have", "h100 tdp", "b200 vs h100 bandwidth"])
+@pytest.mark.parametrize(
+    "question",
+    ["whats the h200 memory bandwidth", "how much HBM does a GB200 have", "h100 tdp", "b200 vs h100 bandwidth"],
+)
 def test_spec_questions_name_the_chips(question: str) -> None:
     plan = make_plan(question)
     assert plan.spec is not None and plan.spec[0] and plan.calls[0].args["source"] == "specs"
@@ -290,7 +319,9 @@ def test_unknown_claim_falls_back_to_computing_its_numbers() -> None:
     q = HumanMessage("is it true that a 2 GW datacenter needs a million GPUs?")
     first = respond([q])
     (claim,) = first.tool_calls
-    miss = ToolMessage(json.dumps({"found": False, "message": "No claim matches.", "nearest": []}), tool_call_id=claim["id"])
+    miss = ToolMessage(
+        json.dumps({"found": False, "message": "No claim matches.", "nearest": []}), tool_call_id=claim["id"]
+    )
     second = respond([q, first, miss])
     assert [(c["name"], c["args"]) for c in second.tool_calls] == [("buildout", {"chip": "h100", "gw": 2.0})]
 
@@ -314,22 +345,35 @@ def test_blocks_are_separated_and_lists_are_short() -> None:
 
 def test_key_assumptions_put_defaults_first_and_cap_the_list() -> None:
     call = Call("tco", {"electricity": 0.09})
-    items = [f"note {i}" for i in range(8)] + ["electricity = 0.09 USD/kWh (the question)", "pue = 1.3 (source: Uptime https://uptime.example/x)"]
+    items = [f"note {i}" for i in range(8)] + [
+        "electricity = 0.09 USD/kWh (the question)",
+        "pue = 1.3 (source: Uptime https://uptime.example/x)",
+    ]
     shown = key_assumptions(call, items)
     assert shown[0].startswith("pue = 1.3") and "http" not in shown[0] and len(shown) == 5
     assert not any(s.startswith("electricity") for s in shown)
 
 
 def test_short_sources_use_hosts_and_first_clauses() -> None:
-    assert short_sources([
-        "NVIDIA H100 SXM5 80GB: https://resources.nvidia.com/en-us-tensor-core/datasheet",
-        "https://web.archive.org/web/2023/https://www.semianalysis.com/p/x",
-        "Llama-3.1-70B: github.com/meta-llama/llama-models models/sku_list.py (dim 8192; n_layers 80)",
-    ]) == ["resources.nvidia.com", "semianalysis.com", "github.com/meta-llama/llama-models models/sku_list.py"]
+    assert short_sources(
+        [
+            "NVIDIA H100 SXM5 80GB: https://resources.nvidia.com/en-us-tensor-core/datasheet",
+            "https://web.archive.org/web/2023/https://www.semianalysis.com/p/x",
+            "Llama-3.1-70B: github.com/meta-llama/llama-models models/sku_list.py (dim 8192; n_layers 80)",
+        ]
+    ) == ["resources.nvidia.com", "semianalysis.com", "github.com/meta-llama/llama-models models/sku_list.py"]
 
 
 def test_compose_without_a_plan_still_writes_read_as_lines() -> None:
-    text = compose([(Call("calculate", {"expression": "2 * 3"}), json.dumps({"expression": "2 * 3", "evaluated": "2 * 3", "value": 6}))], [])
+    text = compose(
+        [
+            (
+                Call("calculate", {"expression": "2 * 3"}),
+                json.dumps({"expression": "2 * 3", "evaluated": "2 * 3", "value": 6}),
+            )
+        ],
+        [],
+    )
     assert re.search(r"^Read as: calculate\(expression=\"2 \* 3\"\)$", text, re.MULTILINE)
     assert Plan().focus == []
 
@@ -396,7 +440,10 @@ def test_follow_up_reruns_only_the_base_calls() -> None:
     speed = Call("throughput", {"model": "Llama-3.1-405B", "chip": "h200", "gpus": 8})
     derived = Call("throughput", {**speed.args, "batch": 220})
     plan = make_plan("what about with 4 of them", [fit, speed, derived])
-    assert [(c.name, c.args["gpus"], "batch" in c.args) for c in plan.calls] == [("memory_fit", 4, False), ("throughput", 4, False)]
+    assert [(c.name, c.args["gpus"], "batch" in c.args) for c in plan.calls] == [
+        ("memory_fit", 4, False),
+        ("throughput", 4, False),
+    ]
 
 
 def test_bare_rate_in_a_capex_question_is_growth() -> None:
@@ -408,7 +455,9 @@ def test_bare_rate_in_a_capex_question_is_growth() -> None:
 def test_ai_share_without_a_price_uses_the_default_chip_and_says_so() -> None:
     answer = _ask("hyperscaler capex with 40% on ai, how many gpus is that")
     (call,) = answer.tool_calls
-    assert call.args["ai_share"] == 0.4 and call.args["capex_per_accelerator"] == 33600.0 and call.args["power_kw"] == 1.37
+    assert (
+        call.args["ai_share"] == 0.4 and call.args["capex_per_accelerator"] == 33600.0 and call.args["power_kw"] == 1.37
+    )
     assert answer.answer.startswith("**Implied accelerators") and "No chip named: assumed H100" in answer.answer
     assert answer.warnings == []
 
@@ -416,13 +465,19 @@ def test_ai_share_without_a_price_uses_the_default_chip_and_says_so() -> None:
 @pytest.mark.parametrize(
     ("first", "follow_up", "lead"),
     [
-        ("what would 10 GW of b200s at $35k each cost", "and the power bill?", "**10 GW of NVIDIA B200 (HGX B200): power bill"),
+        (
+            "what would 10 GW of b200s at $35k each cost",
+            "and the power bill?",
+            "**10 GW of NVIDIA B200 (HGX B200): power bill",
+        ),
         ("cost per hour for an h100", "and per million tokens?", "**Illustration: NVIDIA H100 SXM5 80GB:"),
     ],
 )
 def test_follow_up_asking_for_another_figure_reruns_and_leads_with_it(first: str, follow_up: str, lead: str) -> None:
     earlier = _ask(first)
-    answer = _ask(follow_up, history=[{"role": "user", "content": first}, {"role": "assistant", "content": earlier.answer}])
+    answer = _ask(
+        follow_up, history=[{"role": "user", "content": first}, {"role": "assistant", "content": earlier.answer}]
+    )
     assert [c.name for c in answer.tool_calls] == [c.name for c in earlier.tool_calls]
     assert answer.answer.startswith(lead) and answer.warnings == []
 
@@ -465,7 +520,12 @@ def test_price_per_million_output_tokens_is_not_a_request_length() -> None:
 def test_memory_for_n_users_adds_the_kv_for_that_batch() -> None:
     plan = make_plan("How much HBM do I need to serve Llama 3.1 405B at FP8 for 100 concurrent users at 4k context?")
     kv, fit = plan.calls
-    assert kv.name == "kv_cache" and kv.args == {"model": "Llama-3.1-405B", "batch": 100, "context": 4000, "kv_dtype": "fp8"}
+    assert kv.name == "kv_cache" and kv.args == {
+        "model": "Llama-3.1-405B",
+        "batch": 100,
+        "context": 4000,
+        "kv_dtype": "fp8",
+    }
     assert fit.name == "memory_fit" and fit.args["chip"] == "h100"
 
 

@@ -53,8 +53,9 @@ def test_power_cost_with_stated_power_and_no_price_is_computed_directly() -> Non
 
 
 def test_power_cost_of_a_fleet() -> None:
-    question = ("(a) facility MW for 10,000 B200 at 1.8 kW IT per GPU and PUE 1.25; "
-                "(b) annual electricity bill at 6c/kWh")
+    question = (
+        "(a) facility MW for 10,000 B200 at 1.8 kW IT per GPU and PUE 1.25; (b) annual electricity bill at 6c/kWh"
+    )
     answer = ask(question, model="offline")
     # 1.8 x 1.25 x 10,000 / 1000 = 22.5 MW; 1.8 x 1.25 x 8,760 x 0.06 x 10,000 = 11,826,000 $/yr
     assert "**Facility power for 10,000 accelerators: 22.50 MW**" in answer.answer
@@ -62,8 +63,11 @@ def test_power_cost_of_a_fleet() -> None:
 
 
 def test_pue_already_included_sets_pue_one() -> None:
-    args = fill("tco", "1.1 kW per GPU all-in including cooling (PUE already in there), 9.5c/kWh",
-                stated_quantities("1.1 kW per GPU all-in including cooling (PUE already in there), 9.5c/kWh"))
+    args = fill(
+        "tco",
+        "1.1 kW per GPU all-in including cooling (PUE already in there), 9.5c/kWh",
+        stated_quantities("1.1 kW per GPU all-in including cooling (PUE already in there), 9.5c/kWh"),
+    )
     assert args["pue"] == 1.0
 
 
@@ -73,8 +77,10 @@ def test_cents_are_not_a_capex() -> None:
 
 
 def test_quote_with_computation_gets_both_parts() -> None:
-    question = ("dylan put the NVIDIA server at ~$300k. if that's 8 GPUs depreciated straight-line over 4 years, "
-                "ignoring power, what's capex per GPU-hour?")
+    question = (
+        "dylan put the NVIDIA server at ~$300k. if that's 8 GPUs depreciated straight-line over 4 years, "
+        "ignoring power, what's capex per GPU-hour?"
+    )
     names = [c.name for c in make_plan(question).calls]
     assert names[0] == "search_knowledge" and "tco" in names
     answer = ask(question, model="offline")

@@ -28,14 +28,23 @@ def _calls(question: str, prior: list[Call] | None = None) -> list[tuple[str, di
 def test_issue_question_reads_total_tokens_as_default_prompt_plus_output() -> None:
     ((name, args),) = _calls("How many concurrent 12k-token requests fit for Llama 3.1 405B fp8 on 8x H100?")
     assert name == "memory_fit"
-    assert args == {"model": "Llama-3.1-405B", "chip": "h100", "gpus": 8, "weights_dtype": "fp8", "prompt": 1000, "output": 11000}
+    assert args == {
+        "model": "Llama-3.1-405B",
+        "chip": "h100",
+        "gpus": 8,
+        "weights_dtype": "fp8",
+        "prompt": 1000,
+        "output": 11000,
+    }
 
 
 def test_reasoning_tokens_count_as_output_on_top_of_the_answer() -> None:
     ((_, stated),) = _calls("70b bf16 on 8 h200s, 2k prompt, 10k reasoning, 500 token answer: how many fit?")
     assert (stated["prompt"], stated["output"]) == (2000, 10500)
     ((_, default_answer),) = _calls("405b fp8 on 8xh100 with 10k reasoning tokens, how many users")
-    assert "prompt" not in default_answer and default_answer["output"] == 11000  # the calculator's default prompt applies
+    assert (
+        "prompt" not in default_answer and default_answer["output"] == 11000
+    )  # the calculator's default prompt applies
 
 
 def test_nothing_unstated_is_passed() -> None:
@@ -149,7 +158,9 @@ def test_text_only_history_is_read_from_read_as_lines() -> None:
     ]
     turn = current_turn(messages)
     assert turn.question == "and at fp8?" and turn.calls == []
-    assert [(c.name, c.args) for c in turn.prior] == [("kv_cache", {"model": "Llama-3.1-70B", "batch": 8, "context": 32000})]
+    assert [(c.name, c.args) for c in turn.prior] == [
+        ("kv_cache", {"model": "Llama-3.1-70B", "batch": 8, "context": 32000})
+    ]
 
 
 # --- the chat model --------------------------------------------------------------------------
@@ -213,7 +224,9 @@ def test_same_conversation_same_answer() -> None:
 def test_follow_ups_through_a_stored_conversation() -> None:
     from agent.ask import ask
 
-    first = ask("KV cache for Llama 3.1 70B at 32k context, batch 8?", model="offline", conversation_id="offline-followups")
+    first = ask(
+        "KV cache for Llama 3.1 70B at 32k context, batch 8?", model="offline", conversation_id="offline-followups"
+    )
     assert first.tool_calls[0].result["total_bytes"] == 327680 * 32000 * 8
     second = ask("and at fp8?", model="offline", conversation_id="offline-followups")
     (call,) = second.tool_calls

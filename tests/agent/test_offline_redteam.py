@@ -67,7 +67,11 @@ def test_a_past_year_is_not_passed_as_the_forecast_horizon() -> None:
 
 
 def test_transcript_questions_by_speaker_chapter_or_time() -> None:
-    for q in ("who said amazon basics tpu", "what chapter talks about scaling laws", "at what time do they discuss openai's capex"):
+    for q in (
+        "who said amazon basics tpu",
+        "what chapter talks about scaling laws",
+        "at what time do they discuss openai's capex",
+    ):
         ((name, args),) = _calls(q)
         assert name == "search_knowledge" and args["source"] == "transcript", q
         assert not {"who", "chapter", "time", "discuss"} & set(args["query"].split()), args["query"]
@@ -94,7 +98,9 @@ def test_an_input_no_call_takes_is_said_not_dropped() -> None:
 
 def test_a_rental_price_beside_a_speed_is_the_speed_tools_price() -> None:
     plan = make_plan("tokens/s for llama 70b on 8 h100 at $2/hr", [])
-    assert [(c.name, c.args.get("usd_per_gpu_hour")) for c in plan.calls if c.name == "throughput"] == [("throughput", 2.0)]
+    assert [(c.name, c.args.get("usd_per_gpu_hour")) for c in plan.calls if c.name == "throughput"] == [
+        ("throughput", 2.0)
+    ]
 
 
 def test_one_part_that_cannot_be_computed_leaves_the_rest() -> None:
@@ -150,7 +156,11 @@ def test_break_even_price_without_a_rental_price_is_the_used_hour_cost() -> None
     result = get("tco").run({"chip": ["h100"]})
     plan = make_plan("break-even rental price for an h100", [])
     text = compose([(plan.calls[0], result.model_dump_json())], plan.notes, plan)
-    per_used = result.model_dump()["chips"][0]["cost_per_used_hour"] if result.model_dump().get("chips") else result.cost_per_used_hour
+    per_used = (
+        result.model_dump()["chips"][0]["cost_per_used_hour"]
+        if result.model_dump().get("chips")
+        else result.cost_per_used_hour
+    )
     assert text.startswith("**NVIDIA H100 SXM5 80GB: break-even rental price")
     assert f"${per_used:.2f}" in text.split("\n")[0]
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import pytest
 
-from tools.arithmetic import evaluate
 from agent.offline.compose import compose
 from agent.offline.parse import arithmetic_expression
 from agent.offline.plan import PER_MW_GW, Call, make_plan
 from agent.offline.rounds import more_calls
+from tools.arithmetic import evaluate
 from tools.registry import get
 
 
@@ -108,7 +108,9 @@ def test_a_year_without_a_filed_row_is_not_compared() -> None:
 # --- 3. capex per MW with no size ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("question", ["capex per MW", "what's the capex per MW for a build-out", "cost per MW for mi300x"])
+@pytest.mark.parametrize(
+    "question", ["capex per MW", "what's the capex per MW for a build-out", "cost per MW for mi300x"]
+)
 def test_per_mw_with_no_size_is_a_one_mw_buildout(question: str) -> None:
     plan = make_plan(question)
     assert [c.name for c in plan.calls] == ["buildout"]

@@ -29,15 +29,24 @@ def _anthropic(fake: FakeProvider, **kw) -> Settings:
 def test_openai_tool_call_round_trip(stream):
     tokens: list[str] = []
     with FakeProvider([reply(tools=[("memory_fit", FIT)]), _final]) as fake:
-        answer = ask("fit 405b fp8 on 8x h100 at 12k?", model="openai:gpt-test", settings=_openai(fake),
-                     on_token=tokens.append if stream else None)
+        answer = ask(
+            "fit 405b fp8 on 8x h100 at 12k?",
+            model="openai:gpt-test",
+            settings=_openai(fake),
+            on_token=tokens.append if stream else None,
+        )
     assert answer.answer == "**68 requests** fit at once on 8x H100."
     assert answer.model == "openai:gpt-test" and answer.warnings == []
     assert answer.tool_calls[0].args == FIT and answer.tool_calls[0].result["max_concurrent_sequences"] == 68
     assert answer.usage["input_tokens"] == 240 and answer.usage["output_tokens"] == 60
     first, second = (body for _, _, body in fake.requests)
     assert fake.paths() == ["/v1/chat/completions"] * 2
-    assert {t["function"]["name"] for t in first["tools"]} >= {"memory_fit", "kv_cache", "search_knowledge", "calculate"}
+    assert {t["function"]["name"] for t in first["tools"]} >= {
+        "memory_fit",
+        "kv_cache",
+        "search_knowledge",
+        "calculate",
+    }
     assert first["model"] == "gpt-test" and first["messages"][0]["role"] == "system"
     assert fake.requests[0][1]["authorization"] == "Bearer sk-test"
     assert [m["role"] for m in second["messages"]][-2:] == ["assistant", "tool"]
@@ -49,8 +58,12 @@ def test_openai_tool_call_round_trip(stream):
 def test_anthropic_tool_use_round_trip(stream):
     tokens: list[str] = []
     with FakeProvider([reply("Let me compute that.", tools=[("memory_fit", FIT)]), _final]) as fake:
-        answer = ask("fit 405b fp8 on 8x h100 at 12k?", model="anthropic:claude-test", settings=_anthropic(fake),
-                     on_token=tokens.append if stream else None)
+        answer = ask(
+            "fit 405b fp8 on 8x h100 at 12k?",
+            model="anthropic:claude-test",
+            settings=_anthropic(fake),
+            on_token=tokens.append if stream else None,
+        )
     assert answer.answer == "**68 requests** fit at once on 8x H100."
     assert answer.model == "anthropic:claude-test" and answer.warnings == []
     assert answer.tool_calls[0].result["fits"] is True
@@ -109,7 +122,9 @@ def test_provider_failure_falls_back_to_offline():
         )
     assert len(fake.requests) == 3
     assert answer.model == "offline"
-    assert answer.answer.startswith("_openai:gpt-test failed (HTTP 500") and "Answered by offline instead" in answer.answer
+    assert (
+        answer.answer.startswith("_openai:gpt-test failed (HTTP 500") and "Answered by offline instead" in answer.answer
+    )
     assert "68 requests" in answer.answer
     assert [r.name for r in answer.tool_calls] == ["memory_fit"] and answer.warnings == []
 

@@ -5,11 +5,11 @@ and the full answer (``/work``, ``--verbose``) keeps the work the brief one leav
 from __future__ import annotations
 
 import pytest
+from answer_lengths import measure, rendered_lines
 
 from agent.answer import Answer, ToolCallRecord
 from agent.render.answer import answer_renderable, brief_renderable
 from agent.render.brief import brief
-from answer_lengths import measure, rendered_lines
 
 pytestmark = pytest.mark.slow
 

@@ -29,7 +29,10 @@ def test_model_names_complete_after_model():
 
 def test_catalog_names_complete_in_questions():
     assert "h100" in completions("fit on 8x h1")
-    assert any(c.lower().startswith("llama-3.1-70b") or c.lower() == "llama 3.1 70b" for c in completions("kv cache for llama-3.1-7"))
+    assert any(
+        c.lower().startswith("llama-3.1-70b") or c.lower() == "llama 3.1 70b"
+        for c in completions("kv cache for llama-3.1-7")
+    )
     assert completions("capex of Micro")[0] == "Microsoft"  # shortest first; "Microsoft Maia 200" (a chip) follows
     assert completions("a") == []  # one letter: too short to suggest
 
@@ -58,7 +61,9 @@ def test_history_persists_across_runs_and_ctrl_r_searches_it(tmp_path):
     with create_pipe_input() as inp:
         second = prompt_session(tmp_path, input=inp, output=DummyOutput())  # a new run reads the same file
         assert _prompt(second, inp, "\x1b[A\r") == "what about on H200s?"  # Up arrow
-        assert _prompt(second, inp, "\x12KV cache\r\r") == "KV cache for Llama 3.1 70B at 32k context, batch 8?"  # Ctrl-R
+        assert (
+            _prompt(second, inp, "\x12KV cache\r\r") == "KV cache for Llama 3.1 70B at 32k context, batch 8?"
+        )  # Ctrl-R
 
 
 def test_multi_line_paste_and_alt_enter_keep_newlines(tmp_path):

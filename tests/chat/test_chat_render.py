@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from chat_samples import MEMORY_CITATION, kv_answer, kv_record
 from rich.panel import Panel
 
 from agent.answer import Answer, ToolCallRecord
@@ -16,8 +17,6 @@ from agent.render.terminal import (
     tools_renderable,
     warnings_renderable,
 )
-
-from chat_samples import MEMORY_CITATION, kv_answer, kv_record
 
 
 def _text(console, renderable) -> str:
@@ -58,14 +57,18 @@ def test_error_returned_as_tool_message_content_is_an_error():
 
 
 def test_search_summary_counts_passages_and_names_the_top_chapter():
-    passages = [{"text": "x", "source": "BG2", "chapter": "Memory and HBM", "timestamp": "43:10", "score": 1.0, "chunk_id": "a"}] * 5
+    passages = [
+        {"text": "x", "source": "BG2", "chapter": "Memory and HBM", "timestamp": "43:10", "score": 1.0, "chunk_id": "a"}
+    ] * 5
     record = ToolCallRecord(name="search_knowledge", args={"query": "HBM margins", "k": 5}, result=passages)
     assert call_signature(record) == "search_knowledge(query='HBM margins', k=5)"
     assert result_summary(record) == "5 passages (top: Memory and HBM · 43:10)"
 
 
 def test_registry_tools_lead_with_their_key_fields():
-    record = ToolCallRecord(name="calculate", args={"expression": "1024*2*8760"}, result={"expression": "1024*2*8760", "value": 17940480})
+    record = ToolCallRecord(
+        name="calculate", args={"expression": "1024*2*8760"}, result={"expression": "1024*2*8760", "value": 17940480}
+    )
     assert result_summary(record) == "value=17,940,480"
 
 
@@ -106,7 +109,9 @@ def test_text_chart_drawn_only_when_the_answer_wrote_a_chart(console):
     result = get("capex").run({"company": ["microsoft"]})
     record = ToolCallRecord(name="capex", args={"company": ["microsoft"]}, result=result.model_dump(mode="json"))
     assert terminal_charts(Answer(answer="x", tool_calls=[record], model="offline")) == []
-    charts = terminal_charts(Answer(answer="x", tool_calls=[record, kv_record()], model="offline", charts=["/tmp/c.png"]))
+    charts = terminal_charts(
+        Answer(answer="x", tool_calls=[record, kv_record()], model="offline", charts=["/tmp/c.png"])
+    )
     assert len(charts) == 1  # kv_cache draws no chart
     out = _text(console, charts[0])
     assert "Microsoft: capex, US$ billions" in out and "2025  █" in out
@@ -133,8 +138,13 @@ def test_sources_lists_whole_passage_and_catalog_sources(console):
 def test_export_markdown_has_questions_tool_calls_and_whole_citations(tmp_path):
     from agent.export import export
 
-    turns = [("KV cache for Llama 3.1 70B at 32k context, batch 8?", kv_answer()),
-             ("what did he say about HBM?", Answer(answer="He said margins were bad [1].", citations=[MEMORY_CITATION], model="offline"))]
+    turns = [
+        ("KV cache for Llama 3.1 70B at 32k context, batch 8?", kv_answer()),
+        (
+            "what did he say about HBM?",
+            Answer(answer="He said margins were bad [1].", citations=[MEMORY_CITATION], model="offline"),
+        ),
+    ]
     export(tmp_path / "c.md", turns, model="offline", conversation_id="chat-x")
     md = (tmp_path / "c.md").read_text()
     assert md.startswith("# Siliconomics conversation\n")

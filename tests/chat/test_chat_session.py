@@ -63,13 +63,20 @@ def test_answer_is_brief_and_work_shows_tools_citations_in_order(console, log):
     session.handle("q")
     out = console.export_text()
     assert "KV cache: 83,886,080,000 B (83.9 GB)" in out and "**" not in out  # markdown rendered
-    assert out.index("KV cache:") < out.index("⚠ 99 GB") < out.index("chart: /tmp/kv.png") < out.index("offline · 0.1 s")
+    assert (
+        out.index("KV cache:") < out.index("⚠ 99 GB") < out.index("chart: /tmp/kv.png") < out.index("offline · 0.1 s")
+    )
     assert "▸ kv_cache(" not in out and "[1] Memory and HBM" not in out
     assert "/work: 1 citation, 1 tool call" in out
     assert "/work shows the whole answer" in out  # the hint, once
     session.handle("/work")
     work = console.export_text()
-    assert work.index("KV cache:") < work.index("▸ kv_cache(") < work.index("[1] Memory and HBM · 43:10") < work.index("⚠ 99 GB")
+    assert (
+        work.index("KV cache:")
+        < work.index("▸ kv_cache(")
+        < work.index("[1] Memory and HBM · 43:10")
+        < work.index("⚠ 99 GB")
+    )
     session.asker.outcomes.append(kv_answer())
     session.handle("again")
     assert console.export_text().count("/work shows the whole answer") == 0
@@ -177,7 +184,9 @@ def test_export_writes_markdown(console, log, tmp_path):
     target = tmp_path / "conv.md"
     session.handle(f"/export {target}")
     text = target.read_text()
-    assert "## 1. KV cache for Llama 3.1 70B at 32k context, batch 8?" in text and "kv_cache(model=llama-3.1-70b" in text
+    assert (
+        "## 1. KV cache for Llama 3.1 70B at 32k context, batch 8?" in text and "kv_cache(model=llama-3.1-70b" in text
+    )
     session.handle(f"/export {tmp_path}/missing-dir/x.md")
     session.handle(f"/export {tmp_path}/x.pdf")
     out = console.export_text()

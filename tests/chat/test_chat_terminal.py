@@ -29,8 +29,17 @@ pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent / "siliconomics"
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78]|\r")
-_DROP_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "SILICONOMICS_MODEL",
-              "SILICONOMICS_FALLBACK", "CHROMA_HOST", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+_DROP_VARS = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "SILICONOMICS_MODEL",
+    "SILICONOMICS_FALLBACK",
+    "CHROMA_HOST",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+)
 
 
 def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -61,7 +70,9 @@ class Screen:
                 self.pos = match.end()
                 return match
             if time.monotonic() > deadline:
-                raise AssertionError(f"{pattern!r} not on screen within {timeout} s; screen so far:\n{self.text[-3000:]}")
+                raise AssertionError(
+                    f"{pattern!r} not on screen within {timeout} s; screen so far:\n{self.text[-3000:]}"
+                )
             try:
                 self.raw += self.child.read_nonblocking(65536, timeout=0.5)
             except pexpect.TIMEOUT:
@@ -120,19 +131,30 @@ def held_request():
 
 
 def spawn(data_dir: Path, *args: str, **env: str) -> tuple[pexpect.spawn, Screen]:
-    child = pexpect.spawn(str(BIN), ["chat", *args], env=child_env(data_dir, **env), cwd=str(data_dir),
-                          dimensions=(60, 200), encoding="utf-8", codec_errors="replace", timeout=30)
+    child = pexpect.spawn(
+        str(BIN),
+        ["chat", *args],
+        env=child_env(data_dir, **env),
+        cwd=str(data_dir),
+        dimensions=(60, 200),
+        encoding="utf-8",
+        codec_errors="replace",
+        timeout=30,
+    )
     return child, Screen(child)
 
 
 def test_first_run_three_questions_reset_ctrl_c_quit(chat_data, held_request):
     # --model offline: with OPENAI_BASE_URL set, the default would be the (fake) OpenAI server
-    child, screen = spawn(chat_data, "--model", "offline", OPENAI_BASE_URL=held_request.openai_base_url,
-                          SILICONOMICS_MAX_RETRIES="0")
+    child, screen = spawn(
+        chat_data, "--model", "offline", OPENAI_BASE_URL=held_request.openai_base_url, SILICONOMICS_MAX_RETRIES="0"
+    )
     try:
         # welcome: the model, that no key is needed, what it knows, example questions
         screen.wait(r"Model: offline \(deterministic planner: no API key and no network needed\)")
-        screen.wait(r"Knows: the BG2 podcast with Dylan Patel \(\d+ chapters\), 24 chips, 24 models, hyperscaler capex\s+history 2015–2025")
+        screen.wait(
+            r"Knows: the BG2 podcast with Dylan Patel \(\d+ chapters\), 24 chips, 24 models, hyperscaler capex\s+history 2015–2025"
+        )
         screen.wait(r"KV cache for Llama 3\.1 70B at 32k context, batch 8\?")
         # first run: the index is built with a progress bar
         screen.wait(r"building the search index \(first run\)", timeout=60)
@@ -213,10 +235,19 @@ def test_provider_model_streams_and_shows_its_tool_calls(chat_data):
     """With a provider (here the loopback fake), the chat asks for a stream and renders tools and text."""
     fakes = _fake_providers()
     text = "For 8 sequences of 32,000 tokens the KV cache is 83,886,080,000 B (83.9 GB), from the kv_cache tool."
-    script = [fakes.reply(tools=[("kv_cache", {"model": "llama-3.1-70b", "context": 32000, "batch": 8})]), fakes.reply(text)]
+    script = [
+        fakes.reply(tools=[("kv_cache", {"model": "llama-3.1-70b", "context": 32000, "batch": 8})]),
+        fakes.reply(text),
+    ]
     with fakes.FakeProvider(script) as server:
-        child, screen = spawn(chat_data, "--model", "openai:gpt-test", OPENAI_BASE_URL=server.openai_base_url,
-                              OPENAI_API_KEY="test-key", SILICONOMICS_MAX_RETRIES="0")
+        child, screen = spawn(
+            chat_data,
+            "--model",
+            "openai:gpt-test",
+            OPENAI_BASE_URL=server.openai_base_url,
+            OPENAI_API_KEY="test-key",
+            SILICONOMICS_MAX_RETRIES="0",
+        )
         try:
             screen.wait(r"Model: openai:gpt-test")
             screen.prompt()
@@ -236,23 +267,41 @@ def test_provider_model_streams_and_shows_its_tool_calls(chat_data):
 
 
 def run_piped(data_dir: Path, lines: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN), "chat", *args], input=lines, capture_output=True, text=True,
-                          env=child_env(data_dir, **env), cwd=str(data_dir), timeout=600)
+    return subprocess.run(
+        [str(BIN), "chat", *args],
+        input=lines,
+        capture_output=True,
+        text=True,
+        env=child_env(data_dir, **env),
+        cwd=str(data_dir),
+        timeout=600,
+    )
 
 
 def test_piped_questions_are_answered_in_order_and_exit_zero(chat_data):
     done = run_piped(chat_data, "KV cache for Llama 3.1 70B at 32k context, batch 8?\n\nand at fp8?\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert out.index("› KV cache for Llama 3.1 70B") < out.index("83.89 GB") < out.index("› and at fp8?") < out.index("41.94 GB")
+    assert (
+        out.index("› KV cache for Llama 3.1 70B")
+        < out.index("83.89 GB")
+        < out.index("› and at fp8?")
+        < out.index("41.94 GB")
+    )
     assert "Model:" not in out  # no welcome screen in a pipe
     assert "Traceback" not in done.stderr
 
 
 def test_piped_provider_failure_is_one_line_and_the_rest_is_answered(chat_data):
     lines = "KV cache for Llama 3.1 8B at 8k context?\n/model offline\nKV cache for Llama 3.1 8B at 8k context?\n"
-    done = run_piped(chat_data, lines, "--model", "openai:nowhere", OPENAI_BASE_URL="http://127.0.0.1:9/v1",
-                     SILICONOMICS_MAX_RETRIES="0")
+    done = run_piped(
+        chat_data,
+        lines,
+        "--model",
+        "openai:nowhere",
+        OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+        SILICONOMICS_MAX_RETRIES="0",
+    )
     assert done.returncode == 1  # a question failed
     errors = [line for line in done.stdout.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "openai:nowhere" in errors[0], done.stdout

@@ -60,7 +60,10 @@ def test_xlsx_round_trip_recomputes_the_cost_per_hour_from_the_exported_inputs(t
     for row in scenarios:
         inputs = {name: row[i] for name, i in incol.items() if name in fields and row[i] not in (None, "")}
         # numbers, not text (a chip costed from a reference $/hour, like MI300X, exports no capex)
-        assert all(isinstance(inputs[k], (int, float)) for k in ("pue", "electricity") + ("capex_per_accelerator",) * ("capex_per_accelerator" in inputs))
+        assert all(
+            isinstance(inputs[k], (int, float))
+            for k in ("pue", "electricity") + ("capex_per_accelerator",) * ("capex_per_accelerator" in inputs)
+        )
         inputs["chip"] = [inputs["chip"]]
         result = tco(TCOInput(**inputs))
         assert result.cost_per_accelerator_hour == pytest.approx(row[col["cost_per_accelerator_hour"]], rel=1e-9)

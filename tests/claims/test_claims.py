@@ -125,7 +125,9 @@ def test_reasoning_users_time_averaged_4_33x_and_peak_6x():
     (flip,) = r.flips
     assert flip.assumption == "occupancy" and flip.flips_at == pytest.approx(2 / 3, abs=0.01)
     # the same concurrency the tool reports directly
-    fit = get("memory_fit").run({"model": "llama-3.1-405b", "chip": "h100", "gpus": 8, "weights_dtype": "fp8", "output": 11000})
+    fit = get("memory_fit").run(
+        {"model": "llama-3.1-405b", "chip": "h100", "gpus": 8, "weights_dtype": "fp8", "output": 11000}
+    )
     assert r.figures["users_reasoning_time_averaged"] == fit.avg_concurrent_sequences
 
 
@@ -153,8 +155,16 @@ def test_smaller_model_cost_ratio_is_the_throughput_ratio():
     tps = {}
     for model, gpus in (("llama-3.1-70b", 8), ("llama-3.1-8b", 1)):
         fit = get("memory_fit").run({"model": model, "chip": "h100", "gpus": gpus})
-        tp = get("throughput").run({"model": model, "chip": "h100", "gpus": gpus, "batch": fit.avg_concurrent_sequences,
-                                    "mem_eff": 0.7, "step_overhead_ms": 0})  # the claim's pinned settings
+        tp = get("throughput").run(
+            {
+                "model": model,
+                "chip": "h100",
+                "gpus": gpus,
+                "batch": fit.avg_concurrent_sequences,
+                "mem_eff": 0.7,
+                "step_overhead_ms": 0,
+            }
+        )  # the claim's pinned settings
         tps[model] = tp.decode_tokens_per_s_avg_length / gpus
     ratio = tps["llama-3.1-8b"] / tps["llama-3.1-70b"]
     assert r.figures["measured_cost_ratio"] == pytest.approx(ratio, rel=1e-6)

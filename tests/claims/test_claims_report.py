@@ -54,19 +54,30 @@ def test_cli_report_chart_and_json(tmp_path):
     r = run("claims", "--json")
     data = json.loads(r.output)
     assert [d["id"] for d in data] == [x.id for x in RESULTS]
-    assert {d["verdict"] for d in data} == {"consistent", "consistent under assumptions", "inconsistent", "not checkable"}
+    assert {d["verdict"] for d in data} == {
+        "consistent",
+        "consistent under assumptions",
+        "inconsistent",
+        "not checkable",
+    }
 
 
 def test_cli_single_claim_and_errors(tmp_path):
     r = run("claims", "--claim", "reasoning models serve 4-5x fewer users", "--json")
     assert r.exit_code == 0 and json.loads(r.output)["result"]["id"] == "reasoning-users-4-5x"
     r = run("claims", "--claim", "  ")
-    assert r.exit_code == 2 and r.output.strip() == "error: claim: is empty; give the claim in words, e.g. 'reasoning models serve 4-5x fewer users'."
+    assert (
+        r.exit_code == 2
+        and r.output.strip()
+        == "error: claim: is empty; give the claim in words, e.g. 'reasoning models serve 4-5x fewer users'."
+    )
     r = run("claims", "--report", str(tmp_path / "no" / "such" / "dir" / "claims.md"))
     assert r.exit_code == 2 and r.output.startswith("error: report: cannot write") and "Traceback" not in r.output
 
 
 def test_console_script_runs_claims():
-    out = subprocess.run([str(SCRIPT), "claims", "--claim", "kv cache grows quadratically"], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [str(SCRIPT), "claims", "--claim", "kv cache grows quadratically"], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Inconsistent: computed 10 x memory")

@@ -30,8 +30,26 @@ def test_kv_cache_json_405b() -> None:
 
 
 def test_memory_fit_reasoning_ratios() -> None:
-    base = ["memory-fit", "--model", "llama-3.1-70b", "--chip", "h100", "--gpus", "8", "--weights-dtype", "bf16",
-            "--kv-dtype", "bf16", "--prompt", "1000", "--gpu-mem-util", "0.9", "--reserve-gb", "0", "--json"]
+    base = [
+        "memory-fit",
+        "--model",
+        "llama-3.1-70b",
+        "--chip",
+        "h100",
+        "--gpus",
+        "8",
+        "--weights-dtype",
+        "bf16",
+        "--kv-dtype",
+        "bf16",
+        "--prompt",
+        "1000",
+        "--gpu-mem-util",
+        "0.9",
+        "--reserve-gb",
+        "0",
+        "--json",
+    ]
     short = json.loads(run(*base, "--output", "1000").output)
     long = json.loads(run(*base, "--output", "11000").output)
     assert short["max_concurrent_sequences"] / long["max_concurrent_sequences"] == pytest.approx(6, rel=0.02)
@@ -47,8 +65,24 @@ def test_memory_fit_does_not_fit_readable() -> None:
 
 
 def test_throughput_json_keys() -> None:
-    r = run("throughput", "--model", "llama-2-7b", "--chip", "h100", "--weights-dtype", "fp16", "--prompt", "512",
-            "--output", "512", "--mem-eff", "1", "--compute-eff", "1", "--json")
+    r = run(
+        "throughput",
+        "--model",
+        "llama-2-7b",
+        "--chip",
+        "h100",
+        "--weights-dtype",
+        "fp16",
+        "--prompt",
+        "512",
+        "--output",
+        "512",
+        "--mem-eff",
+        "1",
+        "--compute-eff",
+        "1",
+        "--json",
+    )
     data = json.loads(r.output)
     assert data["decode_tokens_per_s"] == pytest.approx(243.6, rel=2e-3)
     for key in ("decode_tokens_per_s_per_accelerator", "tokens_per_s_per_user", "ttft_s", "bound"):
@@ -76,12 +110,17 @@ def test_bad_input_exit_2_one_line(args: list[str], needle: str) -> None:
 @pytest.mark.skipif(not SCRIPT.exists() and not shutil.which("siliconomics"), reason="console script not installed")
 def test_installed_console_script() -> None:
     exe = str(SCRIPT if SCRIPT.exists() else shutil.which("siliconomics"))
-    ok = subprocess.run([exe, "kv-cache", "--model", "llama-3.1-405b", "--context", "1", "--json"],
-                        capture_output=True, text=True, timeout=120)
+    ok = subprocess.run(
+        [exe, "kv-cache", "--model", "llama-3.1-405b", "--context", "1", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["bytes_per_token"] == 516096
-    bad = subprocess.run([exe, "kv-cache", "--model", "llama-9000", "--context", "1"],
-                         capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [exe, "kv-cache", "--model", "llama-9000", "--context", "1"], capture_output=True, text=True, timeout=120
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "Did you mean" in bad.stderr
     assert "Traceback" not in bad.stderr

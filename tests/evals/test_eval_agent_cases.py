@@ -26,18 +26,25 @@ def _run(case, script):
 
 
 def test_right_answer_passes(cases) -> None:
-    result = _run(cases["kv-opt13b-per-token"], [calls(KV_CALL), say("OPT-13B needs 819,200 bytes of KV cache per token in fp16.")])
+    result = _run(
+        cases["kv-opt13b-per-token"],
+        [calls(KV_CALL), say("OPT-13B needs 819,200 bytes of KV cache per token in fp16.")],
+    )
     assert result.status == "pass", result.checks
 
 
 def test_wrong_number_fails(cases) -> None:
-    result = _run(cases["kv-opt13b-per-token"], [calls(KV_CALL), say("OPT-13B needs 409,600 bytes of KV cache per token.")])
+    result = _run(
+        cases["kv-opt13b-per-token"], [calls(KV_CALL), say("OPT-13B needs 409,600 bytes of KV cache per token.")]
+    )
     assert result.status == "fail"
     assert any(c.name.startswith("figure") for c in result.failed_checks)
 
 
 def test_wrong_unit_fails(cases) -> None:
-    result = _run(cases["kv-opt13b-per-token"], [calls(KV_CALL), say("OPT-13B needs 819,200 KB of KV cache per token.")])
+    result = _run(
+        cases["kv-opt13b-per-token"], [calls(KV_CALL), say("OPT-13B needs 819,200 KB of KV cache per token.")]
+    )
     assert result.status == "fail"
     figure = next(c for c in result.failed_checks if c.name.startswith("figure"))
     assert "819,200 KB" in figure.got

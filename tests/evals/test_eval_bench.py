@@ -34,8 +34,16 @@ def test_report_renders_machine_and_ratios() -> None:
         "index": {"build_s": 30.0, "vectors": 2245},
         "search": {"searches": 10, "p50_ms": 10.0, "p95_ms": 20.0},
         "agent_loop": {"ask_s": 0.07, "bare_create_agent_s": 0.06, "bare_graph_reused_s": 0.02},
-        "calculators": [{"tool": "kv_cache", "sweep": "context x 8", "evals_per_s": 5000.0, "evals_per_s_validated": 4000.0}],
-        "ratios": {"help_vs_python": 5.0, "search_vs_python": 15.0, "ask_vs_python": 20.0, "ask_loop_vs_bare_create_agent": 1.17, "ask_loop_vs_bare_graph_reused": 3.5},
+        "calculators": [
+            {"tool": "kv_cache", "sweep": "context x 8", "evals_per_s": 5000.0, "evals_per_s_validated": 4000.0}
+        ],
+        "ratios": {
+            "help_vs_python": 5.0,
+            "search_vs_python": 15.0,
+            "ask_vs_python": 20.0,
+            "ask_loop_vs_bare_create_agent": 1.17,
+            "ask_loop_vs_bare_graph_reused": 3.5,
+        },
     }
     console = Console(width=200, record=True)
     console.print(bench_renderable(result))

@@ -29,7 +29,9 @@ def test_broken_kv_formula_fails(tools_suite, monkeypatch: pytest.MonkeyPatch) -
     import tools.kv_cache as kv
 
     real = kv.values_per_token_per_layer
-    monkeypatch.setattr(kv, "values_per_token_per_layer", lambda shape, tp=1: 2 * real(shape, tp))  # the gpu_poor x2 bug
+    monkeypatch.setattr(
+        kv, "values_per_token_per_layer", lambda shape, tp=1: 2 * real(shape, tp)
+    )  # the gpu_poor x2 bug
     failing = _failing(tools_suite)
     assert {"kv-opt13b-fp16-vllm-paper", "kv-deepseek-v3-mla-bf16"} <= failing
 
@@ -40,7 +42,9 @@ def test_mla_treated_as_gqa_fails(tools_suite, monkeypatch: pytest.MonkeyPatch) 
 
     real = kv.values_per_token_per_layer
     monkeypatch.setattr(
-        kv, "values_per_token_per_layer", lambda shape, tp=1: 2 * shape.kv_heads * shape.head_dim if shape.attention == "mla" else real(shape, tp)
+        kv,
+        "values_per_token_per_layer",
+        lambda shape, tp=1: 2 * shape.kv_heads * shape.head_dim if shape.attention == "mla" else real(shape, tp),
     )
     failing = _failing(tools_suite)
     assert "kv-deepseek-v3-mla-bf16" in failing and "kv-opt13b-fp16-vllm-paper" not in failing

@@ -40,7 +40,9 @@ def test_default_log_goes_to_data_dir(data_dir: Path) -> None:
     assert list((data_dir / "evals").glob("run-*.json"))
 
 
-def test_broken_calculator_exits_nonzero_and_shows_expected_vs_got(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_calculator_exits_nonzero_and_shows_expected_vs_got(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tools.kv_cache as kv
 
     real = kv.values_per_token_per_layer
@@ -80,7 +82,9 @@ def test_compare_shows_what_got_worse(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_malformed_suite_is_exit_2_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import evals.loader
 
-    (tmp_path / "bad.yaml").write_text("suite: bad\nkind: tools\ncases:\n  - id: x\n    source: s\n    tool: kv_cache\n    args: {}\n")
+    (tmp_path / "bad.yaml").write_text(
+        "suite: bad\nkind: tools\ncases:\n  - id: x\n    source: s\n    tool: kv_cache\n    args: {}\n"
+    )
     monkeypatch.setattr(evals.loader, "SUITES_DIR", tmp_path)
     result = _invoke()
     assert result.exit_code == 2

@@ -100,7 +100,9 @@ def test_live_run_scores_each_case_and_records_provider_error(fake_provider: Fak
     assert len(failing_requests) >= 2
 
 
-def test_eval_cli_live_against_fake_provider(fake_provider: FakeProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_eval_cli_live_against_fake_provider(
+    fake_provider: FakeProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import evals.loader
     from evals.cli import eval_cmd
 
@@ -110,7 +112,9 @@ def test_eval_cli_live_against_fake_provider(fake_provider: FakeProvider, tmp_pa
     monkeypatch.setattr(evals.loader, "SUITES_DIR", suites)
     log_path = tmp_path / "run.json"
     result = CliRunner().invoke(
-        eval_cmd, ["live_fake", "--model", "openai:gpt-test", "--concurrency", "2", "--json", str(log_path)], terminal_width=200
+        eval_cmd,
+        ["live_fake", "--model", "openai:gpt-test", "--concurrency", "2", "--json", str(log_path)],
+        terminal_width=200,
     )
     assert result.exit_code == 1, result.output  # 1 of 3 passes: below the 0.5 gate
     assert "provider-down" in result.output and "fit-wrong-number" in result.output
@@ -132,5 +136,7 @@ def test_live_suite_without_key_is_skipped_with_reason(tmp_path: Path, monkeypat
     result = CliRunner().invoke(eval_cmd, ["live_fake", "--json", str(tmp_path / "r.json")], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "live_fake: skipped" in result.output and "OPENAI_API_KEY" in result.output
-    named = CliRunner().invoke(eval_cmd, ["live_fake", "--model", "anthropic:claude-x", "--json", str(tmp_path / "r.json")])
+    named = CliRunner().invoke(
+        eval_cmd, ["live_fake", "--model", "anthropic:claude-x", "--json", str(tmp_path / "r.json")]
+    )
     assert named.exit_code == 0 and "ANTHROPIC_API_KEY" in named.output

@@ -108,7 +108,10 @@ def test_field_scorer_exact_tolerance_and_missing() -> None:
 
 def test_retrieval_overlap_and_recall() -> None:
     gold = "memory makers have had terrible margins for a decade"
-    passages = ["unrelated text about power", "and the thing is memory makers have had terrible margins for a decade now"]
+    passages = [
+        "unrelated text about power",
+        "and the thing is memory makers have had terrible margins for a decade now",
+    ]
     assert overlap(gold, passages[1]) == 1.0
     assert score_retrieval(passages, [gold], k=5, min_overlap=0.6).passed
     # The same passage outside the top k is a miss.
@@ -149,10 +152,16 @@ def test_behaviour_error_names_field_and_invents_nothing() -> None:
 
 def test_behaviour_refuse_and_does_not_fit() -> None:
     q = "what will nvidia's stock price be next year?"
-    assert score_behaviour("refuse", "I can't forecast stock prices; no tool computes that.", question=q, tool_errors=[], error_field=None).passed
+    assert score_behaviour(
+        "refuse", "I can't forecast stock prices; no tool computes that.", question=q, tool_errors=[], error_field=None
+    ).passed
     assert not score_behaviour("refuse", "It will be $250.", question=q, tool_errors=[], error_field=None).passed
-    assert score_behaviour("does_not_fit", "405B in bf16 does not fit on 8xH100.", question="", tool_errors=[], error_field=None).passed
-    assert not score_behaviour("does_not_fit", "It fits 12 requests.", question="", tool_errors=[], error_field=None).passed
+    assert score_behaviour(
+        "does_not_fit", "405B in bf16 does not fit on 8xH100.", question="", tool_errors=[], error_field=None
+    ).passed
+    assert not score_behaviour(
+        "does_not_fit", "It fits 12 requests.", question="", tool_errors=[], error_field=None
+    ).passed
 
 
 def test_invented_numbers_ignores_identifiers_and_question_numbers() -> None:

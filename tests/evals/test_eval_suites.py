@@ -29,7 +29,11 @@ def _explain(result: CaseResult) -> str:
         return f"{result.id}: error: {result.error}"
     lines = [f"{result.id}: {c.name}: expected {c.expected}, got {c.got}" for c in result.failed_checks]
     calls = ", ".join(tc.name for tc in result.tool_calls)
-    return "\n".join(lines) + (f"\ntool calls: {calls}" if calls else "") + (f"\nanswer: {result.answer}" if result.answer else "")
+    return (
+        "\n".join(lines)
+        + (f"\ntool calls: {calls}" if calls else "")
+        + (f"\nanswer: {result.answer}" if result.answer else "")
+    )
 
 
 class _Runs:
@@ -40,7 +44,9 @@ class _Runs:
 
     def get(self, name: str) -> SuiteResult:
         if name not in self._done:
-            self._done[name] = run_suite(SUITES[name], model="offline" if SUITES[name].kind == "agent" else None, concurrency=2)
+            self._done[name] = run_suite(
+                SUITES[name], model="offline" if SUITES[name].kind == "agent" else None, concurrency=2
+            )
         return self._done[name]
 
     def case(self, name: str, case_id: str) -> CaseResult:

@@ -68,7 +68,6 @@ def test_figure_from_a_note_is_traced_to_the_note_not_verified(forged_store) -> 
 
 def test_passages_reach_the_model_delimited_as_data(forged_store, monkeypatch) -> None:
     import knowledge.search as ks
-
     from tests.agent.fakes import ScriptedChatModel, calls, say
 
     store, _ = forged_store

@@ -46,7 +46,9 @@ def _scripted(monkeypatch, reply: str):
     import knowledge.search
 
     monkeypatch.setattr(knowledge.search, "search", lambda query, k=5, source=None: PASSAGES[:k])
-    return ScriptedChatModel(script=[calls(("search_knowledge", {"query": "Trainium2 price", "source": "transcript"})), say(reply)])
+    return ScriptedChatModel(
+        script=[calls(("search_knowledge", {"query": "Trainium2 price", "source": "transcript"})), say(reply)]
+    )
 
 
 def test_model_answer_with_numbered_citations_lists_passages_in_order(monkeypatch) -> None:

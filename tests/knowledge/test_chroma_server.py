@@ -37,8 +37,18 @@ def chroma_server(tmp_path_factory):
     port = _free_port()
     log = (path / "server.log").open("wb")
     proc = subprocess.Popen(
-        [str(exe if exe.exists() else shutil.which("chroma")), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(exe if exe.exists() else shutil.which("chroma")),
+            "run",
+            "--path",
+            str(path / "db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -49,7 +59,9 @@ def chroma_server(tmp_path_factory):
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.skip(f"chroma run did not start (exit {proc.poll()}); log: {(path / 'server.log').read_text()[-300:]}")
+                pytest.skip(
+                    f"chroma run did not start (exit {proc.poll()}); log: {(path / 'server.log').read_text()[-300:]}"
+                )
             time.sleep(0.3)
         yield port
     finally:

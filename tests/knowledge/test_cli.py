@@ -47,8 +47,17 @@ def test_search_h200_bandwidth_specs_json(run, knowledge_store, data_dir):
     res = run("search", "H200 bandwidth", "--source", "specs", "--json", "--data-dir", str(data_dir))
     passages = json.loads(res.stdout)
     assert set(passages[0]) == {
-        "text", "source", "chapter", "timestamp", "score", "chunk_id", "source_urls", "speaker", "speaker_rule",
-        "best_sentence", "source_kind",
+        "text",
+        "source",
+        "chapter",
+        "timestamp",
+        "score",
+        "chunk_id",
+        "source_urls",
+        "speaker",
+        "speaker_rule",
+        "best_sentence",
+        "source_kind",
     }
     assert passages[0]["source_kind"] == "bundled spec"
     assert passages[0]["source"] == "Spec sheet: NVIDIA H200 SXM 141GB"

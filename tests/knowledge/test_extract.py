@@ -38,7 +38,12 @@ def test_second_sentence_only_when_it_adds_a_query_term() -> None:
 
 
 def test_short_remarks_are_skipped_and_answers_beat_questions() -> None:
-    passages = _passages(["HBM margins? Right. What about HBM margins next year for everyone involved?", "Yeah. HBM margins were thin for the whole of last year."])
+    passages = _passages(
+        [
+            "HBM margins? Right. What about HBM margins next year for everyone involved?",
+            "Yeah. HBM margins were thin for the whole of last year.",
+        ]
+    )
     got = extract("HBM margins", passages)
     assert [s.text for s in got] == ["HBM margins were thin for the whole of last year."]
     # a question asking what a host asked keeps the host's question first
@@ -61,10 +66,14 @@ def test_extract_names_the_speaker_on_the_bundled_transcript(knowledge_store) ->
 
 
 def test_quotes_are_checked_word_for_word() -> None:
-    passages = ["And I think another thing to point out is funnily enough, the gross margins on HBM have not been fantastic."]
+    passages = [
+        "And I think another thing to point out is funnily enough, the gross margins on HBM have not been fantastic."
+    ]
     ok = 'Dylan: "the gross margins on HBM have not been fantastic." [1]'
     assert quotes(ok) == ["the gross margins on HBM have not been fantastic."]
     assert unverified_quotes(ok, passages) == []
     assert unverified_quotes("He said “…another thing to point out is funnily enough…”", passages) == []
-    assert unverified_quotes('He said "the margins on HBM were fantastic".', passages) == ["the margins on HBM were fantastic"]
+    assert unverified_quotes('He said "the margins on HBM were fantastic".', passages) == [
+        "the margins on HBM were fantastic"
+    ]
     assert unverified_quotes('A "two word" quote is not checked.', passages) == []

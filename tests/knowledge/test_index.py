@@ -65,7 +65,11 @@ def test_corrupt_index_is_rebuilt_and_says_so(tmp_path):
     sqlite.write_bytes(b"this is not a database" * 100)
     store = _open(data)
     assert store.report.rebuilt
-    assert store.report.notices and "unreadable" in store.report.notices[0] and str(data / "index") in store.report.notices[0]
+    assert (
+        store.report.notices
+        and "unreadable" in store.report.notices[0]
+        and str(data / "index") in store.report.notices[0]
+    )
     assert any("pangolin" in p.text for p in search("pangolin interconnect", k=2, store=store))
     assert store.collection.name == COLLECTION
 

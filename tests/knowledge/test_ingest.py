@@ -103,7 +103,11 @@ def test_txt_with_chapter_list_gets_chapters_and_estimated_times(store, tmp_path
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("slides.pptx", b"PK\x03\x04", "unsupported type '.pptx'; allowed: .txt, .md, .vtt, .srt, .pdf, .html, .htm, .docx"),
+        (
+            "slides.pptx",
+            b"PK\x03\x04",
+            "unsupported type '.pptx'; allowed: .txt, .md, .vtt, .srt, .pdf, .html, .htm, .docx",
+        ),
         ("missing.md", None, "is not a readable file"),
         ("latin1.txt", "caf\xe9".encode("latin-1"), "is not UTF-8 text"),
         ("empty.md", b"  \n", "is empty"),

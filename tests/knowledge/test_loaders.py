@@ -66,7 +66,11 @@ def store(tmp_path: Path):
 
 
 def test_pdf_pages_become_locators(tmp_path: Path) -> None:
-    pdf = make_pdf(tmp_path / "acme.pdf", ["Revenue grew 12% to $4.2 billion.", "Capex on halibut data centers was $1.1 billion."], "Acme 10-K 2025")
+    pdf = make_pdf(
+        tmp_path / "acme.pdf",
+        ["Revenue grew 12% to $4.2 billion.", "Capex on halibut data centers was $1.1 billion."],
+        "Acme 10-K 2025",
+    )
     title, text = loaders.load(pdf, pdf.read_bytes())
     assert title == "Acme 10-K 2025"
     assert "# p. 1\n\nRevenue grew 12% to $4.2 billion." in text
@@ -108,7 +112,12 @@ def test_a_line_starting_with_hash_is_not_a_heading(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("blank.pdf", "no text layer"), ("locked.pdf", "encrypted PDF"), ("broken.pdf", "not a readable PDF"), ("broken.docx", "not a readable .docx")],
+    [
+        ("blank.pdf", "no text layer"),
+        ("locked.pdf", "encrypted PDF"),
+        ("broken.pdf", "not a readable PDF"),
+        ("broken.docx", "not a readable .docx"),
+    ],
 )
 def test_unusable_files_name_the_file_and_the_reason(tmp_path: Path, name: str, expected: str) -> None:
     path = tmp_path / name
@@ -130,7 +139,11 @@ def test_unusable_files_name_the_file_and_the_reason(tmp_path: Path, name: str, 
 
 
 def test_ingested_pdf_html_docx_are_searchable_with_locators(store, tmp_path: Path) -> None:
-    pdf = make_pdf(tmp_path / "acme.pdf", ["Revenue grew 12% to $4.2 billion.", "Capex on halibut data centers was $1.1 billion."], "Acme 10-K 2025")
+    pdf = make_pdf(
+        tmp_path / "acme.pdf",
+        ["Revenue grew 12% to $4.2 billion.", "Capex on halibut data centers was $1.1 billion."],
+        "Acme 10-K 2025",
+    )
     page = tmp_path / "note.html"
     page.write_text(HTML, encoding="utf-8")
     memo = make_docx(tmp_path / "memo.docx")

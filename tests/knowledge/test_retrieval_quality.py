@@ -41,7 +41,9 @@ def test_suite_is_well_formed():
     k, cases = load_cases()
     assert k == 5 and len(cases) >= 30
     assert len({c.id for c in cases}) == len(cases)
-    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(encoding="utf-8")
+    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(
+        encoding="utf-8"
+    )
     tr = T.parse(text, anchors=T.BG2_ANCHORS)
     for c in cases:
         assert all(g in tr.body for g in c.gold), c.id
@@ -84,7 +86,9 @@ def test_blind_questions_have_not_regressed(knowledge_store):
 def test_blind_golds_are_in_the_corpus():
     from knowledge.specs import spec_docs
 
-    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(encoding="utf-8")
+    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(
+        encoding="utf-8"
+    )
     body = T.parse(text, anchors=T.BG2_ANCHORS).body
     sheets = [d.text for d in spec_docs()]
     _, cases = load_cases(str(resources.files("evals") / "suites" / "retrieval_blind.yaml"))
@@ -98,7 +102,9 @@ def test_fresh_questions_have_not_regressed(knowledge_store):
     path = resources.files("evals") / "suites" / "retrieval_fresh.yaml"
     k, cases = load_cases(str(path))
     assert k == 5 and len(cases) == 50 and len({c.id for c in cases}) == len(cases)
-    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(encoding="utf-8")
+    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(
+        encoding="utf-8"
+    )
     body = T.parse(text, anchors=T.BG2_ANCHORS).body
     for c in cases:
         assert all(g in body for g in c.gold), c.id

@@ -22,7 +22,9 @@ def test_cast_from_the_episode_title() -> None:
 
 
 def test_turn_rules_on_a_small_exchange() -> None:
-    long_answer = " ".join(["So the supply chain is the moat, right?"] + ["and the racks keep getting heavier"] * 15) + "."
+    long_answer = (
+        " ".join(["So the supply chain is the moat, right?"] + ["and the racks keep getting heavier"] * 15) + "."
+    )
     body = (
         "- So Bill, why don't you take us through the start of the questions? "
         "- Sure. Dylan, what share of AI workloads run on NVIDIA? "

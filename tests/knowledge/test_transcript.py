@@ -13,7 +13,9 @@ from knowledge import transcript as T
 
 @pytest.fixture(scope="module")
 def bg2() -> T.Transcript:
-    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(encoding="utf-8")
+    text = (resources.files("knowledge") / "data" / "bg2-dylan-patel-ai-semiconductor-landscape.txt").read_text(
+        encoding="utf-8"
+    )
     return T.parse(text, anchors=T.BG2_ANCHORS)
 
 

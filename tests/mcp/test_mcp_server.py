@@ -80,7 +80,9 @@ def test_input_errors_are_tool_errors_with_the_cli_message(tool, args):
 
 def test_check_claim_and_search_errors():
     async def fn(client):
-        ok = await client.call_tool("check_claim", {"claim": "is it true that reasoning models serve 4-5x fewer users?"})
+        ok = await client.call_tool(
+            "check_claim", {"claim": "is it true that reasoning models serve 4-5x fewer users?"}
+        )
         empty = await client.call_tool("check_claim", {"claim": ""})
         search = await client.call_tool("search_knowledge", {"query": "  "})
         return ok, empty, search
@@ -117,10 +119,13 @@ def test_stdio_console_script_serves_the_tools():
     assert res.structured_content["max_concurrent_sequences"] == 68
 
 
-@pytest.mark.parametrize("tool, args, bad", [
-    ("memory_fit", {"model": "llama-3.1-70b", "chip": "h100", "gpu": 1}, "gpu"),
-    ("search_knowledge", {"query": "hbm", "kk": 3}, "kk"),
-])
+@pytest.mark.parametrize(
+    "tool, args, bad",
+    [
+        ("memory_fit", {"model": "llama-3.1-70b", "chip": "h100", "gpu": 1}, "gpu"),
+        ("search_knowledge", {"query": "hbm", "kk": 3}, "kk"),
+    ],
+)
 def test_unknown_argument_is_refused_not_ignored(tool, args, bad):
     """A typo'd ``gpu: 1`` must not silently run with the default of 8 accelerators."""
 

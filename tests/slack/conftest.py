@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fake_slack_api import FakeSlack
 
 

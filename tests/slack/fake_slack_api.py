@@ -132,7 +132,7 @@ class FakeSlack:
         ctype = req.headers.get("Content-Type", "")
         if url.path.startswith("/upload/"):
             self._record(Call("upload", {"file_id": url.path.rsplit("/", 1)[1], "bytes": len(body)}, None, body))
-            self._send(req, 200, "OK - %d" % len(body), raw=True)
+            self._send(req, 200, f"OK - {len(body)}", raw=True)
             return
         if body and "json" in ctype:
             params.update(json.loads(body))
@@ -170,11 +170,24 @@ class FakeSlack:
 
     def _respond(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
-            return {"ok": True, "url": "https://fake.slack.test/", "team": "Fake", "user": "siliconomics",
-                    "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}
+            return {
+                "ok": True,
+                "url": "https://fake.slack.test/",
+                "team": "Fake",
+                "user": "siliconomics",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
         if method == "chat.postMessage":
             ts = self._next_ts()
-            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {"text": params.get("text"), "ts": ts}}
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {"text": params.get("text"), "ts": ts},
+            }
         if method == "chat.update":
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"), "text": params.get("text")}
         if method == "files.getUploadURLExternal":

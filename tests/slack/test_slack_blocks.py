@@ -63,7 +63,9 @@ def test_unclosed_code_fence_is_closed():
 
 
 def test_split_text_keeps_pieces_within_limit_and_code_fences_balanced():
-    text = "para one\n\n" + "```\n" + "\n".join(f"row {i:04d} " + "x" * 60 for i in range(200)) + "\n```\n" + "tail " * 900
+    text = (
+        "para one\n\n" + "```\n" + "\n".join(f"row {i:04d} " + "x" * 60 for i in range(200)) + "\n```\n" + "tail " * 900
+    )
     pieces = split_text(text, 3000)
     assert len(pieces) > 3
     assert all(len(p) <= 3000 for p in pieces)
@@ -73,7 +75,10 @@ def test_split_text_keeps_pieces_within_limit_and_code_fences_balanced():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="`"), max_size=9000), st.integers(200, 3000))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="`"), max_size=9000),
+    st.integers(200, 3000),
+)
 def test_split_text_never_exceeds_the_limit_or_loses_words(text, limit):
     pieces = split_text(text, limit)
     assert all(len(p) <= limit for p in pieces)
@@ -84,10 +89,22 @@ def test_split_text_never_exceeds_the_limit_or_loses_words(text, limit):
 def make_answer(**kw) -> Answer:
     base = dict(
         answer="**728** requests fit.\n\n| gpus | requests |\n|---|---|\n| 8 | 728 |",
-        tool_calls=[ToolCallRecord(name="memory_fit", args={"model": "llama-3.1-70b", "chip": "h100", "gpus": 8},
-                                   result={"fits": True, "max_concurrent_sequences": 728, "weights_bytes": 141107412992})],
-        citations=[Citation(text="Memory is the bottleneck " * 20, source="bg2-transcript", chapter="Memory", timestamp="41:10",
-                            source_urls=["https://example.org/ep"])],
+        tool_calls=[
+            ToolCallRecord(
+                name="memory_fit",
+                args={"model": "llama-3.1-70b", "chip": "h100", "gpus": 8},
+                result={"fits": True, "max_concurrent_sequences": 728, "weights_bytes": 141107412992},
+            )
+        ],
+        citations=[
+            Citation(
+                text="Memory is the bottleneck " * 20,
+                source="bg2-transcript",
+                chapter="Memory",
+                timestamp="41:10",
+                source_urls=["https://example.org/ep"],
+            )
+        ],
         warnings=["figure 999 not traced to a tool result"],
         model="offline",
         elapsed_s=0.4,
@@ -120,7 +137,10 @@ def test_failed_tool_call_shows_its_error():
 
 def test_long_answer_is_split_into_several_messages_within_limits():
     long_md = "\n\n".join(f"Paragraph {i}: " + "word " * 150 for i in range(60))  # ~45,000 characters
-    calls = [ToolCallRecord(name="kv_cache", args={"context": i}, result={"bytes_per_token": 1000 + i, "total_gb": 1.5}) for i in range(15)]
+    calls = [
+        ToolCallRecord(name="kv_cache", args={"context": i}, result={"bytes_per_token": 1000 + i, "total_gb": 1.5})
+        for i in range(15)
+    ]
     messages = answer_messages(make_answer(answer=long_md, tool_calls=calls))
     assert len(messages) >= 4
     for message in messages:
@@ -137,11 +157,16 @@ def test_many_blocks_are_paginated_at_fifty():
 
 def test_context_packs_lines_into_at_most_ten_elements():
     block = blocks.context([f"line {i} " + "y" * 500 for i in range(100)])
-    assert len(block["elements"]) == CONTEXT_ELEMENTS_MAX and all(len(e["text"]) <= FIELD_TEXT_MAX for e in block["elements"])
+    assert len(block["elements"]) == CONTEXT_ELEMENTS_MAX and all(
+        len(e["text"]) <= FIELD_TEXT_MAX for e in block["elements"]
+    )
 
 
 def test_short_messages():
-    assert blocks.error_message("chip: unknown <x>")["text"] == ":warning: Sorry, I could not answer that: chip: unknown &lt;x&gt;"
+    assert (
+        blocks.error_message("chip: unknown <x>")["text"]
+        == ":warning: Sorry, I could not answer that: chip: unknown &lt;x&gt;"
+    )
     limited = blocks.rate_limited_message(5, 60, 12.4)["text"]
     assert "5 questions in the last 60 s" in limited and "about 12 s" in limited
     assert "Working on it" in blocks.working_message()["text"]
@@ -157,17 +182,23 @@ def _tco_record(chips, **args):
 def test_brief_message_shows_a_comparison_as_an_aligned_table_and_a_show_work_button():
     answer = make_answer(
         answer="**NVIDIA H100 SXM5 80GB: $1.50 per accelerator-hour**\n\n**Formula:** annual / 8760\n\nRead as: tco(chip=[h100, mi300x])",
-        tool_calls=[_tco_record(["h100", "mi300x"])], citations=[], warnings=[],
+        tool_calls=[_tco_record(["h100", "mi300x"])],
+        citations=[],
+        warnings=[],
     )
     message = blocks.brief_message(answer, "C1:100.1")
     assert_within_limits(message)
     dump = json.dumps(message["blocks"], ensure_ascii=False)
     # H100 $1.50 from its catalog price (prices.csv, $33,600 all-in); MI300X $0.954 from the SemiAnalysis
     # reference cost per accelerator-hour (reference_cost_per_gpu_hour.csv), the catalog's cost basis for it
-    assert re.search(r"```\\nscenario +\$/acc-hour +\$/used hour.*\\nH100 +\$1\.50/h +\$1\.87/h.*\\nMI300X +\$0\.954/h", dump), dump
+    assert re.search(
+        r"```\\nscenario +\$/acc-hour +\$/used hour.*\\nH100 +\$1\.50/h +\$1\.87/h.*\\nMI300X +\$0\.954/h", dump
+    ), dump
     assert "Formula" not in dump and "Read as" not in dump
     (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
-    assert actions["elements"][0]["action_id"] == blocks.SHOW_WORK_ACTION and actions["elements"][0]["value"] == "C1:100.1"
+    assert (
+        actions["elements"][0]["action_id"] == blocks.SHOW_WORK_ACTION and actions["elements"][0]["value"] == "C1:100.1"
+    )
     assert "Show work: formula, 1 tool call" in dump
 
 

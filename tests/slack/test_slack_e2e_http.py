@@ -21,10 +21,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 import slack_payloads
-from slack_payloads import BOT_TOKEN, SIGNING_SECRET, event_body, signed_headers, slash_body
 from fake_slack_api import BOT_ID, BOT_USER_ID, FakeSlack
+from slack_payloads import BOT_TOKEN, SIGNING_SECRET, event_body, signed_headers, slash_body
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +51,11 @@ class BotProcess:
         self.port = 0
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "ANTHROPIC_", "SILICONOMICS_", "CHROMA_"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "OPENAI_", "ANTHROPIC_", "SILICONOMICS_", "CHROMA_"))
+        }
         env.update(
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -64,7 +67,13 @@ class BotProcess:
         log = self.workdir / f"bot-{len(self.logs)}.log"
         self.logs.append(log)
         with open(log, "wb") as out:  # cwd: a directory without a .env
-            self.proc = subprocess.Popen([str(SILICONOMICS), "slack", "--http", "--port", "0", "-v"], cwd=self.workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [str(SILICONOMICS), "slack", "--http", "--port", "0", "-v"],
+                cwd=self.workdir,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             match = re.search(r"listening on http://127\.0\.0\.1:(\d+)/slack/events", log.read_text(errors="replace"))
@@ -85,7 +94,12 @@ class BotProcess:
         return "\n".join(p.read_text(errors="replace") for p in self.logs)
 
     def post(self, body: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/slack/events", data=body.encode(), headers=headers or signed_headers(body), method="POST")
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/slack/events",
+            data=body.encode(),
+            headers=headers or signed_headers(body),
+            method="POST",
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
                 return resp.status, resp.read().decode()
@@ -121,6 +135,7 @@ def bot(fake, workdir):
 
 def answer_in(fake: FakeSlack, channel: str, thread_ts: str, timeout: float = 120) -> str:
     """The thread's one reply once it is final (not the working placeholder)."""
+
     def final():
         replies = fake.thread(channel, thread_ts)
         return replies if replies and "Working on it" not in replies[-1] else None
@@ -132,14 +147,18 @@ def answer_in(fake: FakeSlack, channel: str, thread_ts: str, timeout: float = 12
 
 def drain(bot: BotProcess, fake: FakeSlack, tag: str) -> None:
     """Send a DM and wait for its answer: everything sent before it has been handled."""
-    bot.post(event_body(dm("kv cache per token for llama-3.1-8b in bf16", channel=f"DS{tag}", ts="5.5", user=f"US{tag}")))
+    bot.post(
+        event_body(dm("kv cache per token for llama-3.1-8b in bf16", channel=f"DS{tag}", ts="5.5", user=f"US{tag}"))
+    )
     answer_in(fake, f"DS{tag}", "5.5")
 
 
 def test_mention_is_acknowledged_then_answered_in_the_thread_with_the_figures(bot, fake):
     status, _ = bot.post(event_body(mention(FIT_QUESTION, channel="CFIT", ts="1000.0001")))
     assert status == 200
-    assert not fake.thread("CFIT", "1000.0001") or "Working on it" in fake.thread("CFIT", "1000.0001")[0]  # acked before answering
+    assert (
+        not fake.thread("CFIT", "1000.0001") or "Working on it" in fake.thread("CFIT", "1000.0001")[0]
+    )  # acked before answering
     text = answer_in(fake, "CFIT", "1000.0001")
     assert "728" in text and "Show work" in text and "h100" in text.lower()  # brief; the work is one click away
     assert fake.of("assistant.threads.setStatus", channel_id="CFIT", thread_ts="1000.0001")  # visible working state
@@ -159,13 +178,19 @@ def test_forged_or_stale_requests_get_401_and_nothing_is_posted(bot, fake):
     assert bot.post(body, signed_headers(body, secret="not-the-secret"))[0] == 401
     assert bot.post(body, signed_headers(body, timestamp=int(time.time()) - 600))[0] == 401
     slash = slash_body("help")
-    assert bot.post(slash, signed_headers(slash, secret="nope", content_type="application/x-www-form-urlencoded"))[0] == 401
+    assert (
+        bot.post(slash, signed_headers(slash, secret="nope", content_type="application/x-www-form-urlencoded"))[0]
+        == 401
+    )
     drain(bot, fake, "forged")
     assert not [c for c in fake.calls if "CFORGED" in json.dumps(c.params)]
 
 
 def test_retried_event_is_answered_once(bot, fake):
-    body = event_body(mention("kv cache per token for llama-3.1-70b in bf16", channel="CRETRY", ts="1200.0001"), event_id="EvRETRY0001")
+    body = event_body(
+        mention("kv cache per token for llama-3.1-70b in bf16", channel="CRETRY", ts="1200.0001"),
+        event_id="EvRETRY0001",
+    )
     assert bot.post(body)[0] == 200
     for n in (1, 2):
         headers = {**signed_headers(body), "X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"}
@@ -177,7 +202,9 @@ def test_retried_event_is_answered_once(bot, fake):
 
 
 def test_direct_message_is_answered(bot, fake):
-    bot.post(event_body(dm("what is the KV cache per token for llama-3.1-70b in bf16?", channel="DALICE", ts="1300.0001")))
+    bot.post(
+        event_body(dm("what is the KV cache per token for llama-3.1-70b in bf16?", channel="DALICE", ts="1300.0001"))
+    )
     text = answer_in(fake, "DALICE", "1300.0001")
     assert "327,680" in text
 
@@ -196,7 +223,9 @@ def test_own_messages_edits_and_other_subtypes_are_ignored(bot, fake):
 def test_slash_command_runs_a_calculator_ephemerally_or_in_channel(bot, fake):
     reply = bot.slash("kv-cache --model llama-3.1-70b --context 32000")
     assert reply["response_type"] == "ephemeral"
-    assert "327,680 B" in json.dumps(reply["blocks"]) and "kv-cache --model llama-3.1-70b --context 32000" in json.dumps(reply["blocks"])
+    assert "327,680 B" in json.dumps(
+        reply["blocks"]
+    ) and "kv-cache --model llama-3.1-70b --context 32000" in json.dumps(reply["blocks"])
     assert bot.slash("kv-cache --model llama-3.1-70b --context 32000 --in-channel")["response_type"] == "in_channel"
     help_text = json.dumps(bot.slash("help"))
     assert all(f"/siliconomics {name} --help" in help_text for name in ("kv-cache", "memory-fit", "throughput"))
@@ -211,13 +240,26 @@ def test_chart_reaches_the_upload_endpoints(bot, fake):
     file_id = json.loads(done[0].params["files"])[0]["id"]
     (upload,) = [c for c in fake.of("upload") if c.params["file_id"] == file_id]
     assert upload.body.startswith(b"\x89PNG") and upload.params["bytes"] > 1000
-    (url,) = [c for c in fake.of("files.getUploadURLExternal") if c.params["filename"].endswith(".png") and int(c.params["length"]) == upload.params["bytes"]]
+    (url,) = [
+        c
+        for c in fake.of("files.getUploadURLExternal")
+        if c.params["filename"].endswith(".png") and int(c.params["length"]) == upload.params["bytes"]
+    ]
     assert "capex" in answer_in(fake, "CCHART", "1500.0001").lower()
 
 
 def test_per_user_rate_limit_replies_politely(bot, fake):
     for i in range(1, 5):
-        bot.post(event_body(dm(f"kv cache per token for llama-3.1-8b at {i}k context", channel="DRATE", ts=f"1600.000{i}", user="URATE")))
+        bot.post(
+            event_body(
+                dm(
+                    f"kv cache per token for llama-3.1-8b at {i}k context",
+                    channel="DRATE",
+                    ts=f"1600.000{i}",
+                    user="URATE",
+                )
+            )
+        )
         answer_in(fake, "DRATE", f"1600.000{i}")
     limited = fake.thread("DRATE", "1600.0004")[0]
     assert ":raised_hand:" in limited and "try again in about" in limited
@@ -238,9 +280,14 @@ def test_conversation_survives_a_restart(bot, fake):
 def broken_provider_bot(fake, workdir):
     """A bot whose provider (OpenAI-compatible, on the fake) answers HTTP 500 to everything."""
     process = BotProcess(
-        fake, workdir / "data-broken", workdir,
-        SILICONOMICS_MODEL="openai:gpt-4o-mini", OPENAI_API_KEY=PROVIDER_KEY, OPENAI_BASE_URL=fake.openai_url,
-        SILICONOMICS_MAX_RETRIES="0", SILICONOMICS_REQUEST_TIMEOUT_S="10",
+        fake,
+        workdir / "data-broken",
+        workdir,
+        SILICONOMICS_MODEL="openai:gpt-4o-mini",
+        OPENAI_API_KEY=PROVIDER_KEY,
+        OPENAI_BASE_URL=fake.openai_url,
+        SILICONOMICS_MAX_RETRIES="0",
+        SILICONOMICS_REQUEST_TIMEOUT_S="10",
     )
     process.start()
     yield process

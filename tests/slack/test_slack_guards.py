@@ -48,7 +48,9 @@ def test_rate_limiter_sliding_window():
 
 
 def test_redact_configured_secrets_and_token_shapes():
-    text = "token xoxb-123-456-abcdef and xapp-1-A0-xyz123 secret s3cr3t-value Bearer abc.def.ghi-jkl key sk-live-123456"
+    text = (
+        "token xoxb-123-456-abcdef and xapp-1-A0-xyz123 secret s3cr3t-value Bearer abc.def.ghi-jkl key sk-live-123456"
+    )
     out = redact(text, ["s3cr3t-value", "sk-live-123456"])
     assert out == "token [redacted] and [redacted] secret [redacted] [redacted] key [redacted]"
 
@@ -60,7 +62,9 @@ def test_redacting_formatter_covers_messages_and_tracebacks():
     except RuntimeError:
         import sys
 
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "calling with %s", ("xoxb-999-888-abcdefgh",), sys.exc_info())
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "calling with %s", ("xoxb-999-888-abcdefgh",), sys.exc_info()
+        )
     out = formatter.format(record)
     assert "hunter2-secret" not in out and "xoxb-999" not in out
     assert out.startswith("calling with [redacted]\nTraceback") and out.endswith("RuntimeError: failed with [redacted]")
@@ -75,7 +79,10 @@ def test_secret_values_come_from_settings(monkeypatch):
 
 
 def test_question_text_strips_mentions_and_unescapes():
-    assert question_text("<@U1> fit <@U2|bob> on 8x H100 &amp; <https://a.b/c|link> &lt;10k") == "fit on 8x H100 & link <10k"
+    assert (
+        question_text("<@U1> fit <@U2|bob> on 8x H100 &amp; <https://a.b/c|link> &lt;10k")
+        == "fit on 8x H100 & link <10k"
+    )
 
 
 @pytest.mark.parametrize(
@@ -113,7 +120,13 @@ def test_manifest_declares_what_the_bot_uses():
     result = CliRunner().invoke(cli, ["slack", "--manifest"])
     assert result.exit_code == 0, result.output
     manifest = yaml.safe_load(result.output)
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "chat:write", "commands", "files:write", "im:history"}
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
+        "app_mentions:read",
+        "chat:write",
+        "commands",
+        "files:write",
+        "im:history",
+    }
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["features"]["slash_commands"][0]["command"] == "/siliconomics"
@@ -162,5 +175,7 @@ def test_socket_mode_opens_its_connection_with_the_app_token(fake_slack, monkeyp
     result = CliRunner().invoke(cli, ["slack"])
     (open_call,) = fake_slack.of("apps.connections.open")
     assert open_call.token == "xapp-1-A1-apptoken123"  # the fake refuses it: invalid_auth
-    assert result.exit_code == 2 and "Socket Mode connection failed" in result.output and "invalid_auth" in result.output
+    assert (
+        result.exit_code == 2 and "Socket Mode connection failed" in result.output and "invalid_auth" in result.output
+    )
     assert "apptoken123" not in result.output

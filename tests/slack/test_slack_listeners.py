@@ -6,15 +6,21 @@ from __future__ import annotations
 import threading
 
 import pytest
+from fake_slack_api import BOT_ID, BOT_USER_ID
 from slack_bolt.request import BoltRequest
+from slack_payloads import BOT_TOKEN, SIGNING_SECRET, dm, event_body, mention, signed_headers, slash_body
 
 from agent.answer import Answer, Citation, ToolCallRecord
 from agent.slack.app import build_app
-from slack_payloads import BOT_TOKEN, SIGNING_SECRET, dm, event_body, mention, signed_headers, slash_body
-from fake_slack_api import BOT_ID, BOT_USER_ID
 from tools.errors import InputError
 
-FIT_RESULT = {"fits": True, "max_concurrent_sequences": 728, "avg_concurrent_sequences": 971, "weights_bytes": 141107412992, "min_accelerators": 2}
+FIT_RESULT = {
+    "fits": True,
+    "max_concurrent_sequences": 728,
+    "avg_concurrent_sequences": 971,
+    "weights_bytes": 141107412992,
+    "min_accelerators": 2,
+}
 
 
 class ScriptedAsk:
@@ -24,8 +30,14 @@ class ScriptedAsk:
         self.calls: list[tuple[str, dict]] = []
         self.reply = reply or Answer(
             answer="**728** concurrent requests fit (peak).\n\nRead as: memory_fit(model=llama-3.1-70b, chip=h100, gpus=8)",
-            tool_calls=[ToolCallRecord(name="memory_fit", args={"model": "llama-3.1-70b", "chip": "h100", "gpus": 8}, result=FIT_RESULT)],
-            citations=[Citation(text="memory is the constraint", source="bg2-transcript", chapter="Memory", timestamp="41:10")],
+            tool_calls=[
+                ToolCallRecord(
+                    name="memory_fit", args={"model": "llama-3.1-70b", "chip": "h100", "gpus": 8}, result=FIT_RESULT
+                )
+            ],
+            citations=[
+                Citation(text="memory is the constraint", source="bg2-transcript", chapter="Memory", timestamp="41:10")
+            ],
             model="scripted",
         )
         self.release = threading.Event()
@@ -72,7 +84,9 @@ def test_mention_gets_one_threaded_answer_with_figures_tools_and_citation(bot, f
     (text,) = fake_slack.thread("C1", "100.1")
     assert "*728* concurrent requests" in text and "Show work: 1 citation, 1 tool call" in text  # brief
     assert "`memory_fit(" not in text  # the tool calls and sources are behind "Show work" (test_slack_show_work.py)
-    assert ask.calls == [("how many fit?", {"conversation_id": "slack:C1:100.1", "settings": ask.calls[0][1]["settings"]})]
+    assert ask.calls == [
+        ("how many fit?", {"conversation_id": "slack:C1:100.1", "settings": ask.calls[0][1]["settings"]})
+    ]
 
 
 def test_placeholder_is_updated_in_place_when_status_is_refused(bot, fake_slack):
@@ -92,7 +106,10 @@ def test_placeholder_is_updated_in_place_when_status_is_refused(bot, fake_slack)
 @pytest.mark.parametrize(
     "error, reason",
     [
-        (InputError("chip", "unknown accelerator 'h1000'", suggestions=["H100"]), "chip: unknown accelerator 'h1000' Did you mean: H100?"),
+        (
+            InputError("chip", "unknown accelerator 'h1000'", suggestions=["H100"]),
+            "chip: unknown accelerator 'h1000' Did you mean: H100?",
+        ),
         (RuntimeError(f"provider said no to {BOT_TOKEN}"), "RuntimeError: provider said no to [redacted]"),
     ],
 )

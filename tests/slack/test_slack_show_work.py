@@ -13,11 +13,11 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from fake_slack_api import TEAM_ID
 from slack_bolt.request import BoltRequest
+from slack_payloads import BOT_TOKEN, SIGNING_SECRET, event_body, mention, signed_headers
 
 from agent.slack.app import build_app
-from fake_slack_api import TEAM_ID
-from slack_payloads import BOT_TOKEN, SIGNING_SECRET, event_body, mention, signed_headers
 
 FIT_QUESTION = "how many concurrent requests fit for Llama-3.1-70B bf16 on 8x H100 with 1k prompt and 1k output tokens?"
 

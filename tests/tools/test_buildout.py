@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
 from agent.cli.main import cli
 from tools.buildout import BuildoutInput, buildout
@@ -18,8 +18,20 @@ def run(*args: str):
 
 
 def test_issue_check_two_gigawatts_via_cli() -> None:
-    r = run("buildout", "--gw", "2", "--power-kw", "1.7", "--pue", "1", "--capex-per-accelerator", "40000",
-            "--facility-capex-per-mw", "0", "--json")
+    r = run(
+        "buildout",
+        "--gw",
+        "2",
+        "--power-kw",
+        "1.7",
+        "--pue",
+        "1",
+        "--capex-per-accelerator",
+        "40000",
+        "--facility-capex-per-mw",
+        "0",
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["accelerators"] == 1_176_470  # floor(2,000,000 kW / 1.7 kW)

@@ -44,7 +44,9 @@ def test_racks_round_down_for_power_and_up_for_a_count() -> None:
 
 def test_capex_split_and_all_in_price() -> None:
     # 400,000 x (35,000 + 15,000) = $20B of IT capex; facility 500 MW x $10M = $5B
-    r = run(it_gw=0.5, power_kw=1.25, accelerator_price=35000, other_capex_per_accelerator=15000, facility_capex_per_mw=10e6)
+    r = run(
+        it_gw=0.5, power_kw=1.25, accelerator_price=35000, other_capex_per_accelerator=15000, facility_capex_per_mw=10e6
+    )
     assert r.capex_per_accelerator == 50000
     assert r.accelerator_capex_usd == pytest.approx(14e9) and r.other_capex_usd == pytest.approx(6e9)
     assert r.it_capex_usd == pytest.approx(20e9) and r.total_capex_usd == pytest.approx(25e9)
@@ -78,5 +80,7 @@ def test_bad_input_names_the_field(args: dict, field: str) -> None:
 
 
 def test_cli_both_power_forms_is_one_line_naming_both() -> None:
-    r = CliRunner().invoke(cli, ["buildout", "--gw", "1", "--power-kw", "1", "--kw-all-in", "2", "--capex-per-accelerator", "1"])
+    r = CliRunner().invoke(
+        cli, ["buildout", "--gw", "1", "--power-kw", "1", "--kw-all-in", "2", "--capex-per-accelerator", "1"]
+    )
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "power_kw" in r.output and "kw_all_in" in r.output

@@ -131,14 +131,20 @@ def test_cagr_ignores_guidance() -> None:
 
 
 def test_scenario_rates_list_last_repeats_and_explicit_band() -> None:
-    r = capex(CapexInput(history="2023=100,2024=200", method="scenario", growth=[0.2, 0.1], low=0.0, high=0.3, through=2027))
+    r = capex(
+        CapexInput(history="2023=100,2024=200", method="scenario", growth=[0.2, 0.1], low=0.0, high=0.3, through=2027)
+    )
     assert [p.capex_usd_b for p in r.forecast] == [240.0, 264.0, 290.4]
     assert [p.low_usd_b for p in r.forecast] == [200.0, 200.0, 200.0]
     assert r.forecast[-1].high_usd_b == pytest.approx(200 * 1.3**3)
 
 
 def test_implied_accelerators_and_gigawatts() -> None:
-    r = capex(CapexInput(history="2023=100,2024=100", through=2025, ai_share=0.5, capex_per_accelerator=50000, power_kw=1.5, pue=1.2))
+    r = capex(
+        CapexInput(
+            history="2023=100,2024=100", through=2025, ai_share=0.5, capex_per_accelerator=50000, power_kw=1.5, pue=1.2
+        )
+    )
     p = r.forecast[0]
     assert p.accelerators == pytest.approx(100e9 * 0.5 / 50000)
     assert p.gw == pytest.approx(1e6 * 1.5 * 1.2 / 1e6)
@@ -183,9 +189,15 @@ rates = st.floats(-0.5, 1.0, allow_subnormal=False)
 
 
 @settings(max_examples=80, deadline=None)
-@given(values=histories, method=st.sampled_from(["cagr", "linear", "scenario"]), window=st.integers(1, 6),
-       growth=st.lists(rates, min_size=1, max_size=3), low=st.none() | rates, high=st.none() | rates,
-       horizon=st.integers(1, 6))
+@given(
+    values=histories,
+    method=st.sampled_from(["cagr", "linear", "scenario"]),
+    window=st.integers(1, 6),
+    growth=st.lists(rates, min_size=1, max_size=3),
+    low=st.none() | rates,
+    high=st.none() | rates,
+    horizon=st.integers(1, 6),
+)
 def test_bands_always_ordered(values, method, window, growth, low, high, horizon) -> None:
     points = [(2000 + i, v) for i, v in enumerate(values)]
     years = list(range(2000 + len(values), 2000 + len(values) + horizon))

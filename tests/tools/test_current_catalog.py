@@ -23,7 +23,13 @@ from tools.tco import TCOInput, tco
 
 @pytest.mark.parametrize(
     ("model", "per_token"),
-    [("kimi-k2", 70_272), ("qwen3-235b-a22b", 192_512), ("qwen3-32b", 262_144), ("glm-4.5", 376_832), ("glm 4.5 air", 188_416)],
+    [
+        ("kimi-k2", 70_272),
+        ("qwen3-235b-a22b", 192_512),
+        ("qwen3-32b", 262_144),
+        ("glm-4.5", 376_832),
+        ("glm 4.5 air", 188_416),
+    ],
 )
 def test_kv_bytes_per_token_of_current_models(model: str, per_token: int) -> None:
     r = get("kv_cache").run({"model": model, "kv_dtype": "bf16", "context": 1000})

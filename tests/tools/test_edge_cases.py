@@ -52,7 +52,9 @@ def test_fp8_ds_mla_is_656_bytes_per_layer() -> None:
     """vLLM MLAAttentionSpec: 512 fp8 latent + 4 fp32 scales + 64 bf16 RoPE = 656 B (docs/peers.md case 6)."""
     r = kv_cache(KVCacheInput(model="deepseek-v3", kv_dtype="fp8_ds_mla", context=1))
     assert r.bytes_per_token == 656 * 61 == 40_016
-    explicit = kv_cache(KVCacheInput(layers=61, attention="mla", kv_lora_rank=512, rope_dim=64, kv_dtype="fp8_ds_mla", context=1))
+    explicit = kv_cache(
+        KVCacheInput(layers=61, attention="mla", kv_lora_rank=512, rope_dim=64, kv_dtype="fp8_ds_mla", context=1)
+    )
     assert explicit.bytes_per_token == 40_016
 
 
@@ -135,8 +137,26 @@ def test_tp_beyond_kv_heads_does_not_shrink_kv_read_per_gpu() -> None:
 
 
 def test_mla_latent_is_read_in_full_on_every_gpu() -> None:
-    one = tput(model="deepseek-v3", chip="h200", gpus=1, weights_dtype="fp8", batch=64, prompt=30_000, output=2_000, mem_eff=0.7)
-    eight = tput(model="deepseek-v3", chip="h200", gpus=8, weights_dtype="fp8", batch=64, prompt=30_000, output=2_000, mem_eff=0.7)
+    one = tput(
+        model="deepseek-v3",
+        chip="h200",
+        gpus=1,
+        weights_dtype="fp8",
+        batch=64,
+        prompt=30_000,
+        output=2_000,
+        mem_eff=0.7,
+    )
+    eight = tput(
+        model="deepseek-v3",
+        chip="h200",
+        gpus=8,
+        weights_dtype="fp8",
+        batch=64,
+        prompt=30_000,
+        output=2_000,
+        mem_eff=0.7,
+    )
     kv = 64 * 70_272 / 2 * 32_000 / (0.7 * 4.8e12)  # fp8 latent, same on every GPU
     assert eight.memory_time_s - kv == pytest.approx((one.memory_time_s - kv) / 8, rel=1e-9)
 

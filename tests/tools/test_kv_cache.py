@@ -122,7 +122,9 @@ def test_tp_shares_sum_to_whole(tp: int, context: int) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.sampled_from(["llama-3.1-70b", "llama-3.1-405b", "mistral-7b", "gemma-2-27b", "gpt-oss-120b", "deepseek-v3", "opt-13b"]),
+    st.sampled_from(
+        ["llama-3.1-70b", "llama-3.1-405b", "mistral-7b", "gemma-2-27b", "gpt-oss-120b", "deepseek-v3", "opt-13b"]
+    ),
     st.integers(1, 64),
     st.integers(1, 300_000),
     st.sampled_from(["bf16", "fp8", "int4"]),
@@ -134,4 +136,7 @@ def test_tp_share_and_window_properties(model: str, tp: int, context: int, dtype
     share = kv_cache(KVCacheInput(model=model, context=context, kv_dtype=dtype, tp=tp))
     assert share.total_bytes * tp >= whole.total_bytes
     assert whole.bytes_per_sequence <= whole.bytes_per_token * context
-    assert kv_cache(KVCacheInput(model=model, context=context + 1, kv_dtype=dtype)).bytes_per_sequence >= whole.bytes_per_sequence
+    assert (
+        kv_cache(KVCacheInput(model=model, context=context + 1, kv_dtype=dtype)).bytes_per_sequence
+        >= whole.bytes_per_sequence
+    )

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tools.catalog import find_model
 from tools.errors import InputError
 from tools.memory_fit import MemoryFitInput, memory_fit
 from tools.params import exact_parameter_count
-from tools.catalog import find_model
 from tools.registry import get
 
 
@@ -126,7 +126,9 @@ def test_properties(model: str, chip: str, gpus: int, prompt: int, output: int, 
         ("llama-3.1-405b", "h100", "fp8", 1000, 453, 545),
     ],
 )
-def test_peers_case4_capacity_conventions(model: str, chip: str, wdtype: str, output: int, decimal: int, gib: int) -> None:
+def test_peers_case4_capacity_conventions(
+    model: str, chip: str, wdtype: str, output: int, decimal: int, gib: int
+) -> None:
     kw = dict(model=model, chip=chip, gpus=8, weights_dtype=wdtype, prompt=1000, output=output, gpu_mem_util=1)
     assert fit(**kw, capacity_unit="GB").max_concurrent_sequences == decimal
     assert fit(**kw).max_concurrent_sequences == gib
@@ -139,7 +141,9 @@ def test_memory_one_request_is_weights_plus_its_kv() -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.sampled_from(["llama-3.1-70b", "deepseek-v3", "mixtral", "gpt-oss-120b", "gemma-2-27b", "mistral-7b", "opt-13b"]),
+    st.sampled_from(
+        ["llama-3.1-70b", "deepseek-v3", "mixtral", "gpt-oss-120b", "gemma-2-27b", "mistral-7b", "opt-13b"]
+    ),
     st.sampled_from(["h100", "h200", "mi300x", "groq", "tpu v5e", "trainium2"]),
     st.integers(1, 24),
     st.integers(1, 200_000),

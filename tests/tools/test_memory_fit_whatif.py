@@ -9,8 +9,18 @@ from agent.cli.main import cli
 from tools.errors import InputError
 from tools.registry import get
 
-CASE = {"model": "llama-3.1-8b", "params": 8e9, "weights_dtype": "bf16", "kv_dtype": "fp16", "gpus": 1, "capacity_gb": 80,
-        "gpu_mem_util": 1, "reserve_frac": 0.1, "prompt": 4096, "output": 4096}
+CASE = {
+    "model": "llama-3.1-8b",
+    "params": 8e9,
+    "weights_dtype": "bf16",
+    "kv_dtype": "fp16",
+    "gpus": 1,
+    "capacity_gb": 80,
+    "gpu_mem_util": 1,
+    "reserve_frac": 0.1,
+    "prompt": 4096,
+    "output": 4096,
+}
 KV_SEQ = 131_072 * 8192  # 2 x 32 layers x 8 KV heads x 128 x 2 B per token, 8,192 tokens
 
 

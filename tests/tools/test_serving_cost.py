@@ -14,8 +14,13 @@ from tools.errors import InputError
 from tools.registry import get
 from tools.tco import TCOInput, tco
 
-BASE = {"price_per_accelerator_hour": 2.0, "accelerators_per_replica": 8, "concurrent_streams": 64,
-        "tokens_per_s_per_stream": 25, "output_tokens_per_query": 1500}
+BASE = {
+    "price_per_accelerator_hour": 2.0,
+    "accelerators_per_replica": 8,
+    "concurrent_streams": 64,
+    "tokens_per_s_per_stream": 25,
+    "output_tokens_per_query": 1500,
+}
 
 
 def run(**args):
@@ -23,16 +28,24 @@ def run(**args):
 
 
 def test_aggregate_rate_equals_streams_times_rate() -> None:
-    agg = get("serving_cost").run({**{k: v for k, v in BASE.items() if k not in ("concurrent_streams", "tokens_per_s_per_stream")},
-                                   "tokens_per_s_per_replica": 1600})
+    agg = get("serving_cost").run(
+        {
+            **{k: v for k, v in BASE.items() if k not in ("concurrent_streams", "tokens_per_s_per_stream")},
+            "tokens_per_s_per_replica": 1600,
+        }
+    )
     assert agg.cost_per_query == pytest.approx(run().cost_per_query) and agg.seconds_per_answer is None
 
 
 def test_reasoning_compare_fewer_users_more_tokens() -> None:
     # Podcast reasoning argument with PEERS.md case 4's concurrency: 728 streams at 1k+1k vs 121 at 1k+11k (70B bf16,
     # 8 x H100, vLLM 0.9). Same per-stream speed: cost per query grows (11000 / 121) / (1000 / 728) = 66.18x.
-    r = run(concurrent_streams=728, tokens_per_s_per_stream=20, output_tokens_per_query=1000,
-            compare="concurrent_streams=121,output_tokens_per_query=11000")
+    r = run(
+        concurrent_streams=728,
+        tokens_per_s_per_stream=20,
+        output_tokens_per_query=1000,
+        compare="concurrent_streams=121,output_tokens_per_query=11000",
+    )
     assert r.ratios.cost_per_query == pytest.approx((11000 / 121) / (1000 / 728))
     assert r.ratios.cost_per_million_tokens == pytest.approx(728 / 121)
     assert r.ratios.concurrent_streams == pytest.approx(121 / 728)
@@ -59,7 +72,9 @@ def test_prompt_tokens_charged_at_decode_rate_or_prefill_rate() -> None:
 
 
 def test_chip_price_comes_from_tco() -> None:
-    r = get("serving_cost").run({**{k: v for k, v in BASE.items() if k != "price_per_accelerator_hour"}, "chip": "h100"})
+    r = get("serving_cost").run(
+        {**{k: v for k, v in BASE.items() if k != "price_per_accelerator_hour"}, "chip": "h100"}
+    )
     assert r.price_per_accelerator_hour == pytest.approx(tco(TCOInput(chip=["h100"])).cost_per_accelerator_hour)
     assert any("tco cost per installed hour" in a for a in r.assumptions)
 
@@ -99,7 +114,9 @@ def test_bad_input_names_the_field(args: dict, field: str) -> None:
 
 def test_missing_shape_names_the_field() -> None:
     with pytest.raises(InputError) as err:
-        get("serving_cost").run({"price_per_accelerator_hour": 2, "accelerators_per_replica": 8, "concurrent_streams": 4})
+        get("serving_cost").run(
+            {"price_per_accelerator_hour": 2, "accelerators_per_replica": 8, "concurrent_streams": 4}
+        )
     assert err.value.field == "tokens_per_s_per_stream"
     with pytest.raises(InputError) as err:
         get("serving_cost").run({"price_per_accelerator_hour": 2, "tokens_per_s_per_replica": 100})
@@ -107,8 +124,19 @@ def test_missing_shape_names_the_field() -> None:
 
 
 def test_cli_compare_and_errors() -> None:
-    args = ["serving-cost", "--price-per-accelerator-hour", "2", "--accelerators-per-replica", "8", "--concurrent-streams", "64",
-            "--tokens-per-s-per-stream", "25", "--output-tokens-per-query", "1500"]
+    args = [
+        "serving-cost",
+        "--price-per-accelerator-hour",
+        "2",
+        "--accelerators-per-replica",
+        "8",
+        "--concurrent-streams",
+        "64",
+        "--tokens-per-s-per-stream",
+        "25",
+        "--output-tokens-per-query",
+        "1500",
+    ]
     r = CliRunner().invoke(cli, [*args, "--compare", "concurrent_streams=16,output_tokens_per_query=11500", "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
@@ -117,16 +145,30 @@ def test_cli_compare_and_errors() -> None:
     text = CliRunner().invoke(cli, [*args, "--compare", "concurrent_streams=16"])
     assert "compared" in text.output and "ratio" in text.output
     bad = CliRunner().invoke(cli, [*args, "--tokens-per-s-per-stream", "0"])
-    assert bad.exit_code == 2 and bad.output.startswith("error: tokens_per_s_per_stream:") and bad.output.count("\n") == 1
+    assert (
+        bad.exit_code == 2 and bad.output.startswith("error: tokens_per_s_per_stream:") and bad.output.count("\n") == 1
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    price=st.floats(0.01, 50), n=st.integers(1, 72), streams=st.integers(1, 2048), rate=st.floats(0.5, 500),
-    tokens=st.floats(1, 1e5), util=st.floats(0.01, 1.0),
+    price=st.floats(0.01, 50),
+    n=st.integers(1, 72),
+    streams=st.integers(1, 2048),
+    rate=st.floats(0.5, 500),
+    tokens=st.floats(1, 1e5),
+    util=st.floats(0.01, 1.0),
 )
 def test_cost_per_query_times_queries_is_the_replica_cost(price, n, streams, rate, tokens, util) -> None:
-    r = get("serving_cost").run({"price_per_accelerator_hour": price, "accelerators_per_replica": n, "concurrent_streams": streams,
-                                 "tokens_per_s_per_stream": rate, "output_tokens_per_query": tokens, "utilization": util})
+    r = get("serving_cost").run(
+        {
+            "price_per_accelerator_hour": price,
+            "accelerators_per_replica": n,
+            "concurrent_streams": streams,
+            "tokens_per_s_per_stream": rate,
+            "output_tokens_per_query": tokens,
+            "utilization": util,
+        }
+    )
     assert r.cost_per_query * r.queries_per_hour == pytest.approx(price * n)
     assert r.cost_per_million_tokens > 0 and r.cost_per_1k_queries == pytest.approx(1000 * r.cost_per_query)

@@ -18,9 +18,27 @@ from tools.tco_formulas import CostParams, cost_breakdown, cost_per_used_hour
 from tools.throughput import ThroughputInput, throughput
 
 CHECK = [
-    "tco", "--capex-per-accelerator", "30000", "--networking-fraction", "0", "--power-kw", "1", "--pue", "1",
-    "--electricity", "0.10", "--colo", "0", "--years", "5", "--cost-of-capital", "0", "--maintenance", "0",
-    "--utilization", "1",
+    "tco",
+    "--capex-per-accelerator",
+    "30000",
+    "--networking-fraction",
+    "0",
+    "--power-kw",
+    "1",
+    "--pue",
+    "1",
+    "--electricity",
+    "0.10",
+    "--colo",
+    "0",
+    "--years",
+    "5",
+    "--cost-of-capital",
+    "0",
+    "--maintenance",
+    "0",
+    "--utilization",
+    "1",
 ]
 
 
@@ -38,8 +56,18 @@ def test_issue_check_per_hour_and_per_million_tokens_via_cli() -> None:
     assert round(data["cost_per_million_tokens"], 4) == 0.2180
     assert data["cost_per_used_hour"] == data["cost_per_accelerator_hour"]
     assert data["annual"]["facility_usd"] == 0 and data["capex"]["networking_usd"] == 0
-    for key in ("reference_cost_per_hour", "break_even_utilization", "tokens_per_s_per_mw", "tokens_per_dollar",
-                "capex", "annual", "chips", "comparison", "formula", "assumptions"):
+    for key in (
+        "reference_cost_per_hour",
+        "break_even_utilization",
+        "tokens_per_s_per_mw",
+        "tokens_per_dollar",
+        "capex",
+        "annual",
+        "chips",
+        "comparison",
+        "formula",
+        "assumptions",
+    ):
         assert key in data
 
 
@@ -72,8 +100,16 @@ def test_h100_with_documented_defaults_within_30_percent_of_reference() -> None:
     assert r.reference_cost_per_hour == 1.168
     assert abs(r.difference_vs_reference) < 0.30
     # every defaulted input is listed with its source or marked as an assumption
-    for name in ("pue", "electricity", "years", "cost_of_capital", "maintenance", "networking_fraction",
-                 "facility_capex_per_mw", "utilization"):
+    for name in (
+        "pue",
+        "electricity",
+        "years",
+        "cost_of_capital",
+        "maintenance",
+        "networking_fraction",
+        "facility_capex_per_mw",
+        "utilization",
+    ):
         line = next(a for a in r.assumptions if a.startswith(f"{name} = "))
         assert "source:" in line or "ASSUMPTION" in line
 
@@ -87,7 +123,9 @@ def test_model_throughput_comes_from_the_throughput_calculator() -> None:
     r = tco(TCOInput(chip=["h100"], model="llama-3.1-70b", gpus=8, batch=64))
     t = throughput(ThroughputInput(model="llama-3.1-70b", chip="h100", gpus=8, batch=64))
     assert r.tokens_per_s_per_accelerator == pytest.approx(t.decode_tokens_per_s_per_accelerator)
-    assert r.cost_per_million_tokens == pytest.approx(r.cost_per_used_hour / (t.decode_tokens_per_s_per_accelerator * 3600 / 1e6))
+    assert r.cost_per_million_tokens == pytest.approx(
+        r.cost_per_used_hour / (t.decode_tokens_per_s_per_accelerator * 3600 / 1e6)
+    )
 
 
 def test_rental_margin_and_break_even() -> None:
@@ -168,10 +206,19 @@ def test_registry_entry() -> None:
 
 
 BASE = CostParams(
-    capex_per_accelerator=30000, networking_fraction=0.1, power_kw=1.4, pue=1.3, electricity=0.08, years=5,
-    cost_of_capital=0.08, maintenance=0.02, utilization=0.8, facility_capex_per_mw=11.7e6, facility_life_years=15, colo=None,
+    capex_per_accelerator=30000,
+    networking_fraction=0.1,
+    power_kw=1.4,
+    pue=1.3,
+    electricity=0.08,
+    years=5,
+    cost_of_capital=0.08,
+    maintenance=0.02,
+    utilization=0.8,
+    facility_capex_per_mw=11.7e6,
+    facility_life_years=15,
+    colo=None,
 )
-
 
 
 def floats(lo: float, hi: float):
@@ -180,12 +227,28 @@ def floats(lo: float, hi: float):
 
 @settings(max_examples=80, deadline=None)
 @given(
-    capex=floats(1000, 1e5), power=floats(0.1, 5), pue=floats(1, 2.5), price=floats(0, 0.5), rate=floats(0, 0.3),
-    years=floats(1, 10), util=floats(0.05, 0.9), colo=st.none() | floats(0, 400), bump=floats(1.01, 2),
+    capex=floats(1000, 1e5),
+    power=floats(0.1, 5),
+    pue=floats(1, 2.5),
+    price=floats(0, 0.5),
+    rate=floats(0, 0.3),
+    years=floats(1, 10),
+    util=floats(0.05, 0.9),
+    colo=st.none() | floats(0, 400),
+    bump=floats(1.01, 2),
 )
 def test_cost_monotonic_in_every_input(capex, power, pue, price, rate, years, util, colo, bump) -> None:
-    p = dataclasses.replace(BASE, capex_per_accelerator=capex, power_kw=power, pue=pue, electricity=price,
-                            cost_of_capital=rate, years=years, utilization=util, colo=colo)
+    p = dataclasses.replace(
+        BASE,
+        capex_per_accelerator=capex,
+        power_kw=power,
+        pue=pue,
+        electricity=price,
+        cost_of_capital=rate,
+        years=years,
+        utilization=util,
+        colo=colo,
+    )
     c = cost_per_used_hour(p)
     assert c > 0
     assert cost_per_used_hour(dataclasses.replace(p, capex_per_accelerator=capex * bump)) > c
@@ -199,13 +262,19 @@ def test_cost_monotonic_in_every_input(capex, power, pue, price, rate, years, ut
     assert cost_per_used_hour(dataclasses.replace(p, utilization=min(1.0, util * bump))) < c
     assert cost_per_used_hour(dataclasses.replace(p, years=years * bump)) < c
     capex_b, annual = cost_breakdown(p)
-    assert annual.total_usd == pytest.approx(annual.capital_usd + annual.facility_usd + annual.power_usd + annual.maintenance_usd)
+    assert annual.total_usd == pytest.approx(
+        annual.capital_usd + annual.facility_usd + annual.power_usd + annual.maintenance_usd
+    )
 
 
 def test_rental_cost_per_million_tokens() -> None:
     """docs/peers.md case 5: $2/GPU-h at the H100 batch-64 roofline 4,506.62 tok/s = 0.123 $/Mtok."""
     r = tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, tokens_per_s=4506.62, rental_price=2, utilization=1))
     assert r.rental_cost_per_million_tokens == pytest.approx(2 / (4506.62 * 3600) * 1e6)
-    half = tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, tokens_per_s=4506.62, rental_price=2, utilization=0.5))
+    half = tco(
+        TCOInput(capex_per_accelerator=30_000, power_kw=1, tokens_per_s=4506.62, rental_price=2, utilization=0.5)
+    )
     assert half.rental_cost_per_million_tokens == pytest.approx(2 * r.rental_cost_per_million_tokens)
-    assert tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, rental_price=2)).rental_cost_per_million_tokens is None
+    assert (
+        tco(TCOInput(capex_per_accelerator=30_000, power_kw=1, rental_price=2)).rental_cost_per_million_tokens is None
+    )

@@ -11,7 +11,14 @@ from agent.cli.main import cli
 from tools.errors import InputError
 from tools.registry import get
 
-LEAN = {"networking_fraction": 0, "maintenance": 0, "facility": "none", "cost_of_capital": 0, "years": 4, "utilization": 1}
+LEAN = {
+    "networking_fraction": 0,
+    "maintenance": 0,
+    "facility": "none",
+    "cost_of_capital": 0,
+    "years": 4,
+    "utilization": 1,
+}
 
 
 def run(**args):
@@ -82,15 +89,42 @@ def test_sold_fraction_defaults_to_utilization() -> None:
 
 def test_cash_opex_excludes_capital_but_counts_colo_rent() -> None:
     # colo $100/kW-month x 1 kW x 12 = 1,200; power 1 x 1 x 8760 x 0.1 = 876; maintenance 0.02 x 30,000 = 600
-    r = run(capex_per_accelerator=30000, power_kw=1, pue=1, electricity=0.1, colo=100, networking_fraction=0,
-            maintenance=0.02, rental_price=2, sold_fraction=1)
+    r = run(
+        capex_per_accelerator=30000,
+        power_kw=1,
+        pue=1,
+        electricity=0.1,
+        colo=100,
+        networking_fraction=0,
+        maintenance=0.02,
+        rental_price=2,
+        sold_fraction=1,
+    )
     assert r.annual_cash_opex_usd == pytest.approx(1200 + 876 + 600)
     assert r.payback_years == pytest.approx(30000 / (2 * 8760 - 2676))
 
 
 def test_rental_lines_are_printed_for_every_chip() -> None:
-    out = CliRunner().invoke(cli, ["tco", "--chip", "h100", "--chip", "b200", "--capex-per-accelerator", "30000",
-                                   "--capex-per-accelerator", "45000", "--rental-price", "2.2"]).output
+    out = (
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "tco",
+                "--chip",
+                "h100",
+                "--chip",
+                "b200",
+                "--capex-per-accelerator",
+                "30000",
+                "--capex-per-accelerator",
+                "45000",
+                "--rental-price",
+                "2.2",
+            ],
+        )
+        .output
+    )
     assert "payback" in out and out.count("2.200") >= 2
 
 
@@ -99,10 +133,21 @@ def test_rental_lines_are_printed_for_every_chip() -> None:
     [
         ({"chip": ["h100", "b200"], "capex_per_accelerator": [30000]}, "capex_per_accelerator", ()),
         ({"chip": ["h100"], "capex_per_accelerator": [30000, 40000]}, "capex_per_accelerator", ()),
-        ({"chip": ["h100", "b200", "mi300x"], "capex_per_accelerator": [1, 2, 3], "rental_price": [2, 3]}, "rental_price", ()),
-        ({"capex_per_accelerator": 30000, "server_price": 240000, "gpus_per_server": 8, "power_kw": 1},
-         "capex_per_accelerator", ("server_price",)),
-        ({"capex_per_accelerator": 30000, "power_kw": 1, "server_kw": 10, "gpus_per_server": 8}, "power_kw", ("server_kw",)),
+        (
+            {"chip": ["h100", "b200", "mi300x"], "capex_per_accelerator": [1, 2, 3], "rental_price": [2, 3]},
+            "rental_price",
+            (),
+        ),
+        (
+            {"capex_per_accelerator": 30000, "server_price": 240000, "gpus_per_server": 8, "power_kw": 1},
+            "capex_per_accelerator",
+            ("server_price",),
+        ),
+        (
+            {"capex_per_accelerator": 30000, "power_kw": 1, "server_kw": 10, "gpus_per_server": 8},
+            "power_kw",
+            ("server_kw",),
+        ),
         ({"server_price": 240000, "power_kw": 1}, "gpus_per_server", ()),
         ({"capex_per_accelerator": 30000, "power_kw": 1, "facility": "owned", "colo": 150}, "facility", ()),
         ({"capex_per_accelerator": 30000, "power_kw": 1, "facility": "garage"}, "facility", ()),
@@ -125,14 +170,31 @@ def test_bad_input_names_the_field(args: dict, field: str, names: tuple[str, ...
 
 
 def test_cli_count_mismatch_exits_2_with_one_line() -> None:
-    r = CliRunner().invoke(cli, ["tco", "--chip", "h100", "--chip", "b200", "--capex-per-accelerator", "30000", "--json"])
+    r = CliRunner().invoke(
+        cli, ["tco", "--chip", "h100", "--chip", "b200", "--capex-per-accelerator", "30000", "--json"]
+    )
     assert r.exit_code == 2 and r.output.count("\n") == 1
     assert r.output.startswith("error: capex_per_accelerator: 1 value(s) for 2 chip(s)")
 
 
 def test_cli_json_carries_the_new_fields() -> None:
-    r = CliRunner().invoke(cli, ["tco", "--chip", "h100", "--rental-price", "2.2", "--sold-fraction", "0.65", "--count", "512",
-                                 "--other-opex-per-year", "1500000", "--json"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "tco",
+            "--chip",
+            "h100",
+            "--rental-price",
+            "2.2",
+            "--sold-fraction",
+            "0.65",
+            "--count",
+            "512",
+            "--other-opex-per-year",
+            "1500000",
+            "--json",
+        ],
+    )
     data = json.loads(r.output)
     for key in ("annual_revenue_usd", "annual_net_cash_flow_usd", "payback_years", "inputs_given", "defaults_used"):
         assert key in data

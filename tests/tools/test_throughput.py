@@ -22,7 +22,16 @@ def tp(**kw):
     [("a100", 1, 148.3, None), ("h100", 1, 243.6, None), ("a100", 64, 2743, 3347), ("h100", 64, 4507, 5500)],
 )
 def test_datasheet_roofline(chip: str, batch: int, expected: float, expected_avg: float | None) -> None:
-    r = tp(model="llama-2-7b", chip=chip, weights_dtype="fp16", batch=batch, prompt=512, output=512, mem_eff=1, compute_eff=1)
+    r = tp(
+        model="llama-2-7b",
+        chip=chip,
+        weights_dtype="fp16",
+        batch=batch,
+        prompt=512,
+        output=512,
+        mem_eff=1,
+        compute_eff=1,
+    )
     assert r.decode_tokens_per_s == pytest.approx(expected, rel=2e-3)
     assert r.bound == "memory"
     if expected_avg:
@@ -96,8 +105,17 @@ def test_properties(model: str, chip: str, batch: int, output: int) -> None:
 
 def test_cost_per_million_tokens_at_two_dollars() -> None:
     """docs/peers.md case 5: $/Mtok = $/GPU-h x n / (tok/s x 3600) x 1e6; H100 b=64: 0.123 and 0.101."""
-    r = tp(model="llama-2-7b", chip="h100", weights_dtype="fp16", batch=64, prompt=512, output=512, mem_eff=1, compute_eff=1,
-           usd_per_gpu_hour=2)
+    r = tp(
+        model="llama-2-7b",
+        chip="h100",
+        weights_dtype="fp16",
+        batch=64,
+        prompt=512,
+        output=512,
+        mem_eff=1,
+        compute_eff=1,
+        usd_per_gpu_hour=2,
+    )
     assert r.cost_per_million_tokens == pytest.approx(0.1233, rel=1e-3)
     assert r.cost_per_million_tokens_avg_length == pytest.approx(0.1010, rel=1e-3)
     assert r.prefill_batch_s == pytest.approx(0.442282, rel=1e-4)
@@ -118,11 +136,28 @@ def test_finite_cost_and_tp_properties(model, chip, gpus, batch, prompt, dtypes,
     """Every figure finite; cost follows its formula; prefill of the batch never beats one prompt;
     doubling the tensor-parallel group never makes a decode step's memory time longer."""
     wd, kv = dtypes
-    r = tp(model=model, chip=chip, gpus=gpus, batch=batch, prompt=prompt, output=100, weights_dtype=wd, kv_dtype=kv,
-           usd_per_gpu_hour=price)
-    for v in (r.decode_tokens_per_s, r.decode_tokens_per_s_avg_length, r.ttft_s, r.prefill_batch_s, r.cost_per_million_tokens):
+    r = tp(
+        model=model,
+        chip=chip,
+        gpus=gpus,
+        batch=batch,
+        prompt=prompt,
+        output=100,
+        weights_dtype=wd,
+        kv_dtype=kv,
+        usd_per_gpu_hour=price,
+    )
+    for v in (
+        r.decode_tokens_per_s,
+        r.decode_tokens_per_s_avg_length,
+        r.ttft_s,
+        r.prefill_batch_s,
+        r.cost_per_million_tokens,
+    ):
         assert v is not None and v > 0 and v == v and v != float("inf")
     assert r.cost_per_million_tokens == pytest.approx(price * gpus / (r.decode_tokens_per_s * 3600) * 1e6)
     assert r.prefill_batch_s >= r.ttft_s * (1 - 1e-12)
-    wider = tp(model=model, chip=chip, gpus=gpus * 2, batch=batch, prompt=prompt, output=100, weights_dtype=wd, kv_dtype=kv)
+    wider = tp(
+        model=model, chip=chip, gpus=gpus * 2, batch=batch, prompt=prompt, output=100, weights_dtype=wd, kv_dtype=kv
+    )
     assert wider.memory_time_s <= r.memory_time_s
