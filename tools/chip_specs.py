@@ -21,7 +21,7 @@ from functools import cache
 
 from pydantic import BaseModel, Field
 
-from tools.catalog import Accelerator, accelerators, find_accelerator
+from tools.catalog import Accelerator, accelerators, find_accelerator, row_warnings
 from tools.errors import InputError
 
 #: Short names analysts use for the catalog's numeric fields.
@@ -75,6 +75,7 @@ class ChipSpecsInput(BaseModel):
 class ChipSpecsResult(BaseModel):
     rows: list[Accelerator] = Field(description="Catalog rows, ranked when a sort field was given.")
     sorted_by: str | None = Field(description="The catalog field the rows are ranked by, if any.")
+    ascending: bool = Field(description="True when ranked smallest first.")
     missing_values: list[str] = Field(description="Chips that have no value for the sort field (listed last).")
     assumptions: list[str]
     sources: list[str]
@@ -109,8 +110,10 @@ def chip_specs(inp: ChipSpecsInput) -> ChipSpecsResult:
     return ChipSpecsResult(
         rows=rows,
         sorted_by=field,
+        ascending=inp.ascending,
         missing_values=missing,
         assumptions=[
+            *row_warnings(rows),
             "Memory is as marketed in GB (the driver exposes about that many GiB); bandwidth in TB/s (10^12 B/s); "
             "TFLOPS are dense (no sparsity).",
         ],

@@ -336,6 +336,44 @@ def _table(name: str, rows: list[dict[str, Any]], limit: int = 15) -> list[str]:
     return out
 
 
+#: Catalog fields a chip ranking shows, with their label and unit.
+_CHIP_FIELDS = {
+    "memory_gb": ("memory", "GB"),
+    "mem_bw_tbps": ("memory bandwidth", "TB/s"),
+    "bf16_dense_tflops": ("BF16 compute", "TFLOPS dense"),
+    "fp8_dense_tflops": ("FP8 compute", "TFLOPS dense"),
+    "fp4_dense_tflops": ("FP4 compute", "TFLOPS dense"),
+    "tdp_w": ("power (TDP)", "W"),
+    "est_price_usd": ("estimated price", "USD per chip"),
+    "interconnect_GBps_per_chip": ("scale-up interconnect", "GB/s per chip"),
+}
+
+
+def _chip_specs(r: dict[str, Any]) -> list[str]:
+    """A ranking from the typed catalog: the top row, then the first five with their values."""
+    rows, field = r.get("rows") or [], r.get("sorted_by")
+    if not rows or field not in _CHIP_FIELDS:
+        return [f"- {row.get('name')}" for row in rows]
+    label, unit = _CHIP_FIELDS[field]
+    word = "Lowest" if r.get("ascending") else "Highest"
+    top = rows[0]
+
+    def flag(row: dict[str, Any]) -> str:
+        return " (PRELIMINARY: announced, not shipped)" if str(row.get("status", "")).lower() == "preliminary" else ""
+
+    lines = [
+        f"**{word} {label}: {top['name']}, {num(top[field])} {unit}**{flag(top)} (ranked over every catalog "
+        "accelerator that gives it; `chip_specs`)"
+    ]
+    lines += [f"- {row['name']}: {num(row[field])} {unit}{flag(row)}" for row in rows if row.get(field) is not None]
+    ties = [row["name"] for row in rows[1:] if row.get(field) == top[field]]
+    if ties:
+        lines.append("Tied with it: " + ", ".join(ties) + ".")
+    if r.get("missing_values"):
+        lines.append("No value in the catalog for: " + ", ".join(r["missing_values"]) + ".")
+    return lines
+
+
 def _check_claim(r: dict[str, Any]) -> list[str]:
     c = r.get("result")
     if not r.get("found") or not isinstance(c, dict):
@@ -379,6 +417,7 @@ _SECTIONS = {
     "buildout": _buildout,
     "calculate": _calculate,
     "check_claim": _check_claim,
+    "chip_specs": _chip_specs,
 }
 
 
@@ -931,52 +970,6 @@ _SPEC_LABEL = {
 }
 
 
-def _spec_value(text: str) -> float | None:
-    """A datasheet figure as a comparable number: TB/s and kW scaled to GB/s and W ("8 TB/s" -> 8000)."""
-    m = re.match(r"\$?([\d.,]+)\s*([a-zA-Z]*)", text)
-    if not m:
-        return None
-    value = float(m.group(1).replace(",", ""))
-    return value * {"TB": 1000.0, "kW": 1000.0}.get(m.group(2), 1.0)
-
-
-def _spec_ranking(rows: list[Any], attribute: str, *, least: bool) -> tuple[list[str], bool]:
-    """'Which chip has the most HBM': the catalog rows in the results ranked by ``attribute``, top five shown."""
-    found = []
-    for row in rows:
-        if not isinstance(row, dict) or not str(row.get("source", "")).startswith("Spec sheet: "):
-            continue
-        text = " ".join(str(row.get("text", "")).split())
-        m = re.search(_SPEC_VALUE[attribute], text)
-        value = _spec_value(m.group(1)) if m else None
-        if value is not None:
-            found.append((value, str(row["source"]).removeprefix("Spec sheet: "), m.group(1), row))
-    if not found:
-        return _search(rows, {}), bool(rows)
-    found.sort(key=lambda f: f[0], reverse=not least)
-    label = _SPEC_LABEL.get(attribute, attribute)
-    word = "Lowest" if least else "Highest"
-    _, chip, shown, row = found[0]
-    lines = [
-        f"**{word} {label}: {chip}, {shown}** (catalog row `{row.get('chunk_id', '')}`), "
-        "ranked over the catalog accelerators whose rows give it"
-    ]
-
-    def kind(r: dict[str, Any]) -> str:  # bandwidth of which memory (on-chip SRAM or HBM): from the same row
-        mem = re.search(r"Memory: ([\d.,]+ ?GB of [\w\- ]+?)\s*[;.(]", " ".join(str(r.get("text", "")).split()))
-        return f" ({mem.group(1)})" if mem and attribute == "memory bandwidth" else ""
-
-    lines[0] = lines[0].replace("**", f"{kind(row)}**", 2).replace(f"{kind(row)}**", "**", 1) if kind(row) else lines[0]
-    lines += [f"- {c}: {v}{kind(r)}" for _, c, v, r in found[:5]]
-    ties = [c for val, c, _, _ in found[1:] if val == found[0][0]]
-    if ties:
-        lines.append("Tied with it: " + ", ".join(ties) + ".")
-    urls = row.get("source_urls") or []
-    if urls:
-        lines.append(f"**Source ({chip}):** " + "; ".join(short_sources([str(u) for u in urls])))
-    return lines, True
-
-
 def spec_section(
     spec: tuple[list[str], str | None], passages: Any, args: dict[str, Any], focus: list[str] | None = None
 ) -> tuple[list[str], bool]:
@@ -988,8 +981,6 @@ def spec_section(
     """
     chips, attribute = spec
     rows = passages if isinstance(passages, list) else []
-    if len(chips) > 8 and attribute in _SPEC_VALUE:
-        return _spec_ranking(rows, attribute, least="rank_least" in (focus or []))
     found = [
         (chip, next((p for p in rows if isinstance(p, dict) and (p.get("source") or "").endswith(chip)), None))
         for chip in chips

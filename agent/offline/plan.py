@@ -483,12 +483,17 @@ SPEC_ATTRIBUTES = (
 
 #: "which chip has the most HBM / highest bandwidth / lowest TDP": a ranking over the catalog rows.
 _SUPERLATIVE = r"\b(most|highest|largest|biggest|fastest|best|lowest|least|smallest|fewest)\b"
-#: A query worded like the catalog's spec rows, so a 20-passage search returns every accelerator's row
-#: (19 rows in accelerators.csv) ahead of the model cards.
-_EVERY_SPEC_ROW = (
-    "accelerator spec sheet Memory GB of HBM memory bandwidth TB/s Compute BF16 FP8 TFLOPS dense "
-    "Power TDP Scale-up interconnect"
-)
+#: Each datasheet attribute as the ``chip_specs`` sort field that ranks it.
+SPEC_SORT = {
+    "interconnect": "interconnect",
+    "memory bandwidth": "bandwidth",
+    "fp4 tflops": "fp4",
+    "fp8 tflops": "fp8",
+    "bf16 tflops": "bf16",
+    "memory": "memory",
+    "power": "power",
+    "price": "price",
+}
 
 
 def spec_attribute(text: str) -> str | None:
@@ -812,13 +817,12 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:  
                     query = f"{' '.join(chips)} {attribute or query}"
                     plan.spec = (chips, attribute)
                 elif attribute and (rank := re.search(_SUPERLATIVE, p.text)):
-                    # "which chip has the most HBM": every catalog row, ranked by that attribute (compose.spec_section)
-                    chips = [a.name for a in accelerators()]
-                    query = _EVERY_SPEC_ROW
-                    plan.spec = (chips, attribute)
-                    plan.focus.append(
-                        "rank_least" if rank.group(1) in ("lowest", "least", "smallest", "fewest") else "rank_most"
+                    # "which chip has the most HBM": every catalog row ranked by the typed catalog, not prose
+                    least = rank.group(1) in ("lowest", "least", "smallest", "fewest")
+                    plan.calls.append(
+                        Call("chip_specs", {"sort": SPEC_SORT[attribute], "ascending": least, "limit": 5})
                     )
+                    continue
                 args = {"query": query, "source": source, "k": 20 if len(chips) > 8 else 8 if chips else 5}
             plan.calls.append(Call(tool, args))
         elif tool == "calculate":

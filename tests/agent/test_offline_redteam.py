@@ -114,10 +114,11 @@ def test_relative_follow_up_naming_the_thing_scaled() -> None:
     assert name == "buildout" and args["gw"] == 3
 
 
-def test_superlative_spec_question_ranks_every_catalog_row() -> None:
-    plan = make_plan("which chip has the most HBM", [])
-    (call,) = plan.calls
-    assert call.name == "search_knowledge" and call.args["k"] == 20 and "rank_most" in plan.focus
+def test_superlative_spec_question_ranks_the_typed_catalog() -> None:
+    (call,) = make_plan("which chip has the most HBM", []).calls
+    assert call.name == "chip_specs" and call.args == {"sort": "memory", "ascending": False, "limit": 5}
+    (call,) = make_plan("which accelerator has the lowest tdp", []).calls
+    assert call.args["sort"] == "power" and call.args["ascending"] is True
     assert make_plan("gb200 nvlink bandwidth", []).spec[1] == "interconnect"
 
 
