@@ -970,9 +970,7 @@ _SPEC_LABEL = {
 }
 
 
-def spec_section(
-    spec: tuple[list[str], str | None], passages: Any, args: dict[str, Any], focus: list[str] | None = None
-) -> tuple[list[str], bool]:
+def spec_section(spec: tuple[list[str], str | None], passages: Any, args: dict[str, Any]) -> tuple[list[str], bool]:
     """A datasheet question: the figure from each named chip's catalog row, quoted and cited.
 
     A chip's row is the passage whose source names it (``Spec sheet: <catalog name>``); rows of
@@ -1191,7 +1189,7 @@ def compose(
     shown: set[str] = set()
     for call, content in calls:
         if call.name == "search_knowledge" and plan.spec and call.args.get("source") == "specs":
-            lines, ok = spec_section(plan.spec, load(content), call.args, plan.focus)
+            lines, ok = spec_section(plan.spec, load(content), call.args)
         else:
             lines, ok = section(call, content, shown)
         ok_any |= ok
