@@ -180,7 +180,7 @@ def brief(answer: Answer) -> Brief:
         tool, group, fields = groups[0]
         head, rows = table_rows(group, fields)
         out.table = ("", head, rows)
-        out.lead = lead[:1] if len(lead) <= 1 else [lead[0]] if lead[0].startswith("**Change:**") else []
+        out.lead = lead[:1]  # the headline (what was asked) stays above the table
         if not out.lead:
             out.lead = [f"**{TOOL_TITLES.get(tool, tool)}, {len(group)} scenarios side by side:**"]
     else:
