@@ -29,36 +29,13 @@ from agent.offline.capex_compare import (
 )
 from agent.offline.history import read_as_line
 from agent.offline.plan import PER_MW_GW, Call, Plan
+from agent.render.figures import nbytes, num
 
 _WORK = {"formula", "inputs", "assumptions", "sources"}
 _EXCERPT_CHARS = 420
 
 
 # --- number formats ---------------------------------------------------------------------------
-
-
-def num(x: float) -> str:
-    """A figure rounded for reading: 68 -> '68', 148.27 -> '148.3', 0.01234 -> '0.0123'."""
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    if isinstance(x, int) or float(x).is_integer() and abs(x) >= 1:
-        return f"{int(round(x)):,}"
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if ax >= 100:
-        return f"{x:,.1f}"
-    if ax >= 1:
-        return f"{x:,.2f}"
-    return f"{x:.3g}"
-
-
-def nbytes(b: float) -> str:
-    """Bytes in decimal units: 516096 -> '516.1 KB', 83886080000 -> '83.89 GB'."""
-    for scale, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
-        if abs(b) >= scale:
-            return f"{b / scale:,.2f} {unit}"
-    return f"{b:,.0f} B"
 
 
 def usd(x: float) -> str:

@@ -125,10 +125,13 @@ def money(x: float) -> str:
     return f"${x:.3g}"
 
 
-def _number(x: float) -> str:
+def num(x: float) -> str:
+    """A figure rounded for reading: 68 -> '68', 148.27 -> '148.3', 0.01234 -> '0.0123'; booleans as yes/no."""
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int) or float(x).is_integer() and abs(x) >= 1:
+        return f"{int(round(x)):,}"
     ax = abs(x)
-    if float(x).is_integer() and ax >= 1:
-        return f"{int(x):,}"
     if ax >= 1000:
         return f"{x:,.0f}"
     if ax >= 100:
@@ -138,7 +141,8 @@ def _number(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _bytes(b: float) -> str:
+def nbytes(b: float) -> str:
+    """Bytes in decimal units: 83886080000 -> '83.89 GB'."""
     for scale, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
         if abs(b) >= scale:
             return f"{b / scale:,.2f} {unit}"
@@ -164,8 +168,8 @@ def figure(name: str, value: Any) -> str:
     if unit == "fraction":
         return f"{value * 100:.1f}%"
     if unit == "bytes":
-        return _bytes(value)
+        return nbytes(value)
     if isinstance(value, int) and ("year" in name or name in {"through", "backtest_from"}):
         return str(value)
-    text = _number(value)
+    text = num(value)
     return f"{text} {unit}" if unit and unit not in ("requests", "accelerators", "tokens") else text
