@@ -14,9 +14,7 @@ the second overwriting the first. Different conversations never wait for each ot
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import sqlite3
 import time
 import uuid
@@ -152,26 +150,13 @@ def conversation_lock(
 ) -> Iterator[None]:
     """Hold the conversation's turn lock (across threads and processes); ``InputError`` after ``wait_s``."""
     from agent.settings import load_settings
-    from tools.errors import InputError
+    from knowledge.file_lock import exclusive_lock
 
     folder = (settings or load_settings()).data_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / (hashlib.sha256(conversation_id.encode()).hexdigest()[:20] + ".lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    busy = f"{conversation_id!r} is still answering another question after {wait_s:.0f} s; try again."
-                    raise InputError("conversation", busy) from None
-                time.sleep(0.05)
+    busy = f"{conversation_id!r} is still answering another question after {wait_s:.0f} s; try again."
+    with exclusive_lock(path, wait_s, "conversation", busy):
         yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 def open_store(settings: Settings | None = None) -> ConversationStore:

@@ -28,7 +28,6 @@ next ingest. A manifest that cannot be read is rebuilt from the kept copies, wit
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -43,6 +42,7 @@ from typing import TYPE_CHECKING
 from knowledge import loaders
 from knowledge import transcript as T
 from knowledge.documents import BUNDLED, Doc
+from knowledge.file_lock import exclusive_lock
 from tools.errors import InputError
 
 if TYPE_CHECKING:
@@ -164,22 +164,9 @@ def load_manifest(data_dir: Path, notices: list[str] | None = None) -> dict[str,
 def sources_lock(data_dir: Path, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
     """Exclusive lock on the ingested sources (manifest, copies, their chunks), across processes."""
     folder = _sources_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    held = f"another ingest has held {folder} for {wait_s:.0f} s; try again."
-                    raise InputError("path", held) from None
-                time.sleep(0.05)
+    busy = f"another ingest has held {folder} for {wait_s:.0f} s; try again."
+    with exclusive_lock(folder / ".lock", wait_s, "path", busy):
         yield
-    finally:
-        os.close(fd)
 
 
 def chunk_version(chunk_id: str) -> str:
