@@ -42,6 +42,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from tools.catalog import Accelerator, ModelSpec, find_accelerator, find_model
+from tools.chip_specs import memory_notes, sram_only
 from tools.dtypes import BYTES_PER_VALUE, GB, GIB, DType
 from tools.errors import InputError
 from tools.kv_cache import KVDType, KVShape, context_note, heads_per_gpu, sequence_bytes
@@ -177,6 +178,9 @@ def _memory(inp: MemoryFitInput, chip: Accelerator | None) -> Memory:
     util = 1.0 if inp.reserve_frac and "gpu_mem_util" not in inp.model_fields_set else inp.gpu_mem_util
     if inp.capacity_gb is not None:
         capacity, label = inp.capacity_gb * GB, f"{inp.capacity_gb:g} decimal GB (10^9 B, given)"
+    elif chip is not None and sram_only(chip) and "capacity_unit" not in inp.model_fields_set:
+        capacity = chip.memory_gb * GB  # the vendor's "230 MB" of SRAM is decimal; no driver rounds it to GiB
+        label = f"{chip.memory_gb:g} decimal GB of on-chip SRAM (the chip has no HBM)"
     elif chip is not None:
         unit = "GiB (driver-visible binary units)" if inp.capacity_unit == "GiB" else "decimal GB (10^9 B)"
         capacity, label = chip.memory_gb * (GIB if inp.capacity_unit == "GiB" else GB), f"{chip.memory_gb:g} {unit}"
@@ -271,6 +275,16 @@ def _verdict(
     return f"Does not fit: the weights fit but not one {peak_tokens:,}-token request; {need}."
 
 
+def _sram_prefix(chip: Accelerator | None, fits: bool) -> str:
+    """For an SRAM-only chip that does not fit: it has no HBM to hold the model in (said before the verdict)."""
+    if chip is None or fits or not sram_only(chip):
+        return ""
+    return (
+        f"{chip.name} has no HBM, only {chip.memory_gb:g} GB of on-chip SRAM per chip, so it cannot hold the model in "
+        "HBM; the SRAM of many chips must hold it together. "
+    )
+
+
 def _parameters(inp: MemoryFitInput, spec: ModelSpec | None) -> tuple[int, str]:
     if inp.params is not None:
         return round(inp.params), "given"
@@ -280,11 +294,17 @@ def _parameters(inp: MemoryFitInput, spec: ModelSpec | None) -> tuple[int, str]:
 
 
 def _assumptions(
-    inp: MemoryFitInput, spec: ModelSpec | None, kv: KV | None, mem: Memory, params: tuple[int, str]
+    inp: MemoryFitInput,
+    spec: ModelSpec | None,
+    kv: KV | None,
+    mem: Memory,
+    params: tuple[int, str],
+    chip: Accelerator | None = None,
 ) -> list[str]:
     count, how = params
     out = [
         f"Capacity read as {mem.label} per accelerator; results in decimal GB.",
+        *(memory_notes([chip]) if chip is not None else []),
         f"gpu_mem_util {mem.util:g}"
         + (
             " (whole memory: reserve_frac replaces vLLM's 0.9 margin)"
@@ -358,13 +378,13 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
             "params": params[0],
             "batch": batch,
         },
-        assumptions=_assumptions(inp, spec, kv, mem, params),
+        assumptions=_assumptions(inp, spec, kv, mem, params, chip),
         sources=sources or ["sizes given by the user"],
         model=model_name,
         chip=chip_name,
         gpus=n,
         fits=fits,
-        verdict=_verdict(inp, chip_name, weights, mem, fits, need, (max_seq, avg_seq)),
+        verdict=_sram_prefix(chip, fits) + _verdict(inp, chip_name, weights, mem, fits, need, (max_seq, avg_seq)),
         parameters=params[0],
         weights_bytes=math.ceil(weights),
         weights_bytes_per_gpu=math.ceil(weights / n),
