@@ -125,6 +125,7 @@ class ModelSpec(BaseModel):
     sliding_layers: int = Field(0, description="How many of the layers are windowed (0 = none).")
     window_kind: str = Field("", description="'sliding', 'chunked' (Llama-4 chunked local attention) or ''.")
     source_date: str = Field("", description="Date of the config or card the row comes from, YYYY-MM-DD.")
+    release_weights_dtype: str = Field("", description="Format of the released checkpoint when not bf16 (e.g. fp8).")
     source: str
     notes: str = ""
     moe: MoELayout | None = Field(None, description="Expert layout from model_moe.csv, when the model has a row there.")
@@ -230,6 +231,7 @@ def model_from_csv(r: dict[str, str]) -> ModelSpec:
         sliding_layers=_opt_int(r.get("sliding_layers")) or 0,
         window_kind=r.get("window_kind", ""),
         source_date=r.get("source_date", ""),
+        release_weights_dtype=r.get("release_weights_dtype", ""),
         source=r["source"],
         notes=r.get("notes", ""),
         moe=_moe_layout(r["name"], _aliases(r.get("aliases", ""))),

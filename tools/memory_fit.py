@@ -47,6 +47,7 @@ from tools.dtypes import BYTES_PER_VALUE, GB, GIB, DType
 from tools.errors import InputError
 from tools.kv_cache import KVDType, KVShape, context_note, heads_per_gpu, sequence_bytes
 from tools.params import total_parameters
+from tools.release_dtype import apply_release_default, default_kv_dtype, release_note
 from tools.results import Worked, record_provenance
 
 #: vLLM's default ``gpu_memory_utilization`` (vllm/engine/arg_utils.py); the 10% it holds back
@@ -66,7 +67,11 @@ class MemoryFitInput(BaseModel):
     )
     chip: str | None = Field(None, description="Catalog accelerator name, e.g. 'h100' (optional with capacity_gb).")
     gpus: int = Field(8, ge=1, description="Accelerators serving one model replica (tensor parallel).")
-    weights_dtype: DType = Field("bf16", description="Weight format: fp32, fp16, bf16, fp8, int8, int4, fp4.")
+    weights_dtype: DType = Field(
+        "bf16",
+        description="Weight format: fp32, fp16, bf16, fp8, int8, int4, fp4 (default: the model's released format when "
+        "it is not bf16, e.g. fp8 for DeepSeek-V3/R1/V3.2; else bf16).",
+    )
     kv_dtype: KVDType | None = Field(
         None,
         description="KV-cache format; defaults to the weight format (16-bit for 4-bit weights); fp8_ds_mla for "
@@ -315,6 +320,9 @@ def _assumptions(
         f"Parameters: {count:,} ({how}), weights in {inp.weights_dtype}"
         + (f", KV cache in {kv.dtype}." if kv else "; no KV cache (weights only)."),
     ]
+    release = release_note(inp)
+    if release:
+        out.append(release)
     if kv is not None:
         out.append(_tp_note(kv.shape, inp.gpus))
         out.append(
@@ -339,10 +347,11 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
     """Fit and concurrency for ``inp.model`` on ``inp.gpus`` x ``inp.chip`` (formulas in the module docstring)."""
     spec = find_model(inp.model) if inp.model else None
     chip = find_accelerator(inp.chip) if inp.chip else None
+    apply_release_default(inp)
     mem = _memory(inp, chip)
     params = _parameters(inp, spec)
     weights = params[0] * BYTES_PER_VALUE[inp.weights_dtype]
-    kv_dtype = inp.kv_dtype or ("bf16" if BYTES_PER_VALUE[inp.weights_dtype] < 1 else inp.weights_dtype)
+    kv_dtype = inp.kv_dtype or default_kv_dtype(inp, inp.weights_dtype, BYTES_PER_VALUE[inp.weights_dtype])
     if spec is None and not inp.weights_only:
         raise InputError("model", "give a catalog model for the KV cache, or weights_only with params.")
     kv = KV(KVShape.of(spec), kv_dtype, inp.prompt + inp.output) if spec is not None and not inp.weights_only else None

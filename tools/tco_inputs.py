@@ -101,7 +101,9 @@ class TCOInput(BaseModel):
     batch: int = Field(64, ge=1, description="Serving shape for --model: sequences decoded together.")
     prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
     output: int = Field(1000, ge=1, description="Serving shape for --model: output tokens.")
-    weights_dtype: DType = Field("bf16", description="Serving shape for --model: weight format.")
+    weights_dtype: DType = Field(
+        "bf16", description="Serving shape for --model: weight format (default: the model's released format, else bf16)."
+    )
     profile: str | None = Field(None, description="For --model: saved calibration profile (throughput --calibrate).")
     profile_dir: str | None = Field(
         None, description="Directory of saved profiles (front-ends pass <data dir>/profiles)."

@@ -168,3 +168,22 @@ def test_stale_lists_old_rows_only() -> None:
     fresh = {r["name"] for r in stale_rows(120, today=datetime.date(2026, 12, 7))}
     assert not fresh
     assert len(models()) == 24
+
+
+@pytest.mark.parametrize("model", ["deepseek-r1", "deepseek-v3", "deepseek-v3.2"])
+def test_deepseek_weights_default_to_their_released_fp8(model: str) -> None:
+    r = get("memory_fit").run({"model": model, "chip": "h200", "gpus": 8})
+    assert r.weights_bytes == 671e9 and r.inputs["weights_dtype"] == "fp8" and r.inputs["kv_dtype"] == "bf16"
+    assert r.defaults_used["weights_dtype"] == "fp8" and "weights_dtype" not in r.inputs_given
+    assert any(a.startswith("Weights in fp8:") and "released in fp8 only" in a for a in r.assumptions)
+    t = get("throughput").run({"model": model, "chip": "h200", "gpus": 8})
+    assert t.inputs["weights_dtype"] == "fp8" and t.peak_tflops_used == 1979
+    upcast = get("memory_fit").run({"model": model, "chip": "h200", "gpus": 8, "weights_dtype": "bf16"})
+    assert upcast.weights_bytes == 2 * 671e9 and not any(a.startswith("Weights in fp8:") for a in upcast.assumptions)
+
+
+def test_bf16_models_keep_the_bf16_default() -> None:
+    r = get("memory_fit").run({"model": "llama-3.1-70b", "chip": "h200", "gpus": 8})
+    assert r.inputs["weights_dtype"] == "bf16" and not any(a.startswith("Weights in") for a in r.assumptions)
+    c = tco(TCOInput(chip=["h200"], model="deepseek-r1"))
+    assert any("DeepSeek-V3 / DeepSeek-R1 fp8 on 8 x" in a for a in c.assumptions)
