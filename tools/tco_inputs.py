@@ -102,7 +102,8 @@ class TCOInput(BaseModel):
     prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
     output: int = Field(1000, ge=1, description="Serving shape for --model: output tokens.")
     weights_dtype: DType = Field(
-        "bf16", description="Serving shape for --model: weight format (default: the model's released format, else bf16)."
+        "bf16",
+        description="Serving shape for --model: weight format (default: the model's released format, else bf16).",
     )
     profile: str | None = Field(None, description="For --model: saved calibration profile (throughput --calibrate).")
     profile_dir: str | None = Field(
