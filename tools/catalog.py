@@ -126,6 +126,7 @@ class ModelSpec(BaseModel):
     window_kind: str = Field("", description="'sliding', 'chunked' (Llama-4 chunked local attention) or ''.")
     source_date: str = Field("", description="Date of the config or card the row comes from, YYYY-MM-DD.")
     release_weights_dtype: str = Field("", description="Format of the released checkpoint when not bf16 (e.g. fp8).")
+    index_head_dim: int | None = Field(None, description="DeepSeek sparse-attention indexer key width (V3.2: 128).")
     source: str
     notes: str = ""
     moe: MoELayout | None = Field(None, description="Expert layout from model_moe.csv, when the model has a row there.")
@@ -232,6 +233,7 @@ def model_from_csv(r: dict[str, str]) -> ModelSpec:
         window_kind=r.get("window_kind", ""),
         source_date=r.get("source_date", ""),
         release_weights_dtype=r.get("release_weights_dtype", ""),
+        index_head_dim=_opt_int(r.get("index_head_dim")),
         source=r["source"],
         notes=r.get("notes", ""),
         moe=_moe_layout(r["name"], _aliases(r.get("aliases", ""))),

@@ -187,3 +187,26 @@ def test_bf16_models_keep_the_bf16_default() -> None:
     assert r.inputs["weights_dtype"] == "bf16" and not any(a.startswith("Weights in") for a in r.assumptions)
     c = tco(TCOInput(chip=["h200"], model="deepseek-r1"))
     assert any("DeepSeek-V3 / DeepSeek-R1 fp8 on 8 x" in a for a in c.assumptions)
+
+
+@pytest.mark.parametrize(("kv_dtype", "per_token"), [("bf16", 78_324), ("fp8_ds_mla", 48_068), ("fp8", 43_188)])
+def test_deepseek_v32_counts_its_indexer_key_cache(kv_dtype: str, per_token: int) -> None:
+    """61 layers x (MLA latent in kv_dtype + 132 B indexer key: 128 fp8 + one fp32 scale, vLLM's layout)."""
+    r = get("kv_cache").run({"model": "deepseek-v3.2", "kv_dtype": kv_dtype, "context": 1000})
+    assert r.bytes_per_token == per_token and r.bytes_per_sequence == per_token * 1000
+    assert any("indexer key cache: 132 B per token per layer (8,052 B per token)" in a for a in r.assumptions)
+    v3 = get("kv_cache").run({"model": "deepseek-v3", "kv_dtype": "bf16", "context": 1000})
+    assert v3.bytes_per_token == 70_272 and not any("indexer" in a for a in v3.assumptions)
+
+
+def test_config_json_indexer_and_fp8_release_are_read() -> None:
+    from tools.hf_config import spec_from_config
+
+    cfg = {
+        "num_hidden_layers": 61, "hidden_size": 7168, "num_attention_heads": 128, "vocab_size": 129280,
+        "max_position_embeddings": 163840, "kv_lora_rank": 512, "qk_rope_head_dim": 64, "qk_nope_head_dim": 128,
+        "index_head_dim": 128, "n_routed_experts": 256, "num_experts_per_tok": 8,
+        "quantization_config": {"quant_method": "fp8", "fmt": "e4m3", "weight_block_size": [128, 128]},
+    }  # fmt: skip
+    spec = spec_from_config(cfg, "my-v32", params_b=671, active_params_b=37, source="test", added="2026-12-07")
+    assert spec.index_head_dim == 128 and spec.release_weights_dtype == "fp8"
