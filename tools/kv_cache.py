@@ -209,6 +209,20 @@ class KVCacheResult(Worked):
     total_gib: float | None = Field(description="total_bytes / 2^30.")
 
 
+def _indexer_note(shape: KVShape, inp: KVCacheInput, tokens: int | None, indexer: int) -> str:
+    """The MLA latent alone (indexer keys left out), then what the indexer key cache adds."""
+    latent = shape.model_copy(update={"index_head_dim": None})
+    alone = f"{math.ceil(shape.layers * bytes_per_token_per_layer(latent, inp.kv_dtype, inp.tp)):,} B per token"
+    if tokens is not None:
+        total = sequence_bytes(latent, tokens, inp.kv_dtype, inp.tp, inp.block_size) * inp.batch
+        alone += f", {total / GB:.4g} GB ({total / 2**30:.4g} GiB) for {inp.batch} x {tokens:,} tokens"
+    return (
+        f"MLA latent alone (indexer keys left out): {alone}. Counted on top: the sparse-attention indexer key "
+        f"cache, {indexer} B per token per layer ({shape.layers * indexer:,} B per token), always fp8 with fp32 "
+        "scales (vLLM DeepseekV32IndexerCache), whatever the MLA cache format."
+    )
+
+
 def kv_cache(inp: KVCacheInput) -> KVCacheResult:
     """KV-cache bytes per token, per sequence and per batch (see module docstring for formulas)."""
     if inp.model is not None:
@@ -254,11 +268,7 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
     formula += "; bytes/sequence = bytes/token x tokens; total = bytes/sequence x batch"
     assumptions = [f"KV cache stored as {stored}, independent of weight format."]
     if indexer:
-        assumptions.append(
-            f"Includes the sparse-attention indexer key cache: {indexer} B per token per layer "
-            f"({shape.layers * indexer:,} B per token), always fp8 with fp32 scales (vLLM DeepseekV32IndexerCache), "
-            "whatever the MLA cache format."
-        )
+        assumptions.append(_indexer_note(shape, inp, tokens, indexer))
     if too_long:
         assumptions.append(too_long)
     if shape.window and shape.windowed_layers:

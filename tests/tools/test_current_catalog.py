@@ -194,7 +194,9 @@ def test_deepseek_v32_counts_its_indexer_key_cache(kv_dtype: str, per_token: int
     """61 layers x (MLA latent in kv_dtype + 132 B indexer key: 128 fp8 + one fp32 scale, vLLM's layout)."""
     r = get("kv_cache").run({"model": "deepseek-v3.2", "kv_dtype": kv_dtype, "context": 1000})
     assert r.bytes_per_token == per_token and r.bytes_per_sequence == per_token * 1000
-    assert any("indexer key cache: 132 B per token per layer (8,052 B per token)" in a for a in r.assumptions)
+    assert any("indexer key cache, 132 B per token per layer (8,052 B per token)" in a for a in r.assumptions)
+    latent = 61 * (576 if kv_dtype == "fp8" else 656 if kv_dtype == "fp8_ds_mla" else 1152)
+    assert any(a.startswith(f"MLA latent alone (indexer keys left out): {latent:,} B per token") for a in r.assumptions)
     v3 = get("kv_cache").run({"model": "deepseek-v3", "kv_dtype": "bf16", "context": 1000})
     assert v3.bytes_per_token == 70_272 and not any("indexer" in a for a in v3.assumptions)
 
