@@ -34,6 +34,9 @@ single sentence). Measured on the four suites (README): recall@5 / MRR up on the
 and blind suites, one held-out question down one rank (MRR 0.552 -> 0.549). It runs before the
 catalog rule, so a spec question still gets the rows it names first (same figures either way).
 
+:func:`search_checked` adds the verdict (:mod:`knowledge.verdict`): the passages when they are close
+to the question, else none and the statement to make; what answer writers and the search tool use.
+
 ``mode="dense"`` or ``"bm25"`` returns one ranking alone (its own score: cosine similarity or
 BM25), for the side-by-side evaluation.
 """
