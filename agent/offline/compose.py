@@ -28,7 +28,7 @@ from agent.offline.capex_compare import (
     sum_rows,
 )
 from agent.offline.history import read_as_line
-from agent.offline.plan import PER_MW_GW, Call, Plan
+from agent.offline.plan_types import PER_MW_GW, Call, Plan
 from agent.render.figures import nbytes, num
 
 _WORK = {"formula", "inputs", "assumptions", "sources"}
