@@ -56,73 +56,93 @@ def token_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, int]:
     return args
 
 
-def calculator_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, Any]:  # noqa: C901 - over budget, to be split
+#: Quantities every calculator that takes them takes as the question states them.
+_AS_STATED = (
+    "mem_eff",
+    "compute_eff",
+    "electricity",
+    "rental_price",
+    "capex_per_accelerator",
+    "years",
+    "cost_of_capital",
+    "utilization",
+    "pue",
+    "power_kw",
+    "facility_capex_per_mw",
+    "networking_fraction",
+    "maintenance",
+    "tokens_per_s",
+    "colo",
+)
+
+
+def calculator_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, Any]:
     """The arguments the question states for calculator ``tool`` (catalog names excluded)."""
-    fields = tool_fields(tool)
-    a: dict[str, Any] = {}
-    if p.count is not None:
-        if tool in ("memory_fit", "throughput"):
-            a["gpus"] = p.count
-        elif tool == "tco":
-            a["count"] = p.count
-            if p.models and p.count <= 72:
-                a["gpus"] = p.count
-    if tool == "kv_cache":
-        if p.kv_dtype or p.weights_dtype:
-            a["kv_dtype"] = p.kv_dtype or p.weights_dtype
-        if p.tp is not None:
-            a["tp"] = p.tp
-    else:
-        if p.weights_dtype:
-            a["weights_dtype"] = p.weights_dtype
-        if p.kv_dtype:
-            a["kv_dtype"] = p.kv_dtype
+    a: dict[str, Any] = {**_count_args(tool, p), **_format_args(tool, p)}
     if p.batch is not None:
         a["batch"] = p.batch
     a.update(token_args(tool, p, notes))
     if p.roofline:
         a["mem_eff"] = 1.0
         a["compute_eff"] = 1.0
-    for name in (
-        "mem_eff",
-        "compute_eff",
-        "electricity",
-        "rental_price",
-        "capex_per_accelerator",
-        "years",
-        "cost_of_capital",
-        "utilization",
-        "pue",
-        "power_kw",
-        "facility_capex_per_mw",
-        "networking_fraction",
-        "maintenance",
-        "tokens_per_s",
-        "colo",
-    ):
-        value = getattr(p, name)
-        if value is not None:
-            a[name] = value
-    if (
-        tool == "memory_fit"
-        and p.utilization is not None
-        and re.search(r"(?:memory|mem|hbm|vram|gpu)[ _]?(?:util|utili[sz]ation)|utili[sz]ation", p.text)
-    ):
-        a["gpu_mem_util"] = (
-            p.utilization
-        )  # in a fit question, "at 95% utilization" is the share of HBM the server may use
-        notes.append(
-            "In a fit question the utilization is read as the share of accelerator memory the server may use (gpu_mem_util)."
-        )
-    if tool == "buildout":
-        if p.gw is not None:
-            a["gw"] = p.gw
-        elif p.mw is not None:
-            a["gw"] = p.mw / 1000
-            notes.append(f"{p.mw:g} MW = {p.mw / 1000:g} GW.")
-    if tool == "capex":
+    a.update({name: getattr(p, name) for name in _AS_STATED if getattr(p, name) is not None})
+    if tool == "memory_fit":
+        a.update(_fit_args(p, notes))
+    elif tool == "buildout":
+        a.update(_buildout_args(p, notes))
+    elif tool == "capex":
         a.update(capex_args(p))
+    fields = tool_fields(tool)
     return {k: v for k, v in a.items() if k in fields}
+
+
+def _count_args(tool: str, p: Parsed) -> dict[str, Any]:
+    """A stated count: the accelerators of a fit or a speed; a cost's fleet (and its serving shape, up to one rack)."""
+    if p.count is None:
+        return {}
+    if tool in ("memory_fit", "throughput"):
+        return {"gpus": p.count}
+    if tool == "tco":
+        return {"count": p.count, **({"gpus": p.count} if p.models and p.count <= 72 else {})}
+    return {}
+
+
+def _format_args(tool: str, p: Parsed) -> dict[str, Any]:
+    """Number formats: a KV-cache question's one format is the cache's; the others keep weights and cache apart."""
+    a: dict[str, Any] = {}
+    if tool == "kv_cache":
+        if p.kv_dtype or p.weights_dtype:
+            a["kv_dtype"] = p.kv_dtype or p.weights_dtype
+        if p.tp is not None:
+            a["tp"] = p.tp
+        return a
+    if p.weights_dtype:
+        a["weights_dtype"] = p.weights_dtype
+    if p.kv_dtype:
+        a["kv_dtype"] = p.kv_dtype
+    return a
+
+
+def _fit_args(p: Parsed, notes: list[str]) -> dict[str, Any]:
+    """In a fit question, "at 95% utilization" is the share of HBM the server may use (said)."""
+    if p.utilization is None or not re.search(
+        r"(?:memory|mem|hbm|vram|gpu)[ _]?(?:util|utili[sz]ation)|utili[sz]ation", p.text
+    ):
+        return {}
+    notes.append(
+        "In a fit question the utilization is read as the share of accelerator memory the server may use (gpu_mem_util)."
+    )
+    return {"gpu_mem_util": p.utilization}
+
+
+def _buildout_args(p: Parsed, notes: list[str]) -> dict[str, Any]:
+    """The build-out's size in GW ("300 MW" = 0.3 GW, said)."""
+    if p.gw is not None:
+        return {"gw": p.gw}
+    if p.mw is not None:
+        notes.append(f"{p.mw:g} MW = {p.mw / 1000:g} GW.")
+        return {"gw": p.mw / 1000}
+    return {}
 
 
 def capex_args(p: Parsed) -> dict[str, Any]:

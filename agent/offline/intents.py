@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from agent.offline.parse import Parsed
+
 INTENT_TOOL = {
     "claim": "check_claim",
     "search": "search_knowledge",
@@ -289,3 +291,55 @@ def detect(
     """
     found = [name for name, pattern in _PATTERNS.items() if re.search(pattern, text)]
     return apply_rules(Cues(text, found, has_expression, has_companies, has_chip)).found
+
+
+@dataclass(frozen=True)
+class QuestionRule:
+    """An override read from the parsed question rather than its words: when ``when(parsed, intents, focus)``
+    holds, the intents become ``gives`` alone. ``example`` is the question that motivated it
+    (tests/agent/test_offline_intent_rules.py plans it and checks the tool ``gives`` maps to)."""
+
+    example: str
+    gives: str
+    when: Callable[[Parsed, list[str], list[str]], bool]
+
+
+#: Overrides the planner applies after the words' intents (agent.offline.plan), in order.
+QUESTION_RULES: tuple[QuestionRule, ...] = (
+    # a model and a chip, no other question: does it fit
+    QuestionRule(
+        "70b on 8 h100s",
+        "fit",
+        lambda p, i, f: not i and bool(p.models or p.unknown_models) and bool(p.chips or p.unknown_chips),
+    ),
+    # a fleet's capex, not a company's
+    QuestionRule(
+        "capex for 100,000 h100s",
+        "cost",
+        lambda p, i, f: i == ["capex"] and not p.companies and bool(p.chips or p.count),
+    ),
+    # the model's memory, not a datasheet
+    QuestionRule(
+        "hey, quick one: how much HBM does llama 3.1 405b need at fp8 for 64 users at 8k?",
+        "fit",
+        lambda p, i, f: i == ["spec"] and bool(p.models) and not (p.chips or p.unknown_chips),
+    ),
+    # a fleet, so the cost tool's all-in kW
+    QuestionRule("tdp of 1,024 h100s", "cost", lambda p, i, f: i == ["spec"] and (p.count or 0) > 1),
+    # nothing to compute, so what was said
+    QuestionRule(
+        "how does inference cost scale with reasoning?",
+        "search",
+        lambda p, i, f: (
+            i == ["cost"] and not (p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or f)
+        ),
+    ),
+)
+
+
+def question_intents(p: Parsed, intents: list[str], focus: list[str]) -> list[str]:
+    """``intents`` after :data:`QUESTION_RULES` (``focus``: the quantities asked for, agent.offline.focus)."""
+    for rule in QUESTION_RULES:
+        if rule.when(p, intents, focus):
+            intents = [rule.gives]
+    return intents

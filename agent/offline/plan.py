@@ -36,7 +36,7 @@ from typing import Any
 
 from agent.offline.capex_compare import extension_year, sum_years
 from agent.offline.focus import asked_quantities
-from agent.offline.intents import INTENT_TOOL, detect
+from agent.offline.intents import INTENT_TOOL, detect, question_intents
 from agent.offline.names import chip_arg, previous_context
 from agent.offline.parse import Parsed, parse
 from agent.offline.plan_types import CALCULATORS, DEFAULT_CHIP, MAX_CALLS, Call, Plan, tool_default
@@ -44,16 +44,7 @@ from agent.offline.planners.arithmetic import converted, target_unit
 from agent.offline.planners.calculators import calculator_calls
 from agent.offline.planners.checks import accounted, speed_behind_fit, unaccounted
 from agent.offline.planners.rerun import follow_up, is_follow_up, scales_anything
-from agent.offline.planners.search import (
-    CLAIM_PREFIX,
-    SPEC_NOISE,
-    SPEC_SORT,
-    SUPERLATIVE,
-    asked_speaker,
-    clauses,
-    search_query,
-    spec_attribute,
-)
+from agent.offline.planners.search import clauses, text_calls
 
 
 def make_plan(question: str, prior: list[Call] | None = None, prior_question: str = "") -> Plan:
@@ -130,8 +121,39 @@ def _route_names(question: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:  # noqa: C901 - over budget, to be split
+def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:
+    """The plan before its checks: intents from the words, read against what the question states and the turn
+    before, then a follow-up's rerun or one planner per intent."""
     p = parse(question)
+    intents = _first_intents(p)
+    plan = Plan(focus=asked_quantities(p.text), year=p.year, volume=p.token_volume)
+    if p.rental_price is not None and "cost" in intents:
+        # a rental price is given to be compared with owning: that comparison leads ("$2/hr" states the price,
+        # it does not ask for the cost per hour)
+        plan.focus = ["break_even"] + [f for f in plan.focus if f != "break_even"]
+    ctx = previous_context(prior)
+    intents = _with_readings(p, intents, plan)
+    if "chip" not in ctx and prior_question and not p.chips:
+        # "what did dylan say about trainium" then "and what does it cost per hour?": the chip named before
+        named = [m.name for m in parse(prior_question).chips if m.name]
+        if len(named) == 1:
+            ctx["chip"] = named[0]
+    needs_model = [i for i in intents if i in ("kv", "fit", "speed")]
+    if needs_model and len(needs_model) < len(intents) and not (p.models or p.unknown_models or ctx.get("model")):
+        # "how many trainium2 fit in 500 MW": no model anywhere, so 'fit' is not a memory-fit question
+        intents = [i for i in intents if i not in needs_model]
+    intents = question_intents(p, intents, plan.focus)
+    if is_follow_up(question, p, intents, prior):
+        return _follow_up_plan(p, prior, prior_question, ctx, plan)
+    if not intents:
+        plan.reply = _not_understood(p)
+        return plan
+    return _plan_calls(question, p, intents, (prior, prior_question), ctx, plan)
+
+
+def _first_intents(p: Parsed) -> list[str]:
+    """The intents of the words (:func:`agent.offline.intents.detect`), read against the stated speed, a written
+    formula and the parts of a question that asks what was said."""
     intents = detect(
         p.text, has_expression=p.expression is not None, has_companies=bool(p.companies), has_chip=bool(p.chips)
     )
@@ -151,12 +173,12 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:  
         intents = [i for i in intents if i in ("search", "claim")] + [
             i for i in INTENT_TOOL if i in asked and i not in ("search", "claim")
         ]
-    plan = Plan(focus=asked_quantities(p.text), year=p.year, volume=p.token_volume)
-    if p.rental_price is not None and "cost" in intents:
-        # a rental price is given to be compared with owning: that comparison leads ("$2/hr" states the price,
-        # it does not ask for the cost per hour)
-        plan.focus = ["break_even"] + [f for f in plan.focus if f != "break_even"]
-    ctx = previous_context(prior)
+    return intents
+
+
+def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:
+    """The years a capex question reads, an arithmetic asked in a unit, and what a per-MW or how-long question
+    needs; the intents those readings change."""
     if (
         "capex" in intents
         and plan.year is None
@@ -173,11 +195,12 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:  
             "calc"
         ]  # "1M tokens / 2,000 tok/s in hours": arithmetic in a unit
     if "capex" in intents:
-        plan.compare_years = years_in(p.text)[:2] if len(years_in(p.text)) >= 2 else []
+        years = years_in(p.text)
+        plan.compare_years = years[:2] if len(years) >= 2 else []
         plan.year = plan.compare_years[0] if plan.compare_years else plan.year
-        plan.sum_years = sum_years(p.text, years_in(p.text))
+        plan.sum_years = sum_years(p.text, years)
         plan.compare_years = [] if plan.sum_years else plan.compare_years
-        plan.extend_year = extension_year(p.text, years_in(p.text))
+        plan.extend_year = extension_year(p.text, years)
     if (
         "per_mw" in plan.focus
         and p.gw is None
@@ -188,89 +211,47 @@ def _make_plan(question: str, prior: list[Call], prior_question: str) -> Plan:  
         and set(intents) <= {"cost", "buildout", "capex"}
         and not p.companies
     ):
-        intents = ["buildout"]  # "capex per MW" with no size: a 1 MW build-out (see calculator_calls)
+        intents = ["buildout"]  # "capex per MW" with no size: a 1 MW build-out (see planners.cost.per_mw_size)
     if "per_mw" in plan.focus and "cost" in intents and "speed" in intents:
         intents.remove("speed")  # "tokens per second per MW" is the cost tool's tokens_per_s_per_mw
     if "time_for_tokens" in plan.focus and p.token_volume and "speed" not in intents:
         intents.append("speed")
-    if "chip" not in ctx and prior_question and not p.chips:
-        # "what did dylan say about trainium" then "and what does it cost per hour?": the chip named before
-        named = [m.name for m in parse(prior_question).chips if m.name]
-        if len(named) == 1:
-            ctx["chip"] = named[0]
-    needs_model = [i for i in intents if i in ("kv", "fit", "speed")]
-    if needs_model and len(needs_model) < len(intents) and not (p.models or p.unknown_models or ctx.get("model")):
-        # "how many trainium2 fit in 500 MW": no model anywhere, so 'fit' is not a memory-fit question
-        intents = [i for i in intents if i not in needs_model]
+    return intents
 
-    if not intents and (p.models or p.unknown_models) and (p.chips or p.unknown_chips):
-        intents = ["fit"]  # "llama 70b int4 on a single rtx 4090?": does it fit
-    if intents == ["capex"] and not p.companies and (p.chips or p.count):
-        intents = ["cost"]  # "capex for 100,000 h100s": a fleet's capex, not a company's
-    if intents == ["spec"] and p.models and not (p.chips or p.unknown_chips):
-        intents = ["fit"]  # "how much HBM does 405b need at fp8 for 64 users": the model's memory, not a datasheet
-    if intents == ["spec"] and (p.count or 0) > 1:
-        intents = ["cost"]  # "how much power does a 100k h100 cluster draw": a fleet, so the cost tool's all-in kW
-    if intents == ["cost"] and not (
-        p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or plan.focus
-    ):
-        intents = ["search"]  # "how does inference cost scale with reasoning?": nothing to compute, so what was said
-    if is_follow_up(question, p, intents, prior):
-        earlier = parse(prior_question) if prior_question else None
-        if earlier is not None:
-            plan.focus = plan.focus or asked_quantities(earlier.text)  # "2x as many GPUs?" asks what the last one asked
-            plan.year = plan.year or earlier.year
-        if not plan.focus and p.electricity is not None:
-            # "and at 5c/kwh?": the figures the electricity price moves
-            tools = {c.name for c in prior}
-            plan.focus = (
-                (["per_hour"] if "tco" in tools else []) + ["power_year"] + (["capex"] if "buildout" in tools else [])
-            )
-        if p.relative and not scales_anything(prior, p) and not (set(p.stated()) - {"relative"} or p.models or p.chips):
-            tools = ", ".join(sorted({c.name for c in prior if c.name in CALCULATORS}))
-            plan.reply = (
-                f"The previous calculation ({tools}) has nothing that '{' and '.join(p.relative_words.values())}' changes, "
-                "so I did not rerun it. Say which input to change, e.g. 'with <N> GPUs' or 'at <N>k context'."
-            )
-            return plan
-        return follow_up(p, prior, ctx, plan)
-    if not intents:
-        plan.reply = _not_understood(p)
+
+def _follow_up_plan(p: Parsed, prior: list[Call], prior_question: str, ctx: dict[str, Any], plan: Plan) -> Plan:
+    """A follow-up: the previous calls rerun with what it changes (:mod:`agent.offline.planners.rerun`), asking
+    for what the question before asked; a reply when a relative change ("2x") changes nothing there."""
+    earlier = parse(prior_question) if prior_question else None
+    if earlier is not None:
+        plan.focus = plan.focus or asked_quantities(earlier.text)  # "2x as many GPUs?" asks what the last one asked
+        plan.year = plan.year or earlier.year
+    if not plan.focus and p.electricity is not None:
+        # "and at 5c/kwh?": the figures the electricity price moves
+        tools = {c.name for c in prior}
+        plan.focus = (
+            (["per_hour"] if "tco" in tools else []) + ["power_year"] + (["capex"] if "buildout" in tools else [])
+        )
+    if p.relative and not scales_anything(prior, p) and not (set(p.stated()) - {"relative"} or p.models or p.chips):
+        tools_run = ", ".join(sorted({c.name for c in prior if c.name in CALCULATORS}))
+        plan.reply = (
+            f"The previous calculation ({tools_run}) has nothing that '{' and '.join(p.relative_words.values())}' changes, "
+            "so I did not rerun it. Say which input to change, e.g. 'with <N> GPUs' or 'at <N>k context'."
+        )
         return plan
+    return follow_up(p, prior, ctx, plan)
 
+
+def _plan_calls(
+    question: str, p: Parsed, intents: list[str], before: tuple[list[Call], str], ctx: dict[str, Any], plan: Plan
+) -> Plan:
+    """One planner per intent (``before``: the previous turn's calls and question). A part that cannot be
+    computed is left out and said, unless it is the only part: then its reply is the answer."""
     left_out: list[str] = []
     for intent in intents:
         tool = INTENT_TOOL[intent]
-        if tool == "check_claim":
-            plan.calls.append(Call(tool, {"claim": CLAIM_PREFIX.sub("", question).strip() or question}))
-        elif tool == "search_knowledge":
-            if any(c.name == tool for c in plan.calls):
-                continue
-            source = (
-                "specs" if intent == "spec" else ("all" if re.search(r"spec|data ?sheet", p.text) else "transcript")
-            )
-            query = search_query(question, prior, prior_question)
-            args: dict[str, Any] = {"query": query, "source": source}
-            if source == "transcript" and (who := asked_speaker(question)):
-                args["speaker"] = who  # "what did Dylan say" prefers the guest's turns, "what did Brad ask" the hosts'
-            if intent == "spec":
-                query = " ".join(SPEC_NOISE.sub(" ", query).split()) or query
-                chips = [m.name for m in p.chips if m.name]
-                attribute = spec_attribute(p.text)
-                if chips:
-                    # the catalog names first, so the rows of the chips asked about rank high; more
-                    # rows than shown, so the answer can pick those rows (see compose.spec_section)
-                    query = f"{' '.join(chips)} {attribute or query}"
-                    plan.spec = (chips, attribute)
-                elif attribute and (rank := re.search(SUPERLATIVE, p.text)):
-                    # "which chip has the most HBM": every catalog row ranked by the typed catalog, not prose
-                    least = rank.group(1) in ("lowest", "least", "smallest", "fewest")
-                    plan.calls.append(
-                        Call("chip_specs", {"sort": SPEC_SORT[attribute], "ascending": least, "limit": 5})
-                    )
-                    continue
-                args = {"query": query, "source": source, "k": 20 if len(chips) > 8 else 8 if chips else 5}
-            plan.calls.append(Call(tool, args))
+        if tool in ("check_claim", "search_knowledge"):
+            text_calls(intent, question, p, before, plan)
         elif tool == "calculate":
             plan.calls.append(Call(tool, {"expression": converted(p.expression, p.text, plan)}))
         else:

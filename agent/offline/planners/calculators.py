@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from agent.offline.calc_args import calculator_args, carried_args, per_token, token_args
-from agent.offline.names import catalog_names, catalog_price, chip_arg, short_chip
+from agent.offline.names import catalog_names, chip_arg
 from agent.offline.parse import Parsed
-from agent.offline.plan_types import DEFAULT_CHIP, PER_MW_GW, TOKEN_ARGS, Call, Plan, tool_default, tool_fields
-from agent.offline.planners.capex import capex_notes
-from agent.offline.planners.cost import default_chip, illustrate, power_calls, power_only, unpriced_reply
-from tools.catalog import find_accelerator
+from agent.offline.plan_types import DEFAULT_CHIP, TOKEN_ARGS, Call, Plan, tool_default, tool_fields
+from agent.offline.planners.capex import capex_reply
+from agent.offline.planners.cost import cost_chips, per_mw_size, tco_call
+
+#: Calculators that need a model, and those that also need an accelerator.
+_MODEL_TOOLS = ("kv_cache", "memory_fit", "throughput")
+_CHIP_TOOLS = ("memory_fit", "throughput")
 
 
-def calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, only_if_named: bool) -> str | None:  # noqa: C901 - over budget, to be split
+def calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, only_if_named: bool) -> str | None:
     """Append the calls for one calculator intent; return a reply when a needed name is missing."""
-    fields = tool_fields(tool)
-    needs_model = tool in ("kv_cache", "memory_fit", "throughput")
-    needs_chip = tool in ("memory_fit", "throughput")
-    if only_if_named and needs_model and not p.models:
+    if only_if_named and tool in _MODEL_TOOLS and not p.models:
         return None  # "what did he say about fitting users": the transcript, not a calculator
+    named = _catalog_names_for(tool, p, ctx, plan)
+    if isinstance(named, str):
+        return named
+    model_names, chip_names = named
+    args = {**carried_args(tool, p, ctx, plan), **calculator_args(tool, p, plan.notes)}
+    if tool == "kv_cache" and not any(k in args for k in TOKEN_ARGS):
+        per_token(p, args, plan)
+    if tool in ("tco", "buildout"):
+        chips = cost_chips(tool, p, args, chip_names, plan)
+        if not isinstance(chips, list):
+            return chips
+        chip_names = chips
+    if tool == "buildout" and "gw" not in args and "per_mw" in plan.focus:
+        per_mw_size(args, plan)
+    if tool == "tco":
+        plan.calls.append(tco_call(args, model_names, chip_names, plan))
+        return None
+    if tool == "capex" and (reply := capex_reply(p, args, chip_names, plan)):
+        return reply
+    if tool == "memory_fit" and p.batch is not None and model_names:
+        _kv_beside_fit(p, model_names[0], plan)
+    _append_calls(tool, p, args, model_names, chip_names, plan)
+    return None
+
+
+def _catalog_names_for(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan) -> tuple[list[str], list[str]] | str:
+    """The models and chips one calculator is run for (the question's, else the previous turn's), or a reply
+    asking for a name the calculator needs. "How many H100s do I need" with no chip: :data:`DEFAULT_CHIP`, said."""
+    fields = tool_fields(tool)
+    needs_model = tool in _MODEL_TOOLS
     model_names, reply = catalog_names(p, "model", ctx.get("model") if needs_model or "model" in fields else None, plan)
     if reply:
         return reply
@@ -29,91 +58,31 @@ def calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, o
         return reply
     if needs_model and not model_names:
         return missing_reply("model", tool, p)
-    if (
-        needs_chip
-        and not chip_names
-        and tool == "memory_fit"
-        and "min_accelerators" in plan.focus
-        and not p.unknown_chips
-    ):
+    if tool == "memory_fit" and not chip_names and "min_accelerators" in plan.focus and not p.unknown_chips:
         chip_names = [DEFAULT_CHIP]
         plan.notes.insert(
             0, f"No chip named: assumed {DEFAULT_CHIP} (the catalog's priced NVIDIA chip); name one to change it."
         )
-    if needs_chip and not chip_names:
+    if tool in _CHIP_TOOLS and not chip_names:
         return missing_reply("chip", tool, p)
-    args = {**carried_args(tool, p, ctx, plan), **calculator_args(tool, p, plan.notes)}
-    if tool == "kv_cache" and not any(k in args for k in TOKEN_ARGS):
-        per_token(p, args, plan)
-    if tool in ("tco", "buildout") and not chip_names and not p.unknown_chips:
-        chip_names, reply = default_chip(tool, p, args, plan)
-        if reply:
-            return reply
-    if tool in ("tco", "buildout") and chip_names and "capex_per_accelerator" not in args:
-        unpriced = [c for c in chip_names if catalog_price(c) is None]
-        if unpriced and tool == "tco" and power_only(plan.focus):
-            # "power draw of 1,024 b200s": the power needs the all-in kW, not a price
-            powered = [c for c in unpriced if power_calls(c, p, args, plan)]
-            unpriced = [c for c in unpriced if c not in powered]
-            chip_names = [c for c in chip_names if c not in powered]
-            if not chip_names:
-                return None if powered and not unpriced else unpriced_reply(unpriced)
-        if unpriced:
-            chip_names = [c for c in chip_names if c not in unpriced]
-            # short aliases: a reply with no tool result must hold no figure, and "141GB" in a name reads as one
-            missing = unpriced_reply(unpriced)
-            if not chip_names:
-                return missing
-            plan.notes.insert(0, "Left out: " + missing)
-    if tool == "buildout" and "gw" not in args and "per_mw" in plan.focus:
-        args["gw"] = PER_MW_GW
-        plan.notes.insert(
-            0,
-            "No size given: priced as a 1 MW build-out (gw=0.001), so the figures are per MW of utility power "
-            "(grid power into the site, before PUE); give a size in MW or GW for a whole site.",
-        )
-    if tool == "tco":
-        names: dict[str, Any] = {"chip": [chip_arg(c) for c in chip_names]} if chip_names else {}
-        if model_names:
-            names["model"] = model_names[0]
-        elif "per_mtok" in plan.focus and "tokens_per_s" not in args:
-            illustrate(names, args, plan)
-        plan.calls.append(Call(tool, {**names, **args}))
-        return None
-    if tool == "capex" and not args.get("company") and not re.search(r"hyperscal|big tech|\ball\b", p.text):
-        return (
-            "I can't tell which company's capex you mean. The capex table covers Microsoft, Alphabet, Amazon, "
-            "Meta and Oracle; ask e.g. 'Meta capex history' or 'Microsoft capex forecast at <R>%/yr'."
-        )
-    if tool == "capex":
-        capex_notes(p, args, plan)
-        if "ai_share" in args and "capex_per_accelerator" not in args:
-            chip = chip_names[0] if chip_names else DEFAULT_CHIP
-            price = catalog_price(chip)
-            if price is None:
-                return (
-                    f"The catalog has no price for {short_chip(chip)}, and I won't guess one; the implied accelerator "
-                    "count needs one. Ask again with e.g. 'at $<N>k per GPU'."
-                )
-            from tools.defaults import all_in_power_kw
+    return model_names, chip_names
 
-            args["capex_per_accelerator"] = price
-            args.setdefault("power_kw", all_in_power_kw(find_accelerator(chip))[0])
-            # the short alias: the capex result does not hold the chip's full name (whose "80GB" reads as a figure)
-            plan.notes.insert(
-                0,
-                f"No chip named: assumed {short_chip(chip)} at its catalog price and all-in kW for the implied "
-                "accelerators; name one to change it."
-                if not chip_names
-                else f"Implied accelerators at the catalog price and all-in kW of {short_chip(chip)}.",
-            )
-    if tool == "memory_fit" and p.batch is not None and model_names:
-        # "HBM for 100 concurrent users": the fit, plus the KV cache of exactly that many requests
-        kv = {"model": model_names[0], "batch": p.batch, **token_args("kv_cache", p, [])}
-        if p.kv_dtype or p.weights_dtype:
-            kv["kv_dtype"] = p.kv_dtype or p.weights_dtype
-        if "context" in kv or "prompt" in kv:
-            plan.calls.append(Call("kv_cache", kv))
+
+def _kv_beside_fit(p: Parsed, model: str, plan: Plan) -> None:
+    """ "HBM for 100 concurrent users": the fit, plus the KV cache of exactly that many requests."""
+    kv = {"model": model, "batch": p.batch, **token_args("kv_cache", p, [])}
+    if p.kv_dtype or p.weights_dtype:
+        kv["kv_dtype"] = p.kv_dtype or p.weights_dtype
+    if "context" in kv or "prompt" in kv:
+        plan.calls.append(Call("kv_cache", kv))
+
+
+def _append_calls(
+    tool: str, p: Parsed, args: dict[str, Any], model_names: list[str], chip_names: list[str], plan: Plan
+) -> None:
+    """One call per model and chip; a speed gets the fit of its deployment beside it (:func:`fit_beside_speed`)."""
+    fields = tool_fields(tool)
+    checked = tool == "throughput" and not (p.unknown_models or p.unknown_chips)
     for model in model_names or [None]:
         for chip in chip_names or [None]:
             names = {}
@@ -122,26 +91,13 @@ def calculator_calls(tool: str, p: Parsed, ctx: dict[str, Any], plan: Plan, *, o
             if chip and "chip" in fields:
                 names["chip"] = chip_arg(chip)
             plan.calls.append(Call(tool, {**names, **args}))
-            if (
-                tool == "throughput"
-                and model
-                and chip
-                and not (p.unknown_models or p.unknown_chips)
-                and ("gpus" not in args or "time_for_tokens" in plan.focus)
-            ):
+            if checked and model and chip and ("gpus" not in args or "time_for_tokens" in plan.focus):
                 plan.calls.append(Call("memory_fit", fit_beside_speed(names, args)))
-    if (
-        tool == "throughput"
-        and "gpus" not in args
-        and model_names
-        and chip_names
-        and not (p.unknown_models or p.unknown_chips)
-    ):
+    if checked and "gpus" not in args and model_names and chip_names:
         plan.notes.append(
             "No accelerator count given: the speed is for the throughput calculator's default of one accelerator, "
             "so the fit on that one is checked too (ask 'on 8x ...' for a server)."
         )
-    return None
 
 
 def fit_beside_speed(names: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:

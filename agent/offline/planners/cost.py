@@ -6,11 +6,58 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.offline.names import chip_arg, short_chip
+from agent.offline.names import catalog_price, chip_arg, short_chip
 from agent.offline.own_costs import missing_price_and_chip
 from agent.offline.parse import Parsed
-from agent.offline.plan_types import DEFAULT_CHIP, ILLUSTRATION_MODEL, Call, Plan, tool_default
+from agent.offline.plan_types import DEFAULT_CHIP, ILLUSTRATION_MODEL, PER_MW_GW, Call, Plan, tool_default
 from tools.catalog import accelerators, find_accelerator
+
+
+def cost_chips(tool: str, p: Parsed, args: dict[str, Any], chip_names: list[str], plan: Plan) -> list[str] | str | None:
+    """The chips a cost or build-out is priced for (a list), a reply asking for what is missing (a string),
+    or None when the calls are already made: a power draw or bill of chips with no catalog price
+    ("power draw of 1,024 b200s" needs the all-in kW, not a price)."""
+    if not chip_names and not p.unknown_chips:
+        chip_names, reply = default_chip(tool, p, args, plan)
+        if reply:
+            return reply
+    if not chip_names or "capex_per_accelerator" in args:
+        return chip_names
+    unpriced = [c for c in chip_names if catalog_price(c) is None]
+    if unpriced and tool == "tco" and power_only(plan.focus):
+        powered = [c for c in unpriced if power_calls(c, p, args, plan)]
+        unpriced = [c for c in unpriced if c not in powered]
+        chip_names = [c for c in chip_names if c not in powered]
+        if not chip_names:
+            return None if powered and not unpriced else unpriced_reply(unpriced)
+    if unpriced:
+        chip_names = [c for c in chip_names if c not in unpriced]
+        # short aliases: a reply with no tool result must hold no figure, and "141GB" in a name reads as one
+        missing = unpriced_reply(unpriced)
+        if not chip_names:
+            return missing
+        plan.notes.insert(0, "Left out: " + missing)
+    return chip_names
+
+
+def per_mw_size(args: dict[str, Any], plan: Plan) -> None:
+    """ "Capex per MW" with no size: a build-out of :data:`PER_MW_GW` (1 MW), said."""
+    args["gw"] = PER_MW_GW
+    plan.notes.insert(
+        0,
+        "No size given: priced as a 1 MW build-out (gw=0.001), so the figures are per MW of utility power "
+        "(grid power into the site, before PUE); give a size in MW or GW for a whole site.",
+    )
+
+
+def tco_call(args: dict[str, Any], model_names: list[str], chip_names: list[str], plan: Plan) -> Call:
+    """One cost call over every chip compared; a $/Mtok with no model or tokens/s is an illustration (:func:`illustrate`)."""
+    names: dict[str, Any] = {"chip": [chip_arg(c) for c in chip_names]} if chip_names else {}
+    if model_names:
+        names["model"] = model_names[0]
+    elif "per_mtok" in plan.focus and "tokens_per_s" not in args:
+        illustrate(names, args, plan)
+    return Call("tco", {**names, **args})
 
 
 def default_chip(tool: str, p: Parsed, args: dict[str, Any], plan: Plan) -> tuple[list[str], str | None]:

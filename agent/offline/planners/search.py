@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from agent.offline.intents import detect
-from agent.offline.plan_types import Call
+from agent.offline.parse import Parsed
+from agent.offline.plan_types import Call, Plan
 
 
 def clauses(question: str) -> list[str]:
@@ -111,3 +113,43 @@ def spec_attribute(text: str) -> str | None:
         if re.search(pattern, text):
             return label
     return None
+
+
+def text_calls(intent: str, question: str, p: Parsed, before: tuple[list[Call], str], plan: Plan) -> None:
+    """The call for a claim, a search of what was said, or a datasheet question (one search per plan).
+
+    ``before``: the previous turn's calls and question ("where did he say that?" searches the last topic).
+    """
+    if intent == "claim":
+        plan.calls.append(Call("check_claim", {"claim": CLAIM_PREFIX.sub("", question).strip() or question}))
+        return
+    if any(c.name == "search_knowledge" for c in plan.calls):
+        return
+    query = search_query(question, *before)
+    if intent == "spec":
+        plan.calls.append(_spec_call(query, p, plan))
+        return
+    source = "all" if re.search(r"spec|data ?sheet", p.text) else "transcript"
+    args: dict[str, Any] = {"query": query, "source": source}
+    if source == "transcript" and (who := asked_speaker(question)):
+        args["speaker"] = who  # "what did Dylan say" prefers the guest's turns, "what did Brad ask" the hosts'
+    plan.calls.append(Call("search_knowledge", args))
+
+
+def _spec_call(query: str, p: Parsed, plan: Plan) -> Call:
+    """A datasheet question: the named chips' catalog rows, or a ranking of every row ("which chip has the most HBM")."""
+    query = " ".join(SPEC_NOISE.sub(" ", query).split()) or query
+    chips = [m.name for m in p.chips if m.name]
+    attribute = spec_attribute(p.text)
+    if chips:
+        # the catalog names first, so the rows of the chips asked about rank high; more
+        # rows than shown, so the answer can pick those rows (see compose.spec_section)
+        query = f"{' '.join(chips)} {attribute or query}"
+        plan.spec = (chips, attribute)
+    elif attribute and (rank := re.search(SUPERLATIVE, p.text)):
+        # "which chip has the most HBM": every catalog row ranked by the typed catalog, not prose
+        least = rank.group(1) in ("lowest", "least", "smallest", "fewest")
+        return Call("chip_specs", {"sort": SPEC_SORT[attribute], "ascending": least, "limit": 5})
+    return Call(
+        "search_knowledge", {"query": query, "source": "specs", "k": 20 if len(chips) > 8 else 8 if chips else 5}
+    )
