@@ -276,7 +276,7 @@ def finish(kind: str | None, text: str, done: list[tuple[Call, Any]]) -> str:
     if kind != "table":
         return text
     from agent.answer import ToolCallRecord
-    from agent.offline.compose import load
+    from agent.offline.writers.content import load
     from agent.render.scenarios import TABLE_FIELDS, comparisons, markdown_table, scenarios, table_rows
 
     records = [ToolCallRecord(name=c.name, args=c.args, result=load(content)) for c, content in done]
