@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from agent.offline.plan_types import PER_MW_GW, Plan
+from agent.offline.writers.content import result
 from agent.render.figures import num, usd
 
 
-def buildout_section(r: dict[str, Any]) -> list[str]:
+def buildout_section(data: dict[str, Any]) -> list[str]:
+    r = result("buildout", data)
     return [
-        f"**Build-out, {num(r['gw'])} GW of {r['chip']}**:",
-        f"- accelerators: **{num(r['accelerators'])}** ({num(r['it_power_mw'])} MW of IT power at "
-        f"{num(r['power_kw_per_accelerator'])} kW each)",
-        f"- capex: **{usd(r['total_capex_usd'])}** ({usd(r['it_capex_usd'])} IT at {usd(r['capex_per_accelerator'])} per "
-        f"accelerator, {usd(r['facility_capex_usd'])} facility)",
-        f"- power bill: {usd(r['power_cost_per_year_usd'])} per year ({num(r['energy_mwh_per_year'])} MWh per year)",
+        f"**Build-out, {num(r.gw)} GW of {r.chip}**:",
+        f"- accelerators: **{num(r.accelerators)}** ({num(r.it_power_mw)} MW of IT power at "
+        f"{num(r.power_kw_per_accelerator)} kW each)",
+        f"- capex: **{usd(r.total_capex_usd)}** ({usd(r.it_capex_usd)} IT at {usd(r.capex_per_accelerator)} per "
+        f"accelerator, {usd(r.facility_capex_usd)} facility)",
+        f"- power bill: {usd(r.power_cost_per_year_usd)} per year ({num(r.energy_mwh_per_year)} MWh per year)",
     ]
 
 

@@ -14,3 +14,12 @@ def load(content: Any) -> Any:
         return json.loads(content)
     except (TypeError, ValueError):
         return {"error": str(content)}
+
+
+def result(tool: str, data: dict[str, Any]) -> Any:
+    """``data`` validated as ``tool``'s result model (tools.registry), so a writer reads typed fields: a field
+    the calculator renamed or dropped fails (a validation error, an AttributeError) instead of printing nothing
+    or a wrong figure."""
+    from tools.registry import get
+
+    return get(tool).result_model.model_validate(data)

@@ -6,32 +6,34 @@ from __future__ import annotations
 from typing import Any
 
 from agent.offline.plan_types import Call
+from agent.offline.writers.content import result
 from agent.render.figures import nbytes, num
 
 
-def memory_fit_section(r: dict[str, Any]) -> list[str]:
-    inp = r.get("inputs", {})
+def memory_fit_section(data: dict[str, Any]) -> list[str]:
+    r = result("memory_fit", data)
+    inp = r.inputs
     head = (
-        f"**Fit, {r['model']} on {num(r['gpus'])} x {r['chip']}** ({inp.get('weights_dtype')} weights, "
+        f"**Fit, {r.model} on {num(r.gpus)} x {r.chip}** ({inp.get('weights_dtype')} weights, "
         f"KV in {inp.get('kv_dtype')}, prompt {num(inp.get('prompt', 0))} + output {num(inp.get('output', 0))} tokens):"
     )
-    lines = [head, r["verdict"]]
-    if r["fits"]:
+    lines = [head, r.verdict]
+    if r.fits:
         lines += [
-            f"- concurrent requests, each reserving its full length: **{num(r['max_concurrent_sequences'])} requests**",
-            f"- time-averaged under continuous batching: **about {num(r['avg_concurrent_sequences'])} requests**",
-            f"- weights {nbytes(r['weights_bytes'])} ({nbytes(r['weights_bytes_per_gpu'])} per accelerator); "
-            f"KV per request at full length {nbytes(r['kv_bytes_per_sequence_peak'])}; KV budget {nbytes(r['kv_budget_bytes'])} "
-            f"({num(r['kv_tokens_capacity'])} tokens)",
+            f"- concurrent requests, each reserving its full length: **{num(r.max_concurrent_sequences)} requests**",
+            f"- time-averaged under continuous batching: **about {num(r.avg_concurrent_sequences)} requests**",
+            f"- weights {nbytes(r.weights_bytes)} ({nbytes(r.weights_bytes_per_gpu)} per accelerator); "
+            f"KV per request at full length {nbytes(r.kv_bytes_per_sequence_peak)}; KV budget {nbytes(r.kv_budget_bytes)} "
+            f"({num(r.kv_tokens_capacity)} tokens)",
         ]
     else:
         lines.append(
-            f"- weights {nbytes(r['weights_bytes'])}, usable memory {nbytes(r['usable_bytes_per_gpu'])} per accelerator"
+            f"- weights {nbytes(r.weights_bytes)}, usable memory {nbytes(r.usable_bytes_per_gpu)} per accelerator"
         )
-        if r.get("min_accelerators"):
+        if r.min_accelerators:
             lines.append(
-                f"- smallest setup that holds one full-length request: **{num(r['min_accelerators'])} accelerators** "
-                f"({num(r['min_accelerators_power_of_two'])} as a tensor-parallel group)"
+                f"- smallest setup that holds one full-length request: **{num(r.min_accelerators)} accelerators** "
+                f"({num(r.min_accelerators_power_of_two)} as a tensor-parallel group)"
             )
         else:  # the calculator reports 0 when no tensor-parallel group holds one request (its verdict says why)
             lines.append("- no number of these accelerators holds one full-length request (see the verdict above)")

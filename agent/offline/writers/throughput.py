@@ -6,22 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from agent.offline.plan_types import Call, Plan
+from agent.offline.writers.content import result
 from agent.render.figures import num
 
 
-def throughput_section(r: dict[str, Any]) -> list[str]:
-    inp = r.get("inputs", {})
+def throughput_section(data: dict[str, Any]) -> list[str]:
+    r = result("throughput", data)
+    inp = r.inputs
     head = (
-        f"**Speed, {r['model']} on {num(r['gpus'])} x {r['chip']}** ({inp.get('weights_dtype')} weights, batch "
-        f"{num(r['batch'])}, prompt {num(inp.get('prompt', 0))} + output {num(inp.get('output', 0))} tokens):"
+        f"**Speed, {r.model} on {num(r.gpus)} x {r.chip}** ({inp.get('weights_dtype')} weights, batch "
+        f"{num(r.batch)}, prompt {num(inp.get('prompt', 0))} + output {num(inp.get('output', 0))} tokens):"
     )
     return [
         head,
-        f"- decode: **{num(r['decode_tokens_per_s'])} tokens/s** for the deployment "
-        f"({num(r['decode_tokens_per_s_per_accelerator'])} tokens/s per accelerator, "
-        f"{num(r['tokens_per_s_per_user'])} tokens/s per user), {r['bound']}-bound at the final length",
-        f"- at the average length: {num(r['decode_tokens_per_s_avg_length'])} tokens/s",
-        f"- time to first token: {num(r['ttft_s'])} s; whole request: {num(r['request_latency_s'])} s",
+        f"- decode: **{num(r.decode_tokens_per_s)} tokens/s** for the deployment "
+        f"({num(r.decode_tokens_per_s_per_accelerator)} tokens/s per accelerator, "
+        f"{num(r.tokens_per_s_per_user)} tokens/s per user), {r.bound}-bound at the final length",
+        f"- at the average length: {num(r.decode_tokens_per_s_avg_length)} tokens/s",
+        f"- time to first token: {num(r.ttft_s)} s; whole request: {num(r.request_latency_s)} s",
     ]
 
 
