@@ -336,6 +336,20 @@ def lex(text: str, skip: list[tuple[int, int]] | tuple[tuple[int, int], ...] = (
     return _exact_forms(text, sorted(found, key=lambda q: q.start))
 
 
+def read_number(text: str, units: tuple[str, ...] = ("",)) -> float | None:
+    """The value of ``text`` when the whole of it is one quantity in one of ``units`` ("128k" -> 128000.0,
+    "1.5M" -> 1.5e6, "-2048" -> -2048.0, "80%" -> 0.8 with ``units=("fraction",)``), else None ("abc",
+    "2 x 3", "12 GB" when bytes are not allowed)."""
+    stripped = text.strip()
+    found = lex(stripped)
+    if len(found) != 1:
+        return None
+    q = found[0]
+    if q.unit not in units or q.start != 0 or q.end < len(stripped.rstrip()):
+        return None
+    return q.value
+
+
 # --- formatting (the inverse of lex, for round trips and restating an input) -----------------
 
 

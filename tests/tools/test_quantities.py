@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.quantities import UNITS, format_quantity, lex
+from tools.quantities import UNITS, format_quantity, lex, read_number
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,22 @@ def test_format_then_lex_round_trips_every_unit(data: st.DataObject) -> None:
     assert len(found) == 1, (text, found)
     assert found[0].unit == unit, text
     assert math.isclose(found[0].value, value, rel_tol=1e-3), (text, found[0].value, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "value"),
+    [
+        ("128k", ("",), 128_000),
+        (" 1.5M ", ("",), 1_500_000),
+        ("-2048", ("",), -2048),
+        ("32k tokens", ("", "tokens"), 32_000),
+        ("32k tokens", ("",), None),
+        ("80%", ("", "fraction"), 0.8),
+        ("80%", ("",), None),
+        ("abc", ("",), None),
+        ("2 x 3", ("",), None),
+        ("12k and more", ("",), None),
+    ],
+)
+def test_read_number_takes_one_whole_quantity(text: str, units: tuple[str, ...], value: float | None) -> None:
+    assert read_number(text, units) == value
