@@ -167,3 +167,19 @@ def test_behaviour_refuse_and_does_not_fit() -> None:
 def test_invented_numbers_ignores_identifiers_and_question_numbers() -> None:
     assert invented_numbers("llama-3.1-70b on 8 x h100 in fp8", ["8 GPUs"]) == []
     assert invented_numbers("needs 42 GPUs", ["8 GPUs"]) == ["42"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "dimension"),
+    [
+        ("TTFT 0.5 s", 0.5, "seconds"),
+        ("grows 18%/yr", 18.0, "percent"),
+        ("power at 7c/kWh", 0.07, "usd"),
+        ("$1.85/GPU-hr", 1.85, "usd_per_hour"),
+        ("a margin of -28.3%", 28.3, "percent"),
+        ("3 millions", 3e6, "count"),
+    ],
+)
+def test_quantities_come_from_the_one_lexer(text: str, value: float, dimension: str) -> None:
+    found = [q for q in quantities(text) if q.dimension == dimension]
+    assert found and found[0].value == pytest.approx(value)
