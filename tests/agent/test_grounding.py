@@ -51,10 +51,11 @@ def test_traced(text):
 @pytest.mark.parametrize(
     ("text", "flagged"),
     [
-        ("68 requests fit, costing $4.20 per hour", ["$4.20"]),
+        ("68 requests fit, costing $4.20 per hour", ["$4.20 per hour"]),
         ("weights take 420 GB", ["420 GB"]),  # 405.9 GB rounds to 410, not 420, at two significant figures
         ("about 70 requests", ["70"]),  # rounding 68 to one significant figure is not allowed
-        ("a 700 W budget and 35% margins", ["700", "35%"]),
+        ("a 700 W budget and 35% margins", ["700 W", "35%"]),
+        ("fifty million tokens a day", ["fifty million"]),
         ("as he said at 12:34", ["12:34"]),
         ("MI300X has 192 GB", ["192 GB"]),
     ],
@@ -65,7 +66,7 @@ def test_flags_invented_numbers(text, flagged):
 
 def test_warning_text_names_the_figure():
     (warning,) = grounding_warnings("that costs $4.20 per hour", SOURCES)
-    assert "'$4.20'" in warning and "unverified" in warning
+    assert "'$4.20 per hour'" in warning and "unverified" in warning
 
 
 def test_rounding_reads_the_digits_shown():
@@ -77,3 +78,17 @@ def test_rounding_reads_the_digits_shown():
 
 def test_names_are_not_figures():
     assert [f.text for f in figures_in("H100, B200, MI300X, fp8, llama-3.1-405b, GPT-4")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("power at 7c/kWh", {"electricity": 0.07}),
+        ("growing 18%/yr", {"growth": 0.18}),
+        ("a 0.5 s first token", {"ttft_s": 0.5}),
+        ("KV of 96e9 bytes", {"kv_bytes": 96e9}),
+        ("$2.2 an hour is $1,606 a month", {"rental_price": 2.2}),
+    ],
+)
+def test_the_lexers_forms_trace(text, source):
+    assert untraced(text, [source]) == []
