@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent.grounding import figures_in, grounding_warnings, untraced
+from tools.quantities import UNITS, format_quantity
 
 FIT = {
     "weights_bytes": 405_853_388_800,
@@ -92,3 +95,42 @@ def test_names_are_not_figures():
 )
 def test_the_lexers_forms_trace(text, source):
     assert untraced(text, [source]) == []
+
+
+_UNIT_VALUES = {
+    "": st.floats(1, 1e12),
+    "usd": st.floats(1, 1e12),
+    "usd/hour": st.floats(0.01, 100),
+    "usd/kwh": st.floats(0.001, 5),
+    "usd/mtok": st.floats(0.001, 1000),
+    "usd/year": st.floats(1, 1e11),
+    "usd/mw": st.floats(1e3, 1e9),
+    "usd/kw-month": st.floats(1, 1000),
+    "fraction": st.floats(0.001, 5),
+    "fraction/year": st.floats(0.001, 5),
+    "bytes": st.floats(1, 1e15),
+    "bytes/s": st.floats(1e9, 1e14),
+    "W": st.floats(1, 1e10),
+    "Wh": st.floats(1, 1e9),
+    "tokens": st.floats(1, 1e9),
+    "tokens/s": st.floats(0.1, 1e6),
+    "params": st.floats(1e6, 1e13),
+    "years": st.floats(0.5, 50),
+    "hours": st.floats(1, 1e5),
+    "s": st.floats(1e-3, 1e4),
+    "x": st.floats(0.1, 1000),
+    "year": st.integers(2000, 2100).map(float),
+}
+
+
+def test_every_lexer_unit_has_a_generator():
+    assert set(_UNIT_VALUES) == set(UNITS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_formatted_tool_value_is_traced_in_every_unit(data):
+    unit = data.draw(st.sampled_from(UNITS))
+    value = data.draw(_UNIT_VALUES[unit])
+    text = format_quantity(value, unit)
+    assert untraced(f"the answer is {text} here", [{"figure": value}]) == [], text
