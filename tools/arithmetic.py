@@ -76,7 +76,7 @@ class CalculateInput(BaseModel):
     expression: str = Field(
         description=(
             "Plain arithmetic, e.g. '1,024 x $2 x 8,760' or '(3.2M - 2.9M) / 2.9M'. "
-            "Unit words are ignored; k/M/B/T suffixes and % are understood."
+            "Numbers are read as analysts write them (12k, 1.5M, $2.10, 7c/kWh, 30%); other unit words are ignored."
         ),
         json_schema_extra={"positional": True},
     )
