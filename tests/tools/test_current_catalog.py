@@ -15,8 +15,8 @@ from tools.catalog import (
     find_model,
     models,
     price_rows,
-    stale_rows,
 )
+from tools.catalog_freshness import stale_rows
 from tools.registry import get
 from tools.tco import TCOInput, tco
 
