@@ -125,6 +125,25 @@ def test_quarters_and_trailing_twelve_months() -> None:
     assert r.ttm_period_end == "2026-03-31" and r.ttm_usd_b == pytest.approx(22.45 + 23.95 + 27.85 + 35.67)
 
 
+@pytest.mark.parametrize(
+    ("company", "fiscal_year", "annual"),
+    [("microsoft", 2024, 44.477), ("microsoft", 2025, 64.551), ("meta", 2024, 37.256), ("meta", 2025, 69.691)],
+)
+def test_quarters_sum_to_the_10k_year(company: str, fiscal_year: int, annual: float) -> None:
+    """Each fiscal year's four quarters (capex_quarterly.csv) reproduce the 10-K cash figure in capex.csv."""
+    r = capex(CapexInput(company=[company], through=2027))
+    q4 = next(q for q in r.quarters if (q.fiscal_year, q.quarter) == (fiscal_year, 4))
+    assert q4.ttm_usd_b == pytest.approx(annual, abs=0.01)
+    assert r.history[[h.year for h in r.history].index(fiscal_year)].capex_usd_b == pytest.approx(annual)
+
+
+def test_microsoft_quarters_use_fiscal_years_ending_june() -> None:
+    r = capex(CapexInput(company=["microsoft"], through=2027))
+    ends = {(q.fiscal_year, q.quarter): q.period_end for q in r.quarters}
+    assert ends[(2026, 1)] == "2025-09-30" and ends[(2025, 4)] == "2025-06-30"
+    assert r.ttm_period_end == "2026-03-31" and r.ttm_usd_b == pytest.approx(17.08 + 19.39 + 29.88 + 30.88)
+
+
 def test_cagr_ignores_guidance() -> None:
     r = capex(CapexInput(company=["alphabet"], method="cagr", through=2026))
     assert all(p.basis == "forecast" for p in r.forecast)
