@@ -25,7 +25,7 @@ from tools.quantities import Quantity, lex
 
 #: Marks the one corrective message ``ask()`` sends a language model that left inputs unused.
 CORRECTION_MARK = "siliconomics_input_check"
-_DENOMINATOR = re.compile(r"(?:\bper|/|\bevery|\bfor each)\s*$", re.I)
+_DENOMINATOR = re.compile(r"(?:\bper|(?<!\bw)/|\bevery|\bfor each)\s*$", re.I)  # "w/" is "with"
 _BINARY_K = re.compile(r"\d\s?k\b", re.I)
 _READ_AS = re.compile(r"^Read as:.*$", re.M)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*])\s", re.M)

@@ -114,6 +114,8 @@ def one_reading(text: str) -> str:
         if "(" not in q.text or not (q.parts or q.rounded is not None):
             continue
         outside, inside = q.text.split("(", 1)
+        if re.match(r"\d+(?:\.\d+)?\s?b\b", outside.strip()):
+            continue  # "qwen3 32b (32.8b params)": the size is part of the model's name, the exact count stays apart
         if q.parts:
             new = outside.rstrip()
         else:
@@ -193,6 +195,9 @@ def _blank_mentions(text: str, mentions: list[Mention]) -> str:
     return text
 
 
+_SPELLED_COUNTS = {"two": 2, "three": 3, "four": 4, "eight": 8}
+
+
 def _count(w: _Text, chips: list[str]) -> int | None:
     """Accelerators stated: '8 x h100', 'h100 x 8', '1,024 h100s', '16 gpus', 'tp=8', 'an 8-gpu node'."""
     for chip in chips:
@@ -205,6 +210,12 @@ def _count(w: _Text, chips: list[str]) -> int | None:
             rf"\b(?:one|a single|single|1)\s+{name}(?!\w)(?!\s*(?:server|node|box|system|hgx|dgx|rack|pod))", w.text
         ):
             return 1
+    if one := re.search(
+        r"\b(one|an?|a single|single|two|three|four|eight)\s+(?:[\w.\-]+\s+){0,3}?(gpu|accelerator|card)(s?)\b", w.text
+    ):
+        n = _SPELLED_COUNTS.get(one.group(1), 1)
+        if (n > 1) == bool(one.group(3)):
+            return n  # "on one 80e9 B gpu", "a 24e9-byte card", "two 48e9-byte cards"
     v = w.take_any(
         [
             r"{N}\s*(?:x\s*)?-?\s*(?:gpus?|accelerators?|chips?|cards?|devices?|xpus?)\b",
@@ -445,18 +456,19 @@ def _tokens(w: _Text, p: Parsed) -> None:
             ]
         )
     )
-    p.prompt = _int(
+    _prompt_plus_output(w, p)
+    p.prompt = p.prompt if p.prompt is not None else _int(
         w.take_any(
             [
-                r"{N}" + _TOK + r"?\s*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
+                r"{N}" + _TOK + r"?[\s-]*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
                 r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
             ]
         )
     )
-    p.output = _int(
+    p.output = p.output if p.output is not None else _int(
         w.take_any(
             [
-                r"{N}" + _TOK + r"?\s*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
+                r"{N}" + _TOK + r"?[\s-]*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
                 r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
             ]
         )
@@ -489,6 +501,19 @@ def _tokens(w: _Text, p: Parsed) -> None:
         p.total = as_int(float(bare.group(1)) * 1000)  # "kv cache for qwen 72b at 128k": a length in tokens
     if p.tp is None:
         p.tp = _int(w.take(r"\btp\s*(?:=|:)?\s*{N}"))
+
+
+def _prompt_plus_output(w: _Text, p: Parsed) -> None:
+    """"4000+1000 tokens", "4096 + 4096 requests": a request written as prompt + output (in that order)."""
+    m = re.search(
+        r"(?<![\w.$])(\d+(?:\.\d+)?)\s*(k?)\s*\+\s*(\d+(?:\.\d+)?)\s*(k?)\s*(?:-?\s*(?:tokens?|toks?|reqs?|requests?))\b",
+        w.text,
+    )
+    if not m:
+        return
+    p.prompt = as_int(float(m.group(1)) * (1000 if m.group(2) else 1))
+    p.output = as_int(float(m.group(3)) * (1000 if m.group(4) else 1))
+    w.text = w.text[: m.start()] + " ~ " + w.text[m.end() :]
 
 
 def _int(v: float | None) -> int | None:

@@ -48,6 +48,8 @@ _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 _ONE_PRICE = (100.0, 1e8)
 #: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
 _ONE_MEMORY = (1e9, 4e12)
+#: Plausible parameter count of a model written as a bare number ("8.03B"): 100M to 100T.
+_PARAMS = (1e8, 1e14)
 
 #: Per tool, the fields an analyst's numbers fill, most specific first.
 FIELDS: dict[str, tuple[Slot, ...]] = {
@@ -119,16 +121,33 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     "capex": (),  # no numeric fields: the flags below (finance leases) only
     "memory_fit": (
         Slot("params", ("params",)),
+        Slot("params", ("",), span=_PARAMS),  # "llama 3.1 8b (8.03B, bf16)": a bare count in the billions
         Slot(
             "capacity_gb",
             ("bytes",),
-            rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as",
+            rf"each|per (?:{_GPU})|\b(?:{_GPU})\b|treat|usable|\bas\b|hbm|memory|vram|of them|@|\bon\b|\bx\b",
             per=_ACCEL,
             scale=1e-9,
             span=_ONE_MEMORY,
         ),
-        Slot("reserve_frac", ("fraction",), r"free|reserve|headroom|spare|keep"),
-        Slot("gpu_mem_util", ("fraction",), r"usable|use|utili[sz]"),
+        Slot("gpu_mem_util", ("fraction",), r"usable|\buse\b|\busing\b|utili[sz]"),
+        Slot(
+            "reserve_frac",
+            ("fraction",),
+            r"free|reserve|headroom|spare|keep|held back|hold back|set aside",
+            span=(0.0, 0.99),
+        ),
+        Slot(
+            "gpus", ("",), rf"\b(?:{_GPU})\b|of them|\btp\b|tensor|\b\d+\s*x\s*\d", integer=True, span=(1.0, 1e5)
+        ),
+    ),
+    "kv_cache": (
+        Slot("layers", ("",), r"layers?", integer=True, span=(1.0, 1e4)),
+        Slot("kv_heads", ("",), r"kv[ _-]?heads?|key[- ]value heads?", integer=True, span=(1.0, 1e4)),
+        Slot("kv_lora_rank", ("",), r"lora|latent|rank", integer=True, span=(1.0, 1e5)),
+        Slot("rope_dim", ("",), r"rope", integer=True, span=(1.0, 1e5)),
+        Slot("head_dim", ("",), r"head[ _-]?dim|dim(?:ension)? per head|per[- ]head", integer=True, span=(1.0, 1e5)),
+        Slot("context", ("tokens", ""), r"tok|context|ctx|sequence|seq", integer=True, span=(1.0, 1e9)),
     ),
 }
 #: Words that set a field with no number: (tool, field, value, regex).
@@ -149,6 +168,16 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
     ),
     ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
+    (
+        "memory_fit",
+        "gpu_mem_util",
+        1.0,
+        r"no reserve|using all of it|use all of (?:it|the memory)|(?:whole|full|all the) memory|nothing held back",
+    ),
+    ("kv_cache", "attention", "mla", r"\bmla\b|latent attention"),
+    ("kv_cache", "attention", "mqa", r"\bmqa\b|multi[- ]query"),
+    ("kv_cache", "attention", "gqa", r"\bgqa\b|grouped[- ]query"),
+    ("kv_cache", "attention", "mha", r"\bmha\b|multi[- ]head attention"),
 )
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
 

@@ -21,7 +21,10 @@ from tools.errors import InputError
 from tools.quantities import Quantity
 
 #: What-if tools tried in order when the intent reading does not use every stated quantity.
-ROUTES = ("serving_cost", "growth", "tco", "buildout", "memory_fit")
+ROUTES = ("serving_cost", "growth", "tco", "buildout", "memory_fit", "kv_cache")
+#: Tools that also take the parser's readings when routed to (names, formats, token lengths, batch,
+#: accelerators): their numbers are read by the question parser, not only by unit and cue.
+PARSED = ("memory_fit", "kv_cache")
 #: Tools with required fields no other calculator has (accelerators per replica and a price; a base year and
 #: value): a question that fills them is asked of them even when a neighbouring tool could take the numbers.
 DISTINCT = ("serving_cost", "growth")
@@ -75,9 +78,29 @@ def route(
     from agent.input_accounting import unused_inputs
 
     for name in tools:
-        args = {**extra.get(name, {}), **fill(name, question, quantities)}
+        args = {**fill(name, question, quantities), **parsed_args(name, question), **extra.get(name, {})}
         if not args or unused_inputs(question, [args], ""):
             continue
         if _accepts(name, args, strict):
             return name, args
     return None
+
+
+def parsed_args(name: str, question: str) -> dict[str, Any]:
+    """For a tool in :data:`PARSED`: the catalog names and the parser's readings it takes (the intent
+    plan's own argument reading, :func:`agent.offline.plan.calculator_args`); {} for other tools."""
+    if name not in PARSED:
+        return {}
+    from agent.offline.parse import parse
+    from agent.offline.plan import _pick, calculator_args, chip_arg, tool_fields
+
+    p = parse(question)
+    args = calculator_args(name, p, [])
+    fields = tool_fields(name)
+    models = [m for m in (_pick(m, "model", None, [], p.text) for m in p.models) if m]
+    chips = [m.name for m in p.chips if m.name]
+    if models and "model" in fields:
+        args["model"] = models[0]
+    if chips and "chip" in fields:
+        args["chip"] = chip_arg(chips[0])
+    return args
