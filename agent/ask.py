@@ -35,7 +35,7 @@ from agent.agent_tools import SEARCH_TOOL, agent_tools, tool_error_content
 from agent.answer import Answer, Citation, ToolCallRecord
 from agent.delta import delta_line, with_delta
 from agent.grounding import grounding_warnings
-from agent.input_accounting import CORRECTION_MARK, correction_message, not_used_line, unused_inputs
+from agent.input_accounting import CORRECTION_MARK, account, correction_message, not_used_line, unused_inputs
 from agent.models import (
     OFFLINE,
     PROVIDER_HINT,
@@ -47,6 +47,7 @@ from agent.models import (
 )
 from agent.prompts import ROUND_CAP_NOTE, SYSTEM_PROMPT, delimit_retrieved
 from agent.result_warnings import missing_from, result_warnings
+from agent.set_aside import set_aside_line
 from agent.settings import Settings, load_settings
 
 History = Sequence[BaseMessage | dict[str, Any] | tuple[str, str]]
@@ -372,7 +373,9 @@ def _run(
     flagged = missing_from(text, result_warnings(records))
     if flagged:
         text += "\n\n**Calculator warnings:** " + " ".join(w.split(": ", 1)[1] for w in flagged)
-    unused = unused_inputs(question, records, text)
+    unused, aside = account(question, records, text)
+    if aside and not any(a in text for a in aside):
+        text += "\n\n" + set_aside_line(aside)
     if unused:
         text += "\n\n" + not_used_line(unused)
         if any(is_correction(m) for m in run):

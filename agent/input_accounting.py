@@ -156,19 +156,36 @@ def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Ite
     (1%, the tolerance analysts check to: "811.8e9 bytes of weights" beside the 807.5e9 read per step) agrees with what
     was computed, so it is used. Returns each quantity as the question wrote it, in order.
     """
+    return account(question, calls, answer, results)[0]
+
+
+def account(
+    question: str, calls: Iterable[Any], answer: str, results: Iterable[Any] = ()
+) -> tuple[list[str], list[str]]:
+    """(:func:`unused_inputs`, the quantities set aside as descriptions with the reason,
+    :func:`agent.set_aside.set_aside`): "128 (you said not this)"."""
+    from agent.set_aside import set_aside
+
     per_call = [argument_numbers(getattr(call, "args", call)) for call in calls]
     results = list(results)
     computed, inputs = argument_numbers(results), _inputs_of(results)
-    out = []
-    for q in stated_quantities(question):
-        if any(_matches(readings(q, numbers), numbers) for numbers in per_call) or _restated(q, answer):
+    quantities = stated_quantities(question)
+    described = set_aside(question, quantities)
+    out, aside = [], []
+    for i, q in enumerate(quantities):
+        if any(_matches(readings(q, numbers), numbers) for numbers in per_call):
+            continue
+        if i in described:
+            aside.append(f"{q.text} ({described[i]})")
+            continue
+        if _restated(q, answer):
             continue
         if _matches(readings(q, inputs), inputs) or (
             q.unit in _PHYSICAL and _matches(readings(q, computed), computed, rel_tol=1e-2)
         ):
             continue
         out.append(q.text)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out)), list(dict.fromkeys(aside))
 
 
 def not_used_line(unused: Sequence[str]) -> str:

@@ -182,6 +182,8 @@ def parse(question: str) -> Parsed:
     _relative(w, p)  # before counts: "2x as many gpus" changes the count, it does not state it
     _formats(w.text, p)
     _money_and_rates(w, p)  # before counts: "$30k gpu" is a price, not 30,000 GPUs
+    if tp := re.search(r"\b(?:tp|tensor[- ]parallel(?:ism)?)\s*(?:=|of|:)?\s*(\d+)\b", w.text):
+        p.tp = int(tp.group(1))  # "sharded TP=8": the tensor-parallel degree (and the accelerators, read below)
     p.count = _count(w, [m.text for m in p.chips] + p.unknown_chips)
     _tokens(w, p)
     p.expression = arithmetic_expression(_blank_mentions(text, p.models + p.chips))
@@ -490,6 +492,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
                 r"{N}"
                 + _TOK
                 + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",
+                r"(?:full|entire|whole|its)\s*{N}" + _TOK + r"?[\s-]*(?:context\s*)?window\b",
             ]
         )
     )

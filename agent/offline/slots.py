@@ -125,7 +125,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot(
             "capacity_gb",
             ("bytes",),
-            rf"each|per (?:{_GPU})|\b(?:{_GPU})\b|treat|usable|\bas\b|hbm|memory|vram|of them|@|\bon\b|\bx\b",
+            rf"each|per (?:{_GPU})|\b(?:{_GPU})\b|treat|usable|\bas\b|hbm|memory|vram|of them|@|\bon\b|\bx\b|[a-z]\d{{2,3}}s?\b",
             per=_ACCEL,
             scale=1e-9,
             span=_ONE_MEMORY,
@@ -147,7 +147,6 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("kv_lora_rank", ("",), r"lora|latent|rank", integer=True, span=(1.0, 1e5)),
         Slot("rope_dim", ("",), r"rope", integer=True, span=(1.0, 1e5)),
         Slot("head_dim", ("",), r"head[ _-]?dim|dim(?:ension)? per head|per[- ]head", integer=True, span=(1.0, 1e5)),
-        Slot("context", ("tokens", ""), r"tok|context|ctx|sequence|seq", integer=True, span=(1.0, 1e9)),
     ),
 }
 #: Words that set a field with no number: (tool, field, value, regex).

@@ -1,0 +1,103 @@
+"""Numbers in a question that describe rather than ask: set aside, and said so in the answer.
+
+Input accounting (:mod:`agent.input_accounting`) blocks an answer that leaves a stated quantity
+unused. Some numbers are not inputs, and an answer should not be refused because of them:
+
+* a number the analyst rules out: "so not the 128-head number", "instead of 4096", "rather than 8";
+* a number that restates a catalog fact of a model the question names: "GLM-4.5 (the 355B one)"
+  (its parameter count), "mistral 7b (it has the 4k sliding window)" (its window), "gemma 2 27b,
+  46 layers"; compared within 1% (the analyst's rounding), "4k" read as 4,000 or 4,096;
+* a bytes-per-value figure that restates a format the question names: "int4 (0.5 byte per param)".
+
+:func:`set_aside` returns each such quantity with the reason, which the answer prints
+("Set aside: 128 (you said not this)"). A quantity a tool call does use is not listed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from tools.quantities import Quantity
+
+#: Words right before a number that rule it out ("not the 128-head number").
+_NEGATED = re.compile(
+    r"(?:\bnot|n't|\bnever|\binstead of|\brather than|\bother than|\bexcept|\bexcluding)\s+(?:the|a|an|its|that)?\s*$",
+    re.I,
+)
+#: Catalog facts of a model a description may restate: (ModelSpec attribute, label, scale to the written value).
+_FACTS = (
+    ("params_b", "parameter count", 1e9),
+    ("active_params_b", "active parameter count", 1e9),
+    ("sliding_window", "sliding window", 1.0),
+    ("max_context", "context length", 1.0),
+    ("n_layers", "layer count", 1.0),
+    ("n_heads", "attention head count", 1.0),
+    ("n_kv_heads", "KV head count", 1.0),
+    ("head_dim", "head dimension", 1.0),
+    ("kv_lora_rank", "MLA latent rank", 1.0),
+)
+_FORMATS = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
+
+
+def _candidates(q: Quantity) -> set[float]:
+    """The values ``q`` may stand for: as written, and "4k" as 4,096."""
+    values = {abs(q.value)}
+    if re.search(r"\d\s?k\b", q.text, re.I):
+        values.add(abs(q.value) * 1.024)
+    return values
+
+
+def _named_models(question: str) -> list[object]:
+    """Catalog specs of the models the question names (every candidate of an ambiguous mention)."""
+    from agent.offline.entities import find_mentions
+    from tools.catalog import find_model
+
+    names: list[str] = []
+    for m in find_mentions(question.lower(), "model"):
+        names += [m.name] if m.name else list(m.candidates)
+    return [find_model(n) for n in dict.fromkeys(names)]
+
+
+def _catalog_fact(q: Quantity, specs: list[object]) -> str | None:
+    if q.unit not in ("", "tokens", "params"):
+        return None
+    for spec in specs:
+        for attr, label, scale in _FACTS:
+            fact = getattr(spec, attr, None)
+            if fact and any(math.isclose(v, fact * scale, rel_tol=1e-2) for v in _candidates(q)):
+                return f"{getattr(spec, 'name', '')}'s {label} in the catalog, not an input"
+    return None
+
+
+def _format_bytes(q: Quantity, question: str) -> str | None:
+    from tools.dtypes import BYTES_PER_VALUE
+
+    if q.unit != "bytes" or q.value >= 8:
+        return None
+    named = [f for f in _FORMATS if re.search(rf"\b{f}\b", question, re.I)]
+    same = [f for f in named if math.isclose(BYTES_PER_VALUE[f], q.value)]
+    return f"the bytes per value of {same[0]}, already given as the format" if same else None
+
+
+def set_aside(question: str, quantities: list[Quantity]) -> dict[int, str]:
+    """Index in ``quantities`` -> why that quantity is not an input (module docstring)."""
+    specs: list[object] | None = None
+    out: dict[int, str] = {}
+    for i, q in enumerate(quantities):
+        if _NEGATED.search(question[max(0, q.start - 24) : q.start]):
+            out[i] = "you said not this"
+            continue
+        if (why := _format_bytes(q, question)) is not None:
+            out[i] = why
+            continue
+        if specs is None:
+            specs = _named_models(question)
+        if (why := _catalog_fact(q, specs)) is not None:
+            out[i] = why
+    return out
+
+
+def set_aside_line(aside: list[str]) -> str:
+    """The line an answer ends with when some stated numbers were set aside."""
+    return "**Set aside:** " + "; ".join(aside) + "."
