@@ -4,9 +4,11 @@ Input accounting (:mod:`agent.input_accounting`) blocks an answer that leaves a 
 unused. Some numbers are not inputs, and an answer should not be refused because of them:
 
 * a number the analyst rules out: "so not the 128-head number", "instead of 4096", "rather than 8";
-* a number that restates a catalog fact of a model the question names: "GLM-4.5 (the 355B one)"
-  (its parameter count), "mistral 7b (it has the 4k sliding window)" (its window), "gemma 2 27b,
-  46 layers"; compared within 1% (the analyst's rounding), "4k" read as 4,000 or 4,096;
+* a number in a describing phrase ("the 355B one", "it has the 4k sliding window", "its 4k window")
+  that restates a catalog fact of a model the question names: "GLM-4.5 (the 355B one)" (its
+  parameter count); compared within 1% (the analyst's rounding), "4k" read as 4,000 or 4,096. The
+  same number stated as an input ("assume 37e9 active params", "(128 heads, 61 layers)") is not set
+  aside: it must reach a calculation;
 * a bytes-per-value figure that restates a format the question names: "int4 (0.5 byte per param)".
 
 :func:`set_aside` returns each such quantity with the reason, which the answer prints
@@ -59,6 +61,17 @@ def _named_models(question: str) -> list[object]:
     return [find_model(n) for n in dict.fromkeys(names)]
 
 
+#: A describing phrase around a number: "(the 355B one)", "(it has the 4k sliding window)", "its 4k window".
+_DESCRIBED_BEFORE = re.compile(r"(?:\bthe|\bits|\bit has(?: the| a)?|\bit's|\bwhich has(?: the| a)?)\s*$", re.I)
+_DESCRIBED_AFTER = re.compile(r"^\s*(?:one|model|version|variant)\b", re.I)
+
+
+def _describes(question: str, q: Quantity) -> bool:
+    """The number sits in a phrase that describes the model ("the 355B one", "it has the 4k window"), not in an input."""
+    before, after = question[max(0, q.start - 16) : q.start], question[q.end : q.end + 12]
+    return bool(_DESCRIBED_BEFORE.search(before) or _DESCRIBED_AFTER.match(after))
+
+
 def _catalog_fact(q: Quantity, specs: list[object]) -> str | None:
     if q.unit not in ("", "tokens", "params"):
         return None
@@ -90,6 +103,8 @@ def set_aside(question: str, quantities: list[Quantity]) -> dict[int, str]:
             continue
         if (why := _format_bytes(q, question)) is not None:
             out[i] = why
+            continue
+        if not _describes(question, q):
             continue
         if specs is None:
             specs = _named_models(question)

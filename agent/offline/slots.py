@@ -37,6 +37,7 @@ class Slot:
         float("-inf"),
         float("inf"),
     )  # base values the field can mean (a GPU draws W to kW, not MW)
+    veto: str = ""  # regex near the quantity that rules the field out ("500e9 bytes of free memory" is no capacity)
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
@@ -129,6 +130,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             per=_ACCEL,
             scale=1e-9,
             span=_ONE_MEMORY,
+            veto=r"\bfree (?:memory|hbm|vram)|\bleft\b|remaining|of (?:\w+ )?weights",
         ),
         Slot("gpu_mem_util", ("fraction",), r"usable|\buse\b|\busing\b|utili[sz]"),
         Slot(
@@ -241,7 +243,9 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         if id(q) in taken:
             continue
         clause = clause_around(text, q)
-        candidates = [s for s in slots if s.field not in args and _fits(s, q)]
+        candidates = [
+            s for s in slots if s.field not in args and _fits(s, q) and not (s.veto and re.search(s.veto, clause))
+        ]
         cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
         plain = [s for s in candidates if not s.cues]
         slot = (cued or plain or [None])[0]
