@@ -62,14 +62,15 @@ def _named_models(question: str) -> list[object]:
 
 
 #: A describing phrase around a number: "(the 355B one)", "(it has the 4k sliding window)", "its 4k window".
-_DESCRIBED_BEFORE = re.compile(r"(?:\bthe|\bits|\bit has(?: the| a)?|\bit's|\bwhich has(?: the| a)?)\s*$", re.I)
-_DESCRIBED_AFTER = re.compile(r"^\s*(?:one|model|version|variant)\b", re.I)
+_DESCRIBED_BEFORE = re.compile(r"(?:\bits|\bit has(?: the| a)?|\bit's|\bwhich has(?: the| a)?)\s*$", re.I)
+_THE = re.compile(r"\bthe\s*$", re.I)
+_ONE = re.compile(r"^\s*(?:one|model|version|variant)\b", re.I)
 
 
 def _describes(question: str, q: Quantity) -> bool:
     """The number sits in a phrase that describes the model ("the 355B one", "it has the 4k window"), not in an input."""
     before, after = question[max(0, q.start - 16) : q.start], question[q.end : q.end + 12]
-    return bool(_DESCRIBED_BEFORE.search(before) or _DESCRIBED_AFTER.match(after))
+    return bool(_DESCRIBED_BEFORE.search(before) or (_THE.search(before) and _ONE.match(after)))
 
 
 def _catalog_fact(q: Quantity, specs: list[object]) -> str | None:

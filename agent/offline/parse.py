@@ -235,7 +235,7 @@ def _formats(text: str, p: Parsed) -> None:
     kv = re.search(
         r"\b("
         + "|".join(DTYPES)
-        + r")\s*(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*("
+        + r")\s*(?:mla\s*|latent\s*)?(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*("
         + "|".join(DTYPES)
         + r")\b",
         text,
