@@ -9,7 +9,8 @@ unused. Some numbers are not inputs, and an answer should not be refused because
   parameter count); compared within 1% (the analyst's rounding), "4k" read as 4,000 or 4,096. The
   same number stated as an input ("assume 37e9 active params", "(128 heads, 61 layers)") is not set
   aside: it must reach a calculation;
-* a bytes-per-value figure that restates a format the question names: "int4 (0.5 byte per param)".
+* a bytes-per-value figure that restates a format the question names: "int4 (0.5 byte per param)";
+* the year a stepped growth rate applies to: "+40% in 2026, +30% in 2027" (the rates run year by year).
 
 :func:`set_aside` returns each such quantity with the reason, which the answer prints
 ("Set aside: 128 (you said not this)"). A quantity a tool call does use is not listed.
@@ -39,6 +40,8 @@ _FACTS = (
     ("head_dim", "head dimension", 1.0),
     ("kv_lora_rank", "MLA latent rank", 1.0),
 )
+#: "+40% in 2026, +30% in 2027": a calendar year that labels the step a stated rate applies to.
+_RATE_YEAR = re.compile(r"%\s*(?:in|for)\s*$", re.I)
 _FORMATS = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
 
 
@@ -101,6 +104,9 @@ def set_aside(question: str, quantities: list[Quantity]) -> dict[int, str]:
     for i, q in enumerate(quantities):
         if _NEGATED.search(question[max(0, q.start - 24) : q.start]):
             out[i] = "you said not this"
+            continue
+        if q.unit == "year" and _RATE_YEAR.search(question[max(0, q.start - 12) : q.start]):
+            out[i] = "the year that rate applies to; the rates run year by year from the base"
             continue
         if (why := _format_bytes(q, question)) is not None:
             out[i] = why

@@ -115,7 +115,8 @@ _EXP_BYTES = re.compile(r"\s?-?b(?![a-z0-9/])", re.I)
 _NAME_X = re.compile(r"\s*[x×]\s*(?=[a-z]*\d|gpus?\b|accelerators?\b|chips?\b|cards?\b)", re.I)
 _RATIO = re.compile(r"\s*[x×](?![a-z0-9])", re.I)
 _YEAR_CONTEXT = re.compile(
-    r"(?:\b(?:in|through|thru|until|till|by|from|to|since|before|after|vs\.?|and|between|of|year|fy|end)\s*'?|[,(]\s*|"
+    r"(?:\b(?:in|through|thru|until|till|by|from|to|since|before|after|vs\.?|and|between|of|year|fy|end|what'?s|what is)"
+    r"\s*'?|[,(]\s*|"
     r"\b(?:19|20)\d\d\s?-\s?)$",
     re.I,
 )

@@ -38,6 +38,8 @@ class Slot:
         float("inf"),
     )  # base values the field can mean (a GPU draws W to kW, not MW)
     veto: str = ""  # regex near the quantity that rules the field out ("500e9 bytes of free memory" is no capacity)
+    after: str = ""  # a field that must be filled first ("to" of a CAGR after its "from")
+    plain_ok: str = ""  # a year_value field may be a plain value when the question fills this field too
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
@@ -102,12 +104,20 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     ),
     "growth": (
         Slot("until", ("usd", "W", ""), r"pass|reach|exceed|hit|cross|top|surpass"),
+        Slot("from_", ("usd", "W", ""), r"cagr|compound|grew|growth rate|annual growth", year_value=True),
+        Slot("to", ("usd", "W", ""), r"\bto\b", year_value=True, after="from_"),
         Slot("base", ("usd", "W", ""), r"", year_value=True),
-        Slot("rate", ("fraction/year", "fraction"), r"grow|growth|cagr|a year|per year|/yr|each year|annual"),
+        Slot("base", ("usd", "W", ""), r"", year_value=True, plain_ok="years"),  # "$200B ... for 4 years": no year
+        Slot(
+            "rate",
+            ("fraction/year", "fraction"),
+            r"grow|growth|cagr|a year|per year|/yr|each year|annual|\+\s*\d",
+        ),
         Slot("rate", ("x",), r"a year|per year|/yr|annual|each year|yoy", per=("year",), shift=-1.0),
         Slot("multiplier", ("x",), r"per|each|every|a year"),
         Slot("steps", ("",), r"generations?|steps?|times|rounds?", integer=True),
-        Slot("through", ("year",), r"through|thru|until|till|to|by|in|-", integer=True),
+        Slot("years", ("years",), r"\bfor\b|\bover\b|\bafter\b|\bin\b", integer=True),
+        Slot("through", ("year",), integer=True),
     ),
     "buildout": (
         Slot("it_gw", ("W",), r"\bit\b(?! (?:per|each))|it load|it power", scale=1e-9, span=_SITE),
@@ -221,10 +231,25 @@ def _value(slot: Slot, q: Quantity, quantities: list[Quantity], taken: set[int])
     if slot.year_value:
         year = _near_year(q, quantities, taken)
         if year is None:
-            return None
+            return f"{value:.12g}" if slot.plain_ok else None
         taken.add(id(year))
         return f"{int(year.value)}={value:.12g}"
     return value
+
+
+def _open(slot: Slot, args: dict[str, Any], quantities: list[Quantity]) -> bool:
+    """The field can still take a quantity: unfilled (rates accumulate: "+40% in 2026, +30% in 2027"), its
+    ``after`` field filled, and for a plain-value reading the ``plain_ok`` field stated in the question."""
+    if slot.field in args and slot.field != "rate":
+        return False
+    if slot.after and slot.after not in args:
+        return False
+    plain_unit = {"years": "years"}.get(slot.plain_ok)
+    return not slot.plain_ok or any(q.unit == plain_unit for q in quantities)
+
+
+def _vetoed(slot: Slot, clause: str) -> bool:
+    return bool(slot.veto and re.search(slot.veto, clause))
 
 
 def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
@@ -243,19 +268,15 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         if id(q) in taken:
             continue
         clause = clause_around(text, q)
-        candidates = [
-            s for s in slots if s.field not in args and _fits(s, q) and not (s.veto and re.search(s.veto, clause))
-        ]
+        candidates = [s for s in slots if _open(s, args, quantities) and _fits(s, q) and not _vetoed(s, clause)]
         cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
         plain = [s for s in candidates if not s.cues]
-        slot = (cued or plain or [None])[0]
-        if slot is None:
+        found = next(((s, v) for s in cued or plain if (v := _value(s, q, quantities, taken)) is not None), None)
+        if found is None:
             continue
-        value = _value(slot, q, quantities, taken)
-        if value is None:
-            continue
+        slot, value = found
         taken.add(id(q))
-        args[slot.field] = [value] if slot.field == "rate" else value
+        args[slot.field] = [*args.get("rate", []), value] if slot.field == "rate" else value
         source[slot.field] = q
         if q.per == "server" and q.per_count and tool == "tco":
             args.setdefault("gpus_per_server", q.per_count)
