@@ -121,12 +121,18 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     ),
     "buildout": (
         Slot("it_gw", ("W",), r"\bit\b(?! (?:per|each))|it load|it power", scale=1e-9, span=_SITE),
-        Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
+        # "1.37 kW all-in IT per H100": all-in at the IT level, so PUE still applies
+        Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP, veto=r"\bit\b"),
         Slot("power_kw", ("W",), rf"\bit\b|{_GPU}|each|per", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
         Slot("gw", ("W",), scale=1e-9, span=_SITE),
         Slot("pue", ("",), r"\bpue\b"),
         Slot("gpus_per_rack", ("",), r"per rack|a rack|rack of", integer=True),
         Slot("accelerators", ("",), rf"{_GPU}|cluster|fleet|million", integer=True),
+        Slot("accelerator_price", ("usd",), r"\bchips?\b|\bgpu price|accelerator price", span=_ONE_PRICE),
+        Slot("other_capex_per_accelerator", ("usd",), r"rest[- ]of|other|network|server", span=_ONE_PRICE),
+        Slot("capex_per_accelerator", ("usd",), rf"all[- ]in|per (?:{_GPU})|{_GPU}|each|price", span=_ONE_PRICE),
+        Slot("facility_capex_per_mw", ("usd/mw",)),
+        Slot("electricity", ("usd/kwh",)),
     ),
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
     "capex": (),  # no numeric fields: the flags below (finance leases) only
@@ -284,6 +290,9 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
     if tool == "tco" and server and "gpus_per_server" not in args and "count" in args:
         args["gpus_per_server"] = args.pop("count")  # "a $300k server; if that's 8 GPUs": the GPUs in that server
         source["gpus_per_server"] = source.pop("count")
+    if tool == "buildout" and "it_gw" in args and "kw_all_in" in args and "pue" in args:
+        args["power_kw"] = args.pop("kw_all_in")  # against a stated IT load with a PUE, "all-in" kW is IT power
+        source["power_kw"] = source.pop("kw_all_in")
     for name, field, value, pattern in FLAGS:
         if name == tool and field not in args and re.search(pattern, text.lower()):
             args[field] = value
