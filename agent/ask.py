@@ -373,13 +373,9 @@ def _run(
     flagged = missing_from(text, result_warnings(records))
     if flagged:
         text += "\n\n**Calculator warnings:** " + " ".join(w.split(": ", 1)[1] for w in flagged)
-    unused, aside = account(question, records, text)
-    if aside and not any(a in text for a in aside):
-        text += "\n\n" + set_aside_line(aside)
-    if unused:
-        text += "\n\n" + not_used_line(unused)
-        if any(is_correction(m) for m in run):
-            warnings.append("inputs not used after one corrective round: " + "; ".join(unused))
+    text, unused = _accounted(question, records, text)
+    if unused and any(is_correction(m) for m in run):
+        warnings.append("inputs not used after one corrective round: " + "; ".join(unused))
     text = with_delta(text, delta_line(_previous_records(messages[: _turn_start(messages)]), records))
     if capped:
         text += f"\n\n_Stopped after {cap} rounds of tool calls; this answer may be incomplete._"
@@ -397,6 +393,16 @@ def _run(
         elapsed_s=round(time.perf_counter() - started, 3),
         charts=charts,
     )
+
+
+def _accounted(question: str, records: list[ToolCallRecord], text: str) -> tuple[str, list[str]]:
+    """``text`` with the numbers set aside and the inputs not used, each on its line; and the unused ones."""
+    unused, aside = account(question, records, text)
+    if aside:
+        text += "\n\n" + set_aside_line(aside)
+    if unused:
+        text += "\n\n" + not_used_line(unused)
+    return text, unused
 
 
 def _invoke(

@@ -205,7 +205,9 @@ def _per(text: str, pos: int) -> tuple[str | None, int | None, int]:
 def _is_year(text: str, m: re.Match[str], value: float) -> bool:
     if m.group("cur") or m.group("exp") or "," in m.group("num") or "." in m.group("num") or not 2000 <= value <= 2100:
         return False
-    if re.match(r"\s*-?(?:out(?:put)?|in(?:put)?(?!\s*(?:19|20)\d\d)|prompt|tok(?:en)?s?|ctx|context)\b", text[m.end() :], re.I):
+    if re.match(
+        r"\s*-?(?:out(?:put)?|in(?:put)?(?!\s*(?:19|20)\d\d)|prompt|tok(?:en)?s?|ctx|context)\b", text[m.end() :], re.I
+    ):
         return False  # "8000 in 2000 out": a token count, not a year
     return bool(_YEAR_CONTEXT.search(text[: m.start()])) or bool(
         re.match(r"\s*(?:=|vs\b|to\b|-\s*20\d\d)", text[m.end() :])

@@ -25,7 +25,9 @@ from typing import Any
 from tools.quantities import Quantity
 
 #: The question asks for a decode speed (or a bandwidth-bound comparison).
-_SPEED = re.compile(r"tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|\btps\b|decode|throughput|how (?:much )?faster", re.I)
+_SPEED = re.compile(
+    r"tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|\btps\b|decode|throughput|how (?:much )?faster", re.I
+)
 _BOUND = re.compile(r"bandwidth[- ]bound|memory[- ]bound|bound\b|ceiling|roofline|upper bound|\bmax\b|pure", re.I)
 _WEIGHTS = re.compile(r"weights?|read per (?:token|step)|per token|per step", re.I)
 _KV = re.compile(r"\bkv\b|cache", re.I)
@@ -77,7 +79,9 @@ def _efficiency(question: str, quantities: list[Quantity]) -> float:
     return 1.0
 
 
-def _bandwidths(question: str, quantities: list[Quantity], chips: list[tuple[str, float]]) -> list[tuple[str, float, bool]]:
+def _bandwidths(
+    question: str, quantities: list[Quantity], chips: list[tuple[str, float]]
+) -> list[tuple[str, float, bool]]:
     """(label, bytes/s, per accelerator) per bandwidth: the stated TB/s, else each named chip's datasheet figure."""
     stated = [q for q in quantities if q.unit == "bytes/s"]
     if stated:
@@ -143,9 +147,7 @@ def decode_bound_calls(
             calls.append(make("calculate", {"expression": user}))
     note = (
         "Bandwidth-bound ceiling from the stated bytes: step time = bytes read per step / (accelerators x bandwidth x "
-        "efficiency); no step overhead, communication or compute limit"
-        + ("" if bound.kv else ", and no KV read")
-        + "."
+        "efficiency); no step overhead, communication or compute limit" + ("" if bound.kv else ", and no KV read") + "."
     )
     return calls, labels, note
 
@@ -153,11 +155,17 @@ def decode_bound_calls(
 def _ratio(
     question: str, chips: list[tuple[str, float]], make: Any
 ) -> tuple[list[Any], dict[str, tuple[str, str, str]], str] | None:
-    """"How much faster is B200 than H100, purely bandwidth-bound": the ratio of their datasheet bandwidths."""
-    if len(chips) != 2 or not _BOUND.search(question) or not re.search(r"faster|ratio|speed[- ]?up|vs|versus", question):
+    """ "How much faster is B200 than H100, purely bandwidth-bound": the ratio of their datasheet bandwidths."""
+    if (
+        len(chips) != 2
+        or not _BOUND.search(question)
+        or not re.search(r"faster|ratio|speed[- ]?up|vs|versus", question)
+    ):
         return None
     (a, bw_a), (b, bw_b) = chips
     expr = f"{bw_a!r} / {bw_b!r}"
     label = (f"{a} vs {b}, bandwidth-bound decode", "x", f"datasheet bandwidth {bw_a:g} / {bw_b:g} TB/s")
-    note = "Bandwidth-bound decode scales with memory bandwidth alone (same model, same batch): the speed-up is the ratio."
+    note = (
+        "Bandwidth-bound decode scales with memory bandwidth alone (same model, same batch): the speed-up is the ratio."
+    )
     return [make("calculate", {"expression": expr})], {expr: label}, note

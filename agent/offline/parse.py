@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.offline.arithmetic_text import arithmetic_expression
 from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
 from agent.offline.numbers import as_int, first, number_at, percent
+from agent.offline.relative import relative
 
 DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
 _DTYPE_WORDS = {
@@ -179,7 +181,7 @@ def parse(question: str) -> Parsed:
     p.unknown_chips = unknown_names(text, "chip", p.chips)
     p.companies = find_companies(text)
     w = _Text(_blank_mentions(text, p.models))
-    _relative(w, p)  # before counts: "2x as many gpus" changes the count, it does not state it
+    relative(w, p)  # before counts: "2x as many gpus" changes the count, it does not state it
     _formats(w.text, p)
     _money_and_rates(w, p)  # before counts: "$30k gpu" is a price, not 30,000 GPUs
     if tp := re.search(r"\b(?:tp|tensor[- ]parallel(?:ism)?)\s*(?:=|of|:)?\s*(\d+)\b", w.text):
@@ -380,64 +382,6 @@ def _year(p: Parsed) -> None:
         p.through = p.year
 
 
-#: Words for a multiplier on something the previous question stated ("double the batch").
-_FACTOR = (
-    r"(?P<factor>double|doubled|twice|triple|tripled|quadruple|half|halve|halved|a quarter of|"
-    r"\d+(?:\.\d+)?\s*(?:x|times))"
-)
-#: What a multiplier applies to -> the slot it changes (see :func:`agent.offline.plan` follow-ups).
-_RELATIVE_FIELDS = (
-    (r"(?:gpus?|accelerators?|chips?|cards?|devices?|nodes?|servers?|fleet|cluster)", "count"),
-    (r"(?:batch(?:[- ]?size)?|users|requests|concurrency)", "batch"),
-    (r"(?:context|ctx|tokens?|sequence(?: length)?|seq(?: ?len)?|length|prompt)", "tokens"),
-    (r"(?:reasoning|thinking)", "reasoning"),
-    (r"(?:electricity(?: price)?|power price|power cost)", "electricity"),
-    (r"(?:price|capex|cost per (?:gpu|chip|accelerator))", "capex_per_accelerator"),
-    (r"(?:gw|gigawatts?|campus|power)", "gw"),
-)
-
-
-def _factor(word: str) -> float:
-    word = word.strip()
-    named = {
-        "double": 2.0,
-        "doubled": 2.0,
-        "twice": 2.0,
-        "triple": 3.0,
-        "tripled": 3.0,
-        "quadruple": 4.0,
-        "half": 0.5,
-        "halve": 0.5,
-        "halved": 0.5,
-        "a quarter of": 0.25,
-    }
-    if word in named:
-        return named[word]
-    return float(re.match(r"\d+(?:\.\d+)?", word).group(0))
-
-
-def _relative(w: _Text, p: Parsed) -> None:
-    """Multipliers on an earlier question's inputs: '2x as many GPUs', 'double the batch', 'half the context'."""
-    for words, slot in _RELATIVE_FIELDS:
-        # a bare "8x gpus" states a count; a numeric factor needs "as many" / "more" / "the"
-        patterns = (
-            rf"{_FACTOR}\s*(?:as (?:many|much|long|big|large)\s*|more\s*|bigger\s*|larger\s*|longer\s*)(?:the\s*|our\s*|my\s*)?"
-            rf"(?:number of\s*)?{words}\b",
-            rf"{_FACTOR}\s*(?:the\s*|our\s*|my\s*)(?:number of\s*)?{words}\b",
-            rf"(?P<factor>double|doubled|twice|triple|tripled|quadruple|half|halve|halved)\s*{words}\b",
-            rf"\b{words}(?:\s*(?:count|number|size))?\s*(?:is\s*|are\s*)?(?P<factor>doubled|halved|tripled|x\s*\d+(?:\.\d+)?)\b",
-        )
-        for pattern in patterns:
-            if m := re.search(pattern, w.text):
-                word = m.group("factor")
-                if word.startswith("x"):
-                    word = word[1:].strip() + "x"
-                p.relative[slot] = _factor(word)
-                p.relative_words[slot] = m.group("factor").strip()
-                w.text = w.text[: m.start()] + " ~ " + w.text[m.end() :]
-                break
-
-
 def _tokens(w: _Text, p: Parsed) -> None:
     """Prompt, output, reasoning and total tokens, plus batch (see the module docstring)."""
     # "$ per 1M tokens" is a unit of price, not a request length
@@ -459,20 +403,28 @@ def _tokens(w: _Text, p: Parsed) -> None:
         )
     )
     _prompt_plus_output(w, p)
-    p.prompt = p.prompt if p.prompt is not None else _int(
-        w.take_any(
-            [
-                r"{N}" + _TOK + r"?[\s-]*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
-                r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
-            ]
+    p.prompt = (
+        p.prompt
+        if p.prompt is not None
+        else _int(
+            w.take_any(
+                [
+                    r"{N}" + _TOK + r"?[\s-]*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
+                    r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+                ]
+            )
         )
     )
-    p.output = p.output if p.output is not None else _int(
-        w.take_any(
-            [
-                r"{N}" + _TOK + r"?[\s-]*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
-                r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
-            ]
+    p.output = (
+        p.output
+        if p.output is not None
+        else _int(
+            w.take_any(
+                [
+                    r"{N}" + _TOK + r"?[\s-]*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
+                    r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+                ]
+            )
         )
     )
     p.batch = _int(
@@ -507,7 +459,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
 
 
 def _prompt_plus_output(w: _Text, p: Parsed) -> None:
-    """"4000+1000 tokens", "4096 + 4096 requests": a request written as prompt + output (in that order)."""
+    """ "4000+1000 tokens", "4096 + 4096 requests": a request written as prompt + output (in that order)."""
     m = re.search(
         r"(?<![\w.$])(\d+(?:\.\d+)?)\s*(k?)\s*\+\s*(\d+(?:\.\d+)?)\s*(k?)\s*(?:-?\s*(?:tokens?|toks?|reqs?|requests?))\b",
         w.text,
@@ -521,47 +473,3 @@ def _prompt_plus_output(w: _Text, p: Parsed) -> None:
 
 def _int(v: float | None) -> int | None:
     return as_int(v) if v is not None else None
-
-
-def arithmetic_expression(question: str) -> str | None:
-    """A plain arithmetic expression in the question ('1,024 x $2 x 8,760'), as the calculator takes it.
-
-    Only digits, operators and parentheses survive; 'x' and '×' become '*', '$', thousands
-    commas and unit words are dropped. Returns None when there is no operator between numbers.
-    """
-    t = question.lower().replace("×", "x")
-    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
-    t = re.sub(r"\b(\d+(?:\.\d+)?)e([+-]?\d{1,2})\b", lambda m: f"{float(m.group(0)):.12g}", t)  # 2e6 -> 2000000
-    t = re.sub(
-        r"\b(\d+(?:\.\d+)?)\s*([mb])\s+(?=tok)",
-        lambda m: f"{float(m.group(1)) * (1e6 if m.group(2) == 'm' else 1e9):.12g} ",
-        t,
-    )  # "1B tokens": a count, not a model size
-    t = re.sub(
-        r"\btok(?:en)?s?\s*/\s*s(?:ec(?:ond)?)?\b|\btok(?:en)?s?\b", " ", t
-    )  # "1M tokens / 2,000 tok/s": counts and rates
-    t = re.sub(r"\b(gpus?|hours?|hrs?|h|days?|years?|yrs?|per|an?|the|usd|dollars?)\b", " ", t)
-    t = t.replace("$", " ")
-    t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)
-    t = re.sub(r"(\d+(?:\.\d+)?)\s*k\b", lambda m: f"{float(m.group(1)) * 1000:g}", t)
-    scale = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-    t = re.sub(
-        r"(\d+(?:\.\d+)?)\s*(thousand|million|mn|billion|bn|trillion)\b",
-        lambda m: f"{float(m.group(1)) * scale[m.group(2)]:.12g}",
-        t,
-    )
-    # "2.5% of $200 billion": a share of an amount
-    # (not "30% of 2 GW": an amount with a unit left is a quantity for a calculator, not an operand)
-    t = re.sub(r"(\d+(?:\.\d+)?)\s*%\s*of\s*(?:the\s*)?(\d+(?:\.\d+)?)\b(?!\s*[a-z])", r"(\1 / 100 * \2)", t)
-    t = re.sub(r"\b(\d+(?:\.\d+)?)(?:w|kw|kwh|mwh|watts?)\b", r"\1", t)  # "700W": a quantity with its unit, not a name
-    t = re.sub(r"\w*(?:[a-z]\d|\d[a-z])\w*", " ", t)  # names and sizes: 'h100', '8x7b', '2gw'
-    t = re.sub(r"\d+(?:\.\d+)?\s*%", " ", t)  # rates are not operands
-    t = re.sub(
-        r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2}\b", " ", t
-    )  # "2021-2024": a range of years, not a subtraction
-    best = None
-    for m in re.finditer(r"[(\d.][\d\s.()+\-*/^]*[\d)]", t):
-        expr = re.sub(r"\s+", " ", m.group(0)).strip()
-        if re.search(r"\d\s*[-+*/^]\s*[\d(]", expr) and (best is None or len(expr) > len(best)):
-            best = expr
-    return best.replace("^", "**") if best else None

@@ -155,9 +155,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             r"free|reserve|headroom|spare|keep|held back|hold back|set aside",
             span=(0.0, 0.99),
         ),
-        Slot(
-            "gpus", ("",), rf"\b(?:{_GPU})\b|of them|\btp\b|tensor|\b\d+\s*x\s*\d", integer=True, span=(1.0, 1e5)
-        ),
+        Slot("gpus", ("",), rf"\b(?:{_GPU})\b|of them|\btp\b|tensor|\b\d+\s*x\s*\d", integer=True, span=(1.0, 1e5)),
     ),
     "kv_cache": (
         Slot("layers", ("",), r"layers?", integer=True, span=(1.0, 1e4)),

@@ -50,7 +50,9 @@ def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quan
                 del out[key]  # the same number read under another name of the same kind (a server price as a GPU price)
         out[field] = value
     if name == "kv_cache" and _explicit_shape(filled):
-        out.pop("model", None)  # "MLA shape like deepseek-v2-lite: 27 layers, ...": the stated shape, not the named model
+        out.pop(
+            "model", None
+        )  # "MLA shape like deepseek-v2-lite: 27 layers, ...": the stated shape, not the named model
     elif name == "kv_cache" and out.get("model"):
         out.pop("attention", None)  # "its MLA right": a catalog model's attention is the catalog's
     return out
@@ -58,9 +60,7 @@ def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quan
 
 def _explicit_shape(args: dict[str, Any]) -> bool:
     """A whole KV-cache shape stated by hand: layers with heads x head dim, or an MLA latent rank and RoPE dim."""
-    return "layers" in args and (
-        {"kv_heads", "head_dim"} <= set(args) or {"kv_lora_rank", "rope_dim"} <= set(args)
-    )
+    return "layers" in args and ({"kv_heads", "head_dim"} <= set(args) or {"kv_lora_rank", "rope_dim"} <= set(args))
 
 
 def _accepts(name: str, args: dict[str, Any], strict: bool) -> bool:
