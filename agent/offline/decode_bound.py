@@ -145,6 +145,11 @@ def decode_bound_calls(
             user = f"1 / ({step})"
             labels[user] = (f"Per user, {label}", "tokens/s", "one token per sequence per step")
             calls.append(make("calculate", {"expression": user}))
+    if len(bw) == 2 and re.search(r"ratio|faster|speed[- ]?up|how much more", question, re.I):
+        (a, rate_a, _), (b, rate_b, _) = bw
+        ratio = f"{rate_a:.6g} / {rate_b:.6g}"
+        labels[ratio] = (f"{a} vs {b}", "x", "the ratio of their bandwidths (the same bytes per step)")
+        calls.append(make("calculate", {"expression": ratio}))
     note = (
         "Bandwidth-bound ceiling from the stated bytes: step time = bytes read per step / (accelerators x bandwidth x "
         "efficiency); no step overhead, communication or compute limit" + ("" if bound.kv else ", and no KV read") + "."

@@ -51,6 +51,8 @@ _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 _ONE_PRICE = (100.0, 1e8)
 #: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
 _ONE_MEMORY = (1e9, 4e12)
+#: Words that make an amount a total over the years, not a starting value.
+_TOTAL = r"spen[dt] over|\btotal\b|in total|cumulative|altogether|all together"
 #: Plausible parameter count of a model written as a bare number ("8.03B"): 100M to 100T.
 _PARAMS = (1e8, 1e14)
 
@@ -107,7 +109,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("from_", ("usd", "W", ""), r"cagr|compound|grew|growth rate|annual growth", year_value=True),
         Slot("to", ("usd", "W", ""), r"\bto\b", year_value=True, after="from_"),
         Slot("base", ("usd", "W", ""), r"", year_value=True),
-        Slot("base", ("usd", "W", ""), r"", year_value=True, plain_ok="years"),  # "$200B ... for 4 years": no year
+        # "$200B ... for 4 years": no year ("$1T spent over 4 years" is a total, not a base)
+        Slot("base", ("usd", "W", ""), r"", year_value=True, plain_ok="years", veto=_TOTAL),
         Slot(
             "rate",
             ("fraction/year", "fraction"),
@@ -235,10 +238,18 @@ def _value(slot: Slot, q: Quantity, quantities: list[Quantity], taken: set[int])
     if slot.year_value:
         year = _near_year(q, quantities, taken)
         if year is None:
-            return f"{value:.12g}" if slot.plain_ok else None
+            return _compact(value) if slot.plain_ok else None
         taken.add(id(year))
         return f"{int(year.value)}={value:.12g}"
     return value
+
+
+def _compact(value: float) -> str:
+    """A plain value as an argument string, large ones in engineering form ("$200B" -> "200e9", not 200000000000)."""
+    exp = 0
+    while abs(value) >= 1e6 and abs(value) / 10 ** (exp + 3) >= 1:
+        exp += 3
+    return f"{value / 10**exp:.12g}e{exp}" if exp else f"{value:.12g}"
 
 
 def _open(slot: Slot, args: dict[str, Any], quantities: list[Quantity]) -> bool:

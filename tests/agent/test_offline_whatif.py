@@ -147,7 +147,7 @@ def test_a_stated_kv_shape_is_sized_without_a_catalog_model() -> None:
 
 def test_growth_without_a_company_or_a_year() -> None:
     assert _fill("growth", "$200B growing 25% a year for 4 years - where does it end up?") == {
-        "base": "200000000000",
+        "base": "200e9",
         "rate": [0.25],
         "years": 4,
     }
