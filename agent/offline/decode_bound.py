@@ -28,7 +28,7 @@ from tools.quantities import Quantity
 _SPEED = re.compile(
     r"tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|\btps\b|decode|throughput|how (?:much )?faster", re.I
 )
-_BOUND = re.compile(r"bandwidth[- ]bound|memory[- ]bound|bound\b|ceiling|roofline|upper bound|\bmax\b|pure", re.I)
+_BOUND = re.compile(r"bandwidth[- ]bound|memory[- ]bound|ceiling|roofline|upper bound", re.I)
 _WEIGHTS = re.compile(r"weights?|read per (?:token|step)|per token|per step", re.I)
 _KV = re.compile(r"\bkv\b|cache", re.I)
 _AGGREGATE = re.compile(r"aggregate|total|combined|in all", re.I)
@@ -52,9 +52,14 @@ def _near(text: str, q: Quantity, pattern: re.Pattern[str], before: int = 20, af
 
 
 def _weights(question: str, quantities: list[Quantity], fmt_bytes: float | None) -> tuple[float, str] | None:
-    """Weight bytes per step: a stated size of weights, or stated active parameters x the format's bytes."""
-    for q in quantities:
-        if q.unit == "bytes" and q.value >= 1e8 and not _near(question, q, _KV, 6, 12) and _near(question, q, _WEIGHTS):
+    """Weight bytes per step: a stated size of weights, or stated active parameters x the format's bytes.
+    None when several sizes could be the weights ("70e9-byte model ... 141e9 bytes each ... 405.9e9 bytes"):
+    the reading would be a guess."""
+    sizes = [q for q in quantities if q.unit == "bytes" and q.value >= 1e8 and not _near(question, q, _KV, 6, 12)]
+    if len(sizes) > 1:
+        return None
+    for q in sizes:
+        if _near(question, q, _WEIGHTS):
             return q.value, q.text
     if fmt_bytes is None:
         return None
@@ -105,6 +110,11 @@ def _chips(question: str) -> list[tuple[str, float]]:
             row = find_accelerator(m.name)
             out.append((m.text.upper() if len(m.text) <= 8 else row.name, row.mem_bw_tbps))
     return out
+
+
+def spelled_out(question: str) -> bool:
+    """The question itself asks for the bandwidth-bound figure ("bandwidth-bound", "roofline", "ceiling")."""
+    return bool(_BOUND.search(question))
 
 
 def decode_bound_calls(
@@ -164,7 +174,7 @@ def _ratio(
     if (
         len(chips) != 2
         or not _BOUND.search(question)
-        or not re.search(r"faster|ratio|speed[- ]?up|vs|versus", question)
+        or not re.search(r"faster|ratio|speed[- ]?up", question)
     ):
         return None
     (a, bw_a), (b, bw_b) = chips
