@@ -171,11 +171,7 @@ def _ratio(
     question: str, chips: list[tuple[str, float]], make: Any
 ) -> tuple[list[Any], dict[str, tuple[str, str, str]], str] | None:
     """ "How much faster is B200 than H100, purely bandwidth-bound": the ratio of their datasheet bandwidths."""
-    if (
-        len(chips) != 2
-        or not _BOUND.search(question)
-        or not re.search(r"faster|ratio|speed[- ]?up", question)
-    ):
+    if len(chips) != 2 or not _BOUND.search(question) or not re.search(r"faster|ratio|speed[- ]?up", question):
         return None
     (a, bw_a), (b, bw_b) = chips
     expr = f"{bw_a!r} / {bw_b!r}"
