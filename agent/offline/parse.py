@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.offline.arithmetic_text import arithmetic_expression
 from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
+from agent.offline.expressions import arithmetic_expression
 from agent.offline.numbers import as_int, first, number_at, percent
 from agent.offline.relative import relative
 

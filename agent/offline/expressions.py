@@ -1,4 +1,4 @@
-"""Plain arithmetic written in a question ("1,024 x $2 x 8,760"), as the ``calculate`` tool takes it."""
+"""Plain arithmetic written in a question ('1,024 x $2 x 8,760'), as the ``calculate`` tool takes it."""
 
 from __future__ import annotations
 
