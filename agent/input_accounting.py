@@ -50,8 +50,11 @@ def name_spans(question: str) -> list[tuple[int, int]]:
     """Spans of catalog model and chip names in ``question`` (their digits are names, not inputs)."""
     from agent.offline.entities import find_mentions, unknown_names
 
+    from agent.offline.entities import COMPANY_GROUPS
+
     lower = question.lower()
     spans = [(m.start, m.end) for kind in ("model", "chip") for m in find_mentions(lower, kind)]
+    spans += [m.span() for pattern, _ in COMPANY_GROUPS for m in re.finditer(pattern, lower)]  # "big 4", "mag 7"
     for kind in ("model", "chip"):
         known = [m for m in find_mentions(lower, kind)]
         for phrase in unknown_names(lower, kind, known):

@@ -49,3 +49,9 @@ def test_the_answer_says_what_was_set_aside() -> None:
     assert "70,272 bytes" in answer.answer
     assert "**Set aside:** 128 (you said not this)." in answer.answer
     assert answer.unused_inputs == []
+
+
+def test_a_company_group_number_is_a_name() -> None:
+    from agent.input_accounting import stated_quantities as stated
+
+    assert [q.text for q in stated("big 4 combined capex in 2024 (msft+googl+amzn+meta)")] == ["2024"]
