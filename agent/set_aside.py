@@ -90,10 +90,16 @@ def _catalog_fact(q: Quantity, specs: list[object]) -> str | None:
 def _format_bytes(q: Quantity, question: str) -> str | None:
     from tools.dtypes import BYTES_PER_VALUE
 
-    if q.unit != "bytes" or q.value >= 8:
+    before = question[max(0, q.start - 6) : q.start]
+    value = q.value
+    if q.unit == "" and re.fullmatch(r"[\d.]+\s?b", q.text, re.I) and re.search(r"(?:\bx|\bat|@|\*)\s*$", before):
+        value = q.value / 1e9  # "116.8B params x 0.5 B": bytes per parameter, not half a billion
+    elif q.unit != "bytes":
+        return None
+    if value >= 8:
         return None
     named = [f for f in _FORMATS if re.search(rf"\b{f}\b", question, re.I)]
-    same = [f for f in named if math.isclose(BYTES_PER_VALUE[f], q.value)]
+    same = [f for f in named if math.isclose(BYTES_PER_VALUE[f], value)]
     return f"the bytes per value of {same[0]}, already given as the format" if same else None
 
 

@@ -33,6 +33,7 @@ def test_the_same_fact_stated_as_an_input_is_not_set_aside() -> None:
 
 def test_a_format_restated_in_bytes_and_the_year_of_a_stepped_rate() -> None:
     assert _aside("int4 llama 70b (70.6B params at 0.5 byte) on one GPU") == ["0.5 byte"]
+    assert _aside("gpt-oss-120b with fp4 weights (116.8B params x 0.5 B)") == ["0.5 B"]
     assert _aside("base 100 in 2025; +40% in 2026, +30% in 2027, then 20%/yr") == ["2026", "2027"]
 
 
