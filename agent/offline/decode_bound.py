@@ -29,7 +29,7 @@ _SPEED = re.compile(
     r"tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|\btps\b|decode|throughput|how (?:much )?faster", re.I
 )
 _BOUND = re.compile(r"bandwidth[- ]bound|memory[- ]bound|ceiling|roofline|upper bound", re.I)
-_WEIGHTS = re.compile(r"weights?|read per (?:token|step)|per token|per step", re.I)
+_WEIGHTS = re.compile(r"weights?|read per (?:token|step)|per token|per step|\bmodel\b|\bdense\b", re.I)
 _KV = re.compile(r"\bkv\b|cache", re.I)
 _AGGREGATE = re.compile(r"aggregate|total|combined|in all", re.I)
 _EFFICIENCY = re.compile(r"bandwidth|achieved|efficien|\bmbu\b|of peak", re.I)
@@ -139,14 +139,18 @@ def decode_bound_calls(
     bound = Bound(weights=read[0], weights_text=read[1], batch=p.batch or 1, gpus=max(1, p.count or 1))
     bound.kv = _kv(question, quantities, read[1])
     bound.efficiency = _efficiency(question, quantities)
+    compute = _compute_step(question, bound, BYTES_PER_VALUE[fmt] if fmt else None)
     calls, labels = [], {}
     for label, rate, per_gpu in bw:
         n = bound.gpus if per_gpu else 1
         step = f"({bound.weights:.6g} + {bound.batch} * {bound.kv:.6g}) / ({n} * {rate:.6g} * {bound.efficiency:g})"
+        if compute:
+            step = f"max({step}, {compute})"  # the slower of the memory and compute rooflines
         basis = (
             f"{n} x {rate / 1e12:g} TB/s x {bound.efficiency:g} over {bound.weights / 1e9:g} GB of weights"
             + (f" + {bound.batch} x {bound.kv / 1e9:g} GB of KV" if bound.kv else "")
             + " per step"
+            + (", or the compute roofline when slower" if compute else "")
         )
         agg = f"{bound.batch} / ({step})"
         labels[agg] = (f"Bandwidth-bound decode, {label}", "tokens/s", basis + f", batch {bound.batch}")
@@ -165,6 +169,19 @@ def decode_bound_calls(
         "efficiency); no step overhead, communication or compute limit" + ("" if bound.kv else ", and no KV read") + "."
     )
     return calls, labels, note
+
+
+def _compute_step(question: str, bound: Bound, fmt_bytes: float | None) -> str | None:
+    """The compute roofline of a step when the question gives peak FLOPS and FLOPs per parameter per token
+    ("use 989 dense TFLOPS, 2 FLOPs/param/token"): FLOPs per parameter x parameters x batch / (accelerators x
+    peak), parameters = weight bytes / the format's bytes per value. None when it does not."""
+    peak = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*(?:dense\s+)?(?:(?:bf16|fp16|fp8)\s+)?tflops", question, re.I)
+    per = re.search(r"(\d+(?:\.\d+)?)\s*flops?\s*(?:/|per)\s*param", question, re.I)
+    if not (peak and per and fmt_bytes):
+        return None
+    params = bound.weights / fmt_bytes
+    tflops = float(peak.group(1).replace(",", ""))
+    return f"{per.group(1)} * {params:.6g} * {bound.batch} / ({bound.gpus} * {tflops:g} * 1e12)"
 
 
 def _ratio(

@@ -56,3 +56,12 @@ def test_two_chips_compared() -> None:
 
 def test_no_stated_bytes_is_no_ceiling() -> None:
     assert decode_bound_calls("tokens/s for llama 3.1 70b on 8 h100", [], lambda n, a: (n, a)) is None
+
+
+def test_a_stated_compute_roofline_takes_the_slower_of_the_two() -> None:
+    # memory 140e9 / 3.35e12 = 41.79 ms; compute 2 x 70e9 x 256 / 989e12 = 36.24 ms -> memory bound: 6,125.7 tokens/s
+    values = _values(
+        "70B dense bf16 (140 GB) on one H100 at batch 256: compute or memory bound? use 989 dense TFLOPS, 3.35 TB/s, "
+        "2 FLOPs/param/token, ignore KV. tok/s at the bound?"
+    )
+    assert max(values.values()) == pytest.approx(6125.71, rel=1e-4)
