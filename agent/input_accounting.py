@@ -48,9 +48,7 @@ _SCALES: dict[str, tuple[float, ...]] = {
 
 def name_spans(question: str) -> list[tuple[int, int]]:
     """Spans of catalog model and chip names in ``question`` (their digits are names, not inputs)."""
-    from agent.offline.entities import find_mentions, unknown_names
-
-    from agent.offline.entities import COMPANY_GROUPS
+    from agent.offline.entities import COMPANY_GROUPS, find_mentions, unknown_names
 
     lower = question.lower()
     spans = [(m.start, m.end) for kind in ("model", "chip") for m in find_mentions(lower, kind)]
