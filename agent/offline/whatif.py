@@ -14,6 +14,7 @@ Two steps after the intent-based plan (:func:`agent.offline.plan.make_plan`):
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from agent.offline.slots import FIELDS, assign, fill
@@ -115,3 +116,19 @@ def parsed_args(name: str, question: str) -> dict[str, Any]:
     if chips and "chip" in fields:
         args["chip"] = chip_arg(chips[0])
     return args
+
+
+#: "does it fit? if not try 16 GPUs": a second deployment to size when the first does not fit.
+_IF_NOT = re.compile(
+    r"\bif (?:it does)?\s*not\b,?\s*(?:then\s+)?(?:try|use|go (?:to|with)|with|on)\s+(\d+)\s*(?:x\s*)?"
+    r"(?:gpus?|accelerators?|cards?|chips?)\b",
+    re.I,
+)
+
+
+def alternatives(name: str, args: dict[str, Any], question: str) -> list[dict[str, Any]]:
+    """Fit arguments for the fallback deployment the question names ("if not, try 16 GPUs"); [] when none."""
+    m = _IF_NOT.search(question)
+    if name != "memory_fit" or not m or int(m.group(1)) == args.get("gpus"):
+        return []
+    return [{**args, "gpus": int(m.group(1))}]

@@ -169,3 +169,11 @@ def test_buildout_prices_and_it_level_all_in_power() -> None:
     # "all-in IT" is IT power (PUE still applies); "ALL-IN (PUE already included)" is facility power
     assert _fill("buildout", "1 GW of facility power using 1.37 kW all-in IT per H100 and PUE 1.3")["power_kw"] == 1.37
     assert _fill("buildout", "2 GW with 2.2 kW per accelerator ALL-IN (PUE already included)")["kw_all_in"] == 2.2
+
+
+def test_a_fallback_deployment_is_sized_beside_the_first() -> None:
+    from agent.offline.whatif import alternatives
+
+    question = "kimi k2 at fp8 on 8x H200 - does it fit? if not try 16 GPUs, 4000 in 4000 out"
+    assert alternatives("memory_fit", {"gpus": 8, "model": "Kimi-K2"}, question) == [{"gpus": 16, "model": "Kimi-K2"}]
+    assert alternatives("memory_fit", {"gpus": 8}, "does it fit on 8x H200?") == []
