@@ -103,8 +103,10 @@ def parsed_args(name: str, question: str) -> dict[str, Any]:
     plan's own argument reading, :func:`agent.offline.plan.calculator_args`); {} for other tools."""
     if name not in PARSED:
         return {}
+    from agent.offline.calc_args import calculator_args
+    from agent.offline.names import _pick, chip_arg
     from agent.offline.parse import parse
-    from agent.offline.plan import _pick, calculator_args, chip_arg, tool_fields
+    from agent.offline.plan_types import tool_fields
 
     p = parse(question)
     args = calculator_args(name, p, [])
