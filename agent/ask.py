@@ -35,7 +35,7 @@ from agent.agent_tools import SEARCH_TOOL, agent_tools, tool_error_content
 from agent.answer import Answer, Citation, ToolCallRecord
 from agent.delta import delta_line, with_delta
 from agent.grounding import grounding_warnings
-from agent.input_accounting import CORRECTION_MARK, account, correction_message, not_used_line, unused_inputs
+from agent.input_accounting import CORRECTION_MARK, accounted_text, correction_message, unused_inputs
 from agent.models import (
     OFFLINE,
     PROVIDER_HINT,
@@ -47,7 +47,6 @@ from agent.models import (
 )
 from agent.prompts import ROUND_CAP_NOTE, SYSTEM_PROMPT, delimit_retrieved
 from agent.result_warnings import missing_from, result_warnings
-from agent.set_aside import set_aside_line
 from agent.settings import Settings, load_settings
 
 History = Sequence[BaseMessage | dict[str, Any] | tuple[str, str]]
@@ -373,7 +372,7 @@ def _run(
     flagged = missing_from(text, result_warnings(records))
     if flagged:
         text += "\n\n**Calculator warnings:** " + " ".join(w.split(": ", 1)[1] for w in flagged)
-    text, unused = _accounted(question, records, text)
+    text, unused = accounted_text(question, records, text)
     if unused and any(is_correction(m) for m in run):
         warnings.append("inputs not used after one corrective round: " + "; ".join(unused))
     text = with_delta(text, delta_line(_previous_records(messages[: _turn_start(messages)]), records))
@@ -393,16 +392,6 @@ def _run(
         elapsed_s=round(time.perf_counter() - started, 3),
         charts=charts,
     )
-
-
-def _accounted(question: str, records: list[ToolCallRecord], text: str) -> tuple[str, list[str]]:
-    """``text`` with the numbers set aside and the inputs not used, each on its line; and the unused ones."""
-    unused, aside = account(question, records, text)
-    if aside:
-        text += "\n\n" + set_aside_line(aside)
-    if unused:
-        text += "\n\n" + not_used_line(unused)
-    return text, unused
 
 
 def _invoke(

@@ -198,6 +198,18 @@ def not_used_line(unused: Sequence[str]) -> str:
     )
 
 
+def accounted_text(question: str, calls: Iterable[Any], text: str) -> tuple[str, list[str]]:
+    """``text`` ending with the numbers set aside and the inputs not used, each on its line; and the unused ones."""
+    from agent.set_aside import set_aside_line
+
+    unused, aside = account(question, calls, text)
+    if aside:
+        text += "\n\n" + set_aside_line(aside)
+    if unused:
+        text += "\n\n" + not_used_line(unused)
+    return text, unused
+
+
 def correction_message(unused: Sequence[str]) -> str:
     """What a language model is told, once, when its answer left stated inputs unused."""
     return (
