@@ -39,14 +39,17 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from tools.catalog import Accelerator, ModelSpec, find_accelerator, find_model
-from tools.dtypes import BYTES_PER_VALUE, GB, GIB, DType
+from tools.chip_specs import memory_notes, sram_only
+from tools.dtypes import BYTES_PER_VALUE, GB, GIB
 from tools.errors import InputError
-from tools.kv_cache import KVDType, KVShape, context_note, heads_per_gpu, sequence_bytes
+from tools.kv_cache import KVShape, context_note, heads_per_gpu, sequence_bytes
 from tools.params import total_parameters
+from tools.release_dtype import apply_release_default, default_kv_dtype, release_note
 from tools.results import Worked, record_provenance
+from tools.serving_shape import DEFAULT_OUTPUT, ServingShapeKV, default_gpus_note
 
 #: vLLM's default ``gpu_memory_utilization`` (vllm/engine/arg_utils.py); the 10% it holds back
 #: covers activations, CUDA graphs and the runtime, which vLLM profiles inside that margin.
@@ -57,22 +60,17 @@ DEFAULT_RESERVE_GB = 0.0
 MAX_SEARCH_ACCELERATORS = 100_000
 
 
-class MemoryFitInput(BaseModel):
-    """Check whether a model's weights and KV cache fit on a set of accelerators."""
+class MemoryFitInput(ServingShapeKV):
+    """Check whether a model's weights and KV cache fit on a set of accelerators (serving shape: gpus, formats,
+    prompt and output from :class:`tools.serving_shape.ServingShapeKV`)."""
 
     model: str | None = Field(
         None, description="Catalog model name, e.g. 'llama-3.1-405b' (optional with weights_only and params)."
     )
     chip: str | None = Field(None, description="Catalog accelerator name, e.g. 'h100' (optional with capacity_gb).")
-    gpus: int = Field(8, ge=1, description="Accelerators serving one model replica (tensor parallel).")
-    weights_dtype: DType = Field("bf16", description="Weight format: fp32, fp16, bf16, fp8, int8, int4, fp4.")
-    kv_dtype: KVDType | None = Field(
-        None,
-        description="KV-cache format; defaults to the weight format (16-bit for 4-bit weights); fp8_ds_mla for "
-        "DeepSeek MLA (vLLM).",
+    output: int = Field(
+        DEFAULT_OUTPUT, ge=0, description="Output tokens per request, reasoning tokens included (0: the prompt only)."
     )
-    prompt: int = Field(1000, ge=1, description="Prompt (input) tokens per request.")
-    output: int = Field(1000, ge=0, description="Output tokens per request, reasoning tokens included.")
     batch: int | None = Field(
         None,
         ge=1,
@@ -182,6 +180,9 @@ def _memory(inp: MemoryFitInput, chip: Accelerator | None) -> Memory:
     util = 1.0 if inp.reserve_frac and "gpu_mem_util" not in inp.model_fields_set else inp.gpu_mem_util
     if inp.capacity_gb is not None:
         capacity, label = inp.capacity_gb * GB, f"{inp.capacity_gb:g} decimal GB (10^9 B, given)"
+    elif chip is not None and sram_only(chip) and "capacity_unit" not in inp.model_fields_set:
+        capacity = chip.memory_gb * GB  # the vendor's "230 MB" of SRAM is decimal; no driver rounds it to GiB
+        label = f"{chip.memory_gb:g} decimal GB of on-chip SRAM (the chip has no HBM)"
     elif chip is not None:
         unit = "GiB (driver-visible binary units)" if inp.capacity_unit == "GiB" else "decimal GB (10^9 B)"
         capacity, label = chip.memory_gb * (GIB if inp.capacity_unit == "GiB" else GB), f"{chip.memory_gb:g} {unit}"
@@ -285,6 +286,16 @@ def _verdict(
     return f"Does not fit: the weights fit but not one {peak_tokens:,}-token request; {need}."
 
 
+def _sram_prefix(chip: Accelerator | None, fits: bool) -> str:
+    """For an SRAM-only chip that does not fit: it has no HBM to hold the model in (said before the verdict)."""
+    if chip is None or fits or not sram_only(chip):
+        return ""
+    return (
+        f"{chip.name} has no HBM, only {chip.memory_gb:g} GB of on-chip SRAM per chip, so it cannot hold the model in "
+        "HBM; the SRAM of many chips must hold it together. "
+    )
+
+
 def _parameters(inp: MemoryFitInput, spec: ModelSpec | None) -> tuple[int, str]:
     if inp.params is not None:
         return round(inp.params), "given"
@@ -294,11 +305,18 @@ def _parameters(inp: MemoryFitInput, spec: ModelSpec | None) -> tuple[int, str]:
 
 
 def _assumptions(
-    inp: MemoryFitInput, spec: ModelSpec | None, kv: KV | None, mem: Memory, params: tuple[int, str]
+    inp: MemoryFitInput,
+    spec: ModelSpec | None,
+    kv: KV | None,
+    mem: Memory,
+    params: tuple[int, str],
+    chip: Accelerator | None = None,
 ) -> list[str]:
     count, how = params
     out = [
+        *default_gpus_note(inp),
         f"Capacity read as {mem.label} per accelerator; results in decimal GB.",
+        *(memory_notes([chip]) if chip is not None else []),
         f"gpu_mem_util {mem.util:g}"
         + (
             " (whole memory: reserve_frac replaces vLLM's 0.9 margin)"
@@ -309,6 +327,9 @@ def _assumptions(
         f"Parameters: {count:,} ({how}), weights in {inp.weights_dtype}"
         + (f", KV cache in {kv.dtype}." if kv else "; no KV cache (weights only)."),
     ]
+    release = release_note(inp)
+    if release:
+        out.append(release)
     if kv is not None:
         out.append(_tp_note(kv.shape, inp.gpus))
         out.append(
@@ -333,10 +354,11 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
     """Fit and concurrency for ``inp.model`` on ``inp.gpus`` x ``inp.chip`` (formulas in the module docstring)."""
     spec = find_model(inp.model) if inp.model else None
     chip = find_accelerator(inp.chip) if inp.chip else None
+    apply_release_default(inp)
     mem = _memory(inp, chip)
     params = _parameters(inp, spec)
     weights = params[0] * BYTES_PER_VALUE[inp.weights_dtype]
-    kv_dtype = inp.kv_dtype or ("bf16" if BYTES_PER_VALUE[inp.weights_dtype] < 1 else inp.weights_dtype)
+    kv_dtype = inp.kv_dtype or default_kv_dtype(inp, inp.weights_dtype, BYTES_PER_VALUE[inp.weights_dtype])
     if spec is None and not inp.weights_only:
         raise InputError("model", "give a catalog model for the KV cache, or weights_only with params.")
     kv = KV(KVShape.of(spec), kv_dtype, inp.prompt + inp.output) if spec is not None and not inp.weights_only else None
@@ -373,13 +395,15 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
             "params": params[0],
             "batch": batch,
         },
-        assumptions=_assumptions(inp, spec, kv, mem, params),
+        assumptions=_assumptions(inp, spec, kv, mem, params, chip),
         sources=sources or ["sizes given by the user"],
         model=model_name,
         chip=chip_name,
         gpus=n,
         fits=fits,
-        verdict=_verdict(inp, chip_name, weights, mem, fits, need, (max_seq, avg_seq)) + _pooled_note(pooled, n),
+        verdict=_sram_prefix(chip, fits)
+        + _verdict(inp, chip_name, weights, mem, fits, need, (max_seq, avg_seq))
+        + _pooled_note(pooled, n),
         parameters=params[0],
         weights_bytes=math.ceil(weights),
         weights_bytes_per_gpu=math.ceil(weights / n),
