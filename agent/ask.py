@@ -35,7 +35,7 @@ from agent.agent_tools import SEARCH_TOOL, agent_tools, tool_error_content
 from agent.answer import Answer, Citation, ToolCallRecord
 from agent.delta import delta_line, with_delta
 from agent.grounding import grounding_warnings
-from agent.input_accounting import CORRECTION_MARK, correction_message, not_used_line, unused_inputs
+from agent.input_accounting import CORRECTION_MARK, accounted_text, correction_message, unused_inputs
 from agent.models import (
     OFFLINE,
     PROVIDER_HINT,
@@ -372,11 +372,9 @@ def _run(
     flagged = missing_from(text, result_warnings(records))
     if flagged:
         text += "\n\n**Calculator warnings:** " + " ".join(w.split(": ", 1)[1] for w in flagged)
-    unused = unused_inputs(question, records, text)
-    if unused:
-        text += "\n\n" + not_used_line(unused)
-        if any(is_correction(m) for m in run):
-            warnings.append("inputs not used after one corrective round: " + "; ".join(unused))
+    text, unused = accounted_text(question, records, text)
+    if unused and any(is_correction(m) for m in run):
+        warnings.append("inputs not used after one corrective round: " + "; ".join(unused))
     text = with_delta(text, delta_line(_previous_records(messages[: _turn_start(messages)]), records))
     if capped:
         text += f"\n\n_Stopped after {cap} rounds of tool calls; this answer may be incomplete._"

@@ -25,7 +25,7 @@ from tools.quantities import Quantity, lex
 
 #: Marks the one corrective message ``ask()`` sends a language model that left inputs unused.
 CORRECTION_MARK = "siliconomics_input_check"
-_DENOMINATOR = re.compile(r"(?:\bper|/|\bevery|\bfor each)\s*$", re.I)
+_DENOMINATOR = re.compile(r"(?:\bper|(?<!\bw)/|\bevery|\bfor each)\s*$", re.I)  # "w/" is "with"
 _BINARY_K = re.compile(r"\d\s?k\b", re.I)
 _READ_AS = re.compile(r"^Read as:.*$", re.M)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*])\s", re.M)
@@ -48,10 +48,11 @@ _SCALES: dict[str, tuple[float, ...]] = {
 
 def name_spans(question: str) -> list[tuple[int, int]]:
     """Spans of catalog model and chip names in ``question`` (their digits are names, not inputs)."""
-    from agent.offline.entities import find_mentions, unknown_names
+    from agent.offline.entities import COMPANY_GROUPS, find_mentions, unknown_names
 
     lower = question.lower()
     spans = [(m.start, m.end) for kind in ("model", "chip") for m in find_mentions(lower, kind)]
+    spans += [m.span() for pattern, _ in COMPANY_GROUPS for m in re.finditer(pattern, lower)]  # "big 4", "mag 7"
     for kind in ("model", "chip"):
         known = [m for m in find_mentions(lower, kind)]
         for phrase in unknown_names(lower, kind, known):
@@ -156,19 +157,36 @@ def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Ite
     (1%, the tolerance analysts check to: "811.8e9 bytes of weights" beside the 807.5e9 read per step) agrees with what
     was computed, so it is used. Returns each quantity as the question wrote it, in order.
     """
+    return account(question, calls, answer, results)[0]
+
+
+def account(
+    question: str, calls: Iterable[Any], answer: str, results: Iterable[Any] = ()
+) -> tuple[list[str], list[str]]:
+    """(:func:`unused_inputs`, the quantities set aside as descriptions with the reason,
+    :func:`agent.set_aside.set_aside`): "128 (you said not this)"."""
+    from agent.set_aside import set_aside
+
     per_call = [argument_numbers(getattr(call, "args", call)) for call in calls]
     results = list(results)
     computed, inputs = argument_numbers(results), _inputs_of(results)
-    out = []
-    for q in stated_quantities(question):
-        if any(_matches(readings(q, numbers), numbers) for numbers in per_call) or _restated(q, answer):
+    quantities = stated_quantities(question)
+    described = set_aside(question, quantities)
+    out, aside = [], []
+    for i, q in enumerate(quantities):
+        if any(_matches(readings(q, numbers), numbers) for numbers in per_call):
+            continue
+        if i in described:
+            aside.append(f"{q.text} ({described[i]})")
+            continue
+        if _restated(q, answer):
             continue
         if _matches(readings(q, inputs), inputs) or (
             q.unit in _PHYSICAL and _matches(readings(q, computed), computed, rel_tol=1e-2)
         ):
             continue
         out.append(q.text)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out)), list(dict.fromkeys(aside))
 
 
 def not_used_line(unused: Sequence[str]) -> str:
@@ -178,6 +196,18 @@ def not_used_line(unused: Sequence[str]) -> str:
         + "; ".join(unused)
         + " (stated in the question, but no calculation here takes it; ask again naming what it is)."
     )
+
+
+def accounted_text(question: str, calls: Iterable[Any], text: str) -> tuple[str, list[str]]:
+    """``text`` ending with the numbers set aside and the inputs not used, each on its line; and the unused ones."""
+    from agent.set_aside import set_aside_line
+
+    unused, aside = account(question, calls, text)
+    if aside:
+        text += "\n\n" + set_aside_line(aside)
+    if unused:
+        text += "\n\n" + not_used_line(unused)
+    return text, unused
 
 
 def correction_message(unused: Sequence[str]) -> str:

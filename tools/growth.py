@@ -3,14 +3,15 @@
 Four questions, one calculator (values in whatever unit the caller uses; rates are fractions, 0.3 = 30 %):
 
     series     (--base --rate --through)  v(y0) = base; v(y) = v(y - 1) x (1 + r_i), r_i the i-th rate (the last
-               repeats); cumulative(y) = v(y0) + ... + v(y)   (the base year is included)
+               repeats); cumulative(y) = v(y0) + ... + v(y)   (the base year is included); --years N instead of
+               --through for a base with no calendar year (steps 0..N)
     until      (--base --rate --until)    the first year y with v(y) >= target (<= target for a falling series)
     cagr       (--from --to [--through])  g = (v_to / v_from)^(1 / (y_to - y_from)) - 1; v(y) = v_to (1 + g)^(y - y_to)
     multiplier (--multiplier --steps)     v_k = base x m^k for k = 0..steps (10x per generation); cumulative = the sum
 
 Checks (hand derivations): 2024=100 at 25 % through 2027 -> 100, 125, 156.25, 195.3125, cumulative 576.5625;
 2021=50 to 2024=120 -> (120 / 50)^(1/3) - 1 = 0.338866; 2025=200 at 30 % until 1000 -> 200 x 1.3^7 = 1,254.97 in
-2032 (1.3^6 = 4.83 < 5 <= 1.3^7 = 6.27).
+2032 (1.3^6 = 4.83 < 5 <= 1.3^7 = 6.27); 200 at 25 % for 4 years -> 200 x 1.25^4 = 488.28125.
 """
 
 from __future__ import annotations
@@ -99,6 +100,12 @@ class GrowthInput(BaseModel):
         description="Growth rate per year as a fraction (0.3 = 30 %); repeat for stepped rates, the last repeats.",
     )
     through: int | None = Field(None, description="Last year of the series (inclusive).")
+    years: int | None = Field(
+        None,
+        ge=1,
+        description="Years to compound a base given without a calendar year ('$200B growing 25% a year for 4 "
+        "years'): the series runs from step 0 (the base) to step years.",
+    )
     until: float | None = Field(
         None, gt=0, description="Target value: the first year the series reaches it, and the value that year."
     )
@@ -180,14 +187,18 @@ def _mode(inp: GrowthInput) -> Mode:
         raise InputError("rate", "give at least one growth rate, e.g. --rate 0.25 for 25 % a year.")
     if inp.until is not None:
         return "until"
-    if inp.through is None:
-        raise InputError("through", "give --through YEAR (last year of the series) or --until VALUE (a target).")
+    if inp.through is None and inp.years is None:
+        raise InputError(
+            "through", "give --through YEAR (last year of the series), --years N (steps) or --until VALUE (a target)."
+        )
     return "series"
 
 
 def _series_values(inp: GrowthInput, y0: int | None, v0: float) -> tuple[list[float], dict[str, Any]]:
+    if inp.years is not None and inp.until is None and (y0 is None or inp.through is None):
+        return stepped_values(v0, inp.rate, inp.years), {}  # "$200B growing 25% a year for 4 years"
     if y0 is None:
-        raise InputError("base", f"give the base year as YEAR=VALUE (got {inp.base!r}).")
+        raise InputError("base", f"give the base year as YEAR=VALUE, or --years N (got {inp.base!r}).")
     extra: dict[str, Any] = {}
     end = inp.through
     if inp.until is not None:
@@ -238,7 +249,7 @@ def growth(inp: GrowthInput) -> GrowthResult:
         if base_year is not None:
             assumptions.append("Steps are labelled one calendar year apart from the base year.")
     else:
-        first_year, start = parse_year_point("base", inp.base or "")
+        first_year, start = parse_point("base", inp.base or "", year_optional=inp.years is not None)
         values, extra = _series_values(inp, first_year, start)
         formula = "v(y) = v(y - 1) x (1 + r_y), the last rate repeating; cumulative = sum from the base year"
         if len(inp.rate) > 1:

@@ -146,6 +146,11 @@ class MemoryFitResult(Worked):
     largest_batch_that_fits: int | None = Field(
         None, description="When the requested batch does not fit: the largest that does."
     )
+    max_concurrent_sequences_mla_pooled: int | None = Field(
+        None,
+        description="MLA on N > 1: requests that fit when the latent cache is kept once across the GPUs (attention "
+        "data-parallel) instead of replicated on each: floor(kv_budget / KV(prompt + output)); None otherwise.",
+    )
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,15 @@ def _tp_note(shape: KVShape, n: int) -> str:
 
 def _gb(b: float) -> str:
     return f"{b / GB:,.1f} GB"
+
+
+def _pooled_mla(kv: KV | None, budget_gpu: float, n: int) -> int | None:
+    """MLA over ``n`` > 1 GPUs: requests that fit when each request's latent cache is held once (attention
+    data-parallel, as SGLang and vLLM serve DeepSeek) rather than on every GPU: floor(budget x N / KV(request)).
+    The weights stay sharded N ways (DP attention also replicates the attention weights; not counted here)."""
+    if kv is None or kv.shape.attention != "mla" or n < 2 or budget_gpu <= 0:
+        return None
+    return math.floor(budget_gpu * n / kv.peak(1))
 
 
 def _pow2(n: int) -> int:
@@ -358,6 +372,7 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
     weights_min = math.ceil(weights / mem.usable)
     min_n, need = _min_accelerators(kv, mem, weights)
     fits = budget_gpu >= 0 if kv is None else max_seq >= 1
+    pooled = _pooled_mla(kv, budget_gpu, n)
     headroom = (budget_gpu - batch * peak_gpu) * n
     chip_name = chip.name if chip else "custom"
     model_name = spec.name if spec else "custom"
@@ -386,7 +401,9 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
         chip=chip_name,
         gpus=n,
         fits=fits,
-        verdict=_sram_prefix(chip, fits) + _verdict(inp, chip_name, weights, mem, fits, need, (max_seq, avg_seq)),
+        verdict=_sram_prefix(chip, fits)
+        + _verdict(inp, chip_name, weights, mem, fits, need, (max_seq, avg_seq))
+        + _pooled_note(pooled, n),
         parameters=params[0],
         weights_bytes=math.ceil(weights),
         weights_bytes_per_gpu=math.ceil(weights / n),
@@ -408,8 +425,18 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
         headroom_bytes=math.floor(headroom),
         batch_fits=headroom >= 0 if kv is None else fits and batch <= max_seq,
         largest_batch_that_fits=max_seq if kv is not None and batch > max_seq else None,
+        max_concurrent_sequences_mla_pooled=pooled,
     )
     return record_provenance(result, inp, unused=_unused(inp, spec, chip))  # type: ignore[return-value]
+
+
+def _pooled_note(pooled: int | None, n: int) -> str:
+    if pooled is None:
+        return ""
+    return (
+        f" That counts the MLA latent cache on each of the {n} GPUs (tensor parallel); kept once across them "
+        f"(attention data-parallel), {pooled:,} requests fit."
+    )
 
 
 def _unused(inp: MemoryFitInput, spec: ModelSpec | None, chip: Accelerator | None) -> set[str]:

@@ -114,10 +114,12 @@ _UNIT_WORDS = (
     ("hours", re.compile(r"\s*(?:hours?|hrs?)\b", re.I), None),
     ("s", re.compile(r"\s*(?P<u>ms|milliseconds?|us|µs|microseconds?|seconds?|secs?|s)(?![\w/])", re.I), None),
 )
+_EXP_BYTES = re.compile(r"\s?-?b(?![a-z0-9/])", re.I)
 _NAME_X = re.compile(r"\s*[x×]\s*(?=[a-z]*\d|gpus?\b|accelerators?\b|chips?\b|cards?\b)", re.I)
 _RATIO = re.compile(r"\s*[x×](?![a-z0-9])", re.I)
 _YEAR_CONTEXT = re.compile(
-    r"(?:\b(?:in|through|thru|until|till|by|from|to|since|before|after|vs\.?|and|between|of|year|fy|end)\s*'?|[,(]\s*|"
+    r"(?:\b(?:in|through|thru|until|till|by|from|to|since|before|after|vs\.?|and|between|of|year|fy|end|what'?s|what is)"
+    r"\s*'?|[,(]\s*|"
     r"\b(?:19|20)\d\d\s?-\s?)$",
     re.I,
 )
@@ -149,11 +151,13 @@ class Quantity:
         return -number if self.value < 0 else number
 
 
-def _magnitude(text: str, pos: int) -> tuple[float, int]:
+def _magnitude(text: str, pos: int, exponent: bool = False) -> tuple[float, int]:
     """The magnitude suffix at ``pos`` and where it ends (1 when none, or when it starts a unit: "12 kW",
-    "5 mb", "1 TB")."""
+    "5 mb", "1 TB"). After an exponent a lone "B" is bytes, not billion: "80e9 B" is 80e9 bytes."""
     m = _MAG.match(text, pos)
     if not m:
+        return 1.0, pos
+    if exponent and m.group("mag").lower() == "b":
         return 1.0, pos
     if re.match(r"\s?(?:[kmgt]i?b\b|[kmg]w|[kmg]wh|ms\b)", text[pos:], re.I):
         return 1.0, pos
@@ -221,6 +225,10 @@ def _per(text: str, pos: int) -> tuple[str | None, int | None, int]:
 def _is_year(text: str, m: re.Match[str], value: float) -> bool:
     if m.group("cur") or m.group("exp") or "," in m.group("num") or "." in m.group("num") or not 2000 <= value <= 2100:
         return False
+    if re.match(
+        r"\s*-?(?:out(?:put)?|in(?:put)?(?!\s*(?:19|20)\d\d)|prompt|tok(?:en)?s?|ctx|context)\b", text[m.end() :], re.I
+    ):
+        return False  # "8000 in 2000 out": a token count, not a year
     return bool(_YEAR_CONTEXT.search(text[: m.start()])) or bool(
         re.match(r"\s*(?:=|vs\b|to\b|-\s*20\d\d)", text[m.end() :])
     )
@@ -249,9 +257,11 @@ def _one(text: str, m: re.Match[str]) -> Quantity | None:
     year = _is_year(text, m, value)
     pos, magnitude = m.end(), 1.0
     if not year:
-        magnitude, pos = _magnitude(text, pos)
+        magnitude, pos = _magnitude(text, pos, exponent=bool(m.group("exp")))
         value *= magnitude
     found = _money(text, pos, value, dollar) or (None if year else _plain_unit(text, pos, value))
+    if found is None and m.group("exp") and (b := _EXP_BYTES.match(text, pos)):
+        found = ("bytes", value, b.end())  # "141e9 B each": bytes (see _magnitude)
     unit, value, pos = found if found else ("year" if year else "", value, pos)
     per, per_count, end = _per(text, pos) if unit not in ("year",) else (None, None, pos)
     value = -value if negative else value

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
 from agent.offline.expressions import arithmetic_expression
 from agent.offline.numbers import as_int, first, number_at, percent
+from agent.offline.relative import relative
 
 DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
 _DTYPE_WORDS = {
@@ -115,6 +116,8 @@ def one_reading(text: str) -> str:
         if "(" not in q.text or not (q.parts or q.rounded is not None):
             continue
         outside, inside = q.text.split("(", 1)
+        if re.match(r"\d+(?:\.\d+)?\s?b\b", outside.strip()):
+            continue  # "qwen3 32b (32.8b params)": the size is part of the model's name, the exact count stays apart
         if q.parts:
             new = outside.rstrip()
         else:
@@ -178,9 +181,11 @@ def parse(question: str) -> Parsed:
     p.unknown_chips = unknown_names(text, "chip", p.chips)
     p.companies = find_companies(text)
     w = _Text(_blank_mentions(text, p.models))
-    _relative(w, p)  # before counts: "2x as many gpus" changes the count, it does not state it
+    relative(w, p)  # before counts: "2x as many gpus" changes the count, it does not state it
     _formats(w.text, p)
     _money_and_rates(w, p)  # before counts: "$30k gpu" is a price, not 30,000 GPUs
+    if tp := re.search(r"\b(?:tp|tensor[- ]parallel(?:ism)?)\s*(?:=|of|:)?\s*(\d+)\b", w.text):
+        p.tp = int(tp.group(1))  # "sharded TP=8": the tensor-parallel degree (and the accelerators, read below)
     p.count = _count(w, [m.text for m in p.chips] + p.unknown_chips)
     _tokens(w, p)
     p.expression = arithmetic_expression(_blank_mentions(text, p.models + p.chips))
@@ -192,6 +197,9 @@ def _blank_mentions(text: str, mentions: list[Mention]) -> str:
     for m in sorted(mentions, key=lambda m: -m.start):
         text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     return text
+
+
+_SPELLED_COUNTS = {"two": 2, "three": 3, "four": 4, "eight": 8}
 
 
 def _count(w: _Text, chips: list[str]) -> int | None:
@@ -206,6 +214,12 @@ def _count(w: _Text, chips: list[str]) -> int | None:
             rf"\b(?:one|a single|single|1)\s+{name}(?!\w)(?!\s*(?:server|node|box|system|hgx|dgx|rack|pod))", w.text
         ):
             return 1
+    if one := re.search(
+        r"\b(one|an?|a single|single|two|three|four|eight)\s+(?:[\w.\-]+\s+){0,3}?(gpu|accelerator|card)(s?)\b", w.text
+    ):
+        n = _SPELLED_COUNTS.get(one.group(1), 1)
+        if (n > 1) == bool(one.group(3)):
+            return n  # "on one 80e9 B gpu", "a 24e9-byte card", "two 48e9-byte cards"
     v = w.take_any(
         [
             r"{N}\s*(?:x\s*)?-?\s*(?:gpus?|accelerators?|chips?|cards?|devices?|xpus?)\b",
@@ -223,7 +237,7 @@ def _formats(text: str, p: Parsed) -> None:
     kv = re.search(
         r"\b("
         + "|".join(DTYPES)
-        + r")\s*(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*("
+        + r")\s*(?:mla\s*|latent\s*)?(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*("
         + "|".join(DTYPES)
         + r")\b",
         text,
@@ -368,64 +382,6 @@ def _year(p: Parsed) -> None:
         p.through = p.year
 
 
-#: Words for a multiplier on something the previous question stated ("double the batch").
-_FACTOR = (
-    r"(?P<factor>double|doubled|twice|triple|tripled|quadruple|half|halve|halved|a quarter of|"
-    r"\d+(?:\.\d+)?\s*(?:x|times))"
-)
-#: What a multiplier applies to -> the slot it changes (see :func:`agent.offline.plan` follow-ups).
-_RELATIVE_FIELDS = (
-    (r"(?:gpus?|accelerators?|chips?|cards?|devices?|nodes?|servers?|fleet|cluster)", "count"),
-    (r"(?:batch(?:[- ]?size)?|users|requests|concurrency)", "batch"),
-    (r"(?:context|ctx|tokens?|sequence(?: length)?|seq(?: ?len)?|length|prompt)", "tokens"),
-    (r"(?:reasoning|thinking)", "reasoning"),
-    (r"(?:electricity(?: price)?|power price|power cost)", "electricity"),
-    (r"(?:price|capex|cost per (?:gpu|chip|accelerator))", "capex_per_accelerator"),
-    (r"(?:gw|gigawatts?|campus|power)", "gw"),
-)
-
-
-def _factor(word: str) -> float:
-    word = word.strip()
-    named = {
-        "double": 2.0,
-        "doubled": 2.0,
-        "twice": 2.0,
-        "triple": 3.0,
-        "tripled": 3.0,
-        "quadruple": 4.0,
-        "half": 0.5,
-        "halve": 0.5,
-        "halved": 0.5,
-        "a quarter of": 0.25,
-    }
-    if word in named:
-        return named[word]
-    return float(re.match(r"\d+(?:\.\d+)?", word).group(0))
-
-
-def _relative(w: _Text, p: Parsed) -> None:
-    """Multipliers on an earlier question's inputs: '2x as many GPUs', 'double the batch', 'half the context'."""
-    for words, slot in _RELATIVE_FIELDS:
-        # a bare "8x gpus" states a count; a numeric factor needs "as many" / "more" / "the"
-        patterns = (
-            rf"{_FACTOR}\s*(?:as (?:many|much|long|big|large)\s*|more\s*|bigger\s*|larger\s*|longer\s*)(?:the\s*|our\s*|my\s*)?"
-            rf"(?:number of\s*)?{words}\b",
-            rf"{_FACTOR}\s*(?:the\s*|our\s*|my\s*)(?:number of\s*)?{words}\b",
-            rf"(?P<factor>double|doubled|twice|triple|tripled|quadruple|half|halve|halved)\s*{words}\b",
-            rf"\b{words}(?:\s*(?:count|number|size))?\s*(?:is\s*|are\s*)?(?P<factor>doubled|halved|tripled|x\s*\d+(?:\.\d+)?)\b",
-        )
-        for pattern in patterns:
-            if m := re.search(pattern, w.text):
-                word = m.group("factor")
-                if word.startswith("x"):
-                    word = word[1:].strip() + "x"
-                p.relative[slot] = _factor(word)
-                p.relative_words[slot] = m.group("factor").strip()
-                w.text = w.text[: m.start()] + " ~ " + w.text[m.end() :]
-                break
-
-
 def _tokens(w: _Text, p: Parsed) -> None:
     """Prompt, output, reasoning and total tokens, plus batch (see the module docstring)."""
     # "$ per 1M tokens" is a unit of price, not a request length
@@ -446,20 +402,29 @@ def _tokens(w: _Text, p: Parsed) -> None:
             ]
         )
     )
-    p.prompt = _int(
-        w.take_any(
-            [
-                r"{N}" + _TOK + r"?\s*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
-                r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
-            ]
+    _prompt_plus_output(w, p)
+    p.prompt = (
+        p.prompt
+        if p.prompt is not None
+        else _int(
+            w.take_any(
+                [
+                    r"{N}" + _TOK + r"?[\s-]*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
+                    r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+                ]
+            )
         )
     )
-    p.output = _int(
-        w.take_any(
-            [
-                r"{N}" + _TOK + r"?\s*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
-                r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
-            ]
+    p.output = (
+        p.output
+        if p.output is not None
+        else _int(
+            w.take_any(
+                [
+                    r"{N}" + _TOK + r"?[\s-]*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
+                    r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+                ]
+            )
         )
     )
     p.batch = _int(
@@ -479,6 +444,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
                 r"{N}"
                 + _TOK
                 + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",
+                r"(?:full|entire|whole|its)\s*{N}" + _TOK + r"?[\s-]*(?:context\s*)?window\b",
             ]
         )
     )
@@ -490,6 +456,19 @@ def _tokens(w: _Text, p: Parsed) -> None:
         p.total = as_int(float(bare.group(1)) * 1000)  # "kv cache for qwen 72b at 128k": a length in tokens
     if p.tp is None:
         p.tp = _int(w.take(r"\btp\s*(?:=|:)?\s*{N}"))
+
+
+def _prompt_plus_output(w: _Text, p: Parsed) -> None:
+    """ "4000+1000 tokens", "4096 + 4096 requests": a request written as prompt + output (in that order)."""
+    m = re.search(
+        r"(?<![\w.$])(\d+(?:\.\d+)?)\s*(k?)\s*\+\s*(\d+(?:\.\d+)?)\s*(k?)\s*(?:-?\s*(?:tokens?|toks?|reqs?|requests?))\b",
+        w.text,
+    )
+    if not m:
+        return
+    p.prompt = as_int(float(m.group(1)) * (1000 if m.group(2) else 1))
+    p.output = as_int(float(m.group(3)) * (1000 if m.group(4) else 1))
+    w.text = w.text[: m.start()] + " ~ " + w.text[m.end() :]
 
 
 def _int(v: float | None) -> int | None:

@@ -55,22 +55,28 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     and what the calculators take instead.
     """
     from agent.input_accounting import stated_quantities
+    from agent.offline.decode_bound import spelled_out
     from agent.offline.own_costs import split_own_costs
+    from agent.offline.planners.own_numbers import decode_bound_plan, missing_inputs_plan, routed_plan
     from agent.offline.whatif import DISTINCT, refill, route
 
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
+    if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
+        return missing
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities)
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
-    if routed is None and quantities and (plan.reply is not None or unaccounted(question, plan)):
+    blocked = plan.reply is not None or bool(quantities and unaccounted(question, plan))
+    if routed is None and (blocked or spelled_out(question)) and (bound := decode_bound_plan(question, quantities)):
+        return bound
+    if routed is None and quantities and blocked:
         routed = route(question, quantities, _route_names(question))
     if quoted and routed is None:
         _compute_beside_quote(question, quantities, plan)
     if routed is not None:
-        plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
-        plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
+        plan = routed_plan(routed, question, quantities)
     _power_only_plan(plan)
     plan.calls, own_note = split_own_costs(question, plan.calls, Call)
     if own_note:
@@ -80,8 +86,12 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
 
 def _compute_beside_quote(question: str, quantities: list[Any], plan: Plan) -> None:
     """A quote asked with a computation on stated numbers: the computing tool beside the search (:mod:`agent.offline.quote_compute`)."""
+    from agent.input_accounting import unused_inputs
     from agent.offline.quote_compute import computation
 
+    calculators = [c for c in plan.calls if c.name in CALCULATORS]
+    if calculators and not unused_inputs(question, calculators, ""):
+        return  # "what did he say about HBM, and how many users fit ...": the fit already takes every number
     routed, assumed = computation(question, quantities, _route_names(question), chip_arg(DEFAULT_CHIP))
     if routed is None:
         return

@@ -37,6 +37,9 @@ class Slot:
         float("-inf"),
         float("inf"),
     )  # base values the field can mean (a GPU draws W to kW, not MW)
+    veto: str = ""  # regex near the quantity that rules the field out ("500e9 bytes of free memory" is no capacity)
+    after: str = ""  # a field that must be filled first ("to" of a CAGR after its "from")
+    plain_ok: str = ""  # a year_value field may be a plain value when the question fills this field too
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
@@ -48,6 +51,10 @@ _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 _ONE_PRICE = (100.0, 1e8)
 #: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
 _ONE_MEMORY = (1e9, 4e12)
+#: Words that make an amount a total over the years, not a starting value.
+_TOTAL = r"spen[dt] over|\btotal\b|in total|cumulative|altogether|all together"
+#: Plausible parameter count of a model written as a bare number ("8.03B"): 100M to 100T.
+_PARAMS = (1e8, 1e14)
 
 #: Per tool, the fields an analyst's numbers fill, most specific first.
 FIELDS: dict[str, tuple[Slot, ...]] = {
@@ -99,36 +106,66 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     ),
     "growth": (
         Slot("until", ("usd", "W", ""), r"pass|reach|exceed|hit|cross|top|surpass"),
+        Slot("from_", ("usd", "W", ""), r"cagr|compound|grew|growth rate|annual growth", year_value=True),
+        Slot("to", ("usd", "W", ""), r"\bto\b", year_value=True, after="from_"),
         Slot("base", ("usd", "W", ""), r"", year_value=True),
-        Slot("rate", ("fraction/year", "fraction"), r"grow|growth|cagr|a year|per year|/yr|each year|annual"),
+        # "$200B ... for 4 years": no year ("$1T spent over 4 years" is a total, not a base)
+        Slot("base", ("usd", "W", ""), r"", year_value=True, plain_ok="years", veto=_TOTAL),
+        Slot(
+            "rate",
+            ("fraction/year", "fraction"),
+            r"grow|growth|cagr|a year|per year|/yr|each year|annual|\+\s*\d",
+        ),
         Slot("rate", ("x",), r"a year|per year|/yr|annual|each year|yoy", per=("year",), shift=-1.0),
         Slot("multiplier", ("x",), r"per|each|every|a year"),
         Slot("steps", ("",), r"generations?|steps?|times|rounds?", integer=True),
-        Slot("through", ("year",), r"through|thru|until|till|to|by|in|-", integer=True),
+        Slot("years", ("years",), r"\bfor\b|\bover\b|\bafter\b|\bin\b", integer=True),
+        Slot("through", ("year",), integer=True),
     ),
     "buildout": (
         Slot("it_gw", ("W",), r"\bit\b(?! (?:per|each))|it load|it power", scale=1e-9, span=_SITE),
-        Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
+        # "1.37 kW all-in IT per H100": all-in at the IT level, so PUE still applies
+        Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP, veto=r"\bit\b"),
         Slot("power_kw", ("W",), rf"\bit\b|{_GPU}|each|per", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
         Slot("gw", ("W",), scale=1e-9, span=_SITE),
         Slot("pue", ("",), r"\bpue\b"),
         Slot("gpus_per_rack", ("",), r"per rack|a rack|rack of", integer=True),
         Slot("accelerators", ("",), rf"{_GPU}|cluster|fleet|million", integer=True),
+        Slot("accelerator_price", ("usd",), r"\bchips?\b|\bgpu price|accelerator price", span=_ONE_PRICE),
+        Slot("other_capex_per_accelerator", ("usd",), r"rest[- ]of|other|network|server", span=_ONE_PRICE),
+        Slot("capex_per_accelerator", ("usd",), rf"all[- ]in|per (?:{_GPU})|{_GPU}|each|price", span=_ONE_PRICE),
+        Slot("facility_capex_per_mw", ("usd/mw",)),
+        Slot("electricity", ("usd/kwh",)),
     ),
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
     "capex": (),  # no numeric fields: the flags below (finance leases) only
     "memory_fit": (
         Slot("params", ("params",)),
+        Slot("params", ("",), span=_PARAMS),  # "llama 3.1 8b (8.03B, bf16)": a bare count in the billions
         Slot(
             "capacity_gb",
             ("bytes",),
-            rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as",
+            rf"each|per (?:{_GPU})|\b(?:{_GPU})\b|treat|usable|\bas\b|hbm|memory|vram|of them|@|\bon\b|\bx\b|[a-z]\d{{2,3}}s?\b",
             per=_ACCEL,
             scale=1e-9,
             span=_ONE_MEMORY,
+            veto=r"\bfree (?:memory|hbm|vram)|\bleft\b|remaining|of (?:\w+ )?weights",
         ),
-        Slot("reserve_frac", ("fraction",), r"free|reserve|headroom|spare|keep"),
-        Slot("gpu_mem_util", ("fraction",), r"usable|use|utili[sz]"),
+        Slot("gpu_mem_util", ("fraction",), r"usable|\buse\b|\busing\b|utili[sz]"),
+        Slot(
+            "reserve_frac",
+            ("fraction",),
+            r"free|reserve|headroom|spare|keep|held back|hold back|set aside",
+            span=(0.0, 0.99),
+        ),
+        Slot("gpus", ("",), rf"\b(?:{_GPU})\b|of them|\btp\b|tensor|\b\d+\s*x\s*\d", integer=True, span=(1.0, 1e5)),
+    ),
+    "kv_cache": (
+        Slot("layers", ("",), r"layers?", integer=True, span=(1.0, 1e4)),
+        Slot("kv_heads", ("",), r"kv[ _-]?heads?|key[- ]value heads?", integer=True, span=(1.0, 1e4)),
+        Slot("kv_lora_rank", ("",), r"lora|latent|rank", integer=True, span=(1.0, 1e5)),
+        Slot("rope_dim", ("",), r"rope", integer=True, span=(1.0, 1e5)),
+        Slot("head_dim", ("",), r"head[ _-]?dim|dim(?:ension)? per head|per[- ]head", integer=True, span=(1.0, 1e5)),
     ),
 }
 #: Words that set a field with no number: (tool, field, value, regex).
@@ -149,6 +186,16 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
     ),
     ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
+    (
+        "memory_fit",
+        "gpu_mem_util",
+        1.0,
+        r"no reserve|using all of it|use all of (?:it|the memory)|(?:whole|full|all the) memory|nothing held back",
+    ),
+    ("kv_cache", "attention", "mla", r"\bmla\b|latent attention"),
+    ("kv_cache", "attention", "mqa", r"\bmqa\b|multi[- ]query"),
+    ("kv_cache", "attention", "gqa", r"\bgqa\b|grouped[- ]query"),
+    ("kv_cache", "attention", "mha", r"\bmha\b|multi[- ]head attention"),
 )
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
 
@@ -191,10 +238,33 @@ def _value(slot: Slot, q: Quantity, quantities: list[Quantity], taken: set[int])
     if slot.year_value:
         year = _near_year(q, quantities, taken)
         if year is None:
-            return None
+            return _compact(value) if slot.plain_ok else None
         taken.add(id(year))
         return f"{int(year.value)}={value:.12g}"
     return value
+
+
+def _compact(value: float) -> str:
+    """A plain value as an argument string, large ones in engineering form ("$200B" -> "200e9", not 200000000000)."""
+    exp = 0
+    while abs(value) >= 1e6 and abs(value) / 10 ** (exp + 3) >= 1:
+        exp += 3
+    return f"{value / 10**exp:.12g}e{exp}" if exp else f"{value:.12g}"
+
+
+def _open(slot: Slot, args: dict[str, Any], quantities: list[Quantity]) -> bool:
+    """The field can still take a quantity: unfilled (rates accumulate: "+40% in 2026, +30% in 2027"), its
+    ``after`` field filled, and for a plain-value reading the ``plain_ok`` field stated in the question."""
+    if slot.field in args and slot.field != "rate":
+        return False
+    if slot.after and slot.after not in args:
+        return False
+    plain_unit = {"years": "years"}.get(slot.plain_ok)
+    return not slot.plain_ok or any(q.unit == plain_unit for q in quantities)
+
+
+def _vetoed(slot: Slot, clause: str) -> bool:
+    return bool(slot.veto and re.search(slot.veto, clause))
 
 
 def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
@@ -213,17 +283,15 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         if id(q) in taken:
             continue
         clause = clause_around(text, q)
-        candidates = [s for s in slots if s.field not in args and _fits(s, q)]
+        candidates = [s for s in slots if _open(s, args, quantities) and _fits(s, q) and not _vetoed(s, clause)]
         cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
         plain = [s for s in candidates if not s.cues]
-        slot = (cued or plain or [None])[0]
-        if slot is None:
+        found = next(((s, v) for s in cued or plain if (v := _value(s, q, quantities, taken)) is not None), None)
+        if found is None:
             continue
-        value = _value(slot, q, quantities, taken)
-        if value is None:
-            continue
+        slot, value = found
         taken.add(id(q))
-        args[slot.field] = [value] if slot.field == "rate" else value
+        args[slot.field] = [*args.get("rate", []), value] if slot.field == "rate" else value
         source[slot.field] = q
         if q.per == "server" and q.per_count and tool == "tco":
             args.setdefault("gpus_per_server", q.per_count)
@@ -231,6 +299,9 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
     if tool == "tco" and server and "gpus_per_server" not in args and "count" in args:
         args["gpus_per_server"] = args.pop("count")  # "a $300k server; if that's 8 GPUs": the GPUs in that server
         source["gpus_per_server"] = source.pop("count")
+    if tool == "buildout" and "it_gw" in args and "kw_all_in" in args and "pue" in args:
+        args["power_kw"] = args.pop("kw_all_in")  # against a stated IT load with a PUE, "all-in" kW is IT power
+        source["power_kw"] = source.pop("kw_all_in")
     for name, field, value, pattern in FLAGS:
         if name == tool and field not in args and re.search(pattern, text.lower()):
             args[field] = value

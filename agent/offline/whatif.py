@@ -14,6 +14,7 @@ Two steps after the intent-based plan (:func:`agent.offline.plan.make_plan`):
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from agent.offline.slots import FIELDS, assign, fill
@@ -21,7 +22,10 @@ from tools.errors import InputError
 from tools.quantities import Quantity
 
 #: What-if tools tried in order when the intent reading does not use every stated quantity.
-ROUTES = ("serving_cost", "growth", "tco", "buildout", "memory_fit")
+ROUTES = ("serving_cost", "growth", "tco", "buildout", "memory_fit", "kv_cache")
+#: Tools that also take the parser's readings when routed to (names, formats, token lengths, batch,
+#: accelerators): their numbers are read by the question parser, not only by unit and cue.
+PARSED = ("memory_fit", "kv_cache")
 #: Tools with required fields no other calculator has (accelerators per replica and a price; a base year and
 #: value): a question that fills them is asked of them even when a neighbouring tool could take the numbers.
 DISTINCT = ("serving_cost", "growth")
@@ -46,7 +50,18 @@ def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quan
             if any(_close(out[key], v) for v in same):
                 del out[key]  # the same number read under another name of the same kind (a server price as a GPU price)
         out[field] = value
+    if name == "kv_cache" and _explicit_shape(filled):
+        out.pop(
+            "model", None
+        )  # "MLA shape like deepseek-v2-lite: 27 layers, ...": the stated shape, not the named model
+    elif name == "kv_cache" and out.get("model"):
+        out.pop("attention", None)  # "its MLA right": a catalog model's attention is the catalog's
     return out
+
+
+def _explicit_shape(args: dict[str, Any]) -> bool:
+    """A whole KV-cache shape stated by hand: layers with heads x head dim, or an MLA latent rank and RoPE dim."""
+    return "layers" in args and ({"kv_heads", "head_dim"} <= set(args) or {"kv_lora_rank", "rope_dim"} <= set(args))
 
 
 def _accepts(name: str, args: dict[str, Any], strict: bool) -> bool:
@@ -75,9 +90,47 @@ def route(
     from agent.input_accounting import unused_inputs
 
     for name in tools:
-        args = {**extra.get(name, {}), **fill(name, question, quantities)}
+        args = {**fill(name, question, quantities), **parsed_args(name, question), **extra.get(name, {})}
         if not args or unused_inputs(question, [args], ""):
             continue
         if _accepts(name, args, strict):
             return name, args
     return None
+
+
+def parsed_args(name: str, question: str) -> dict[str, Any]:
+    """For a tool in :data:`PARSED`: the catalog names and the parser's readings it takes (the intent
+    plan's own argument reading, :func:`agent.offline.plan.calculator_args`); {} for other tools."""
+    if name not in PARSED:
+        return {}
+    from agent.offline.calc_args import calculator_args
+    from agent.offline.names import _pick, chip_arg
+    from agent.offline.parse import parse
+    from agent.offline.plan_types import tool_fields
+
+    p = parse(question)
+    args = calculator_args(name, p, [])
+    fields = tool_fields(name)
+    models = [m for m in (_pick(m, "model", None, [], p.text) for m in p.models) if m]
+    chips = [m.name for m in p.chips if m.name]
+    if models and "model" in fields:
+        args["model"] = models[0]
+    if chips and "chip" in fields:
+        args["chip"] = chip_arg(chips[0])
+    return args
+
+
+#: "does it fit? if not try 16 GPUs": a second deployment to size when the first does not fit.
+_IF_NOT = re.compile(
+    r"\bif (?:it does)?\s*not\b,?\s*(?:then\s+)?(?:try|use|go (?:to|with)|with|on)\s+(\d+)\s*(?:x\s*)?"
+    r"(?:gpus?|accelerators?|cards?|chips?)\b",
+    re.I,
+)
+
+
+def alternatives(name: str, args: dict[str, Any], question: str) -> list[dict[str, Any]]:
+    """Fit arguments for the fallback deployment the question names ("if not, try 16 GPUs"); [] when none."""
+    m = _IF_NOT.search(question)
+    if name != "memory_fit" or not m or int(m.group(1)) == args.get("gpus"):
+        return []
+    return [{**args, "gpus": int(m.group(1))}]

@@ -143,3 +143,24 @@ def test_arithmetic_expression(text: str, expr: str | None) -> None:
 def test_intents(question: str, intents: list[str]) -> None:
     text = question.lower()
     assert detect(text, has_companies=bool(find_companies(text))) == intents
+
+
+def test_model_sizes_with_an_exact_count_beside_them_stay_names() -> None:
+    # "qwen3 32b (32.8b params)": the size is part of the name; the exact count is an input of its own
+    assert [m.name for m in parse("Qwen3 32B (32.8B params) fp8 weights").models] == ["Qwen3-32B"]
+    assert [m.name for m in parse("gemma 2 27b bf16 (27.2B params)").models] == ["Gemma-2-27B"]
+
+
+def test_request_lengths_written_as_a_sum_and_with_hyphens() -> None:
+    p = parse("int4 llama 70b on a single 80e9 B GPU, 4000+1000 tokens")
+    assert (p.prompt, p.output, p.count) == (4000, 1000, 1)
+    p = parse("8xH200: how many 190k-prompt + 10k-output sessions fit?")
+    assert (p.prompt, p.output) == (190_000, 10_000)
+    assert parse("two 48e9-byte cards").count == 2
+
+
+def test_tensor_parallel_and_a_full_window() -> None:
+    p = parse("llama 3.1 70b kv per token per GPU when sharded TP=8, bf16")
+    assert p.tp == 8
+    assert parse("GPT-3 175B KV per token at fp16 and for its full 2048 window").total == 2048
+    assert parse("kimi k2 64k ctx, bf16 MLA cache").kv_dtype == "bf16"

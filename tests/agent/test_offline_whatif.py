@@ -108,3 +108,72 @@ def test_a_bad_number_reaches_the_tool_and_no_figure_is_printed() -> None:
     (call,) = answer.tool_calls
     assert call.error is not None and "utilization" in call.error
     assert "per million tokens**" not in answer.answer
+
+
+# --- fit overrides, custom KV shapes, growth without a year, build-out prices ------------------------------------
+
+
+def test_fit_overrides_route_to_memory_fit_with_the_parsers_readings() -> None:
+    # 8 x 80e9 B, 10 % free: 576e9 usable; 70e9 x 2 B weights; KV per request 4,096 x 327,680 B -> floor(324.8) = 324
+    question = (
+        "llama 3.1 70b, assume 70e9 params, bf16 weights + bf16 kv, 8 gpus w/ 80e9 bytes each, keep 10% free. "
+        "2048 in / 2048 out. max concurrent reqs at peak?"
+    )
+    plan = make_plan(question)
+    assert [c.name for c in plan.calls] == ["memory_fit"]
+    args = plan.calls[0].args
+    assert args["params"] == 70e9 and args["capacity_gb"] == 80 and args["reserve_frac"] == 0.1
+    assert (args["gpus"], args["prompt"], args["output"], args["model"]) == (8, 2048, 2048, "Llama-3.1-70B")
+    assert "**324 requests" in ask(question, model="offline").answer
+
+
+def test_fit_counts_and_memory_words() -> None:
+    assert _fill("memory_fit", "two 48e9-byte cards, use 100% of memory (no reserve)") == {
+        "capacity_gb": 48.0,
+        "gpu_mem_util": 1.0,
+    }
+    assert _fill("memory_fit", "on 4 x 80e9 B, 10% reserve") == {"gpus": 4, "capacity_gb": 80.0, "reserve_frac": 0.1}
+    # free memory is a KV budget, not an accelerator's capacity
+    assert "capacity_gb" not in _fill("memory_fit", "how many sessions fit in 500e9 bytes of free memory?")
+
+
+def test_a_stated_kv_shape_is_sized_without_a_catalog_model() -> None:
+    # 27 x (512 + 64) x 2 B = 31,104 B per token
+    question = "MLA shape like deepseek-v2-lite: 27 layers, kv_lora_rank 512, rope dim 64, bf16. kv bytes per token?"
+    calls = make_plan(question).calls
+    assert [c.name for c in calls] == ["kv_cache"] and "model" not in calls[0].args
+    assert "31,104 bytes" in ask(question, model="offline").answer
+
+
+def test_growth_without_a_company_or_a_year() -> None:
+    assert _fill("growth", "$200B growing 25% a year for 4 years - where does it end up?") == {
+        "base": "200e9",
+        "rate": [0.25],
+        "years": 4,
+    }
+    assert _fill("growth", "cagr from 40 in 2021 to 135 in 2025?") == {"from_": "2021=40", "to": "2025=135"}
+    stepped = _fill("growth", "base 100 in 2025; +40% in 2026, +30% in 2027, then 20%/yr. value in 2029?")
+    assert stepped == {"base": "2025=100", "rate": [0.4, 0.3, 0.2], "through": 2029}
+
+
+def test_buildout_prices_and_it_level_all_in_power() -> None:
+    assert _fill(
+        "buildout", "300k accelerators at $30k chip + $12k rest-of-server/network each, 1.5 kW IT, PUE 1.3"
+    ) == {
+        "accelerators": 300_000,
+        "accelerator_price": 30_000.0,
+        "other_capex_per_accelerator": 12_000.0,
+        "power_kw": 1.5,
+        "pue": 1.3,
+    }
+    # "all-in IT" is IT power (PUE still applies); "ALL-IN (PUE already included)" is facility power
+    assert _fill("buildout", "1 GW of facility power using 1.37 kW all-in IT per H100 and PUE 1.3")["power_kw"] == 1.37
+    assert _fill("buildout", "2 GW with 2.2 kW per accelerator ALL-IN (PUE already included)")["kw_all_in"] == 2.2
+
+
+def test_a_fallback_deployment_is_sized_beside_the_first() -> None:
+    from agent.offline.whatif import alternatives
+
+    question = "kimi k2 at fp8 on 8x H200 - does it fit? if not try 16 GPUs, 4000 in 4000 out"
+    assert alternatives("memory_fit", {"gpus": 8, "model": "Kimi-K2"}, question) == [{"gpus": 16, "model": "Kimi-K2"}]
+    assert alternatives("memory_fit", {"gpus": 8}, "does it fit on 8x H200?") == []

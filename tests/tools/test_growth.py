@@ -128,3 +128,18 @@ def test_capex_fitted_methods_still_need_two_years() -> None:
     with pytest.raises(InputError) as err:
         get("capex").run({"history": "2025=200", "method": "cagr"})
     assert err.value.field == "history" and "one is enough for the scenario method" in str(err.value)
+
+
+def test_a_base_without_a_year_compounds_for_a_number_of_years() -> None:
+    # $200B growing 25 % a year for 4 years: 200 x 1.25^4 = 488.28125 (steps 0..4, no calendar years)
+    r = run(base="200", rate=[0.25], years=4)
+    assert r.mode == "series" and r.final_year is None and len(r.series) == 5
+    assert r.final_value == pytest.approx(488.28125)
+    # with a base year, years counts from it: 2025=100 for 4 years ends in 2029
+    assert run(base="2025=100", rate=[0.25], years=4).final_year == 2029
+
+
+def test_a_base_without_a_year_still_needs_years_or_a_year() -> None:
+    with pytest.raises(InputError) as err:
+        run(base="200", rate=[0.25], through=2030)
+    assert err.value.field == "base"

@@ -162,3 +162,17 @@ def test_conventions_and_one_request_properties(model, chip, gpus, prompt, outpu
     assert gib.kv_bytes_per_sequence_avg <= gib.kv_bytes_per_sequence_peak
     assert gib.verdict and "at least 0 " not in gib.verdict
     assert not gib.fits or gib.memory_one_request_bytes <= gpus * gib.usable_bytes_per_gpu
+
+
+def test_mla_on_several_gpus_also_gives_the_count_with_the_latent_kept_once() -> None:
+    # DeepSeek-V3 fp8 (671e9 B) on 8 x 141e9 B, 10 % reserve, bf16 MLA cache, 4,096 + 4,096 tokens:
+    # budget 8 x 126.9e9 - 671e9 = 344.2e9 B; one request 8,192 x 70,272 B = 575,668,224 B -> 597 when kept once;
+    # replicated on each GPU the budget per GPU (43.025e9) holds 74.
+    r = get("memory_fit").run(
+        {"model": "deepseek-v3", "gpus": 8, "capacity_gb": 141, "reserve_frac": 0.1, "params": 671e9,
+         "weights_dtype": "fp8", "kv_dtype": "bf16", "prompt": 4096, "output": 4096}
+    )  # fmt: skip
+    assert r.max_concurrent_sequences == 74
+    assert r.max_concurrent_sequences_mla_pooled == 597 and "597 requests fit" in r.verdict
+    gqa = get("memory_fit").run({"model": "llama-3.1-70b", "chip": "h100", "gpus": 8})
+    assert gqa.max_concurrent_sequences_mla_pooled is None

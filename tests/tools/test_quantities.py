@@ -163,3 +163,15 @@ def test_the_number_as_written_is_kept(text: str, digits: str, magnitude: float,
 
 def test_merge_false_keeps_every_number_written() -> None:
     assert [q.value for q in lex("32k ctx (32768 tokens)", merge=False)] == [32000, 32768]
+
+
+def test_a_b_after_an_exponent_is_bytes_not_billion() -> None:
+    # "141e9 B each": 141e9 bytes (no one writes 141e9 billion); "70B" stays 70 billion
+    assert [(q.unit, q.value) for q in lex("8x H200 (141e9 B each)")] == [("", 8.0), ("bytes", 141e9)]
+    assert [(q.unit, q.value) for q in lex("a 70B model")] == [("", 70e9)]
+
+
+def test_a_token_count_in_the_year_range_is_not_a_year() -> None:
+    assert [q.unit for q in lex("8000 in 2000 out")] == ["", ""]
+    assert [q.unit for q in lex("cagr from 40 in 2021 to 135 in 2025")] == ["", "year", "", "year"]
+    assert [q.unit for q in lex("grows 20%/yr, what's 2028?")] == ["fraction/year", "year"]

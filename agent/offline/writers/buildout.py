@@ -18,7 +18,21 @@ def buildout_section(data: dict[str, Any]) -> list[str]:
         f"- capex: **{usd(r.total_capex_usd)}** ({usd(r.it_capex_usd)} IT at {usd(r.capex_per_accelerator)} per "
         f"accelerator, {usd(r.facility_capex_usd)} facility)",
         f"- power bill: {usd(r.power_cost_per_year_usd)} per year ({num(r.energy_mwh_per_year)} MWh per year)",
-    ]
+        f"- power: {num(r.it_power_mw)} MW IT, {num(r.facility_power_mw)} MW at the facility",
+    ] + _split_lines(r)
+
+
+def _split_lines(r: Any) -> list[str]:
+    """The IT capex split into accelerators and the rest, and whole racks, when the result has them."""
+    out = []
+    if r.accelerator_capex_usd is not None:
+        out.append(
+            f"- IT capex split: accelerators {usd(r.accelerator_capex_usd)}, rest of server and network "
+            f"{usd(r.other_capex_usd or 0)}"
+        )
+    if r.racks is not None:
+        out.append(f"- whole racks: {num(r.racks)} ({num(r.accelerators_left_over or 0)} accelerators left over)")
+    return out
 
 
 def buildout_leads(plan: Plan, r: dict[str, Any]) -> list[str]:

@@ -26,6 +26,7 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
             f"KV per request at full length {nbytes(r.kv_bytes_per_sequence_peak)}; KV budget {nbytes(r.kv_budget_bytes)} "
             f"({num(r.kv_tokens_capacity)} tokens)",
         ]
+        lines += _batch_line(r)
     else:
         lines.append(
             f"- weights {nbytes(r.weights_bytes)}, usable memory {nbytes(r.usable_bytes_per_gpu)} per accelerator"
@@ -38,6 +39,18 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
         else:  # the calculator reports 0 when no tensor-parallel group holds one request (its verdict says why)
             lines.append("- no number of these accelerators holds one full-length request (see the verdict above)")
     return lines
+
+
+def _batch_line(r: Any) -> list[str]:
+    """The requested batch: the memory left after it, or how far short it falls and the largest batch that fits."""
+    if r.batch <= 1:
+        return []
+    if r.batch_fits:
+        return [f"- with a batch of {num(r.batch)}: **{nbytes(r.headroom_bytes)} headroom** left on the replica"]
+    return [
+        f"- a batch of {num(r.batch)} does not fit: {nbytes(-r.headroom_bytes)} short; the largest batch that fits "
+        f"is **{num(r.largest_batch_that_fits)}**"
+    ]
 
 
 def fit_lead(r: dict[str, Any]) -> list[str]:

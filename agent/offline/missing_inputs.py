@@ -1,0 +1,50 @@
+"""A unit cost asked from an hourly price alone: say what is missing instead of computing another question.
+
+"what's the cost per million tokens if I rent H100s at $2/hr?", "our cost per query at $3/hr per GPU?":
+a price per accelerator-hour becomes a price per token only through the tokens an accelerator makes
+per hour, which nothing in the question gives (no tokens/s and no model to estimate them from; a
+query also needs its tokens). The serving-cost calculator (:mod:`tools.serving_cost`) takes exactly
+these: its required fields name what to ask for. An illustration on a default model would price the
+owner's cost, not the stated rent, so no figure is given.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tools.quantities import Quantity
+
+#: The question asks for a cost per token, per million tokens or per query.
+_UNIT_COST = re.compile(
+    r"per (?:1\s*m|one million|a million|million|m) (?:(?:output|input|generated) )?tok|/\s*m\s*tok|\bmtok\b|"
+    r"per (?:output |input )?token|\$/m\b|per million|per (?:query|request|answer|response|call)|/\s*query",
+    re.I,
+)
+
+
+def missing_for_unit_cost(question: str, quantities: list[Quantity], has_model: bool) -> str | None:
+    """The reply naming what a cost per token or per query needs, when the question gives only an hourly price
+    (module docstring); None when it gives a throughput, a model, or no hourly price."""
+    hourly = [q for q in quantities if q.unit == "usd/hour"]
+    if not hourly or has_model or not _UNIT_COST.search(question):
+        return None
+    if any(q.unit == "tokens/s" for q in quantities):
+        return None
+    per_query = bool(re.search(r"per (?:query|request|answer|response|call)|/\s*query", question, re.I))
+    need = [
+        "a throughput: tokens/s per stream with the number of concurrent streams, or tokens/s per replica "
+        "(or a model and chip to estimate it)",
+        "the accelerators per replica"
+        if not re.search(r"\d\s*(?:x\s*)?(?:gpus?|accelerators?)", question, re.I)
+        else "",
+        "the tokens per query (output, and prompt if it is billed)"
+        if per_query and not any(q.unit == "tokens" for q in quantities)
+        else "",
+    ]
+    listed = "; ".join(n for n in need if n)
+    price = hourly[0].text
+    return (
+        f"I can't turn {price} into a cost per {'query' if per_query else 'million tokens'} without knowing how many "
+        f"tokens that hour produces, and I won't assume it. Missing: {listed}. For example: '{price}, <G> GPUs per "
+        "replica, <S> streams at <T> tok/s each, <Q> output tokens per query: cost per query?'"
+    )

@@ -1,0 +1,43 @@
+"""Plans from the analyst's own numbers that no intent reading covers: a decode ceiling the question spells
+out (:mod:`agent.offline.decode_bound`), a unit cost asked from an hourly price alone (a reply naming what is
+missing, :mod:`agent.offline.missing_inputs`), and the fallback deployment of a fit ("if not, try 16 GPUs")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.offline.focus import asked_quantities
+from agent.offline.parse import parse
+from agent.offline.plan_types import Call, Plan
+from tools.quantities import Quantity
+
+
+def missing_inputs_plan(question: str, quantities: list[Quantity]) -> Plan | None:
+    """A cost per token or per query from an hourly price alone: a reply naming what is missing (no figure)."""
+    from agent.offline.missing_inputs import missing_for_unit_cost
+
+    p = parse(question)
+    reply = missing_for_unit_cost(question, quantities, bool(p.models or p.unknown_models))
+    return Plan(reply=reply) if reply else None
+
+
+def decode_bound_plan(question: str, quantities: list[Quantity]) -> Plan | None:
+    """A bandwidth-bound decode the question spells out (bytes per step, bandwidth): ``calculate`` calls."""
+    from agent.offline.decode_bound import decode_bound_calls
+
+    found = decode_bound_calls(question, quantities, Call)
+    if found is None:
+        return None
+    calls, labels, note = found
+    return Plan(calls=calls, labels=labels, notes=[note], focus=asked_quantities(parse(question).text))
+
+
+def routed_plan(routed: tuple[str, dict[str, Any]], question: str, quantities: list[Quantity]) -> Plan:
+    """The plan for a what-if route: its call, and the fallback deployment the question names."""
+    from agent.offline.whatif import alternatives
+
+    name, args = routed
+    plan = Plan(calls=[Call(name, args)], focus=asked_quantities(parse(question).text))
+    plan.calls += [Call(name, a) for a in alternatives(name, args, question)]
+    plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
+    return plan
