@@ -5,9 +5,10 @@ answer trace to a source? This module asks the question side: does every quantit
 question (:func:`tools.quantities.lex`, with catalog names such as "llama 3.1 70b" and "8xH100"
 read as names) reach a tool call, or appear in the answer that restates or sets it aside?
 
-A quantity is *used* when one of its readings equals a number in a tool call's arguments
-(numbers inside string arguments too: "2024=100", a ``calculate`` expression, a search query),
-within a relative 1e-4. Readings are unit-aware: "96e9 bytes" = 96 (GB), "7c/kWh" = 0.07,
+A quantity is *used* when one of its readings equals a number in a tool call's argument that
+can hold its unit (:mod:`agent.field_units`: "10%" is not used by ``server_kw=10``, "$4 per M
+tokens" not by ``capex_per_accelerator=4``), within a relative 1e-4; numbers inside string
+arguments ("2024=100", a ``calculate`` expression, a search query) can hold any unit. Readings are unit-aware: "96e9 bytes" = 96 (GB), "7c/kWh" = 0.07,
 "30%" = 0.3 (or 30), "12 kW per 8-GPU server" = 12 (server kW) or 1.5 (kW per accelerator),
 "500 MW" = 0.5 (GW), "32k ctx (32768 tokens)" = 32768 or 32000, "9,000 tokens (1k + 8k)" =
 9,000 or its parts. It is *set aside* when the answer writes it (a restated figure, or "not
@@ -19,13 +20,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
+from agent.field_units import FIELD_UNITS, holds
+from tools.dtypes import BYTES_PER_VALUE
 from tools.quantities import Quantity, lex
 
 #: Marks the one corrective message ``ask()`` sends a language model that left inputs unused.
 CORRECTION_MARK = "siliconomics_input_check"
-_DENOMINATOR = re.compile(r"(?:\bper|/|\bevery|\bfor each)\s*$", re.I)
+_DENOMINATOR = re.compile(r"(?:\bper|/|\bfor each)\s*$", re.I)
+#: A duration in months, which the lexer reads as a plain count ("halves every 18 months").
+_MONTHS = re.compile(r"\s*-?months?\b", re.I)
 _BINARY_K = re.compile(r"\d\s?k\b", re.I)
 _READ_AS = re.compile(r"^Read as:.*$", re.M)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*])\s", re.M)
@@ -43,6 +49,7 @@ _SCALES: dict[str, tuple[float, ...]] = {
     "Wh": (1.0, 1e-3, 1e-6),
     "params": (1.0, 1e-9),
     "s": (1.0, 1e3),
+    "months": (1.0, 1 / 12),
 }
 
 
@@ -65,7 +72,35 @@ def stated_quantities(question: str) -> list[Quantity]:
     """The quantities the analyst wrote (names and list markers are not quantities)."""
     text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), question)
     # "cost per 1M output tokens", "per 1,000 queries": the unit of what is asked, not an input
-    return [q for q in lex(text, skip=name_spans(text)) if not _DENOMINATOR.search(text[: q.start])]
+    found = [q for q in lex(text, skip=name_spans(text)) if not _DENOMINATOR.search(text[: q.start])]
+    return _products([_with_months(text, q) for q in found], text)
+
+
+_TIMES = re.compile(r"\s*[x×*]\s*$")
+
+
+def _products(found: list[Quantity], text: str) -> list[Quantity]:
+    """Products as analysts write them: in "80e9 x 0.9 bytes" the unit belongs to the first number and the
+    second is a factor; in "8.03e9 params x 2 B" the B is bytes per parameter, not billions."""
+    out = list(found)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if not _TIMES.match(text[a.end : b.start]) or b.per:
+            continue
+        digits = _ARG_NUMBER.match(b.text.replace(",", "").lstrip("$"))
+        number = float(digits.group(0)) if digits else b.value
+        if a.unit == "params" and b.unit == "" and re.fullmatch(r"[\d.]+\s?B", b.text):
+            out[i] = replace(b, unit="bytes", value=number)
+        elif a.unit == "" and b.unit not in ("", "x") and 0 < number < 1:  # a share of the first: "80e9 x 0.9 bytes"
+            out[i - 1] = replace(a, unit=b.unit, value=a.value * b.value / number)
+            out[i] = replace(b, unit="", value=number)
+    return out
+
+
+def _with_months(text: str, q: Quantity) -> Quantity:
+    """``q``, read as a duration in months when "months" follows a plain count."""
+    m = _MONTHS.match(text, q.end) if q.unit == "" and not q.per else None
+    return replace(q, unit="months", text=text[q.start : m.end()], end=m.end()) if m else q
 
 
 def readings(q: Quantity, numbers: Sequence[float] = ()) -> set[float]:
@@ -115,6 +150,37 @@ def argument_numbers(args: Any) -> list[float]:
 #: Argument pairs that split one stated total (tokens per request as prompt + output).
 _SPLITS = (("prompt", "output"), ("prompt_tokens_per_query", "output_tokens_per_query"))
 
+#: One argument number and the field that holds it (``None``: inside a string, which can hold any unit).
+Arg = tuple[str | None, float]
+
+
+def argument_fields(args: Any, field: str | None = None) -> list[Arg]:
+    """:func:`argument_numbers`, each with the argument name that holds it (a list inherits its name)."""
+    if isinstance(args, bool) or args is None:
+        return []
+    if isinstance(args, (int, float)):
+        return [(field, abs(float(args)))]
+    if isinstance(args, str):
+        size = BYTES_PER_VALUE.get(args.lower()) if field and field.endswith("dtype") else None
+        return [(None, n) for n in argument_numbers(args)] + ([("bytes_per_value", size)] if size else [])
+    out: list[Arg] = []
+    if isinstance(args, dict):
+        for key, value in args.items():
+            out += argument_fields(value, str(key))
+        for a, b in _SPLITS:
+            if isinstance(args.get(a), (int, float)) and isinstance(args.get(b), (int, float)):
+                out.append(("prompt+output", abs(float(args[a]) + float(args[b]))))
+    elif isinstance(args, (list, tuple)):
+        for value in args:
+            out += argument_fields(value, field)
+    return out
+
+
+def _reaches(q: Quantity, args: Sequence[Arg]) -> bool:
+    """Whether a reading of ``q`` is in an argument that can hold its unit."""
+    fitting = [n for f, n in args if holds(f, q.unit)]
+    return bool(fitting) and _matches(readings(q, [n for _, n in args]), fitting)
+
 
 def _matches(values: Iterable[float], numbers: Sequence[float], rel_tol: float = 1e-4) -> bool:
     return any(math.isclose(v, n, rel_tol=rel_tol, abs_tol=1e-12) for v in values for n in numbers)
@@ -143,8 +209,67 @@ def _restated(q: Quantity, answer: str) -> bool:
 _PHYSICAL = ("bytes", "bytes/s", "params", "W", "Wh", "tokens", "tokens/s", "fraction")
 
 
-def _inputs_of(results: Iterable[Any]) -> list[float]:
-    return argument_numbers([r.get("inputs") for r in results if isinstance(r, dict)])
+def _fields_of(calls: Sequence[Any]) -> set[str]:
+    """The argument names the called tools take (a plain argument dict: its own keys)."""
+    from tools.registry import TOOLS
+
+    takes = {t.name: set(t.input_model.model_fields) for t in TOOLS}
+    out: set[str] = set()
+    for call in calls:
+        out |= takes.get(str(getattr(call, "name", "")), set())
+        args = getattr(call, "args", call)
+        out |= set(args) if isinstance(args, dict) else set()
+    return out
+
+
+def _agrees(q: Quantity, computed: Sequence[float], fields: set[str]) -> bool:
+    """A physical quantity that a computed figure equals within 1%, when no called tool has an argument for it
+    ("811.8e9 bytes of weights" beside a speed's 807.5e9 read per step; not "16e9 bytes of HBM" beside a fit's
+    16.06e9 bytes of weights, which belongs in the fit's capacity)."""
+    if q.unit not in _PHYSICAL or any(q.unit in FIELD_UNITS.get(f, ()) for f in fields):
+        return False
+    return _matches(readings(q, computed), computed, rel_tol=1e-2)
+
+
+#: Words of an argument name that say nothing about what it is.
+_GENERIC = {"per", "fraction", "frac", "gb", "kw", "ms", "usd", "of", "to", "from", "s", "in", "all"}
+
+
+def _cued(field: str, question: str, q: Quantity) -> bool:
+    """The words next to ``q`` name argument ``field`` ("PUE 1.3" names ``pue``; "a 10% residual value" does not
+    name ``networking_fraction``), by the field's own words or the planner's cue for it (:mod:`agent.offline.slots`)."""
+    from agent.offline.slots import FIELDS, clause_around
+
+    clause = clause_around(question, q)
+    words = [w for w in field.lower().split("_") if w not in _GENERIC and len(w) > 2]
+    if any(re.search(rf"\b{re.escape(w)}", clause) for w in words):
+        return True
+    cues = [s.cues for slots in FIELDS.values() for s in slots if s.field == field and s.cues]
+    return any(re.search(c, clause) for c in cues)
+
+
+def _inputs_of(results: Iterable[Any]) -> list[Arg]:
+    return argument_fields([r.get("inputs") for r in results if isinstance(r, dict)])
+
+
+def _computed(results: Iterable[Any]) -> list[float]:
+    """The numbers a result computed: its numeric fields, not its inputs and not the numbers in its prose."""
+    out: list[float] = []
+    for result in results:
+        if isinstance(result, dict):
+            out += _numeric(
+                {k: v for k, v in result.items() if k not in ("inputs", "assumptions", "defaults_used", "sources")}
+            )
+    return out
+
+
+def _numeric(value: Any) -> list[float]:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return []
+    if isinstance(value, (int, float)):
+        return [abs(float(value))]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
+    return [n for v in items for n in _numeric(v)]
 
 
 def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Iterable[Any] = ()) -> list[str]:
@@ -152,20 +277,27 @@ def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Ite
 
     ``calls``: objects with ``args`` (tool-call records) or plain argument dicts. ``results``:
     tool results the calls gave; a quantity equal to an input the calculator used (its defaults
-    included), or a physical quantity one of the result's numbers equals within the analyst's rounding
+    included, in a field that holds its unit), a quantity of the same unit and value that the result's
+    assumptions state (a catalog's "4096-token sliding window"), or a physical quantity one of the
+    result's numeric fields equals within the analyst's rounding
     (1%, the tolerance analysts check to: "811.8e9 bytes of weights" beside the 807.5e9 read per step) agrees with what
     was computed, so it is used. Returns each quantity as the question wrote it, in order.
     """
-    per_call = [argument_numbers(getattr(call, "args", call)) for call in calls]
+    calls = list(calls)
+    per_call = [argument_fields(getattr(call, "args", call)) for call in calls]
+    fields = _fields_of(calls)
     results = list(results)
-    computed, inputs = argument_numbers(results), _inputs_of(results)
+    computed, inputs = _computed(results), _inputs_of(results)
+    described = [w for r in results if isinstance(r, dict) for line in r.get("assumptions") or [] for w in lex(str(line))]
     out = []
     for q in stated_quantities(question):
-        if any(_matches(readings(q, numbers), numbers) for numbers in per_call) or _restated(q, answer):
+        if any(_reaches(q, args) for args in per_call) or _restated(q, answer):
             continue
-        if _matches(readings(q, inputs), inputs) or (
-            q.unit in _PHYSICAL and _matches(readings(q, computed), computed, rel_tol=1e-2)
-        ):
+        if _reaches(q, [(f, n) for f, n in inputs if f is None or _cued(f, question, q)]):
+            continue  # a default the question's words attach it to ("PUE 1.3" and the default PUE of 1.3)
+        if _agrees(q, computed, fields):
+            continue
+        if any(w.unit == q.unit and math.isclose(w.value, q.value, rel_tol=1e-4) for w in described):
             continue
         out.append(q.text)
     return list(dict.fromkeys(out))
