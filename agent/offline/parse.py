@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
 from agent.offline.numbers import as_int, first, number_at, percent
+from agent.offline.slots import PAID_PRICE
 
 DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
 _DTYPE_WORDS = {
@@ -256,7 +257,9 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
 
     p.facility_capex_per_mw = w.take(money + r"\s*(?:/|per|a)\s*mw\b")
     p.colo = w.take_any([r"colo\w*\s*(?:at|of|=|:|is)?\s*\$\s*{N}", money + r"\s*(?:/|per|a)\s*kw[- ]?(?:month|mo)\b"])
-    p.rental_price = w.take(money + r"\s*(?:/|per|an?)\s*(?:gpu|chip|accelerator)?[- ]?(?:hr|hour|h)\b")
+    hourly = w.take(money + r"\s*(?:/|per|an?)\s*(?:gpu|chip|accelerator)?[- ]?(?:hr|hour|h)\b")
+    if not re.search(PAID_PRICE, p.text):  # a price paid per hour, asked per token, is a serving cost: not a rental
+        p.rental_price = hourly
     p.capex_per_accelerator = w.take_any(
         [
             money + r"\s*(?:/|per|a|an|each)?\s*(?:gpu|chip|accelerator|card|unit)",

@@ -37,6 +37,7 @@ class Slot:
         float("-inf"),
         float("inf"),
     )  # base values the field can mean (a GPU draws W to kW, not MW)
+    avoid: str = ""  # regex on the whole question: when it matches, the field is not this question's reading
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
@@ -48,11 +49,25 @@ _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 _ONE_PRICE = (100.0, 1e8)
 #: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
 _ONE_MEMORY = (1e9, 4e12)
+#: A question that asks what a token or a query costs: an hourly price in it is what is paid for accelerator time
+#: (a serving cost at that price), not a rental price to set against owning ("we pay $2.10/hr per GPU ... cost per
+#: million tokens at 1,500 tok/s").
+PAID_PRICE = (
+    r"(?:cost|price|spend|pay)\w*\s+(?:per|a|an|for each|/)\s*(?:1\s?m\b|million|mn?\b|1,?000|1?k\b|thousand)?\s*"
+    r"(?:output |generated |input )?(?:tokens?|toks?|quer(?:y|ies)|requests?|answers?|responses?)\b"
+    r"|\$\s?/\s?m\s?tok|per (?:1\s?m|million|mn?)\s*(?:output )?tokens?\b"
+)
 
 #: Per tool, the fields an analyst's numbers fill, most specific first.
 FIELDS: dict[str, tuple[Slot, ...]] = {
     "tco": (
-        Slot("server_price", ("usd",), r"server|box|node|system", per=(None, "server"), span=_ONE_PRICE),
+        Slot(
+            "server_price",
+            ("usd",),
+            rf"server|box|node|system|\bfor (?:an? |one )?\d+[- ]?(?:x\s?)?(?:{_GPU})",
+            per=(None, "server"),
+            span=_ONE_PRICE,
+        ),
         Slot("server_kw", ("W",), r"server|box|node|system", per=(None, "server"), scale=1e-3, span=_ONE_SERVER),
         Slot(
             "capex_per_accelerator",
@@ -72,7 +87,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         ),
         Slot("sold_fraction", ("fraction",), r"\bsold\b|of (?:the )?hours"),
         Slot("utilization", ("fraction",), r"utili[sz]"),
-        Slot("rental_price", ("usd/hour",)),
+        Slot("rental_price", ("usd/hour",), avoid=PAID_PRICE),
         Slot("other_opex_per_year", ("usd/year",), r"opex|other|overhead"),
         Slot("count", ("",), rf"{_GPU}|cluster|fleet", integer=True),
     ),
@@ -83,8 +98,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot(
             "tokens_per_s_per_replica",
             ("tokens/s",),
-            r"aggregate|total|per (?:replica|server|node)|throughput",
-            per=(None, "replica"),
+            rf"aggregate|total|per (?:replica|server|node)|throughput|per (?:{_GPU})|/\s?(?:{_GPU})",
+            per=(None, "replica", "accelerator"),
         ),
         Slot(
             "tokens_per_s_per_stream",
@@ -122,7 +137,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot(
             "capacity_gb",
             ("bytes",),
-            rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as",
+            rf"each|per (?:{_GPU})|{_GPU}|treat|usable|as|\bhbm|memory|vram",
             per=_ACCEL,
             scale=1e-9,
             span=_ONE_MEMORY,
@@ -149,6 +164,9 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
     ),
     ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
+    # "all usable", "no reserve": the whole memory holds weights and KV (no vLLM 0.9 margin, nothing held back)
+    ("memory_fit", "gpu_mem_util", 1.0, r"(?:all|fully|entirely|whole(?: of it)?) usable|no (?:reserve|headroom|margin)"),
+    ("memory_fit", "reserve_frac", 0.0, r"no (?:reserve|headroom|margin)"),
 )
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
 
@@ -213,7 +231,9 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         if id(q) in taken:
             continue
         clause = clause_around(text, q)
-        candidates = [s for s in slots if s.field not in args and _fits(s, q)]
+        candidates = [
+            s for s in slots if s.field not in args and _fits(s, q) and not (s.avoid and re.search(s.avoid, text.lower()))
+        ]
         cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
         plain = [s for s in candidates if not s.cues]
         slot = (cued or plain or [None])[0]
@@ -227,6 +247,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         source[slot.field] = q
         if q.per == "server" and q.per_count and tool == "tco":
             args.setdefault("gpus_per_server", q.per_count)
+        if slot.field == "tokens_per_s_per_replica" and q.per == "accelerator":
+            args.setdefault("accelerators_per_replica", 1)  # tokens/s per GPU: the cost of one GPU's tokens
     server = "server_price" in args or "server_kw" in args
     if tool == "tco" and server and "gpus_per_server" not in args and "count" in args:
         args["gpus_per_server"] = args.pop("count")  # "a $300k server; if that's 8 GPUs": the GPUs in that server
