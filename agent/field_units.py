@@ -92,3 +92,19 @@ def holds(field: str | None, unit: str) -> bool:
         return True
     allowed = FIELD_UNITS.get(field)
     return allowed is None or unit in allowed
+
+
+#: Words that change a calculation without a number, and the argument values that carry them: (regex, values).
+#: An analyst's "ignore KV reads" that no call carries (no throughput argument drops the KV reads) is an input
+#: not used, like a number; "a 10% residual value" has no argument at all, so its words are never carried.
+CONDITIONS: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = (
+    (r"ignor\w* (?:the )?kv\b(?: cache)?(?: reads?)?|\bno kv\b(?: cache)?|weights? only", (("weights_only", True),)),
+    (r"straight[- ]?line|no financing|without financing|zero cost of capital", (("cost_of_capital", 0.0),)),
+    (
+        r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
+        (("pue", 1.0),),
+    ),
+    (r"(?:all|fully|entirely) usable|no (?:reserve|headroom)", (("gpu_mem_util", 1.0),)),
+    (r"ignor\w* (?:the )?(?:comms|communication|all-?reduce|interconnect)", ()),
+    (r"(?:residual|salvage|resale|terminal) value", ()),
+)

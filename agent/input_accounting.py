@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from agent.field_units import FIELD_UNITS, holds
+from agent.field_units import CONDITIONS, FIELD_UNITS, holds
 from tools.dtypes import BYTES_PER_VALUE
 from tools.quantities import Quantity, lex
 
@@ -248,6 +248,23 @@ def _cued(field: str, question: str, q: Quantity) -> bool:
     return any(re.search(c, clause) for c in cues)
 
 
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _describes(line: str, w: Quantity, question: str, q: Quantity) -> bool:
+    """An assumption line states ``q``: the same unit and value, and a word of ``q``'s clause ("4096-token sliding
+    window" and the catalog's "4096-token sliding window"; not "a 10% residual value" and a 10% networking cost)."""
+    from agent.offline.slots import clause_around
+
+    if w.unit != q.unit or not math.isclose(w.value, q.value, rel_tol=1e-4):
+        return False
+    near = set(_WORD.findall(clause_around(question, q).replace(q.text.lower(), " "))) - _STOP
+    return bool(near & set(_WORD.findall(line.lower())))
+
+
+_STOP = {"with", "that", "this", "from", "each", "per", "into", "than", "then", "what", "about", "down", "over"}
+
+
 def _inputs_of(results: Iterable[Any]) -> list[Arg]:
     return argument_fields([r.get("inputs") for r in results if isinstance(r, dict)])
 
@@ -288,7 +305,7 @@ def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Ite
     fields = _fields_of(calls)
     results = list(results)
     computed, inputs = _computed(results), _inputs_of(results)
-    described = [w for r in results if isinstance(r, dict) for line in r.get("assumptions") or [] for w in lex(str(line))]
+    described = [(str(line), w) for r in results if isinstance(r, dict) for line in r.get("assumptions") or [] for w in lex(str(line))]
     out = []
     for q in stated_quantities(question):
         if any(_reaches(q, args) for args in per_call) or _restated(q, answer):
@@ -297,10 +314,33 @@ def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Ite
             continue  # a default the question's words attach it to ("PUE 1.3" and the default PUE of 1.3)
         if _agrees(q, computed, fields):
             continue
-        if any(w.unit == q.unit and math.isclose(w.value, q.value, rel_tol=1e-4) for w in described):
+        if any(_describes(line, w, question, q) for line, w in described):
             continue
         out.append(q.text)
+    out += unmet_conditions(question, calls, answer)
     return list(dict.fromkeys(out))
+
+
+def unmet_conditions(question: str, calls: Iterable[Any], answer: str = "") -> list[str]:
+    """The analyst's words that change a calculation (:data:`agent.field_units.CONDITIONS`: "ignore KV reads",
+    "straight line", "a 10% residual value") which no call carries and the answer does not write."""
+    args = [getattr(call, "args", call) for call in calls]
+    args = [a for a in args if isinstance(a, dict)]
+    out = []
+    for pattern, values in CONDITIONS:
+        m = re.search(pattern, question, re.I)
+        if m is None or m.group(0).lower() in answer.lower():
+            continue
+        if not any(_carries(a, field, value) for a in args for field, value in values):
+            out.append(m.group(0))
+    return out
+
+
+def _carries(args: dict[str, Any], field: str, value: Any) -> bool:
+    got = args.get(field)
+    if isinstance(value, bool) or not isinstance(got, (int, float)):
+        return got == value
+    return math.isclose(float(got), float(value), abs_tol=1e-9)
 
 
 def not_used_line(unused: Sequence[str]) -> str:
