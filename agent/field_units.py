@@ -72,7 +72,9 @@ FIELD_UNITS: dict[str, tuple[str, ...]] = {
     "years": ("years", "months", "year"),  # a duration, or the calendar years the planner reads for capex
     "facility_life_years": ("years", "months"),
     **dict.fromkeys(("server_kw", "power_kw", "kw_all_in", "gw", "it_gw"), ("W",)),
-    **dict.fromkeys(("capex_per_accelerator", "server_price", "accelerator_price", "other_capex_per_accelerator"), ("usd",)),
+    **dict.fromkeys(
+        ("capex_per_accelerator", "server_price", "accelerator_price", "other_capex_per_accelerator"), ("usd",)
+    ),
     **dict.fromkeys(("rental_price", "usd_per_gpu_hour", "price_per_accelerator_hour"), ("usd/hour",)),
     "electricity": ("usd/kwh", "usd"),  # "@ 8 cents" with no /kWh
     "bytes_per_value": ("bytes",),  # the size a dtype argument stands for: bf16 is "2 bytes" per value

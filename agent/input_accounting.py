@@ -8,11 +8,14 @@ read as names) reach a tool call, or appear in the answer that restates or sets 
 A quantity is *used* when one of its readings equals a number in a tool call's argument that
 can hold its unit (:mod:`agent.field_units`: "10%" is not used by ``server_kw=10``, "$4 per M
 tokens" not by ``capex_per_accelerator=4``), within a relative 1e-4; numbers inside string
-arguments ("2024=100", a ``calculate`` expression, a search query) can hold any unit. Readings are unit-aware: "96e9 bytes" = 96 (GB), "7c/kWh" = 0.07,
-"30%" = 0.3 (or 30), "12 kW per 8-GPU server" = 12 (server kW) or 1.5 (kW per accelerator),
-"500 MW" = 0.5 (GW), "32k ctx (32768 tokens)" = 32768 or 32000, "9,000 tokens (1k + 8k)" =
-9,000 or its parts. It is *set aside* when the answer writes it (a restated figure, or "not
-used: ..."). Anything else is unused: listed in ``Answer.unused_inputs`` and in the answer.
+arguments ("2024=100", a ``calculate`` expression, a search query) can hold any unit. Readings
+are unit-aware: "96e9 bytes" = 96 (GB), "7c/kWh" = 0.07, "30%" = 0.3 (or 30), "12 kW per 8-GPU
+server" = 12 (server kW) or 1.5 (kW per accelerator), "500 MW" = 0.5 (GW), "32k ctx (32768
+tokens)" = 32768 or 32000, "9,000 tokens (1k + 8k)" = 9,000 or its parts, "18 months" = 1.5
+(years). Words that change a calculation ("ignore KV reads", "straight line", "a 10% residual
+value": :data:`agent.field_units.CONDITIONS`) are inputs too: an argument carries them or they
+are unused. It is *set aside* when the answer writes it (a restated figure, or "not used: ...").
+Anything else is unused: listed in ``Answer.unused_inputs`` and in the answer.
 """
 
 from __future__ import annotations
@@ -305,7 +308,13 @@ def unused_inputs(question: str, calls: Iterable[Any], answer: str, results: Ite
     fields = _fields_of(calls)
     results = list(results)
     computed, inputs = _computed(results), _inputs_of(results)
-    described = [(str(line), w) for r in results if isinstance(r, dict) for line in r.get("assumptions") or [] for w in lex(str(line))]
+    described = [
+        (str(line), w)
+        for r in results
+        if isinstance(r, dict)
+        for line in r.get("assumptions") or []
+        for w in lex(str(line))
+    ]
     out = []
     for q in stated_quantities(question):
         if any(_reaches(q, args) for args in per_call) or _restated(q, answer):

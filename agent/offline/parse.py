@@ -258,8 +258,7 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
     p.facility_capex_per_mw = w.take(money + r"\s*(?:/|per|a)\s*mw\b")
     p.colo = w.take_any([r"colo\w*\s*(?:at|of|=|:|is)?\s*\$\s*{N}", money + r"\s*(?:/|per|a)\s*kw[- ]?(?:month|mo)\b"])
     hourly = w.take(money + r"\s*(?:/|per|an?)\s*(?:gpu|chip|accelerator)?[- ]?(?:hr|hour|h)\b")
-    if not re.search(PAID_PRICE, p.text):  # a price paid per hour, asked per token, is a serving cost: not a rental
-        p.rental_price = hourly
+    p.rental_price = None if re.search(PAID_PRICE, p.text) else hourly  # paid per hour, asked per token: not a rental
     p.capex_per_accelerator = w.take_any(
         [
             money + r"\s*(?:/|per|a|an|each)?\s*(?:gpu|chip|accelerator|card|unit)",

@@ -165,7 +165,12 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
     ),
     ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
     # "all usable", "no reserve": the whole memory holds weights and KV (no vLLM 0.9 margin, nothing held back)
-    ("memory_fit", "gpu_mem_util", 1.0, r"(?:all|fully|entirely|whole(?: of it)?) usable|no (?:reserve|headroom|margin)"),
+    (
+        "memory_fit",
+        "gpu_mem_util",
+        1.0,
+        r"(?:all|fully|entirely|whole(?: of it)?) usable|no (?:reserve|headroom|margin)",
+    ),
     ("memory_fit", "reserve_frac", 0.0, r"no (?:reserve|headroom|margin)"),
 )
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
@@ -232,7 +237,9 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
             continue
         clause = clause_around(text, q)
         candidates = [
-            s for s in slots if s.field not in args and _fits(s, q) and not (s.avoid and re.search(s.avoid, text.lower()))
+            s
+            for s in slots
+            if s.field not in args and _fits(s, q) and not (s.avoid and re.search(s.avoid, text.lower()))
         ]
         cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
         plain = [s for s in candidates if not s.cues]
