@@ -342,7 +342,20 @@ def unmet_conditions(question: str, calls: Iterable[Any], answer: str = "") -> l
             continue
         if not any(_carries(a, field, value) for a in args for field, value in values):
             out.append(m.group(0))
-    return out
+    return out + _unmet_formats(question, args)
+
+
+_FORMAT = re.compile(r"\b(" + "|".join(BYTES_PER_VALUE) + r")\b", re.I)
+
+
+def _unmet_formats(question: str, args: list[dict[str, Any]]) -> list[str]:
+    """Number formats ("a bf16 MLA cache") that no format argument carries, when the calls take formats."""
+    formats = {str(v).lower() for a in args for k, v in a.items() if k.endswith("dtype")}
+    if not formats:
+        return []
+    names = name_spans(question)
+    found = [m for m in _FORMAT.finditer(question) if not any(s <= m.start() < e for s, e in names)]
+    return [m.group(0) for m in found if m.group(0).lower() not in formats]
 
 
 def _carries(args: dict[str, Any], field: str, value: Any) -> bool:

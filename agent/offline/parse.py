@@ -223,7 +223,7 @@ def _formats(text: str, p: Parsed) -> None:
     kv = re.search(
         r"\b("
         + "|".join(DTYPES)
-        + r")\s*(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*("
+        + r")\s*(?:(?:mla|latent|compressed|paged)\s+)?(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|is|=|:)?\s*("
         + "|".join(DTYPES)
         + r")\b",
         text,
