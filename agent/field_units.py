@@ -44,7 +44,6 @@ FIELD_UNITS: dict[str, tuple[str, ...]] = {
             "concurrent_streams",
             "ep",
             "prefill_gpus",
-            "steps",
             "limit",
         ),
         _COUNT,
@@ -84,6 +83,7 @@ FIELD_UNITS: dict[str, tuple[str, ...]] = {
     "step_overhead_ms": ("s",),
     "rate": ("fraction/year", "fraction", "x"),
     "multiplier": ("x", ""),
+    "steps": ("", "years"),  # "3x per year for 4 years": a step a year
     **dict.fromkeys(("through", "from_", "to", "year", "sum_years", "extend"), ("year", "")),
 }
 

@@ -119,6 +119,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("rate", ("x",), r"a year|per year|/yr|annual|each year|yoy", per=("year",), shift=-1.0),
         Slot("multiplier", ("x",), r"per|each|every|a year"),
         Slot("steps", ("",), r"generations?|steps?|times|rounds?", integer=True),
+        Slot("steps", ("years",), r"\bfor\b|\bover\b|\bafter\b|\bwithin\b", integer=True),  # multiplier mode only
         Slot("through", ("year",), r"through|thru|until|till|to|by|in|-", integer=True),
     ),
     "buildout": (
@@ -220,6 +221,19 @@ def _value(slot: Slot, q: Quantity, quantities: list[Quantity], taken: set[int])
     return value
 
 
+def _growth_mode(args: dict[str, Any], source: dict[str, Quantity]) -> None:
+    """With no base value, "3x per year for 4 years" is a multiplier per step (year) over that many steps; a span
+    of years without a multiplier is no growth argument (it stays unused)."""
+    rate = source.get("rate")
+    if "base" not in args and rate is not None and rate.unit == "x" and "multiplier" not in args:
+        args["multiplier"] = rate.value
+        source["multiplier"] = source.pop("rate")
+        del args["rate"]
+    steps = source.get("steps")
+    if steps is not None and steps.unit == "years" and "multiplier" not in args:
+        del args["steps"], source["steps"]
+
+
 def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
     """The fields of ``tool`` the quantities in ``text`` fill (module docstring); flags included."""
     return assign(tool, text, quantities)[0]
@@ -260,6 +274,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
     if tool == "tco" and server and "gpus_per_server" not in args and "count" in args:
         args["gpus_per_server"] = args.pop("count")  # "a $300k server; if that's 8 GPUs": the GPUs in that server
         source["gpus_per_server"] = source.pop("count")
+    if tool == "growth":
+        _growth_mode(args, source)
     for name, field, value, pattern in FLAGS:
         if name == tool and field not in args and re.search(pattern, text.lower()):
             args[field] = value

@@ -108,3 +108,42 @@ def test_a_bad_number_reaches_the_tool_and_no_figure_is_printed() -> None:
     (call,) = answer.tool_calls
     assert call.error is not None and "utilization" in call.error
     assert "per million tokens**" not in answer.answer
+
+
+def test_an_hourly_price_paid_for_tokens_is_a_serving_price_not_a_rental() -> None:
+    question = "we pay $2.10/hr per GPU; cost per million tokens at 1,500 tok/s per GPU?"
+    assert "rental_price" not in _fill("tco", question)
+    assert _fill("serving_cost", question) == {
+        "price_per_accelerator_hour": 2.1,
+        "tokens_per_s_per_replica": 1500.0,
+        "accelerators_per_replica": 1,
+    }
+    answer = ask(question, model="offline")
+    assert [c.name for c in answer.tool_calls] == ["serving_cost"]
+    assert "$0.389 per million tokens" in answer.answer  # 2.10 / (1,500 x 3,600 / 1e6)
+    assert _fill("tco", "owning vs renting at $2.10/hr per GPU: break-even?")["rental_price"] == 2.1
+
+
+def test_a_per_token_cost_at_an_hourly_price_without_a_speed_is_declined() -> None:
+    answer = ask("what does it cost per million tokens at $2/hr?", model="offline")
+    assert answer.tool_calls == [] and "$2/hr" in answer.answer
+
+
+def test_a_price_for_n_gpus_is_a_server_price() -> None:
+    args = _fill("tco", "B200 server: $500k for 8 GPUs, 5-year straight line")
+    assert args["server_price"] == 500_000 and args["gpus_per_server"] == 8
+    assert "capex_per_accelerator" not in args
+
+
+def test_a_multiplier_per_year_over_years_is_a_multiple() -> None:
+    assert _fill("growth", "3x per year for 4 years is how many x?") == {"multiplier": 3.0, "steps": 4}
+    assert "81x" in ask("3x per year for 4 years is how many x?", model="offline").answer
+    with_base = _fill("growth", "$200B in 2025 growing 2x a year through 2028")
+    assert with_base["rate"] == [1.0] and "multiplier" not in with_base
+
+
+def test_all_usable_and_no_reserve_reach_the_fit() -> None:
+    args = _fill("memory_fit", "weights only: MI355X (288e9 bytes each, all usable)")
+    assert args["gpu_mem_util"] == 1.0 and args["capacity_gb"] == 288.0
+    assert _fill("memory_fit", "2x h100, 80e9 bytes each, no reserve")["reserve_frac"] == 0.0
+    assert _fill("memory_fit", "16 GB = 16e9 bytes of HBM")["capacity_gb"] == 16.0
