@@ -76,7 +76,29 @@ def stated_quantities(question: str) -> list[Quantity]:
     text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), question)
     # "cost per 1M output tokens", "per 1,000 queries": the unit of what is asked, not an input
     found = [q for q in lex(text, skip=name_spans(text)) if not _DENOMINATOR.search(text[: q.start])]
-    return _products([_with_months(text, q) for q in found], text)
+    return _products([_retyped(text, _with_months(text, q)) for q in found], text)
+
+
+#: A unit written after one qualifying word ("16.06e9 weight bytes", "37e9 active params"), and bytes per
+#: token written with a capital B ("163,840 B/token": bytes, not billions).
+_QUALIFIED = re.compile(
+    r"\s+(?:weights?|active|model|total|kv|cache)(?:[- ]param(?:eter)?s?)?\s+(?P<u>bytes?|params?|parameters?)\b", re.I
+)
+_B_PER_TOKEN = re.compile(r"\s*(?:/|per)\s*tok(?:en)?s?\b", re.I)
+
+
+def _retyped(text: str, q: Quantity) -> Quantity:
+    """``q`` with the unit the lexer could not see (:data:`_QUALIFIED`, :data:`_B_PER_TOKEN`)."""
+    if q.unit != "" or q.per:
+        return q
+    if m := _QUALIFIED.match(text, q.end):
+        unit = "bytes" if m.group("u").lower().startswith("byte") else "params"
+        return replace(q, unit=unit, text=text[q.start : m.end()], end=m.end())
+    if q.text.endswith("B") and (m := _B_PER_TOKEN.match(text, q.end)):
+        digits = _ARG_NUMBER.match(q.text.replace(",", ""))
+        value = float(digits.group(0)) if digits else q.value
+        return replace(q, unit="bytes", value=value, per="token", text=text[q.start : m.end()], end=m.end())
+    return q
 
 
 _TIMES = re.compile(r"\s*[x×*]\s*$")
