@@ -76,13 +76,34 @@ def stated_quantities(question: str) -> list[Quantity]:
     text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), question)
     # "cost per 1M output tokens", "per 1,000 queries": the unit of what is asked, not an input
     found = [q for q in lex(text, skip=name_spans(text)) if not _DENOMINATOR.search(text[: q.start])]
-    return _products([_retyped(text, _with_months(text, q)) for q in found], text)
+    return _with_parts(_products([_retyped(text, _with_months(text, q)) for q in found], text), text)
+
+
+def _with_parts(found: list[Quantity], text: str) -> list[Quantity]:
+    """A total followed by its parts in brackets ("9,000 output tokens each (1k answer + 8k thinking)") is one
+    quantity with ``parts``, as the lexer reads "9,000 tokens (1k + 8k)"."""
+    out: list[Quantity] = []
+    skip: set[int] = set()
+    for i, q in enumerate(found):
+        if i in skip:
+            continue
+        opened = re.match(r"[^()]{0,12}?\(", text[q.end :]) if q.unit in ("tokens", "") and not q.parts else None
+        close = text.find(")", q.end + opened.end()) if opened else -1
+        inside = [j for j in range(i + 1, len(found)) if close > 0 and found[j].end <= close]
+        values = [found[j].value for j in inside]
+        if len(values) >= 2 and math.isclose(sum(values), q.value, rel_tol=1e-6):
+            q = replace(q, parts=tuple(values), text=text[q.start : close + 1], end=close + 1)
+            skip.update(inside)
+        out.append(q)
+    return out
 
 
 #: A unit written after one qualifying word ("16.06e9 weight bytes", "37e9 active params"), and bytes per
 #: token written with a capital B ("163,840 B/token": bytes, not billions).
 _QUALIFIED = re.compile(
-    r"\s+(?:weights?|active|model|total|kv|cache)(?:[- ]param(?:eter)?s?)?\s+(?P<u>bytes?|params?|parameters?)\b", re.I
+    r"\s+(?:weights?|active|model|total|kv|cache)(?:[- ]param(?:eter)?s?)?\s+(?P<u>bytes?|params?|parameters?)\b"
+    r"|\s+(?:output|input|prompt|generated|reasoning|thinking|answer)\s+(?P<t>tokens?)\b",
+    re.I,
 )
 _B_PER_TOKEN = re.compile(r"\s*(?:/|per)\s*tok(?:en)?s?\b", re.I)
 
@@ -92,7 +113,7 @@ def _retyped(text: str, q: Quantity) -> Quantity:
     if q.unit != "" or q.per:
         return q
     if m := _QUALIFIED.match(text, q.end):
-        unit = "bytes" if m.group("u").lower().startswith("byte") else "params"
+        unit = "tokens" if m.group("t") else "bytes" if m.group("u").lower().startswith("byte") else "params"
         return replace(q, unit=unit, text=text[q.start : m.end()], end=m.end())
     if q.text.endswith("B") and (m := _B_PER_TOKEN.match(text, q.end)):
         digits = _ARG_NUMBER.match(q.text.replace(",", ""))

@@ -206,3 +206,11 @@ def test_products_and_months_are_read_as_written() -> None:
         ("bytes", 2.0),
         ("months", 18.0),
     ]
+
+
+def test_a_total_with_its_parts_in_brackets_is_one_quantity() -> None:
+    question = "reasoning query = 9,000 output tokens each (1k answer + 8k thinking), 128 streams"
+    (total, streams) = stated_quantities(question)
+    assert (total.unit, total.value, total.parts) == ("tokens", 9000.0, (1000.0, 8000.0))
+    assert streams.value == 128
+    assert unused_inputs(question, [{"output_tokens_per_query": 9000, "concurrent_streams": 128}], "") == []
