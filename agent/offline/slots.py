@@ -45,6 +45,8 @@ _SERVER = ("server",)
 _ACCEL = (None, "accelerator")
 #: Plausible powers (W): one accelerator (all-in, IT or TDP), one server or rack, a site.
 _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
+#: A power no word qualifies that only one accelerator draws (a server draws more): read as the accelerator's.
+_CHIP_ONLY = (50.0, 3e3)
 #: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
 _ONE_PRICE = (100.0, 1e8)
 #: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
@@ -77,6 +79,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             span=_ONE_PRICE,
         ),
         Slot("power_kw", ("W",), rf"{_GPU}|tdp|it power|all-in|each|draw", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
+        Slot("power_kw", ("W",), per=(None,), scale=1e-3, span=_CHIP_ONLY),  # "Gaudi 3 at $15,625 a chip, 900 W"
         Slot("electricity", ("usd/kwh",)),
         Slot("years", ("years",)),
         Slot("pue", ("",), r"\bpue\b"),

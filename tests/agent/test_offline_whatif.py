@@ -147,3 +147,9 @@ def test_all_usable_and_no_reserve_reach_the_fit() -> None:
     assert args["gpu_mem_util"] == 1.0 and args["capacity_gb"] == 288.0
     assert _fill("memory_fit", "2x h100, 80e9 bytes each, no reserve")["reserve_frac"] == 0.0
     assert _fill("memory_fit", "16 GB = 16e9 bytes of HBM")["capacity_gb"] == 16.0
+
+
+def test_an_unqualified_power_only_a_chip_draws_is_the_chips() -> None:
+    args = _fill("tco", "Gaudi 3 at $15,625 a chip, 900 W, PUE 1.25, $0.06/kWh, 4-year straight line: $/chip-hr?")
+    assert args["power_kw"] == 0.9 and args["capex_per_accelerator"] == 15_625
+    assert "power_kw" not in _fill("tco", "$300k, 10 kW, PUE 1.3")  # a server's draw, not read as one chip's
