@@ -47,6 +47,10 @@ _ACCEL = (None, "accelerator")
 _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 #: A power no word qualifies that only one accelerator draws (a server draws more): read as the accelerator's.
 _CHIP_ONLY = (50.0, 3e3)
+#: A build-out's count of accelerators (a server's 8 is a deployment, not a campus).
+_FLEET = (1e3, 1e9)
+#: A count written before a chip's name ("100,000 H100s", "8 b200"): the name is a model number.
+_COUNT_OF_CHIPS = r"\d\s*(?:x\s*)?[a-z]{1,8}\d{2,4}[a-z]?s?\b"
 #: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
 _ONE_PRICE = (100.0, 1e8)
 #: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
@@ -127,12 +131,13 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     ),
     "buildout": (
         Slot("it_gw", ("W",), r"\bit\b(?! (?:per|each))|it load|it power", scale=1e-9, span=_SITE),
-        Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
+        Slot("kw_all_in", ("W",), r"all[- ]in(?! it\b)", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),  # not "all-in IT"
         Slot("power_kw", ("W",), rf"\bit\b|{_GPU}|each|per", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
         Slot("gw", ("W",), scale=1e-9, span=_SITE),
         Slot("pue", ("",), r"\bpue\b"),
         Slot("gpus_per_rack", ("",), r"per rack|a rack|rack of", integer=True),
         Slot("accelerators", ("",), rf"{_GPU}|cluster|fleet|million", integer=True),
+        Slot("accelerators", ("",), _COUNT_OF_CHIPS, integer=True, span=_FLEET),  # "100,000 H100s", not "8x H100"
     ),
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
     "capex": (),  # no numeric fields: the flags below (finance leases) only

@@ -153,3 +153,11 @@ def test_an_unqualified_power_only_a_chip_draws_is_the_chips() -> None:
     args = _fill("tco", "Gaudi 3 at $15,625 a chip, 900 W, PUE 1.25, $0.06/kWh, 4-year straight line: $/chip-hr?")
     assert args["power_kw"] == 0.9 and args["capex_per_accelerator"] == 15_625
     assert "power_kw" not in _fill("tco", "$300k, 10 kW, PUE 1.3")  # a server's draw, not read as one chip's
+
+
+def test_a_fleet_counted_by_chip_name_and_all_in_it_power() -> None:
+    args = _fill(
+        "buildout", "100,000 H100s at 1.73 kW all-in IT per GPU (server + network share), PUE 1.2: facility MW?"
+    )
+    assert args == {"accelerators": 100_000, "power_kw": 1.73, "pue": 1.2}  # all-in IT power: PUE still applies
+    assert "accelerators" not in _fill("buildout", "how many users fit on 8x H100?")
