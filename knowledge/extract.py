@@ -17,8 +17,8 @@ answer; a second one is added when it scores at least ``SECOND_RATIO`` of the be
 query term the first lacks (another part of the answer), or when the first is short and the
 sentence after it continues the same turn.
 
-:func:`nothing_close` says when no passage shares a single query term with the question: the
-caller then says so instead of showing unrelated passages.
+:func:`nothing_close` says when no passage is close to the question (:mod:`knowledge.verdict`, the
+verdict the search tool returns too): the caller then says so instead of showing unrelated passages.
 """
 
 from __future__ import annotations
@@ -29,17 +29,13 @@ from typing import Any
 
 from knowledge.bm25 import tokenize
 from knowledge.transcript import sentence_spans
+from knowledge.verdict import NOTHING_CLOSE, judge
+from knowledge.verdict import content_terms as _content_terms
 
-#: How an answer opens when no passage is close (front-ends then show no citations).
-NOTHING_CLOSE = "Nothing in the knowledge base is close to"
+__all__ = ["NOTHING_CLOSE", "Sentence", "answer_line", "extract", "nothing_close", "query_terms"]
+
 MIN_WORDS = 6
 SECOND_RATIO = 0.6
-#: Words of a question frame that are not what the question is about.
-_FRAME_WORDS = frozenset(
-    tokenize(
-        "say said says think thinks thought guest host hosts ask asked asks mention mentioned talk talked podcast episode explain view"
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -54,8 +50,7 @@ class Sentence:
 
 def query_terms(query: str, names: tuple[str, ...] = ()) -> list[str]:
     """The question's content terms (BM25 tokens), without frame words and speaker names, in order."""
-    drop = _FRAME_WORDS | set(tokenize(" ".join(names)))
-    return [t for t in tokenize(query) if t not in drop]
+    return _content_terms(query, names, expanded=False)
 
 
 def _score(tokens: list[str], terms: list[str]) -> float:
@@ -119,11 +114,9 @@ def extract(
 
 
 def nothing_close(query: str, passages: list[dict[str, Any]], names: tuple[str, ...] = ()) -> bool:
-    """True when the question has content terms and no passage contains any of them."""
-    terms = set(query_terms(query, names))
-    if not terms or not passages:
-        return not passages
-    return not any(terms & set(tokenize(str(p.get("text", "")))) for p in passages)
+    """True when no passage is close to the question: the verdict of :func:`knowledge.verdict.judge`, the
+    same one the search tool returns (so the writer and the tool never disagree)."""
+    return not judge(query, [str(p.get("text", "")) for p in passages], names).close
 
 
 def answer_line(sentences: list[Sentence]) -> str:

@@ -5,6 +5,20 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
+class SpokenPart(BaseModel):
+    """Who speaks one part of a transcript passage; the part runs from its ``opening`` words to the next part's.
+
+    No character offsets: every number in a passage's JSON is one the agent may cite, so it carries
+    only the text's own words (:func:`knowledge.speakers.spoken_parts` recovers each part's text).
+    """
+
+    opening: str = Field(description="The part's first words, copied from the text (whitespace collapsed).")
+    speaker: str = Field(description="'Dylan Patel (guest)', 'Brad Gerstner (host)' or 'a host'.")
+    role: str = Field(description="'guest' or 'host'.")
+    name: str | None = Field(None, description="The speaker's name when the text makes it clear.")
+    rule: str = Field(description="The attribution rule that decided it (knowledge.speakers).")
+
+
 class Passage(BaseModel):
     """One retrieved chunk with enough to cite it."""
 
@@ -28,4 +42,12 @@ class Passage(BaseModel):
     )
     speaker_rule: str | None = Field(
         None, description="The attribution rule that decided the speaker (knowledge.speakers)."
+    )
+    best_sentence_speaker: str | None = Field(
+        None, description="Who says best_sentence (a host's question inside a guest's passage is the host's)."
+    )
+    speakers: list[SpokenPart] = Field(
+        default_factory=list,
+        description="Who speaks each part of the text, in order (bundled transcript): cite the speaker of the part "
+        "quoted (knowledge.speakers.speaker_of_quote), not the passage's main speaker.",
     )

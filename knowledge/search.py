@@ -34,6 +34,9 @@ single sentence). Measured on the four suites (README): recall@5 / MRR up on the
 and blind suites, one held-out question down one rank (MRR 0.552 -> 0.549). It runs before the
 catalog rule, so a spec question still gets the rows it names first (same figures either way).
 
+:func:`search_checked` adds the verdict (:mod:`knowledge.verdict`): the passages when they are close
+to the question, else none and the statement to make; what answer writers and the search tool use.
+
 ``mode="dense"`` or ``"bm25"`` returns one ranking alone (its own score: cosine similarity or
 BM25), for the side-by-side evaluation.
 """
@@ -43,8 +46,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from knowledge.passage import Passage
+from knowledge.passage import Passage, SpokenPart
 from knowledge.thesaurus import expand
+from knowledge.verdict import Verdict, judge
 from tools.errors import InputError
 
 # Tuning constants below were chosen by measurement, not derived: each value was kept only when
@@ -242,26 +246,58 @@ def search(
     return [_passage(store.doc(i), score, _best_sentence(store, query, store.doc(i))) for i, score in ranked[:k]]
 
 
-def _best_sentence(store: Any, query: str, doc: Any) -> str | None:
-    """The sentence of ``doc`` closest to ``query`` (stored sentence vectors), as it appears in the text."""
+def search_checked(
+    query: str, k: int = 5, source: str | None = None, *, store: Any = None, speaker: str | None = None
+) -> tuple[list[Passage], Verdict]:
+    """:func:`search` and its verdict (:mod:`knowledge.verdict`): the passages when they are close to the
+    question, else none, and the statement to make instead. What answer writers should use."""
+    from knowledge.speakers import bundled_cast, spoken_parts
+
+    extra = {name: v for name, v in (("store", store), ("speaker", speaker)) if v is not None}
+    passages = search(query, k=k, source=source, **extra)
+    wanted = wanted_speaker(query, speaker)
+    cast = bundled_cast()
+    spoken = None
+    if wanted is not None:
+        role, name = wanted
+        spoken = [
+            text
+            for p in passages
+            for text, s in spoken_parts(p)
+            if s.role == role and (name is None or s.name in (name, None))
+        ]
+    verdict = judge(query, [p.text for p in passages], [n for n in (cast.guest, *cast.hosts) if n], spoken)
+    return (passages if verdict.close else []), verdict
+
+
+def _best_sentence(store: Any, query: str, doc: Any) -> tuple[int, int] | None:
+    """Character span in ``doc.text`` of its sentence closest to ``query`` (stored sentence vectors)."""
     from knowledge.transcript import sentence_spans
 
     index = store.best_sentence_index(query, doc.chunk_id) if hasattr(store, "best_sentence_index") else None
     spans = sentence_spans(doc.text)
     if index is None or index >= len(spans):
         return None
-    a, b = spans[index]
-    return " ".join(doc.text[a:b].split())
+    return spans[index]
 
 
-def _passage(doc: Any, score: float, best_sentence: str | None = None) -> Passage:
-    from knowledge.speakers import main_speaker
+def _passage(doc: Any, score: float, best: tuple[int, int] | None = None) -> Passage:
+    from knowledge.speakers import main_speaker, opening, turn_spans
 
-    turn = main_speaker(doc.chunk_id, doc.text) if doc.origin == "bundled" and doc.kind == "transcript" else None
+    spoken = turn_spans(doc.chunk_id, doc.text) if doc.origin == "bundled" and doc.kind == "transcript" else []
+    turn = main_speaker(doc.chunk_id, doc.text) if spoken else None
+    parts = [
+        SpokenPart(opening=opening(doc.text[a:b]), speaker=t.label(), role=t.role, name=t.name, rule=t.rule)
+        for a, b, t in spoken
+    ]
+    # the sentence's speaker: the part holding its first word ("- " turn marks are outside the parts)
+    at = best[0] + len(doc.text[best[0] : best[1]]) - len(doc.text[best[0] : best[1]].lstrip("- ")) if best else -1
     return Passage(
         speaker=turn.label() if turn else None,
         speaker_rule=turn.rule if turn else None,
-        best_sentence=best_sentence,
+        speakers=parts,
+        best_sentence_speaker=next((t.label() for a, b, t in spoken if a <= at < b), None),
+        best_sentence=" ".join(doc.text[best[0] : best[1]].split()) if best else None,
         text=doc.text,
         source=doc.source,
         chapter=doc.chapter,

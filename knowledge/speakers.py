@@ -32,6 +32,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 #: Words from which a turn counts as an answer (the guest's). Host questions in the bundled
 #: episode run 2-80 words; the guest's answers mostly 90-900.
@@ -154,8 +155,9 @@ def bundled_offset(chunk_id: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def chunk_speakers(chunk_id: str, text: str) -> list[tuple[str, Turn]]:
-    """(part of the chunk's text, its turn) in order, for a bundled transcript chunk; [] otherwise."""
+def turn_spans(chunk_id: str, text: str) -> list[tuple[int, int, Turn]]:
+    """(start, end, turn) of each part of a bundled transcript chunk's ``text`` spoken in one turn, in
+    order (offsets in ``text``, surrounding spaces and the "- " turn mark left out); [] for other documents."""
     start = bundled_offset(chunk_id)
     if start is None:
         return []
@@ -165,10 +167,70 @@ def chunk_speakers(chunk_id: str, text: str) -> list[tuple[str, Turn]]:
     out = []
     for a, b in itertools.pairwise(cuts):
         turn = turn_at(turns, a)
-        part = text[a - start : b - start].strip()
-        if turn and part:
-            out.append((part, turn))
+        part = text[a - start : b - start]
+        lead = len(part) - len(part.lstrip("- \n\t"))
+        if turn and part.strip("- \n\t"):
+            out.append((a - start + lead, a - start + len(part.rstrip()), turn))
     return out
+
+
+def chunk_speakers(chunk_id: str, text: str) -> list[tuple[str, Turn]]:
+    """(part of the chunk's text, its turn) in order, for a bundled transcript chunk; [] otherwise."""
+    return [(text[a:b], turn) for a, b, turn in turn_spans(chunk_id, text)]
+
+
+#: Words of a part kept as its ``opening`` in a passage (:class:`knowledge.passage.SpokenPart`).
+OPENING_WORDS = 8
+
+
+def opening(text: str) -> str:
+    """The first :data:`OPENING_WORDS` words of ``text``, whitespace collapsed."""
+    return " ".join(text.split()[:OPENING_WORDS])
+
+
+def spoken_parts(passage: Any) -> list[tuple[str, Any]]:
+    """(text, part) for each part of a passage (a Passage or its dict) in order: each part runs from where its
+    opening words are found to where the next part's are; [] for a passage without speakers."""
+    text, parts = _get(passage, "text") or "", _get(passage, "speakers") or []
+    starts, pos = [], 0
+    for part in parts:
+        at = _find(text[pos:], str(_get(part, "opening") or ""))
+        pos = pos + at if at is not None else pos
+        starts.append(pos)
+    ends = [*starts[1:], len(text)]
+    return [(text[a:b].strip(), part) for a, b, part in zip(starts, ends, parts)]
+
+
+def speaker_of_quote(passage: Any, quote: str) -> str | None:
+    """The speaker label of the part of ``passage`` (a Passage or its dict) that holds ``quote`` (whitespace and
+    case ignored; the part holding its start when it spans two turns); the passage's main speaker when the quote
+    is not found; None for documents without speakers."""
+    text = str(_get(passage, "text") or "")
+    at = _find(text, quote)
+    found = None
+    if at is not None:
+        pos = 0
+        for part_text, part in spoken_parts(passage):
+            start = text.find(part_text, pos) if part_text else -1
+            if start < 0:
+                continue
+            if start <= at:
+                found = _get(part, "speaker")
+            pos = start
+    return found or _get(passage, "speaker")
+
+
+def _get(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+def _find(text: str, quote: str) -> int | None:
+    """Character offset in ``text`` where ``quote`` starts, ignoring case and runs of whitespace; None if absent."""
+    words = quote.split()
+    if not words:
+        return None
+    m = re.search(r"\s+".join(re.escape(w) for w in words), text, re.IGNORECASE)
+    return m.start() if m else None
 
 
 def main_speaker(chunk_id: str, text: str) -> Turn | None:

@@ -29,16 +29,30 @@ class SearchKnowledgeInput(BaseModel):
 
 
 class SearchKnowledgeResult(BaseModel):
-    passages: list[Passage] = Field(description="Best first, each with source, chapter and estimated time.")
+    passages: list[Passage] = Field(
+        description="Best first, each with source, chapter and estimated time; empty when nothing is close."
+    )
+    verdict: Literal["close", "nothing close"] = Field(
+        "close", description="One verdict for the whole result (knowledge.verdict): close passages, or none."
+    )
+    statement: str | None = Field(None, description="What to tell the user when nothing is close.")
+    speaker_says_it: bool | None = Field(
+        None,
+        description="When the question asks about a speaker: whether that speaker says one of its terms in the "
+        "passages (False: say so, and attribute the words to whoever does say them).",
+    )
 
 
 def search_knowledge(inp: SearchKnowledgeInput) -> SearchKnowledgeResult:
-    """The ``inp.k`` best passages for ``inp.query`` (the index is opened, or built, on first use)."""
-    from knowledge.search import search
+    """The ``inp.k`` best passages for ``inp.query`` when they are close to it, else none and a statement
+    (the index is opened, or built, on first use)."""
+    from knowledge.search import search_checked
 
-    extra = {"speaker": inp.speaker} if inp.speaker else {}
-    passages = search(inp.query, k=inp.k, source=None if inp.source == "all" else inp.source, **extra)
-    return SearchKnowledgeResult(passages=passages)
+    source = None if inp.source == "all" else inp.source
+    passages, verdict = search_checked(inp.query, k=inp.k, source=source, speaker=inp.speaker)
+    return SearchKnowledgeResult(
+        passages=passages, verdict=verdict.label, statement=verdict.statement, speaker_says_it=verdict.speaker_says_it
+    )
 
 
 SEARCH_KNOWLEDGE = Tool(
@@ -50,6 +64,7 @@ SEARCH_KNOWLEDGE = Tool(
     examples=('siliconomics search "what did Dylan say about HBM margins"',),
     key_fields=("passages",),
     guidance="Returns passages with source, chapter, timestamp (MM:SS) and speaker. Cite them as [n] in the order "
-    "returned, with speaker, chapter and time; quote only words copied exactly; cite only what they say.",
+    "returned, with the speaker of the words quoted (each passage's speakers list), chapter and time; quote only "
+    "words copied exactly; cite only what they say. No passages: nothing in the knowledge base is close; say so.",
     payload=lambda result: [p.model_dump(mode="json") for p in result.passages],
 )

@@ -97,8 +97,10 @@ def search_cmd(query: str, k: int, source: str, as_json: bool, data_dir: Path | 
         search(query, k=k, source=source, store=_EmptyCheck())  # validate before building anything
     except InputError as exc:
         raise UsageError(str(exc))
+    from knowledge.search import search_checked
+
     store = _open(data_dir)
-    passages = search(query, k=k, source=source, store=store)
+    passages, verdict = search_checked(query, k=k, source=source, store=store)  # none when nothing is close
     if as_json:
         click.echo(json.dumps([p.model_dump() for p in passages], indent=2, ensure_ascii=False))
         return
@@ -106,16 +108,8 @@ def search_cmd(query: str, k: int, source: str, as_json: bool, data_dir: Path | 
     from rich.text import Text
 
     console = Console()
-    if not passages:
-        console.print("no passages found")
-    elif weak_match(query, passages):
-        console.print(
-            Text(
-                "Nothing in the corpus matches this well: none of its words is in these passages. "
-                "The closest ones follow; try other words, or `siliconomics ingest` your own notes.",
-                style="yellow",
-            )
-        )
+    if verdict.statement:
+        console.print(Text(verdict.statement, style="yellow"))
     for rank, p in enumerate(passages, start=1):
         where = " · ".join(x for x in (p.chapter, p.timestamp, p.speaker) if x)
         head = Text(f"{rank}. ", style="bold")
@@ -128,26 +122,6 @@ def search_cmd(query: str, k: int, source: str, as_json: bool, data_dir: Path | 
         if p.source_urls and not p.timestamp:
             console.print(Text("sources: " + "; ".join(p.source_urls), style="dim"))
         console.print()
-
-
-#: Words that say nothing about a topic (a query made only of them matches nothing well).
-_QUERY_STOP = frozenset(
-    "what which where when does did have that this with from about they their there would could should into than "
-    "then them were your just like much many more most how why who the and for are was has been being its his her "
-    "our out any all can will not but you say said says".split()
-)
-
-
-def weak_match(query: str, passages: list[Any]) -> bool:
-    """True when no word of the query (3+ letters, not a stop word; its first 5 letters) is in any passage.
-
-    Fused scores alone do not separate a nonsense query from a paraphrase (both reach about 3
-    to 5 on the retrieval suites), but every question of the retrieval suites shares a word
-    with its top-5 passages, and queries off the corpus ("how to knit a scarf") share none.
-    """
-    words = [w for w in re.findall(r"[a-z0-9]+", query.lower()) if len(w) >= 3 and w not in _QUERY_STOP]
-    text = " ".join(p.text.lower() for p in passages)
-    return bool(words) and not any(w[:5] in text for w in words)
 
 
 class _EmptyCheck:

@@ -57,8 +57,11 @@ def test_search_h200_bandwidth_specs_json(run, knowledge_store, data_dir):
         "speaker",
         "speaker_rule",
         "best_sentence",
+        "best_sentence_speaker",
+        "speakers",
         "source_kind",
     }
+    assert passages[0]["speakers"] == [] and passages[0]["best_sentence_speaker"] is None  # a sheet has no speakers
     assert passages[0]["source_kind"] == "bundled spec"
     assert passages[0]["source"] == "Spec sheet: NVIDIA H200 SXM 141GB"
     assert passages[0]["source_urls"] and all(p["source"].startswith(("Spec sheet", "Model card")) for p in passages)

@@ -77,3 +77,23 @@ def test_quotes_are_checked_word_for_word() -> None:
         "the margins on HBM were fantastic"
     ]
     assert unverified_quotes('A "two word" quote is not checked.', passages) == []
+
+
+def test_one_verdict_for_the_search_and_the_writer(knowledge_store) -> None:
+    """Nothing close: the search returns no passages and a statement, and the writer's check agrees."""
+    from knowledge.search import search_checked
+    from knowledge.tool import SearchKnowledgeInput, search_knowledge
+    from knowledge.verdict import NOTHING_CLOSE
+
+    passages, verdict = search_checked("what did brad say about stargate")
+    assert passages == [] and not verdict.close and verdict.statement.startswith(NOTHING_CLOSE)
+    assert verdict.terms == ("stargat",)  # the speaker's name and the frame words are not what it is about
+    result = search_knowledge(SearchKnowledgeInput(query="what did brad say about stargate"))
+    assert result.passages == [] and result.verdict == "nothing close" and result.statement
+    passages, verdict = search_checked("what did dylan say about HBM margins")
+    assert passages and verdict.close and verdict.speaker_says_it is True
+    assert not nothing_close("what did dylan say about HBM margins", [p.model_dump() for p in passages], NAMES)
+    _, verdict = search_checked("what did bill say about HBM")
+    assert verdict.close and verdict.speaker_says_it is False  # the guest talks about HBM; Bill does not
+    passages, verdict = search_checked("what does alphabet run its search on")  # thesaurus: alphabet -> Google
+    assert verdict.close and "googl" in verdict.matched

@@ -119,5 +119,21 @@ def test_chunk_speakers_cover_the_chunk_in_order() -> None:
     parts = S.chunk_speakers(chunk.chunk_id, chunk.text)
     assert len(parts) >= 2
     joined = " ".join(p for p, _ in parts)
-    assert re.sub(r"\s+", " ", joined) == re.sub(r"\s+", " ", chunk.text.strip())
+    unmarked = re.sub(r"(?:(?<=\s)|^)- (?=\S)", "", chunk.text.strip())  # the "- " turn marks are left out
+    assert re.sub(r"\s+", " ", joined) == re.sub(r"\s+", " ", unmarked)
     assert S.chunk_speakers("notes-1234@0", "some text") == []
+
+
+def test_each_part_of_a_passage_names_its_own_speaker(knowledge_store) -> None:
+    """A host's question inside a guest's passage is cited as the host's, not the guest's."""
+    p = next(x for x in search("Is HBM structurally changing? gross margins on HBM", k=5) if len(x.speakers) >= 2)
+    roles = {s.role for s in p.speakers}
+    assert roles == {"guest", "host"}
+    parts = S.spoken_parts(p)
+    assert [s for _, s in parts] == p.speakers and all(text in p.text for text, _ in parts)
+    for text, s in (part for part in parts if len(part[0].split()) >= 8):  # a "Right." recurs; long quotes do not
+        quote = " ".join(text.split()[-6:])  # the end of the part: found after its opening words
+        assert S.speaker_of_quote(p, quote) == s.speaker
+        assert S.speaker_of_quote(p.model_dump(), quote) == s.speaker  # the dict the agent holds works too
+    assert S.speaker_of_quote(p, "words that are not in the passage") == p.speaker
+    assert p.best_sentence_speaker in {s.speaker for s in p.speakers}
