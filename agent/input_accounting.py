@@ -222,9 +222,13 @@ def argument_fields(args: Any, field: str | None = None) -> list[Arg]:
     return out
 
 
+_WHOLE = re.compile(r"ctx|context|total|sequence", re.I)
+
+
 def _reaches(q: Quantity, args: Sequence[Arg]) -> bool:
     """Whether a reading of ``q`` is in an argument that can hold its unit."""
-    fitting = [n for f, n in args if holds(f, q.unit)]
+    whole = q.unit == "tokens" and _WHOLE.search(q.text)  # "64k context": the whole sequence, not its output alone
+    fitting = [n for f, n in args if holds(f, q.unit) and not (whole and f in ("prompt", "output"))]
     return bool(fitting) and _matches(readings(q, [n for _, n in args]), fitting)
 
 

@@ -451,7 +451,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
         w.take_any(
             [
                 r"{N}" + _TOK + r"?\s*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
-                r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+                r"\b(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
             ]
         )
     )
@@ -459,7 +459,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
         w.take_any(
             [
                 r"{N}" + _TOK + r"?\s*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
-                r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+                r"\b(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
             ]
         )
     )

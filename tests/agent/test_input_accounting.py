@@ -214,3 +214,10 @@ def test_a_total_with_its_parts_in_brackets_is_one_quantity() -> None:
     assert (total.unit, total.value, total.parts) == ("tokens", 9000.0, (1000.0, 8000.0))
     assert streams.value == 128
     assert unused_inputs(question, [{"output_tokens_per_query": 9000, "concurrent_streams": 128}], "") == []
+
+
+def test_a_context_length_is_not_used_by_an_output_length_alone() -> None:
+    question = "what about 64k context (65,536 tokens)?"
+    assert unused_inputs(question, [{"prompt": 1000, "output": 65_536}], "") == ["64k context (65,536 tokens)"]
+    assert unused_inputs(question, [{"context": 65_536}], "") == []
+    assert unused_inputs(question, [{"prompt": 1000, "output": 64_536}], "") == []  # split: prompt + output
