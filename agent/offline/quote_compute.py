@@ -3,12 +3,13 @@
 "Dylan put the server at ~$300k; if that's 8 GPUs over 4 years straight-line, ignoring power, what's
 capex per GPU-hour?" asks for the passage *and* a calculation. The numbers also go into the search
 query, but that does not make them used: the what-if tool whose fields take every stated quantity
-(:func:`agent.offline.whatif.route`) is called beside the search. A cost or build-out question naming no
-chip gets the planner's default chip for its catalog price and power (said in the answer).
+(:func:`agent.offline.whatif.route`) is called beside the search. A cost question naming no chip, or a
+count of accelerators in a stated power, gets the planner's default chip (said in the answer).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tools.quantities import Quantity
@@ -27,11 +28,10 @@ def computation(
         return routed, False
     if "chip" in names.get("tco", {}):
         return None, False
-    # a cost or a build-out with no chip named: the default chip's catalog price and power (said in the answer)
+    # a cost with no chip named: the default chip's catalog price and power (said in the answer); a count of
+    # accelerators in a stated power ("how many GPUs is that?") does not depend on the price the default chip lends
+    tools = ("tco", "buildout") if re.search(r"\bhow many\b", question, re.I) else ("tco",)
     routed = route(
-        question,
-        quantities,
-        {**names, "tco": {"chip": [default_chip]}, "buildout": {"chip": default_chip}},
-        ("tco", "buildout"),
+        question, quantities, {**names, "tco": {"chip": [default_chip]}, "buildout": {"chip": default_chip}}, tools
     )
     return routed, routed is not None

@@ -130,7 +130,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("through", ("year",), r"through|thru|until|till|to|by|in|-", integer=True),
     ),
     "buildout": (
-        Slot("it_gw", ("W",), r"\bit\b(?! (?:per|each))|it load|it power", scale=1e-9, span=_SITE),
+        Slot("it_gw", ("W",), r"(?<!is )\bit\b(?! (?:per|each|true))|it load|it power", scale=1e-9, span=_SITE),
         Slot("kw_all_in", ("W",), r"all[- ]in(?! it\b)", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),  # not "all-in IT"
         Slot("power_kw", ("W",), rf"\bit\b|{_GPU}|each|per", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
         Slot("gw", ("W",), scale=1e-9, span=_SITE),
