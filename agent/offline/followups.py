@@ -21,18 +21,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.calc_args import calculator_args
+from agent.offline.focus import asked_quantities
 from agent.offline.history import Earlier, Turn
+from agent.offline.names import chip_arg, short_chip
 from agent.offline.parse import parse
-from agent.offline.plan import (
-    CALCULATORS,
-    Call,
-    Plan,
-    asked_quantities,
-    calculator_args,
-    chip_arg,
-    make_plan,
-    short_chip,
-)
+from agent.offline.plan import make_plan
+from agent.offline.plan_types import CALCULATORS, Call, Plan
+from agent.offline.planners.rerun import base_calls
 from tools.catalog import find_accelerator
 from tools.errors import InputError
 
@@ -98,7 +94,7 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
         ), "export"
     base = [c for c in turn.prior if c.name in CALCULATORS]
     if base and (_CHART.search(question) or _TABLE.search(question)):
-        plan = _again(Plan(calls=[Call(c.name, dict(c.args)) for c in _base(base)]), turn)
+        plan = _again(Plan(calls=[Call(c.name, dict(c.args)) for c in base_calls(base)]), turn)
         plan.notes.append("The previous question's calculation, again.")
         return plan, "table" if _TABLE.search(question) else "chart"
     redo = _redo(question, base)
@@ -143,21 +139,6 @@ def _again(plan: Plan, turn: Turn) -> Plan:
     plan.focus = asked_quantities(earlier.text)
     plan.year = earlier.year
     return plan
-
-
-def _base(calls: list[Call]) -> list[Call]:
-    """The calls without the planner's second-round ones (a call equal to an earlier one plus arguments)."""
-    out: list[Call] = []
-    for call in calls:
-        if any(
-            c.name == call.name
-            and len(c.args) < len(call.args)
-            and all(call.args.get(k) == v for k, v in c.args.items())
-            for c in out
-        ):
-            continue
-        out.append(call)
-    return out
 
 
 def _redo(question: str, base: list[Call]) -> Plan | None:
@@ -212,7 +193,7 @@ def _add(question: str, turn: Turn) -> Plan | None:
         return None
     p = parse(question)
     new = [m.name for m in p.chips if m.name]
-    calls = [c for c in _base(turn.prior) if c.name in CALCULATORS and _chips(c)]
+    calls = [c for c in base_calls(turn.prior) if c.name in CALCULATORS and _chips(c)]
     compared = {_catalog_name(ch) for c in calls for ch in _chips(c)} - {None}
     if not new or len(compared) < 2 or p.models or len({c.name for c in calls}) != 1:
         return None
@@ -295,7 +276,7 @@ def finish(kind: str | None, text: str, done: list[tuple[Call, Any]]) -> str:
     if kind != "table":
         return text
     from agent.answer import ToolCallRecord
-    from agent.offline.compose import load
+    from agent.offline.writers.content import load
     from agent.render.scenarios import TABLE_FIELDS, comparisons, markdown_table, scenarios, table_rows
 
     records = [ToolCallRecord(name=c.name, args=c.args, result=load(content)) for c, content in done]

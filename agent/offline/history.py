@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.offline.plan import Call
+from agent.offline.plan_types import Call
 
 _READ_AS = re.compile(r"Read as:\s*`?(\w+)\((.*)\)`?\s*$", re.M)
 _BARE = re.compile(r"[A-Za-z0-9_.\-]+")

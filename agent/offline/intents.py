@@ -9,6 +9,10 @@ Each intent maps to one tool: ``claim`` -> check_claim, ``search`` -> search_kno
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from agent.offline.parse import Parsed
 
 INTENT_TOOL = {
     "claim": "check_claim",
@@ -103,69 +107,239 @@ _SPEAKERS = (
 _WHY = re.compile(r"^\s*(?:but |so |and |ok,? )?(?:why|how come)\b")
 
 
-def detect(  # noqa: C901 - over budget, to be split
+@dataclass
+class Cues:
+    """What :data:`RULES` read: the question's lower-case text, the intents found so far, and what parsing saw."""
+
+    text: str
+    found: list[str]
+    has_expression: bool = False
+    has_companies: bool = False
+    has_chip: bool = False
+    fired: list[Rule] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One override of the word patterns: when ``when`` holds, ``drop`` leaves and ``add`` joins the intents
+    (appended, once); ``only`` makes the intents that one alone and ends the rules.
+
+    ``example`` is the question that motivated the rule and ``gives`` what :func:`detect` returns for it
+    (tests/agent/test_offline_intent_rules.py checks every row: the rule fires and the intents match).
+    """
+
+    example: str
+    gives: tuple[str, ...]
+    when: Callable[[Cues], bool]
+    drop: str | None = None
+    add: str | None = None
+    only: str | None = None
+
+
+def _has(c: Cues, *names: str) -> bool:
+    return all(n in c.found for n in names)
+
+
+def _others(c: Cues, *besides: str) -> set[str]:
+    return set(c.found) - set(besides)
+
+
+#: The overrides, in the order they apply; each row's example is the question that motivated it.
+RULES: tuple[Rule, ...] = (
+    # a chip's datasheet attribute named with the chip: that chip's spec row
+    Rule(
+        "mi300x fp8 tflops",
+        ("spec",),
+        lambda c: _has(c, "chip_attribute") and c.has_chip and "spec" not in c.found,
+        add="spec",
+    ),
+    # a datasheet word alone is no question: "fp8 tflops" with no chip
+    Rule("fp8 tflops", (), lambda c: _has(c, "chip_attribute"), drop="chip_attribute"),
+    # the claim's own numbers are what check_claim checks, not new inputs
+    Rule("is it true that a GW costs $50 billion?", ("claim",), lambda c: _has(c, "claim"), only="claim"),
+    # "what did MSFT spend in FY24": the filings, not the podcast
+    Rule(
+        "what did MSFT spend in FY24",
+        ("capex",),
+        lambda c: (
+            _has(c, "search")
+            and c.has_companies
+            and ("capex" in c.found or bool(re.search(r"\bguid(?:e|ed|ance)\b", c.text)))
+            and not re.search(_SPEAKERS, c.text)
+        ),
+        drop="search",
+        add="capex",
+    ),
+    # "how many MW does a 100k H100 cluster draw": the fleet's draw, not a build-out of N GW
+    Rule(
+        "how many MW does a 100k H100 cluster draw",
+        ("cost",),
+        lambda c: (
+            _has(c, "buildout")
+            and not re.search(r"\d\s*-?\s*(?:gw|mw|gigawatts?|megawatts?)\b", c.text)
+            and bool(re.search(r"\bdraws?\b|power draw|how many (?:mw|megawatts)", c.text))
+        ),
+        drop="buildout",
+        add="cost",
+    ),
+    # "KV for qwen 72b at 12k, 16 concurrent": the cache of that batch, no accelerator named
+    Rule(
+        "KV for qwen 72b at 12k, 16 concurrent",
+        ("kv",),
+        lambda c: _has(c, "kv", "fit") and not c.has_chip and not re.search(r"\bfits?\b", c.text),
+        drop="fit",
+    ),
+    # capex words with no company: a company's capex only when named ("capex" alone, or hyperscalers)
+    Rule(
+        "(1) GPUs in 1 GW of facility power at 1.25 kW IT per GPU and PUE 1.2; (2) capex for them at $40k per GPU",
+        ("buildout",),
+        lambda c: (
+            _has(c, "capex")
+            and not (c.has_companies or re.search(r"hyperscal|big tech|big (?:4|5|four|five)", c.text))
+            and (len(_others(c, "calc")) > 1 or "capex" not in c.text)
+        ),
+        drop="capex",
+    ),
+    # a company's capex with build-out words but no size: the company's, not a build-out
+    Rule(
+        "hyperscaler capex build-out plans for 2026",
+        ("capex",),
+        lambda c: _has(c, "capex", "buildout") and not re.search(r"\d\s*-?\s*(?:gw|mw)\b|gigawatt|megawatt", c.text),
+        drop="buildout",
+    ),
+    # a company's capex with cost words but no unit cost: the company's spend
+    Rule(
+        "how much will meta spend on capex next year and what will it cost them",
+        ("capex",),
+        lambda c: (
+            _has(c, "capex", "cost") and not re.search(r"per (?:hour|million)|/\s*(?:hr|hour|mtok)|\btco\b", c.text)
+        ),
+        drop="cost",
+    ),
+    # a build-out's own bill: the build-out prices the site, not the cost calculator
+    Rule(
+        "1 gw buildout, 1.5 kw/accelerator, $25k each, power at $0.05/kwh - annual power bill?",
+        ("buildout",),
+        lambda c: _has(c, "buildout", "cost"),
+        drop="cost",
+    ),
+    # "what does it cost to run 70b on 8 h100s": a cost question, not a fit one
+    Rule(
+        "what does it cost to run 70b on 8 h100s",
+        ("cost",),
+        lambda c: _has(c, "cost", "fit") and not re.search(_STRONG_FIT, c.text),
+        drop="fit",
+    ),
+    # "how much memory for 405b at 8k": a calculator question, not a datasheet one
+    Rule(
+        "how much memory for 405b at 8k",
+        ("fit",),
+        lambda c: _has(c, "spec") and bool(_others(c, "spec", "calc")),
+        drop="spec",
+    ),
+    # "what is ..." reads as arithmetic only when there is an expression to evaluate
+    Rule("what is the tco of an h100?", ("cost",), lambda c: _has(c, "calc") and not c.has_expression, drop="calc"),
+    # a bare expression ("3 * 4.5"), alone or beside a quote: evaluate it
+    Rule(
+        "1024 * 8",
+        ("calc",),
+        lambda c: c.has_expression and "calc" not in c.found and not _others(c, "search"),
+        add="calc",
+    ),
+    # an expression inside a calculator question is that calculator's input, unless asked to compute it
+    Rule(
+        "what's the tco of 8 x 8 h100s",
+        ("cost",),
+        lambda c: (
+            _has(c, "calc")
+            and bool(_others(c, "calc", "search"))
+            and not re.search(r"\b(?:calculate|compute)\b", c.text)
+        ),
+        drop="calc",
+    ),
+    # "why is X ...": the reasons given in the conversation, not a refusal
+    Rule(
+        "why is everyone buying nvidia?", ("search",), lambda c: not c.found and bool(_WHY.search(c.text)), add="search"
+    ),
+)
+
+
+def apply_rules(cues: Cues) -> Cues:
+    """Apply :data:`RULES` in order to ``cues.found``, recording each rule that fired in ``cues.fired``."""
+    for rule in RULES:
+        if not rule.when(cues):
+            continue
+        cues.fired.append(rule)
+        if rule.only:
+            cues.found[:] = [rule.only]
+            break
+        if rule.drop in cues.found:
+            cues.found.remove(rule.drop)
+        if rule.add and rule.add not in cues.found:
+            cues.found.append(rule.add)
+    return cues
+
+
+def detect(
     text: str, *, has_expression: bool = False, has_companies: bool = False, has_chip: bool = False
 ) -> list[str]:
     """Intents in ``text`` (lower-case), most specific first; see the module docstring.
 
-    ``has_chip``: the question names a catalog chip, so a bare datasheet word ("mi300x fp8
-    tflops", "h200 bandwidth") asks for that chip's spec row.
+    The word patterns find candidates; :data:`RULES` then settle overlaps. ``has_chip``: the question
+    names a catalog chip, so a bare datasheet word ("mi300x fp8 tflops", "h200 bandwidth") asks for
+    that chip's spec row.
     """
     found = [name for name, pattern in _PATTERNS.items() if re.search(pattern, text)]
-    if "chip_attribute" in found:
-        found.remove("chip_attribute")
-        if has_chip and "spec" not in found:
-            found.append("spec")
-    if "claim" in found:
-        return ["claim"]  # the claim's own numbers are what check_claim checks, not new inputs
-    if (
-        "search" in found
-        and has_companies
-        and ("capex" in found or re.search(r"\bguid(?:e|ed|ance)\b", text))
-        and not re.search(_SPEAKERS, text)
-    ):
-        found.remove("search")  # "what did MSFT spend in FY24": the filings, not the podcast
-        if "capex" not in found:
-            found.append("capex")
-    if (
-        "buildout" in found
-        and not re.search(r"\d\s*-?\s*(?:gw|mw|gigawatts?|megawatts?)\b", text)
-        and re.search(r"\bdraws?\b|power draw|how many (?:mw|megawatts)", text)
-    ):
-        found.remove(
-            "buildout"
-        )  # "how many MW does a 100k H100 cluster draw": the fleet's draw, not a build-out of N GW
-        if "cost" not in found:
-            found.append("cost")
-    if "kv" in found and "fit" in found and not has_chip and not re.search(r"\bfits?\b", text):
-        found.remove("fit")  # "KV for qwen 72b at 12k, 16 concurrent": the cache of that batch, no accelerator named
-    if "capex" in found and not (has_companies or re.search(r"hyperscal|big tech|big (?:4|5|four|five)", text)):
-        if len(set(found) - {"calc"}) > 1 or "capex" not in text:
-            found.remove("capex")
-    if "capex" in found and "buildout" in found and not re.search(r"\d\s*-?\s*(?:gw|mw)\b|gigawatt|megawatt", text):
-        found.remove("buildout")
-    if (
-        "capex" in found
-        and "cost" in found
-        and not re.search(r"per (?:hour|million)|/\s*(?:hr|hour|mtok)|\btco\b", text)
-    ):
-        found.remove("cost")
-    if "buildout" in found and "cost" in found:
-        found.remove("cost")
-    if "cost" in found and "fit" in found and not re.search(_STRONG_FIT, text):
-        found.remove("fit")  # "what does it cost to run 70b on 8 h100s": a cost question, not a fit one
-    if "spec" in found and len(set(found) - {"spec", "calc"}) > 0:
-        found.remove("spec")  # "how much memory for 405b at 8k": a calculator question, not a datasheet one
-    if "calc" in found and not has_expression:
-        found.remove("calc")
-    if has_expression and "calc" not in found and not (set(found) - {"search"}):
-        found.append("calc")
-    if (
-        "calc" in found
-        and len(set(found) - {"calc", "search"}) > 0
-        and not re.search(r"\b(?:calculate|compute)\b", text)
-    ):
-        found.remove("calc")
-    if not found and _WHY.search(text):
-        found.append("search")  # "why is X ...": the reasons given in the conversation, not a refusal
-    return found
+    return apply_rules(Cues(text, found, has_expression, has_companies, has_chip)).found
+
+
+@dataclass(frozen=True)
+class QuestionRule:
+    """An override read from the parsed question rather than its words: when ``when(parsed, intents, focus)``
+    holds, the intents become ``gives`` alone. ``example`` is the question that motivated it
+    (tests/agent/test_offline_intent_rules.py plans it and checks the tool ``gives`` maps to)."""
+
+    example: str
+    gives: str
+    when: Callable[[Parsed, list[str], list[str]], bool]
+
+
+#: Overrides the planner applies after the words' intents (agent.offline.plan), in order.
+QUESTION_RULES: tuple[QuestionRule, ...] = (
+    # a model and a chip, no other question: does it fit
+    QuestionRule(
+        "70b on 8 h100s",
+        "fit",
+        lambda p, i, f: not i and bool(p.models or p.unknown_models) and bool(p.chips or p.unknown_chips),
+    ),
+    # a fleet's capex, not a company's
+    QuestionRule(
+        "capex for 100,000 h100s",
+        "cost",
+        lambda p, i, f: i == ["capex"] and not p.companies and bool(p.chips or p.count),
+    ),
+    # the model's memory, not a datasheet
+    QuestionRule(
+        "hey, quick one: how much HBM does llama 3.1 405b need at fp8 for 64 users at 8k?",
+        "fit",
+        lambda p, i, f: i == ["spec"] and bool(p.models) and not (p.chips or p.unknown_chips),
+    ),
+    # a fleet, so the cost tool's all-in kW
+    QuestionRule("tdp of 1,024 h100s", "cost", lambda p, i, f: i == ["spec"] and (p.count or 0) > 1),
+    # nothing to compute, so what was said
+    QuestionRule(
+        "how does inference cost scale with reasoning?",
+        "search",
+        lambda p, i, f: (
+            i == ["cost"] and not (p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or f)
+        ),
+    ),
+)
+
+
+def question_intents(p: Parsed, intents: list[str], focus: list[str]) -> list[str]:
+    """``intents`` after :data:`QUESTION_RULES` (``focus``: the quantities asked for, agent.offline.focus)."""
+    for rule in QUESTION_RULES:
+        if rule.when(p, intents, focus):
+            intents = [rule.gives]
+    return intents

@@ -34,7 +34,9 @@ from agent.offline.capex_compare import (
     sum_expression,
     sum_rows,
 )
-from agent.offline.plan import CALCULATORS, Call, Plan, fit_for_speed, make_plan
+from agent.offline.plan import make_plan
+from agent.offline.plan_types import CALCULATORS, Call, Plan
+from agent.offline.planners.checks import fit_for_speed
 
 #: Weight formats the fit calculator may default to; fp8 is the next step down (half the bytes).
 _WIDE_FORMATS = ("bf16", "fp16", "fp32")

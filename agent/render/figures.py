@@ -80,6 +80,7 @@ _FRACTIONS = {
     "low",
     "high",
 }
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 _MONEY_UNITS = ("USD", "USD/h", "USD/Mtok", "USD/yr", "USD/MW", "USD billion")
 
 
@@ -112,10 +113,13 @@ def header(name: str) -> str:
     return f"{name} ({unit})" if unit else name
 
 
-def money(x: float) -> str:
-    """USD for reading: '$1.20 trillion', '$55.73 billion', '$12.50 million', '$33,600', '$1.50', '$0.452'."""
+def money(x: float, *, trillions: bool = True) -> str:
+    """USD for reading: '$1.20 trillion', '$55.73 billion', '$12.50 million', '$33,600', '$1.50', '$0.452'.
+
+    ``trillions=False`` stops at billions ('$1,022.12 billion'), as :func:`usd` writes them.
+    """
     ax = abs(x)
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+    for scale, word in _SCALES if trillions else _SCALES[1:]:
         if ax >= scale:
             return f"${x / scale:,.2f} {word}"
     if ax >= 100:
@@ -123,6 +127,17 @@ def money(x: float) -> str:
     if ax >= 1:
         return f"${x:,.2f}"
     return f"${x:.3g}"
+
+
+def usd(x: float) -> str:
+    """Money up to billions: '$2.28', '$30,000', '$47.06 billion', '$1,022.12 billion' (the offline planner's
+    answers, whose capex sums stay in the billions the capex table reports)."""
+    return money(x, trillions=False)
+
+
+def pct(fraction: float) -> str:
+    """A fraction as a percentage: 0.853 -> '85.3%'."""
+    return f"{fraction * 100:.1f}%"
 
 
 def num(x: float) -> str:
@@ -166,7 +181,7 @@ def figure(name: str, value: Any) -> str:
     if unit == "USD/kWh":
         return f"${value:.4g}/kWh"
     if unit == "fraction":
-        return f"{value * 100:.1f}%"
+        return pct(value)
     if unit == "bytes":
         return nbytes(value)
     if isinstance(value, int) and ("year" in name or name in {"through", "backtest_from"}):

@@ -10,18 +10,15 @@ import re
 import pytest
 from langchain_core.messages import HumanMessage, ToolMessage
 
-from agent.offline.compose import compose, key_assumptions, short_sources, spec_section
+from agent.offline.compose import compose
+from agent.offline.focus import asked_quantities
 from agent.offline.intents import detect
 from agent.offline.parse import parse
-from agent.offline.plan import (
-    DEFAULT_CHIP,
-    ILLUSTRATION_MODEL,
-    Call,
-    Plan,
-    asked_quantities,
-    make_plan,
-)
+from agent.offline.plan import make_plan
+from agent.offline.plan_types import DEFAULT_CHIP, ILLUSTRATION_MODEL, Call, Plan
 from agent.offline.planner import respond
+from agent.offline.writers.provenance import key_assumptions, short_sources
+from agent.offline.writers.search import spec_section
 
 
 def _ask(question: str, history: list[dict] | None = None):

@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agent.offline.entities import find_companies, find_mentions, unknown_names
+from agent.offline.expressions import arithmetic_expression
 from agent.offline.intents import detect
-from agent.offline.parse import arithmetic_expression, normalise_text, parse
+from agent.offline.parse import normalise_text, parse
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,8 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agent.grounding import untraced
 from agent.offline.history import current_turn, parse_read_as, read_as_line
-from agent.offline.plan import Call, make_plan
+from agent.offline.plan import make_plan
+from agent.offline.plan_types import Call
 from agent.offline.planner import OfflinePlanner, respond
 from tools.registry import get
 

@@ -12,8 +12,10 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agent.grounding import untraced
 from agent.offline.compose import compose
-from agent.offline.parse import arithmetic_expression, parse
-from agent.offline.plan import Call, make_plan
+from agent.offline.expressions import arithmetic_expression
+from agent.offline.parse import parse
+from agent.offline.plan import make_plan
+from agent.offline.plan_types import Call
 from agent.offline.planner import respond
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import pytest
 
 from agent.offline.compose import compose
-from agent.offline.parse import arithmetic_expression
-from agent.offline.plan import PER_MW_GW, Call, make_plan
+from agent.offline.expressions import arithmetic_expression
+from agent.offline.plan import make_plan
+from agent.offline.plan_types import PER_MW_GW, Call
 from agent.offline.rounds import more_calls
 from tools.arithmetic import evaluate
 from tools.registry import get

@@ -1,0 +1,49 @@
+"""Plain arithmetic written in a question ('1,024 x $2 x 8,760'), as the ``calculate`` tool takes it."""
+
+from __future__ import annotations
+
+import re
+
+
+def arithmetic_expression(question: str) -> str | None:
+    """A plain arithmetic expression in the question ('1,024 x $2 x 8,760'), as the calculator takes it.
+
+    Only digits, operators and parentheses survive; 'x' and '×' become '*', '$', thousands
+    commas and unit words are dropped. Returns None when there is no operator between numbers.
+    """
+    t = question.lower().replace("×", "x")
+    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    t = re.sub(r"\b(\d+(?:\.\d+)?)e([+-]?\d{1,2})\b", lambda m: f"{float(m.group(0)):.12g}", t)  # 2e6 -> 2000000
+    t = re.sub(
+        r"\b(\d+(?:\.\d+)?)\s*([mb])\s+(?=tok)",
+        lambda m: f"{float(m.group(1)) * (1e6 if m.group(2) == 'm' else 1e9):.12g} ",
+        t,
+    )  # "1B tokens": a count, not a model size
+    t = re.sub(
+        r"\btok(?:en)?s?\s*/\s*s(?:ec(?:ond)?)?\b|\btok(?:en)?s?\b", " ", t
+    )  # "1M tokens / 2,000 tok/s": counts and rates
+    t = re.sub(r"\b(gpus?|hours?|hrs?|h|days?|years?|yrs?|per|an?|the|usd|dollars?)\b", " ", t)
+    t = t.replace("$", " ")
+    t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)
+    t = re.sub(r"(\d+(?:\.\d+)?)\s*k\b", lambda m: f"{float(m.group(1)) * 1000:g}", t)
+    scale = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+    t = re.sub(
+        r"(\d+(?:\.\d+)?)\s*(thousand|million|mn|billion|bn|trillion)\b",
+        lambda m: f"{float(m.group(1)) * scale[m.group(2)]:.12g}",
+        t,
+    )
+    # "2.5% of $200 billion": a share of an amount
+    # (not "30% of 2 GW": an amount with a unit left is a quantity for a calculator, not an operand)
+    t = re.sub(r"(\d+(?:\.\d+)?)\s*%\s*of\s*(?:the\s*)?(\d+(?:\.\d+)?)\b(?!\s*[a-z])", r"(\1 / 100 * \2)", t)
+    t = re.sub(r"\b(\d+(?:\.\d+)?)(?:w|kw|kwh|mwh|watts?)\b", r"\1", t)  # "700W": a quantity with its unit, not a name
+    t = re.sub(r"\w*(?:[a-z]\d|\d[a-z])\w*", " ", t)  # names and sizes: 'h100', '8x7b', '2gw'
+    t = re.sub(r"\d+(?:\.\d+)?\s*%", " ", t)  # rates are not operands
+    t = re.sub(
+        r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2}\b", " ", t
+    )  # "2021-2024": a range of years, not a subtraction
+    best = None
+    for m in re.finditer(r"[(\d.][\d\s.()+\-*/^]*[\d)]", t):
+        expr = re.sub(r"\s+", " ", m.group(0)).strip()
+        if re.search(r"\d\s*[-+*/^]\s*[\d(]", expr) and (best is None or len(expr) > len(best)):
+            best = expr
+    return best.replace("^", "**") if best else None

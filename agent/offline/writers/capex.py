@@ -1,0 +1,159 @@
+"""The capex tool's leads: a year's figure and forecast, the latest reported year, comparisons and sums
+computed by ``calculate`` (agent.offline.capex_compare)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.offline.capex_compare import (
+    capex_pair,
+    change_expressions,
+    extension_expression,
+    sum_expression,
+    sum_rows,
+)
+from agent.offline.plan_types import Call, Plan
+from agent.render.figures import num, pct, usd
+
+
+def capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """A comparison ("amazon capex 2025 vs 2024", "msft vs meta capex 2023"): both history rows with
+    their metric, then the change and ratio computed by ``calculate`` (agent.offline.capex_compare); a sum instead
+    when the question asks for one."""
+    values = {str(c.args.get("expression")): x.get("value") for c, x in ok if c.name == "calculate"}
+    pair = capex_pair(plan.compare_years, plan.year, r)
+    if pair is None:
+        return capex_sum_leads(plan, r, values)
+    (la, a), (lb, b) = pair
+    got = {k: values.get(e) for k, e in change_expressions(pair).items()}
+    diff, share, ratio, cagr = got["diff"], got["share"], got["ratio"], got.get("cagr")
+
+    if len(plan.compare_years) == 2:  # one series, two years
+        head = (
+            f"**{la} capex: {a['year']} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) "
+            f"vs {b['year']} {usd(b['capex_usd_b'] * 1e9)} ({b['metric']})**"
+        )
+    else:  # two companies, one year
+        head = (
+            f"**{a['year']} capex: {la} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) vs {lb} {usd(b['capex_usd_b'] * 1e9)} "
+            f"({b['metric']})**"
+        )
+    if diff is not None and share is not None:
+        sign = "+" if diff >= 0 else "-"
+        first = str(a["year"]) if len(plan.compare_years) == 2 else la
+        second = str(b["year"]) if len(plan.compare_years) == 2 else lb
+        head += f"; {first} minus {second}: {sign}{usd(abs(diff) * 1e9)} ({sign}{num(abs(share))}% of {second})"
+    if ratio is not None:
+        head += f"; {first} / {second}: {num(ratio)}x"
+    if cagr is not None:
+        head += f"; CAGR {second} to {first}: {num(cagr)}%"
+    grown = values.get(extension_expression(pair, plan.extend_year) or "") if plan.extend_year else None
+    if grown is not None:
+        head += f"; {plan.extend_year} at that growth rate: {usd(grown * 1e9)}"
+    return [head]
+
+
+def capex_sum_leads(plan: Plan, r: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """A capex sum ("sum of amazon capex 2021-2024"): the rows added and the total from ``calculate``."""
+    rows = sum_rows(plan.sum_years, r) if plan.sum_years else None
+    total = values.get(sum_expression(rows)) if rows else None
+    if not rows or total is None:
+        return []
+    parts = ", ".join(
+        f"{label} {row['year']} {usd(row['capex_usd_b'] * 1e9)} ({row.get('metric', '')})" for label, row in rows
+    )
+    return [f"**Sum: {usd(total * 1e9)}** ({parts})"]
+
+
+def capex_latest_leads(r: dict[str, Any]) -> list[str]:
+    """A capex question with no year ("amazon vs google capex"): each company's latest reported year,
+    its trend growth rate when the method computed one, and the combined series when several."""
+    out = []
+    companies = r.get("companies") or []
+    for c in companies or [r]:
+        hist = c.get("history") or []
+        if not hist:
+            continue
+        last = hist[-1]
+        name = c.get("company") or r.get("series", "")
+        growth = (
+            f"; trend growth {pct(c['growth_rate'])}/yr (cagr)"
+            if c.get("growth_rate") is not None and r.get("method") == "cagr"
+            else ""
+        )
+        guided = "; ".join(f"{g['year']} {usd(g['capex_usd_b'] * 1e9)}" for g in c.get("guidance") or [])
+        out.append(
+            f"**{name}: {usd(last['capex_usd_b'] * 1e9)} capex in {last['year']}** (latest reported){growth}"
+            + (f"; company guidance: {guided}" if guided else "")
+        )
+    if len(companies) > 1 and r.get("history"):
+        last = r["history"][-1]
+        growth = (
+            f"; trend growth {pct(r['growth_rate'])}/yr"
+            if r.get("growth_rate") is not None and r.get("method") == "cagr"
+            else ""
+        )
+        out.append(f"Combined ({r.get('series')}): {usd(last['capex_usd_b'] * 1e9)} in {last['year']}{growth}.")
+    return out
+
+
+def capex_year_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
+    year = plan.year
+    series = r.get("series", "")
+    out = []
+    point = next((f for f in r.get("forecast") or [] if f.get("year") == year), None)
+    actual = next((h for h in r.get("history") or [] if h.get("year") == year), None)
+    if point:
+        band = (
+            f" (band {usd(point['low_usd_b'] * 1e9)} to {usd(point['high_usd_b'] * 1e9)})"
+            if point["low_usd_b"] != point["high_usd_b"]
+            else ""
+        )
+        out.append(
+            f"**{year}: {series} capex forecast {usd(point['capex_usd_b'] * 1e9)}**{band}, {r.get('method')} method, basis {point['basis']}"
+        )
+    elif actual:
+        out.append(f"**{year}: {series} capex {usd(actual['capex_usd_b'] * 1e9)}** (reported)")
+    else:
+        out.append(f"**No {year} figure for {series}**: the result covers up to {r.get('through')}.")
+    companies = r.get("companies") or []
+    if len(companies) > 1:  # "compare meta and microsoft capex in 2024": each company's figure for that year
+        each = []
+        for c in companies:
+            row = next((h for h in c.get("history") or [] if h.get("year") == year), None)
+            kind = "reported"
+            if row is None:
+                row, kind = next((f for f in c.get("forecast") or [] if f.get("year") == year), None), "forecast"
+            if row is not None:
+                each.append(f"{c['company']} {usd(row['capex_usd_b'] * 1e9)} ({kind})")
+        if each:
+            out.append(f"By company, {year}: " + "; ".join(each) + ".")
+    guided = [(c.get("company", series), g) for c in (r.get("companies") or [r]) for g in c.get("guidance") or []]
+    this_year = [f"{co} {usd(g['capex_usd_b'] * 1e9)}" for co, g in guided if g.get("year") == year]
+    set_aside = [
+        str(a) for a in r.get("assumptions") or [] if f"{year} guidance" in str(a) or f"{year}: only" in str(a)
+    ]
+    if this_year:
+        out.append(f"Company guidance for {year}: " + "; ".join(this_year) + ".")
+    elif set_aside:
+        out.append(
+            "Set aside by the capex tool: "
+            + " ".join(set_aside)
+            + ("" if "include_leases" in " ".join(set_aside) else " (ask 'including leases' to use it).")
+        )
+    elif guided:
+        latest = max(g["year"] for _, g in guided)
+        out.append(
+            f"No company guidance for {year} in the capex table; the latest is for {latest}: "
+            + "; ".join(f"{co} {usd(g['capex_usd_b'] * 1e9)}" for co, g in guided if g["year"] == latest)
+            + " (ask with 'guidance' to forecast from it)."
+        )
+    years = [f["year"] for f in r.get("forecast") or []]
+    if years and year in years and min(years) < max(years) and r.get("cumulative_usd_b") is not None:
+        band = (
+            f" (band {usd(r['cumulative_low_usd_b'] * 1e9)} to {usd(r['cumulative_high_usd_b'] * 1e9)})"
+            if r["cumulative_low_usd_b"] != r["cumulative_high_usd_b"]
+            else ""
+        )
+        out.append(f"Cumulative {min(years)} to {max(years)}: {usd(r['cumulative_usd_b'] * 1e9)}{band}.")
+    return out
