@@ -45,6 +45,7 @@ from agent.offline.planners.calculators import calculator_calls
 from agent.offline.planners.checks import accounted, speed_behind_fit, unaccounted
 from agent.offline.planners.rerun import follow_up, is_follow_up, scales_anything
 from agent.offline.planners.search import clauses, text_calls
+from agent.offline.planners.spelled import spelled_out
 
 
 def make_plan(question: str, prior: list[Call] | None = None, prior_question: str = "") -> Plan:
@@ -71,6 +72,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     if routed is not None:
         plan = Plan(calls=[Call(*routed)], focus=asked_quantities(parse(question).text))
         plan.value_unit = next((q.unit for q in quantities if q.unit in ("usd", "W")), None)
+    plan = spelled_out(question, plan, routed is not None)
     _power_only_plan(plan)
     plan.calls, own_note = split_own_costs(question, plan.calls, Call)
     if own_note:

@@ -71,12 +71,13 @@ def _bandwidths(question: str, qs: list[Quantity], count: int, chips: list[str])
         return [(stated.text, expr)]
     if not chips:
         return None
+    from agent.offline.names import chip_arg
     from tools.catalog import find_accelerator
 
     out = []
     for name in chips:
         bw = find_accelerator(name).mem_bw_tbps * 1e12
-        out.append((name, f"{count} * {_g(bw)}" if count > 1 else _g(bw)))
+        out.append((chip_arg(name), f"{count} * {_g(bw)}" if count > 1 else _g(bw)))  # "h100": no figure in a name
     return out
 
 

@@ -61,3 +61,25 @@ def test_the_efficiency_is_the_share_said_of_the_bandwidth() -> None:
         "Llama-2-7B (13.48e9 bytes of weights) on one H100 SXM, ignore KV, 90% of bandwidth and 80% of compute: tok/s?"
     )
     assert _values(question) == pytest.approx([3.35e12 * 0.9 / 13.48e9], rel=1e-4)
+
+
+def test_the_planner_answers_a_spelled_out_roofline_by_calculate() -> None:
+    from agent.ask import ask
+
+    answer = ask(
+        "Llama-3.1-8B bf16 (16.06e9 bytes of weights), batch 1, on one MI325X at 100% bandwidth, ignore KV: tok/s?",
+        model="offline",
+    )
+    assert [c.name for c in answer.tool_calls] == ["calculate"] and answer.unused_inputs == []
+    assert "373.6 tokens/s" in answer.answer  # MI325X 6 TB/s / 16.06e9 B
+    assert "ignore KV, as asked" in answer.answer
+
+
+def test_a_spelled_out_plan_that_leaves_a_number_unused_is_declined() -> None:
+    from agent.offline.plan import make_plan
+
+    plan = make_plan(
+        "roofline tok/s for a 70e9-byte model at batch 1, 100% bw, ignore KV, on one H200; and how many H200s "
+        "(141e9 bytes each) to hold 405.9e9 bytes of weights"
+    )
+    assert plan.calls == [] and plan.reply is not None and "405.9e9 bytes" in plan.reply
