@@ -1,7 +1,8 @@
 """Grounding check: every number in an answer must trace to a tool result, a citation or the question.
 
-A figure in the answer is *traced* when one of its readings equals a number in the sources
-within the rounding its digits show. Readings of ``2.1M`` are 2.1 and 2.1e6; of ``405.9 GB``
+Figures are read by the one quantities lexer (:mod:`tools.quantities`). A figure in the answer
+is *traced* when one of its readings equals a number in the sources within the rounding its
+digits show. Readings of ``2.1M`` are 2.1 and 2.1e6; of ``405.9 GB``
 405.9 and 405.9e9; of ``378 GiB`` 378 x 2^30; of ``90%`` 90 and 0.90; of ``405B`` 405, 405e9
 (billions) and 405 (bytes); of ``$17,520 per year`` also 17,520 / 8,760 per hour (and per
 day / month), and the other way round for ``per hour``. Rounding: half a unit of the last
@@ -27,61 +28,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-#: Multipliers for suffixes and units written after a number. ``B`` is read both ways.
-_SCALE: dict[str, tuple[float, ...]] = {
-    "k": (1e3,),
-    "K": (1e3,),
-    "thousand": (1e3,),
-    "M": (1e6,),
-    "mn": (1e6,),
-    "million": (1e6,),
-    "b": (1e9,),
-    "bn": (1e9,),
-    "billion": (1e9,),
-    "B": (1e9, 1.0),
-    "T": (1e12,),
-    "trillion": (1e12,),
-    "KB": (1e3,),
-    "kB": (1e3,),
-    "MB": (1e6,),
-    "GB": (1e9,),
-    "TB": (1e12,),
-    "PB": (1e15,),
-    "KiB": (2.0**10,),
-    "MiB": (2.0**20,),
-    "GiB": (2.0**30,),
-    "TiB": (2.0**40,),
-    "kW": (1e3,),
-    "MW": (1e6,),
-    "GW": (1e9,),
-    "TW": (1e12,),
-    "kWh": (1e3,),
-    "MWh": (1e6,),
-    "GWh": (1e9,),
-    "TWh": (1e12,),
-    "ms": (1e-3,),
-    "us": (1e-6,),
-    "µs": (1e-6,),
-}
+from tools.quantities import Quantity, lex
+
 #: Hours in each period, for per-hour / per-day / per-month / per-year readings (a year = 8,760 h,
 #: 365 x 24; a month = 730 h, 8,760 / 12).
-_PERIOD_HOURS = {
-    "h": 1.0,
-    "hr": 1.0,
-    "hour": 1.0,
-    "day": 24.0,
-    "mo": 730.0,
-    "month": 730.0,
-    "yr": 8760.0,
-    "year": 8760.0,
-}
+_PERIOD_HOURS = {"hour": 1.0, "day": 24.0, "month": 730.0, "year": 8760.0}
+#: The period of a lexed rate unit ("$2/h" is usd/hour); other rates name theirs in ``per``.
+_UNIT_PERIOD = {"usd/hour": "hour", "usd/year": "year", "fraction/year": "year"}
 
-_NUMBER = re.compile(r"(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<attached>[A-Za-zµ%]*)")
-_TAIL = re.compile(r"\s?(?P<tail>%|[A-Za-zµ]+)")
-_PERIOD = re.compile(r"\s*(?:/|per\s+|an?\s+)\s*(?P<period>hours?|hrs?|h|days?|months?|mo|years?|yrs?)\b", re.I)
 _TIMESTAMP = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
 _LIST_MARKER = re.compile(r"^(\s*(?:[-*]\s+)?)\d+[.)](?=\s)", re.M)
 _FOOTNOTE = re.compile(r"\[\d+\]")
+#: Where digits are glued to a name ("H100", "llama-3.1", "fp8"); sources are read with a space put there.
+_GLUED = re.compile(r"(?<=[A-Za-z_\-])(?<!\d[eE])(?<!\d[eE][+-])(?=\d)")  # not inside "1e6", "2.5e-3"
 
 
 @dataclass(frozen=True)
@@ -92,73 +51,47 @@ class Figure:
     readings: tuple[tuple[float, float], ...]  # (value, absolute tolerance)
 
 
-def _tolerance(num: str) -> float:
-    digits = num.replace(",", "")
-    if "." in digits:
-        return 0.5 * 10.0 ** -len(digits.split(".")[1])
-    stripped = digits.lstrip("0") or "0"
+def _tolerance(digits: str) -> float:
+    """Half a unit of the last digit shown; trailing zeros of an integer round to two significant figures."""
+    mantissa, _, exponent = digits.replace(",", "").lower().partition("e")
+    scale = 10.0 ** int(exponent) if exponent else 1.0
+    if "." in mantissa:
+        return 0.5 * 10.0 ** -len(mantissa.split(".")[1]) * scale
+    stripped = mantissa.lstrip("0") or "0"
     zeros = len(stripped) - len(stripped.rstrip("0"))
-    return 0.5 * 10.0 ** max(0, min(zeros, len(stripped) - 2))
+    return 0.5 * 10.0 ** max(0, min(zeros, len(stripped) - 2)) * scale
 
 
-def _scales(unit: str) -> tuple[float, ...] | None:
-    if unit == "%":
-        return (0.01,)
-    return _SCALE.get(unit)
-
-
-def _period_hours(word: str) -> float:
-    word = word.lower().rstrip("s") or "h"
-    return _PERIOD_HOURS.get(word, 1.0)
-
-
-def _figure(match: re.Match[str], text: str, *, lenient: bool) -> Figure | None:
-    start, end = match.span()
-    num, attached = match.group("num"), match.group("attached")
-    before = text[max(0, start - 2) : start]
-    if not lenient and not match.group("cur"):
-        last = before[-1:]
-        if last and (last.isalnum() or last in "._" or (last == "-" and before[:1].isalnum())):
-            return None  # inside a name: H100, llama-3.1-405b, v2.5
-    unit = attached
-    if attached and _scales(attached) is None and attached not in ("x", "X"):
-        if not lenient:
-            return None  # fp8-like tail: a name, not a figure
-        unit = ""
-    rest = text[end:]
-    if not attached:
-        tail = _TAIL.match(rest)
-        if tail and _scales(tail.group("tail")) is not None:
-            unit = tail.group("tail")
-            rest = rest[tail.end() :]
-    value = float(num.replace(",", ""))
-    tol = _tolerance(num)
-    readings: list[tuple[float, float]] = [(value, tol)]
-    for scale in _scales(unit) or ():
-        readings.append((value * scale, tol * scale))
-    period = _PERIOD.match(rest)
-    if period:
-        hours = _period_hours(period.group("period"))
+def _figure(q: Quantity) -> Figure:
+    """The readings of one lexed quantity: the number as written, with its magnitude, in its unit's base, and for
+    a rate per hour / day / month / year the same money per each other period."""
+    number = abs(float(q.digits.replace(",", ""))) if q.digits else abs(q.value)
+    tol = _tolerance(q.digits) if q.digits else 0.5
+    readings: list[tuple[float, float]] = [(number, tol)]
+    for scale in (q.magnitude, abs(q.value) / number if number else 1.0):
+        if scale != 1.0 and (number * scale, tol * scale) not in readings:
+            readings.append((number * scale, tol * scale))
+    period = _UNIT_PERIOD.get(q.unit) or q.per
+    if period in _PERIOD_HOURS:
+        hours = _PERIOD_HOURS[period]
         base = list(readings)
-        for other in set(_PERIOD_HOURS.values()):
+        for other in _PERIOD_HOURS.values():
             if other != hours:
                 readings.extend((v * other / hours, t * other / hours) for v, t in base)
-    shown = text[start : end + (len(text) - end - len(rest))].strip()
-    return Figure(text=shown, readings=tuple(readings))
+    return Figure(text=re.sub(r"^-\s+", "", q.text), readings=tuple(readings))
 
 
 def figures_in(text: str, *, lenient: bool = False) -> list[Figure]:
-    """The figures written in ``text`` (strict: skips names, list markers, footnotes, timestamps)."""
-    if not lenient:
+    """The figures written in ``text``, read by the quantities lexer (:func:`tools.quantities.lex`). Strict (an
+    answer): names, list markers, footnotes and timestamps are not figures. Lenient (a source): every number,
+    the digits inside names included."""
+    if lenient:
+        text = _GLUED.sub(" ", text)
+    else:
         text = _LIST_MARKER.sub(lambda m: m.group(1) + " ", text)
         text = _FOOTNOTE.sub(" ", text)
         text = _TIMESTAMP.sub(" ", text)
-    out = []
-    for match in _NUMBER.finditer(text):
-        fig = _figure(match, text, lenient=lenient)
-        if fig is not None:
-            out.append(fig)
-    return out
+    return [_figure(q) for q in lex(text, merge=False)]
 
 
 def _walk(obj: Any, numbers: list[float], texts: list[str]) -> None:

@@ -21,6 +21,8 @@ from pydantic import BaseModel
 
 from evals.schema import Behaviour, CitationExpect, FieldExpect, Figure
 from evals.units import BASE_UNIT, Quantity, quantities, to_base
+from tools.quantities import Quantity as Lexed
+from tools.quantities import lex
 
 
 class Check(BaseModel):
@@ -204,19 +206,23 @@ _NOT_FIT = re.compile(
 def invented_numbers(answer: str, allowed: Iterable[str]) -> list[str]:
     """Numbers in ``answer`` that appear in none of the ``allowed`` texts (question, error lines).
 
-    Identifiers mixing letters and digits (llama-3.1-70b, h100, fp8) are not numbers.
+    Both sides are read by the quantities lexer, digits as written ("12k" is 12, "$1,024" 1024); the
+    allowed side also keeps every digit run, names included. Identifiers mixing letters and digits
+    (llama-3.1-70b, h100, fp8) are not numbers; spelled-out numbers are not checked.
     """
     allowed_text = " ".join(allowed)
-    allowed_nums = {
-        q.text.strip().lstrip("$ ").replace(",", "") for q in quantities(_IDENTIFIER.sub(" ", allowed_text))
-    }
+    allowed_nums = {_digits(q) for q in lex(_IDENTIFIER.sub(" ", allowed_text), merge=False)}
     allowed_nums |= {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", allowed_text)}
     out = []
-    for m in re.finditer(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", _IDENTIFIER.sub(" ", answer)):
-        num = m.group(0).rstrip(",.").replace(",", "")
-        if num and num not in allowed_nums:
-            out.append(m.group(0))
+    for q in lex(_IDENTIFIER.sub(" ", answer), merge=False):
+        if q.digits[:1].isdigit() or q.digits[:1] == ".":
+            if _digits(q) not in allowed_nums:
+                out.append(q.digits)
     return out
+
+
+def _digits(q: Lexed) -> str:
+    return q.digits.replace(",", "")
 
 
 def score_behaviour(

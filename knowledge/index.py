@@ -26,6 +26,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from knowledge.chroma_clients import (
+    IndexUnavailable,
+    _forget_client,
+    _forget_clients,
+    _http_client,
+    _persistent_client,
+)
 from knowledge.documents import BUNDLED, Doc
 from knowledge.transcript import BUNDLED_FILE as BUNDLED_TRANSCRIPT
 
@@ -37,18 +44,11 @@ SCHEMA = 3
 #: Files whose bytes decide whether the bundled part of the index is stale.
 _HASHED_DATA = (BUNDLED_TRANSCRIPT, "accelerators.csv", "models.csv")
 _HASHED_CODE = ("transcript.py", "specs.py", "aliases.py", "documents.py")
-#: Connect timeout for a Chroma server, seconds; a request may take at most READ_TIMEOUT_S.
-CONNECT_TIMEOUT_S = 3.0
-READ_TIMEOUT_S = 30.0
 _ADD_BATCH = 32
 #: Chunks (and 3x as many windows) fetched from chroma for the dense ranking before scoring.
 _DENSE_POOL = 60
 
 Progress = Callable[[int, int], None]
-
-
-class IndexUnavailable(RuntimeError):
-    """The index cannot be reached or opened (e.g. a Chroma server that does not answer)."""
 
 
 def bundled_hash() -> str:
@@ -313,59 +313,6 @@ class KnowledgeStore:
 
 
 # -- opening ---------------------------------------------------------------------
-
-
-def _chroma_settings() -> Any:
-    from chromadb.config import Settings as ChromaSettings
-
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-
-
-def _http_client(host: str, port: int) -> Any:
-    """A chromadb HttpClient, after checking within the timeouts that the server answers."""
-    import chromadb
-    import httpx
-
-    timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
-    try:
-        resp = httpx.get(f"http://{host}:{port}/api/v2/heartbeat", timeout=timeout)
-        resp.raise_for_status()
-    except httpx.HTTPError as exc:
-        raise IndexUnavailable(
-            f"Chroma server at {host}:{port} did not answer ({type(exc).__name__}: {exc}); "
-            "start it or unset CHROMA_HOST to use the local index"
-        ) from exc
-    client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
-    session = getattr(getattr(client, "_server", None), "_session", None)
-    if session is not None:  # chromadb's own client has no timeout (httpx timeout=None)
-        session.timeout = timeout
-    return client
-
-
-def _persistent_client(path: Path) -> Any:
-    import chromadb
-
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
-
-
-def _forget_client(path: Path) -> None:
-    """Drop chromadb's cached client of one index folder, so the next one re-reads it from disk."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    key = str(path)
-    with SharedSystemClient._refcount_lock:
-        SharedSystemClient._identifier_to_refcount.pop(key, None)
-    system = SharedSystemClient._identifier_to_system.pop(key, None)
-    if system is not None:
-        system.stop()
-
-
-def _forget_clients() -> None:
-    """Drop chromadb's per-path client cache (needed before deleting or recreating a directory)."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
 
 
 def _state(collection: Any, expected: dict[str, Any]) -> str | None:

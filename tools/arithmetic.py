@@ -2,12 +2,14 @@
 
 Analysts write sums the way they say them, so the text is normalised first:
 
-- thousands separators: ``1,024`` -> ``1024``; currency signs dropped: ``$2`` -> ``2``;
 - ``x``, ``×``, ``·`` multiply; ``÷`` divides; ``^`` is a power;
-- suffixes on a number: ``12k`` = 12e3, ``2.5M`` = 2.5e6, ``3B``/``3bn`` = 3e9, ``1T`` = 1e12;
-  ``30%`` = 0.30;
-- unit words are labels and are dropped: ``1,024 GPUs x $2 x 8,760 h`` -> ``1024 * 2 * 8760``;
-  so are unit denominators: ``$2/h`` -> ``2``.
+- every number is read by the one quantities lexer (:func:`tools.quantities.lex`): thousands
+  separators (``1,024``), magnitudes (``12k`` = 12e3, ``2.5M`` = 2.5e6, ``3B``/``3bn`` = 3e9,
+  ``1T`` = 1e12, ``fifty million``), money (``$2.10`` = 2.1, ``7c/kWh`` = 0.07) and percents
+  (``30%`` = 0.30, ``18%/yr`` = 0.18);
+- units that only scale a figure are labels: ``80 GB`` is 80, ``12 kW`` 12, ``200 ms`` 200, as
+  written; other unit words and denominators are dropped: ``1,024 GPUs x $2 x 8,760 h`` ->
+  ``1024 * 2 * 8760``, ``$2/h`` -> ``2``.
 
 Then only numbers, ``+ - * / // % **``, parentheses and ``round min max abs sqrt ceil floor``
 are accepted. Anything else is an :class:`~tools.errors.InputError` naming the expression.
@@ -30,13 +32,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from tools.errors import InputError
+from tools.quantities import Quantity, lex
 
 #: Largest exponent accepted by ``**`` (keeps a typo from hanging the process).
 MAX_EXPONENT = 100
 #: Longest expression accepted, characters.
 MAX_LENGTH = 500
 
-_SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "mn": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12}
+#: Units whose figure is used as written (the unit is a label): "80 GB" is 80, not 8e10 bytes.
+_AS_WRITTEN = frozenset({"bytes", "bytes/s", "W", "Wh", "s"})
 _FUNCS: dict[str, Callable[..., Any]] = {
     "round": round,
     "min": min,
@@ -72,7 +76,7 @@ class CalculateInput(BaseModel):
     expression: str = Field(
         description=(
             "Plain arithmetic, e.g. '1,024 x $2 x 8,760' or '(3.2M - 2.9M) / 2.9M'. "
-            "Unit words are ignored; k/M/B/T suffixes and % are understood."
+            "Numbers are read as analysts write them (12k, 1.5M, $2.10, 7c/kWh, 30%); other unit words are ignored."
         ),
         json_schema_extra={"positional": True},
     )
@@ -83,20 +87,30 @@ def calculate(inp: CalculateInput) -> Calculation:
     return evaluate(inp.expression)
 
 
+def _operand(q: Quantity) -> str:
+    """One quantity as a plain number: its value, or its figure as written for a label unit (15 significant
+    digits, so 1.1M is 1100000, not 1100000.0000000002); a sign is kept as an operator ("-(5)")."""
+    value = q.figure if q.unit in _AS_WRITTEN else q.value
+    plain = format(abs(value), ".15g")
+    return f"-({plain})" if value < 0 else plain
+
+
+def _numbers(text: str) -> str:
+    """``text`` with every quantity the lexer finds replaced by its plain number (see :func:`_operand`)."""
+    for q in reversed(lex(text, merge=False)):
+        text = text[: q.start] + f" {_operand(q)} " + text[q.end :]
+    return text
+
+
 def normalise(expression: str) -> str:
     """The plain arithmetic an analyst's expression stands for (see the module docstring)."""
     text = expression
     for old, new in (("×", "*"), ("·", "*"), ("∙", "*"), ("÷", "/"), ("−", "-"), ("–", "-"), ("^", "**")):
         text = text.replace(old, new)
-    text = re.sub(r"[$€£]", "", text)
-    text = re.sub(r"\d{1,3}(?:,\d{3})+(?![\d])", lambda m: m.group(0).replace(",", ""), text)
-    text = re.sub(
-        r"(\d+(?:\.\d+)?)(bn|mn|[kKMBT])(?![A-Za-z])",
-        lambda m: f"({m.group(1)}*{_SUFFIX[m.group(2)]:.0f})",
-        text,
-    )
-    text = re.sub(r"(\d+(?:\.\d+)?)\s*%", r"(\1/100)", text)
-    text = re.sub(r"(?<=[\d)\s])[xX](?=[\s\d(.])", "*", text)
+    text = re.sub(r"[€£]", "", text)
+    text = re.sub(r"(?<=[\d)\s])[xX](?=[\s\d(.$])", "*", text)
+    text = re.sub(r"(?<=[\d)])\s*-\s*(?=[\d.($])", " - ", text)  # "5-3k": a subtraction, not a name like "llama-3"
+    text = _numbers(text)
     # unit denominators ("/h", "/GPU", "per hour") and then any remaining unit words
     text = re.sub(r"(?:/|\bper\b)\s*[A-Za-z_][A-Za-z_]*\b(?!\s*\()", " ", text)
     text = re.sub(r"\b[A-Za-z_][A-Za-z_0-9]*\b(?!\s*\()", " ", text)

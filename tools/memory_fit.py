@@ -39,14 +39,15 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from tools.catalog import Accelerator, ModelSpec, find_accelerator, find_model
-from tools.dtypes import BYTES_PER_VALUE, GB, GIB, DType
+from tools.dtypes import BYTES_PER_VALUE, GB, GIB
 from tools.errors import InputError
-from tools.kv_cache import KVDType, KVShape, context_note, heads_per_gpu, sequence_bytes
+from tools.kv_cache import KVShape, context_note, heads_per_gpu, sequence_bytes
 from tools.params import total_parameters
 from tools.results import Worked, record_provenance
+from tools.serving_shape import DEFAULT_OUTPUT, ServingShapeKV, default_gpus_note
 
 #: vLLM's default ``gpu_memory_utilization`` (vllm/engine/arg_utils.py); the 10% it holds back
 #: covers activations, CUDA graphs and the runtime, which vLLM profiles inside that margin.
@@ -57,22 +58,17 @@ DEFAULT_RESERVE_GB = 0.0
 MAX_SEARCH_ACCELERATORS = 100_000
 
 
-class MemoryFitInput(BaseModel):
-    """Check whether a model's weights and KV cache fit on a set of accelerators."""
+class MemoryFitInput(ServingShapeKV):
+    """Check whether a model's weights and KV cache fit on a set of accelerators (serving shape: gpus, formats,
+    prompt and output from :class:`tools.serving_shape.ServingShapeKV`)."""
 
     model: str | None = Field(
         None, description="Catalog model name, e.g. 'llama-3.1-405b' (optional with weights_only and params)."
     )
     chip: str | None = Field(None, description="Catalog accelerator name, e.g. 'h100' (optional with capacity_gb).")
-    gpus: int = Field(8, ge=1, description="Accelerators serving one model replica (tensor parallel).")
-    weights_dtype: DType = Field("bf16", description="Weight format: fp32, fp16, bf16, fp8, int8, int4, fp4.")
-    kv_dtype: KVDType | None = Field(
-        None,
-        description="KV-cache format; defaults to the weight format (16-bit for 4-bit weights); fp8_ds_mla for "
-        "DeepSeek MLA (vLLM).",
+    output: int = Field(
+        DEFAULT_OUTPUT, ge=0, description="Output tokens per request, reasoning tokens included (0: the prompt only)."
     )
-    prompt: int = Field(1000, ge=1, description="Prompt (input) tokens per request.")
-    output: int = Field(1000, ge=0, description="Output tokens per request, reasoning tokens included.")
     batch: int | None = Field(
         None,
         ge=1,
@@ -284,6 +280,7 @@ def _assumptions(
 ) -> list[str]:
     count, how = params
     out = [
+        *default_gpus_note(inp),
         f"Capacity read as {mem.label} per accelerator; results in decimal GB.",
         f"gpu_mem_util {mem.util:g}"
         + (

@@ -24,15 +24,18 @@ unit                base value                       written as
 ``params``          parameters                       65e9 params, 70B parameters
 ``years``           a duration in years              4 years, 4-year, 5 yrs
 ``hours``           a duration in hours              8,760 hours
-``s``               seconds                          200 ms, 2 seconds
+``s``               seconds                          200 ms, 2 seconds, 0.5 s, 40 us
 ``x``               a multiplier                     10x, 2.5×
 ``year``            a calendar year                  in 2027, through 2030, 2024=100
 ==================  ===============================  =============================================
 
 Spelled-out counts with a magnitude ("fifty million") are read too. Magnitudes: k/K/thousand,
-M/m/mn/mm/million, B/b/bn/billion, T/tn/trillion (B is always
+M/m/mn/mm/million(s), B/b/bn/billion(s), T/tn/trillion(s) (B is always
 billion; bytes are spelled out or written KB/MB/GB/TB). A rate's denominator is kept: "$240k
-per 8-GPU server" is ``usd`` with ``per="server"`` and ``per_count=8``.
+per 8-GPU server" is ``usd`` with ``per="server"`` and ``per_count=8``. Each quantity also keeps the
+number as written (``digits``, e.g. "2.1", and ``magnitude``, e.g. 1e6 for "2.1M"): ``figure`` is that
+number before any unit conversion ("405.9 GB" -> 405.9), for callers that treat unit words as labels
+(``calculate``) or weigh the rounding the digits show (the grounding check).
 
 Two readings of the same thing count once:
 
@@ -54,7 +57,7 @@ from dataclasses import dataclass, field, replace
 
 _MAGNITUDES = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
-    "t": 1e12, "tn": 1e12, "trillion": 1e12,
+    "t": 1e12, "tn": 1e12, "trillion": 1e12, "millions": 1e6, "billions": 1e9, "trillions": 1e12,
 }  # fmt: skip
 _BYTES = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15, "kib": 2.0**10, "mib": 2.0**20, "gib": 2.0**30,
           "tib": 2.0**40, "bytes": 1.0, "byte": 1.0}  # fmt: skip
@@ -67,7 +70,7 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<exp>e[+-]?\d{1,3}(?![a-z]))?",
     re.I,
 )
-_MAG = re.compile(r"\s?(?P<mag>thousand|million|billion|trillion|mn|mm|bn|tn|[kmbt])(?![a-z0-9])", re.I)
+_MAG = re.compile(r"\s?(?P<mag>thousand|millions?|billions?|trillions?|mn|mm|bn|tn|[kmbt])(?![a-z0-9])", re.I)
 _RATE_TAIL = r"(?:\s*(?:/|per|an?|each)\s*)"
 _PER = re.compile(
     _RATE_TAIL + r"(?:(?P<n>\d+)\s*-?\s*(?:x\s*)?(?:gpus?|accelerators?|chips?|cards?)\s*-?\s*)?"
@@ -109,7 +112,7 @@ _UNIT_WORDS = (
     ("params", re.compile(r"\s*(?:params?|parameters?)\b", re.I), None),
     ("years", re.compile(r"\s*-?(?:years?|yrs?)\b(?!\s*/)", re.I), None),
     ("hours", re.compile(r"\s*(?:hours?|hrs?)\b", re.I), None),
-    ("s", re.compile(r"\s*(?P<u>ms|milliseconds?|seconds?|secs?)\b", re.I), None),
+    ("s", re.compile(r"\s*(?P<u>ms|milliseconds?|us|µs|microseconds?|seconds?|secs?|s)(?![\w/])", re.I), None),
 )
 _NAME_X = re.compile(r"\s*[x×]\s*(?=[a-z]*\d|gpus?\b|accelerators?\b|chips?\b|cards?\b)", re.I)
 _RATIO = re.compile(r"\s*[x×](?![a-z0-9])", re.I)
@@ -133,16 +136,28 @@ class Quantity:
     per_count: int | None = None  # "per 8-GPU server" -> 8
     rounded: float | None = None  # a rounded form written beside the exact one ("32k" beside 32768)
     parts: tuple[float, ...] = field(default_factory=tuple)  # "9,000 tokens (1k + 8k)" -> (1000, 8000)
+    digits: str = ""  # the number as typed: "2.1" of "$2.1M", "1,300", "96e9"
+    magnitude: float = 1.0  # the magnitude written after it: 1e6 for "2.1M", 1 for "405.9 GB"
+
+    @property
+    def figure(self) -> float:
+        """The number as written with its magnitude, before any unit conversion: "405.9 GB" -> 405.9,
+        "$2.1M" -> 2.1e6, "7c/kWh" -> 7, "-2048" -> -2048."""
+        if not self.digits:
+            return self.value
+        number = float(self.digits.replace(",", "")) * self.magnitude
+        return -number if self.value < 0 else number
 
 
-def _magnitude(text: str, pos: int, value: float) -> tuple[float, int]:
-    """Apply a magnitude suffix at ``pos`` unless it starts a unit ("12 kW", "5 mb", "1 TB")."""
+def _magnitude(text: str, pos: int) -> tuple[float, int]:
+    """The magnitude suffix at ``pos`` and where it ends (1 when none, or when it starts a unit: "12 kW",
+    "5 mb", "1 TB")."""
     m = _MAG.match(text, pos)
     if not m:
-        return value, pos
+        return 1.0, pos
     if re.match(r"\s?(?:[kmgt]i?b\b|[kmg]w|[kmg]wh|ms\b)", text[pos:], re.I):
-        return value, pos
-    return value * _MAGNITUDES[m.group("mag").lower()], m.end()
+        return 1.0, pos
+    return _MAGNITUDES[m.group("mag").lower()], m.end()
 
 
 def _money(text: str, pos: int, value: float, dollar: bool) -> tuple[str, float, int] | None:
@@ -161,6 +176,13 @@ def _money(text: str, pos: int, value: float, dollar: bool) -> tuple[str, float,
     return "usd", value, end
 
 
+def _seconds(unit: str) -> float:
+    """Seconds in one ``unit``: ms/millisecond 1e-3, us/µs/microsecond 1e-6, s/sec/second 1."""
+    if unit in ("us", "µs") or unit.startswith("micro"):
+        return 1e-6
+    return 1e-3 if unit.startswith("m") else 1.0
+
+
 def _plain_unit(text: str, pos: int, value: float) -> tuple[str, float, int] | None:
     """A non-money unit after the number."""
     if (p := _PERCENT.match(text, pos)) is not None:
@@ -175,7 +197,7 @@ def _plain_unit(text: str, pos: int, value: float) -> tuple[str, float, int] | N
         if unit == "energy":
             return "Wh", value * _WATTS[m.group("u").lower()[:-1] or "w"], m.end()
         if unit == "s":
-            return unit, value * (1e-3 if m.group("u").lower().startswith("m") else 1.0), m.end()
+            return unit, value * _seconds(m.group("u").lower()), m.end()
         if table is not None:
             return unit, value * table[m.group("u").lower()], m.end()
         if unit == "tokens" and (rate := re.match(r"\s*(?:/\s*s(?:ec)?|per sec(?:ond)?)\b", text[m.end() :], re.I)):
@@ -225,9 +247,10 @@ def _one(text: str, m: re.Match[str]) -> Quantity | None:
     negative = bool(m.group("sign") or m.group("sign2"))
     dollar = bool(m.group("cur"))
     year = _is_year(text, m, value)
-    pos = m.end()
+    pos, magnitude = m.end(), 1.0
     if not year:
-        value, pos = _magnitude(text, pos, value)
+        magnitude, pos = _magnitude(text, pos)
+        value *= magnitude
     found = _money(text, pos, value, dollar) or (None if year else _plain_unit(text, pos, value))
     unit, value, pos = found if found else ("year" if year else "", value, pos)
     per, per_count, end = _per(text, pos) if unit not in ("year",) else (None, None, pos)
@@ -240,6 +263,8 @@ def _one(text: str, m: re.Match[str]) -> Quantity | None:
         end=end,
         per=per,
         per_count=per_count,
+        digits=m.group("num") + (m.group("exp") or ""),
+        magnitude=magnitude,
     )
 
 
@@ -318,13 +343,26 @@ _WORDS = re.compile(r"\b(?P<n>" + "|".join(_WORD_VALUES) + r")\s+(?P<mag>thousan
 def _spelled(text: str) -> list[Quantity]:
     out = []
     for m in _WORDS.finditer(text):
-        value = _WORD_VALUES[m.group("n").lower()] * _MAGNITUDES[m.group("mag").lower()]
-        out.append(Quantity(value=value, unit="", text=m.group(0), start=m.start(), end=m.end()))
+        number, magnitude = _WORD_VALUES[m.group("n").lower()], _MAGNITUDES[m.group("mag").lower()]
+        out.append(
+            Quantity(
+                value=number * magnitude,
+                unit="",
+                text=m.group(0),
+                start=m.start(),
+                end=m.end(),
+                digits=str(number),
+                magnitude=magnitude,
+            )
+        )
     return out
 
 
-def lex(text: str, skip: list[tuple[int, int]] | tuple[tuple[int, int], ...] = ()) -> list[Quantity]:
-    """Every quantity in ``text``, in order (see the module docstring). ``skip``: spans of names to ignore."""
+def lex(
+    text: str, skip: list[tuple[int, int]] | tuple[tuple[int, int], ...] = (), *, merge: bool = True
+) -> list[Quantity]:
+    """Every quantity in ``text``, in order (see the module docstring). ``skip``: spans of names to ignore.
+    ``merge=False`` keeps "32k (32768)" and "9,000 (1k + 8k)" as the separate numbers written (arithmetic)."""
     found: list[Quantity] = []
     for m in _NUMBER.finditer(text):
         if any(s <= m.start("num") < e for s, e in skip) or (found and m.start() < found[-1].end):
@@ -333,7 +371,22 @@ def lex(text: str, skip: list[tuple[int, int]] | tuple[tuple[int, int], ...] = (
         if q is not None:
             found.append(q)
     found += [w for w in _spelled(text) if not any(s <= w.start < e for s, e in skip)]
-    return _exact_forms(text, sorted(found, key=lambda q: q.start))
+    found.sort(key=lambda q: q.start)
+    return _exact_forms(text, found) if merge else found
+
+
+def read_number(text: str, units: tuple[str, ...] = ("",)) -> float | None:
+    """The value of ``text`` when the whole of it is one quantity in one of ``units`` ("128k" -> 128000.0,
+    "1.5M" -> 1.5e6, "-2048" -> -2048.0, "80%" -> 0.8 with ``units=("fraction",)``), else None ("abc",
+    "2 x 3", "12 GB" when bytes are not allowed)."""
+    stripped = text.strip()
+    found = lex(stripped)
+    if len(found) != 1:
+        return None
+    q = found[0]
+    if q.unit not in units or q.start != 0 or q.end < len(stripped.rstrip()):
+        return None
+    return q.value
 
 
 # --- formatting (the inverse of lex, for round trips and restating an input) -----------------

@@ -14,6 +14,8 @@ CLI flags come from the input model's fields: ``--field-name`` by default, or th
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,6 +32,7 @@ from tools.errors import InputError, from_validation_error
 from tools.growth import GrowthInput, GrowthResult, growth, growth_text
 from tools.kv_cache import KVCacheInput, KVCacheResult, kv_cache
 from tools.memory_fit import MemoryFitInput, MemoryFitResult, memory_fit
+from tools.quantities import read_number
 from tools.results import Worked, record_provenance
 from tools.serving_cost import (
     ServingCostInput,
@@ -59,18 +62,81 @@ def _unknown_argument(model: type[BaseModel], key: str) -> InputError:
     return InputError(key, f"unknown argument; allowed: {', '.join(names)}.", suggestions=near)
 
 
+def _number_kind(annotation: Any) -> type | None:
+    """``int`` or ``float`` for a numeric field (also optional or a list of them), else None."""
+    if annotation in (int, float):
+        return typing.cast(type, annotation)
+    if typing.get_origin(annotation) in (list, tuple, typing.Union, types.UnionType):
+        kinds = {_number_kind(a) for a in typing.get_args(annotation)} - {None}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
+def _read_quantity(kind: type, value: Any) -> Any:
+    """A numeric field's text as the quantities lexer reads it: "128k" -> 128000 and "32k tokens" for an integer,
+    "1.5M" or "80%" -> 0.8 for a float. Anything else (``"abc"``, "1.2345k" for an integer) is returned unchanged
+    for the model to refuse, naming the field."""
+    if isinstance(value, (list, tuple)):
+        return [_read_quantity(kind, v) for v in value]
+    if not isinstance(value, str) or _plain(value):
+        return value  # a plain number is left to the model, so its messages quote it as given
+    units = ("", "tokens") if kind is int else ("", "fraction")
+    number = read_number(value, units)
+    if number is None:
+        return value
+    if kind is int:
+        return int(number) if number.is_integer() else value
+    return number
+
+
+def _plain(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_quantities(model: type[BaseModel], args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` with the text of numeric fields read by :func:`tools.quantities.read_number` (CLI flags arrive as
+    text; an analyst writes "--context 128k")."""
+    out = dict(args)
+    for name, info in model.model_fields.items():
+        key = name if name in out else info.alias
+        if key not in out or (kind := _number_kind(info.annotation)) is None:
+            continue
+        out[key] = _read_quantity(kind, out[key])
+    return out
+
+
+def _percent_hint(error: InputError, first: Any) -> InputError:
+    """``error`` with "did you mean 0.8?" when a fraction field (at most 1) was given as a percent (2 to 100);
+    the value is never converted."""
+    bound = (first.get("ctx") or {}).get("le", (first.get("ctx") or {}).get("lt"))
+    try:
+        value = float(first.get("input"))
+    except (TypeError, ValueError):
+        return error
+    if first.get("type") not in ("less_than_equal", "less_than") or bound != 1 or not 2 <= value <= 100:
+        return error
+    hint = f"{error.message} It is a fraction of 1: did you mean {value / 100:g} ({value:g} %)?"
+    return InputError(error.field, hint, suggestions=error.suggestions)
+
+
 def validate_input(model: type[BaseModel], args: dict[str, Any]) -> BaseModel:
     """``model`` built from ``args``; a ``None`` value means "use the default" (as JSON ``null`` from an
-    LLM or an MCP client). Any failure becomes one ``InputError`` naming the field: an unknown argument
-    (with the closest field names), a validation error, a non-finite number or one past the field's
-    sanity ceiling (:mod:`tools.limits`)."""
+    LLM or an MCP client). Numeric fields given as text are read by the quantities lexer ("128k", "1.5M", "80%").
+    Any failure becomes one ``InputError`` naming the field: an unknown argument (with the closest field
+    names), a validation error (a fraction given as a percent gets "did you mean 0.8?"), a non-finite number
+    or one past the field's sanity ceiling (:mod:`tools.limits`)."""
+    given = _read_quantities(model, {k: v for k, v in args.items() if v is not None})
     try:
-        built = _strict(model).model_validate({k: v for k, v in args.items() if v is not None})
+        built = _strict(model).model_validate(given)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         if first.get("type") == "extra_forbidden":
             raise _unknown_argument(model, ".".join(str(p) for p in first.get("loc", ()))) from None
-        raise from_validation_error(exc) from None
+        raise _percent_hint(from_validation_error(exc), first) from None
     for name, info in model.model_fields.items():
         problem = limits.check_number(name, getattr(built, name, None), info)
         if problem:

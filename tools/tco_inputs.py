@@ -26,16 +26,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from tools import defaults as D
-from tools.dtypes import DType
 from tools.errors import InputError
 from tools.finance import HOURS_PER_YEAR
+from tools.serving_shape import ServingShape
 
 
-class TCOInput(BaseModel):
-    """Cost of owning and running accelerators, per hour and per million tokens."""
+class TCOInput(ServingShape):
+    """Cost of owning and running accelerators, per hour and per million tokens. With ``model``, tokens/s come
+    from the throughput calculator on the serving shape (gpus, weights_dtype, prompt, output:
+    :class:`tools.serving_shape.ServingShape`)."""
 
     chip: list[str] = Field(
         default_factory=list, description="Catalog accelerator(s); repeat --chip to compare several."
@@ -96,11 +98,7 @@ class TCOInput(BaseModel):
     model: str | None = Field(
         None, description="Catalog model; computes tokens/s per accelerator with the throughput calculator."
     )
-    gpus: int = Field(8, ge=1, description="Serving shape for --model: accelerators per replica.")
     batch: int = Field(64, ge=1, description="Serving shape for --model: sequences decoded together.")
-    prompt: int = Field(1000, ge=1, description="Serving shape for --model: prompt tokens.")
-    output: int = Field(1000, ge=1, description="Serving shape for --model: output tokens.")
-    weights_dtype: DType = Field("bf16", description="Serving shape for --model: weight format.")
     profile: str | None = Field(None, description="For --model: saved calibration profile (throughput --calibrate).")
     profile_dir: str | None = Field(
         None, description="Directory of saved profiles (front-ends pass <data dir>/profiles)."

@@ -37,13 +37,14 @@ from pydantic import BaseModel, Field, model_validator
 
 from tools.catalog import Accelerator, ModelSpec, find_accelerator, find_model
 from tools.decode_step import Deployment, Step, decode_step, kv_bytes_per_gpu, prefill_seconds
-from tools.dtypes import BYTES_PER_VALUE, FLOPS_COLUMNS, GB, GIB, DType
+from tools.dtypes import BYTES_PER_VALUE, FLOPS_COLUMNS, GB, GIB
 from tools.errors import InputError
-from tools.kv_cache import KVDType, KVShape, context_note
+from tools.kv_cache import KVShape, context_note
 from tools.moe import layout_note, weight_split
 from tools.params import total_parameters
 from tools.profiles import CalibrationProfile, load_profile
 from tools.results import Worked
+from tools.serving_shape import THROUGHPUT_DEFAULT_GPUS, ServingShapeKV, default_gpus_note
 from tools.step_time import communication, default_overhead_s
 
 #: Default fraction of datasheet bandwidth: fitted (with the step overhead of tools/step_time.py) on the
@@ -70,20 +71,19 @@ KIND_NOTES = {
 }
 
 
-class ThroughputInput(BaseModel):
-    """Estimate decode and prefill speed for a model served on accelerators."""
+class ThroughputInput(ServingShapeKV):
+    """Estimate decode and prefill speed for a model served on accelerators (serving shape: gpus, formats,
+    prompt and output from :class:`tools.serving_shape.ServingShapeKV`; ``gpus`` are the decode replica)."""
 
     model: str = Field(description="Catalog model name, e.g. 'llama-3.1-70b'.")
     chip: str = Field(description="Catalog accelerator name, e.g. 'h100'.")
-    gpus: int = Field(1, ge=1, description="Accelerators in one replica (tensor-parallel group) that decodes.")
-    weights_dtype: DType = Field("bf16", description="Weight format: fp32, fp16, bf16, fp8, int8, int4, fp4.")
-    kv_dtype: KVDType | None = Field(
-        None,
-        description="KV-cache format; defaults to the weight format (16-bit for 4-bit weights); fp8_ds_mla for DeepSeek MLA (vLLM).",
+    gpus: int = Field(
+        THROUGHPUT_DEFAULT_GPUS,
+        ge=1,
+        description="Accelerators in the replica (tensor-parallel group) that decodes; default 1, the speed of one "
+        "accelerator (8 = one server).",
     )
     batch: int = Field(1, ge=1, description="Sequences decoded together by the replica.")
-    prompt: int = Field(1000, ge=1, description="Prompt tokens per request.")
-    output: int = Field(1000, ge=1, description="Output tokens per request.")
     mem_eff: float | None = Field(
         None, gt=0, le=1, description=f"Fraction of datasheet memory bandwidth achieved [default: {DEFAULT_MEM_EFF}]."
     )
@@ -237,6 +237,7 @@ def _assumptions(
     comm = communication(spec, chip, d.gpus, step.tokens, d.dp_attention)
     kind_note = KIND_NOTES.get(kind, "efficiencies and overhead from the saved profile")
     out = [
+        *default_gpus_note(inp),
         f"Figure kind: {kind}, {kind_note}.",
         f"Efficiency: {d.mem_eff:g} of datasheet bandwidth, {d.compute_eff:g} of peak FLOPS (1.0 = pure roofline).",
         f"Overhead {d.overhead_s * 1000:.3g} ms per step (fixed cost; --step-overhead-ms; 0 for the roofline bound).",

@@ -9,6 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from agent.render.figures import unit_of
+
 _WORK_FIELDS = {"formula", "inputs", "assumptions", "sources"}
 
 
@@ -21,9 +23,13 @@ def human_bytes(n: float) -> str:
 
 
 def format_value(name: str, value: Any) -> str:
-    """One value with its unit made explicit: bytes get GB/GiB, USD gets $, fractions stay fractions."""
+    """One value with its unit made explicit: bytes get GB/GiB, USD gets $, fractions stay fractions with their
+    percent beside them ("0.2829 (+28.3 %)" for a difference, "0.8 (80.0 %)" for a share)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, (int, float)) and unit_of(name) == "fraction":
+        percent = f"{value * 100:+.1f}" if name.startswith("difference") else f"{value * 100:.1f}"
+        return f"{value:.4g} ({percent} %)"
     if isinstance(value, int) and "bytes" in name:
         return f"{value:,} B ({human_bytes(value)})"
     if isinstance(value, float):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -105,6 +106,38 @@ def test_bad_input_exit_2_one_line(args: list[str], needle: str) -> None:
     lines = [ln for ln in r.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and needle in lines[0]
     assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(("text", "tokens"), [("128k", 128_000), ("32k", 32_000), ("1.5M", 1_500_000), ("1,024", 1024)])
+def test_integer_flags_read_magnitudes(text: str, tokens: int) -> None:
+    r = run("kv-cache", "--model", "llama-3.1-70b", "--context", text, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["inputs_given"]["context"] == tokens
+
+
+@pytest.mark.parametrize("text", ["-2048", "abc", "1.2345k", "12 GB"])
+def test_bad_integer_flags_still_exit_2_naming_the_flag(text: str) -> None:
+    r = run("kv-cache", "--model", "llama-3.1-70b", "--context", text)
+    assert r.exit_code == 2 and r.output.startswith("error: context:"), r.output
+
+
+def test_a_fraction_given_as_percent_is_refused_with_a_suggestion() -> None:
+    r = run("tco", "--chip", "h100", "--utilization", "80")
+    assert r.exit_code == 2
+    assert "utilization: must be <= 1" in r.output and "did you mean 0.8 (80 %)?" in r.output
+    assert "did you mean" not in run("tco", "--chip", "h100", "--utilization", "1.5").output  # 150 %, not 1.5 %
+
+
+def test_a_percent_sign_is_read_as_the_fraction_it_says() -> None:
+    r = run("tco", "--chip", "h100", "--utilization", "80%", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["inputs_given"]["utilization"] == pytest.approx(0.8)
+
+
+def test_difference_vs_reference_shows_its_percent() -> None:
+    r = CliRunner().invoke(cli, ["tco", "--chip", "h100"], env={"COLUMNS": "200"})
+    row = next(ln for ln in r.output.splitlines() if "difference_vs_reference" in ln)
+    assert re.search(r"\d\.\d+ \([+-]\d+\.\d %\)", row), row
 
 
 @pytest.mark.skipif(not SCRIPT.exists() and not shutil.which("siliconomics"), reason="console script not installed")

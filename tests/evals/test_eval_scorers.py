@@ -4,6 +4,8 @@ a missing tool, a missing citation, an invented number."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent.answer import Citation
 from evals.schema import CitationExpect, FieldExpect, Figure
@@ -167,3 +169,40 @@ def test_behaviour_refuse_and_does_not_fit() -> None:
 def test_invented_numbers_ignores_identifiers_and_question_numbers() -> None:
     assert invented_numbers("llama-3.1-70b on 8 x h100 in fp8", ["8 GPUs"]) == []
     assert invented_numbers("needs 42 GPUs", ["8 GPUs"]) == ["42"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "dimension"),
+    [
+        ("TTFT 0.5 s", 0.5, "seconds"),
+        ("grows 18%/yr", 18.0, "percent"),
+        ("power at 7c/kWh", 0.07, "usd"),
+        ("$1.85/GPU-hr", 1.85, "usd_per_hour"),
+        ("a margin of -28.3%", 28.3, "percent"),
+        ("3 millions", 3e6, "count"),
+    ],
+)
+def test_quantities_come_from_the_one_lexer(text: str, value: float, dimension: str) -> None:
+    found = [q for q in quantities(text) if q.dimension == dimension]
+    assert found and found[0].value == pytest.approx(value)
+
+
+def test_every_lexer_unit_has_a_dimension() -> None:
+    from evals.units import _FROM_LEXER, BASE_UNIT
+    from tools.quantities import UNITS
+
+    assert set(_FROM_LEXER) == set(UNITS)
+    assert {dim for dim, _ in _FROM_LEXER.values()} <= set(BASE_UNIT)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_formatted_figure_scores_in_its_dimension(data: st.DataObject) -> None:
+    from evals.units import _FROM_LEXER
+    from tools.quantities import UNITS, format_quantity
+
+    unit = data.draw(st.sampled_from([u for u in UNITS if u != "year"]))
+    value = data.draw(st.floats(0.5, 1000) if unit not in ("fraction", "fraction/year") else st.floats(0.001, 5))
+    dimension, factor = _FROM_LEXER[unit]
+    found = [q for q in quantities(f"it is {format_quantity(value, unit)} here") if q.dimension == dimension]
+    assert found and found[0].value == pytest.approx(value * factor, rel=1e-3)

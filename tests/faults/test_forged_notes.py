@@ -60,9 +60,9 @@ def test_figure_from_a_note_is_traced_to_the_note_not_verified(forged_store) -> 
     answer = "The H100 has 99 TB/s of memory bandwidth."
     warnings = grounding_warnings(answer, [passages, "what is the H100 bandwidth?"])
     assert warnings == [
-        "figure '99 TB' is from your note channel-check.md: the user's claim, not verified by a calculator or a bundled source"
+        "figure '99 TB/s' is from your note channel-check.md: the user's claim, not verified by a calculator or a bundled source"
     ]
-    assert untraced(answer, [passages]) == ["99 TB"]  # never counted as verified
+    assert untraced(answer, [passages]) == ["99 TB/s"]  # never counted as verified
     assert grounding_warnings("The H100 has 3.35 TB/s.", [passages, {"mem_bw_tbps": 3.35}]) == []
 
 

@@ -87,17 +87,17 @@ def test_unanswering_chroma_server_fails_fast_naming_host_and_port(tmp_path):
 
 def test_silent_chroma_server_times_out(tmp_path):
     """A server that accepts the connection but never answers: the read timeout ends the wait."""
-    import knowledge.index as index
+    import knowledge.chroma_clients as clients
 
     with socket.socket() as srv:
         srv.bind(("127.0.0.1", 0))
         srv.listen()
         port = srv.getsockname()[1]
-        old = index.READ_TIMEOUT_S
-        index.READ_TIMEOUT_S = 0.5
+        old = clients.READ_TIMEOUT_S
+        clients.READ_TIMEOUT_S = 0.5
         try:
             with pytest.raises(IndexUnavailable) as err:
                 open_store(data_dir=tmp_path, embedder=HashingEmbedding(), chroma_host="127.0.0.1", chroma_port=port)
         finally:
-            index.READ_TIMEOUT_S = old
+            clients.READ_TIMEOUT_S = old
     assert f"127.0.0.1:{port}" in str(err.value) and "Timeout" in str(err.value)

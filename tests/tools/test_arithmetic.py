@@ -25,6 +25,14 @@ from tools.errors import InputError
         ("max(1,2) + min(3, 4)", 5),
         ("-5 + 3 ÷ 2", -3.5),
         ("sqrt(16) x ceil(2.1)", 12),
+        ("$2.10 x 1.5M", 3_150_000),  # read by the quantities lexer: money, magnitudes, rates, percents
+        ("$1.85/GPU-hr x 8,760", 16_206),
+        ("7c/kWh x 1,000", 70),
+        ("18%/yr x 2", 0.36),
+        ("5-3k", -2_995),
+        ("fifty million / 5", 10_000_000),
+        ("80 GB x 0.9", 72),  # a unit that only scales is a label: the figure as written
+        ("200 ms x 5", 1_000),
     ],
 )
 def test_expressions(expression, value):
@@ -71,3 +79,12 @@ def test_unit_words_are_labels():
 @given(st.integers(0, 10**9), st.integers(1, 10**6))
 def test_matches_python_arithmetic(a, b):
     assert evaluate(f"{a:,} x {b} + {a} / {b}").value == pytest.approx(a * b + a / b)
+
+
+@given(st.floats(0.01, 1e6), st.sampled_from(["", "k", "M", "B"]))
+def test_magnitudes_agree_with_the_lexer(number, suffix):
+    from tools.quantities import lex
+
+    text = f"{number:.2f}{suffix}"
+    (q,) = lex(text)
+    assert evaluate(f"{text} x 2").value == pytest.approx(q.value * 2, rel=1e-12)

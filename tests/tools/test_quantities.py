@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.quantities import UNITS, format_quantity, lex
+from tools.quantities import UNITS, format_quantity, lex, read_number
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,10 @@ from tools.quantities import UNITS, format_quantity, lex
         ("10x", 10, "x"),
         ("through 2030", 2030, "year"),
         ("context=-2048", -2048, ""),
+        ("0.5 s", 0.5, "s"),
+        ("40 us", 40e-6, "s"),
+        ("5 microseconds", 5e-6, "s"),
+        ("3 millions", 3e6, ""),
     ],
 )
 def test_analyst_forms(text: str, value: float, unit: str) -> None:
@@ -118,3 +122,44 @@ def test_format_then_lex_round_trips_every_unit(data: st.DataObject) -> None:
     assert len(found) == 1, (text, found)
     assert found[0].unit == unit, text
     assert math.isclose(found[0].value, value, rel_tol=1e-3), (text, found[0].value, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "value"),
+    [
+        ("128k", ("",), 128_000),
+        (" 1.5M ", ("",), 1_500_000),
+        ("-2048", ("",), -2048),
+        ("32k tokens", ("", "tokens"), 32_000),
+        ("32k tokens", ("",), None),
+        ("80%", ("", "fraction"), 0.8),
+        ("80%", ("",), None),
+        ("abc", ("",), None),
+        ("2 x 3", ("",), None),
+        ("12k and more", ("",), None),
+    ],
+)
+def test_read_number_takes_one_whole_quantity(text: str, units: tuple[str, ...], value: float | None) -> None:
+    assert read_number(text, units) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "digits", "magnitude", "figure"),
+    [
+        ("$2.1M", "2.1", 1e6, 2.1e6),
+        ("405.9 GB", "405.9", 1.0, 405.9),
+        ("7c/kWh", "7", 1.0, 7.0),
+        ("1,300 tokens", "1,300", 1.0, 1300.0),
+        ("-2048", "2048", 1.0, -2048.0),
+        ("96e9 bytes", "96e9", 1.0, 96e9),
+        ("fifty million", "50", 1e6, 50e6),
+    ],
+)
+def test_the_number_as_written_is_kept(text: str, digits: str, magnitude: float, figure: float) -> None:
+    (q,) = lex(text)
+    assert (q.digits, q.magnitude) == (digits, magnitude)
+    assert math.isclose(q.figure, figure)
+
+
+def test_merge_false_keeps_every_number_written() -> None:
+    assert [q.value for q in lex("32k ctx (32768 tokens)", merge=False)] == [32000, 32768]
