@@ -4,7 +4,7 @@ Two readings (each module states its formula): a decode roofline with its weight
 efficiency (:mod:`agent.offline.roofline`), which replaces the throughput calculator's own reading of the
 same question; and a bill for stated tokens at a stated price per million tokens
 (:mod:`agent.offline.token_bill`), used when the intent reading leaves a stated quantity unused or has no
-calls. A podcast search planned beside either is kept: the passage and the computation are both answered.
+calculator call. A podcast search planned beside either is kept: the passage and the computation are both answered.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def spelled_out(question: str, plan: Plan, routed: bool) -> Plan:
     if routed or plan.spec is not None:
         return plan
     bill = token_bill_calls(question, Call)
-    if bill is not None and (plan.reply is not None or not plan.calls or unaccounted(question, plan)):
+    quotes_only = all(c.name in _QUOTES for c in plan.calls)  # numbers in a search query are not computed with
+    if bill is not None and (plan.reply is not None or quotes_only or unaccounted(question, plan)):
         return _with(question, plan, [c for c in plan.calls if c.name in _QUOTES], *bill)
     return plan
 
