@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -125,6 +124,8 @@ class ModelSpec(BaseModel):
     sliding_layers: int = Field(0, description="How many of the layers are windowed (0 = none).")
     window_kind: str = Field("", description="'sliding', 'chunked' (Llama-4 chunked local attention) or ''.")
     source_date: str = Field("", description="Date of the config or card the row comes from, YYYY-MM-DD.")
+    release_weights_dtype: str = Field("", description="Format of the released checkpoint when not bf16 (e.g. fp8).")
+    index_head_dim: int | None = Field(None, description="DeepSeek sparse-attention indexer key width (V3.2: 128).")
     source: str
     notes: str = ""
     moe: MoELayout | None = Field(None, description="Expert layout from model_moe.csv, when the model has a row there.")
@@ -230,6 +231,8 @@ def model_from_csv(r: dict[str, str]) -> ModelSpec:
         sliding_layers=_opt_int(r.get("sliding_layers")) or 0,
         window_kind=r.get("window_kind", ""),
         source_date=r.get("source_date", ""),
+        release_weights_dtype=r.get("release_weights_dtype", ""),
+        index_head_dim=_opt_int(r.get("index_head_dim")),
         source=r["source"],
         notes=r.get("notes", ""),
         moe=_moe_layout(r["name"], _aliases(r.get("aliases", ""))),
@@ -463,45 +466,3 @@ def annotate(result: Any, rows: list[Any]) -> Any:
     if hasattr(result, "sources") and user:
         result.sources = list(result.sources) + [s for s in user if s not in result.sources]
     return result
-
-
-# --- freshness -----------------------------------------------------------------------------------------
-
-
-def months_between(earlier: datetime.date, later: datetime.date) -> float:
-    """Calendar months from ``earlier`` to ``later`` (days / 30.44)."""
-    return (later - earlier).days / 30.4375
-
-
-def parse_date(text: str) -> datetime.date | None:
-    """'2025-12-02' or '2025-12' -> a date; None when blank or unreadable."""
-    text = (text or "").strip()
-    for fmt in ("%Y-%m-%d", "%Y-%m"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def stale_rows(months: float, today: datetime.date | None = None) -> list[dict[str, Any]]:
-    """Chips, models and prices whose source date is more than ``months`` old (or missing)."""
-    today = today or datetime.date.today()
-    items: list[tuple[str, str, str, str]] = [("chip", a.name, a.source_date, a.origin) for a in accelerators()]
-    items += [("model", m.name, m.source_date, m.origin) for m in models()]
-    items += [("price", f"{p.chip} ({p.basis})", p.price_date, p.origin) for p in price_rows()]
-    out = []
-    for kind, name, date_text, origin in items:
-        date = parse_date(date_text)
-        age = months_between(date, today) if date else None
-        if age is None or age > months:
-            out.append(
-                {
-                    "kind": kind,
-                    "name": name,
-                    "source_date": date_text or None,
-                    "age_months": round(age, 1) if age is not None else None,
-                    "origin": origin,
-                }
-            )
-    return out

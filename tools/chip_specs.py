@@ -82,6 +82,26 @@ class ChipSpecsResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+def sram_only(chip: Accelerator) -> bool:
+    """True for a chip whose memory is on-chip SRAM with no HBM (Groq): its ``memory_gb`` is SRAM, not HBM.
+
+    >>> sram_only(find_accelerator("groq")), sram_only(find_accelerator("h100"))
+    (True, False)
+    """
+    kind = chip.memory_type.upper()
+    return "SRAM" in kind and ("NO HBM" in kind or "HBM" not in kind)
+
+
+def memory_notes(rows: list[Accelerator]) -> list[str]:
+    """One line per SRAM-only chip saying its memory figure is on-chip SRAM, not HBM."""
+    return [
+        f"{r.name} has no HBM: its {r.memory_gb:g} GB is on-chip SRAM; a model is held only by sharding it over "
+        "many chips."
+        for r in rows
+        if sram_only(r)
+    ]
+
+
 def sort_field(value: str) -> str:
     """The catalog field ``value`` names (a short name or the field itself), or ``InputError`` naming ``sort``."""
     key = SORT_ALIASES.get(value.strip().lower(), value.strip())
@@ -114,6 +134,7 @@ def chip_specs(inp: ChipSpecsInput) -> ChipSpecsResult:
         missing_values=missing,
         assumptions=[
             *row_warnings(rows),
+            *memory_notes(rows),
             "Memory is as marketed in GB (the driver exposes about that many GiB); bandwidth in TB/s (10^12 B/s); "
             "TFLOPS are dense (no sparsity).",
         ],

@@ -23,7 +23,8 @@ Per-chip defaults:
   SemiAnalysis reference $/accelerator-hour above (hyperscaler owning), used *as* the cost per
   installed hour; (3) a default price of the chip alone or of a baseboard kit, used as capex and
   flagged as a lower bound (the host server is missing); (4) a rental list price per
-  accelerator-hour. A chip with none of these needs ``capex_per_accelerator``.
+  accelerator-hour. A chip with none of these needs ``capex_per_accelerator``; the error says why
+  (``knowledge/data/no_public_price.csv``: the reason no public price exists and when that was checked).
 * capex per accelerator for build-outs and capex implications (:func:`capex_per_accelerator`): the
   default price when its basis is a purchase (server, chip or kit), with basis and date.
 """
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from tools.catalog import Accelerator, PriceRow, default_price_row, find_accelerator
+from tools.catalog import Accelerator, PriceRow, default_price_row, find_accelerator, recording
 from tools.data_csv import knowledge_csv
 from tools.errors import InputError
 
@@ -164,7 +165,8 @@ def reference_rows() -> dict[str, ReferenceRow]:
             if r["version"] != version:
                 continue
             try:
-                name = find_accelerator(r["chip"]).name
+                with recording():  # resolving the table's chip keys is not a use of those rows by the answer
+                    name = find_accelerator(r["chip"]).name
             except InputError:
                 continue
             if name in out:
@@ -299,11 +301,31 @@ def cost_basis(chip: Accelerator) -> CostBasis:
             price.price_date,
             f"{price.origin}: {price.source}",
         )
-    raise InputError(
-        "capex_per_accelerator",
-        f"{chip.name} has no sourced price and no sourced reference $/accelerator-hour in the catalog; give "
-        "capex_per_accelerator (USD, all-in server cost per accelerator), or add a price with "
-        "'siliconomics catalog add-price'.",
+    raise InputError("capex_per_accelerator", no_price_message(chip))
+
+
+#: What the analyst can give instead of a catalog price (API field, CLI flag).
+GIVE_A_PRICE = (
+    "give capex_per_accelerator (CLI --capex-per-accelerator: USD, all-in server cost per accelerator) or "
+    "server_price with gpus_per_server (--server-price, --gpus-per-server), or add a dated price with "
+    "'siliconomics catalog add-price'; no figure is computed without one."
+)
+
+
+@cache
+def no_public_price() -> dict[str, dict[str, str]]:
+    """Chip name -> its ``knowledge/data/no_public_price.csv`` row (why no public price exists, checked when)."""
+    return {r["chip"]: r for r in knowledge_csv("no_public_price.csv")}
+
+
+def no_price_message(chip: Accelerator) -> str:
+    """Why the catalog holds no price for ``chip`` (the recorded reason and date when there is one), and what to give."""
+    row = no_public_price().get(chip.name)
+    if row is None:
+        return f"{chip.name} has no sourced price and no sourced reference $/accelerator-hour in the catalog; {GIVE_A_PRICE}"
+    return (
+        f"{chip.name}: no public price exists (checked {row['checked_date']}): {row['reason']} Source: "
+        f"{row['source']}. To cost it, {GIVE_A_PRICE}"
     )
 
 
@@ -311,6 +333,8 @@ def capex_per_accelerator(chip: Accelerator) -> tuple[float, str]:
     """(the chip's default purchase price per accelerator, a sentence with its basis, date and source);
     ``InputError`` on ``capex_per_accelerator`` when the catalog has none."""
     price = default_price_row(chip.name)
+    if price is None and chip.name in no_public_price():
+        raise InputError("capex_per_accelerator", no_price_message(chip))
     if price is None or price.basis not in PURCHASE_BASES:
         raise InputError(
             "capex_per_accelerator",

@@ -8,7 +8,8 @@ in place of the top level):
 * ``num_key_value_heads`` (default: ``num_attention_heads``, i.e. MHA), ``head_dim`` (default
   ``hidden_size / num_attention_heads``);
 * MLA (DeepSeek-V2/V3, Kimi-K2): ``kv_lora_rank`` and ``qk_rope_head_dim`` (head_dim =
-  ``qk_nope_head_dim + qk_rope_head_dim``);
+  ``qk_nope_head_dim + qk_rope_head_dim``); DeepSeek-V3.2's ``index_head_dim`` (indexer key cache);
+* ``quantization_config.quant_method`` fp8: the weights default to fp8 (the released format);
 * MoE: ``num_local_experts`` / ``n_routed_experts`` / ``num_experts`` with
   ``num_experts_per_tok`` - the config holds no parameter count, so ``params_b`` and
   ``active_params_b`` must be given;
@@ -94,6 +95,12 @@ def _experts(cfg: dict[str, Any]) -> int | None:
     return None
 
 
+def _release_dtype(cfg: dict[str, Any]) -> str:
+    """'fp8' when config.json declares an FP8 checkpoint (``quantization_config.quant_method`` fp8), else ''."""
+    quant = cfg.get("quantization_config")
+    return "fp8" if isinstance(quant, dict) and quant.get("quant_method") == "fp8" else ""
+
+
 def spec_from_config(
     cfg: dict[str, Any],
     name: str,
@@ -165,6 +172,8 @@ def spec_from_config(
         sliding_layers=windowed,
         window_kind=kind,
         source_date=added,
+        release_weights_dtype=_release_dtype(cfg),
+        index_head_dim=_int(cfg, "index_head_dim") if rank else None,
         source=source,
         notes=f"Added by you on {added} from a Hugging Face config.json"
         + (f"; MoE with {experts} experts" if experts else "")

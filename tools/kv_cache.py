@@ -11,6 +11,10 @@ Formulas (bytes, decimal units when printed as GB):
   ``kv_lora_rank`` fp8 bytes + one fp32 scale per 128-value tile of the latent + the RoPE key in
   bf16 = 512 + 4 x 4 + 64 x 2 = 656 B for DeepSeek-V3 (40,016 B/token over 61 layers). Only
   for MLA models; plain ``fp8`` (1 B per value, scales ignored) gives 576 B per layer.
+* DeepSeek sparse attention (V3.2): the lightning indexer caches one key per token per layer, always
+  fp8 with one fp32 scale per 128 values, whatever the MLA cache format (vLLM ``DeepseekV32IndexerCache``:
+  ``index_head_dim + index_head_dim // 128 x 4`` bytes, one head, replicated under TP) = 128 + 4 = 132 B,
+  so DeepSeek-V3.2 bf16 = 61 x (576 x 2 + 132) = 78,324 B/token (70,272 latent + 8,052 indexer).
 * Tensor parallel over ``tp`` GPUs: the busiest GPU holds ``ceil(kv_heads / tp)`` heads. When
   tp divides kv_heads or is a multiple of it (the only layouts vLLM accepts) this is vLLM's
   ``max(1, kv_heads // tp)``: heads are replicated when tp > kv_heads. MLA's single latent is
@@ -42,6 +46,8 @@ KVDType = Literal[DType, "fp8_ds_mla"]
 FP8_DS_MLA = "fp8_ds_mla"
 #: fp8_ds_mla keeps one fp32 scale per this many latent values (vLLM: 512 latent -> 4 scales).
 FP8_DS_MLA_TILE = 128
+#: The DeepSeek-V3.2 indexer key cache keeps one fp32 scale per this many fp8 key values (vLLM quant_block_size).
+INDEXER_QUANT_BLOCK = 128
 
 
 class KVShape(BaseModel):
@@ -56,6 +62,7 @@ class KVShape(BaseModel):
     rope_dim: int | None = None
     window: int | None = None
     windowed_layers: int = 0
+    index_head_dim: int | None = None
 
     @classmethod
     def of(cls, spec: ModelSpec) -> "KVShape":
@@ -70,7 +77,19 @@ class KVShape(BaseModel):
             rope_dim=spec.qk_rope_head_dim,
             window=spec.sliding_window,
             windowed_layers=spec.sliding_layers,
+            index_head_dim=spec.index_head_dim,
         )
+
+
+def indexer_bytes_per_token_per_layer(shape: KVShape) -> int:
+    """Sparse-attention indexer key bytes per token per layer: fp8 values + one fp32 scale per 128 (0 without one).
+
+    >>> indexer_bytes_per_token_per_layer(KVShape(name="v3.2", layers=61, kv_heads=1, head_dim=192, attention="mla",
+    ...                                           index_head_dim=128))
+    132
+    """
+    dim = shape.index_head_dim or 0
+    return dim + math.ceil(dim / INDEXER_QUANT_BLOCK) * 4
 
 
 def heads_per_gpu(kv_heads: int, tp: int) -> int:
@@ -97,8 +116,8 @@ def bytes_per_token_per_layer(shape: KVShape, kv_dtype: str, tp: int = 1) -> flo
                 f"{shape.attention} attention. Allowed here: fp32, fp16, bf16, fp8, int8, int4, fp4.",
             )
         rank, rope = shape.kv_lora_rank or 0, shape.rope_dim or 0
-        return rank * 1 + math.ceil(rank / FP8_DS_MLA_TILE) * 4 + rope * 2
-    return values_per_token_per_layer(shape, tp) * BYTES_PER_VALUE[kv_dtype]
+        return rank * 1 + math.ceil(rank / FP8_DS_MLA_TILE) * 4 + rope * 2 + indexer_bytes_per_token_per_layer(shape)
+    return values_per_token_per_layer(shape, tp) * BYTES_PER_VALUE[kv_dtype] + indexer_bytes_per_token_per_layer(shape)
 
 
 def context_note(spec: ModelSpec, tokens: int) -> str | None:
@@ -190,6 +209,20 @@ class KVCacheResult(Worked):
     total_gib: float | None = Field(description="total_bytes / 2^30.")
 
 
+def _indexer_note(shape: KVShape, inp: KVCacheInput, tokens: int | None, indexer: int) -> str:
+    """The MLA latent alone (indexer keys left out), then what the indexer key cache adds."""
+    latent = shape.model_copy(update={"index_head_dim": None})
+    alone = f"{math.ceil(shape.layers * bytes_per_token_per_layer(latent, inp.kv_dtype, inp.tp)):,} B per token"
+    if tokens is not None:
+        total = sequence_bytes(latent, tokens, inp.kv_dtype, inp.tp, inp.block_size) * inp.batch
+        alone += f", {total / GB:.4g} GB ({total / 2**30:.4g} GiB) for {inp.batch} x {tokens:,} tokens"
+    return (
+        f"MLA latent alone (indexer keys left out): {alone}. Counted on top: the sparse-attention indexer key "
+        f"cache, {indexer} B per token per layer ({shape.layers * indexer:,} B per token), always fp8 with fp32 "
+        "scales (vLLM DeepseekV32IndexerCache), whatever the MLA cache format."
+    )
+
+
 def kv_cache(inp: KVCacheInput) -> KVCacheResult:
     """KV-cache bytes per token, per sequence and per batch (see module docstring for formulas)."""
     if inp.model is not None:
@@ -229,8 +262,13 @@ def kv_cache(inp: KVCacheInput) -> KVCacheResult:
         formula = "bytes/token = layers x (kv_lora_rank + qk_rope_head_dim) x bytes_per_value"
     else:
         formula = "bytes/token = 2 (K,V) x layers x kv_heads x head_dim x bytes_per_value"
+    indexer = indexer_bytes_per_token_per_layer(shape)
+    if indexer:
+        formula += f" + layers x indexer key ({shape.index_head_dim} fp8 + fp32 scale per 128 = {indexer} B)"
     formula += "; bytes/sequence = bytes/token x tokens; total = bytes/sequence x batch"
     assumptions = [f"KV cache stored as {stored}, independent of weight format."]
+    if indexer:
+        assumptions.append(_indexer_note(shape, inp, tokens, indexer))
     if too_long:
         assumptions.append(too_long)
     if shape.window and shape.windowed_layers:

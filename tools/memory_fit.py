@@ -42,10 +42,12 @@ from typing import Literal
 from pydantic import Field
 
 from tools.catalog import Accelerator, ModelSpec, find_accelerator, find_model
+from tools.chip_specs import memory_notes, sram_only
 from tools.dtypes import BYTES_PER_VALUE, GB, GIB
 from tools.errors import InputError
 from tools.kv_cache import KVShape, context_note, heads_per_gpu, sequence_bytes
 from tools.params import total_parameters
+from tools.release_dtype import apply_release_default, default_kv_dtype, release_note
 from tools.results import Worked, record_provenance
 from tools.serving_shape import DEFAULT_OUTPUT, ServingShapeKV, default_gpus_note
 
@@ -173,6 +175,9 @@ def _memory(inp: MemoryFitInput, chip: Accelerator | None) -> Memory:
     util = 1.0 if inp.reserve_frac and "gpu_mem_util" not in inp.model_fields_set else inp.gpu_mem_util
     if inp.capacity_gb is not None:
         capacity, label = inp.capacity_gb * GB, f"{inp.capacity_gb:g} decimal GB (10^9 B, given)"
+    elif chip is not None and sram_only(chip) and "capacity_unit" not in inp.model_fields_set:
+        capacity = chip.memory_gb * GB  # the vendor's "230 MB" of SRAM is decimal; no driver rounds it to GiB
+        label = f"{chip.memory_gb:g} decimal GB of on-chip SRAM (the chip has no HBM)"
     elif chip is not None:
         unit = "GiB (driver-visible binary units)" if inp.capacity_unit == "GiB" else "decimal GB (10^9 B)"
         capacity, label = chip.memory_gb * (GIB if inp.capacity_unit == "GiB" else GB), f"{chip.memory_gb:g} {unit}"
@@ -267,6 +272,16 @@ def _verdict(
     return f"Does not fit: the weights fit but not one {peak_tokens:,}-token request; {need}."
 
 
+def _sram_prefix(chip: Accelerator | None, fits: bool) -> str:
+    """For an SRAM-only chip that does not fit: it has no HBM to hold the model in (said before the verdict)."""
+    if chip is None or fits or not sram_only(chip):
+        return ""
+    return (
+        f"{chip.name} has no HBM, only {chip.memory_gb:g} GB of on-chip SRAM per chip, so it cannot hold the model in "
+        "HBM; the SRAM of many chips must hold it together. "
+    )
+
+
 def _parameters(inp: MemoryFitInput, spec: ModelSpec | None) -> tuple[int, str]:
     if inp.params is not None:
         return round(inp.params), "given"
@@ -276,12 +291,18 @@ def _parameters(inp: MemoryFitInput, spec: ModelSpec | None) -> tuple[int, str]:
 
 
 def _assumptions(
-    inp: MemoryFitInput, spec: ModelSpec | None, kv: KV | None, mem: Memory, params: tuple[int, str]
+    inp: MemoryFitInput,
+    spec: ModelSpec | None,
+    kv: KV | None,
+    mem: Memory,
+    params: tuple[int, str],
+    chip: Accelerator | None = None,
 ) -> list[str]:
     count, how = params
     out = [
         *default_gpus_note(inp),
         f"Capacity read as {mem.label} per accelerator; results in decimal GB.",
+        *(memory_notes([chip]) if chip is not None else []),
         f"gpu_mem_util {mem.util:g}"
         + (
             " (whole memory: reserve_frac replaces vLLM's 0.9 margin)"
@@ -292,6 +313,9 @@ def _assumptions(
         f"Parameters: {count:,} ({how}), weights in {inp.weights_dtype}"
         + (f", KV cache in {kv.dtype}." if kv else "; no KV cache (weights only)."),
     ]
+    release = release_note(inp)
+    if release:
+        out.append(release)
     if kv is not None:
         out.append(_tp_note(kv.shape, inp.gpus))
         out.append(
@@ -316,10 +340,11 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
     """Fit and concurrency for ``inp.model`` on ``inp.gpus`` x ``inp.chip`` (formulas in the module docstring)."""
     spec = find_model(inp.model) if inp.model else None
     chip = find_accelerator(inp.chip) if inp.chip else None
+    apply_release_default(inp)
     mem = _memory(inp, chip)
     params = _parameters(inp, spec)
     weights = params[0] * BYTES_PER_VALUE[inp.weights_dtype]
-    kv_dtype = inp.kv_dtype or ("bf16" if BYTES_PER_VALUE[inp.weights_dtype] < 1 else inp.weights_dtype)
+    kv_dtype = inp.kv_dtype or default_kv_dtype(inp, inp.weights_dtype, BYTES_PER_VALUE[inp.weights_dtype])
     if spec is None and not inp.weights_only:
         raise InputError("model", "give a catalog model for the KV cache, or weights_only with params.")
     kv = KV(KVShape.of(spec), kv_dtype, inp.prompt + inp.output) if spec is not None and not inp.weights_only else None
@@ -355,13 +380,13 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
             "params": params[0],
             "batch": batch,
         },
-        assumptions=_assumptions(inp, spec, kv, mem, params),
+        assumptions=_assumptions(inp, spec, kv, mem, params, chip),
         sources=sources or ["sizes given by the user"],
         model=model_name,
         chip=chip_name,
         gpus=n,
         fits=fits,
-        verdict=_verdict(inp, chip_name, weights, mem, fits, need, (max_seq, avg_seq)),
+        verdict=_sram_prefix(chip, fits) + _verdict(inp, chip_name, weights, mem, fits, need, (max_seq, avg_seq)),
         parameters=params[0],
         weights_bytes=math.ceil(weights),
         weights_bytes_per_gpu=math.ceil(weights / n),

@@ -6,7 +6,8 @@ throughput, then tco on the same deployment gets the same replica without naming
 * ``gpus`` = 8: one 8-accelerator server, the usual unit sold and rented (NVIDIA HGX/DGX H100, H200 and B200
   boards carry 8 GPUs; AMD's MI300X platform carries 8 OAM modules). A replica on one accelerator, or on
   several servers, is given explicitly.
-* ``weights_dtype`` = bf16, the format most open-weight checkpoints are released in.
+* ``weights_dtype`` = bf16, the format most open-weight checkpoints are released in; a model whose catalog row
+  names another released format (DeepSeek-V3/R1/V3.2: fp8) defaults to that (:mod:`tools.release_dtype`).
 * ``prompt`` = ``output`` = 1,000 tokens per request. ASSUMPTION: a round request size; the calculators
   print it in their inputs.
 
@@ -46,7 +47,9 @@ class ServingShape(BaseModel):
         description="Accelerators in one model replica (tensor-parallel group); default 8, one 8-accelerator server.",
     )
     weights_dtype: DType = Field(
-        DEFAULT_WEIGHTS_DTYPE, description="Weight format: fp32, fp16, bf16, fp8, int8, int4, fp4."
+        DEFAULT_WEIGHTS_DTYPE,
+        description="Weight format: fp32, fp16, bf16, fp8, int8, int4, fp4 (default: the model's released format when "
+        "it is not bf16, e.g. fp8 for DeepSeek-V3/R1/V3.2; else bf16).",
     )
     prompt: int = Field(DEFAULT_PROMPT, ge=1, description="Prompt (input) tokens per request.")
     output: int = Field(DEFAULT_OUTPUT, ge=1, description="Output tokens per request, reasoning tokens included.")

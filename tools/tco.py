@@ -88,6 +88,7 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
         raise InputError("chip", "computing throughput from model needs a chip; give chip or tokens_per_s.")
     from tools.throughput import ThroughputInput, throughput
 
+    given = {"weights_dtype": inp.weights_dtype} if "weights_dtype" in inp.model_fields_set else {}
     t = throughput(
         ThroughputInput(
             model=inp.model,
@@ -96,15 +97,16 @@ def _tokens_per_s(inp: TCOInput, chip: Accelerator | None) -> tuple[float | None
             batch=inp.batch,
             prompt=inp.prompt,
             output=inp.output,
-            weights_dtype=inp.weights_dtype,
             profile=inp.profile,
             profile_dir=inp.profile_dir,
+            **given,  # unset: the model's released format (fp8 for DeepSeek), as throughput itself defaults
         )
     )
+    dtype = t.inputs.get("weights_dtype", inp.weights_dtype)
     return t.decode_tokens_per_s_per_accelerator, (
         f"throughput {t.decode_tokens_per_s_per_accelerator:,.1f} tokens/s per accelerator from the throughput "
         f"calculator: "
-        f"{t.model} {inp.weights_dtype} on {inp.gpus} x {chip.name}, batch {inp.batch}, {inp.prompt}+{inp.output} "
+        f"{t.model} {dtype} on {inp.gpus} x {chip.name}, batch {inp.batch}, {inp.prompt}+{inp.output} "
         f"tokens "
         f"({t.figure_kind}, {t.bound}-bound)"
     )

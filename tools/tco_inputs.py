@@ -45,8 +45,9 @@ class TCOInput(ServingShape):
     count: int = Field(1, ge=1, description="Accelerators in the fleet (scales the fleet totals).")
     capex_per_accelerator: list[float] = Field(
         default_factory=list,
-        description="Server cost per accelerator, USD (default: catalog est_price_usd); repeat to pair with each "
-        "--chip in order.",
+        description="All-in capex per accelerator, USD (a server's price / its accelerators). Default: the chip's "
+        "prices.csv default when its basis is server_all_in, else its sourced reference or rental $/accelerator-hour, "
+        "else a chip or kit price (lower bound), each stated with basis and date. Repeat to pair with each --chip.",
     )
     server_price: list[float] = Field(
         default_factory=list,

@@ -124,7 +124,10 @@ _CHIP_COLUMNS = (
 
 
 def chip_table(result: ChipSpecsResult) -> str:
-    """The rows as an aligned table: name, then memory, bandwidth, dense TFLOPS, power, price ('-' when unknown)."""
+    """The rows as an aligned table: name, then memory, bandwidth, dense TFLOPS, power, price ('-' when unknown);
+    an SRAM-only chip's memory reads '0.23 SRAM'."""
+    from tools.chip_specs import sram_only
+
     cols = list(_CHIP_COLUMNS)  # 6 x 11 columns + the name: 96 columns
     if result.sorted_by and result.sorted_by not in {c[0] for c in cols}:
         cols.insert(0, (result.sorted_by, result.sorted_by, "{:,.4g}"))
@@ -135,7 +138,10 @@ def chip_table(result: ChipSpecsResult) -> str:
         cells = []
         for field, _, fmt in cols:
             value = getattr(row, field)
-            cells.append(f"  {'-' if value is None else fmt.format(value):>9}")
+            text = "-" if value is None else fmt.format(value)
+            if field == "memory_gb" and sram_only(row):
+                text = f"{value:.2f} SRAM"  # no HBM: on-chip SRAM, shown as such rather than "0"
+            cells.append(f"  {text:>9}")
         name = row.name if len(row.name) <= width else row.name[: width - 1] + "…"
         lines.append(f"{name:<{width}}" + "".join(cells))
     return "\n".join(lines)

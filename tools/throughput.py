@@ -43,6 +43,7 @@ from tools.kv_cache import KVShape, context_note
 from tools.moe import layout_note, weight_split
 from tools.params import total_parameters
 from tools.profiles import CalibrationProfile, load_profile
+from tools.release_dtype import apply_release_default, default_kv_dtype, release_note
 from tools.results import Worked
 from tools.serving_shape import THROUGHPUT_DEFAULT_GPUS, ServingShapeKV, default_gpus_note
 from tools.step_time import communication, default_overhead_s
@@ -209,7 +210,8 @@ def deployment(inp: ThroughputInput) -> tuple[Deployment, str, str, CalibrationP
     chip = find_accelerator(inp.chip)
     if inp.dp_attention and inp.gpus < 2:
         raise InputError("dp_attention", "attention data-parallel needs gpus >= 2.")
-    kv_dtype = inp.kv_dtype or ("bf16" if BYTES_PER_VALUE[inp.weights_dtype] < 1 else inp.weights_dtype)
+    apply_release_default(inp)
+    kv_dtype = inp.kv_dtype or default_kv_dtype(inp, inp.weights_dtype, BYTES_PER_VALUE[inp.weights_dtype])
     peak, peak_column = _peak_tflops(chip, inp.weights_dtype)
     mem, comp, overhead, kind, prof = _settings(inp, spec)
     d = Deployment(
@@ -249,6 +251,9 @@ def _assumptions(
         f"Parameters: {total:,} ({params_how}); the input embedding table is not read per step.",
         f"KV cache in {d.kv_dtype}.",
     ]
+    release = release_note(inp)
+    if release:
+        out.append(release)
     if peak_column != FLOPS_COLUMNS[inp.weights_dtype][0]:
         out.append(
             f"{chip.name} publishes no {FLOPS_COLUMNS[inp.weights_dtype][0]} figure: {inp.weights_dtype} weights are "

@@ -107,7 +107,7 @@ def catalog_cmd(ctx: click.Context, kind: str | None, stale: float | None, as_js
     if stale is not None:
         if stale < 0:
             raise UsageError(f"stale: must be >= 0 months (got {stale:g}).")
-        from tools.catalog import stale_rows
+        from tools.catalog_freshness import stale_rows
 
         rows = [r for r in stale_rows(stale) if kind is None or r["kind"] == kind.rstrip("s")]
         if as_json:
@@ -295,7 +295,8 @@ def add_price_cmd(
 ) -> None:
     """Add a dated price with its basis for a catalog chip."""
     from tools import user_catalog
-    from tools.catalog import USER, PriceRow, find_accelerator, parse_date
+    from tools.catalog import USER, PriceRow, find_accelerator
+    from tools.catalog_freshness import parse_date
 
     data_dir = _data_dir()
     chip = _guard(find_accelerator, chip_name)

@@ -153,7 +153,7 @@ def test_first_run_three_questions_reset_ctrl_c_quit(chat_data, held_request):
         # welcome: the model, that no key is needed, what it knows, example questions
         screen.wait(r"Model: offline \(deterministic planner: no API key and no network needed\)")
         screen.wait(
-            r"Knows: the BG2 podcast with Dylan Patel \(\d+ chapters\), 24 chips, 24 models, hyperscaler capex\s+history 2015–2025"
+            r"Knows: the BG2 podcast with Dylan Patel \(\d+ chapters\), 24 chips, 24 models, hyperscaler capex\s+history 2015–2026"
         )
         screen.wait(r"KV cache for Llama 3\.1 70B at 32k context, batch 8\?")
         # first run: the index is built with a progress bar

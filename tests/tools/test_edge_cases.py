@@ -203,6 +203,20 @@ def test_groq_has_no_flops_and_holds_almost_nothing() -> None:
     finite_numbers(r)
 
 
+def test_groq_memory_is_shown_as_sram_not_as_zero_hbm() -> None:
+    from tools.chip_specs import ChipSpecsInput, chip_specs
+    from tools.text_charts import chip_table
+
+    r = fit(model="llama-3.1-8b", chip="groq", gpus=8)
+    assert r.verdict.startswith("Groq GroqChip LPU v1 has no HBM, only 0.23 GB of on-chip SRAM per chip")
+    assert "cannot hold the model in HBM" in r.verdict and r.capacity_bytes_per_gpu == 230_000_000
+    assert any("has no HBM" in a for a in r.assumptions)
+    specs = chip_specs(ChipSpecsInput(chips=["groq", "h100"]))
+    row = next(line for line in chip_table(specs).splitlines() if line.startswith("Groq"))
+    assert "0.23 SRAM" in row and any("has no HBM" in a for a in specs.assumptions)
+    assert not any("has no HBM" in a for a in fit(model="llama-3.1-8b", chip="h100").assumptions)
+
+
 def test_request_too_long_for_any_tp_group_says_why() -> None:
     r = fit(model="deepseek-v3", chip="groq", prompt=100_000, output=1_000)
     assert not r.fits and r.min_accelerators == 0
@@ -232,8 +246,8 @@ def test_tpu_v7_uses_the_reference_power_row() -> None:
 
 def test_chip_without_price_asks_for_capex() -> None:
     with pytest.raises(InputError) as err:
-        get("tco").run({"chip": ["tpu v5p"]})
-    assert err.value.field == "capex_per_accelerator"
+        get("tco").run({"chip": ["maia 200"]})
+    assert err.value.field == "capex_per_accelerator" and "no public price exists" in str(err.value)
 
 
 # --- capex: every single company with guidance ---------------------------------------------

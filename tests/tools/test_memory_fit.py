@@ -154,7 +154,7 @@ def test_memory_one_request_is_weights_plus_its_kv() -> None:
 def test_conventions_and_one_request_properties(model, chip, gpus, prompt, output, wd, kv) -> None:
     """Decimal GB never admits more than GiB; memory_one_request = weights + peak KV; all finite."""
     kw = dict(model=model, chip=chip, gpus=gpus, prompt=prompt, output=output, weights_dtype=wd, kv_dtype=kv)
-    gib = fit(**kw)
+    gib = fit(**kw, capacity_unit="GiB")  # explicit: an SRAM-only chip (groq) reads decimal GB by default
     dec = fit(**kw, capacity_unit="GB")
     assert dec.max_concurrent_sequences <= gib.max_concurrent_sequences
     assert dec.capacity_bytes_per_gpu < gib.capacity_bytes_per_gpu
