@@ -2,8 +2,10 @@
 
 A result can say that what it describes cannot run or rests on weak data: a fit that does not
 hold (``fits: false``, its ``verdict``), a requested batch that does not fit
-(``batch_fits: false``), or an assumption flagged ``WARNING:`` (a throughput whose weights and
-KV do not fit in memory, an input outside the calibrated range, preliminary data). When the
+(``batch_fits: false``), an assumption flagged ``WARNING:`` (a throughput whose weights and
+KV do not fit in memory, an input outside the calibrated range, preliminary data), or companies whose
+capex guidance for one year is on different bases (one includes finance leases, another does not), which
+a sum or comparison across them mixes. When the
 answer does not already carry such a warning, ``ask()`` appends it, so no front-end shows a
 figure without the warning that qualifies it.
 """
@@ -28,6 +30,7 @@ def result_warnings(records: Iterable[Any]) -> list[str]:
                 f"{record.name}: a batch of {result.get('batch'):,} does not fit; "
                 f"the largest batch that fits is {result['largest_batch_that_fits']:,}."
             )
+        out += _mixed_lease_bases(record.name, result)
         for line in result.get("assumptions") or []:
             if isinstance(line, str) and line.strip().upper().startswith("WARNING"):
                 out.append(f"{record.name}: {line.strip()}")
@@ -45,3 +48,20 @@ def missing_from(answer: str, warnings: list[str]) -> list[str]:
             continue
         out.append(w)
     return out
+
+
+def _mixed_lease_bases(name: str, result: dict[str, Any]) -> list[str]:
+    """A warning per year whose company guidance rows differ on including finance leases (module docstring)."""
+    bases: dict[int, dict[bool, list[str]]] = {}
+    for company in result.get("companies") or []:
+        for row in company.get("guidance") or [] if isinstance(company, dict) else []:
+            leases = row.get("includes_finance_leases")
+            if isinstance(leases, bool) and isinstance(row.get("year"), int):
+                bases.setdefault(row["year"], {}).setdefault(leases, []).append(str(company.get("company")))
+    return [
+        f"{name}: {year} guidance is on two bases: {', '.join(by[True])} includes finance leases, "
+        f"{', '.join(by[False])} {'does' if len(by[False]) == 1 else 'do'} not; a sum or comparison across them "
+        "mixes the two."
+        for year, by in sorted(bases.items())
+        if len(by) == 2
+    ]

@@ -19,6 +19,7 @@ from agent.offline.entities import Mention, drop_versioned_sizes, find_companies
 from agent.offline.expressions import arithmetic_expression
 from agent.offline.numbers import as_int, first, number_at, percent
 from agent.offline.relative import relative
+from agent.offline.slots import PAID_PRICE
 
 DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4")
 _DTYPE_WORDS = {
@@ -237,7 +238,7 @@ def _formats(text: str, p: Parsed) -> None:
     kv = re.search(
         r"\b("
         + "|".join(DTYPES)
-        + r")\s*(?:mla\s*|latent\s*)?(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|=|:)?\s*("
+        + r")\s*(?:(?:mla|latent|compressed|paged)\s*)?(?:kv|cache)|kv(?:[- ]?cache)?\s*(?:in|at|as|is|=|:)?\s*("
         + "|".join(DTYPES)
         + r")\b",
         text,
@@ -271,7 +272,8 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
 
     p.facility_capex_per_mw = w.take(money + r"\s*(?:/|per|a)\s*mw\b")
     p.colo = w.take_any([r"colo\w*\s*(?:at|of|=|:|is)?\s*\$\s*{N}", money + r"\s*(?:/|per|a)\s*kw[- ]?(?:month|mo)\b"])
-    p.rental_price = w.take(money + r"\s*(?:/|per|an?)\s*(?:gpu|chip|accelerator)?[- ]?(?:hr|hour|h)\b")
+    hourly = w.take(money + r"\s*(?:/|per|an?)\s*(?:gpu|chip|accelerator)?[- ]?(?:hr|hour|h)\b")
+    p.rental_price = None if re.search(PAID_PRICE, p.text) else hourly  # paid per hour, asked per token: not a rental
     p.capex_per_accelerator = w.take_any(
         [
             money + r"\s*(?:/|per|a|an|each)?\s*(?:gpu|chip|accelerator|card|unit)",
@@ -410,7 +412,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
             w.take_any(
                 [
                     r"{N}" + _TOK + r"?[\s-]*(?:prompts?|input|in|isl|prefill)\b(?![- ]?(?:flight|the))",
-                    r"(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+                    r"\b(?:prompts?|input|isl|prefill)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
                 ]
             )
         )
@@ -422,7 +424,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
             w.take_any(
                 [
                     r"{N}" + _TOK + r"?[\s-]*(?:outputs?|out|generated|gen|osl|answers?|completion|response|decode)\b",
-                    r"(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
+                    r"\b(?:output|out|osl|generat(?:e|es|ing)|answer|completion|response)\s*(?:length|len|size|of|=|:|is)?\s*(?:of\s*)?{N}",
                 ]
             )
         )

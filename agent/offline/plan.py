@@ -45,6 +45,7 @@ from agent.offline.planners.calculators import calculator_calls
 from agent.offline.planners.checks import accounted, speed_behind_fit, unaccounted
 from agent.offline.planners.rerun import follow_up, is_follow_up, scales_anything
 from agent.offline.planners.search import clauses, text_calls
+from agent.offline.planners.spelled import spelled_out as spelled_plan
 
 
 def make_plan(question: str, prior: list[Call] | None = None, prior_question: str = "") -> Plan:
@@ -77,6 +78,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         _compute_beside_quote(question, quantities, plan)
     if routed is not None:
         plan = routed_plan(routed, question, quantities)
+    plan = spelled_plan(question, plan, routed is not None)
     _power_only_plan(plan)
     plan.calls, own_note = split_own_costs(question, plan.calls, Call)
     if own_note:

@@ -3,12 +3,13 @@
 "Dylan put the server at ~$300k; if that's 8 GPUs over 4 years straight-line, ignoring power, what's
 capex per GPU-hour?" asks for the passage *and* a calculation. The numbers also go into the search
 query, but that does not make them used: the what-if tool whose fields take every stated quantity
-(:func:`agent.offline.whatif.route`) is called beside the search. A cost question naming no chip
-gets the planner's default chip for its catalog power (said in the answer).
+(:func:`agent.offline.whatif.route`) is called beside the search. A cost question naming no chip, or a
+count of accelerators in a stated power, gets the planner's default chip (said in the answer).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tools.quantities import Quantity
@@ -25,8 +26,12 @@ def computation(
     routed = route(question, quantities, names)
     if routed is not None:
         return routed, False
-    tco = names.get("tco", {})
-    if "chip" in tco:
+    if "chip" in names.get("tco", {}):
         return None, False
-    routed = route(question, quantities, {**names, "tco": {"chip": [default_chip]}}, ("tco",))
+    # a cost with no chip named: the default chip's catalog price and power (said in the answer); a count of
+    # accelerators in a stated power ("how many GPUs is that?") does not depend on the price the default chip lends
+    tools = ("tco", "buildout") if re.search(r"\bhow many\b", question, re.I) else ("tco",)
+    routed = route(
+        question, quantities, {**names, "tco": {"chip": [default_chip]}, "buildout": {"chip": default_chip}}, tools
+    )
     return routed, routed is not None

@@ -40,6 +40,7 @@ class Slot:
     veto: str = ""  # regex near the quantity that rules the field out ("500e9 bytes of free memory" is no capacity)
     after: str = ""  # a field that must be filled first ("to" of a CAGR after its "from")
     plain_ok: str = ""  # a year_value field may be a plain value when the question fills this field too
+    avoid: str = ""  # regex on the whole question: when it matches, the field is not this question's reading
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
@@ -47,6 +48,12 @@ _SERVER = ("server",)
 _ACCEL = (None, "accelerator")
 #: Plausible powers (W): one accelerator (all-in, IT or TDP), one server or rack, a site.
 _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
+#: A power no word qualifies that only one accelerator draws (a server draws more): read as the accelerator's.
+_CHIP_ONLY = (50.0, 3e3)
+#: A build-out's count of accelerators (a server's 8 is a deployment, not a campus).
+_FLEET = (1e3, 1e9)
+#: A count written before a chip's name ("100,000 H100s", "8 b200"): the name is a model number.
+_COUNT_OF_CHIPS = r"\d\s*(?:x\s*)?[a-z]{1,8}\d{2,4}[a-z]?s?\b"
 #: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
 _ONE_PRICE = (100.0, 1e8)
 #: Plausible memory of one accelerator (bytes): "2 bytes" per parameter is not a capacity.
@@ -55,11 +62,25 @@ _ONE_MEMORY = (1e9, 4e12)
 _TOTAL = r"spen[dt] over|\btotal\b|in total|cumulative|altogether|all together"
 #: Plausible parameter count of a model written as a bare number ("8.03B"): 100M to 100T.
 _PARAMS = (1e8, 1e14)
+#: A question that asks what a token or a query costs: an hourly price in it is what is paid for accelerator time
+#: (a serving cost at that price), not a rental price to set against owning ("we pay $2.10/hr per GPU ... cost per
+#: million tokens at 1,500 tok/s").
+PAID_PRICE = (
+    r"(?:cost|price|spend|pay)\w*\s+(?:per|a|an|for each|/)\s*(?:1\s?m\b|million|mn?\b|1,?000|1?k\b|thousand)?\s*"
+    r"(?:output |generated |input )?(?:tokens?|toks?|quer(?:y|ies)|requests?|answers?|responses?)\b"
+    r"|\$\s?/\s?m\s?tok|per (?:1\s?m|million|mn?)\s*(?:output )?tokens?\b"
+)
 
 #: Per tool, the fields an analyst's numbers fill, most specific first.
 FIELDS: dict[str, tuple[Slot, ...]] = {
     "tco": (
-        Slot("server_price", ("usd",), r"server|box|node|system", per=(None, "server"), span=_ONE_PRICE),
+        Slot(
+            "server_price",
+            ("usd",),
+            rf"server|box|node|system|\bfor (?:an? |one )?\d+[- ]?(?:x\s?)?(?:{_GPU})",
+            per=(None, "server"),
+            span=_ONE_PRICE,
+        ),
         Slot("server_kw", ("W",), r"server|box|node|system", per=(None, "server"), scale=1e-3, span=_ONE_SERVER),
         Slot(
             "capex_per_accelerator",
@@ -69,6 +90,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             span=_ONE_PRICE,
         ),
         Slot("power_kw", ("W",), rf"{_GPU}|tdp|it power|all-in|each|draw", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
+        Slot("power_kw", ("W",), per=(None,), scale=1e-3, span=_CHIP_ONLY),  # "Gaudi 3 at $15,625 a chip, 900 W"
         Slot("electricity", ("usd/kwh",)),
         Slot("years", ("years",)),
         Slot("pue", ("",), r"\bpue\b"),
@@ -79,7 +101,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         ),
         Slot("sold_fraction", ("fraction",), r"\bsold\b|of (?:the )?hours"),
         Slot("utilization", ("fraction",), r"utili[sz]"),
-        Slot("rental_price", ("usd/hour",)),
+        Slot("rental_price", ("usd/hour",), avoid=PAID_PRICE),
         Slot("other_opex_per_year", ("usd/year",), r"opex|other|overhead"),
         Slot("count", ("",), rf"{_GPU}|cluster|fleet", integer=True),
     ),
@@ -90,8 +112,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot(
             "tokens_per_s_per_replica",
             ("tokens/s",),
-            r"aggregate|total|per (?:replica|server|node)|throughput",
-            per=(None, "replica"),
+            rf"aggregate|total|per (?:replica|server|node)|throughput|per (?:{_GPU})|/\s?(?:{_GPU})",
+            per=(None, "replica", "accelerator"),
         ),
         Slot(
             "tokens_per_s_per_stream",
@@ -123,7 +145,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("through", ("year",), integer=True),
     ),
     "buildout": (
-        Slot("it_gw", ("W",), r"\bit\b(?! (?:per|each))|it load|it power", scale=1e-9, span=_SITE),
+        Slot("it_gw", ("W",), r"(?<!is )\bit\b(?! (?:per|each|true))|it load|it power", scale=1e-9, span=_SITE),
         # "1.37 kW all-in IT per H100": all-in at the IT level, so PUE still applies
         Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP, veto=r"\bit\b"),
         Slot("power_kw", ("W",), rf"\bit\b|{_GPU}|each|per", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
@@ -136,6 +158,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("capex_per_accelerator", ("usd",), rf"all[- ]in|per (?:{_GPU})|{_GPU}|each|price", span=_ONE_PRICE),
         Slot("facility_capex_per_mw", ("usd/mw",)),
         Slot("electricity", ("usd/kwh",)),
+        Slot("accelerators", ("",), _COUNT_OF_CHIPS, integer=True, span=_FLEET),  # "100,000 H100s", not "8x H100"
     ),
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
     "capex": (),  # no numeric fields: the flags below (finance leases) only
@@ -190,8 +213,10 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         "memory_fit",
         "gpu_mem_util",
         1.0,
-        r"no reserve|using all of it|use all of (?:it|the memory)|(?:whole|full|all the) memory|nothing held back",
+        r"no reserve|using all of it|use all of (?:it|the memory)|(?:whole|full|all the) memory|nothing held back"
+        r"|(?:all|fully|entirely|whole(?: of it)?) usable|no (?:headroom|margin)",
     ),
+    ("memory_fit", "reserve_frac", 0.0, r"no (?:reserve|headroom|margin)"),
     ("kv_cache", "attention", "mla", r"\bmla\b|latent attention"),
     ("kv_cache", "attention", "mqa", r"\bmqa\b|multi[- ]query"),
     ("kv_cache", "attention", "gqa", r"\bgqa\b|grouped[- ]query"),
@@ -267,6 +292,10 @@ def _vetoed(slot: Slot, clause: str) -> bool:
     return bool(slot.veto and re.search(slot.veto, clause))
 
 
+def _avoided(slot: Slot, text: str) -> bool:
+    return bool(slot.avoid and re.search(slot.avoid, text.lower()))
+
+
 def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
     """The fields of ``tool`` the quantities in ``text`` fill (module docstring); flags included."""
     return assign(tool, text, quantities)[0]
@@ -283,7 +312,11 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         if id(q) in taken:
             continue
         clause = clause_around(text, q)
-        candidates = [s for s in slots if _open(s, args, quantities) and _fits(s, q) and not _vetoed(s, clause)]
+        candidates = [
+            s
+            for s in slots
+            if _open(s, args, quantities) and _fits(s, q) and not _vetoed(s, clause) and not _avoided(s, text)
+        ]
         cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
         plain = [s for s in candidates if not s.cues]
         found = next(((s, v) for s in cued or plain if (v := _value(s, q, quantities, taken)) is not None), None)
@@ -295,6 +328,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         source[slot.field] = q
         if q.per == "server" and q.per_count and tool == "tco":
             args.setdefault("gpus_per_server", q.per_count)
+        if slot.field == "tokens_per_s_per_replica" and q.per == "accelerator":
+            args.setdefault("accelerators_per_replica", 1)  # tokens/s per GPU: the cost of one GPU's tokens
     server = "server_price" in args or "server_kw" in args
     if tool == "tco" and server and "gpus_per_server" not in args and "count" in args:
         args["gpus_per_server"] = args.pop("count")  # "a $300k server; if that's 8 GPUs": the GPUs in that server

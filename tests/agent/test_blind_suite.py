@@ -1,4 +1,4 @@
-"""The frozen blind set (evals/suites/agent_blind.yaml) through the real ask() loop, scored correct / declined /
+"""The frozen blind sets (evals/suites/agent_blind.yaml, agent_blind_b.yaml) through the real ask() loop, scored correct / declined /
 wrong by evals.blind: the suite's gates (the correct share and the share of wrong answers that hold today) must
 hold. The targets (correct >= 85%, wrong <= 3%, no wrong answer with an empty 'Not used' list) are not reached."""
 
@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from evals.blind import load_cases, rates, run
 from evals.loader import load_suite
 
-PATH = Path(__file__).resolve().parents[2] / "evals" / "suites" / "agent_blind.yaml"
+SUITES = Path(__file__).resolve().parents[2] / "evals" / "suites"
 
 
-def test_blind_set_gates_hold() -> None:
-    suite = load_suite(PATH)
-    rows = run(load_cases(PATH))
+@pytest.mark.parametrize("name", ["agent_blind.yaml", "agent_blind_b.yaml"])
+def test_blind_set_gates_hold(name: str) -> None:
+    path = SUITES / name
+    suite = load_suite(path)
+    rows = run(load_cases(path))
     share = rates(rows)
     wrong = sorted(r["id"] for r in rows if r["verdict"] == "wrong")
-    assert len(rows) >= 100
+    assert len(rows) >= 80
     assert share["correct"] >= suite.gate, f"correct {share['correct']:.1%} < {suite.gate:.0%}"
     assert share["wrong"] <= suite.max_wrong, f"wrong {share['wrong']:.1%} > {suite.max_wrong:.0%}: {wrong}"

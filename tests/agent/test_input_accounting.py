@@ -161,3 +161,63 @@ def test_an_answer_that_says_it_does_not_fit_is_not_repeated() -> None:
     model = ScriptedChatModel(script=[calls(("memory_fit", fit)), say("It does not fit on one H100.")])
     answer = ask("can llama 3.1 70b run on 1 h100?", model=model)
     assert "Calculator warnings" not in answer.answer
+
+
+# --- a quantity is used only by an argument that holds its unit -----------------------------------------
+
+#: A field that holds each unit (agent.field_units), and one that holds only plain counts.
+_HOLDS = {"usd": "capex_per_accelerator", "usd/hour": "rental_price", "usd/kwh": "electricity",
+          "fraction/year": "cost_of_capital", "bytes": "capacity_gb", "W": "power_kw", "tokens/s": "tokens_per_s",
+          "params": "params", "years": "years"}  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(unit=st.sampled_from(sorted(_HOLDS)), value=st.floats(1.5, 900).map(lambda v: round(v, 1)))
+def test_an_injected_quantity_read_by_an_argument_of_another_kind_is_not_used(unit: str, value: float) -> None:
+    text = format_quantity(value / 1000 if unit == "fraction/year" else value, unit)
+    question = f"tco for h100; also assume {text}"
+    (q,) = [q for q in stated_quantities(question) if q.unit == unit]
+    reading = sorted(readings(q))[0]
+    assert unused_inputs(question, [{"gpus": reading}], "") == [q.text]  # the same number, a count: a coincidence
+    assert unused_inputs(question, [{_HOLDS[unit]: reading}], "") == []
+
+
+def test_a_default_equal_to_a_stated_number_counts_only_where_the_words_name_it() -> None:
+    residual = "$280k 8-GPU server, 4 years down to a 10% residual value"
+    args = {"server_price": 280_000, "gpus_per_server": 8, "years": 4}
+    defaults = [{"inputs": {**args, "networking_fraction": 0.1, "pue": 1.3}}]
+    assert unused_inputs(residual, [args], "", defaults) == ["10%", "residual value"]
+    assert unused_inputs("$280k 8-GPU server, 4 years, PUE 1.3", [args], "", defaults) == []
+
+
+def test_words_that_change_a_calculation_must_reach_an_argument() -> None:
+    question = "llama 3.1 8b on 1 h100, ignore KV reads: tok/s?"
+    assert unused_inputs(question, [{"model": "llama-3.1-8b", "chip": "h100", "gpus": 1}], "") == ["ignore KV reads"]
+    fit = {"model": "llama-3.1-8b", "chip": "h100", "gpus": 1, "weights_only": True}
+    assert unused_inputs("llama 3.1 8b on 1 h100, weights only: fits?", [fit], "") == []
+
+
+def test_products_and_months_are_read_as_written() -> None:
+    quantities = stated_quantities("usable = 80e9 x 0.9 bytes; 8.03e9 params x 2 B; cost halves every 18 months")
+    assert [(q.unit, q.value) for q in quantities] == [
+        ("bytes", 80e9),
+        ("", 0.9),
+        ("params", 8.03e9),
+        ("bytes", 2.0),
+        ("months", 18.0),
+    ]
+
+
+def test_a_total_with_its_parts_in_brackets_is_one_quantity() -> None:
+    question = "reasoning query = 9,000 output tokens each (1k answer + 8k thinking), 128 streams"
+    (total, streams) = stated_quantities(question)
+    assert (total.unit, total.value, total.parts) == ("tokens", 9000.0, (1000.0, 8000.0))
+    assert streams.value == 128
+    assert unused_inputs(question, [{"output_tokens_per_query": 9000, "concurrent_streams": 128}], "") == []
+
+
+def test_a_context_length_is_not_used_by_an_output_length_alone() -> None:
+    question = "what about 64k context (65,536 tokens)?"
+    assert unused_inputs(question, [{"prompt": 1000, "output": 65_536}], "") == ["64k context (65,536 tokens)"]
+    assert unused_inputs(question, [{"context": 65_536}], "") == []
+    assert unused_inputs(question, [{"prompt": 1000, "output": 64_536}], "") == []  # split: prompt + output

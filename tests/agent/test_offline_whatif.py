@@ -177,3 +177,56 @@ def test_a_fallback_deployment_is_sized_beside_the_first() -> None:
     question = "kimi k2 at fp8 on 8x H200 - does it fit? if not try 16 GPUs, 4000 in 4000 out"
     assert alternatives("memory_fit", {"gpus": 8, "model": "Kimi-K2"}, question) == [{"gpus": 16, "model": "Kimi-K2"}]
     assert alternatives("memory_fit", {"gpus": 8}, "does it fit on 8x H200?") == []
+
+
+def test_an_hourly_price_paid_for_tokens_is_a_serving_price_not_a_rental() -> None:
+    question = "we pay $2.10/hr per GPU; cost per million tokens at 1,500 tok/s per GPU?"
+    assert "rental_price" not in _fill("tco", question)
+    assert _fill("serving_cost", question) == {
+        "price_per_accelerator_hour": 2.1,
+        "tokens_per_s_per_replica": 1500.0,
+        "accelerators_per_replica": 1,
+    }
+    answer = ask(question, model="offline")
+    assert [c.name for c in answer.tool_calls] == ["serving_cost"]
+    assert "$0.389 per million tokens" in answer.answer  # 2.10 / (1,500 x 3,600 / 1e6)
+    assert _fill("tco", "owning vs renting at $2.10/hr per GPU: break-even?")["rental_price"] == 2.1
+
+
+def test_a_per_token_cost_at_an_hourly_price_without_a_speed_is_declined() -> None:
+    answer = ask("what does it cost per million tokens at $2/hr?", model="offline")
+    assert answer.tool_calls == [] and "$2/hr" in answer.answer
+
+
+def test_a_price_for_n_gpus_is_a_server_price() -> None:
+    args = _fill("tco", "B200 server: $500k for 8 GPUs, 5-year straight line")
+    assert args["server_price"] == 500_000 and args["gpus_per_server"] == 8
+    assert "capex_per_accelerator" not in args
+
+
+def test_a_multiplier_per_year_over_years_is_a_multiple() -> None:
+    assert _fill("growth", "3x per year for 4 years is how many x?") == {"multiplier": 3.0, "steps": 4}
+    assert "81x" in ask("3x per year for 4 years is how many x?", model="offline").answer
+    with_base = _fill("growth", "$200B in 2025 growing 2x a year through 2028")
+    assert with_base["rate"] == [1.0] and "multiplier" not in with_base
+
+
+def test_all_usable_and_no_reserve_reach_the_fit() -> None:
+    args = _fill("memory_fit", "weights only: MI355X (288e9 bytes each, all usable)")
+    assert args["gpu_mem_util"] == 1.0 and args["capacity_gb"] == 288.0
+    assert _fill("memory_fit", "2x h100, 80e9 bytes each, no reserve")["reserve_frac"] == 0.0
+    assert _fill("memory_fit", "16 GB = 16e9 bytes of HBM")["capacity_gb"] == 16.0
+
+
+def test_an_unqualified_power_only_a_chip_draws_is_the_chips() -> None:
+    args = _fill("tco", "Gaudi 3 at $15,625 a chip, 900 W, PUE 1.25, $0.06/kWh, 4-year straight line: $/chip-hr?")
+    assert args["power_kw"] == 0.9 and args["capex_per_accelerator"] == 15_625
+    assert "power_kw" not in _fill("tco", "$300k, 10 kW, PUE 1.3")  # a server's draw, not read as one chip's
+
+
+def test_a_fleet_counted_by_chip_name_and_all_in_it_power() -> None:
+    args = _fill(
+        "buildout", "100,000 H100s at 1.73 kW all-in IT per GPU (server + network share), PUE 1.2: facility MW?"
+    )
+    assert args == {"accelerators": 100_000, "power_kw": 1.73, "pue": 1.2}  # all-in IT power: PUE still applies
+    assert "accelerators" not in _fill("buildout", "how many users fit on 8x H100?")

@@ -1,0 +1,56 @@
+"""Arithmetic the analyst spells out and no calculator takes as written, planned as ``calculate`` calls.
+
+Two readings (each module states its formula): a decode roofline with its weight bytes, bandwidth and
+efficiency (:mod:`agent.offline.roofline`), which replaces the throughput calculator's own reading of the
+same question; and a bill for stated tokens at a stated price per million tokens
+(:mod:`agent.offline.token_bill`), used when the intent reading leaves a stated quantity unused or has no
+calculator call. A podcast search planned beside either is kept: the passage and the computation are both answered.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.offline.parse import parse
+from agent.offline.plan_types import Call, Plan
+from agent.offline.planners.checks import unaccounted
+from agent.offline.roofline import roofline_calls
+from agent.offline.token_bill import token_bill_calls
+
+_QUOTES = ("search_knowledge", "check_claim")
+#: A second part that asks for a fit ("and how many H200s just to hold the weights"): its calls stay.
+_FIT = re.compile(r"\bfit\b|\bto hold\b|\bhold (?:the|its)\b", re.I)
+
+
+def spelled_out(question: str, plan: Plan, routed: bool) -> Plan:
+    """``plan``, or the ``calculate`` plan of a roofline or a token bill the question spells out (module docstring)."""
+    p = parse(question)
+    roof = roofline_calls(question, [m.name for m in p.chips if m.name], p.count, Call)
+    if roof is not None:
+        fit = bool(_FIT.search(question))
+        keep = [c for c in plan.calls if c.name in _QUOTES or (fit and c.name == "memory_fit")]
+        return _with(question, plan, keep, *roof)
+    if routed or plan.spec is not None:
+        return plan
+    bill = token_bill_calls(question, Call)
+    quotes_only = all(c.name in _QUOTES for c in plan.calls)  # numbers in a search query are not computed with
+    if bill is not None and (plan.reply is not None or quotes_only or unaccounted(question, plan)):
+        return _with(question, plan, [c for c in plan.calls if c.name in _QUOTES], *bill)
+    return plan
+
+
+def _with(
+    question: str, plan: Plan, keep: list[Call], calls: list[Call], labels: dict[str, tuple[str, str, str]], note: str
+) -> Plan:
+    out = Plan(calls=keep + calls, focus=plan.focus, notes=[note])  # the intent reading's notes went with its calls
+    out.labels.update(plan.labels)
+    out.labels.update(labels)
+    unused = unaccounted(question, out)  # the planner's check skips calculate-only plans: checked here
+    if unused:
+        it = "it" if len(unused) == 1 else "them"
+        return Plan(
+            reply=f"I could not use {'; '.join(unused)} from the question: the arithmetic I would do ({note.rstrip('.')}) "
+            f"does not take {it}, and an answer without {it} would answer a different question, so I give no figure. "
+            "Ask each part on its own, naming what each number is."
+        )
+    return out
