@@ -99,6 +99,15 @@ def holds(field: str | None, unit: str) -> bool:
 #: Words that change a calculation without a number, and the argument values that carry them: (regex, values).
 #: An analyst's "ignore KV reads" that no call carries (no throughput argument drops the KV reads) is an input
 #: not used, like a number; "a 10% residual value" has no argument at all, so its words are never carried.
+#: A word that leaves a cost out, up to 50 characters before what it leaves out ("ignore networking, maintenance
+#: and facility capex", "no networking/maintenance", "excluding the facility").
+EXCLUDED = r"(?:\bno\b|\bignor\w*|\bexclud\w*|\bwithout\b|\bzero\b|\bskip\w*|\bdrop\w*|w/o)[^.;?]{0,50}?"
+#: Cost adders an analyst leaves out, each with the regex that says so and the field value that does it.
+EXCLUSIONS: tuple[tuple[str, str, object], ...] = (
+    ("networking_fraction", EXCLUDED + r"\bnetwork\w*", 0.0),
+    ("maintenance", EXCLUDED + r"\bmaint\w*", 0.0),
+    ("facility", EXCLUDED + r"\bfacilit(?:y|ies)\b", "none"),
+)
 CONDITIONS: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = (
     (r"ignor\w* (?:the )?kv\b(?: cache)?(?: reads?)?|\bno kv\b(?: cache)?|weights? only", (("weights_only", True),)),
     (r"straight[- ]?line|no financing|without financing|zero cost of capital", (("cost_of_capital", 0.0),)),
@@ -109,4 +118,5 @@ CONDITIONS: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = (
     (r"(?:all|fully|entirely) usable|no (?:reserve|headroom)", (("gpu_mem_util", 1.0),)),
     (r"ignor\w* (?:the )?(?:comms|communication|all-?reduce|interconnect)", ()),
     (r"(?:residual|salvage|resale|terminal) value", ()),
+    *((pattern, ((field, value),)) for field, pattern, value in EXCLUSIONS),
 )

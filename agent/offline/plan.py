@@ -59,6 +59,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.offline.decode_bound import spelled_out
     from agent.offline.own_costs import split_own_costs
     from agent.offline.planners.own_numbers import decode_bound_plan, missing_inputs_plan, routed_plan
+    from agent.offline.quote_compute import uncomputed_note
     from agent.offline.whatif import DISTINCT, refill, route
 
     plan = _make_plan(question, prior or [], prior_question)
@@ -83,6 +84,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     plan.calls, own_note = split_own_costs(question, plan.calls, Call)
     if own_note:
         plan.notes.append(own_note)
+    if quoted and (note := uncomputed_note(question, [c.name for c in plan.calls])):
+        plan.notes.append(note)
     return speed_behind_fit(accounted(question, plan))
 
 

@@ -35,3 +35,37 @@ def computation(
         question, quantities, {**names, "tco": {"chip": [default_chip]}, "buildout": {"chip": default_chip}}, tools
     )
     return routed, routed is not None
+
+
+#: A quote question that also asks for arithmetic on what was said ("... and combined with 10x the tokens, what's
+#: the cost multiple per user?", "so what does that imply per year?").
+_ASKS_ARITHMETIC = re.compile(
+    r"\b(?:multiple|multiply|multiplied|combined with|combine|implied|implies|imply|work (?:it )?out|compute|"
+    r"calculate|in total|altogether|annuali[sz]ed|what (?:does|would) (?:that|this) (?:mean|come to|cost)|"
+    r"how much (?:would|does|is) (?:that|it)|what(?:'s| is| would be) the (?:total|product|cost multiple|ratio))\b",
+    re.I,
+)
+#: Said when such a question gets the quote but no calculation (no stated numbers a tool takes).
+UNCOMPUTED = (
+    "I cannot compute the arithmetic you asked for on top of the quote: figures inside a passage are not taken "
+    "as inputs. Restate them as numbers in your question and I will compute it."
+)
+
+
+def uncomputed_note(question: str, tools: list[str]) -> str | None:
+    """:data:`UNCOMPUTED` when ``question`` asks for arithmetic and no computing tool (``calculate`` or a
+    calculator) is among ``tools``; else None."""
+    computing = {
+        "calculate",
+        "kv_cache",
+        "memory_fit",
+        "throughput",
+        "tco",
+        "buildout",
+        "capex",
+        "serving_cost",
+        "growth",
+    }
+    if computing & set(tools) or not _ASKS_ARITHMETIC.search(question):
+        return None
+    return UNCOMPUTED

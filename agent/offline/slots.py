@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from agent.field_units import EXCLUSIONS
 from tools.quantities import Quantity
 
 
@@ -195,6 +196,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
 FLAGS: tuple[tuple[str, str, Any, str], ...] = (
     ("tco", "cost_of_capital", 0.0, r"straight[- ]?line|no financing|without financing|zero cost of capital"),
     ("tco", "facility", "none", r"no facility|ignore (?:the )?facility|no colo"),
+    *(("tco", field, value, pattern) for field, pattern, value in EXCLUSIONS),
     (
         "capex",
         "include_leases",
