@@ -35,7 +35,9 @@ def test_the_cost_uses_only_the_costs_given() -> None:
 
 
 def test_quote_with_arithmetic_it_cannot_do_says_so() -> None:
-    question = "dylan on reasoning models: how many fewer users, and combined with 10x the tokens, what's the cost multiple?"
+    question = (
+        "dylan on reasoning models: how many fewer users, and combined with 10x the tokens, what's the cost multiple?"
+    )
     plan = make_plan(question)
     assert {c.name for c in plan.calls} == {"search_knowledge"}
     assert UNCOMPUTED in plan.notes
