@@ -76,7 +76,7 @@ def stated_quantities(question: str) -> list[Quantity]:
     """The quantities the analyst wrote (names and list markers are not quantities)."""
     text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), question)
     # "cost per 1M output tokens", "per 1,000 queries": the unit of what is asked, not an input
-    found = [q for q in lex(text, skip=name_spans(text)) if not _DENOMINATOR.search(text[: q.start])]
+    found = [q for q in lex(text, skip=name_spans(text)) if not _is_denominator(text, q)]
     return _with_parts(_products([_retyped(text, _with_months(text, q)) for q in found], text), text)
 
 
@@ -142,6 +142,14 @@ def _products(found: list[Quantity], text: str) -> list[Quantity]:
             out[i - 1] = replace(a, unit=b.unit, value=a.value * b.value / number)
             out[i] = replace(b, unit="", value=number)
     return out
+
+
+def _is_denominator(text: str, q: Quantity) -> bool:
+    """``q`` is the unit of what is asked ("per 1M output tokens", "every 1,000 queries"), not a period
+    ("halves every 18 months", "every 2 years")."""
+    if q.unit == "years" or _MONTHS.match(text, q.end):
+        return False
+    return bool(_DENOMINATOR.search(text[: q.start]))
 
 
 def _with_months(text: str, q: Quantity) -> Quantity:
@@ -398,6 +406,8 @@ def unmet_conditions(question: str, calls: Iterable[Any], answer: str = "") -> l
     "straight line", "a 10% residual value") which no call carries and the answer does not write."""
     args = [getattr(call, "args", call) for call in calls]
     args = [a for a in args if isinstance(a, dict)]
+    if any("expression" in a for a in args):
+        return _unmet_formats(question, args)  # arithmetic the planner spelled out takes the words into its terms
     out = []
     for pattern, values in CONDITIONS:
         m = re.search(pattern, question, re.I)

@@ -294,6 +294,19 @@ def _vetoed(slot: Slot, clause: str) -> bool:
     return bool(slot.veto and re.search(slot.veto, clause))
 
 
+def _growth_mode(args: dict[str, Any], source: dict[str, Quantity]) -> None:
+    """With no base value, "3x per year for 4 years" is a multiplier per step (year) over that many steps."""
+    rate = source.get("rate")
+    if "base" in args or rate is None or rate.unit != "x" or "multiplier" in args:
+        return
+    args["multiplier"] = rate.value
+    source["multiplier"] = source.pop("rate")
+    del args["rate"]
+    if "years" in args and "steps" not in args:
+        args["steps"] = args.pop("years")
+        source["steps"] = source.pop("years")
+
+
 def _avoided(slot: Slot, text: str) -> bool:
     return bool(slot.avoid and re.search(slot.avoid, text.lower()))
 
@@ -339,6 +352,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
     if tool == "buildout" and "it_gw" in args and "kw_all_in" in args and "pue" in args:
         args["power_kw"] = args.pop("kw_all_in")  # against a stated IT load with a PUE, "all-in" kW is IT power
         source["power_kw"] = source.pop("kw_all_in")
+    if tool == "growth":
+        _growth_mode(args, source)
     for name, field, value, pattern in FLAGS:
         if name == tool and field not in args and re.search(pattern, text.lower()):
             args[field] = value

@@ -72,7 +72,7 @@ def test_the_planner_answers_a_spelled_out_roofline_by_calculate() -> None:
     )
     assert [c.name for c in answer.tool_calls] == ["calculate"] and answer.unused_inputs == []
     assert "373.6 tokens/s" in answer.answer  # MI325X 6 TB/s / 16.06e9 B
-    assert "ignore KV, as asked" in answer.answer
+    assert "no KV read" in answer.answer
 
 
 def test_a_spelled_out_plan_that_leaves_a_number_unused_is_declined() -> None:

@@ -131,6 +131,7 @@ def test_fit_counts_and_memory_words() -> None:
     assert _fill("memory_fit", "two 48e9-byte cards, use 100% of memory (no reserve)") == {
         "capacity_gb": 48.0,
         "gpu_mem_util": 1.0,
+        "reserve_frac": 0.0,
     }
     assert _fill("memory_fit", "on 4 x 80e9 B, 10% reserve") == {"gpus": 4, "capacity_gb": 80.0, "reserve_frac": 0.1}
     # free memory is a KV budget, not an accelerator's capacity
