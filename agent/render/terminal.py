@@ -18,6 +18,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from agent.answer import Answer, Citation, ToolCallRecord
+from agent.render.scenarios import result_data
 from agent.render.values import human_bytes
 from tools.errors import InputError
 
@@ -25,17 +26,6 @@ from tools.errors import InputError
 SUMMARY_FIELDS = 3
 #: How many characters of a quoted passage the citation line shows.
 QUOTE_CHARS = 160
-
-
-def _result_dict(record: ToolCallRecord) -> Any:
-    """The tool result as Python data (the store may hold it as a JSON string)."""
-    result = record.result
-    if isinstance(result, str):
-        try:
-            return json.loads(result)
-        except ValueError:
-            return result
-    return result
 
 
 def short_value(name: str, value: Any) -> str:
@@ -84,7 +74,7 @@ def result_summary(record: ToolCallRecord) -> str:
     """The headline of a tool result: registry key fields, a passage count, or the first scalars."""
     if record.error:
         return f"error: {record.error}"
-    result = _result_dict(record)
+    result = result_data(record)
     if isinstance(result, list):
         if record.name == "search_knowledge":
             top = result[0] if result and isinstance(result[0], dict) else {}
@@ -154,7 +144,7 @@ def _result_model(record: ToolCallRecord) -> Any | None:
     try:
         from agent.toolset import get
 
-        return get(record.name).result_model.model_validate(_result_dict(record))
+        return get(record.name).result_model.model_validate(result_data(record))
     except Exception:
         return None
 
@@ -197,7 +187,7 @@ def tools_renderable(answer: Answer) -> RenderableType:
         elif result is not None:
             parts.append(result_renderable(record.name, result, show_sources=False))
         else:
-            parts.append(Text(json.dumps(_result_dict(record), indent=2, default=str)[:4000]))
+            parts.append(Text(json.dumps(result_data(record), indent=2, default=str)[:4000]))
         parts.append(Text(""))
     return Group(*parts)
 
@@ -212,7 +202,7 @@ def sources_renderable(answer: Answer) -> RenderableType:
             parts.append(Text(f"    {url}", style="dim"))
     seen: set[str] = set()
     for record in answer.tool_calls:
-        result = _result_dict(record)
+        result = result_data(record)
         for src in result.get("sources", []) if isinstance(result, dict) else []:
             if src not in seen:
                 seen.add(src)
