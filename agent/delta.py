@@ -15,7 +15,7 @@ from typing import Any
 
 from agent.answer import ToolCallRecord
 from agent.render.figures import figure
-from agent.render.scenarios import Scenario, scenarios
+from agent.render.scenarios import Scenario, scenarios, value_text
 
 #: Most inputs that may differ for two results to be "the same calculation, changed".
 MAX_CHANGED = 3
@@ -46,16 +46,6 @@ def _changed(new: Scenario, old: Scenario) -> list[str]:
     return changed
 
 
-def _text(name: str, value: Any) -> str:
-    if name == "chip" and isinstance(value, str):
-        from agent.render.scenarios import _short_chip
-
-        return _short_chip(value)
-    if isinstance(value, list):
-        return "+".join(str(v) for v in value)
-    return str(value)
-
-
 def _ratio(new: float, old: float) -> str:
     """'2.0x', '4.7x', '0.50x', '0.18x' (none when the old figure is 0)."""
     if not old:
@@ -65,7 +55,7 @@ def _ratio(new: float, old: float) -> str:
 
 
 def _what(new: Scenario, old: Scenario, changed: list[str]) -> str:
-    return ", ".join(f"{k} {_text(k, new.inputs.get(k))}, was {_text(k, old.inputs.get(k))}" for k in changed)
+    return ", ".join(f"{k} {value_text(k, new.inputs.get(k))}, was {value_text(k, old.inputs.get(k))}" for k in changed)
 
 
 def _fit_flip(new: Scenario, old: Scenario, changed: list[str]) -> str | None:

@@ -159,7 +159,8 @@ def scenarios(records: list[ToolCallRecord]) -> list[Scenario]:
     return out
 
 
-def _value_text(key: str, value: Any) -> str:
+def value_text(key: str, value: Any) -> str:
+    """An input as a short label: a chip's short name, a list joined by '+', else its text."""
     if key == "chip" and isinstance(value, str):
         return _short_chip(value)
     if isinstance(value, list):
@@ -183,10 +184,10 @@ def _label(items: list[Scenario]) -> None:
         for s in group:
             if not differ:
                 named = next((k for k in _IDENTITY if s.inputs.get(k) not in (None, [], "")), None)
-                s.label = _value_text(named, s.inputs[named]) if named else s.tool
+                s.label = value_text(named, s.inputs[named]) if named else s.tool
                 continue
             parts = [
-                _value_text(k, s.inputs.get(k)) if k in _IDENTITY else f"{k}={_value_text(k, s.inputs.get(k))}"
+                value_text(k, s.inputs.get(k)) if k in _IDENTITY else f"{k}={value_text(k, s.inputs.get(k))}"
                 for k in differ[:3]
             ]
             s.label = ", ".join(parts)
