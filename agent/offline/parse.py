@@ -459,7 +459,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
                 [
                     r"(?:ctx|context(?:[- ]length| window| len)?|seq(?:uence)?(?:[- ]?len(?:gth)?)?|max[_ ]model[_ ]len)"
                     r"\s*(?:of|=|:|at|is)?\s*-?\s*{N}",
-                    r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:ctx|context|sequences?|seq)\b",
+                    r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:max(?:imum)?\s*|full\s*)?(?:ctx|context|sequences?|seq)\b",
                     r"{N}"
                     + _TOK
                     + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",

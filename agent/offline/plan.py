@@ -60,12 +60,15 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.offline.own_costs import split_own_costs
     from agent.offline.planners.own_numbers import decode_bound_plan, missing_inputs_plan, routed_plan
     from agent.offline.quote_compute import uncomputed_note
+    from agent.offline.vague import vague_reply
     from agent.offline.whatif import DISTINCT, refill, route
 
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
     if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
         return missing
+    if not prior and (vague := vague_reply(question, parse(question), quantities, [c.name for c in plan.calls])):
+        return Plan(reply=vague)
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities)
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)

@@ -43,21 +43,17 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
 
 
 def _convention_lines(r: Any) -> list[str]:
-    """The question fixed no capacity convention: what the other readings of the memory give (the headline uses
-    GiB x gpu_mem_util, vLLM's default)."""
+    """The question fixed no usable share of memory: what all of it gives, read as decimal GB and as GiB (the
+    figures above use vLLM's default gpu_mem_util)."""
     if not r.other_conventions:
         return []
     parts = [
-        f"{c.label}: {num(c.max_concurrent_sequences)} requests, {nbytes(c.free_after_weights_bytes)} free after "
-        "the weights"
-        if c.max_concurrent_sequences is not None
-        else f"{c.label}: {nbytes(c.free_after_weights_bytes)} free after the weights"
+        (f"{num(c.max_concurrent_sequences)} requests as {c.capacity_unit} " if c.max_concurrent_sequences is not None
+         else f"as {c.capacity_unit}: ")
+        + f"({nbytes(c.free_after_weights_bytes)} free after the weights)"
         for c in r.other_conventions
-    ]
-    return [
-        f"- the figures above use {r.inputs.get('gpu_mem_util'):g} of the memory (vLLM's default gpu_mem_util); "
-        "other conventions: " + "; ".join(parts)
-    ]
+    ]  # fmt: skip
+    return [f"- with all memory usable (not {r.inputs.get('gpu_mem_util'):g}): " + "; ".join(parts)]
 
 
 def _batch_line(r: Any) -> list[str]:
