@@ -56,9 +56,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     and what the calculators take instead.
     """
     from agent.input_accounting import stated_quantities
-    from agent.offline.decode_bound import spelled_out
     from agent.offline.own_costs import split_own_costs
-    from agent.offline.planners.own_numbers import decode_bound_plan, missing_inputs_plan, routed_plan
+    from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
     from agent.offline.quote_compute import uncomputed_note
     from agent.offline.whatif import DISTINCT, refill, route
 
@@ -71,8 +70,6 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
     blocked = plan.reply is not None or bool(quantities and unaccounted(question, plan))
-    if routed is None and (blocked or spelled_out(question)) and (bound := decode_bound_plan(question, quantities)):
-        return bound
     if routed is None and quantities and blocked:
         routed = route(question, quantities, _route_names(question))
     if quoted and routed is None:
