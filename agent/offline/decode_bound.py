@@ -123,7 +123,7 @@ def _kv(question: str, qs: list[Quantity], bound: Bound) -> bool:
         bound.kv_seq = f"{_g(tokens.value)} * {_g(per_token.value)}"
         return True
     for q in qs:
-        if q.unit != "bytes" or q.per == "token" or not _near(question, q, _KV, 24, 24):
+        if q.unit != "bytes" or q.per == "token" or not _near(question, q, _KV, 6, 12):
             continue
         tail = question[q.end : q.end + 30]
         if _KV_PER_SEQ.search(tail) or q.per in ("stream", "user", "request"):

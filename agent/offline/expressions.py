@@ -47,3 +47,23 @@ def arithmetic_expression(question: str) -> str | None:
         if re.search(r"\d\s*[-+*/^]\s*[\d(]", expr) and (best is None or len(expr) > len(best)):
             best = expr
     return best.replace("^", "**") if best else None
+
+
+#: "8k in / 8k out (8192+8192)", "1k+1k (1000+1000) requests": a request length written as prompt + output,
+#: restated in exact tokens in brackets.
+_RESTATED = re.compile(
+    r"(?P<sum>\d+(?:\.\d+)?\s*k\s*\+\s*\d+(?:\.\d+)?\s*k\s*)?"
+    r"(?P<said>(?<=k\s)|(?<=k)|\b(?:in|input|prompt|out|output|answer)\b[^()]{0,12})"
+    r"\(\s*(?P<a>\d{1,3}(?:,\d{3})+|\d+)\s*\+\s*(?P<b>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
+    re.I,
+)
+
+
+def restated_split(text: str) -> tuple[int, int, tuple[int, int]] | None:
+    """(prompt, output, the bracket's span) when a request's prompt + output is restated in exact tokens in
+    brackets after the words that state it; the bracket is then that split, not arithmetic to evaluate."""
+    m = _RESTATED.search(text)
+    if m is None:
+        return None
+    start = m.start("sum") if m.group("sum") else m.start("a") - 1  # "2k+1k (2000+1000)": both restate the split
+    return int(m.group("a").replace(",", "")), int(m.group("b").replace(",", "")), (start, m.end())

@@ -216,7 +216,7 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         "gpu_mem_util",
         1.0,
         r"no reserve|using all of it|use all of (?:it|the memory)|(?:whole|full|all the) memory|nothing held back"
-        r"|(?:all|fully|entirely|whole(?: of it)?) usable|no (?:headroom|margin)",
+        r"|(?:all|fully|entirely|whole(?: of it)?) usable|no (?:headroom|margin)|the whole card|bytes?, all of it\b",
     ),
     ("memory_fit", "reserve_frac", 0.0, r"no (?:reserve|headroom|margin)"),
     ("kv_cache", "attention", "mla", r"\bmla\b|latent attention"),
