@@ -92,6 +92,8 @@ def _weights(question: str, qs: list[Quantity], fmt_bytes: float | None) -> str 
         return None
     if weighty:
         return _g(weighty[0].value)
+    if len(sizes) == 1 and not _near(question, sizes[0], _CAPACITY, 12, 12):
+        return _g(sizes[0].value)  # "Llama-2-13B fp16 (26e9 bytes)": the one size, not a capacity
     params = next((q for q in qs if q.unit == "params" and q.value >= 1e8), None)
     size = next((q for q in qs if q.unit == "bytes" and 0 < q.value <= 4), None)
     if params and size:
@@ -126,7 +128,7 @@ def _kv(question: str, qs: list[Quantity], bound: Bound) -> bool:
         if q.unit != "bytes" or q.per == "token" or not _near(question, q, _KV, 6, 12):
             continue
         tail = question[q.end : q.end + 30]
-        if _KV_PER_SEQ.search(tail) or q.per in ("stream", "user", "request"):
+        if _KV_PER_SEQ.search(question[max(0, q.start - 24) : q.end + 30]) or q.per in ("stream", "user", "request"):
             bound.kv_seq = _g(q.value)
         elif _KV_TOTAL.search(tail) or q.per == "step":
             bound.kv_step = _g(q.value)

@@ -13,6 +13,8 @@ them at every step):
   product comes from the calculate tool, not from the writer);
 * a capex comparison or sum (:mod:`agent.offline.capex_compare`): the difference, change and ratio, or the
   sum, of the table rows, by ``calculate``;
+* two KV sizes asked with their ratio ("llama 405b vs deepseek v3 kv per token: each and the ratio"): the
+  first bytes per token / the second, by ``calculate`` (:func:`_kv_ratio_calls`);
 * "how long to generate N tokens": N / the fastest decode rate found, in seconds, minutes (/ 60)
   or hours (/ 3600);
 * a claim the claim checker has no entry for ("is it true that a 2 GW site needs a million
@@ -93,6 +95,7 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
         if call.name == "tco":
             out += _fleet_power_calls(plan, data)
     out += _speed_at_capacity(plan, done)
+    out += _kv_ratio_calls(plan, done)
     if plan.volume and "time_for_tokens" in plan.focus:
         speeds = [(_load(c)) for call, c in done if call.name == "throughput"]
         speeds = [s for s in speeds if isinstance(s, dict) and s.get("decode_tokens_per_s")]
@@ -117,6 +120,20 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
             made.add(_key(c))
             unique.append(c)
     return unique
+
+
+def _kv_ratio_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
+    """Two KV caches and a ratio asked: bytes per token of the first / the second (labelled in ``plan.labels``)."""
+    if "ratio" not in plan.focus:
+        return []
+    sized = [_load(c) for call, c in done if call.name == "kv_cache"]
+    sized = [d for d in sized if isinstance(d, dict) and d.get("bytes_per_token")]
+    if len(sized) != 2:
+        return []
+    (a, b) = sized
+    expr = f"{a['bytes_per_token']} / {b['bytes_per_token']}"
+    plan.labels[expr] = (f"KV per token, {a['model']} / {b['model']}", "x", "the ratio of the two bytes per token")
+    return [Call("calculate", {"expression": expr})]
 
 
 def _fleet_power_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
