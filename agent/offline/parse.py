@@ -239,6 +239,9 @@ def _formats(text: str, p: Parsed) -> None:
     """Weight and KV formats: 'fp8', 'fp8 kv', 'kv in fp8', '4-bit weights'."""
     for word, dtype in _DTYPE_WORDS.items():
         text = text.replace(word, dtype)
+    if "fp8_ds_mla" in text:  # vLLM's DeepSeek MLA cache layout (656 B per layer per token): a KV format only
+        p.kv_dtype = "fp8_ds_mla"
+        text = text.replace("fp8_ds_mla", " ")
     kv = re.search(
         r"\b("
         + "|".join(DTYPES)

@@ -14,7 +14,7 @@ them at every step):
 * a capex comparison or sum (:mod:`agent.offline.capex_compare`): the difference, change and ratio, or the
   sum, of the table rows, by ``calculate``;
 * two KV sizes asked with their ratio ("llama 405b vs deepseek v3 kv per token: each and the ratio"): the
-  first bytes per token / the second, by ``calculate`` (:func:`_kv_ratio_calls`);
+  larger bytes per token / the smaller, by ``calculate`` (:func:`_kv_ratio_calls`);
 * "how long to generate N tokens": N / the fastest decode rate found, in seconds, minutes (/ 60)
   or hours (/ 3600);
 * a claim the claim checker has no entry for ("is it true that a 2 GW site needs a million
@@ -123,16 +123,24 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
 
 
 def _kv_ratio_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
-    """Two KV caches and a ratio asked: bytes per token of the first / the second (labelled in ``plan.labels``)."""
+    """Two KV sizes (two caches, or a cache and a stated formula in bytes) and a ratio asked: the larger bytes per
+    token / the smaller, by ``calculate`` (labelled in ``plan.labels``)."""
     if "ratio" not in plan.focus:
         return []
-    sized = [_load(c) for call, c in done if call.name == "kv_cache"]
-    sized = [d for d in sized if isinstance(d, dict) and d.get("bytes_per_token")]
-    if len(sized) != 2:
+    sized = []
+    for call, content in done:
+        data = _load(content)
+        if not isinstance(data, dict) or "error" in data:
+            continue
+        if call.name == "kv_cache" and data.get("bytes_per_token"):
+            sized.append((data["model"], data["bytes_per_token"]))
+        elif call.name == "calculate" and plan.labels.get(call.args.get("expression", ""), ("", ""))[1] == "B":
+            sized.append(("the stated formula", data.get("value")))
+    if len(sized) != 2 or not all(isinstance(v, (int, float)) and v > 0 for _, v in sized):
         return []
-    (a, b) = sized
-    expr = f"{a['bytes_per_token']} / {b['bytes_per_token']}"
-    plan.labels[expr] = (f"KV per token, {a['model']} / {b['model']}", "x", "the ratio of the two bytes per token")
+    (a, x), (b, y) = sorted(sized, key=lambda s: -s[1])  # the larger over the smaller: "N x bigger"
+    expr = f"{x!r} / {y!r}"
+    plan.labels[expr] = (f"KV per token, {a} / {b}", "x", "the larger bytes per token over the smaller")
     return [Call("calculate", {"expression": expr})]
 
 
