@@ -78,3 +78,18 @@ def restated_split(text: str) -> tuple[int, int, tuple[int, int]] | None:
         return None
     start = m.start("sum") if m.group("sum") else m.start("a") - 1  # "2k+1k (2000+1000)": both restate the split
     return int(m.group("a").replace(",", "")), int(m.group("b").replace(",", "")), (start, m.end())
+
+
+#: "128k requests (131,072 tok)", "32k requests (32,768 tokens each incl. output)": a request length in k,
+#: restated in exact tokens in brackets.
+_RESTATED_TOTAL = re.compile(
+    r"\d+(?:\.\d+)?\s*k\s*-?\s*(?:tokens?\s*)?(?:requests?|sessions?|sequences?|seqs|users|contexts?|ctx)\s*"
+    r"\(\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:tokens?|toks?)\b[^()]*\)",
+    re.I,
+)
+
+
+def restated_total(text: str) -> int | None:
+    """The exact tokens of a request length written in k and restated in brackets, else None."""
+    m = _RESTATED_TOTAL.search(text)
+    return int(m.group("n").replace(",", "")) if m else None

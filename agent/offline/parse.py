@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
-from agent.offline.expressions import arithmetic_expression, restated_split
+from agent.offline.expressions import arithmetic_expression, restated_split, restated_total
 from agent.offline.numbers import as_int, first, number_at, percent
 from agent.offline.relative import relative
 from agent.offline.slots import PAID_PRICE
@@ -193,6 +193,8 @@ def parse(question: str) -> Parsed:
     _tokens(w, p)
     if split is not None:
         p.prompt, p.output = split[0], split[1]
+    elif (exact := restated_total(question)) is not None and p.prompt is None and p.output is None:
+        p.total = exact  # "128k requests (131,072 tok)": the bracket's exact length
     p.expression = arithmetic_expression(_blank_mentions(numbers, p.models + p.chips))
     return p
 

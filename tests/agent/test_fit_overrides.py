@@ -49,3 +49,17 @@ def test_weights_only_leads_with_the_count_and_the_memory_left_over() -> None:
         model="offline",
     )
     assert "5.60 GB" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "total"),
+    [
+        ("qwen3 32b on 2x h100: how many 16k requests (16,384 tokens) at once?", 16384),
+        ("how many 64k sessions (65,536 tok incl. the answer) fit for llama 3.1 8b on one h200?", 65536),
+    ],
+)
+def test_a_length_in_k_restated_in_exact_tokens_is_the_request_length(question: str, total: int) -> None:
+    from agent.offline.plan import make_plan
+
+    fit = next(c for c in make_plan(question).calls if c.name == "memory_fit")
+    assert fit.args["prompt"] + fit.args["output"] == total
