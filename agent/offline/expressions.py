@@ -23,7 +23,9 @@ def arithmetic_expression(question: str) -> str | None:
         r"\btok(?:en)?s?\s*/\s*s(?:ec(?:ond)?)?\b|\btok(?:en)?s?\b", " ", t
     )  # "1M tokens / 2,000 tok/s": counts and rates
     t = re.sub(r"\b(gpus?|hours?|hrs?|h|days?|years?|yrs?|per|an?|the|usd|dollars?)\b", " ", t)
-    t = re.sub(r"\b(?:heads?|dims?|dimensions?|layers?)\b", " ", t)  # "128 heads x (192+128) dims x 61 layers x 2 B"
+    # "(128 heads x (192+128) dims x 61 layers x 2 B)": a KV formula's dimension words and its closing byte unit
+    t = re.sub(r"\b(?:heads?|dims?|dimensions?|layers?)\b", " ", t)
+    t = re.sub(r"(\d)\s*b\s*\)", r"\1)", t)
     t = t.replace("$", " ")
     t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)
     t = re.sub(r"(\d+(?:\.\d+)?)\s*k\b", lambda m: f"{float(m.group(1)) * 1000:g}", t)
@@ -44,20 +46,10 @@ def arithmetic_expression(question: str) -> str | None:
     )  # "2021-2024": a range of years, not a subtraction
     best = None
     for m in re.finditer(r"[(\d.][\d\s.()+\-*/^]*[\d)]", t):
-        expr = _balanced(re.sub(r"\s+", " ", m.group(0)).strip())
+        expr = re.sub(r"\s+", " ", m.group(0)).strip()
         if re.search(r"\d\s*[-+*/^]\s*[\d(]", expr) and (best is None or len(expr) > len(best)):
             best = expr
     return best.replace("^", "**") if best else None
-
-
-def _balanced(expr: str) -> str:
-    """``expr`` without an unmatched opening bracket in front or closing one at the end ("(128 * (192+128) * 2"
-    from "cache (128 heads x (192+128) ... x 2 B)")."""
-    while expr.startswith("(") and expr.count("(") > expr.count(")"):
-        expr = expr[1:].strip()
-    while expr.endswith(")") and expr.count(")") > expr.count("("):
-        expr = expr[:-1].strip()
-    return expr
 
 
 #: "8k in / 8k out (8192+8192)", "1k+1k (1000+1000) requests": a request length written as prompt + output,
