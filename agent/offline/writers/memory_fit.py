@@ -21,7 +21,7 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
     head = f"**Fit, {r.model} on {num(r.gpus)} x {r.chip}** ({inp.get('weights_dtype')} weights, {shape}):"
     lines = [head, r.verdict]
     if inp.get("weights_only"):
-        return lines + _weights_only_lines(r)
+        return lines + _weights_only_lines(r) + _convention_lines(r)
     if r.fits:
         lines += [
             f"- concurrent requests, each reserving its full length: **{num(r.max_concurrent_sequences)} requests**",
@@ -31,6 +31,7 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
             f"({num(r.kv_tokens_capacity)} tokens)",
         ]
         lines += _batch_line(r)
+        lines += _convention_lines(r)
     else:
         lines.append(
             f"- weights {nbytes(r.weights_bytes)}, usable memory {nbytes(r.usable_bytes_per_gpu)} per accelerator"
@@ -55,6 +56,24 @@ def _weights_only_lines(r: Any) -> list[str]:
         f"({num(r.weights_only_tp_group)} as a tensor-parallel group)",
         f"- weights {nbytes(r.weights_bytes)}; usable {nbytes(r.usable_bytes_per_gpu)} per accelerator on "
         f"{num(r.gpus)}; {after}",
+    ]
+
+
+def _convention_lines(r: Any) -> list[str]:
+    """The question fixed no capacity convention: what the other readings of the memory give (the headline uses
+    GiB x gpu_mem_util, vLLM's default)."""
+    if not r.other_conventions:
+        return []
+    parts = [
+        f"{c.label}: {num(c.max_concurrent_sequences)} requests, {nbytes(c.free_after_weights_bytes)} free after "
+        "the weights"
+        if c.max_concurrent_sequences is not None
+        else f"{c.label}: {nbytes(c.free_after_weights_bytes)} free after the weights"
+        for c in r.other_conventions
+    ]
+    return [
+        f"- the figures above use {r.inputs.get('gpu_mem_util'):g} of the memory (vLLM's default gpu_mem_util); "
+        "other conventions: " + "; ".join(parts)
     ]
 
 
