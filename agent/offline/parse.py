@@ -202,6 +202,10 @@ def parse(question: str) -> Parsed:
         p.prompt, p.output = split[0], split[1]
     elif (exact := restated_total(question)) is not None and p.prompt is None and p.output is None:
         p.total = exact  # "128k requests (131,072 tok)": the bracket's exact length
+    if p.total and p.prompt and p.output and p.prompt % 1000 == p.output % 1000 == 0:
+        if p.prompt + p.output != p.total and (p.prompt + p.output) * 1024 == p.total * 1000:
+            # "16k prompt + 4k output (20,480 tokens total)": the k was 1,024
+            p.prompt, p.output = p.prompt * 1024 // 1000, p.output * 1024 // 1000
     p.expression = arithmetic_expression(_blank_mentions(numbers, p.models + p.chips))
     return p
 

@@ -211,7 +211,12 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         1.0,
         r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
     ),
-    ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
+    (
+        "memory_fit",
+        "weights_only",
+        True,
+        r"weights? only|just (?:for |to hold )?the weights|only the weights|just to hold\b|ignor\w* (?:the )?kv\b",
+    ),
     (
         "memory_fit",
         "gpu_mem_util",

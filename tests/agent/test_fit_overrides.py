@@ -63,3 +63,29 @@ def test_a_length_in_k_restated_in_exact_tokens_is_the_request_length(question: 
 
     fit = next(c for c in make_plan(question).calls if c.name == "memory_fit")
     assert fit.args["prompt"] + fit.args["output"] == total
+
+
+@pytest.mark.parametrize(
+    ("question", "prompt", "output"),
+    [
+        ("llama 3.1 8b on one h100, 8k prompt + 2k output (10,240 tokens total): how many at once?", 8192, 2048),
+        ("qwen3 32b on 2x h200, 30k in + 2k out (32,768 tokens in all), how many concurrent?", 30720, 2048),
+    ],
+)
+def test_a_stated_total_in_binary_k_sets_the_split(question: str, prompt: int, output: int) -> None:
+    p = parse(question)
+    assert (p.prompt, p.output) == (prompt, output)
+
+
+def test_just_holding_the_weights_on_cards_of_a_stated_size_needs_no_catalog_chip() -> None:
+    from agent.offline.plan import make_plan
+
+    # 70.6e9 x 2 B = 141.2e9 on 48e9-byte cards keeping 20% free: 38.4e9 usable each -> ceil(3.68) = 4
+    plan = make_plan(
+        "fewest 48e9-byte cards just to hold llama 3.1 70b in bf16 (70.6e9 params), keep 20% free, ignore kv"
+    )
+    fit = next(c for c in plan.calls if c.name == "memory_fit")
+    assert fit.args["weights_only"] is True and fit.args["capacity_gb"] == 48.0 and "chip" not in fit.args
+    from tools.registry import get
+
+    assert get("memory_fit").run(fit.args).min_accelerators_weights_only == 4
