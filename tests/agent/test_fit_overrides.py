@@ -89,3 +89,17 @@ def test_just_holding_the_weights_on_cards_of_a_stated_size_needs_no_catalog_chi
     from tools.registry import get
 
     assert get("memory_fit").run(fit.args).min_accelerators_weights_only == 4
+
+
+def test_a_capacity_written_as_a_power_of_two_is_one_capacity() -> None:
+    from agent.input_accounting import unused_inputs
+    from agent.offline.plan import make_plan
+
+    question = (
+        "treat each H200 as 141 GiB (141 x 2^30 bytes), no reserve, 4 GPUs, Llama-3.1-70B fp8 (70.6e9 params) with "
+        "fp8 KV, 2,000 in + 500 out tokens: how many concurrent requests?"
+    )
+    plan = make_plan(question)
+    fit = next(c for c in plan.calls if c.name == "memory_fit")
+    assert fit.args["capacity_gb"] == pytest.approx(141 * 2**30 / 1e9)
+    assert unused_inputs(question, plan.calls, "") == []
