@@ -13,11 +13,15 @@ from agent.render.figures import nbytes, num
 def memory_fit_section(data: dict[str, Any]) -> list[str]:
     r = result("memory_fit", data)
     inp = r.inputs
-    head = (
-        f"**Fit, {r.model} on {num(r.gpus)} x {r.chip}** ({inp.get('weights_dtype')} weights, "
-        f"KV in {inp.get('kv_dtype')}, prompt {num(inp.get('prompt', 0))} + output {num(inp.get('output', 0))} tokens):"
+    shape = (
+        "weights only, no KV cache"
+        if inp.get("weights_only")
+        else f"KV in {inp.get('kv_dtype')}, prompt {num(inp.get('prompt', 0))} + output {num(inp.get('output', 0))} tokens"
     )
+    head = f"**Fit, {r.model} on {num(r.gpus)} x {r.chip}** ({inp.get('weights_dtype')} weights, {shape}):"
     lines = [head, r.verdict]
+    if inp.get("weights_only"):
+        return lines + _weights_only_lines(r) + _convention_lines(r)
     if r.fits:
         lines += [
             f"- concurrent requests, each reserving its full length: **{num(r.max_concurrent_sequences)} requests**",
@@ -40,6 +44,19 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
         else:  # the calculator reports 0 when no tensor-parallel group holds one request (its verdict says why)
             lines.append("- no number of these accelerators holds one full-length request (see the verdict above)")
     return lines
+
+
+def _weights_only_lines(r: Any) -> list[str]:
+    """A weights-only fit: the accelerators that hold the weights, and the memory left over or short on the ones
+    given (left over = usable per accelerator x accelerators - weights; no KV cache)."""
+    left = r.kv_budget_bytes
+    after = f"left over after the weights: **{nbytes(left)}**" if left >= 0 else f"short by **{nbytes(-left)}**"
+    return [
+        f"- accelerators needed just to hold the weights: **{num(r.min_accelerators_weights_only)}** "
+        f"({num(r.weights_only_tp_group)} as a tensor-parallel group)",
+        f"- weights {nbytes(r.weights_bytes)}; usable {nbytes(r.usable_bytes_per_gpu)} per accelerator on "
+        f"{num(r.gpus)}; {after}",
+    ]
 
 
 def _convention_lines(r: Any) -> list[str]:
