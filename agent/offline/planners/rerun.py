@@ -36,13 +36,44 @@ def is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call]
             and len(question.split()) <= 7
             and not (p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
             and bool(re.match(r"\s*(?:and|what about|how about|also|plus)\b", question, re.I))
-        )
+        ) or same_calculation(question, p, intents, prior)
     changed = bool(p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
-    return changed and bool(
-        re.match(
-            r"\s*(?:and|what about|how about|same|ok|now|then|at|with|on|for|but|what if|if|try)\b", question, re.I
-        )
-        or len(question.split()) <= 8
+    return changed and bool(_FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8)
+
+
+_FOLLOW_UP_OPENER = re.compile(
+    r"\s*(?:and|what about|how about|same|ok|okay|now|then|so|at|with|on|for|but|what if|if|try|instead)\b", re.I
+)
+#: The calculators an intent's words can mean when a calculation of theirs was just run ("cost per query" after a
+#: serving cost is that serving cost again).
+_INTENT_CALCULATORS = {
+    "cost": ("tco", "serving_cost"),
+    "buildout": ("buildout",),
+    "kv": ("kv_cache",),
+    "fit": ("memory_fit",),
+    "speed": ("throughput",),
+    "capex": ("capex", "growth"),
+}
+#: A size asked in bytes ("how much ... in GiB?"): the KV cache's total, not a fit's count of requests.
+_SIZE_ASKED = re.compile(r"\bhow much\b|\bin (?:gi?b|ti?b|bytes?)\b", re.I)
+
+
+def same_calculation(question: str, p: Parsed, intents: list[str], prior: list[Call]) -> bool:
+    """'now with a 7% cost of capital instead', 'and for 2.5 GW?', 'same deployment but 4,000-token answers -
+    cost per query?': words that name the calculation just run, with an input changed, rerun it.
+
+    It takes a follow-up's opening words (or a short line), no new model, something stated or a chip named, and
+    every intent one the previous turn's calculators answer; a size asked after a KV cache ("how much for 32
+    sequences, in GiB?") is that KV cache again, not a fit.
+    """
+    tools = {c.name for c in prior if c.name in CALCULATORS}
+    if p.models or p.unknown_models or not (p.stated() or p.chips):
+        return False
+    kv_size = "kv_cache" in tools and not p.chips and bool(_SIZE_ASKED.search(question))
+    if not (_FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8 or kv_size):
+        return False
+    return all(
+        (i == "fit" and kv_size) or bool(tools & set(_INTENT_CALCULATORS.get(i, ()))) for i in intents
     )
 
 
