@@ -12,7 +12,9 @@ In order:
    scenario (its own call, so its price is its own) instead of replacing the comparison.
 4. **My notes**: "what does my channel check say about CoWoS?" searches the transcript and the
    user's ingested notes for the topic.
-5. Otherwise :func:`plan.make_plan`, then **chip-specific inputs** (a price, a kW, a rental
+5. **Restate**: "what about on an 8 TB/s chip?" after an answer computed from the question's own numbers
+   (a ``calculate``, nothing to rerun) plans the previous question with the change written in.
+6. Otherwise :func:`plan.make_plan`, then **chip-specific inputs** (a price, a kW, a rental
    price) given for one chip are not carried to another chip: dropped, and said.
 """
 
@@ -28,7 +30,8 @@ from agent.offline.names import chip_arg, short_chip
 from agent.offline.parse import parse
 from agent.offline.plan import make_plan
 from agent.offline.plan_types import CALCULATORS, Call, Plan
-from agent.offline.planners.rerun import base_calls
+from agent.offline.planners.rerun import FOLLOW_UP_OPENER, base_calls
+from agent.offline.restate import restated
 from tools.catalog import find_accelerator
 from tools.errors import InputError
 
@@ -109,6 +112,9 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
         return added, "add"
     if _MY_NOTES.search(question):
         return _notes_search(question), "notes"
+    again = _restated(question, turn)
+    if again is not None:
+        return again, "restated"
     plan = make_plan(question, turn.prior, turn.prior_question)
     uncarry(plan, question, turn.prior)
     return _distinct(plan), None
@@ -172,6 +178,28 @@ def _resume(question: str, turn: Turn) -> Plan | None:
         return None
     plan.notes.insert(0, f"Resumed the previous question ('{asked.question}') with what this line adds.")
     uncarry(plan, combined, prior)
+    return _distinct(plan)
+
+
+def _restated(question: str, turn: Turn) -> Plan | None:
+    """'what about on an 8 TB/s chip?' after an answer computed from the question's own numbers (a ``calculate``,
+    no calculator call to rerun): the previous question planned again with the change written in
+    (:mod:`agent.offline.restate`)."""
+    last = turn.earlier[-1] if turn.earlier else None
+    if last is None or not any(c.name == "calculate" for c in last.calls):
+        return None
+    if any(c.name in CALCULATORS for c in last.calls) or _acts_on_last(last.question):
+        return None
+    if not (FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8):
+        return None
+    found = restated(last.question, question)
+    if found is None:
+        return None
+    text, changed = found
+    plan = make_plan(text)
+    if not plan.calls or plan.reply is not None:
+        return None
+    plan.notes.insert(0, f"Follow-up: the previous question again, with {'; '.join(changed)} and every other input as before.")
     return _distinct(plan)
 
 

@@ -38,10 +38,10 @@ def is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call]
             and bool(re.match(r"\s*(?:and|what about|how about|also|plus)\b", question, re.I))
         ) or same_calculation(question, p, intents, prior)
     changed = bool(p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
-    return changed and bool(_FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8)
+    return changed and bool(FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8)
 
 
-_FOLLOW_UP_OPENER = re.compile(
+FOLLOW_UP_OPENER = re.compile(
     r"\s*(?:and|what about|how about|same|ok|okay|now|then|so|at|with|on|for|but|what if|if|try|instead)\b", re.I
 )
 #: The calculators an intent's words can mean when a calculation of theirs was just run ("cost per query" after a
@@ -70,7 +70,7 @@ def same_calculation(question: str, p: Parsed, intents: list[str], prior: list[C
     if p.models or p.unknown_models or not (p.stated() or p.chips):
         return False
     kv_size = "kv_cache" in tools and not p.chips and bool(_SIZE_ASKED.search(question))
-    if not (_FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8 or kv_size):
+    if not (FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8 or kv_size):
         return False
     return all(
         (i == "fit" and kv_size) or bool(tools & set(_INTENT_CALCULATORS.get(i, ()))) for i in intents
