@@ -12,9 +12,11 @@ In order:
    scenario (its own call, so its price is its own) instead of replacing the comparison.
 4. **My notes**: "what does my channel check say about CoWoS?" searches the transcript and the
    user's ingested notes for the topic.
-5. **Restate**: "what about on an 8 TB/s chip?" after an answer computed from the question's own numbers
+5. **That price**: "at that price" after a quote uses the one price the quoted passages show, else asks for it
+   (:mod:`agent.offline.earlier_figures`).
+6. **Restate**: "what about on an 8 TB/s chip?" after an answer computed from the question's own numbers
    (a ``calculate``, nothing to rerun) plans the previous question with the change written in.
-6. Otherwise :func:`plan.make_plan`, then **chip-specific inputs** (a price, a kW, a rental
+7. Otherwise :func:`plan.make_plan`, then **chip-specific inputs** (a price, a kW, a rental
    price) given for one chip are not carried to another chip: dropped, and said.
 """
 
@@ -24,6 +26,7 @@ import re
 from typing import Any
 
 from agent.offline.calc_args import calculator_args
+from agent.offline.earlier_figures import that_price
 from agent.offline.focus import asked_quantities
 from agent.offline.history import Earlier, Turn
 from agent.offline.names import chip_arg, short_chip
@@ -112,6 +115,13 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
         return added, "add"
     if _MY_NOTES.search(question):
         return _notes_search(question), "notes"
+    rewritten, price, reply = that_price(question, turn.earlier)
+    if reply is not None:
+        return Plan(reply=reply), "that_price"
+    if rewritten is not None:
+        plan = make_plan(rewritten, turn.prior, turn.prior_question)
+        plan.notes.insert(0, f"'That price' read as {price}, the one price the previous answer quoted.")
+        return _distinct(plan), "that_price"
     again = _restated(question, turn)
     if again is not None:
         return again, "restated"
