@@ -53,14 +53,22 @@ def that_price(question: str, earlier: list[Earlier]) -> tuple[str | None, str, 
     prices = [p for p in quoted_prices(last.reply) if (p[0], p[1]) not in own]
     said = f"'{m.group(0).strip()}'"
     if not prices:
-        return None, "", (
-            f"The previous answer shows no price, so {said} has nothing to stand for, and I won't use a catalog "
-            "price in its place. Ask again with the price, e.g. 'at $N per GPU-hour' or 'at $N per chip'."
+        return (
+            None,
+            "",
+            (
+                f"The previous answer shows no price, so {said} has nothing to stand for, and I won't use a catalog "
+                "price in its place. Ask again with the price, e.g. 'at $N per GPU-hour' or 'at $N per chip'."
+            ),
         )
     if len(prices) > 1:
         listed = ", ".join(text for _, _, text in prices)
-        return None, "", (
-            f"The previous answer quotes more than one price ({listed}), so I can't tell which one {said} means. "
-            "Ask again with the one you mean written in, e.g. 'at $N per chip'."
+        return (
+            None,
+            "",
+            (
+                f"The previous answer quotes more than one price ({listed}), so I can't tell which one {said} means. "
+                "Ask again with the one you mean written in, e.g. 'at $N per chip'."
+            ),
         )
     return f"{question[: m.start()]}at {prices[0][2]}{question[m.end() :]}", prices[0][2], None

@@ -209,7 +209,9 @@ def _restated(question: str, turn: Turn) -> Plan | None:
     plan = make_plan(text)
     if not plan.calls or plan.reply is not None:
         return None
-    plan.notes.insert(0, f"Follow-up: the previous question again, with {'; '.join(changed)} and every other input as before.")
+    plan.notes.insert(
+        0, f"Follow-up: the previous question again, with {'; '.join(changed)} and every other input as before."
+    )
     return _distinct(plan)
 
 

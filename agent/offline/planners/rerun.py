@@ -72,9 +72,7 @@ def same_calculation(question: str, p: Parsed, intents: list[str], prior: list[C
     kv_size = "kv_cache" in tools and not p.chips and bool(_SIZE_ASKED.search(question))
     if not (FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8 or kv_size):
         return False
-    return all(
-        (i == "fit" and kv_size) or bool(tools & set(_INTENT_CALCULATORS.get(i, ()))) for i in intents
-    )
+    return all((i == "fit" and kv_size) or bool(tools & set(_INTENT_CALCULATORS.get(i, ()))) for i in intents)
 
 
 #: Which argument of each calculator a relative change ("2x as many GPUs") scales.

@@ -1,0 +1,139 @@
+"""Follow-ups that rerun the calculation just run with one input changed, through the real ``ask()``.
+
+Every earlier input is kept and only the named one changes (agent.offline.planners.rerun.same_calculation,
+agent.offline.restate), a growth series keeps its unit, and 'at that price' after a quote uses the one price
+the quoted passages show or asks for it (agent.offline.earlier_figures). Figures are worked by hand below.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from agent.ask import ask
+from agent.offline.earlier_figures import that_price
+from agent.offline.history import Earlier
+from agent.offline.plan_types import Call
+from agent.offline.restate import restated
+from agent.settings import Settings
+
+
+@pytest.fixture
+def chat(data_dir):
+    settings = Settings(data_dir=data_dir)
+    conversation = uuid.uuid4().hex[:12]
+
+    def turn(question: str):
+        return ask(question, conversation_id=conversation, model="offline", settings=settings)
+
+    return turn
+
+
+def _args(answer):
+    return [(r.name, r.args) for r in answer.tool_calls]
+
+
+def test_cost_of_capital_follow_up_keeps_the_own_cost_model(chat):
+    chat(
+        "cost per hour to own a $20k accelerator over 3 years straight-line, 0.9 kW, PUE 1.2, 10c/kWh, no networking, maintenance or facility?"
+    )
+    answer = chat("now at a 9% cost of capital")
+    tco = [a for n, a in _args(answer) if n == "tco"][0]
+    assert tco["capex_per_accelerator"] == 20000 and tco["years"] == 3 and tco["power_kw"] == 0.9
+    assert tco["pue"] == 1.2 and tco["electricity"] == 0.1 and tco["cost_of_capital"] == 0.09
+    assert "chip" not in tco  # no catalog chip's price or power slips in
+    # 20,000 x CRF(9%, 3) 0.395055 = 7,901.1 + 0.9 x 1.2 x 8760 x 0.10 = 946.08 -> 8,847.2 / 8760 = $1.01/hour
+    assert "$1.01" in answer.answer
+
+
+def test_buildout_follow_up_keeps_the_all_in_kw(chat):
+    chat("How many accelerators fit in 2 GW at 1.25 kW all-in each?")
+    answer = chat("and for 3 GW?")
+    assert _args(answer)[0][1]["kw_all_in"] == 1.25 and _args(answer)[0][1]["gw"] == 3
+    assert "2,400,000" in answer.answer  # 3e9 W / 1,250 W
+
+
+def test_cost_per_query_after_a_serving_cost_reruns_that_serving_cost(chat):
+    chat("serving cost: $3/hr per gpu, 4 GPUs, 64 streams at 30 tok/s, $/Mtok?")
+    answer = chat("same setup but answers are 2,000 tokens - cost per query?")
+    assert _args(answer) == [
+        (
+            "serving_cost",
+            {
+                "price_per_accelerator_hour": 3.0,
+                "accelerators_per_replica": 4,
+                "concurrent_streams": 64,
+                "tokens_per_s_per_stream": 30.0,
+                "output_tokens_per_query": 2000,
+            },
+        )
+    ]
+    # $12/h replica; 1,920 tok/s; 3,456 queries/h -> $0.00347 per query
+    assert "$0.00347 per query" in answer.answer
+
+
+def test_size_in_gib_after_a_kv_cache_is_that_kv_cache_again(chat):
+    chat("kv cache per token for llama 3.1 70b, bf16")
+    answer = chat("how much for 16 concurrent 32,768-token sequences, in GiB?")
+    kv = _args(answer)[0]
+    assert kv[0] == "kv_cache" and kv[1]["batch"] == 16 and kv[1]["context"] == 32768
+    assert "160 GiB" in answer.answer.replace(".00 GiB", " GiB")  # 327,680 x 32,768 x 16 B
+
+
+def test_pue_were_reads_as_a_pue(chat):
+    chat("1.5 GW campus, PUE 1.4, 1.2 kW per GPU IT: how many GPUs?")
+    answer = chat("what if PUE were 1.2 instead?")
+    assert _args(answer)[0][1]["pue"] == 1.2 and _args(answer)[0][1]["power_kw"] == 1.2
+    assert "1,041,666" in answer.answer  # 1,500 MW / 1.2 / 1.2 kW
+
+
+def test_growth_follow_up_keeps_dollars(chat):
+    chat("$150B in 2024 growing 25% a year - value in 2028?")
+    answer = chat("and if it grows 10%?")
+    assert "**2028: $219.62 billion**" in answer.answer  # 150 x 1.1^4 = 219.615
+
+
+def test_bandwidth_follow_up_on_spelled_out_roofline(chat):
+    chat("throughput ceiling: 40 GB of weights on one 3.2 TB/s GPU, batch 1, bandwidth bound")
+    answer = chat("what about on a 6 TB/s chip?")
+    assert "150 tokens/s" in answer.answer  # 6e12 / 40e9
+    assert "3.2 TB/s -> 6 TB/s" in answer.answer
+
+
+def test_restate_swaps_the_chip_and_drops_its_own_bandwidth():
+    text, changed = restated("decode ceiling: 16 GB of weights on one H100 (3.35 TB/s), batch 1", "same on H200")
+    assert text == "decode ceiling: 16 GB of weights on one H200, batch 1"
+    assert changed == ["H100 -> H200"]
+
+
+def test_restate_declines_when_the_unit_is_ambiguous_or_absent():
+    assert restated("2 GPUs at 1 TB/s and 2 TB/s", "what about 3 TB/s?") is None
+    assert restated("70 GB of weights on a 4.8 TB/s GPU", "and at 8c/kWh?") is None
+    assert restated("70 GB of weights on a 4.8 TB/s GPU", "and for llama 3.1 8b?") is None
+
+
+def _quote(reply: str) -> list[Earlier]:
+    return [Earlier("what did he say chips cost?", [Call("search_knowledge", {"query": "chip price"})], reply)]
+
+
+def test_that_price_uses_the_one_quoted_price():
+    earlier = _quote(
+        "**What was said**:\n\n> [1] you pay maybe $12,000 per chip for those.\n>\n> — Some podcast, ~3:10"
+    )
+    question, price, reply = that_price("for 50,000 chips at that price, the chip bill?", earlier)
+    assert reply is None and price == "$12,000 per chip"
+    assert question == "for 50,000 chips at $12,000 per chip, the chip bill?"
+
+
+def test_that_price_asks_when_the_quote_shows_none_or_several():
+    none = _quote("> [1] rental prices are tanking, right?\n>\n> — Some podcast, ~1:00")
+    assert "shows no price" in (that_price("ok at that price, $/Mtok at 2,000 tok/s?", none)[2] or "")
+    several = _quote("> [1] not $30,000 per chip like the GPU, more like $8,000 per chip.")
+    reply = that_price("100 chips at that price?", several)[2] or ""
+    assert "more than one price" in reply and "$8,000 per chip" in reply
+
+
+def test_that_price_after_a_calculation_is_left_to_the_rerun():
+    earlier = [Earlier("tco for h100 at $30k", [Call("tco", {"chip": ["h100"]})], "> $30,000 per chip")]
+    assert that_price("and 16 of them at that price?", earlier) == (None, "", None)
