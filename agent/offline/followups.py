@@ -12,12 +12,14 @@ In order:
    scenario (its own call, so its price is its own) instead of replacing the comparison.
 4. **My notes**: "what does my channel check say about CoWoS?" searches the transcript and the
    user's ingested notes for the topic.
-5. **That price**: "at that price" after a quote uses the one price the quoted passages show, else asks for it
-   (:mod:`agent.offline.earlier_figures`).
+5. **That price**: "at that price" after a quote uses the one price the quoted passages show, else asks for it;
+   "how many X for the price of one $Y" divides $Y by that price (:mod:`agent.offline.earlier_figures`).
 6. **Restate**: "what about on an 8 TB/s chip?" after an answer computed from the question's own numbers
    (a ``calculate``, nothing to rerun) plans the previous question with the change written in.
 7. Otherwise :func:`plan.make_plan`, then **chip-specific inputs** (a price, a kW, a rental
-   price) given for one chip are not carried to another chip: dropped, and said.
+   price) given for one chip are not carried to another chip: dropped, and said. A question it cannot
+   place that states nothing and names a figure the last calculation's answer showed ("what's the
+   cumulative?") reruns that calculation.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import re
 from typing import Any
 
 from agent.offline.calc_args import calculator_args
-from agent.offline.earlier_figures import that_price
+from agent.offline.earlier_figures import price_ratio, that_price
 from agent.offline.focus import asked_quantities
 from agent.offline.history import Earlier, Turn
 from agent.offline.names import chip_arg, short_chip
@@ -115,6 +117,11 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
         return added, "add"
     if _MY_NOTES.search(question):
         return _notes_search(question), "notes"
+    ratio, labels, reply = price_ratio(question, turn.earlier)
+    if reply is not None or ratio:
+        plan = Plan(calls=ratio, labels=labels, reply=reply)
+        plan.notes.append("The other price is the one the previous answer quoted.")
+        return plan, "that_price"
     rewritten, price, reply = that_price(question, turn.earlier)
     if reply is not None:
         return Plan(reply=reply), "that_price"
@@ -126,8 +133,33 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     if again is not None:
         return again, "restated"
     plan = make_plan(question, turn.prior, turn.prior_question)
+    shown = _shown_before(question, turn) if not plan.calls else None
+    if shown is not None:
+        return shown, "shown"
     uncarry(plan, question, turn.prior)
     return _distinct(plan), None
+
+
+#: Lines of an answer that hold its figures (its lead and bullets), not its formula, sources or readings.
+_FIGURE_LINE = re.compile(r"^(?:\*\*(?!Formula|Assumptions|Sources|How I read|Defaults)|- )", re.M)
+
+
+def _shown_before(question: str, turn: Turn) -> Plan | None:
+    """'what's the cumulative spend?' after a growth answer that showed a cumulative: a question that states
+    nothing and that the planner cannot place, naming a figure the last calculation's answer showed, is that
+    calculation again (the figure is in its result)."""
+    last = turn.earlier[-1] if turn.earlier else None
+    calls = [c for c in base_calls(last.calls) if c.name in CALCULATORS] if last else []
+    p = parse(question)
+    if last is None or not calls or p.stated() or p.models or p.chips or p.expression:
+        return None
+    figures = " ".join(ln for ln in last.reply.lower().splitlines() if _FIGURE_LINE.match(ln))
+    named = [w for w in re.findall(r"[a-z]{6,}", question.lower()) if re.search(rf"\b{w}\b", figures)]
+    if not named:
+        return None
+    plan = Plan(calls=[Call(c.name, dict(c.args)) for c in calls])
+    plan.notes.append(f"The previous calculation again: its answer has the {named[0]} figure asked for.")
+    return _again(plan, turn)
 
 
 def _acts_on_last(question: str) -> bool:
@@ -151,9 +183,13 @@ def _again(plan: Plan, turn: Turn) -> Plan:
     source = next(
         (e.question for e in reversed(turn.earlier) if e.calls and not _acts_on_last(e.question)), turn.prior_question
     )
+    from agent.input_accounting import stated_quantities
+
     earlier = parse(source)
     plan.focus = asked_quantities(earlier.text)
     plan.year = earlier.year
+    # a growth series is told in the unit its base was written in ("$400B")
+    plan.value_unit = next((q.unit for q in stated_quantities(source) if q.unit in ("usd", "W")), None)
     return plan
 
 

@@ -137,3 +137,33 @@ def test_that_price_asks_when_the_quote_shows_none_or_several():
 def test_that_price_after_a_calculation_is_left_to_the_rerun():
     earlier = [Earlier("tco for h100 at $30k", [Call("tco", {"chip": ["h100"]})], "> $30,000 per chip")]
     assert that_price("and 16 of them at that price?", earlier) == (None, "", None)
+
+
+def test_how_many_for_the_price_of_one_divides_by_the_quoted_price():
+    from agent.offline.earlier_figures import price_ratio
+
+    earlier = _quote("> [1] a GPU is north of $30,000 per chip, and this thing is $6,000 per chip, right?")
+    calls, labels, reply = price_ratio("so how many of those for the price of one $30k GPU?", earlier)
+    assert reply is None and [c.args["expression"] for c in calls] == ["30000 / 6000"]
+    assert labels["30000 / 6000"][1] == "x"
+
+
+def test_how_many_for_the_price_of_one_asks_without_one_other_price():
+    from agent.offline.earlier_figures import price_ratio
+
+    earlier = _quote("> [1] it is much cheaper than a GPU, right?")
+    calls, _, reply = price_ratio("how many TPUs for the price of one $25k GPU?", earlier)
+    assert calls == [] and reply is not None and "no other price" in reply
+
+
+def test_figure_the_last_answer_showed_reruns_that_calculation(chat):
+    chat("project $100B of spend growing 10% a year for 3 years")
+    answer = chat("what's the cumulative, start year included?")
+    assert _args(answer) == [("growth", {"base": "100e9", "rate": [0.1], "years": 3})]
+    assert "cumulative $464.10 billion" in answer.answer  # 100 x (1 + 1.1 + 1.21 + 1.331)
+
+
+def test_a_question_naming_nothing_the_last_answer_showed_is_not_a_rerun(chat):
+    chat("project $100B of spend growing 10% a year for 3 years")
+    answer = chat("what's the weather tomorrow?")
+    assert answer.tool_calls == []
