@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.input_accounting import stated_quantities, unused_inputs
 from agent.offline.calc_args import calculator_args
 from agent.offline.earlier_figures import price_ratio, that_price
 from agent.offline.focus import asked_quantities
@@ -35,7 +36,7 @@ from agent.offline.names import chip_arg, short_chip
 from agent.offline.parse import parse
 from agent.offline.plan import make_plan
 from agent.offline.plan_types import CALCULATORS, Call, Plan
-from agent.offline.planners.rerun import FOLLOW_UP_OPENER, base_calls
+from agent.offline.planners.rerun import FOLLOW_UP_OPENER, base_calls, slot_changes
 from agent.offline.restate import restated
 from tools.catalog import find_accelerator
 from tools.errors import InputError
@@ -91,6 +92,11 @@ _NOTE_WORDS = re.compile(
 
 def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     """The plan for this turn and the kind of follow-up it is (None for a plain question)."""
+    plan, kind = _plan_turn(turn)
+    return _series_unit(plan, turn.question, turn), kind
+
+
+def _plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     question = turn.question
     last = turn.earlier[-1] if turn.earlier else None
     if _EXPORT.search(question) and not re.search(r"\bcapex\b", question, re.I):
@@ -132,7 +138,9 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     again = _restated(question, turn)
     if again is not None:
         return again, "restated"
-    plan = make_plan(question, turn.prior, turn.prior_question)
+    # the question whose calls a follow-up reruns (a turn that computed nothing since does not replace it)
+    source = next((e.question for e in reversed(turn.earlier) if e.calls), turn.prior_question)
+    plan = make_plan(question, turn.prior, source)
     shown = _shown_before(question, turn) if not plan.calls else None
     if shown is not None:
         return shown, "shown"
@@ -140,6 +148,8 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     return _distinct(plan), None
 
 
+#: Words that change an input rather than ask for a figure.
+_CHANGE = re.compile(r"\b(?:instead|if|with|without|drops?|rises?|falls?|change[sd]?|switch|swap|straight)\b", re.I)
 #: Lines of an answer that hold its figures (its lead and bullets), not its formula, sources or readings.
 _FIGURE_LINE = re.compile(r"^(?:\*\*(?!Formula|Assumptions|Sources|How I read|Defaults)|- )", re.M)
 
@@ -151,8 +161,10 @@ def _shown_before(question: str, turn: Turn) -> Plan | None:
     last = turn.earlier[-1] if turn.earlier else None
     calls = [c for c in base_calls(last.calls) if c.name in CALCULATORS] if last else []
     p = parse(question)
-    if last is None or not calls or p.stated() or p.models or p.chips or p.expression:
+    if last is None or not calls or p.stated() or p.models or p.chips or p.expression or _CHANGE.search(question):
         return None
+    if stated_quantities(question) or slot_changes(question, calls):
+        return None  # "what if streams drop to 50?" changes an input: not the same figures again
     figures = " ".join(ln for ln in last.reply.lower().splitlines() if _FIGURE_LINE.match(ln))
     named = [w for w in re.findall(r"[a-z]{6,}", question.lower()) if re.search(rf"\b{w}\b", figures)]
     if not named:
@@ -183,13 +195,24 @@ def _again(plan: Plan, turn: Turn) -> Plan:
     source = next(
         (e.question for e in reversed(turn.earlier) if e.calls and not _acts_on_last(e.question)), turn.prior_question
     )
-    from agent.input_accounting import stated_quantities
-
     earlier = parse(source)
     plan.focus = asked_quantities(earlier.text)
     plan.year = earlier.year
-    # a growth series is told in the unit its base was written in ("$400B")
-    plan.value_unit = next((q.unit for q in stated_quantities(source) if q.unit in ("usd", "W")), None)
+    return plan
+
+
+def _series_unit(plan: Plan, question: str, turn: Turn) -> Plan:
+    """A growth series rerun is told in the unit its base was written in: this question's, else that of the
+    nearest earlier question of the run of growth turns before it ("$200B ... growing 30%", "and at 20%?",
+    "through 2030?")."""
+    if plan.value_unit is not None or not any(c.name == "growth" for c in plan.calls):
+        return plan
+    texts = [question]
+    for e in reversed(turn.earlier):
+        if not any(c.name == "growth" for c in e.calls):
+            break
+        texts.append(e.question)
+    plan.value_unit = next((q.unit for t in texts for q in stated_quantities(t) if q.unit in ("usd", "W")), None)
     return plan
 
 
@@ -243,8 +266,8 @@ def _restated(question: str, turn: Turn) -> Plan | None:
         return None
     text, changed = found
     plan = make_plan(text)
-    if not plan.calls or plan.reply is not None:
-        return None
+    if not plan.calls or plan.reply is not None or unused_inputs(question, plan.calls, ""):
+        return None  # "and at 8c/kWh?" after a decode ceiling: nothing there takes a power price
     plan.notes.insert(
         0, f"Follow-up: the previous question again, with {'; '.join(changed)} and every other input as before."
     )

@@ -237,15 +237,10 @@ def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:
 def _follow_up_plan(p: Parsed, prior: list[Call], prior_question: str, ctx: dict[str, Any], plan: Plan) -> Plan:
     """A follow-up: the previous calls rerun with what it changes (:mod:`agent.offline.planners.rerun`), asking
     for what the question before asked; a reply when a relative change ("2x") changes nothing there."""
-    from agent.input_accounting import stated_quantities
-
     earlier = parse(prior_question) if prior_question else None
     if earlier is not None:
         plan.focus = plan.focus or asked_quantities(earlier.text)  # "2x as many GPUs?" asks what the last one asked
         plan.year = plan.year or earlier.year
-    # "and if it only grows 20%?": the series keeps the unit its base was written in, in this question or the last
-    units = [q.unit for text in (p.text, prior_question) for q in stated_quantities(text) if q.unit in ("usd", "W")]
-    plan.value_unit = units[0] if units else None
     if not plan.focus and p.electricity is not None:
         # "and at 5c/kwh?": the figures the electricity price moves
         tools = {c.name for c in prior}

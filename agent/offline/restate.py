@@ -8,7 +8,8 @@ every earlier input is kept and only what the follow-up names is changed.
 Rules (nothing is guessed; any doubt gives no restatement):
 
 * a quantity in the follow-up replaces the one quantity of the earlier question in the same unit (and per the
-  same thing); none or several of that unit: no restatement;
+  same thing); several of that unit: no restatement; none ("and with 80% bandwidth efficiency?"): the
+  follow-up's clause is added to the earlier question, when it changes nothing else;
 * a chip in the follow-up replaces the one chip the earlier question names, and a bandwidth, power or price
   written right after the old chip ("H200 (4.8 TB/s)", "H100 at 3.35 TB/s") goes with it, since it was that
   chip's figure;
@@ -21,6 +22,10 @@ import re
 
 from agent.offline.parse import parse
 
+#: A follow-up's opening words, left out when its clause is added to the earlier question.
+_OPENER = re.compile(
+    r"^\s*(?:(?:and|ok|okay|so|now|then|but|same|same thing|what about|how about|what if)\b[\s,]*)+", re.I
+)
 #: Units of a figure that belongs to one chip (its bandwidth, its power, its price).
 _CHIP_UNITS = ("bytes/s", "W", "usd", "usd/hour")
 
@@ -70,12 +75,22 @@ def restated(earlier: str, follow_up: str) -> tuple[str, list[str]] | None:
         edits.append((span[0], _chip_figure_after(earlier, span[1]), new))
         changed.append(f"{earlier[span[0] : span[1]]} -> {new}")
     before = stated_quantities(earlier)
+    added = []
     for q in stated_quantities(follow_up):
         same = [b for b in before if b.unit == q.unit and b.per == q.per]
+        if not same:
+            added.append(q)
+            continue
         if len(same) != 1 or any(s <= same[0].start < e for s, e, _ in edits):
             return None
         edits.append((same[0].start, same[0].end, q.text))
         changed.append(f"{same[0].text} -> {q.text}")
+    if added:
+        # "and with 80% bandwidth efficiency?": a new input, added as the follow-up wrote it (only on its own)
+        clause = _OPENER.sub("", follow_up).strip().rstrip("?.! ")
+        if edits or p.chips or not clause:
+            return None
+        return f"{earlier.rstrip().rstrip('?.! ')}, {clause}", [f"{', '.join(q.text for q in added)} added"]
     if not edits:
         return None
     text = earlier

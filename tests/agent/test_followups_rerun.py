@@ -109,7 +109,6 @@ def test_restate_swaps_the_chip_and_drops_its_own_bandwidth():
 
 def test_restate_declines_when_the_unit_is_ambiguous_or_absent():
     assert restated("2 GPUs at 1 TB/s and 2 TB/s", "what about 3 TB/s?") is None
-    assert restated("70 GB of weights on a 4.8 TB/s GPU", "and at 8c/kWh?") is None
     assert restated("70 GB of weights on a 4.8 TB/s GPU", "and for llama 3.1 8b?") is None
 
 
@@ -167,3 +166,44 @@ def test_a_question_naming_nothing_the_last_answer_showed_is_not_a_rerun(chat):
     chat("project $100B of spend growing 10% a year for 3 years")
     answer = chat("what's the weather tomorrow?")
     assert answer.tool_calls == []
+
+
+def test_a_new_input_is_added_to_a_spelled_out_question(chat):
+    chat("decode ceiling: 120 GB of weights on one 3 TB/s GPU, batch 1")
+    answer = chat("and with 75% bandwidth efficiency?")
+    assert "18.75 tokens/s" in answer.answer  # 3e12 x 0.75 / 120e9
+
+
+def test_an_input_no_restated_calculation_takes_is_not_silently_dropped(chat):
+    chat("decode ceiling: 120 GB of weights on one 3 TB/s GPU, batch 1")
+    answer = chat("and at 9c/kWh?")
+    assert "Bandwidth-bound decode" not in answer.answer and answer.tool_calls == []
+
+
+def test_straight_line_follow_up_sets_cost_of_capital_to_zero(chat):
+    chat("what does a $20k GPU cost per hour over 4 years at 10% cost of capital, 0.8 kW, PUE 1.2, 9c/kWh?")
+    answer = chat("and straight-line instead?")
+    tco = _args(answer)[0][1]
+    assert tco["cost_of_capital"] == 0 and tco["capex_per_accelerator"] == 20000 and tco["years"] == 4
+
+
+def test_a_cued_plain_number_changes_a_serving_input(chat):
+    chat("serving: $2/hr per GPU, 4 GPUs, 80 streams at 25 tok/s - $/Mtok?")
+    answer = chat("what if streams drop to 40?")
+    assert _args(answer)[0][1]["concurrent_streams"] == 40 and _args(answer)[0][1]["price_per_accelerator_hour"] == 2
+    assert "$2.22 per million tokens" in answer.answer  # $8/h over 1,000 tok/s x 3,600 s = 3.6 Mtok/h
+
+
+def test_a_bare_rate_after_a_growth_series_is_its_rate(chat):
+    chat("$50B in 2025 growing 50% a year - value in 2028?")
+    answer = chat("and at 20%?")
+    assert _args(answer) == [("growth", {"base": "2025=50000000000", "rate": [0.2], "through": 2028})]
+    assert "**2028: $86.40 billion**" in answer.answer  # 50 x 1.2^3
+
+
+def test_a_bare_fraction_that_could_be_several_cost_inputs_changes_none(chat):
+    chat(
+        "what does a $20k GPU cost per hour over 4 years at 10% cost of capital, 0.8 kW, PUE 1.2, 9c/kWh, 70% utilization?"
+    )
+    answer = chat("and at 50%?")
+    assert all(a.get("cost_of_capital") != 0.5 and a.get("utilization") != 0.5 for _, a in _args(answer))
