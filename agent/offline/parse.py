@@ -340,7 +340,7 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
         [r"network(?:ing)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?network"], w.text
     )
     p.maintenance = percent([r"maint(?:enance)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?maint"], w.text)
-    if (pue := w.take(r"pue\s*(?:of|=|:|at|is)?\s*{N}")) is not None:
+    if (pue := w.take(r"pue\s*(?:of|=|:|at|is|was|were|becomes?|(?:goes|drops|falls|rises) to)?\s*{N}")) is not None:
         p.pue = pue
     p.gw = w.take(r"{N}\s*-?\s*(?:gw|gigawatts?)\b")
     p.mw = w.take(r"{N}\s*-?\s*(?:mw|megawatts?)\b")
