@@ -47,6 +47,8 @@ import re
 from typing import Any
 
 from knowledge.passage import Passage, SpokenPart
+from knowledge.query_forms import without_frame_words
+from knowledge.term_coverage import query_terms
 from knowledge.thesaurus import expand
 from knowledge.verdict import Verdict, judge
 from tools.errors import InputError
@@ -60,6 +62,8 @@ CANDIDATES = 40
 #: Top hybrid candidates re-scored by their best sentence, and the weight of its z-score.
 SENTENCE_CANDIDATES = 20
 SENTENCE_WEIGHT = 0.3
+#: Weight of the z-score (over the same candidates) of the share of the query's terms in a chunk's best sentence.
+COVERAGE_WEIGHT = 0.15
 #: Fused score (in standard deviations) added x the share of a transcript chunk's words spoken by the
 #: speaker a question asks about ("what did Dylan say" -> the guest's turns; "what did Brad ask" -> the hosts').
 SPEAKER_WEIGHT = 2.0
@@ -237,10 +241,16 @@ def search(
     if mode == "dense":
         ranked = store.dense(query, k, kind)
     elif mode == "bm25":
-        ranked = store.lexical(expanded, k, kind)
+        ranked = store.lexical(without_frame_words(expanded), k, kind)
     else:
-        fused = fuse([store.dense(query, CANDIDATES, kind), store.lexical(expanded, CANDIDATES, kind)])
-        fused = rescore_by_sentence(fused, store.best_sentence(query, [i for i, _ in fused[:SENTENCE_CANDIDATES]]))
+        fused = fuse(
+            [store.dense(query, CANDIDATES, kind), store.lexical(without_frame_words(expanded), CANDIDATES, kind)]
+        )
+        top = [i for i, _ in fused[:SENTENCE_CANDIDATES]]
+        fused = rescore_by_sentence(fused, store.best_sentence(query, top))
+        if hasattr(store, "sentence_coverage"):
+            covered = store.sentence_coverage(query_terms(expanded), top)
+            fused = rescore_by_sentence(fused, covered, weight=COVERAGE_WEIGHT)
         fused = prefer_speaker(fused, store, wanted)
         ranked = [(i, sc) for i, sc in apply_catalog_names(fused, expanded, kind) if store.has(i)]
     return [_passage(store.doc(i), score, _best_sentence(store, query, store.doc(i))) for i, score in ranked[:k]]
