@@ -75,7 +75,12 @@ def test_one_sentence_holding_both_terms_beats_terms_spread_over_two():
 
 def test_a_rare_term_counts_more_than_a_common_one():
     table = SentenceTerms.build(
-        [("a", ["Power for racks."]), ("b", ["Power and cooling."]), ("c", ["Power again."]), ("d", ["Liquid cooling."])]
+        [
+            ("a", ["Power for racks."]),
+            ("b", ["Power and cooling."]),
+            ("c", ["Power again."]),
+            ("d", ["Liquid cooling."]),
+        ]
     )
     cover = table.coverage(["power", "liquid"], ["a", "d"])
     assert cover["d"] > 0.5 > cover["a"] > 0  # "liquid" is in one chunk, "power" in three
