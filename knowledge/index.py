@@ -115,6 +115,7 @@ class KnowledgeStore:
         self._lexical: Any = None
         self._sentences: Any = None
         self._sentence_terms: Any = None
+        self._canonical: list[str] | None = None
         self._last_query: tuple[str, Any] | None = None
         self._load_docs()
 
@@ -136,6 +137,7 @@ class KnowledgeStore:
         self._lexical = None
         self._sentences = None
         self._sentence_terms = None
+        self._canonical = None
 
     @property
     def docs(self) -> list[Doc]:
@@ -262,15 +264,22 @@ class KnowledgeStore:
         self._last_query = (query, vec)
         return vec
 
+    def _index_texts(self) -> list[str]:
+        """Each chunk's :meth:`Doc.index_text` (through the synonym layer, the slow part), computed once for
+        BM25 and the sentence terms."""
+        if self._canonical is None:
+            self._canonical = [d.index_text() for d in self._docs]
+        return self._canonical
+
     def sentence_coverage(self, terms: list[str], chunk_ids: list[str]) -> dict[str, float]:
         """Share (idf-weighted) of ``terms`` held by each chunk's best sentence, for the ``chunk_ids`` with
         sentences (:mod:`knowledge.term_coverage`); the token sets are built on first use."""
-        from knowledge.term_coverage import SentenceTerms
+        from knowledge.term_coverage import SentenceTerms, sentence_texts
 
         if self._sentence_terms is None:
             with self._lock:
                 if self._sentence_terms is None:
-                    chunks = ((d.chunk_id, [text for _, text in d.sentences()]) for d in self._docs)
+                    chunks = ((d.chunk_id, sentence_texts(d, t)) for d, t in zip(self._docs, self._index_texts()))
                     self._sentence_terms = SentenceTerms.build(chunks)
         return self._sentence_terms.coverage(terms, chunk_ids)
 
@@ -317,7 +326,7 @@ class KnowledgeStore:
                 if self._lexical is None:
                     from knowledge.bm25 import LexicalIndex
 
-                    self._lexical = LexicalIndex([d.index_text() for d in self._docs])
+                    self._lexical = LexicalIndex(self._index_texts(), canonical=True)
         scores = self._lexical.scores(query)
         order = scores.argsort()[::-1]
         out = []

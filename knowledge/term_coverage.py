@@ -21,7 +21,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from knowledge.aliases import canonicalize
 from knowledge.bm25 import tokenize
+from knowledge.documents import Doc
+from knowledge.transcript import sentence_spans
 from knowledge.verdict import FRAME_WORDS
 
 
@@ -34,8 +37,9 @@ class SentenceTerms:
 
     @classmethod
     def build(cls, chunks: Iterable[tuple[str, Sequence[str]]]) -> SentenceTerms:
-        """From (chunk id, its sentence texts) pairs; chunks without sentences are left out."""
-        sentences = {cid: [frozenset(tokenize(s)) for s in texts] for cid, texts in chunks if texts}
+        """From (chunk id, its sentence texts through the synonym layer) pairs; chunks without sentences
+        are left out."""
+        sentences = {cid: [frozenset(tokenize(s, canonical=True)) for s in texts] for cid, texts in chunks if texts}
         df: dict[str, int] = {}
         for sets in sentences.values():
             for token in frozenset().union(*sets):
@@ -58,6 +62,20 @@ class SentenceTerms:
             if sets:
                 out[cid] = max(sum(self.weight(t) for t in terms if t in s) for s in sets) / total
         return out
+
+
+def sentence_texts(doc: Doc, index_text: str | None = None) -> list[str]:
+    """``doc``'s sentences through the synonym layer; none for a spec sheet.
+
+    ``index_text``: the chunk's :meth:`Doc.index_text` when already computed (its chapter head is cut
+    off, so the synonym layer, the slow part, is not run again).
+    """
+    if doc.kind != "transcript":
+        return []
+    head = canonicalize(f"{doc.chapter}: ") if doc.chapter else ""
+    text = index_text[len(head) :] if index_text is not None and head and index_text.startswith(head) else None
+    text = text if text is not None else canonicalize(doc.text)
+    return [text[a:b] for a, b in sentence_spans(text) or [(0, len(text))]]
 
 
 def query_terms(expanded_query: str) -> list[str]:
