@@ -25,7 +25,9 @@ rankings; a name elsewhere ("how do the hosts introduce Dylan Patel") is kept.
 The thesaurus (:mod:`knowledge.thesaurus`) expands the query for the BM25 ranking only; the
 dense ranking embeds the question as typed (the appended words shifted its vector: measured,
 hybrid MRR up on the tuning and fresh suites, unchanged on the others; dense-only recall down
-on the tuning suite, whose questions the thesaurus was written for: README).
+on the tuning suite, whose questions the thesaurus was written for: README). The question's frame
+("what did he say about") is left out of the BM25 query and added to the dense query vector a
+second time without it (:mod:`knowledge.query_forms`).
 
 Best-sentence re-scoring (:func:`rescore_by_sentence`): a 160-word chunk's vector blurs one
 sentence that answers the question, so the top ``SENTENCE_CANDIDATES`` of the hybrid ranking
@@ -33,6 +35,8 @@ gain ``SENTENCE_WEIGHT`` x the z-score (over those candidates) of cos(query, the
 single sentence). Measured on the four suites (README): recall@5 / MRR up on the fresh, tuning
 and blind suites, one held-out question down one rank (MRR 0.552 -> 0.549). It runs before the
 catalog rule, so a spec question still gets the rows it names first (same figures either way).
+The same candidates then gain ``COVERAGE_WEIGHT`` x the z-score of the idf-weighted share of the
+query's terms in their best sentence (:mod:`knowledge.term_coverage`; seventh round, README).
 
 :func:`search_checked` adds the verdict (:mod:`knowledge.verdict`): the passages when they are close
 to the question, else none and the statement to make; what answer writers and the search tool use.
