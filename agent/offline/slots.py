@@ -165,8 +165,9 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
     "capex": (),  # no numeric fields: the flags below (finance leases) only
     "memory_fit": (
-        Slot("params", ("params",)),
-        Slot("params", ("",), span=_PARAMS),  # "llama 3.1 8b (8.03B, bf16)": a bare count in the billions
+        # "reads the 37B active params": the parameters a token uses, not the weights memory holds
+        Slot("params", ("params",), veto=r"\bactive\b"),
+        Slot("params", ("",), span=_PARAMS, veto=r"\bactive\b"),  # "llama 3.1 8b (8.03B, bf16)": a bare count
         Slot(
             "capacity_gb",
             ("bytes",),
