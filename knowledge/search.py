@@ -238,6 +238,8 @@ def search(
     wanted = wanted_speaker(query, speaker)
     query = unattribute(query)
     expanded = expand(query)
+    # frame words stay in BM25 when the question asks about a speaker ("what did Brad ask" vs "what did Dylan say")
+    lexical_query = expanded if wanted else without_frame_words(expanded)
     if store is None:
         from knowledge.index import get_store
 
@@ -245,11 +247,9 @@ def search(
     if mode == "dense":
         ranked = store.dense(query, k, kind)
     elif mode == "bm25":
-        ranked = store.lexical(without_frame_words(expanded), k, kind)
+        ranked = store.lexical(lexical_query, k, kind)
     else:
-        fused = fuse(
-            [store.dense(query, CANDIDATES, kind), store.lexical(without_frame_words(expanded), CANDIDATES, kind)]
-        )
+        fused = fuse([store.dense(query, CANDIDATES, kind), store.lexical(lexical_query, CANDIDATES, kind)])
         top = [i for i, _ in fused[:SENTENCE_CANDIDATES]]
         fused = rescore_by_sentence(fused, store.best_sentence(query, top))
         if hasattr(store, "sentence_coverage"):
