@@ -25,9 +25,11 @@ _STOP = frozenset(
 )
 
 
-def tokenize(text: str) -> list[str]:
-    """BM25 tokens of ``text``: 'HBM margins were $5,000' -> ['hbm', 'margin', '5000']."""
-    text = _THOUSANDS.sub("", canonicalize(text).lower())
+def tokenize(text: str, *, canonical: bool = False) -> list[str]:
+    """BM25 tokens of ``text``: 'HBM margins were $5,000' -> ['hbm', 'margin', '5000'].
+
+    ``canonical=True``: ``text`` already went through the synonym layer (skips it; it is idempotent)."""
+    text = _THOUSANDS.sub("", (text if canonical else canonicalize(text)).lower())
     return _stemmer().stemWords([t for t in _TOKEN.findall(text) if t not in _STOP])
 
 
@@ -41,13 +43,14 @@ def _stemmer():
 class LexicalIndex:
     """BM25 over a fixed list of texts; :meth:`scores` returns one score per text."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], *, canonical: bool = False) -> None:
+        """``canonical=True``: the texts already went through the synonym layer (see :func:`tokenize`)."""
         import bm25s
 
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
         if texts:
-            self._bm25.index([tokenize(t) or ["\x00empty"] for t in texts], show_progress=False)
+            self._bm25.index([tokenize(t, canonical=canonical) or ["\x00empty"] for t in texts], show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text for ``query`` (zeros when no query token is in the vocabulary)."""

@@ -114,6 +114,8 @@ class KnowledgeStore:
         self._docs: list[Doc] = []
         self._lexical: Any = None
         self._sentences: Any = None
+        self._sentence_terms: Any = None
+        self._canonical: list[str] | None = None
         self._last_query: tuple[str, Any] | None = None
         self._load_docs()
 
@@ -134,6 +136,8 @@ class KnowledgeStore:
         self._windows = {k: sum(1 for m in windows["metadatas"] if m["kind"] == k) for k in ("transcript", "specs")}
         self._lexical = None
         self._sentences = None
+        self._sentence_terms = None
+        self._canonical = None
 
     @property
     def docs(self) -> list[Doc]:
@@ -243,18 +247,41 @@ class KnowledgeStore:
             return self.collection.query(**kwargs)
 
     def query_vector(self, query: str) -> Any:
-        """The embedding of ``query`` through the synonym layer. The last one is kept, so the dense
-        ranking and the sentence re-scoring of one search embed the query once."""
+        """The query vector: the normalised sum of the embeddings (through the synonym layer) of ``query``
+        and of ``query`` without its question frame (:func:`knowledge.query_forms.dense_forms`; one
+        embedding when it has none). The last one is kept, so the dense ranking and the sentence
+        re-scoring of one search embed the query once."""
         import numpy as np
 
         from knowledge.aliases import canonicalize
+        from knowledge.query_forms import dense_forms
 
         last = self._last_query
         if last is not None and last[0] == query:
             return last[1]
-        vec = np.asarray(self.embedder([canonicalize(query)])[0], dtype=np.float32)
+        vec = np.asarray(self.embedder([canonicalize(f) for f in dense_forms(query)]), dtype=np.float32).sum(axis=0)
+        vec /= max(float(np.linalg.norm(vec)), 1e-12)
         self._last_query = (query, vec)
         return vec
+
+    def _index_texts(self) -> list[str]:
+        """Each chunk's :meth:`Doc.index_text` (through the synonym layer, the slow part), computed once for
+        BM25 and the sentence terms."""
+        if self._canonical is None:
+            self._canonical = [d.index_text() for d in self._docs]
+        return self._canonical
+
+    def sentence_coverage(self, terms: list[str], chunk_ids: list[str]) -> dict[str, float]:
+        """Share (idf-weighted) of ``terms`` held by each chunk's best sentence, for the ``chunk_ids`` with
+        sentences (:mod:`knowledge.term_coverage`); the token sets are built on first use."""
+        from knowledge.term_coverage import SentenceTerms, sentence_texts
+
+        if self._sentence_terms is None:
+            with self._lock:
+                if self._sentence_terms is None:
+                    chunks = ((d.chunk_id, sentence_texts(d, t)) for d, t in zip(self._docs, self._index_texts()))
+                    self._sentence_terms = SentenceTerms.build(chunks)
+        return self._sentence_terms.coverage(terms, chunk_ids)
 
     def best_sentence_index(self, query: str, chunk_id: str) -> int | None:
         """Index (in :meth:`Doc.sentences` order) of the chunk's sentence closest to ``query``; None without sentences."""
@@ -299,7 +326,7 @@ class KnowledgeStore:
                 if self._lexical is None:
                     from knowledge.bm25 import LexicalIndex
 
-                    self._lexical = LexicalIndex([d.index_text() for d in self._docs])
+                    self._lexical = LexicalIndex(self._index_texts(), canonical=True)
         scores = self._lexical.scores(query)
         order = scores.argsort()[::-1]
         out = []

@@ -22,8 +22,13 @@ def _words(text: str) -> str:
 
 
 def quotes(answer: str) -> list[str]:
-    """The quoted spans of ``answer`` with at least ``MIN_QUOTE_WORDS`` words, as written."""
-    found = [a or b for a, b in _QUOTE.findall(answer)]
+    """The quoted spans of ``answer`` with at least ``MIN_QUOTE_WORDS`` words, as written.
+
+    Quotation marks pair within a line: a passage excerpt cut after a speaker's opening mark
+    (`Researchers saying, "Hey, let's try …`) must not pair with a mark lines below (a citation's
+    `query="...`) and turn the text between into a "quote".
+    """
+    found = [a or b for line in answer.splitlines() for a, b in _QUOTE.findall(line)]
     return [q.strip() for q in found if len(_words(q).split()) >= MIN_QUOTE_WORDS]
 
 

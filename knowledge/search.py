@@ -25,7 +25,9 @@ rankings; a name elsewhere ("how do the hosts introduce Dylan Patel") is kept.
 The thesaurus (:mod:`knowledge.thesaurus`) expands the query for the BM25 ranking only; the
 dense ranking embeds the question as typed (the appended words shifted its vector: measured,
 hybrid MRR up on the tuning and fresh suites, unchanged on the others; dense-only recall down
-on the tuning suite, whose questions the thesaurus was written for: README).
+on the tuning suite, whose questions the thesaurus was written for: README). The question's frame
+("what did he say about") is left out of the BM25 query and added to the dense query vector a
+second time without it (:mod:`knowledge.query_forms`).
 
 Best-sentence re-scoring (:func:`rescore_by_sentence`): a 160-word chunk's vector blurs one
 sentence that answers the question, so the top ``SENTENCE_CANDIDATES`` of the hybrid ranking
@@ -33,6 +35,8 @@ gain ``SENTENCE_WEIGHT`` x the z-score (over those candidates) of cos(query, the
 single sentence). Measured on the four suites (README): recall@5 / MRR up on the fresh, tuning
 and blind suites, one held-out question down one rank (MRR 0.552 -> 0.549). It runs before the
 catalog rule, so a spec question still gets the rows it names first (same figures either way).
+The same candidates then gain ``COVERAGE_WEIGHT`` x the z-score of the idf-weighted share of the
+query's terms in their best sentence (:mod:`knowledge.term_coverage`; seventh round, README).
 
 :func:`search_checked` adds the verdict (:mod:`knowledge.verdict`): the passages when they are close
 to the question, else none and the statement to make; what answer writers and the search tool use.
@@ -47,6 +51,8 @@ import re
 from typing import Any
 
 from knowledge.passage import Passage, SpokenPart
+from knowledge.query_forms import without_frame_words
+from knowledge.term_coverage import query_terms
 from knowledge.thesaurus import expand
 from knowledge.verdict import Verdict, judge
 from tools.errors import InputError
@@ -60,6 +66,8 @@ CANDIDATES = 40
 #: Top hybrid candidates re-scored by their best sentence, and the weight of its z-score.
 SENTENCE_CANDIDATES = 20
 SENTENCE_WEIGHT = 0.3
+#: Weight of the z-score (over the same candidates) of the share of the query's terms in a chunk's best sentence.
+COVERAGE_WEIGHT = 0.15
 #: Fused score (in standard deviations) added x the share of a transcript chunk's words spoken by the
 #: speaker a question asks about ("what did Dylan say" -> the guest's turns; "what did Brad ask" -> the hosts').
 SPEAKER_WEIGHT = 2.0
@@ -230,6 +238,8 @@ def search(
     wanted = wanted_speaker(query, speaker)
     query = unattribute(query)
     expanded = expand(query)
+    # frame words stay in BM25 when the question asks about a speaker ("what did Brad ask" vs "what did Dylan say")
+    lexical_query = expanded if wanted else without_frame_words(expanded)
     if store is None:
         from knowledge.index import get_store
 
@@ -237,10 +247,14 @@ def search(
     if mode == "dense":
         ranked = store.dense(query, k, kind)
     elif mode == "bm25":
-        ranked = store.lexical(expanded, k, kind)
+        ranked = store.lexical(lexical_query, k, kind)
     else:
-        fused = fuse([store.dense(query, CANDIDATES, kind), store.lexical(expanded, CANDIDATES, kind)])
-        fused = rescore_by_sentence(fused, store.best_sentence(query, [i for i, _ in fused[:SENTENCE_CANDIDATES]]))
+        fused = fuse([store.dense(query, CANDIDATES, kind), store.lexical(lexical_query, CANDIDATES, kind)])
+        top = [i for i, _ in fused[:SENTENCE_CANDIDATES]]
+        fused = rescore_by_sentence(fused, store.best_sentence(query, top))
+        if hasattr(store, "sentence_coverage"):
+            covered = store.sentence_coverage(query_terms(expanded), top)
+            fused = rescore_by_sentence(fused, covered, weight=COVERAGE_WEIGHT)
         fused = prefer_speaker(fused, store, wanted)
         ranked = [(i, sc) for i, sc in apply_catalog_names(fused, expanded, kind) if store.has(i)]
     return [_passage(store.doc(i), score, _best_sentence(store, query, store.doc(i))) for i, score in ranked[:k]]
