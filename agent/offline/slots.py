@@ -42,6 +42,9 @@ class Slot:
     after: str = ""  # a field that must be filled first ("to" of a CAGR after its "from")
     plain_ok: str = ""  # a year_value field may be a plain value when the question fills this field too
     avoid: str = ""  # regex on the whole question: when it matches, the field is not this question's reading
+    follows: str = (
+        ""  # regex the words right after the quantity must match ("2 gpus"; "(?!\s*replica)": not "1 replica")
+    )
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
@@ -51,6 +54,8 @@ _ACCEL = (None, "accelerator")
 _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 #: A power no word qualifies that only one accelerator draws (a server draws more): read as the accelerator's.
 _CHIP_ONLY = (50.0, 3e3)
+#: A power no word qualifies that is more than one accelerator draws and at most a rack: a server's or a rack's.
+_MANY_CHIPS = (3e3 + 1, 5e5)
 #: A build-out's count of accelerators (a server's 8 is a deployment, not a campus).
 _FLEET = (1e3, 1e9)
 #: A count written before a chip's name ("100,000 H100s", "8 b200"): the name is a model number.
@@ -83,6 +88,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             span=_ONE_PRICE,
         ),
         Slot("server_kw", ("W",), r"server|box|node|system", per=(None, "server"), scale=1e-3, span=_ONE_SERVER),
+        # "box at $420k for 8 GPUs, 14.3 kW": more than one accelerator draws, so the server's (or rack's) power
+        Slot("server_kw", ("W",), per=(None,), scale=1e-3, span=_MANY_CHIPS),
         Slot(
             "capex_per_accelerator",
             ("usd",),
@@ -101,6 +108,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             r"financ|interest|wacc|cost of capital|discount|rate of return",
         ),
         Slot("sold_fraction", ("fraction",), r"\bsold\b|of (?:the )?hours"),
+        Slot("networking_fraction", ("fraction",), r"network|infiniband|switch"),
+        Slot("maintenance", ("fraction", "fraction/year"), r"maint"),
         Slot("utilization", ("fraction",), r"utili[sz]"),
         Slot("rental_price", ("usd/hour",), avoid=PAID_PRICE),
         Slot("other_opex_per_year", ("usd/year",), r"opex|other|overhead"),
@@ -108,7 +117,9 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     ),
     "serving_cost": (
         Slot("price_per_accelerator_hour", ("usd/hour",)),
-        Slot("accelerators_per_replica", ("",), rf"{_GPU}|per replica", integer=True),
+        # "1 replica on 2 gpus": the count written with the accelerators, not the replica's own count
+        Slot("accelerators_per_replica", ("",), integer=True, follows=rf"\s*(?:x\s*)?(?:{_GPU})\b"),
+        Slot("accelerators_per_replica", ("",), rf"{_GPU}|per replica", integer=True, follows=r"(?!\s*replicas?\b)"),
         Slot("concurrent_streams", ("",), r"streams?|users?|concurren|sessions?|sequences?", integer=True),
         Slot(
             "tokens_per_s_per_replica",
@@ -122,6 +133,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             r"each|per (?:stream|user)|streams?|users?",
             per=(None, "stream", "user"),
         ),
+        # no streams or users anywhere: a rate alone is the replica's ("a replica of 8 GPUs ... handles 4,800 tok/s")
+        Slot("tokens_per_s_per_replica", ("tokens/s",), per=(None,), avoid=r"streams?|users?|concurren|sessions?"),
         Slot(
             "output_tokens_per_query", ("tokens", ""), r"per (?:query|answer|request|response)|output|answer|query|each"
         ),
@@ -295,7 +308,12 @@ def _vetoed(slot: Slot, clause: str) -> bool:
 
 
 def _growth_mode(args: dict[str, Any], source: dict[str, Quantity]) -> None:
-    """With no base value, "3x per year for 4 years" is a multiplier per step (year) over that many steps."""
+    """With no base value, "3x per year for 4 years" is a multiplier per step (year) over that many steps
+    ("improves 5x every year ... after 4 years": the multiplier read directly, the years are its steps)."""
+    if "multiplier" in args and "base" not in args and "years" in args and "steps" not in args:
+        args["steps"] = args.pop("years")
+        source["steps"] = source.pop("years")
+        return
     rate = source.get("rate")
     if "base" in args or rate is None or rate.unit != "x" or "multiplier" in args:
         return
@@ -309,6 +327,11 @@ def _growth_mode(args: dict[str, Any], source: dict[str, Quantity]) -> None:
 
 def _avoided(slot: Slot, text: str) -> bool:
     return bool(slot.avoid and re.search(slot.avoid, text.lower()))
+
+
+def _follows(slot: Slot, text: str, q: Quantity) -> bool:
+    """The words right after ``q`` are what ``slot.follows`` asks for (always, when it asks nothing)."""
+    return not slot.follows or bool(re.match(slot.follows, text[q.end :].lower()))
 
 
 def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
@@ -330,9 +353,13 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         candidates = [
             s
             for s in slots
-            if _open(s, args, quantities) and _fits(s, q) and not _vetoed(s, clause) and not _avoided(s, text)
+            if _open(s, args, quantities)
+            and _fits(s, q)
+            and not _vetoed(s, clause)
+            and not _avoided(s, text)
+            and _follows(s, text, q)
         ]
-        cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
+        cued = [s for s in candidates if (s.cues and re.search(s.cues, clause)) or (s.follows and not s.cues)]
         plain = [s for s in candidates if not s.cues]
         found = next(((s, v) for s in cued or plain if (v := _value(s, q, quantities, taken)) is not None), None)
         if found is None:
