@@ -58,6 +58,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.input_accounting import stated_quantities
     from agent.offline.decode_bound import spelled_out
     from agent.offline.own_costs import split_own_costs
+    from agent.offline.planners.money import money_plan
     from agent.offline.planners.own_numbers import decode_bound_plan, missing_inputs_plan, routed_plan
     from agent.offline.quote_compute import uncomputed_note
     from agent.offline.whatif import DISTINCT, refill, route
@@ -66,6 +67,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     quantities = stated_quantities(question)
     if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
         return missing
+    if (money := money_plan(question, quantities, not prior)) is not None:
+        return money
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities)
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)

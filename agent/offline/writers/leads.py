@@ -89,8 +89,7 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
         label = plan.labels.get(str(call.args.get("expression", "")))
         if call.name == "calculate" and label and r.get("value") is not None:
             what, unit, basis = label
-            per = " per hour" if unit.endswith("hour") else " per year"
-            value = usd(r["value"]) + per if unit.startswith("$") else f"{num(r['value'])} {unit}"
+            value = usd(r["value"]) + unit[1:] if unit.startswith("$") else f"{num(r['value'])} {unit}"
             out.append(f"**{what}: {value}** ({basis})")
     out += fp8_fit_leads(ok)
     if "min_accelerators" in plan.focus:

@@ -1,0 +1,26 @@
+"""Money arithmetic on the analyst's own numbers that no calculator takes as written, planned as ``calculate``
+calls: a fleet's payback from its rental revenue (:mod:`agent.offline.payback`) and the power bill of a stated
+draw over a stated period (:mod:`agent.offline.power_cost`); a payback asked with no numbers is declined, naming
+what is needed."""
+
+from __future__ import annotations
+
+from agent.offline.focus import asked_quantities
+from agent.offline.parse import parse
+from agent.offline.plan_types import Call, Plan
+from tools.quantities import Quantity
+
+
+def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> Plan | None:
+    """The ``calculate`` plan of a payback or a power bill the question spells out; a reply for a payback with no
+    numbers (``first_turn`` only: a follow-up's numbers are in the conversation); None otherwise."""
+    from agent.offline.payback import missing_payback_inputs, payback_calls
+    from agent.offline.power_cost import stated_power_bill
+
+    if first_turn and (reply := missing_payback_inputs(question, quantities)):
+        return Plan(reply=reply)
+    found = payback_calls(question, quantities, Call) or stated_power_bill(question, quantities, Call)
+    if found is None:
+        return None
+    calls, labels, note = found
+    return Plan(calls=calls, labels=labels, notes=[note], focus=asked_quantities(parse(question).text))
