@@ -217,6 +217,7 @@ def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:
         plan.compare_years = years[:2] if len(years) >= 2 else []
         plan.year = plan.compare_years[0] if plan.compare_years else plan.year
         plan.sum_years = sum_years(p.text, years)
+        plan.sum_guidance = bool(plan.sum_years and re.search(r"\bguid(?:e|ed|ance)\b", p.text))
         plan.compare_years = [] if plan.sum_years else plan.compare_years
         plan.extend_year = extension_year(p.text, years)
     if (

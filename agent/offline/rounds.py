@@ -148,7 +148,7 @@ def _capex_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
         out += [Call("calculate", {"expression": e}) for e in change_expressions(pair).values()]
         grown = extension_expression(pair, plan.extend_year) if plan.extend_year else None
         out += [Call("calculate", {"expression": grown})] if grown else []
-    rows = sum_rows(plan.sum_years, data) if plan.sum_years else None
+    rows = sum_rows(plan.sum_years, data, plan.sum_guidance) if plan.sum_years else None
     if rows:
         out.append(Call("calculate", {"expression": sum_expression(rows)}))
     return out

@@ -334,6 +334,39 @@ def _follows(slot: Slot, text: str, q: Quantity) -> bool:
     return not slot.follows or bool(re.match(slot.follows, text[q.end :].lower()))
 
 
+#: "512 streams vs only 96": the second value of a side-by-side, written after one of these.
+_VERSUS = re.compile(r"(?:\bvs\.?|\bversus|\bcompared (?:to|with)|\bagainst)\s*(?:only|just)?\s*$", re.I)
+#: Tools whose input takes a second scenario as 'field=value' (tools/serving_cost.py ``compare``).
+_COMPARES = ("serving_cost",)
+
+
+def _versus(tool: str, text: str, quantities: list[Quantity]) -> dict[int, tuple[Quantity, Quantity]]:
+    """The quantities written as the other side of a comparison ("... vs only 96"), by id: (that quantity, the
+    nearest earlier one of the same unit it is compared with)."""
+    if tool not in _COMPARES:
+        return {}
+    out: dict[int, tuple[Quantity, Quantity]] = {}
+    for i, q in enumerate(quantities):
+        before = [p for p in quantities[:i] if p.unit == q.unit and p.per == q.per]
+        if before and _VERSUS.search(text[before[-1].end : q.start][-40:]):
+            out[id(q)] = (q, before[-1])
+    return out
+
+
+def _compare(args: dict[str, Any], source: dict[str, Quantity], versus: dict[int, tuple[Quantity, Quantity]]) -> None:
+    """A side-by-side as the tool's ``compare`` argument: the field its first value filled, at the second value."""
+    field_of = {id(q): f for f, q in source.items()}
+    pairs = []
+    for second, first in versus.values():
+        field = field_of.get(id(first))
+        if field is None:
+            continue
+        pairs.append(f"{field}={second.value:.12g}")
+        source[f"compare.{field}"] = second
+    if pairs:
+        args["compare"] = ",".join(pairs)
+
+
 def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
     """The fields of ``tool`` the quantities in ``text`` fill (module docstring); flags included."""
     return assign(tool, text, quantities)[0]
@@ -346,8 +379,9 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
     source: dict[str, Quantity] = {}
     taken: set[int] = set()  # quantities already assigned (a year written with its base value)
     # years last, the latest first: a base takes the year written beside it, "through" the end of a range
+    versus = _versus(tool, text, quantities)
     for q in sorted(quantities, key=lambda q: (q.unit == "year", -q.value if q.unit == "year" else 0)):
-        if id(q) in taken:
+        if id(q) in taken or id(q) in versus:
             continue
         clause = clause_around(text, q)
         candidates = [
@@ -381,6 +415,7 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         source["power_kw"] = source.pop("kw_all_in")
     if tool == "growth":
         _growth_mode(args, source)
+    _compare(args, source, versus)
     for name, field, value, pattern in FLAGS:
         if name == tool and field not in args and re.search(pattern, text.lower()):
             args[field] = value

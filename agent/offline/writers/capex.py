@@ -55,14 +55,27 @@ def capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[st
 
 def capex_sum_leads(plan: Plan, r: dict[str, Any], values: dict[str, Any]) -> list[str]:
     """A capex sum ("sum of amazon capex 2021-2024"): the rows added and the total from ``calculate``."""
-    rows = sum_rows(plan.sum_years, r) if plan.sum_years else None
+    rows = sum_rows(plan.sum_years, r, plan.sum_guidance) if plan.sum_years else None
     total = values.get(sum_expression(rows)) if rows else None
     if not rows or total is None:
         return []
     parts = ", ".join(
         f"{label} {row['year']} {usd(row['capex_usd_b'] * 1e9)} ({row.get('metric', '')})" for label, row in rows
     )
-    return [f"**Sum: {usd(total * 1e9)}** ({parts})"]
+    return [f"**Sum: {usd(total * 1e9)}** ({parts})"] + fiscal_year_notes(rows)
+
+
+def fiscal_year_notes(rows: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Which fiscal years a sum adds when a company's year does not end on December 31 (capex.csv period ends)."""
+    from tools.capex_history import fiscal_year_end
+
+    ends = [
+        f"{label} {row['year']} is its fiscal year ended {end}"
+        for label, row in rows
+        if (end := fiscal_year_end(label, int(row["year"]))) is not None
+    ]
+    others = "; the others are calendar years" if len(ends) < len(rows) else ""
+    return ["Fiscal years as each company reports them: " + "; ".join(ends) + others + "."] if ends else []
 
 
 def capex_latest_leads(r: dict[str, Any]) -> list[str]:
