@@ -58,6 +58,10 @@ _CHIP_ONLY = (50.0, 3e3)
 _MANY_CHIPS = (3e3 + 1, 5e5)
 #: A build-out's count of accelerators (a server's 8 is a deployment, not a campus).
 _FLEET = (1e3, 1e9)
+#: Words right after a token count that make it the generated part of a query.
+_OUTPUT_WORD = r"(?:output|out\b|generated|completion|answer)"
+#: A chip's model number written after a count ("4x H200", "16 h100s").
+_CHIP_NAME = r"[a-z]{1,8}\d{2,4}[a-z]?s?"
 #: A count written before a chip's name ("100,000 H100s", "8 b200"): the name is a model number.
 _COUNT_OF_CHIPS = r"\d\s*(?:x\s*)?[a-z]{1,8}\d{2,4}[a-z]?s?\b"
 #: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
@@ -118,9 +122,10 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     "serving_cost": (
         Slot("price_per_accelerator_hour", ("usd/hour",)),
         # "1 replica on 2 gpus": the count written with the accelerators, not the replica's own count
-        Slot("accelerators_per_replica", ("",), integer=True, follows=rf"\s*(?:x\s*)?(?:{_GPU})\b"),
+        Slot("accelerators_per_replica", ("",), integer=True, follows=rf"\s*(?:x\s*)?(?:{_GPU}|{_CHIP_NAME})\b"),
         Slot("accelerators_per_replica", ("",), rf"{_GPU}|per replica", integer=True, follows=r"(?!\s*replicas?\b)"),
         Slot("concurrent_streams", ("",), r"streams?|users?|concurren|sessions?|sequences?", integer=True),
+        Slot("prefill_tokens_per_s_per_replica", ("tokens/s",), r"prefill", per=(None, "replica")),
         Slot(
             "tokens_per_s_per_replica",
             ("tokens/s",),
@@ -135,10 +140,13 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         ),
         # no streams or users anywhere: a rate alone is the replica's ("a replica of 8 GPUs ... handles 4,800 tok/s")
         Slot("tokens_per_s_per_replica", ("tokens/s",), per=(None,), avoid=r"streams?|users?|concurren|sessions?"),
+        # "2,000 prompt + 500 output": the word right after each count says which it is
+        Slot("output_tokens_per_query", ("tokens", ""), follows=rf"\s*(?:-?\s*tokens?\s+)?{_OUTPUT_WORD}"),
+        Slot("prompt_tokens_per_query", ("tokens", ""), follows=r"\s*(?:-?\s*tokens?\s+)?(?:prompt|input|in\b)"),
         Slot(
             "output_tokens_per_query", ("tokens", ""), r"per (?:query|answer|request|response)|output|answer|query|each"
         ),
-        Slot("utilization", ("fraction",), r"utili[sz]|busy|serve"),
+        Slot("utilization", ("fraction",), r"\butil|busy|serve"),
     ),
     "growth": (
         Slot("until", ("usd", "W", ""), r"pass|reach|exceed|hit|cross|top|surpass"),
@@ -330,8 +338,10 @@ def _avoided(slot: Slot, text: str) -> bool:
 
 
 def _follows(slot: Slot, text: str, q: Quantity) -> bool:
-    """The words right after ``q`` are what ``slot.follows`` asks for (always, when it asks nothing)."""
-    return not slot.follows or bool(re.match(slot.follows, text[q.end :].lower()))
+    """The words right after ``q``'s number (its own unit words first: "500 prompt tokens") are what
+    ``slot.follows`` asks for (always, when it asks nothing)."""
+    after = re.sub(r"^\$?[\d.,]+\s*(?:[km]\b)?", "", q.text) + text[q.end :]
+    return not slot.follows or bool(re.match(slot.follows, after.lower()))
 
 
 #: "512 streams vs only 96": the second value of a side-by-side, written after one of these.
@@ -365,6 +375,17 @@ def _compare(args: dict[str, Any], source: dict[str, Quantity], versus: dict[int
         source[f"compare.{field}"] = second
     if pairs:
         args["compare"] = ",".join(pairs)
+
+
+def _one_accelerator(text: str) -> bool:
+    """The question speaks of one accelerator only: "on one H100", or a singular GPU word with no plural and
+    no replica, server or box."""
+    if re.search(rf"\b(?:one|a single|single)\s+(?:{_CHIP_NAME}|gpu|accelerator|chip|card)\b", text):
+        return True
+    return bool(
+        re.search(r"\b(?:gpu|accelerator|chip|card)\b(?!s)", text)
+        and not re.search(r"\b(?:gpus|accelerators|chips|cards)\b|replica|\bservers?\b|\bnodes?\b|\bbox", text)
+    )
 
 
 def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
@@ -415,6 +436,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         source["power_kw"] = source.pop("kw_all_in")
     if tool == "growth":
         _growth_mode(args, source)
+    if tool == "serving_cost" and "accelerators_per_replica" not in args and _one_accelerator(text.lower()):
+        args["accelerators_per_replica"] = 1  # "my GPU costs $1.40/hr and does 2,400 tok/s": one accelerator serves
     _compare(args, source, versus)
     for name, field, value, pattern in FLAGS:
         if name == tool and field not in args and re.search(pattern, text.lower()):
