@@ -23,6 +23,8 @@ from agent.offline.slots import assign
 from tools.quantities import Quantity
 
 PAYBACK = re.compile(r"pay\s?-?back|pays? (?:itself|for itself|it) (?:off|back)|years? to (?:pay|recoup|break even)")
+#: A fleet's yearly revenue asked for.
+REVENUE = re.compile(r"\brevenue\b|\bearn(?:s|ings)?\b|\bgross\b|\bincome\b")
 #: Words that say a capex is per accelerator, right after the amount ("$35k per GPU", "$35k each").
 _PER_GPU = re.compile(r"\s*(?:per|/|a|each|for each)\s*(?:gpu|accelerator|chip|card)\b|\s*each\b", re.I)
 #: Fields of the cost calculator a payback takes (read by :func:`agent.offline.slots.assign`).
@@ -42,20 +44,21 @@ def _capex(quantities: list[Quantity], text: str, count: int) -> tuple[str, Quan
 
 
 def payback_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[list[Any], dict[str, Any], str] | None:
-    """``calculate`` calls for the revenue, the net and the payback, their labels and the note; None when the
-    question is not a payback on its own rental revenue (module docstring). ``make(name, args)`` builds a call."""
+    """``calculate`` calls for the revenue, the net and the payback (the revenue alone when only it is asked),
+    their labels and the note; None when the question is not a payback or a revenue on its own rental price
+    (module docstring). ``make(name, args)`` builds a call."""
     text = question.lower()
-    if not PAYBACK.search(text) or any(q.unit in ("W", "usd/kwh") for q in quantities):
+    payback_asked = bool(PAYBACK.search(text))
+    if not (payback_asked or REVENUE.search(text)) or any(q.unit in ("W", "usd/kwh") for q in quantities):
         return None
     args, source = assign("tco", question, quantities)
     count, price = args.get("count"), args.get("rental_price")
     if not count or price is None or args.get("electricity", 0.0) != 0.0:
         return None
-    capex = _capex(quantities, question, int(count))
-    if capex is None:
+    capex = _capex(quantities, question, int(count)) if payback_asked else None
+    if payback_asked and capex is None:
         return None
-    total, capex_q, capex_how = capex
-    used = {id(source[f]) for f in _TAKES if f in source} | {id(capex_q)}
+    used = {id(source[f]) for f in _TAKES if f in source} | ({id(capex[1])} if capex else set())
     if any(id(q) not in used for q in quantities):
         return None  # a number this arithmetic does not take: the other planners say so
     sold = args.get("sold_fraction", args.get("utilization"))
@@ -63,17 +66,19 @@ def payback_calls(question: str, quantities: list[Quantity], make: Any) -> tuple
     opex = float(args.get("other_opex_per_year", 0.0))
     revenue = f"{price!r} * 8760 * {share!r} * {int(count)}"
     net = f"{revenue} - {opex!r}" if opex else revenue
-    payback = f"({total}) / ({net})"
     sold_how = f"{share:.0%} of hours sold" if sold is not None else "every hour sold (no share of hours sold given)"
-    labels = {
-        net: ("Net of other opex", "$ per year", f"revenue - ${opex:,.0f} other opex per year"),
-        revenue: ("Revenue", "$ per year", f"${price:g}/GPU-hour x 8,760 h x {sold_how} x {int(count):,} GPUs"),
-        payback: ("Payback", "years", f"capex {capex_how} / {'net' if opex else 'revenue'} per year"),
-    }
-    calls = [make("calculate", {"expression": e}) for e in dict.fromkeys((revenue, net, payback))]
+    labels = {revenue: ("Revenue", "$ per year", f"${price:g}/GPU-hour x 8,760 h x {sold_how} x {int(count):,} GPUs")}
+    if opex:
+        labels[net] = ("Net of other opex", "$ per year", f"revenue - ${opex:,.0f} other opex per year")
+    if capex:
+        payback = f"({capex[0]}) / ({net})"
+        labels[payback] = ("Payback", "years", f"capex {capex[2]} / {'net' if opex else 'revenue'} per year")
+    calls = [make("calculate", {"expression": e}) for e in labels]
+    what = "Payback" if capex else "Revenue"
     note = (
-        "Payback on the numbers given only: revenue from the rental price and the hours sold, less the stated "
-        "other opex; no power, maintenance, facility or financing cost is counted"
+        f"{what} on the numbers given only: revenue from the rental price and the hours sold"
+        + (", less the stated other opex" if opex else "")
+        + "; no power, maintenance, facility or financing cost is counted"
         + (" (none was given)" if not re.search(r"ignor|\bno\b|exclud|without", text) else "")
         + "."
     )

@@ -1,7 +1,7 @@
 """Money arithmetic on the analyst's own numbers that no calculator takes as written, planned as ``calculate``
-calls: a fleet's payback from its rental revenue (:mod:`agent.offline.payback`) and the power bill of a stated
-draw over a stated period (:mod:`agent.offline.power_cost`); a payback asked with no numbers is declined, naming
-what is needed."""
+calls: a fleet's payback from its rental revenue (:mod:`agent.offline.payback`), the power bill of a stated
+draw over a stated period (:mod:`agent.offline.power_cost`) and figures asked of an own cost per GPU-hour
+(:mod:`agent.offline.own_hourly`); a payback asked with no numbers is declined, naming what is needed."""
 
 from __future__ import annotations
 
@@ -14,12 +14,17 @@ from tools.quantities import Quantity
 def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> Plan | None:
     """The ``calculate`` plan of a payback or a power bill the question spells out; a reply for a payback with no
     numbers (``first_turn`` only: a follow-up's numbers are in the conversation); None otherwise."""
+    from agent.offline.own_hourly import own_hourly_calls
     from agent.offline.payback import missing_payback_inputs, payback_calls
     from agent.offline.power_cost import stated_power_bill
 
     if first_turn and (reply := missing_payback_inputs(question, quantities)):
         return Plan(reply=reply)
-    found = payback_calls(question, quantities, Call) or stated_power_bill(question, quantities, Call)
+    found = (
+        payback_calls(question, quantities, Call)
+        or stated_power_bill(question, quantities, Call)
+        or own_hourly_calls(question, quantities, Call)
+    )
     if found is None:
         return None
     calls, labels, note = found
