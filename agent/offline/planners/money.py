@@ -1,7 +1,8 @@
 """Money arithmetic on the analyst's own numbers that no calculator takes as written, planned as ``calculate``
 calls: a fleet's payback from its rental revenue (:mod:`agent.offline.payback`), the power bill of a stated
 draw over a stated period (:mod:`agent.offline.power_cost`), figures asked of an own cost per GPU-hour
-(:mod:`agent.offline.own_hourly`) and the cost per concurrent user-hour (:mod:`agent.offline.per_user`);
+(:mod:`agent.offline.own_hourly`), the cost per concurrent user-hour (:mod:`agent.offline.per_user`) and a
+CAGR over a stated span with no calendar years (:mod:`agent.offline.plain_cagr`);
 a payback asked with no numbers is declined, naming what is needed."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
     from agent.offline.own_hourly import own_hourly_calls
     from agent.offline.payback import missing_payback_inputs, payback_calls
     from agent.offline.per_user import per_user_hour_calls
+    from agent.offline.plain_cagr import plain_cagr_calls
     from agent.offline.power_cost import stated_power_bill
 
     if first_turn and (reply := missing_payback_inputs(question, quantities)):
@@ -27,6 +29,7 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
         or stated_power_bill(question, quantities, Call)
         or own_hourly_calls(question, quantities, Call)
         or per_user_hour_calls(question, quantities, Call)
+        or plain_cagr_calls(question, quantities, Call)
     )
     if found is None:
         return None
