@@ -91,6 +91,9 @@ _PERIODS = (
 )
 #: Words that ask for a share per accelerator, which the cost tools' per-accelerator power reading answers.
 _PER_CHIP = re.compile(r"per[- ](?:gpu|accelerator|chip|card)|/\s*gpu")
+#: Draws above this (W) are a site's, and words that name a site: the build-out's power bill, not this one.
+_RACKS = 1e6
+_SITE = re.compile(r"\bcampus|\bfacility|\bsite\b|data ?cent(?:er|re)|\bgw\b|gigawatt")
 #: Words that make a plain count the number of powered units ("4 racks", "one rack").
 _UNITS = r"racks?|servers?|nodes?|systems?|boxes|pods?|clusters?"
 
@@ -120,6 +123,8 @@ def stated_power_bill(
     prices = [q for q in quantities if q.unit == "usd/kwh"]
     if not (_BILL.search(text) and period and len(watts) == 1 and len(prices) == 1) or _PER_CHIP.search(text):
         return None
+    if watts[0].value > _RACKS or _SITE.search(text):
+        return None  # a site's power is utility power (PUE already in it): the build-out prices it
     name, hours = period
     pues = [q for q in quantities if q.unit == "" and re.search(r"\bpue\b", clause_around(question, q))]
     units = [
