@@ -436,7 +436,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         source["power_kw"] = source.pop("kw_all_in")
     if tool == "growth":
         _growth_mode(args, source)
-    if tool == "serving_cost" and "accelerators_per_replica" not in args and _one_accelerator(text.lower()):
+    rated = {"tokens_per_s_per_replica", "tokens_per_s_per_stream"} & set(args)  # the question states a deployment
+    if tool == "serving_cost" and rated and "accelerators_per_replica" not in args and _one_accelerator(text.lower()):
         args["accelerators_per_replica"] = 1  # "my GPU costs $1.40/hr and does 2,400 tok/s": one accelerator serves
     _compare(args, source, versus)
     for name, field, value, pattern in FLAGS:
