@@ -58,6 +58,8 @@ _CHIP_ONLY = (50.0, 3e3)
 _MANY_CHIPS = (3e3 + 1, 5e5)
 #: A build-out's count of accelerators (a server's 8 is a deployment, not a campus).
 _FLEET = (1e3, 1e9)
+#: Words near a span of years that make it the facility's life ("$11.7M per MW of IT over 15 yrs").
+_FACILITY_LIFE = r"facilit|building|\bshell\b|recover|per mw|/mw|mw of it"
 #: Words right after a token count that make it the generated part of a query.
 _OUTPUT_WORD = r"(?:output|out\b|generated|completion|answer)"
 #: A chip's model number written after a count ("4x H200", "16 h100s").
@@ -90,6 +92,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             rf"server|box|node|system|\bfor (?:an? |one )?\d+[- ]?(?:x\s?)?(?:{_GPU})",
             per=(None, "server"),
             span=_ONE_PRICE,
+            veto=rf"(?:per|/|a|each) (?:{_GPU})\b|server share|share of (?:the |a )?server",  # "$22k per GPU incl server share"
         ),
         Slot("server_kw", ("W",), r"server|box|node|system", per=(None, "server"), scale=1e-3, span=_ONE_SERVER),
         # "box at $420k for 8 GPUs, 14.3 kW": more than one accelerator draws, so the server's (or rack's) power
@@ -103,18 +106,28 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         ),
         Slot("power_kw", ("W",), rf"{_GPU}|tdp|it power|all-in|each|draw", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
         Slot("power_kw", ("W",), per=(None,), scale=1e-3, span=_CHIP_ONLY),  # "Gaudi 3 at $15,625 a chip, 900 W"
+        Slot("colo", ("usd/kw-month",)),
+        Slot("facility_capex_per_mw", ("usd/mw",)),
+        # "facility $10M per MW of IT recovered over 20 yrs": the facility's life, not the servers'
+        Slot("facility_life_years", ("years",), _FACILITY_LIFE),
+        Slot("facility_life_years", ("",), _FACILITY_LIFE, follows=r"\s*-?\s*y\b"),
         Slot("electricity", ("usd/kwh",)),
+        # "PUE 1.3, 8c, 4 years": a price in cents with no unit, in a cost model, is the electricity price
+        Slot("electricity", ("usd",), follows=r"\s*(?:c|cents?|¢)(?!\w)", span=(0.001, 1.0)),
         Slot("years", ("years",)),
+        Slot("years", ("",), follows=r"\s*-?\s*y\b"),  # "4y @8%": a life the lexer reads as a plain count
         Slot("pue", ("",), r"\bpue\b"),
         Slot(
             "cost_of_capital",
             ("fraction", "fraction/year"),
-            r"financ|interest|wacc|cost of capital|discount|rate of return",
+            r"financ|interest|wacc|cost of capital|discount|rate of return|(?:\d\s*-?\s*(?:y|yrs?|years?)|life)\s*(?:@|at)\s*\d",
         ),
         Slot("sold_fraction", ("fraction",), r"\bsold\b|of (?:the )?hours"),
         Slot("networking_fraction", ("fraction",), r"network|infiniband|switch"),
         Slot("maintenance", ("fraction", "fraction/year"), r"maint"),
-        Slot("utilization", ("fraction",), r"utili[sz]"),
+        Slot("utilization", ("fraction",), r"utili[sz]|\butil\b|\bbusy\b"),
+        # "servers over 5 yrs, both at 7%": a bare rate in a cost model, no other reading near, is the cost of capital
+        Slot("cost_of_capital", ("fraction", "fraction/year"), span=(0.0, 0.25)),
         Slot("rental_price", ("usd/hour",), avoid=PAID_PRICE),
         Slot("other_opex_per_year", ("usd/year",), r"opex|other|overhead"),
         Slot("count", ("",), rf"{_GPU}|cluster|fleet", integer=True),

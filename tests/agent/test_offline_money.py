@@ -45,7 +45,9 @@ def test_payback_with_a_power_price_is_left_to_the_cost_calculator() -> None:
 
 
 def test_fleet_payback_is_not_read_as_a_price_per_accelerator() -> None:
-    answer = ask("300 GPUs, $9M capex all-in, rent $2.20/hr, 75% of hours sold, no power cost: payback?", model="offline")
+    answer = ask(
+        "300 GPUs, $9M capex all-in, rent $2.20/hr, 75% of hours sold, no power cost: payback?", model="offline"
+    )
     assert [c.name for c in answer.tool_calls] == ["calculate", "calculate"]
     # 2.2 x 8,760 x 0.75 x 300 = 4,336,200 per year; 9M / that = 2.0756 years
     assert "**Payback: 2.08 years**" in answer.answer and answer.unused_inputs == []
