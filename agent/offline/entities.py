@@ -134,7 +134,7 @@ def find_companies(text: str) -> list[str]:
         if name and name not in found:
             found.append(name)
     for pattern, names in COMPANY_GROUPS:
-        numbered = not re.search(UNNUMBERED_GROUPS, pattern)
+        numbered = pattern != UNNUMBERED_GROUPS
         if re.search(pattern, lower) and (numbered or not found):
             # "big 4 combined capex (msft fiscal year)": the group, with any company named besides it
             return list(names) + [n for n in found if n not in names]

@@ -143,7 +143,7 @@ def _fleet_power_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
 def _capex_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
     """A capex comparison (difference, change, ratio, CAGR, extrapolation) or sum, by ``calculate``."""
     out = []
-    pair = capex_pair(plan.compare_years, plan.year, data)
+    pair = None if plan.sum_years else capex_pair(plan.compare_years, plan.year, data)  # a sum asks no comparison
     if pair:
         out += [Call("calculate", {"expression": e}) for e in change_expressions(pair).values()]
         grown = extension_expression(pair, plan.extend_year) if plan.extend_year else None

@@ -21,7 +21,7 @@ def capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[st
     their metric, then the change and ratio computed by ``calculate`` (agent.offline.capex_compare); a sum instead
     when the question asks for one."""
     values = {str(c.args.get("expression")): x.get("value") for c, x in ok if c.name == "calculate"}
-    pair = capex_pair(plan.compare_years, plan.year, r)
+    pair = None if plan.sum_years else capex_pair(plan.compare_years, plan.year, r)
     if pair is None:
         return capex_sum_leads(plan, r, values)
     (la, a), (lb, b) = pair
