@@ -70,9 +70,12 @@ def payback_calls(question: str, quantities: list[Quantity], make: Any) -> tuple
     labels = {revenue: ("Revenue", "$ per year", f"${price:g}/GPU-hour x 8,760 h x {sold_how} x {int(count):,} GPUs")}
     if opex:
         labels[net] = ("Net of other opex", "$ per year", f"revenue - ${opex:,.0f} other opex per year")
-    if capex:
+    if capex:  # the payback asked for leads
         payback = f"({capex[0]}) / ({net})"
-        labels[payback] = ("Payback", "years", f"capex {capex[2]} / {'net' if opex else 'revenue'} per year")
+        labels = {
+            payback: ("Payback", "years", f"capex {capex[2]} / {'net' if opex else 'revenue'} per year"),
+            **labels,
+        }
     calls = [make("calculate", {"expression": e}) for e in labels]
     what = "Payback" if capex else "Revenue"
     note = (
