@@ -127,7 +127,13 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("maintenance", ("fraction", "fraction/year"), r"maint"),
         Slot("utilization", ("fraction",), r"utili[sz]|\butil\b|\bbusy\b"),
         # "servers over 5 yrs, both at 7%": a bare rate in a cost model, no other reading near, is the cost of capital
-        Slot("cost_of_capital", ("fraction", "fraction/year"), span=(0.0, 0.25)),
+        Slot(
+            "cost_of_capital",
+            ("fraction", "fraction/year"),
+            span=(0.0, 0.25),
+            veto=r"%\s*of\b",  # "5% of GPUs" is a share of something
+            avoid=r"(?s)^(?!.*(?:\$|kwh|\bpue\b))",  # only in a question that states money or power prices
+        ),
         Slot("rental_price", ("usd/hour",), avoid=PAID_PRICE),
         Slot("other_opex_per_year", ("usd/year",), r"opex|other|overhead"),
         Slot("count", ("",), rf"{_GPU}|cluster|fleet", integer=True),
