@@ -35,6 +35,7 @@ import re
 from typing import Any
 
 from agent.offline.capex_compare import extension_year, sum_years
+from agent.offline.capex_leases import asks_lease_gap, cash_twin
 from agent.offline.focus import asked_quantities
 from agent.offline.intents import INTENT_TOOL, detect, question_intents
 from agent.offline.names import chip_arg, previous_context
@@ -71,6 +72,9 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         return money
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities)
+    if plan.lease_gap:  # the cash series beside the lease-inclusive one (agent.offline.capex_leases)
+        leased = [c for c in plan.calls if c.name == "capex" and c.args.get("include_leases")]
+        plan.calls += [Call("capex", cash_twin(c.args)) for c in leased]
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
     blocked = plan.reply is not None or bool(quantities and unaccounted(question, plan))
@@ -218,6 +222,7 @@ def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:
         plan.year = plan.compare_years[0] if plan.compare_years else plan.year
         plan.sum_years = sum_years(p.text, years)
         plan.sum_guidance = bool(plan.sum_years and re.search(r"\bguid(?:e|ed|ance)\b", p.text))
+        plan.lease_gap = asks_lease_gap(p.text)
         plan.compare_years = [] if plan.sum_years else plan.compare_years
         plan.extend_year = extension_year(p.text, years)
     if (

@@ -34,6 +34,7 @@ from agent.offline.capex_compare import (
     sum_expression,
     sum_rows,
 )
+from agent.offline.capex_leases import gap_expression, gap_rows
 from agent.offline.plan import make_plan
 from agent.offline.plan_types import CALCULATORS, Call, Plan
 from agent.offline.planners.checks import fit_for_speed
@@ -107,6 +108,9 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
         data = _load(content)
         if call.name == "capex" and isinstance(data, dict) and "error" not in data:
             out += _capex_calls(plan, data)
+    gap = gap_rows(plan.year, [(c, _load(content)) for c, content in done]) if plan.lease_gap else None
+    if gap:
+        out.append(Call("calculate", {"expression": gap_expression(gap)}))
     sub = claim_plan(done)
     if sub is not None:
         out += sub.first_round()

@@ -126,3 +126,16 @@ def test_capex_sum_of_guidance_and_its_fiscal_years() -> None:
     # capex.csv guidance rows: Amazon 2026 200, Oracle FY2026 50 (Oracle's reported FY2026 is 55.663)
     assert "**Sum: $250.00 billion**" in answer.answer
     assert "Oracle 2026 is its fiscal year ended 2026-05-31" in answer.answer
+
+
+def test_lease_inclusive_capex_against_the_cash_series() -> None:
+    answer = ask("meta 2024 capex with finance leases vs cash purchases - what's the difference?", model="offline")
+    assert [c.name for c in answer.tool_calls] == ["capex", "capex", "calculate"]
+    # capex.csv Meta 2024: 39.225 incl. principal payments on finance leases - 37.256 cash purchases = 1.969 $B
+    assert answer.answer.startswith(
+        "**Meta 2024: capex including finance leases is $1.97 billion more than cash purchases of P&E**"
+    )
+
+
+def test_one_series_asks_no_gap() -> None:
+    assert not make_plan("microsoft capex incl. finance leases for FY25").lease_gap

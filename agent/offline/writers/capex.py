@@ -78,6 +78,25 @@ def fiscal_year_notes(rows: list[tuple[str, dict[str, Any]]]) -> list[str]:
     return ["Fiscal years as each company reports them: " + "; ".join(ends) + others + "."] if ends else []
 
 
+def lease_gap_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """The lease-inclusive capex against the cash series for the year asked, the gap from ``calculate``
+    (agent.offline.capex_leases)."""
+    from agent.offline.capex_leases import gap_expression, gap_rows
+
+    rows = gap_rows(plan.year, ok) if plan.lease_gap else None
+    if rows is None:
+        return []
+    values = {str(c.args.get("expression")): r.get("value") for c, r in ok if c.name == "calculate"}
+    gap = values.get(gap_expression(rows))
+    if gap is None:
+        return []
+    (a, b), series = rows, next((r.get("series", "") for c, r in ok if c.name == "capex"), "")
+    return [
+        f"**{series} {plan.year}: capex including finance leases is {usd(gap)} more than cash purchases of P&E** "
+        f"({usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) - {usd(b['capex_usd_b'] * 1e9)} ({b['metric']}))"
+    ]
+
+
 def capex_latest_leads(r: dict[str, Any]) -> list[str]:
     """A capex question with no year ("amazon vs google capex"): each company's latest reported year,
     its trend growth rate when the method computed one, and the combined series when several."""
