@@ -66,10 +66,10 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
 
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
-    if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
-        return missing
     if (money := money_plan(question, quantities, not prior)) is not None:
         return money
+    if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
+        return missing
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities)
     if plan.lease_gap:  # the cash series beside the lease-inclusive one (agent.offline.capex_leases)

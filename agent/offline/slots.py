@@ -401,8 +401,10 @@ def _one_accelerator(text: str) -> bool:
     no replica, server or box."""
     if re.search(rf"\b(?:one|a single|single)\s+(?:{_CHIP_NAME}|gpu|accelerator|chip|card)\b", text):
         return True
+    counted = re.search(rf"\d\s*(?:x\s*)?{_CHIP_NAME}\b|\b[a-z]{{1,8}}\d{{2,4}}[a-z]?s\b", text)  # "8x h100", "h100s"
     return bool(
-        re.search(r"\b(?:gpu|accelerator|chip|card)\b(?!s)", text)
+        re.search(r"\b(?:gpu|accelerator|chip|card|[a-z]{1,8}\d{2,4}[a-z]?)\b", text)
+        and not counted
         and not re.search(r"\b(?:gpus|accelerators|chips|cards)\b|replica|\bservers?\b|\bnodes?\b|\bbox", text)
     )
 

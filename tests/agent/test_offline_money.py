@@ -14,6 +14,7 @@ from agent.offline.per_user import per_user_hour_calls
 from agent.offline.plain_cagr import plain_cagr_calls
 from agent.offline.plan import make_plan
 from agent.offline.power_cost import stated_power_bill
+from agent.offline.target_rate import target_rate_calls
 from tools.registry import get
 
 
@@ -124,3 +125,20 @@ def test_cost_per_concurrent_user_hour(question: str, expected: list[float]) -> 
 )  # fmt: skip
 def test_cagr_over_a_stated_span(question: str, expected: list[float]) -> None:
     assert _values(plain_cagr_calls, question) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what throughput in tok/s does a $3/hr accelerator need to reach $0.25 per M tokens?", [3 / 0.25 * 1e6 / 3600]),
+        ("at 50% utilization, how many tokens per second would a $1.50/hr GPU need to get to $1 per M tokens?",
+         [1.5 / 0.5 / 1.0 * 1e6 / 3600]),
+    ],
+)  # fmt: skip
+def test_throughput_needed_for_a_target_cost(question: str, expected: list[float]) -> None:
+    assert _values(target_rate_calls, question) == pytest.approx(expected)
+
+
+def test_one_named_chip_serves_alone() -> None:
+    calls = make_plan("mi300x rented at $1.90/hr serves a 70b at 1,900 tok/s aggregate: $ per M output tokens?").calls
+    assert [c.name for c in calls] == ["serving_cost"] and calls[0].args["accelerators_per_replica"] == 1

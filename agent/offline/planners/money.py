@@ -3,7 +3,7 @@ calls: a fleet's payback from its rental revenue (:mod:`agent.offline.payback`),
 draw over a stated period (:mod:`agent.offline.power_cost`), figures asked of an own cost per GPU-hour
 (:mod:`agent.offline.own_hourly`), the cost per concurrent user-hour (:mod:`agent.offline.per_user`) and a
 CAGR over a stated span with no calendar years (:mod:`agent.offline.plain_cagr`), the price for a gross margin
-(:mod:`agent.offline.margin_price`);
+(:mod:`agent.offline.margin_price`), the tokens/s a target $/Mtok needs (:mod:`agent.offline.target_rate`);
 a payback asked with no numbers is declined, naming what is needed."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
     from agent.offline.per_user import per_user_hour_calls
     from agent.offline.plain_cagr import plain_cagr_calls
     from agent.offline.power_cost import stated_power_bill
+    from agent.offline.target_rate import target_rate_calls
 
     if first_turn and (reply := missing_payback_inputs(question, quantities)):
         return Plan(reply=reply)
@@ -33,6 +34,7 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
         or per_user_hour_calls(question, quantities, Call)
         or plain_cagr_calls(question, quantities, Call)
         or margin_price_calls(question, quantities, Call)
+        or target_rate_calls(question, quantities, Call)
     )
     if found is None:
         return None
