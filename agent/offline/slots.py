@@ -42,9 +42,8 @@ class Slot:
     after: str = ""  # a field that must be filled first ("to" of a CAGR after its "from")
     plain_ok: str = ""  # a year_value field may be a plain value when the question fills this field too
     avoid: str = ""  # regex on the whole question: when it matches, the field is not this question's reading
-    follows: str = (
-        ""  # regex the words right after the quantity must match ("2 gpus"; "(?!\s*replica)": not "1 replica")
-    )
+    # regex the words right after the quantity must match ("2 gpus"; "(?!\s*replica)": not "1 replica")
+    follows: str = ""
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
