@@ -7,7 +7,10 @@ denominator it expects ("per server", "per GPU"), and the scale from the quantit
 to the field's unit (watts -> kW is 1e-3). :func:`fill` assigns each quantity to at most one
 field: a field whose cue is near wins over one that only takes the unit. A rate per N-GPU
 server also states the accelerators per server. Words that set a field without a number
-(:data:`FLAGS`: "straight line" is a cost of capital of 0, "weights only") are data too.
+(:data:`FLAGS`: "straight line" is a cost of capital of 0, "weights only") are data too. A field
+may ask for the words right after the quantity (``follows``: "2 gpus", "500 prompt tokens"), and
+for the serving cost a value written after "vs" is the second scenario (``compare``: "512 streams
+vs only 96" is ``concurrent_streams=96``).
 
 Nothing here invents a value: every argument is a quantity the question wrote, scaled.
 """
