@@ -94,12 +94,12 @@ def own_hourly_calls(
         labels[f"({used}) / ({tps.value!r} * 3600 / 1e6)"] = (
             "Cost per million tokens",
             "$ per million tokens",
-            f"cost per used hour / ({tps.text} x 3,600 / 10^6)",
+            f"cost per used hour / millions of tokens an hour at {tps.text}",
         )
     if not labels:
         return None
     note = (
-        f"Arithmetic on your own cost of {own.text} per GPU-hour (read as per installed hour)"
+        f"Arithmetic on your own cost of {own.text} (read as per installed GPU-hour)"
         + (f" against the rental price of {rent.text}" if rent else "")
         + "; nothing from the cost calculator is added."
     )

@@ -36,7 +36,11 @@ def target_rate_calls(
     price, target = prices[0], targets[0]
     util = f" / {utils[0].value!r}" if utils else ""
     expr = f"{price.value!r}{util} / {target.value!r} * 1e6 / 3600"
-    basis = f"{price.text}" + (f" / {utils[0].text} utilization" if utils else "") + f" / {target.text} x 10^6 / 3,600"
+    basis = (
+        f"{price.text}"
+        + (f" / {utils[0].text} utilization" if utils else "")
+        + f" / {target.text}, in tokens per second"
+    )
     note = (
         "Tokens per second the paid hour must produce to cost the target per million tokens"
         + ("" if utils else " (every paid hour serving: no utilization given)")
