@@ -123,11 +123,12 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             "cost_of_capital",
             ("fraction", "fraction/year"),
             r"financ|interest|wacc|cost of capital|discount|rate of return|(?:\d\s*-?\s*(?:y|yrs?|years?)|life)\s*(?:@|at)\s*\d",
+            veto=r"\butil|\bbusy\b|\bsold\b|of (?:the )?hours",  # "4 years at 70% util" is a utilization
         ),
         Slot("sold_fraction", ("fraction",), r"\bsold\b|of (?:the )?hours"),
         Slot("networking_fraction", ("fraction",), r"network|infiniband|switch"),
         Slot("maintenance", ("fraction", "fraction/year"), r"maint"),
-        Slot("utilization", ("fraction",), r"utili[sz]|\butil\b|\bbusy\b"),
+        Slot("utilization", ("fraction",), r"utili[sz]"),
         # "servers over 5 yrs, both at 7%": a bare rate in a cost model, no other reading near, is the cost of capital
         Slot(
             "cost_of_capital",
