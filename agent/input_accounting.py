@@ -76,7 +76,7 @@ def stated_quantities(question: str) -> list[Quantity]:
     """The quantities the analyst wrote (names and list markers are not quantities)."""
     text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), question)
     # "cost per 1M output tokens", "per 1,000 queries": the unit of what is asked, not an input
-    found = [q for q in lex(text, skip=name_spans(text)) if not _is_denominator(text, q)]
+    found = [q for q in lex(text, skip=name_spans(text)) if not (_is_denominator(text, q) or _one_replica(text, q))]
     return _with_parts(_products([_retyped(text, _with_months(text, q)) for q in found], text), text)
 
 
@@ -150,6 +150,14 @@ def _is_denominator(text: str, q: Quantity) -> bool:
     if q.unit == "years" or _MONTHS.match(text, q.end):
         return False
     return bool(_DENOMINATOR.search(text[: q.start]))
+
+
+#: "1 replica": the one model copy every serving cost is priced for, not an input.
+_ONE_REPLICA = re.compile(r"\s*(?:model )?(?:replica|instance|copy)\b", re.I)
+
+
+def _one_replica(text: str, q: Quantity) -> bool:
+    return q.unit == "" and q.value == 1 and not q.per and bool(_ONE_REPLICA.match(text, q.end))
 
 
 def _with_months(text: str, q: Quantity) -> Quantity:

@@ -63,6 +63,7 @@ class CapexRow:
     includes_leases: bool
     is_guidance: bool
     source: str
+    period_end: str = ""  # YYYY-MM-DD, the last day of the fiscal year
 
 
 @cache
@@ -82,9 +83,18 @@ def capex_rows() -> tuple[CapexRow, ...]:
                 includes_leases=r["includes_finance_leases"].strip() == "y",
                 is_guidance=r["is_guidance"].strip() == "y",
                 source=r["source"],
+                period_end=r.get("period_end", "").strip(),
             )
         )
     return tuple(out)
+
+
+def fiscal_year_end(company: str, year: int) -> str | None:
+    """The last day (YYYY-MM-DD) of ``company``'s fiscal ``year`` when it is not December 31 (Microsoft's
+    fiscal 2024 ended 2024-06-30), from capex.csv; None for a calendar fiscal year or a year not in the table."""
+    ends = {r.period_end for r in capex_rows() if r.company == company and r.year == year and r.period_end}
+    end = min(ends) if ends else None
+    return end if end and not end.endswith("-12-31") else None
 
 
 @dataclass

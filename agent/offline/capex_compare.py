@@ -21,12 +21,13 @@ Pair = tuple[tuple[str, Row], tuple[str, Row]]
 _SUM = re.compile(r"\bsum\b|add(?:ed)? up|\btotal\b|combined|altogether|cumulative|in all\b")
 
 
-def _row(data: dict[str, Any], year: int | None) -> Row | None:
-    """The reported row for ``year``, else the company's guidance for it (labelled as guidance)."""
+def _row(data: dict[str, Any], year: int | None, guidance: bool = False) -> Row | None:
+    """The reported row for ``year``, else the company's guidance for it (labelled as guidance); with
+    ``guidance`` (the question asks for the guidance) the guidance row first."""
     hit = next((h for h in data.get("history") or [] if h.get("year") == year), None)
-    if hit is not None:
-        return hit
     guided = next((g for g in data.get("guidance") or [] if g.get("year") == year), None)
+    if hit is not None and not (guidance and guided is not None):
+        return hit
     return {**guided, "metric": "company guidance"} if guided is not None else None
 
 
@@ -91,13 +92,14 @@ def sum_years(text: str, years: list[int]) -> list[int]:
     return years[:1] if len(years) == 1 else []
 
 
-def sum_rows(years: list[int], data: dict[str, Any]) -> list[tuple[str, Row]] | None:
-    """The rows to add: one year across the companies, or each year of one series; None when one is missing."""
+def sum_rows(years: list[int], data: dict[str, Any], guidance: bool = False) -> list[tuple[str, Row]] | None:
+    """The rows to add: one year across the companies, or each year of one series; None when one is missing.
+    ``guidance``: the question asks for the guidance, so a year's guidance row is taken before its reported one."""
     companies = data.get("companies") or []
     if companies and len(years) == 1:
-        rows = [(str(c.get("company", "")), _row(c, years[0])) for c in companies]
+        rows = [(str(c.get("company", "")), _row(c, years[0], guidance)) for c in companies]
     elif not companies:
-        rows = [(str(data.get("series", "")), _row(data, y)) for y in years]
+        rows = [(str(data.get("series", "")), _row(data, y, guidance)) for y in years]
     else:
         return None
     return rows if rows and all(r for _, r in rows) else None  # type: ignore[return-value]

@@ -124,18 +124,20 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
 
 
 def find_companies(text: str) -> list[str]:
-    """Companies named in ``text`` (capex table names), in the order first named; else a named group
-    ('big 4' -> Microsoft, Alphabet, Amazon, Meta; 'hyperscalers' -> all five, see :data:`COMPANY_GROUPS`)."""
+    """Companies named in ``text`` (capex table names), in the order first named; a numbered group ('big 4' ->
+    Microsoft, Alphabet, Amazon, Meta) with any company named besides it; else an unnumbered group
+    ('hyperscalers' -> all five, see :data:`COMPANY_GROUPS`)."""
     lower = text.lower()
     found: list[str] = []
     for word in re.findall(r"[a-z]+", lower):
         name = COMPANY_ALIASES.get(word)
         if name and name not in found:
             found.append(name)
-    if not found:
-        for pattern, names in COMPANY_GROUPS:
-            if re.search(pattern, lower):
-                return list(names)
+    for pattern, names in COMPANY_GROUPS:
+        numbered = pattern != UNNUMBERED_GROUPS
+        if re.search(pattern, lower) and (numbered or not found):
+            # "big 4 combined capex (msft fiscal year)": the group, with any company named besides it
+            return list(names) + [n for n in found if n not in names]
     return found
 
 

@@ -262,6 +262,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "why is everyone buying nvidia?", ("search",), lambda c: not c.found and bool(_WHY.search(c.text)), add="search"
     ),
+    # a company's purchases of P&E are its capex (the cash series the filings report)
+    Rule(
+        "total Alphabet purchases of P&E 2019 through 2024?",
+        ("capex",),
+        lambda c: c.has_companies and bool(re.search(r"\bp\s?&\s?e\b|purchases of property", c.text)),
+        add="capex",
+    ),
 )
 
 

@@ -35,6 +35,7 @@ import re
 from typing import Any
 
 from agent.offline.capex_compare import extension_year, sum_years
+from agent.offline.capex_leases import asks_lease_gap, cash_twin
 from agent.offline.focus import asked_quantities
 from agent.offline.intents import INTENT_TOOL, detect, question_intents
 from agent.offline.names import chip_arg, previous_context
@@ -57,6 +58,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     """
     from agent.input_accounting import stated_quantities
     from agent.offline.own_costs import split_own_costs
+    from agent.offline.planners.money import money_plan
     from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
     from agent.offline.quote_compute import uncomputed_note
     from agent.offline.vague import vague_reply
@@ -64,6 +66,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
 
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
+    if (money := money_plan(question, quantities, not prior)) is not None:
+        return money
     if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
         return missing
     if not prior and (vague := vague_reply(question, parse(question), quantities, [c.name for c in plan.calls])):
@@ -71,6 +75,9 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     free = _outside_formulas(question, plan, quantities)
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities if call.name == "calculate" else free)
+    if plan.lease_gap:  # the cash series beside the lease-inclusive one (agent.offline.capex_leases)
+        leased = [c for c in plan.calls if c.name == "capex" and c.args.get("include_leases")]
+        plan.calls += [Call("capex", cash_twin(c.args)) for c in leased]
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
     blocked = plan.reply is not None or bool(quantities and unaccounted(question, plan))
@@ -229,6 +236,8 @@ def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:
         plan.compare_years = years[:2] if len(years) >= 2 else []
         plan.year = plan.compare_years[0] if plan.compare_years else plan.year
         plan.sum_years = sum_years(p.text, years)
+        plan.sum_guidance = bool(plan.sum_years and re.search(r"\bguid(?:e|ed|ance)\b", p.text))
+        plan.lease_gap = asks_lease_gap(p.text)
         plan.compare_years = [] if plan.sum_years else plan.compare_years
         plan.extend_year = extension_year(p.text, years)
     if (

@@ -61,6 +61,8 @@ class Plan:
     guards: list[Call] = field(default_factory=list)  # fits planned only to check a speed's deployment
     value_unit: str | None = None  # the unit of a growth series' values, as the question wrote its base ("usd", "W")
     sum_years: list[int] = field(default_factory=list)  # "sum of amazon capex 2021-2024": the capex years to add
+    sum_guidance: bool = False  # "add up the 2026 guidance": a year's guidance row before its reported one
+    lease_gap: bool = False  # "how much bigger is capex incl. finance leases than cash": both series, the difference
     extend_year: int | None = None  # "CAGR FY23 -> FY25, and FY26 at that rate": the year to extrapolate to
 
     def first_round(self) -> list[Call]:

@@ -14,6 +14,7 @@ electricity are the question's or the tco calculator's defaults (tools/tco_input
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 #: What a power-only question may ask for besides the power cost itself.
@@ -76,3 +77,80 @@ def power_cost_calls(
         + "."
     )
     return calls, labels, note
+
+
+#: A power bill asked for: the cost of power, electricity or energy.
+_BILL = re.compile(
+    r"(?:power|electricity|energy|electric)\s+(?:cost|bill|spend)|cost of (?:the )?(?:power|electricity)"
+)
+#: The period a bill is asked for, and its hours (a month is 8,760 / 12 = 730 h unless the question says).
+_PERIODS = (
+    (r"\bmonthly\b|(?:per|a|each|/)\s*mo(?:nth)?\b", "month", 730.0),
+    (r"\bannual(?:ly)?\b|\byearly\b|(?:per|a|each|/)\s*(?:year|yr)\b", "year", 8760.0),
+    (r"\bdaily\b|(?:per|a|each|/)\s*day\b", "day", 24.0),
+)
+#: Words that ask for a share per accelerator, which the cost tools' per-accelerator power reading answers.
+_PER_CHIP = re.compile(r"per[- ](?:gpu|accelerator|chip|card)|/\s*gpu")
+#: Draws above this (W) are a site's, and words that name a site: the build-out's power bill, not this one.
+_RACKS = 1e6
+_SITE = re.compile(r"\bcampus|\bfacility|\bsite\b|data ?cent(?:er|re)|\bgw\b|gigawatt")
+#: Words that make a plain count the number of powered units ("4 racks", "one rack").
+_UNITS = r"racks?|servers?|nodes?|systems?|boxes|pods?|clusters?"
+
+
+def _period(text: str) -> tuple[str, float] | None:
+    found = [(name, hours) for pattern, name, hours in _PERIODS if re.search(pattern, text)]
+    return found[0] if len(found) == 1 else None
+
+
+def stated_power_bill(
+    question: str, quantities: list[Any], make: Any
+) -> tuple[list[Any], dict[str, tuple[str, str, str]], str] | None:
+    """The power bill of a stated draw over a stated period, by ``calculate``; None unless the question asks a
+    power cost for one period with one draw and one electricity price and nothing else to price.
+
+        bill = kW x PUE x hours in the period x $/kWh x units
+
+    hours: the question's own hours per period ("use 730 hrs/month"), else 730 a month, 8,760 a year, 24 a day
+    (said); PUE: the question's, else the cost calculator's default (said); units: a count written with racks or
+    servers, else 1. ``make(name, args)`` builds a call."""
+    from agent.offline.plan_types import tool_default
+    from agent.offline.slots import clause_around
+
+    text = question.lower()
+    period = _period(text)
+    watts = [q for q in quantities if q.unit == "W"]
+    prices = [q for q in quantities if q.unit == "usd/kwh"]
+    if not (_BILL.search(text) and period and len(watts) == 1 and len(prices) == 1) or _PER_CHIP.search(text):
+        return None
+    if watts[0].value > _RACKS or _SITE.search(text):
+        return None  # a site's power is utility power (PUE already in it): the build-out prices it
+    name, hours = period
+    pues = [q for q in quantities if q.unit == "" and re.search(r"\bpue\b", clause_around(question, q))]
+    units = [
+        q
+        for q in quantities
+        if q.unit == "" and q not in pues and re.match(rf"\s*(?:x\s*)?(?:{_UNITS})\b", text[q.end :])
+    ]
+    stated_hours = [q for q in quantities if q.unit == "hours" and q.per == name]
+    if len(pues) > 1 or len(units) > 1 or len(stated_hours) > 1:
+        return None
+    if len(watts) + len(prices) + len(pues) + len(units) + len(stated_hours) != len(quantities):
+        return None  # a price, a rate or a count this bill does not take: the other planners say so
+    kw = watts[0].value / 1000
+    pue = pues[0].value if pues else float(tool_default("tco", "pue"))
+    price = prices[0].value
+    count = int(units[0].value) if units else 1
+    h = stated_hours[0].value if stated_hours else hours
+    expr = f"{kw!r} * {pue!r} * {h!r} * {price!r}" + (f" * {count}" if count > 1 else "")
+    what = f"Power bill for {count:,} x {watts[0].text}" if count > 1 else f"Power bill for {watts[0].text}"
+    basis = f"{kw:g} kW x PUE {pue:g} x {h:,.0f} h at ${price:g}/kWh" + (f" x {count:,}" if count > 1 else "")
+    said = [] if pues else [f"PUE {pue:g} is the cost calculator's default (none given)"]
+    if not stated_hours and name != "year":
+        said.append(f"a {name} is {hours:,.0f} h" + (" (8,760 h / 12)" if name == "month" else ""))
+    note = (
+        "Power cost only, on the draw given (no capital cost is counted)"
+        + ("; " + "; ".join(said) if said else "")
+        + "."
+    )
+    return [make("calculate", {"expression": expr})], {expr: (what, f"$ per {name}", basis)}, note

@@ -36,6 +36,7 @@ from agent.offline.capex_compare import (
     sum_expression,
     sum_rows,
 )
+from agent.offline.capex_leases import gap_expression, gap_rows
 from agent.offline.plan import make_plan
 from agent.offline.plan_types import CALCULATORS, Call, Plan
 from agent.offline.planners.checks import fit_for_speed
@@ -110,6 +111,9 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
         data = _load(content)
         if call.name == "capex" and isinstance(data, dict) and "error" not in data:
             out += _capex_calls(plan, data)
+    gap = gap_rows(plan.year, [(c, _load(content)) for c, content in done]) if plan.lease_gap else None
+    if gap:
+        out.append(Call("calculate", {"expression": gap_expression(gap)}))
     sub = claim_plan(done)
     if sub is not None:
         out += sub.first_round()
@@ -168,12 +172,12 @@ def _fleet_power_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
 def _capex_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
     """A capex comparison (difference, change, ratio, CAGR, extrapolation) or sum, by ``calculate``."""
     out = []
-    pair = capex_pair(plan.compare_years, plan.year, data)
+    pair = None if plan.sum_years else capex_pair(plan.compare_years, plan.year, data)  # a sum asks no comparison
     if pair:
         out += [Call("calculate", {"expression": e}) for e in change_expressions(pair).values()]
         grown = extension_expression(pair, plan.extend_year) if plan.extend_year else None
         out += [Call("calculate", {"expression": grown})] if grown else []
-    rows = sum_rows(plan.sum_years, data) if plan.sum_years else None
+    rows = sum_rows(plan.sum_years, data, plan.sum_guidance) if plan.sum_years else None
     if rows:
         out.append(Call("calculate", {"expression": sum_expression(rows)}))
     return out

@@ -7,7 +7,10 @@ denominator it expects ("per server", "per GPU"), and the scale from the quantit
 to the field's unit (watts -> kW is 1e-3). :func:`fill` assigns each quantity to at most one
 field: a field whose cue is near wins over one that only takes the unit. A rate per N-GPU
 server also states the accelerators per server. Words that set a field without a number
-(:data:`FLAGS`: "straight line" is a cost of capital of 0, "weights only") are data too.
+(:data:`FLAGS`: "straight line" is a cost of capital of 0, "weights only") are data too. A field
+may ask for the words right after the quantity (``follows``: "2 gpus", "500 prompt tokens"), and
+for the serving cost a value written after "vs" is the second scenario (``compare``: "512 streams
+vs only 96" is ``concurrent_streams=96``).
 
 Nothing here invents a value: every argument is a quantity the question wrote, scaled.
 """
@@ -42,6 +45,8 @@ class Slot:
     after: str = ""  # a field that must be filled first ("to" of a CAGR after its "from")
     plain_ok: str = ""  # a year_value field may be a plain value when the question fills this field too
     avoid: str = ""  # regex on the whole question: when it matches, the field is not this question's reading
+    # regex the words right after the quantity must match ("2 gpus"; "(?!\s*replica)": not "1 replica")
+    follows: str = ""
 
 
 _GPU = r"gpus?|accelerators?|chips?|cards?|xpus?"
@@ -51,8 +56,16 @@ _ACCEL = (None, "accelerator")
 _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 #: A power no word qualifies that only one accelerator draws (a server draws more): read as the accelerator's.
 _CHIP_ONLY = (50.0, 3e3)
+#: A power no word qualifies that is more than one accelerator draws and at most a rack: a server's or a rack's.
+_MANY_CHIPS = (3e3 + 1, 5e5)
 #: A build-out's count of accelerators (a server's 8 is a deployment, not a campus).
 _FLEET = (1e3, 1e9)
+#: Words near a span of years that make it the facility's life ("$11.7M per MW of IT over 15 yrs").
+_FACILITY_LIFE = r"facilit|building|\bshell\b|recover|per mw|/mw|mw of it"
+#: Words right after a token count that make it the generated part of a query.
+_OUTPUT_WORD = r"(?:output|out\b|generated|completion|answer)"
+#: A chip's model number written after a count ("4x H200", "16 h100s").
+_CHIP_NAME = r"[a-z]{1,8}\d{2,4}[a-z]?s?"
 #: A count written before a chip's name ("100,000 H100s", "8 b200"): the name is a model number.
 _COUNT_OF_CHIPS = r"\d\s*(?:x\s*)?[a-z]{1,8}\d{2,4}[a-z]?s?\b"
 #: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
@@ -81,8 +94,11 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             rf"server|box|node|system|\bfor (?:an? |one )?\d+[- ]?(?:x\s?)?(?:{_GPU})",
             per=(None, "server"),
             span=_ONE_PRICE,
+            veto=rf"(?:per|/|a|each) (?:{_GPU})\b|server share|share of (?:the |a )?server",  # "$22k per GPU incl server share"
         ),
         Slot("server_kw", ("W",), r"server|box|node|system", per=(None, "server"), scale=1e-3, span=_ONE_SERVER),
+        # "box at $420k for 8 GPUs, 14.3 kW": more than one accelerator draws, so the server's (or rack's) power
+        Slot("server_kw", ("W",), per=(None,), scale=1e-3, span=_MANY_CHIPS),
         Slot(
             "capex_per_accelerator",
             ("usd",),
@@ -92,24 +108,46 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         ),
         Slot("power_kw", ("W",), rf"{_GPU}|tdp|it power|all-in|each|draw", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
         Slot("power_kw", ("W",), per=(None,), scale=1e-3, span=_CHIP_ONLY),  # "Gaudi 3 at $15,625 a chip, 900 W"
+        Slot("colo", ("usd/kw-month",)),
+        Slot("facility_capex_per_mw", ("usd/mw",)),
+        # "facility $10M per MW of IT recovered over 20 yrs": the facility's life, not the servers'
+        Slot("facility_life_years", ("years",), _FACILITY_LIFE),
+        Slot("facility_life_years", ("",), _FACILITY_LIFE, follows=r"\s*-?\s*y\b"),
         Slot("electricity", ("usd/kwh",)),
+        # "PUE 1.3, 8c, 4 years": a price in cents with no unit, in a cost model, is the electricity price
+        Slot("electricity", ("usd",), follows=r"\s*(?:c|cents?|¢)(?!\w)", span=(0.001, 1.0)),
         Slot("years", ("years",)),
+        Slot("years", ("",), follows=r"\s*-?\s*y\b"),  # "4y @8%": a life the lexer reads as a plain count
         Slot("pue", ("",), r"\bpue\b"),
         Slot(
             "cost_of_capital",
             ("fraction", "fraction/year"),
-            r"financ|interest|wacc|cost of capital|discount|rate of return",
+            r"financ|interest|wacc|cost of capital|discount|rate of return|(?:\d\s*-?\s*(?:y|yrs?|years?)|life)\s*(?:@|at)\s*\d",
+            veto=r"\butil|\bbusy\b|\bsold\b|of (?:the )?hours",  # "4 years at 70% util" is a utilization
         ),
         Slot("sold_fraction", ("fraction",), r"\bsold\b|of (?:the )?hours"),
+        Slot("networking_fraction", ("fraction",), r"network|infiniband|switch"),
+        Slot("maintenance", ("fraction", "fraction/year"), r"maint"),
         Slot("utilization", ("fraction",), r"utili[sz]"),
+        # "servers over 5 yrs, both at 7%": a bare rate in a cost model, no other reading near, is the cost of capital
+        Slot(
+            "cost_of_capital",
+            ("fraction", "fraction/year"),
+            span=(0.0, 0.25),
+            veto=r"%\s*of\b",  # "5% of GPUs" is a share of something
+            avoid=r"(?s)^(?!.*(?:\$|kwh|\bpue\b))",  # only in a question that states money or power prices
+        ),
         Slot("rental_price", ("usd/hour",), avoid=PAID_PRICE),
         Slot("other_opex_per_year", ("usd/year",), r"opex|other|overhead"),
         Slot("count", ("",), rf"{_GPU}|cluster|fleet", integer=True),
     ),
     "serving_cost": (
         Slot("price_per_accelerator_hour", ("usd/hour",)),
-        Slot("accelerators_per_replica", ("",), rf"{_GPU}|per replica", integer=True),
+        # "1 replica on 2 gpus": the count written with the accelerators, not the replica's own count
+        Slot("accelerators_per_replica", ("",), integer=True, follows=rf"\s*(?:x\s*)?(?:{_GPU}|{_CHIP_NAME})\b"),
+        Slot("accelerators_per_replica", ("",), rf"{_GPU}|per replica", integer=True, follows=r"(?!\s*replicas?\b)"),
         Slot("concurrent_streams", ("",), r"streams?|users?|concurren|sessions?|sequences?", integer=True),
+        Slot("prefill_tokens_per_s_per_replica", ("tokens/s",), r"prefill", per=(None, "replica")),
         Slot(
             "tokens_per_s_per_replica",
             ("tokens/s",),
@@ -122,10 +160,15 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             r"each|per (?:stream|user)|streams?|users?",
             per=(None, "stream", "user"),
         ),
+        # no streams or users anywhere: a rate alone is the replica's ("a replica of 8 GPUs ... handles 4,800 tok/s")
+        Slot("tokens_per_s_per_replica", ("tokens/s",), per=(None,), avoid=r"streams?|users?|concurren|sessions?"),
+        # "2,000 prompt + 500 output": the word right after each count says which it is
+        Slot("output_tokens_per_query", ("tokens", ""), follows=rf"\s*(?:-?\s*tokens?\s+)?{_OUTPUT_WORD}"),
+        Slot("prompt_tokens_per_query", ("tokens", ""), follows=r"\s*(?:-?\s*tokens?\s+)?(?:prompt|input|in\b)"),
         Slot(
             "output_tokens_per_query", ("tokens", ""), r"per (?:query|answer|request|response)|output|answer|query|each"
         ),
-        Slot("utilization", ("fraction",), r"utili[sz]|busy|serve"),
+        Slot("utilization", ("fraction",), r"\butil|busy|serve"),
     ),
     "growth": (
         Slot("until", ("usd", "W", ""), r"pass|reach|exceed|hit|cross|top|surpass"),
@@ -304,7 +347,12 @@ def _vetoed(slot: Slot, clause: str) -> bool:
 
 
 def _growth_mode(args: dict[str, Any], source: dict[str, Quantity]) -> None:
-    """With no base value, "3x per year for 4 years" is a multiplier per step (year) over that many steps."""
+    """With no base value, "3x per year for 4 years" is a multiplier per step (year) over that many steps
+    ("improves 5x every year ... after 4 years": the multiplier read directly, the years are its steps)."""
+    if "multiplier" in args and "base" not in args and "years" in args and "steps" not in args:
+        args["steps"] = args.pop("years")
+        source["steps"] = source.pop("years")
+        return
     rate = source.get("rate")
     if "base" in args or rate is None or rate.unit != "x" or "multiplier" in args:
         return
@@ -320,6 +368,59 @@ def _avoided(slot: Slot, text: str) -> bool:
     return bool(slot.avoid and re.search(slot.avoid, text.lower()))
 
 
+def _follows(slot: Slot, text: str, q: Quantity) -> bool:
+    """The words right after ``q``'s number (its own unit words first: "500 prompt tokens") are what
+    ``slot.follows`` asks for (always, when it asks nothing)."""
+    after = re.sub(r"^\$?[\d.,]+\s*(?:[km]\b)?", "", q.text) + text[q.end :]
+    return not slot.follows or bool(re.match(slot.follows, after.lower()))
+
+
+#: "512 streams vs only 96": the second value of a side-by-side, written after one of these.
+_VERSUS = re.compile(r"(?:\bvs\.?|\bversus|\bcompared (?:to|with)|\bagainst)\s*(?:only|just)?\s*$", re.I)
+#: Tools whose input takes a second scenario as 'field=value' (tools/serving_cost.py ``compare``).
+_COMPARES = ("serving_cost",)
+
+
+def _versus(tool: str, text: str, quantities: list[Quantity]) -> dict[int, tuple[Quantity, Quantity]]:
+    """The quantities written as the other side of a comparison ("... vs only 96"), by id: (that quantity, the
+    nearest earlier one of the same unit it is compared with)."""
+    if tool not in _COMPARES:
+        return {}
+    out: dict[int, tuple[Quantity, Quantity]] = {}
+    for i, q in enumerate(quantities):
+        before = [p for p in quantities[:i] if p.unit == q.unit and p.per == q.per]
+        if before and _VERSUS.search(text[before[-1].end : q.start][-40:]):
+            out[id(q)] = (q, before[-1])
+    return out
+
+
+def _compare(args: dict[str, Any], source: dict[str, Quantity], versus: dict[int, tuple[Quantity, Quantity]]) -> None:
+    """A side-by-side as the tool's ``compare`` argument: the field its first value filled, at the second value."""
+    field_of = {id(q): f for f, q in source.items()}
+    pairs = []
+    for second, first in versus.values():
+        field = field_of.get(id(first))
+        if field is None:
+            continue
+        pairs.append(f"{field}={second.value:.12g}")
+        source[f"compare.{field}"] = second
+    if pairs:
+        args["compare"] = ",".join(pairs)
+
+
+def _one_accelerator(text: str) -> bool:
+    """The question speaks of one accelerator only: "on one H100", or a singular GPU word with no plural and
+    no replica, server or box."""
+    if re.search(rf"\b(?:one|a single|single)\s+(?:{_CHIP_NAME}|gpu|accelerator|chip|card)\b", text):
+        return True
+    counted = re.search(rf"\d\s*(?:x\s*)?{_CHIP_NAME}\b|\b[a-z]{{1,8}}\d{{2,4}}[a-z]?s\b", text)  # "8x h100", "h100s"
+    return bool(
+        re.search(r"\b(?:gpu|accelerator|chip|card|[a-z]{1,8}\d{2,4}[a-z]?)\b", text)
+        and not counted
+        and not re.search(r"\b(?:gpus|accelerators|chips|cards)\b|replica|\bservers?\b|\bnodes?\b|\bbox", text)
+    )
+
+
 def fill(tool: str, text: str, quantities: list[Quantity]) -> dict[str, Any]:
     """The fields of ``tool`` the quantities in ``text`` fill (module docstring); flags included."""
     return assign(tool, text, quantities)[0]
@@ -332,16 +433,21 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
     source: dict[str, Quantity] = {}
     taken: set[int] = set()  # quantities already assigned (a year written with its base value)
     # years last, the latest first: a base takes the year written beside it, "through" the end of a range
+    versus = _versus(tool, text, quantities)
     for q in sorted(quantities, key=lambda q: (q.unit == "year", -q.value if q.unit == "year" else 0)):
-        if id(q) in taken:
+        if id(q) in taken or id(q) in versus:
             continue
         clause = clause_around(text, q)
         candidates = [
             s
             for s in slots
-            if _open(s, args, quantities) and _fits(s, q) and not _vetoed(s, clause) and not _avoided(s, text)
+            if _open(s, args, quantities)
+            and _fits(s, q)
+            and not _vetoed(s, clause)
+            and not _avoided(s, text)
+            and _follows(s, text, q)
         ]
-        cued = [s for s in candidates if s.cues and re.search(s.cues, clause)]
+        cued = [s for s in candidates if (s.cues and re.search(s.cues, clause)) or (s.follows and not s.cues)]
         plain = [s for s in candidates if not s.cues]
         found = next(((s, v) for s in cued or plain if (v := _value(s, q, quantities, taken)) is not None), None)
         if found is None:
@@ -365,6 +471,10 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         source["power_kw"] = source.pop("kw_all_in")
     if tool == "growth":
         _growth_mode(args, source)
+    rated = {"tokens_per_s_per_replica", "tokens_per_s_per_stream"} & set(args)  # the question states a deployment
+    if tool == "serving_cost" and rated and "accelerators_per_replica" not in args and _one_accelerator(text.lower()):
+        args["accelerators_per_replica"] = 1  # "my GPU costs $1.40/hr and does 2,400 tok/s": one accelerator serves
+    _compare(args, source, versus)
     for name, field, value, pattern in FLAGS:
         if name == tool and field not in args and re.search(pattern, text.lower()):
             args[field] = value

@@ -50,6 +50,8 @@ def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quan
             if any(_close(out[key], v) for v in same):
                 del out[key]  # the same number read under another name of the same kind (a server price as a GPU price)
         out[field] = value
+    if name == "tco" and {"server_price", "server_kw"} & set(out) and "gpus_per_server" not in out and "count" in out:
+        out["gpus_per_server"] = out.pop("count")  # "$300k 8x H100 server": the GPUs in that server
     if name == "kv_cache" and _explicit_shape(filled):
         out.pop(
             "model", None

@@ -19,7 +19,8 @@ def test_left_out_adders_fill_the_fields() -> None:
     args = fill("tco", QUESTION, stated_quantities(QUESTION))
     assert args["networking_fraction"] == 0.0 and args["maintenance"] == 0.0 and args["facility"] == "none"
     assert fill("tco", "no networking/maintenance, 5 yrs", stated_quantities("5 yrs"))["maintenance"] == 0.0
-    assert "networking_fraction" not in fill("tco", "networking 12% of capex", stated_quantities("12%"))
+    stated = "networking 12% of capex"  # a stated share, not an exclusion: read as the share
+    assert fill("tco", stated, stated_quantities(stated))["networking_fraction"] == 0.12
 
 
 def test_left_out_adders_are_an_input_when_no_call_carries_them() -> None:

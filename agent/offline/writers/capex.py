@@ -21,7 +21,7 @@ def capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[st
     their metric, then the change and ratio computed by ``calculate`` (agent.offline.capex_compare); a sum instead
     when the question asks for one."""
     values = {str(c.args.get("expression")): x.get("value") for c, x in ok if c.name == "calculate"}
-    pair = capex_pair(plan.compare_years, plan.year, r)
+    pair = None if plan.sum_years else capex_pair(plan.compare_years, plan.year, r)
     if pair is None:
         return capex_sum_leads(plan, r, values)
     (la, a), (lb, b) = pair
@@ -55,14 +55,46 @@ def capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[st
 
 def capex_sum_leads(plan: Plan, r: dict[str, Any], values: dict[str, Any]) -> list[str]:
     """A capex sum ("sum of amazon capex 2021-2024"): the rows added and the total from ``calculate``."""
-    rows = sum_rows(plan.sum_years, r) if plan.sum_years else None
+    rows = sum_rows(plan.sum_years, r, plan.sum_guidance) if plan.sum_years else None
     total = values.get(sum_expression(rows)) if rows else None
     if not rows or total is None:
         return []
     parts = ", ".join(
         f"{label} {row['year']} {usd(row['capex_usd_b'] * 1e9)} ({row.get('metric', '')})" for label, row in rows
     )
-    return [f"**Sum: {usd(total * 1e9)}** ({parts})"]
+    return [f"**Sum: {usd(total * 1e9)}** ({parts})"] + fiscal_year_notes(rows)
+
+
+def fiscal_year_notes(rows: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Which fiscal years a sum adds when a company's year does not end on December 31 (capex.csv period ends)."""
+    from tools.capex_history import fiscal_year_end
+
+    ends = [
+        f"{label} {row['year']} is its fiscal year ended {end}"
+        for label, row in rows
+        if (end := fiscal_year_end(label, int(row["year"]))) is not None
+    ]
+    others = "; the others are calendar years" if len(ends) < len(rows) else ""
+    return ["Fiscal years as each company reports them: " + "; ".join(ends) + others + "."] if ends else []
+
+
+def lease_gap_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """The lease-inclusive capex against the cash series for the year asked, the gap from ``calculate``
+    (agent.offline.capex_leases)."""
+    from agent.offline.capex_leases import gap_expression, gap_rows
+
+    rows = gap_rows(plan.year, ok) if plan.lease_gap else None
+    if rows is None:
+        return []
+    values = {str(c.args.get("expression")): r.get("value") for c, r in ok if c.name == "calculate"}
+    gap = values.get(gap_expression(rows))
+    if gap is None:
+        return []
+    (a, b), series = rows, next((r.get("series", "") for c, r in ok if c.name == "capex"), "")
+    return [
+        f"**{series} {plan.year}: capex including finance leases is {usd(gap)} more than cash purchases of P&E** "
+        f"({usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) - {usd(b['capex_usd_b'] * 1e9)} ({b['metric']}))"
+    ]
 
 
 def capex_latest_leads(r: dict[str, Any]) -> list[str]:

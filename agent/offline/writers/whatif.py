@@ -24,8 +24,16 @@ def serving_leads(r: dict[str, Any], _unit: str | None = None) -> list[str]:
         out.append(
             f"**Compared scenario: {usd(compared['cost_per_million_tokens'])} per million tokens**"
             + (f", {usd(compared['cost_per_query'])} per query" if compared.get("cost_per_query") is not None else "")
+            + _ratio_text(r.get("ratios"))
         )
     return out
+
+
+def _ratio_text(ratios: Any) -> str:
+    """ "(5.33x the first per million tokens)": the compared scenario's cost over the first's, from the result."""
+    if not isinstance(ratios, dict) or not ratios.get("cost_per_million_tokens"):
+        return ""
+    return f" ({num(ratios['cost_per_million_tokens'])}x the first per million tokens)"
 
 
 def _amount(value: float, unit: str | None) -> str:
