@@ -134,10 +134,27 @@ def _add_cash_flow(out: ChipCost, annual: AnnualBreakdown, inp: TCOInput, params
     out.annual_net_cash_flow_usd, out.payback_years, out.payback_note = flow.net, flow.payback_years, flow.payback_note
 
 
+#: Inputs of a cost built from a price, which a sourced $/accelerator-hour does not depend on.
+_PRICE_ONLY = {
+    "years", "cost_of_capital", "networking_fraction", "maintenance", "facility", "colo", "facility_capex_per_mw",
+    "facility_life_years", "pue", "electricity", "power_kw", "server_kw",
+}  # fmt: skip
+
+
 def _reference_cost(
     inp: TCOInput, chip: Accelerator, given: ChipInputs, basis: D.CostBasis, notes: list[str]
 ) -> ChipCost:
-    """A chip without a sourced all-in price: its sourced $/accelerator-hour is the cost per installed hour."""
+    """A chip without a sourced all-in price: its sourced $/accelerator-hour is the cost per installed hour.
+    Inputs that change a cost built from a price (life, financing, adders, power terms) cannot change it:
+    stating one is an error naming the field, not a figure that silently ignores it."""
+    fixed = sorted(_PRICE_ONLY & inp.model_fields_set)
+    if fixed:
+        raise InputError(
+            fixed[0],
+            f"{chip.name} has no sourced price, only a sourced cost per accelerator-hour ({basis.basis}, "
+            f"{basis.date}), which {', '.join(fixed)} cannot change. Give capex_per_accelerator (or server_price "
+            "with gpus_per_server) to build the cost from a price.",
+        )
     notes.append(basis.describe(chip.name))
     power = given.power_kw
     if power is None:

@@ -9,7 +9,8 @@ import re
 _FOCUS = (
     (
         "power_year",
-        r"power bill|electric(?:ity)? (?:bill|cost)|power (?:cost|spend)|energy (?:bill|cost)|cost of (?:power|electricity)",
+        r"power bill|electric(?:ity)? (?:bill|cost)|power (?:cost|spend)|energy (?:bill|cost)|cost of (?:power|electricity)|"
+        r"electricity (?:spend |use |usage )?(?:per|a|each|/)\s*(?:year|yr|month|annum)|(?:yearly|annual) (?:electricity|energy)\b",
     ),
     (
         "per_mtok",

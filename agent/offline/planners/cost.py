@@ -101,7 +101,11 @@ def power_calls(chip: str, p: Parsed, args: dict[str, Any], plan: Plan) -> bool:
     defaults (tools/tco.py TCOInput), said in the answer. False when the catalog has no sourced kW."""
     from tools.defaults import all_in_power_kw
 
-    kw, source = all_in_power_kw(find_accelerator(chip))
+    if args.get("power_kw") is not None:  # "at their 1000W TDP": the analyst's power, not the catalog's
+        kw, source, each = float(args["power_kw"]), "the kW you stated", "kW each"
+    else:
+        kw, source = all_in_power_kw(find_accelerator(chip))
+        each = "kW all-in each"
     if kw is None:
         return False
     count = int(args.get("count") or 1)
@@ -111,19 +115,19 @@ def power_calls(chip: str, p: Parsed, args: dict[str, Any], plan: Plan) -> bool:
     if "power_draw" in plan.focus:
         expr = f"{kw!r} * {pue!r} * {count} / 1000"
         plan.calls.append(Call("calculate", {"expression": expr}))
-        plan.labels[expr] = (f"{count:,} x {name} draw", "MW at the facility", f"{kw:g} kW all-in each x PUE {pue:g}")
+        plan.labels[expr] = (f"{count:,} x {name} draw", "MW at the facility", f"{kw:g} {each} x PUE {pue:g}")
     if "power_year" in plan.focus:
         expr = f"{kw!r} * {pue!r} * 8760 * {electricity!r} * {count}"
         plan.calls.append(Call("calculate", {"expression": expr}))
         plan.labels[expr] = (
             f"Power bill for {count:,} x {name}",
             "$ per year",
-            f"{kw:g} kW all-in each x PUE {pue:g} x 8,760 h at ${electricity:g}/kWh",
+            f"{kw:g} {each} x PUE {pue:g} x 8,760 h at ${electricity:g}/kWh",
         )
     used = [("PUE", "pue")] + ([("electricity price", "electricity")] if "power_year" in plan.focus else [])
     said = [k for k, v in used if v not in args]
     plan.notes.append(
-        f"{name} has no catalog price, so its power is computed directly from its all-in kW ({_clip_source(source)})"
+        f"Power only, computed directly from {each.removesuffix(' each')} per {name} ({_clip_source(source)})"
         + (
             f"; the {' and '.join(said)} "
             + ("are the cost calculator's defaults" if len(said) > 1 else "is the cost calculator's default")
