@@ -261,6 +261,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "why is everyone buying nvidia?", ("search",), lambda c: not c.found and bool(_WHY.search(c.text)), add="search"
     ),
+    # "per the pod, how does X compare": what was said, not a calculator's figure
+    Rule(
+        "per the pod, how does the price of trainium compare with h100?",
+        ("search",),
+        lambda c: bool(re.search(r"\b(?:per|from) the (?:pod|podcast|episode|show|interview|guest)\b", c.text)),
+        only="search",
+    ),
 )
 
 

@@ -179,7 +179,7 @@ def _first_intents(p: Parsed) -> list[str]:
     if "search" in intents:
         # "what did he say about the 2 GW campus": the numbers belong to the search, not to a
         # calculator, unless another part of the question asks for one.
-        rest = [c for c in clauses(p.text) if "search" not in detect(c)]
+        rest = [c for c in clauses(p.text) if "search" not in detect(c) and not _asks_what_was_said(c)]
         asked = {
             i for c in rest for i in detect(c, has_expression=p.expression is not None, has_companies=bool(p.companies))
         }
@@ -189,6 +189,19 @@ def _first_intents(p: Parsed) -> list[str]:
             i for i in INTENT_TOOL if i in asked and i not in ("search", "claim")
         ]
     return intents
+
+
+#: A part of a quote question that asks for a figure of the thing just quoted ("..., and what does that server
+#: cost?"): the podcast's figure, not a calculator's with catalog defaults.
+_REFERS_BACK = re.compile(
+    r"\b(?:that|this|those|these|the same) (?:[\w-]+ ){0,2}(?:server|servers|chip|chips|cluster|system|rack|"
+    r"data ?cent(?:er|re)|campus|site|deal|figure|number|one)\b|\b(?:does|did|do) (?:it|that|they) cost\b"
+)
+
+
+def _asks_what_was_said(clause: str) -> bool:
+    """Whether ``clause`` asks for a figure of what was just quoted, stating no number of its own."""
+    return bool(_REFERS_BACK.search(clause)) and not re.search(r"\d", clause)
 
 
 def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:

@@ -12,10 +12,15 @@ from agent.offline.writers.provenance import short_sources
 _EXCERPT_CHARS = 420
 
 
-def search_section(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
+def search_section(passages: list[dict[str, Any]], args: dict[str, Any], question: str = "") -> list[str]:
     """A short extractive answer (quoted sentences, numbered like the citations), then the quotes.
-    When no passage shares a word with the question, says so instead of showing unrelated passages."""
+    When no passage shares a word with the question, says so instead of showing unrelated passages.
+
+    ``question``: the analyst's words. When it asks for a figure (:func:`knowledge.figures.asked_kinds`), the
+    answer is read from every passage returned and the passages holding it are shown first (:func:`figure_answer`).
+    """
     from knowledge.extract import NOTHING_CLOSE, answer_line, extract, nothing_close
+    from knowledge.figures import asked_kinds, glosses
     from knowledge.search import wanted_speaker
     from knowledge.speakers import bundled_cast
 
@@ -25,15 +30,22 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any]) -> list
     if not passages or nothing_close(query, passages, names):
         return [f'{NOTHING_CLOSE} "{query}" (no passage uses its words); try other words or source=all.']
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
-    picked = rerank(passages, query)[: max(1, min(3, len(passages)))]
-    shown = [p for p in passages if any(p is q for q in picked)]
-    refs = [next(n for n, q in enumerate(passages, start=1) if q is p) for p in shown]  # [n] = n-th passage returned
     try:
         wanted = wanted_speaker(query, args.get("speaker"))
     except ValueError:
         wanted = None
+    kinds = asked_kinds(question) if question and args.get("source") != "specs" else ()
+    every = list(range(1, len(passages) + 1))  # [n] = n-th passage returned
+    said = extract(query, passages, wanted, names, every, kinds) if kinds else []
+    first = [passages[n - 1] for n in dict.fromkeys(s.ref for s in said)]
+    picked = first + [p for p in rerank(passages, query) if not any(p is q for q in first)]
+    picked = picked[: max(1, min(3, len(passages)), len(first))]
+    shown = [p for p in passages if any(p is q for q in picked)]
+    refs = [next(n for n, q in enumerate(passages, start=1) if q is p) for p in shown]
     lines = []
-    answer = answer_line(extract(query, shown, wanted, names, refs))
+    answer = answer_line(said or extract(query, shown, wanted, names, refs))
+    if said:
+        answer += "".join(f" ({g})" for s in said for g in glosses(s.text))
     if answer:
         lines.append(f"**In short** (quoted from the passages below): {answer}")
     lines.append(f'**{heading}** (search: "{query}"):')
