@@ -14,8 +14,10 @@ number of the passage it comes from and, for the bundled transcript, who said it
 
 When the question asks for a figure (:func:`knowledge.figures.asked_kinds`: "what share ...", "how many
 users ...", "what does that server cost"), a sentence holding a figure of an asked kind scores
-``FIGURE_BONUS`` more, plus the terms of the question just before it ("Dylan, what percentage of AI
-workloads ...?" - "So I would say ... over 98%."): the figure answers that question. The answer then
+``FIGURE_BONUS`` more, plus the score of the sentence just before it: in full when that is another
+speaker's question ("Dylan, what percentage of AI workloads ...?" - "So I would say ... over 98%."), also in
+full when the same speaker goes on in a short sentence ("... one server for LLAMA 405B, right?" - "Like, you
+know, $300,000 server or so."), by half in a longer one. The answer then
 also takes the next sentence of the same passage that gives another figure (within three) ("But then when you
 bring Google into the mix, it's actually more like 70"), and the best sentence holding an asked kind
 the first lacks ("how many users ..., and what does that server cost?").
@@ -46,6 +48,7 @@ __all__ = ["NOTHING_CLOSE", "Sentence", "answer_line", "extract", "nothing_close
 MIN_WORDS = 6
 SECOND_RATIO = 0.6
 FIGURE_BONUS = 1.5
+SHORT_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,7 @@ def _candidates(
                 continue
             score = _score(tokenize(sentence), terms) - 0.1 * (rank - 1)
             if kinds and holds(sentence, kinds):
-                answers = asked_before.endswith("?") and _who(asker) != _who(turn)  # it answers another speaker's question
-                score += FIGURE_BONUS + (_score(tokenize(asked_before), terms) if answers else 0.0)
+                score += FIGURE_BONUS + _context(asked_before, asker, turn, terms, len(sentence.split()))
             if score <= 0:
                 continue
             if sentence == " ".join(str(p.get("best_sentence") or "").lstrip("- ").split()):
@@ -112,6 +114,18 @@ def _candidates(
 
 def _who(turn: Any) -> tuple[str, str | None] | None:
     return (turn.role, turn.name) if turn is not None else None
+
+
+def _context(before: str, asker: Any, turn: Any, terms: list[str], words: int) -> float:
+    """The score a figure sentence of ``words`` words takes from the sentence before it: in full when that is
+    another speaker's question the figure answers, or when the same speaker goes on in a short sentence
+    (``SHORT_WORDS`` or fewer: "Like, you know, $300,000 server or so."); by half when the same speaker goes on
+    at length; else none."""
+    if before.endswith("?") and _who(asker) != _who(turn):
+        return _score(tokenize(before), terms)
+    if _who(asker) != _who(turn):
+        return 0.0
+    return (1.0 if words <= SHORT_WORDS else 0.5) * _score(tokenize(before), terms)
 
 
 def extract(

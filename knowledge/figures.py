@@ -31,6 +31,7 @@ _ASKS_FIGURE = re.compile(
     r"\bwhat(?:'s| is| was| were)? (?:(?:the|a|his|their) )?(?:[\w-]+ ){0,3}"
     r"(?:share|percent(?:age)?|%|split|price|figure|number|margin|multiple|pace|sizes?|speed ?up)\b|"
     r"\bwhat (?:does|did|do|would) (?:that|this|the|a|one) (?:[\w-]+ ){0,3}cost\b|\bwhat %|"
+    r"\b(?:say|said) (?:an? |the )?(?:[\w-]+ ){0,4}(?:costs?|is priced|sells for)\b|"
     r"\b(?:rent|buy|get) (?:an? |one )?[\w-]+ for\b|\band what share\b",
     re.I,
 )
@@ -50,6 +51,8 @@ def asked_kinds(question: str) -> tuple[str, ...]:
     A question that asks for a figure of no recognisable kind ("what figure did he give?") gets every kind."""
     if not _ASKS_FIGURE.search(question):
         return ()
+    for q in reversed(lex(question)):  # the question's own figures ("if it grew 30% a year") are not asked for
+        question = question[: q.start] + " " + question[q.end :]
     found = tuple(k for k, words in _KIND_WORDS if re.search(words, question, re.I))
     if "x" in found and "$" in found and re.search(r"cheaper|compare", question, re.I):
         found = tuple(k for k in found if k != "$")  # "how much cheaper", "how does the cost compare": a multiple

@@ -1,6 +1,7 @@
 """Verbatim check of the quotes in an answer against the passages the search returned.
 
-A quote is text between double quotes (straight or curly) of at least ``MIN_QUOTE_WORDS`` words.
+A quote is text between double quotes (straight or curly) of at least ``MIN_QUOTE_WORDS`` words, one of them
+with a letter (an arithmetic expression in quotes is not a quote).
 It is verbatim when, after both are lower-cased and reduced to words (punctuation, dashes and
 whitespace dropped; a leading or trailing "…"/"..." marks an elision and is ignored), it is a
 contiguous run of words of one passage. Anything else is reported: a language model that
@@ -24,7 +25,8 @@ def _words(text: str) -> str:
 def quotes(answer: str) -> list[str]:
     """The quoted spans of ``answer`` with at least ``MIN_QUOTE_WORDS`` words, as written."""
     found = [a or b for a, b in _QUOTE.findall(answer)]
-    return [q.strip() for q in found if len(_words(q).split()) >= MIN_QUOTE_WORDS]
+    # arithmetic in quotes (a calculate call's `expression="300000 / 8 / (5 * 8760)"`) is no one's words
+    return [q.strip() for q in found if len(_words(q).split()) >= MIN_QUOTE_WORDS and re.search(r"[a-z]", q.lower())]
 
 
 def unverified_quotes(answer: str, passages: Iterable[str]) -> list[str]:

@@ -44,7 +44,14 @@ _SECTIONS = {
 
 
 #: Planner notes shown right under the lead, because the figures rest on them.
-_UPFRONT_NOTES = ("No chip named", "No size given", "Illustration", "Left out")
+_UPFRONT_NOTES = (
+    "No chip named",
+    "No size given",
+    "Illustration",
+    "Left out",
+    "Figure read from",
+    "I could not read one",
+)
 
 
 def section(call: Call, content: Any, shown: set[str] | None = None, question: str = "") -> tuple[list[str], bool]:

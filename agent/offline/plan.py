@@ -39,7 +39,7 @@ from agent.offline.focus import asked_quantities
 from agent.offline.intents import INTENT_TOOL, detect, question_intents
 from agent.offline.names import chip_arg, previous_context
 from agent.offline.parse import Parsed, parse
-from agent.offline.plan_types import CALCULATORS, DEFAULT_CHIP, MAX_CALLS, Call, Plan, tool_default
+from agent.offline.plan_types import CALCULATORS, MAX_CALLS, Call, Plan, tool_default
 from agent.offline.planners.arithmetic import converted, target_unit
 from agent.offline.planners.calculators import calculator_calls
 from agent.offline.planners.checks import accounted, speed_behind_fit, unaccounted
@@ -59,7 +59,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.offline.decode_bound import spelled_out
     from agent.offline.own_costs import split_own_costs
     from agent.offline.planners.own_numbers import decode_bound_plan, missing_inputs_plan, routed_plan
-    from agent.offline.quote_compute import uncomputed_note
+    from agent.offline.quote_arithmetic import waits_for_figure
+    from agent.offline.quote_compute import stated_calls, uncomputed_note
     from agent.offline.whatif import DISTINCT, refill, route
 
     plan = _make_plan(question, prior or [], prior_question)
@@ -69,6 +70,14 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities)
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
+    calculating = any(c.name in CALCULATORS for c in plan.calls)
+    if quoted and not calculating and stated_calls(question, plan):
+        quantities = []  # "he said 256 users, cut to 1/4-1/5: how many?": calculate on the question's own numbers
+    elif quoted and waits_for_figure(question):
+        # the sum waits for one figure of the cited sentence; a calculator would fill it with a catalog default
+        plan.calls = [c for c in plan.calls if c.name not in CALCULATORS]
+        plan.notes = [n for n in plan.notes if not n.startswith(("No chip named", "Illustration", "Left out"))]
+        plan.from_passage, quantities = question, []
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
     blocked = plan.reply is not None or bool(quantities and unaccounted(question, plan))
     if routed is None and (blocked or spelled_out(question)) and (bound := decode_bound_plan(question, quantities)):
@@ -84,7 +93,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     plan.calls, own_note = split_own_costs(question, plan.calls, Call)
     if own_note:
         plan.notes.append(own_note)
-    if quoted and (note := uncomputed_note(question, [c.name for c in plan.calls])):
+    if quoted and not plan.from_passage and (note := uncomputed_note(question, [c.name for c in plan.calls])):
         plan.notes.append(note)
     return speed_behind_fit(accounted(question, plan))
 
@@ -92,18 +101,18 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
 def _compute_beside_quote(question: str, quantities: list[Any], plan: Plan) -> None:
     """A quote asked with a computation on stated numbers: the computing tool beside the search (:mod:`agent.offline.quote_compute`)."""
     from agent.input_accounting import unused_inputs
-    from agent.offline.quote_compute import computation
+    from agent.offline.quote_compute import asks_sum_on_quote, computation
 
     calculators = [c for c in plan.calls if c.name in CALCULATORS]
-    if calculators and not unused_inputs(question, calculators, ""):
+    if plan.sums or plan.from_passage or (calculators and not unused_inputs(question, calculators, "")):
         return  # "what did he say about HBM, and how many users fit ...": the fit already takes every number
-    routed, assumed = computation(question, quantities, _route_names(question), chip_arg(DEFAULT_CHIP))
+    routed = computation(question, quantities, _route_names(question))
     if routed is None:
+        if asks_sum_on_quote(question):
+            plan.from_passage = question  # the sum waits for one figure of the cited sentence (second round)
         return
     plan.calls.append(Call(*routed))
     plan.focus = plan.focus or asked_quantities(parse(question).text)
-    if assumed:
-        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (its catalog power draw); name one to change it.")
 
 
 def _power_only_plan(plan: Plan) -> None:

@@ -62,6 +62,10 @@ class Plan:
     value_unit: str | None = None  # the unit of a growth series' values, as the question wrote its base ("usd", "W")
     sum_years: list[int] = field(default_factory=list)  # "sum of amazon capex 2021-2024": the capex years to add
     extend_year: int | None = None  # "CAGR FY23 -> FY25, and FY26 at that rate": the year to extrapolate to
+    sums: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # calculate expression -> (what, unit) of a sum a podcast question states (agent.offline.quote_arithmetic)
+    from_passage: str = ""  # a podcast question whose sum waits for one figure of the cited sentence
 
     def first_round(self) -> list[Call]:
         """The calls to make now: all but the pending ones."""

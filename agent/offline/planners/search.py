@@ -15,9 +15,9 @@ FIGURE_PASSAGES = 10
 
 
 def clauses(question: str) -> list[str]:
-    """The parts of a several-part question: split at '?', ';' and 'and what/how/where...'."""
+    """The parts of a several-part question: split at '?', ';' and 'and what/how/where/if...'."""
     parts = re.split(
-        r"\?|;|,? (?:and|also|plus|then) (?=what|what's|how|where|when|who|why|is|does|did|can|could)\b", question
+        r"\?|;|,? (?:and|also|plus|then) (?=what|what's|how|where|when|who|why|is|does|did|can|could|if)\b", question
     )
     return [c.strip() for c in parts if c and c.strip()]
 
@@ -54,7 +54,8 @@ SPEC_NOISE = re.compile(
 
 #: Words that say "search the transcript" but are not what to search for.
 _SAID = re.compile(
-    r"\b(?:(?:per|from) (?:the )?(?:pod|podcast|episode|show|interview|guest)|(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|"
+    r"\b(?:(?:per|from) (?:the )?(?:pod|podcast|episode|show|interview|guest)|"
+    r"(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|"
     r"when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
     r"say|said|says|ask(?:s|ed)?|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
     r"interview|transcript|bg2|according to|(?:his|their|the) (?:take|view|opinion|point)|view|take|quote|anything|something|there|"

@@ -17,11 +17,10 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any], questio
     When no passage shares a word with the question, says so instead of showing unrelated passages.
 
     ``question``: the analyst's words. When it asks for a figure (:func:`knowledge.figures.asked_kinds`), the
-    answer is read from every passage returned and the passages holding it are shown first (:func:`figure_answer`).
+    answer is read from every passage returned and the passages holding it are shown first (:func:`figure_sentences`).
     """
     from knowledge.extract import NOTHING_CLOSE, answer_line, extract, nothing_close
     from knowledge.figures import asked_kinds, glosses
-    from knowledge.search import wanted_speaker
     from knowledge.speakers import bundled_cast
 
     query = str(args.get("query", ""))
@@ -30,13 +29,9 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any], questio
     if not passages or nothing_close(query, passages, names):
         return [f'{NOTHING_CLOSE} "{query}" (no passage uses its words); try other words or source=all.']
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
-    try:
-        wanted = wanted_speaker(query, args.get("speaker"))
-    except ValueError:
-        wanted = None
+    wanted = _wanted(query, args)
     kinds = asked_kinds(question) if question and args.get("source") != "specs" else ()
-    every = list(range(1, len(passages) + 1))  # [n] = n-th passage returned
-    said = extract(query, passages, wanted, names, every, kinds) if kinds else []
+    said = figure_sentences(passages, args, kinds)
     first = [passages[n - 1] for n in dict.fromkeys(s.ref for s in said)]
     picked = first + [p for p in rerank(passages, query) if not any(p is q for q in first)]
     picked = picked[: max(1, min(3, len(passages)), len(first))]
@@ -58,6 +53,30 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any], questio
             + (f", *{where}*" if where else "")
         )
     return lines
+
+
+def _wanted(query: str, args: dict[str, Any]) -> tuple[str, str | None] | None:
+    from knowledge.search import wanted_speaker
+
+    try:
+        return wanted_speaker(query, args.get("speaker"))
+    except ValueError:
+        return None
+
+
+def figure_sentences(passages: list[dict[str, Any]], args: dict[str, Any], kinds: tuple[str, ...]) -> list[Any]:
+    """The sentences of every returned passage that answer a question asking for a figure of ``kinds``
+    (:func:`knowledge.extract.extract`), cited by the passage's place in the results; [] for no kinds."""
+    from knowledge.extract import extract
+    from knowledge.speakers import bundled_cast
+
+    if not kinds or not passages:
+        return []
+    cast = bundled_cast()
+    names = tuple(n for n in (cast.guest, *cast.hosts) if n)
+    query = str(args.get("query", ""))
+    every = list(range(1, len(passages) + 1))  # [n] = n-th passage returned
+    return extract(query, passages, _wanted(query, args), names, every, kinds)
 
 
 _QUERY_STOP = frozenset(
