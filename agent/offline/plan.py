@@ -101,15 +101,13 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
 def _compute_beside_quote(question: str, quantities: list[Any], plan: Plan) -> None:
     """A quote asked with a computation on stated numbers: the computing tool beside the search (:mod:`agent.offline.quote_compute`)."""
     from agent.input_accounting import unused_inputs
-    from agent.offline.quote_compute import asks_sum_on_quote, computation
+    from agent.offline.quote_compute import computation
 
     calculators = [c for c in plan.calls if c.name in CALCULATORS]
     if plan.sums or plan.from_passage or (calculators and not unused_inputs(question, calculators, "")):
         return  # "what did he say about HBM, and how many users fit ...": the fit already takes every number
     routed = computation(question, quantities, _route_names(question))
     if routed is None:
-        if asks_sum_on_quote(question):
-            plan.from_passage = question  # the sum waits for one figure of the cited sentence (second round)
         return
     plan.calls.append(Call(*routed))
     plan.focus = plan.focus or asked_quantities(parse(question).text)

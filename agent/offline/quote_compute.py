@@ -44,20 +44,6 @@ def stated_calls(question: str, plan: Any) -> bool:
     return bool(sums)
 
 
-#: A sum asked on a figure the question does not state ("... and if it grew 30% a year, what after 3 years?",
-#: "what's that compounded over 3 years?", "how many GPUs would that hold at 1.7 kW?").
-_ASKS_SUM_ON_QUOTE = re.compile(
-    r"\bcompound|\bgr[eo]w(?:s|n|th)?\b|\bper (?:user|chip|gpu|person|accelerator|seat)\b|\bbill\b|"
-    r"\bhow many (?:gpus|chips|accelerators|users) (?:would|could|does|do|is|can)\b|\bimpl(?:y|ies|ied)\b",
-    re.I,
-)
-
-
-def asks_sum_on_quote(question: str) -> bool:
-    """Whether ``question`` asks for arithmetic on what was said (the figure then comes from the passage)."""
-    return bool(_ASKS_ARITHMETIC.search(question) or _ASKS_SUM_ON_QUOTE.search(question))
-
-
 #: A quote question that also asks for arithmetic on what was said ("... and combined with 10x the tokens, what's
 #: the cost multiple per user?", "so what does that imply per year?").
 _ASKS_ARITHMETIC = re.compile(
