@@ -98,7 +98,7 @@ def _candidates(
             score = _score(tokenize(sentence), terms) - 0.1 * (rank - 1)
             if kinds and holds(sentence, kinds):
                 score += FIGURE_BONUS + _context(asked_before, asker, turn, terms, len(sentence.split()))
-            if score <= 0:
+            if score <= 0 and not kinds:  # a figure question keeps them: one may give the alternative figure
                 continue
             if sentence == " ".join(str(p.get("best_sentence") or "").lstrip("- ").split()):
                 score += 1.0
@@ -145,7 +145,7 @@ def extract(
         return []
     refs = refs or list(range(1, len(passages) + 1))
     candidates = _candidates(passages, terms, wanted, refs, kinds)
-    ranked = sorted(candidates, key=lambda s: -s.score)
+    ranked = sorted((c for c in candidates if c.score > 0), key=lambda s: -s.score)
     if not ranked or ranked[0].score < 1:
         return []
     best = ranked[0]

@@ -123,6 +123,17 @@ def holds(sentence: str, kinds: tuple[str, ...]) -> bool:
     return any(f.kind in kinds for f in figures(sentence))
 
 
+#: A range whose unit is written once, after its second number ("50 to 70%", "10 to 15 times").
+_UNIT_AFTER_RANGE = re.compile(
+    r"(?<![\w.$])(\d+(?:\.\d+)?)\s*(?:to|-|–)\s*(\d+(?:\.\d+)?)\s*(%|percent\b|times\b|x\b)", re.I
+)
+
+
 def glosses(sentence: str) -> list[str]:
-    """'two gigawatt = 2 GW' for each spelled figure of ``sentence`` (its digits beside the passage's words)."""
-    return [f"{f.text} = {f.digits}" for f in spelled(sentence) if f.digits]
+    """The figures of ``sentence`` as digits with their units beside the passage's words: 'two gigawatt = 2 GW'
+    for a spelled figure, '50 to 70% = 50% to 70%' for a range whose unit is written once."""
+    out = [f"{f.text} = {f.digits}" for f in spelled(sentence) if f.digits]
+    for m in _UNIT_AFTER_RANGE.finditer(sentence):
+        unit = "%" if m.group(3).lower() in ("%", "percent") else "x"
+        out.append(f"{m.group(0)} = {m.group(1)}{unit} to {m.group(2)}{unit}")
+    return out

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from agent.offline.plan_types import Call, Plan
-from agent.offline.quote_arithmetic import Sum, stated_sums
+from agent.offline.quote_arithmetic import Sum, ranges, stated_sums
 
 #: Said when no single figure of the cited sentence completes the sum.
 UNREAD = (
@@ -37,12 +37,18 @@ def _passages(content: Any) -> list[dict[str, Any]]:
 
 
 def _completions(question: str, sentence: str) -> list[tuple[str, list[Sum]]]:
-    """(figure as written, the sums it completes) for each distinct figure of ``sentence`` that completes one."""
+    """(figure as written, the sums it completes) for each distinct figure of ``sentence`` that completes one; a
+    range ("50 to 70%") is one figure."""
     from knowledge.figures import figures
 
-    seen: dict[str, tuple[str, list[Sum]]] = {}
+    spans = [r[3] for r in ranges(sentence)]  # "50 to 70%" is one figure, a range
+    written_all = [sentence[a:b] for a, b in spans]
     for f in figures(sentence):
-        written = f.digits or f.text
+        at = sentence.find(f.text)
+        if not any(a <= at < b for a, b in spans):
+            written_all.append(f.digits or f.text)
+    seen: dict[str, tuple[str, list[Sum]]] = {}
+    for written in written_all:
         sums = stated_sums(f"{written}: {question}")
         if sums:
             seen.setdefault(" ".join(s.expression for s in sums), (written, sums))

@@ -71,9 +71,10 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         call.args = refill(call.name, call.args, question, quantities)
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
     calculating = any(c.name in CALCULATORS for c in plan.calls)
-    if quoted and not calculating and stated_calls(question, plan):
+    said = any(c.name == "search_knowledge" and c.args.get("source") != "specs" for c in plan.calls)
+    if said and not calculating and stated_calls(question, plan):
         quantities = []  # "he said 256 users, cut to 1/4-1/5: how many?": calculate on the question's own numbers
-    elif quoted and waits_for_figure(question):
+    elif said and waits_for_figure(question):
         # the sum waits for one figure of the cited sentence; a calculator would fill it with a catalog default
         plan.calls = [c for c in plan.calls if c.name not in CALCULATORS]
         plan.notes = [n for n in plan.notes if not n.startswith(("No chip named", "Illustration", "Left out"))]

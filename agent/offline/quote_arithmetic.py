@@ -54,7 +54,7 @@ def _fmt(x: float) -> str:
     return repr(int(x)) if float(x).is_integer() else repr(x)
 
 
-def _ranges(text: str) -> list[tuple[float, float, str, tuple[int, int]]]:
+def ranges(text: str) -> list[tuple[float, float, str, tuple[int, int]]]:
     """'4-5x', '50-70%', '50 to 70%': (low, high, 'x' or '%', span)."""
     out = []
     for m in _RANGE.finditer(text):
@@ -76,7 +76,7 @@ def _outside(q: Quantity, spans: list[tuple[int, int]]) -> bool:
 
 def _read(text: str) -> dict[str, list[Quantity]]:
     """The question's single quantities by role: money, money per unit, counts, rates per unit, percents, multiples."""
-    spans = [r[3] for r in _ranges(text)] + [m.span() for m in _FRACTION.finditer(text)]
+    spans = [r[3] for r in ranges(text)] + [m.span() for m in _FRACTION.finditer(text)]
     roles: dict[str, list[Quantity]] = {k: [] for k in ("money", "unit_price", "count", "rate", "percent", "multiple")}
     for q in lex(text):
         if not _outside(q, spans) or re.match(r"\s*(?:years?|yrs?)\b", text[q.end :], re.I):
@@ -147,7 +147,7 @@ def _compounded(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
 def _margin(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
     if not (roles["money"] and re.search(r"\bmargins?\b", text, re.I) and re.search(r"\bcosts?\b", text, re.I)):
         return []
-    margins = [(lo / 100, hi / 100) for lo, hi, unit, _ in _ranges(text) if unit == "%"]
+    margins = [(lo / 100, hi / 100) for lo, hi, unit, _ in ranges(text) if unit == "%"]
     values = [v for pair in margins for v in pair] or [p.value for p in roles["percent"]]
     revenue = roles["money"][0]
     return [
@@ -199,7 +199,7 @@ def _fraction(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
 
 
 def _combined(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
-    spread = [(lo, hi) for lo, hi, unit, _ in _ranges(text) if unit == "x"]
+    spread = [(lo, hi) for lo, hi, unit, _ in ranges(text) if unit == "x"]
     if not (spread and roles["multiple"] and re.search(r"combin|together|overall|\btotal\b", text, re.I)):
         return []
     other = roles["multiple"][0]
