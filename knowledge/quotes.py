@@ -1,7 +1,7 @@
 """Verbatim check of the quotes in an answer against the passages the search returned.
 
 A quote is text between double quotes (straight or curly) of at least ``MIN_QUOTE_WORDS`` words, one of them
-with a letter (an arithmetic expression in quotes is not a quote).
+with a letter (an arithmetic expression in quotes is not a quote), inside one paragraph.
 It is verbatim when, after both are lower-cased and reduced to words (punctuation, dashes and
 whitespace dropped; a leading or trailing "…"/"..." marks an elision and is ignored), it is a
 contiguous run of words of one passage. Anything else is reported: a language model that
@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable
 
 MIN_QUOTE_WORDS = 4
-_QUOTE = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
+#: A quoted span within one paragraph: an opening mark left open in an excerpt cut short ("“Hey, let's try …")
+#: does not pair with a closing mark paragraphs later.
+_QUOTE = re.compile(r"\"((?:(?!\n\n)[^\"])+)\"|“((?:(?!\n\n)[^”])+)”")
 _WORD = re.compile(r"[a-z0-9$%]+(?:[.,'’][a-z0-9]+)*")
 
 

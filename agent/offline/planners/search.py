@@ -36,7 +36,7 @@ def search_query(question: str, prior: list[Call], prior_question: str) -> str:
     said = [c for c in parts if "search" in detect(c.lower())] or parts or [question]
     query = _SAID.sub(" ", " ".join(said)).replace('"', " ").replace("“", " ").replace("”", " ")
     query = re.sub(r"(?<![a-z0-9])'s\b|(?<=\s)'|'(?=\s)", " ", query)
-    query = " ".join(query.split()).strip(" ,.?!") or question
+    query = " ".join(query.split()).strip(" ,.?!—–-") or question
     content = [w for w in re.findall(r"[a-z0-9$]+", query.lower()) if w not in _STOP]
     if not content:  # "where did he say that?": the last topic; "what did he say about HBM?" searches HBM
         earlier = [c.args.get("query") for c in prior if c.name == "search_knowledge" and c.args.get("query")]
