@@ -45,6 +45,7 @@ from tools.catalog import Accelerator, ModelSpec, find_accelerator, find_model
 from tools.chip_specs import memory_notes, sram_only
 from tools.dtypes import BYTES_PER_VALUE, GB, GIB
 from tools.errors import InputError
+from tools.fit_conventions import USABLE_FIELDS, CapacityConvention, other_conventions
 from tools.kv_cache import KVShape, context_note, heads_per_gpu, sequence_bytes
 from tools.params import total_parameters
 from tools.release_dtype import apply_release_default, default_kv_dtype, release_note
@@ -150,6 +151,11 @@ class MemoryFitResult(Worked):
         None,
         description="MLA on N > 1: requests that fit when the latent cache is kept once across the GPUs (attention "
         "data-parallel) instead of replicated on each: floor(kv_budget / KV(prompt + output)); None otherwise.",
+    )
+    other_conventions: list[CapacityConvention] = Field(
+        default_factory=list,
+        description="When the question fixes no capacity convention: the fit with the memory read as decimal GB and "
+        "as GiB, all usable (tools.fit_conventions); empty otherwise.",
     )
 
 
@@ -426,8 +432,23 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
         batch_fits=headroom >= 0 if kv is None else fits and batch <= max_seq,
         largest_batch_that_fits=max_seq if kv is not None and batch > max_seq else None,
         max_concurrent_sequences_mla_pooled=pooled,
+        other_conventions=_conventions(inp, chip, weights, kv.peak(n) if kv else None),
     )
     return record_provenance(result, inp, unused=_unused(inp, spec, chip))  # type: ignore[return-value]
+
+
+def _conventions(
+    inp: MemoryFitInput, chip: Accelerator | None, weights: float, kv_peak_gpu: float | None
+) -> list[CapacityConvention]:
+    """All-usable readings when the analyst did not say how much memory is usable (:mod:`tools.fit_conventions`)."""
+    if USABLE_FIELDS & inp.model_fields_set:
+        return []
+    if inp.capacity_gb is not None:
+        return other_conventions(inp.capacity_gb, inp.gpus, weights, kv_peak_gpu, units=("GB",))
+    if chip is None or sram_only(chip):
+        return []
+    units = (inp.capacity_unit,) if "capacity_unit" in inp.model_fields_set else ("GB", "GiB")
+    return other_conventions(chip.memory_gb, inp.gpus, weights, kv_peak_gpu, units=units)
 
 
 def _pooled_note(pooled: int | None, n: int) -> str:

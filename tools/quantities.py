@@ -12,7 +12,7 @@ unit                base value                       written as
 ``usd/kwh``         USD per kWh                      $0.07/kWh, 7c/kWh, 7 cents per kWh
 ``usd/mtok``        USD per million tokens           $2.5/M tokens, $3 per million tokens, $1/Mtok
 ``usd/year``        USD per year                     $1.5M/yr, $1.5M a year
-``usd/mw``          USD per MW                       $11.7M per MW
+``usd/mw``          USD per MW                       $11.7M per MW, $11/W (= $11M per MW)
 ``usd/kw-month``    USD per kW-month                 $150/kW-month
 ``fraction``        a fraction (30% = 0.3)           30%, 30 percent
 ``fraction/year``   a fraction per year              18%/yr, 25% a year, 25% yoy, 30% CAGR
@@ -65,8 +65,10 @@ _WATTS = {"w": 1.0, "watt": 1.0, "watts": 1.0, "kw": 1e3, "kilowatt": 1e3, "kilo
           "megawatt": 1e6, "megawatts": 1e6, "gw": 1e9, "gigawatt": 1e9, "gigawatts": 1e9}  # fmt: skip
 
 #: A number as typed: optional sign, thousands commas, decimals, exponent ("-2048", "1,024", "96e9", ".5").
+#: A minus sign is attached to its number ("-2048", "=- 2048" after "=" or ":"); a dash set apart by spaces
+#: ("8x h100 - 80GB each", "5% - 10%") is punctuation.
 _NUMBER = re.compile(
-    r"(?P<sign>(?<![\w.,])-\s?)?(?:(?P<cur>\$\s?)(?P<sign2>-\s?)?)?"
+    r"(?P<sign>(?:(?<=[=:])\s?|(?<![\w.,\s]))-\s?|(?<=\s)-)?(?:(?P<cur>\$\s?)(?P<sign2>-\s?)?)?"
     r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<exp>e[+-]?\d{1,3}(?![a-z]))?",
     re.I,
 )
@@ -94,6 +96,8 @@ _MONEY_RATES = (
     ("usd/kw-month", r"\s*(?:/|per|a)\s*kw[- /]?(?:per\s*)?(?:month|mo)\b"),
     ("usd/year", r"\s*(?:/\s*(?:yr|year)|per (?:year|yr|annum)|a year|an?nually|/\s*y)\b"),
 )
+#: "$11/W", "$12 per watt": USD per watt, read as USD per MW (x 10^6).
+_PER_WATT = re.compile(r"\s*(?:/|per|a)\s*(?:w|watts?)\b", re.I)
 _CURRENCY_WORDS = re.compile(r"\s*(?:usd|dollars?|bucks?)\b", re.I)
 _CENTS = re.compile(r"\s*(?:c|cents?|¢)(?![a-z])", re.I)
 _PERCENT = re.compile(r"\s*(?:%|percent\b|per\s?cent\b|pct\b)", re.I)
@@ -177,6 +181,8 @@ def _money(text: str, pos: int, value: float, dollar: bool) -> tuple[str, float,
     for unit, pattern in _MONEY_RATES:
         if (hit := re.match(pattern, text[end:], re.I)) is not None:
             return unit, value, end + hit.end()
+    if (hit := _PER_WATT.match(text, end)) is not None:
+        return "usd/mw", value * 1e6, hit.end()  # "$11/W" of a campus = $11M per MW
     return "usd", value, end
 
 

@@ -44,7 +44,7 @@ from tools.catalog import Accelerator, find_accelerator
 from tools.errors import InputError
 from tools.finance import HOURS_PER_YEAR
 from tools.results import record_provenance
-from tools.tco_formulas import CostParams, cost_breakdown, sensitivity
+from tools.tco_formulas import CostParams, cost_breakdown, sensitivity, without_default_adders
 from tools.tco_inputs import (
     TCOInput,
     annual_revenue,
@@ -240,6 +240,7 @@ def _chip_cost(inp: TCOInput, given: ChipInputs, notes: list[str]) -> ChipCost:
         fleet_annual_cost_usd=annual.total_usd * inp.count,
         sensitivity=sensitivity(params) if inp.sensitivity else [],
     )
+    _add_own_inputs_figure(out, inp, params, tps)
     rental = given.rental_price
     if rental is not None:
         out.rental_price = rental
@@ -250,6 +251,27 @@ def _chip_cost(inp: TCOInput, given: ChipInputs, notes: list[str]) -> ChipCost:
             out.rental_cost_per_million_tokens = rental / inp.utilization / (tps * 3600 / 1e6)
         _add_cash_flow(out, annual, inp, params, rental)
     return out
+
+
+#: Inputs that make a cost the analyst's own rather than the catalog's.
+_OWN_TERMS = {"capex_per_accelerator", "server_price", "power_kw", "server_kw", "electricity", "years"}
+
+
+def _add_own_inputs_figure(out: ChipCost, inp: TCOInput, params: CostParams, tps: float | None) -> None:
+    """The hand figure beside the calculator's, when the question states its own cost terms (a price, a power
+    draw, a power price or a life) and the calculator added costs the question did not state."""
+    if not _OWN_TERMS & inp.model_fields_set:
+        return
+    found = without_default_adders(params, inp.model_fields_set)
+    if found is None:
+        return
+    own, left_out = found
+    per_hour = cost_breakdown(own)[1].total_usd / HOURS_PER_YEAR
+    out.own_inputs_cost_per_accelerator_hour = per_hour
+    out.own_inputs_left_out = left_out
+    if tps:
+        util = inp.utilization if "utilization" in inp.model_fields_set else 1.0
+        out.own_inputs_cost_per_million_tokens = per_hour / util / (tps * 3600 / 1e6)
 
 
 _DEFAULTED = {

@@ -103,3 +103,26 @@ def sensitivity(p: CostParams, step: float = SENSITIVITY_STEP) -> list[Sensitivi
             )
         )
     return sorted(rows, key=lambda r: r.swing, reverse=True)
+
+
+#: Cost adders the calculator supplies when the question is silent: (CostParams field, input field, value off, label).
+ADDERS = (
+    ("cost_of_capital", "cost_of_capital", 0.0, "cost of capital"),
+    ("networking_fraction", "networking_fraction", 0.0, "networking"),
+    ("maintenance", "maintenance", 0.0, "maintenance"),
+    ("facility", "facility", "none", "facility"),
+)
+
+
+def without_default_adders(p: CostParams, given: set[str]) -> tuple[CostParams, list[str]] | None:
+    """``p`` with every adder the analyst did not give switched off (straight-line capex, no networking,
+    maintenance or facility): the figure an analyst writes by hand from a price, a life and a power bill.
+    ``given`` = the input fields stated (``colo`` counts as a facility). None when no defaulted adder is on."""
+    changes: dict[str, object] = {}
+    off = []
+    for attr, field, value, label in ADDERS:
+        stated = field in given or (field == "facility" and "colo" in given)
+        if not stated and getattr(p, attr) != value:
+            changes[attr] = value
+            off.append(label)
+    return (dataclasses.replace(p, **changes), off) if changes else None  # type: ignore[arg-type]

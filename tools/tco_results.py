@@ -96,6 +96,19 @@ class ChipCost(BaseModel):
         None, description="fleet_capex_usd / annual_net_cash_flow_usd (none when not positive)."
     )
     payback_note: str | None = Field(None, description="Why there is no payback, when there is none.")
+    own_inputs_cost_per_accelerator_hour: float | None = Field(
+        None,
+        description="The same cost with the adders the question did not state switched off (straight-line capex, "
+        "no networking, maintenance or facility): capex / (years x 8760) + kW x PUE x USD/kWh when nothing else was "
+        "given. None when no defaulted adder applied.",
+    )
+    own_inputs_cost_per_million_tokens: float | None = Field(
+        None,
+        description="own_inputs_cost_per_accelerator_hour / utilization (when given) / (tokens/s x 3600 / 1e6).",
+    )
+    own_inputs_left_out: list[str] = Field(
+        default_factory=list, description="The defaulted adders the own-inputs figure leaves out."
+    )
     sensitivity: list[SensitivityRow] = Field(default_factory=list)
 
 

@@ -168,6 +168,11 @@ class ThroughputResult(Worked):
     cost_per_million_tokens_avg_length: float | None = Field(None, description="The same at the average length.")
     peak_tflops_used: float
     bandwidth_tbps: float
+    weights_ceiling_tokens_per_s: float = Field(
+        description="The textbook batch-1 ceiling: gpus x datasheet bandwidth / (parameters used per token x bytes per "
+        "weight); all parameters of a dense model, the active ones of an MoE, embeddings included, no KV read, no "
+        "efficiency or overhead. Tokens/s per sequence (at batch b the replica makes b x this, weights read once)."
+    )
     sweep: list[SweepPoint] = Field(description="Batch -> tokens/s per accelerator and per user (final length).")
 
 
@@ -250,6 +255,9 @@ def _assumptions(
         f"also given at the average length {avg:,}; sliding-window layers attend to at most their window.",
         f"Parameters: {total:,} ({params_how}); the input embedding table is not read per step.",
         f"KV cache in {d.kv_dtype}.",
+        f"Textbook ceiling at batch 1: {chip.mem_bw_tbps:g} TB/s x {d.gpus} / ({_per_token_label(spec)} per token x "
+        f"{BYTES_PER_VALUE[d.weights_dtype]:g} B per weight) = {weights_ceiling(d):.4g} tokens/s per sequence "
+        "(embeddings included, no KV, no efficiency).",
     ]
     release = release_note(inp)
     if release:
@@ -370,5 +378,20 @@ def throughput(inp: ThroughputInput) -> ThroughputResult:
         request_latency_s=ttft + inp.output * step.seconds / inp.mtp_accept,
         peak_tflops_used=d.peak_tflops,
         bandwidth_tbps=d.chip.mem_bw_tbps,
+        weights_ceiling_tokens_per_s=weights_ceiling(d),
         sweep=sweep,
     )
+
+
+def _per_token_label(spec: ModelSpec) -> str:
+    """ "37B params (active)" for an MoE, "70.6B params" for a dense model: the parameters a token reads."""
+    return f"{spec.active_params_b:g}B params (active)" if spec.active_params_b else f"{spec.params_b:g}B params"
+
+
+def weights_ceiling(d: Deployment) -> float:
+    """gpus x datasheet B/s / (params per token x bytes per weight): the batch-1 bound analysts write by hand.
+
+    Check: Llama-3.1-8B (8.03e9 params) bf16 on one H100 SXM (3.35 TB/s): 3.35e12 / 16.06e9 = 208.6 tokens/s."""
+    per_gpu = d.chip.mem_bw_tbps * 1e12 if d.datasheet_bandwidth is None else d.datasheet_bandwidth
+    params = (d.spec.active_params_b or d.spec.params_b) * 1e9
+    return d.gpus * per_gpu / (params * BYTES_PER_VALUE[d.weights_dtype])

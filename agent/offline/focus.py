@@ -35,6 +35,12 @@ _FOCUS = (
     ("count", r"how many (?:chips|gpus|accelerators)"),
     ("ttft", r"\bttft\b|time to first|first[- ]token"),
     (
+        "ceiling",
+        r"\bceiling\b|upper (?:bound|limit)|\broofline\b|theoretical (?:max|peak|limit|bound)|"
+        r"(?:bandwidth|memory|mem|bw)[- ]bound|\b(?:decode|speed|throughput|tok(?:en)?s?/s) (?:bound|limit)\b|"
+        r"\bbound (?:on|for) (?:decode|tok)|\bmax(?:imum)? (?:possible )?(?:tok(?:en)?s?(?:/s| per second)|decode)",
+    ),
+    (
         "token_latency",
         r"(?:latency|time|ms) per (?:output )?token|inter[- ]token|\btpot\b|\bitl\b|per[- ]token latency",
     ),

@@ -67,7 +67,8 @@ _PATTERNS: dict[str, str] = {
         r"how long (?:would|will|does|do|to)\b.{0,30}\b(?:take|generate|produce|decode)|"
         r"tok(?:en)?s?\s*/\s*s(?:ec)?\b|tokens? (?:per|a|/) ?sec|\btps\b|throu?g?h?put|thruput|"
         r"\bspeed|how fast|\bfast(?:er|est)?\b|\b(?:quicker|slower)\b|latency|\bttft\b|"
-        r"time to first|decode rate|per[- ]user (?:speed|rate)|tokens per second"
+        r"time to first|decode rate|per[- ]user (?:speed|rate)|tokens per second|"
+        r"\bceiling\b|\broofline\b|(?:bandwidth|memory|mem|bw)[- ]bound|decode (?:bound|limit)|upper bound on (?:decode|tok)"
     ),
     "cost": (
         r"\bcosts?\b|\bcosting\b|\$\s*/\s*(?:hr|hour|mtok|m tok)|per (?:hour|gpu[- ]?h(?:ou)?r|million tokens|m tokens|mtok|1m tokens)|"

@@ -142,6 +142,11 @@ def normalise_text(question: str) -> str:
     return t
 
 
+#: A minus sign right before a number's digits ("-8 h100s", "-$0.08/kWh", "context=-2048", "ctx: - 2048"); a dash
+#: set apart by spaces ("8xh100 - 80gb each") is punctuation.
+_NEGATIVE = re.compile(r"(?:(?:^|[^\w.\-\s]|\s)-|[=:]\s*-\s+)\$?\s?$")
+
+
 class _Text:
     """Working copy of the question: patterns consume what they read so later ones do not reread it."""
 
@@ -153,8 +158,10 @@ class _Text:
         if not m:
             return None
         value = number_at(m) * scale
-        if re.search(r"(?:^|[^a-z0-9.\-])-\s*$", self.text[: m.start()]):
-            value = -value  # "-$0.08/kWh", "-8 h100s": kept negative, so the calculator rejects it by name
+        if _NEGATIVE.search(self.text[: m.start(1)]):
+            # "-$0.08/kWh", "-8 h100s", "context = -2048": kept negative, so the calculator rejects it by name;
+            # a dash set apart by spaces ("8xh100 - 80gb each") is punctuation
+            value = -value
         self.text = self.text[: m.start()] + " ~ " + self.text[m.end() :]
         return value
 
@@ -212,7 +219,9 @@ def _count(w: _Text, chips: list[str]) -> int | None:
             if v is not None:
                 return as_int(v)
         if re.search(
-            rf"\b(?:one|a single|single|1)\s+{name}(?!\w)(?!\s*(?:server|node|box|system|hgx|dgx|rack|pod))", w.text
+            rf"\b(?:one|a single|single|1)\s+{name}(?!\w)(?!\s*(?:server|node|box|system|hgx|dgx|rack|pod))"
+            r"(?!\s*[(,-]?\s*\d+\s*(?:x\s*)?-?\s*(?:gpus?|chips?|accelerators?|cards?)\b)",  # "one hgx b300 (8 gpus)"
+            w.text,
         ):
             return 1
     if one := re.search(
@@ -378,7 +387,10 @@ def _year(p: Parsed) -> None:
         p.through, p.year_words = today + n, m.group(0)
     elif p.through is not None:
         p.year = p.through  # "in 2027", "through 2028": that year is the one to lead with
-    elif bare := re.search(r"(?<!since )(?<!from )(?<!starting )\b(?:fy\s*)?'?(20[2-4]\d)\b", p.text):
+    elif bare := re.search(
+        r"(?<!since )(?<!from )(?<!starting )(?<![-=:]\s)(?<![-=:])\b(?:fy\s*)?'?(20[2-4]\d)\b(?!\s*(?:tokens?|toks?))",
+        p.text,
+    ):  # "context=-2048", "2048 tokens": a length, not a year
         p.year = int(bare.group(1))  # "meta capex 2026 guidance"
     if p.year is not None and p.year_words and (p.through is None or p.through < p.year):
         p.through = p.year
@@ -429,6 +441,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
             )
         )
     )
+    _counted_length(w, p)
     p.batch = _int(
         w.take_any(
             [
@@ -438,16 +451,21 @@ def _tokens(w: _Text, p: Parsed) -> None:
             ]
         )
     )
-    p.total = _int(
-        w.take_any(
-            [
-                r"(?:ctx|context(?:[- ]length| window| len)?|seq(?:uence)?(?:[- ]?len(?:gth)?)?|max[_ ]model[_ ]len)\s*(?:of|=|:|at|is)?\s*{N}",
-                r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:ctx|context|sequences?|seq)\b",
-                r"{N}"
-                + _TOK
-                + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",
-                r"(?:full|entire|whole|its)\s*{N}" + _TOK + r"?[\s-]*(?:context\s*)?window\b",
-            ]
+    p.total = (
+        p.total
+        if p.total is not None
+        else _int(
+            w.take_any(
+                [
+                    r"(?:ctx|context(?:[- ]length| window| len)?|seq(?:uence)?(?:[- ]?len(?:gth)?)?|max[_ ]model[_ ]len)"
+                    r"\s*(?:of|=|:|at|is)?\s*-?\s*{N}",
+                    r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:ctx|context|sequences?|seq)\b",
+                    r"{N}"
+                    + _TOK
+                    + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",
+                    r"(?:full|entire|whole|its)\s*{N}" + _TOK + r"?[\s-]*(?:context\s*)?window\b",
+                ]
+            )
         )
     )
     if p.total is None and (
@@ -458,6 +476,29 @@ def _tokens(w: _Text, p: Parsed) -> None:
         p.total = as_int(float(bare.group(1)) * 1000)  # "kv cache for qwen 72b at 128k": a length in tokens
     if p.tp is None:
         p.tp = _int(w.take(r"\btp\s*(?:=|:)?\s*{N}"))
+
+
+#: "how many 32k seqs", "how many 128k ctx sequences", "8,192-token sequences": the number is each sequence's length.
+_COUNTED_LENGTH = [
+    r"how many\s*(?:concurrent\s*|simultaneous\s*|full\s*)?{N}" + _TOK + r"?[\s-]*(?:ctx|context)?\s*"
+    r"(?:seqs?|sequences?|requests?|users|streams|sessions|conversations)\b",
+    r"{N}" + _TOK + r"[\s-]*(?:ctx|context)?\s*(?:seqs?|sequences?)\b",
+    r"{N}[\s-]*(?:ctx|context)\s*(?:seqs?|sequences?)\b",
+]
+#: Below this a number before "seqs" is a count of sequences ("64 seqs"), not a length in tokens.
+_MIN_LENGTH = 256
+
+
+def _counted_length(w: _Text, p: Parsed) -> None:
+    """A length written where a count of sequences would stand: "how many 32k (32768 tok) seqs fit" asks for the
+    count, so 32,768 is each sequence's total length (prompt + output), not a batch of 32,768."""
+    if p.total is not None or p.prompt is not None or p.output is not None:
+        return
+    for pattern in _COUNTED_LENGTH:
+        m = first(pattern, w.text)
+        if m and number_at(m) >= _MIN_LENGTH:
+            p.total = _int(w.take(pattern))
+            return
 
 
 def _prompt_plus_output(w: _Text, p: Parsed) -> None:

@@ -157,15 +157,17 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("accelerator_price", ("usd",), r"\bchips?\b|\bgpu price|accelerator price", span=_ONE_PRICE),
         Slot("other_capex_per_accelerator", ("usd",), r"rest[- ]of|other|network|server", span=_ONE_PRICE),
         Slot("capex_per_accelerator", ("usd",), rf"all[- ]in|per (?:{_GPU})|{_GPU}|each|price", span=_ONE_PRICE),
-        Slot("facility_capex_per_mw", ("usd/mw",)),
+        # "$11/W all-in": the whole campus per watt, not the facility shell per MW of IT (no field takes it)
+        Slot("facility_capex_per_mw", ("usd/mw",), veto=r"all[- ]in|total|everything|campus"),
         Slot("electricity", ("usd/kwh",)),
         Slot("accelerators", ("",), _COUNT_OF_CHIPS, integer=True, span=_FLEET),  # "100,000 H100s", not "8x H100"
     ),
     "throughput": (Slot("usd_per_gpu_hour", ("usd/hour",)),),
     "capex": (),  # no numeric fields: the flags below (finance leases) only
     "memory_fit": (
-        Slot("params", ("params",)),
-        Slot("params", ("",), span=_PARAMS),  # "llama 3.1 8b (8.03B, bf16)": a bare count in the billions
+        # "reads the 37B active params": the parameters a token uses, not the weights memory holds
+        Slot("params", ("params",), veto=r"\bactive\b"),
+        Slot("params", ("",), span=_PARAMS, veto=r"\bactive\b"),  # "llama 3.1 8b (8.03B, bf16)": a bare count
         Slot(
             "capacity_gb",
             ("bytes",),
@@ -224,6 +226,8 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
     ("kv_cache", "attention", "gqa", r"\bgqa\b|grouped[- ]query"),
     ("kv_cache", "attention", "mha", r"\bmha\b|multi[- ]head attention"),
 )
+#: An all-in kW that already holds the facility overhead ("including cooling", "PUE already in there").
+_PUE_INSIDE = r"includ\w*\s+(?:the\s+)?(?:cooling|pue|facility|overhead)|pue (?:is )?(?:already )?(?:in\b|included)"
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")
 
 
@@ -349,8 +353,10 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
     if tool == "tco" and server and "gpus_per_server" not in args and "count" in args:
         args["gpus_per_server"] = args.pop("count")  # "a $300k server; if that's 8 GPUs": the GPUs in that server
         source["gpus_per_server"] = source.pop("count")
-    if tool == "buildout" and "it_gw" in args and "kw_all_in" in args and "pue" in args:
-        args["power_kw"] = args.pop("kw_all_in")  # against a stated IT load with a PUE, "all-in" kW is IT power
+    if tool == "buildout" and "kw_all_in" in args and "pue" in args and not re.search(_PUE_INSIDE, text.lower()):
+        # "1.4 kW per GPU all-in (incl networking), PUE 1.3": a PUE stated beside an all-in kW applies on top of it,
+        # so the all-in figure is the IT load per accelerator (server and network share)
+        args["power_kw"] = args.pop("kw_all_in")
         source["power_kw"] = source.pop("kw_all_in")
     if tool == "growth":
         _growth_mode(args, source)

@@ -164,3 +164,31 @@ def test_tensor_parallel_and_a_full_window() -> None:
     assert p.tp == 8
     assert parse("GPT-3 175B KV per token at fp16 and for its full 2048 window").total == 2048
     assert parse("kimi k2 64k ctx, bf16 MLA cache").kv_dtype == "bf16"
+
+
+@pytest.mark.parametrize(
+    ("question", "total", "batch"),
+    [
+        ("qwen3-235b bf16 on 4x mi300x: how many 32k (32768) seqs fit", 32768, None),
+        ("llama 3.1 8b on one h100, how many concurrent 8k ctx sequences?", 8000, None),
+        ("how many 4,096-token sequences fit for mistral 7b on an l40s", 4096, None),
+        ("llama 70b on 8xh100 with 64 seqs at 2k context", 2000, 64),
+    ],
+)
+def test_a_length_where_a_count_of_sequences_would_stand(question: str, total: int, batch: int | None) -> None:
+    p = parse(question)
+    assert (p.total, p.batch) == (total, batch)
+
+
+def test_a_spaced_dash_is_punctuation_and_an_attached_minus_is_a_sign() -> None:
+    from tools.quantities import lex
+
+    assert [q.value for q in lex("405b fp8 on 8 x h100 - 80gb each")][-1] == 80e9
+    assert [q.value for q in lex("context=-2048")] == [-2048]
+    p = parse("kv cache for llama 3.1 70b with context=-2048")
+    assert p.total == -2048 and p.year is None  # a bad length reaches the calculator, not a year
+
+
+def test_a_server_named_with_its_gpu_count() -> None:
+    assert parse("glm-4.5 fp8 on a single hgx b300 (8 gpus)").count == 8
+    assert parse("llama 8b on a single h100").count == 1

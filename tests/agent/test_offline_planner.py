@@ -245,3 +245,21 @@ def test_refusal_through_ask_has_no_tool_calls_and_no_figures() -> None:
     answer = ask("should we buy h100s now or wait for b200s?", model="offline")
     assert answer.tool_calls == [] and answer.warnings == []
     assert "can't" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "ceiling"),
+    [
+        ("bs1 decode ceiling for llama 3.1 70b fp8 on one h200?", 4.8e12 / (70.6e9 * 1)),
+        (
+            "whats the bandwidth-bound decode rate of qwen3-235b-a22b bf16 on 8x mi300x, batch 1",
+            8 * 5.3e12 / (22e9 * 2),
+        ),
+    ],
+)
+def test_a_decode_ceiling_question_leads_with_the_textbook_bound(question: str, ceiling: float) -> None:
+    from agent.ask import ask
+    from agent.render.figures import num
+
+    answer = ask(question, model="offline")
+    assert answer.answer.startswith(f"**Decode ceiling at batch 1: {num(ceiling)} tokens/s**")

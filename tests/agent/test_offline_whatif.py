@@ -170,6 +170,19 @@ def test_buildout_prices_and_it_level_all_in_power() -> None:
     # "all-in IT" is IT power (PUE still applies); "ALL-IN (PUE already included)" is facility power
     assert _fill("buildout", "1 GW of facility power using 1.37 kW all-in IT per H100 and PUE 1.3")["power_kw"] == 1.37
     assert _fill("buildout", "2 GW with 2.2 kW per accelerator ALL-IN (PUE already included)")["kw_all_in"] == 2.2
+    # a PUE stated beside an all-in kW applies on top of it: the all-in figure is IT (server + network share)
+    args = _fill("buildout", "50k B200s, 1.9 kW per gpu all-in incl networking, PUE 1.25: facility MW?")
+    assert args["power_kw"] == 1.9 and "kw_all_in" not in args
+    assert "kw_all_in" in _fill("buildout", "1 GW at 1.6 kW all-in per GPU including cooling, PUE 1.3")
+
+
+def test_a_campus_price_per_watt_is_not_a_price_per_accelerator() -> None:
+    # "$11/W all-in" prices the whole campus per watt: no buildout field takes it, so it is reported unused
+    args = _fill("buildout", "1.2GW campus at $11/W all-in, what's the capex")
+    assert "capex_per_accelerator" not in args and "facility_capex_per_mw" not in args
+    answer = ask("800 MW site at $12 per watt all-in - capex?", model="offline")
+    assert "$12 per watt" in answer.answer and answer.unused_inputs  # said, not priced per accelerator
+    assert not any(c.name == "buildout" and c.result for c in answer.tool_calls)
 
 
 def test_a_fallback_deployment_is_sized_beside_the_first() -> None:

@@ -199,3 +199,28 @@ def test_cli_json_carries_the_new_fields() -> None:
     for key in ("annual_revenue_usd", "annual_net_cash_flow_usd", "payback_years", "inputs_given", "defaults_used"):
         assert key in data
     assert data["inputs_given"]["sold_fraction"] == 0.65 and "pue" in data["defaults_used"]
+
+
+def test_own_inputs_figure_leaves_out_only_the_defaulted_adders() -> None:
+    from tools.tco import TCOInput, tco
+
+    # hand: 25,000 / (4 x 8,760) + 1.1 kW x 1.3 x $0.08 = 0.71347 + 0.1144 = 0.82787 $/h
+    r = tco(TCOInput(chip=["mi300x"], capex_per_accelerator=[25_000], years=4, power_kw=1.1, pue=1.3, electricity=0.08))
+    c = r.chips[0]
+    assert abs(c.own_inputs_cost_per_accelerator_hour - 0.82787) < 1e-4
+    assert c.own_inputs_left_out == ["cost of capital", "networking", "maintenance", "facility"]
+    assert c.cost_per_accelerator_hour > c.own_inputs_cost_per_accelerator_hour
+    # a stated adder stays in: 8 % cost of capital given, the rest defaulted
+    r8 = tco(TCOInput(chip=["h100"], capex_per_accelerator=[30_000], years=5, cost_of_capital=0.08))
+    assert r8.chips[0].own_inputs_left_out == ["networking", "maintenance", "facility"]
+
+
+def test_no_own_inputs_figure_without_own_terms_or_without_defaulted_adders() -> None:
+    from tools.tco import TCOInput, tco
+
+    assert tco(TCOInput(chip=["h100"])).chips[0].own_inputs_cost_per_accelerator_hour is None  # the catalog's cost
+    stated = TCOInput(
+        chip=["h100"], capex_per_accelerator=[30_000], cost_of_capital=0, networking_fraction=0, maintenance=0,
+        facility="none",
+    )  # fmt: skip
+    assert tco(stated).chips[0].own_inputs_cost_per_accelerator_hour is None

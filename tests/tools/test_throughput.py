@@ -161,3 +161,14 @@ def test_finite_cost_and_tp_properties(model, chip, gpus, batch, prompt, dtypes,
         model=model, chip=chip, gpus=gpus * 2, batch=batch, prompt=prompt, output=100, weights_dtype=wd, kv_dtype=kv
     )
     assert wider.memory_time_s <= r.memory_time_s
+
+
+def test_textbook_ceiling_is_bandwidth_over_weights_per_token() -> None:
+    from tools.throughput import ThroughputInput, throughput
+
+    # hand: 3.35e12 B/s / (8.03e9 params x 2 B) = 208.59 tokens/s; MoE: 8 x 7.7e12 / (37e9 active x 1 B fp8) = 1,664.9
+    dense = throughput(ThroughputInput(model="llama-3.1-8b", chip="h100"))
+    assert abs(dense.weights_ceiling_tokens_per_s - 3.35e12 / (8.03e9 * 2)) < 0.01
+    moe = throughput(ThroughputInput(model="deepseek-v3", chip="b200", gpus=8))
+    assert abs(moe.weights_ceiling_tokens_per_s - 8 * 7.7e12 / 37e9) < 0.01
+    assert moe.weights_ceiling_tokens_per_s > moe.tokens_per_s_per_user  # the estimate counts KV and efficiency

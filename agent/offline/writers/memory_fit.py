@@ -27,6 +27,7 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
             f"({num(r.kv_tokens_capacity)} tokens)",
         ]
         lines += _batch_line(r)
+        lines += _convention_lines(r)
     else:
         lines.append(
             f"- weights {nbytes(r.weights_bytes)}, usable memory {nbytes(r.usable_bytes_per_gpu)} per accelerator"
@@ -39,6 +40,24 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
         else:  # the calculator reports 0 when no tensor-parallel group holds one request (its verdict says why)
             lines.append("- no number of these accelerators holds one full-length request (see the verdict above)")
     return lines
+
+
+def _convention_lines(r: Any) -> list[str]:
+    """The question fixed no capacity convention: what the other readings of the memory give (the headline uses
+    GiB x gpu_mem_util, vLLM's default)."""
+    if not r.other_conventions:
+        return []
+    parts = [
+        f"{c.label}: {num(c.max_concurrent_sequences)} requests, {nbytes(c.free_after_weights_bytes)} free after "
+        "the weights"
+        if c.max_concurrent_sequences is not None
+        else f"{c.label}: {nbytes(c.free_after_weights_bytes)} free after the weights"
+        for c in r.other_conventions
+    ]
+    return [
+        f"- the figures above use {r.inputs.get('gpu_mem_util'):g} of the memory (vLLM's default gpu_mem_util); "
+        "other conventions: " + "; ".join(parts)
+    ]
 
 
 def _batch_line(r: Any) -> list[str]:

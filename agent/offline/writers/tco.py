@@ -28,6 +28,7 @@ def tco_section(r: dict[str, Any]) -> list[str]:
                 f"- per million tokens: **{usd(c['cost_per_million_tokens'])} per million tokens**"
                 + (f" at {num(tps)} tokens/s per accelerator" if tps else "")
             )
+        lines += _own_inputs_line(c)
         if c.get("fleet_capex_usd") is not None:
             lines.append(
                 f"- fleet capex {usd(c['fleet_capex_usd'])}; fleet cost {usd(c['fleet_annual_cost_usd'])} per year"
@@ -39,6 +40,19 @@ def tco_section(r: dict[str, Any]) -> list[str]:
         if c.get("break_even_utilization") is not None:
             lines.append(f"- break-even utilization against the rental price: {pct(c['break_even_utilization'])}")
     return lines
+
+
+def _own_inputs_line(c: dict[str, Any]) -> list[str]:
+    """The hand figure: the same cost without the adders the question did not state (the calculator's defaults)."""
+    own = c.get("own_inputs_cost_per_accelerator_hour")
+    if own is None:
+        return []
+    left = ", ".join(c.get("own_inputs_left_out") or [])
+    mtok = c.get("own_inputs_cost_per_million_tokens")
+    return [
+        f"- from your inputs alone (straight-line capex plus power; without the calculator's default {left}): "
+        f"**{usd(own)}/hour**" + (f", **{usd(mtok)} per million tokens**" if mtok is not None else "")
+    ]
 
 
 def _first(value: Any) -> float:

@@ -24,6 +24,8 @@ def throughput_section(data: dict[str, Any]) -> list[str]:
         f"{num(r.tokens_per_s_per_user)} tokens/s per user), {r.bound}-bound at the final length",
         f"- at the average length: {num(r.decode_tokens_per_s_avg_length)} tokens/s",
         f"- time to first token: {num(r.ttft_s)} s; whole request: {num(r.request_latency_s)} s",
+        f"- textbook ceiling at batch 1 (datasheet {num(r.bandwidth_tbps)} TB/s x {num(r.gpus)} / weights read per "
+        f"token, no KV, no efficiency): **{num(r.weights_ceiling_tokens_per_s)} tokens/s**",
     ]
 
 
@@ -35,12 +37,21 @@ def speed_lead(r: dict[str, Any]) -> list[str]:
 
 
 def latency_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
-    """'TTFT for a 32k prompt', 'latency per token': the time asked for, from the throughput result."""
+    """'TTFT for a 32k prompt', 'latency per token', 'the bs1 decode ceiling': the figure asked for, from the
+    throughput result."""
     out = []
     for call, r in ok:
         if call.name != "throughput":
             continue
         where = f"{r['model']} on {num(r['gpus'])} x {r['chip']}, batch {num(r['batch'])}"
+        if "ceiling" in plan.focus and r.get("weights_ceiling_tokens_per_s"):
+            weights = (r.get("inputs") or {}).get("weights_dtype")
+            out.append(
+                f"**Decode ceiling at batch 1: {num(r['weights_ceiling_tokens_per_s'])} tokens/s** per sequence for "
+                f"{r['model']} ({weights} weights) on {num(r['gpus'])} x {r['chip']}: datasheet bandwidth / weights read "
+                f"per token (no KV read, no efficiency loss); the calculator's estimate with those is "
+                f"{num(r['tokens_per_s_per_user'])} tokens/s per user"
+            )
         if "ttft" in plan.focus and r.get("ttft_s") is not None:
             prompt = (r.get("inputs") or {}).get("prompt")
             out.append(f"**Time to first token: {num(r['ttft_s'])} s** for a {num(prompt)}-token prompt ({where})")

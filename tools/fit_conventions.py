@@ -1,0 +1,64 @@
+"""The same fit under the other capacity conventions, for a question that does not fix one.
+
+An "80 GB" accelerator is read three ways by serving calculators (docs/peers.md, case 4): the
+default here, GiB x vLLM's ``gpu_memory_utilization`` 0.9; GiB with all of it usable (llm-analysis,
+GenZ); and decimal GB with all of it usable (a spec-sheet reading). When the analyst names none
+of gpu_mem_util, reserve_frac or reserve_gb, the result also carries the all-usable readings (both
+units; only the analyst's when capacity_unit or capacity_gb is given), so an answer can say which
+convention its headline uses and what the others give:
+
+    capacity/GPU  = memory_gb x 2^30 (GiB) or x 10^9 (GB), all usable
+    free after weights (replica) = (capacity/GPU - weights / N) x N               bytes
+    max_concurrent = floor((capacity/GPU - weights / N) / KV/GPU(prompt + output))
+
+Check: Llama-3.1-70B bf16 (141.1e9 B) on 8 x H100 (80 GB), 1k + 1k tokens, 327,680 B of KV per
+token: GB all usable -> (80e9 - 17.64e9) / (2,000 x 40,960) = 761; GiB all usable -> 833.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tools.dtypes import GB, GIB
+
+#: Fields whose presence means the analyst chose how much memory is usable (then no alternatives are shown).
+USABLE_FIELDS = frozenset({"gpu_mem_util", "reserve_frac", "reserve_gb"})
+
+
+class CapacityConvention(BaseModel):
+    """One other reading of the accelerator's memory, all of it usable."""
+
+    label: str
+    capacity_unit: Literal["GiB", "GB"]
+    gpu_mem_util: float = 1.0
+    free_after_weights_bytes: int = Field(description="(capacity/GPU - weights/N) x N: memory left after the weights.")
+    max_concurrent_sequences: int | None = Field(
+        None, description="floor(free per GPU / KV per GPU of one full-length request); None for weights only."
+    )
+
+
+def other_conventions(
+    memory_gb: float, n: int, weights: float, kv_peak_per_gpu: float | None, units: tuple[str, ...] = ("GB", "GiB")
+) -> list[CapacityConvention]:
+    """The all-usable readings of ``memory_gb`` per accelerator in ``units`` (see the module docstring)."""
+    out = []
+    for unit, scale, label in (
+        ("GB", GB, f"{memory_gb:g} GB read as decimal GB (10^9 B), all usable"),
+        ("GiB", GIB, f"{memory_gb:g} GB read as GiB (2^30 B), all usable"),
+    ):
+        if unit not in units:
+            continue
+        free_gpu = memory_gb * scale - weights / n
+        seqs = math.floor(free_gpu / kv_peak_per_gpu) if kv_peak_per_gpu and free_gpu > 0 else None
+        out.append(
+            CapacityConvention(
+                label=label,
+                capacity_unit=unit,  # type: ignore[arg-type]
+                free_after_weights_bytes=math.floor(free_gpu * n),
+                max_concurrent_sequences=seqs if kv_peak_per_gpu else None,
+            )
+        )
+    return out
