@@ -11,7 +11,8 @@ holds a number of the asked kind. Kinds:
     "count"  a plain number: users, chips, sizes        ("over 256 users", "world size of 64")
 
 Numbers are read by the quantities lexer (:func:`tools.quantities.lex`); a model size after its
-family name ("Llama 405B") and calendar years are not figures. Small numbers spelled out before a
+family name ("Llama 405B"), calendar years and a figure said only to be denied ("not 2X every two years")
+are not figures. Small numbers spelled out before a
 unit word ("two gigawatt", "two bucks") are figures too, with their digits given
 (:func:`spelled`), so an answer can print "2 GW" beside the passage's own words.
 """
@@ -104,12 +105,16 @@ _UNIT_KIND = {"fraction": "%", "usd": "$", "x": "x", "W": "power", "": "count", 
 _MODEL_SIZE = re.compile(r"(?:llama|qwen|mistral|gemma|deepseek|gpt|model)[\s-]*(?:\d+(?:\.\d+)?[\s-]*)?$", re.I)
 
 
+#: A figure said only to be denied ("not 2X every two years, ... 5X every year").
+_DENIED = re.compile(r"\b(?:not|never|isn't|wasn't)\s+(?:\w+\s+)?$", re.I)
+
+
 def figures(sentence: str) -> list[Figure]:
     """The figures in ``sentence`` with their kinds (module docstring), in order."""
     out = []
     for q in lex(sentence):
         kind = _UNIT_KIND.get(q.unit)
-        if kind is None or _MODEL_SIZE.search(sentence[: q.start]):
+        if kind is None or _MODEL_SIZE.search(sentence[: q.start]) or _DENIED.search(sentence[: q.start]):
             continue
         if kind == "count" and re.match(r"\s*(?:times|x)\b", sentence[q.end :], re.I):
             kind = "x"  # "10 times as many tokens"

@@ -20,6 +20,7 @@ def test_figures_of_a_sentence_with_their_kinds() -> None:
     kinds = [(f.text, f.kind) for f in figures("They run Qwen 72B on a five gigawatt site at 45% margins, 3x cheaper.")]
     assert ("45%", "%") in kinds and ("3x", "x") in kinds and ("five gigawatt", "power") in kinds
     assert not any(text == "72B" for text, _ in kinds)  # a model size after its family name is a name
+    assert [f.value for f in figures("they want to push it, not 3X every two years, but 4X a year")] == [4]
     assert glosses("we pay like three bucks for it") == ["three bucks = $3"]
     assert glosses("somewhere between 20 to 35% of it, 3 to 4 times faster") == [
         "20 to 35% = 20% to 35%",
