@@ -115,7 +115,11 @@ CONDITIONS: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = (
         r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
         (("pue", 1.0),),
     ),
-    (r"(?:all|fully|entirely) usable|no (?:reserve|headroom)", (("gpu_mem_util", 1.0),)),
+    (
+        r"(?:all|fully|entirely) usable|no (?:reserve|headroom)|(?:use|using) (?:all of it|the whole card)|"
+        r"bytes?, all of it\b",
+        (("gpu_mem_util", 1.0),),
+    ),
     (r"ignor\w* (?:the )?(?:comms|communication|all-?reduce|interconnect)", ()),
     (r"(?:residual|salvage|resale|terminal) value", ()),
     *((pattern, ((field, value),)) for field, pattern, value in EXCLUSIONS),

@@ -100,6 +100,7 @@ _MONEY_RATES = (
 _PER_WATT = re.compile(r"\s*(?:/|per|a)\s*(?:w|watts?)\b", re.I)
 _CURRENCY_WORDS = re.compile(r"\s*(?:usd|dollars?|bucks?)\b", re.I)
 _CENTS = re.compile(r"\s*(?:c|cents?|¢)(?![a-z])", re.I)
+_POWER_OF_TWO_BYTES = re.compile(r"\s*[x×*]\s*2\s*(?:\^|\*\*)\s*(\d{1,2})\s*(?:bytes?|b)\b", re.I)
 _PERCENT = re.compile(r"\s*(?:%|percent\b|per\s?cent\b|pct\b)", re.I)
 _PER_YEAR = re.compile(r"\s*(?:/\s*(?:yr|year)|a year|per year|per annum|annual(?:ly)?|yoy|y/y|cagr|a yr)\b", re.I)
 _UNIT_WORDS = (
@@ -195,6 +196,8 @@ def _seconds(unit: str) -> float:
 
 def _plain_unit(text: str, pos: int, value: float) -> tuple[str, float, int] | None:
     """A non-money unit after the number."""
+    if (p := _POWER_OF_TWO_BYTES.match(text, pos)) is not None:
+        return "bytes", value * 2 ** int(p.group(1)), p.end()  # "80 x 2^30 bytes": 80 GiB in bytes
     if (p := _PERCENT.match(text, pos)) is not None:
         rate = _PER_YEAR.match(text, p.end())
         return ("fraction/year", value / 100, rate.end()) if rate else ("fraction", value / 100, p.end())

@@ -1,19 +1,29 @@
-"""A bandwidth-bound decode ceiling from the analyst's own bytes and bandwidth, by ``calculate``.
+"""A bandwidth-bound decode the analyst spells out, by ``calculate``: bytes read per step over bandwidth.
 
-"70 GB of fp8 weights on one H200 at 4.8 TB/s, batch 1, ignore KV & overhead. tok/s?" states what
-one decode step reads; the throughput calculator would use a catalog model's weights, its own KV
-and a step overhead instead. So the plan computes the roofline the question spells out:
+"70 GB of fp8 weights on one H200 at 4.8 TB/s, batch 1, ignore KV. tok/s?" states what one decode step reads;
+the throughput calculator would use a catalog model's weights, its own KV reads and a step overhead instead.
+So the plan computes the roofline the question spells out:
 
-    bytes per step = weight bytes + batch x KV bytes per sequence
-    step time      = bytes per step / (accelerators x bandwidth per accelerator x efficiency)
-    tokens/s       = batch / step time (whole replica);   per user = 1 / step time
+    bytes per step   = weight bytes + KV bytes read per step
+    KV per step      = batch x KV bytes per sequence  ("1.25 GB KV per seq"; "4,096 tokens of KV at
+                       131,072 B/token" is 4,096 x 131,072 per sequence), or a stated total per step
+                       ("140 GB of weights + 40 GB of KV per decode step")
+    step time (s)    = bytes per step / (accelerators x bandwidth per accelerator x efficiency)
+    per sequence     = 1 / step time  tokens/s (one token per sequence per step)
+    aggregate        = batch / step time  tokens/s
+    smallest batch   = ceil(target x weight bytes / (bandwidth x efficiency - target x KV per sequence)),
+                       for "the smallest batch that reaches 2,000 tok/s aggregate"
 
-Weight bytes: a stated size "of weights" ("70 GB of fp8 weights", "141 GB read per token"), or a
-stated active parameter count times the stated format's bytes ("37B active params, fp8").
-Bandwidth: each stated TB/s (one figure per chip when several are compared), else the catalog's
-datasheet figure of each named chip (accelerators.csv ``mem_bw_tbps``). A stated TB/s is per
-accelerator unless it is called aggregate or total; efficiency is the stated share of bandwidth,
-else 1 (a ceiling). "how much faster is B200 than H100, bandwidth-bound": the bandwidth ratio.
+Weight bytes: a stated size "of weights" ("70 GB of fp8 weights", "141 GB read per token", "16 GB per step"),
+stated parameters x stated bytes ("6.74e9 params x 2 bytes"), or stated active parameters x the stated
+format's bytes ("37B active params, fp8"). Bandwidth: each stated TB/s (per accelerator unless called aggregate
+or written "8 x 4.8 TB/s"), else each named chip's datasheet figure (accelerators.csv ``mem_bw_tbps``) times
+the accelerators. Efficiency: the stated share of bandwidth ("60% achievable", "90% of bandwidth"), else 1 when
+the question asks for a ceiling, a bound or full bandwidth; a question stating neither is not read. With
+stated peak FLOPS and FLOPs per parameter the slower of the memory and compute rooflines is taken. Two chips
+give each speed and their ratio; "how much faster is B200 than H100, bandwidth-bound" is the bandwidth ratio.
+A question that neither sets the KV reads aside, states them, states a bandwidth nor says what a step reads
+is the throughput calculator's.
 """
 
 from __future__ import annotations
@@ -22,81 +32,143 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from agent.field_units import CONDITIONS
 from tools.quantities import Quantity
 
+Labels = dict[str, tuple[str, str, str]]
 #: The question asks for a decode speed (or a bandwidth-bound comparison).
-_SPEED = re.compile(
-    r"tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|\btps\b|decode|throughput|how (?:much )?faster", re.I
+_SPEED = re.compile(r"tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) sec|\btps\b|decode|throughput|how (?:much )?faster", re.I)
+_BOUND = re.compile(r"bandwidth[- ]bound|memory[- ]bound|\bbw[- ]bound|ceiling|roofline|upper bound", re.I)
+_CEILING = re.compile(r"ceiling|upper bound|\bbound\b|roofline|\bmax(?:imum)?\b|at most|\bfull\b", re.I)
+_IGNORE_KV = re.compile(CONDITIONS[0][0] + r"|negligible kv|kv (?:is |reads? )?negligible", re.I)
+_WEIGHTS = re.compile(
+    r"weights?|read per (?:token|step)|per token|per (?:decode )?step|/step|\bmodel\b|\bdense\b|streams?", re.I
 )
-_BOUND = re.compile(r"bandwidth[- ]bound|memory[- ]bound|ceiling|roofline|upper bound", re.I)
-_WEIGHTS = re.compile(r"weights?|read per (?:token|step)|per token|per step|\bmodel\b|\bdense\b", re.I)
+_STEP_READ = re.compile(r"read per (?:token|step)|per (?:decode )?step|/step|streams?|reading", re.I)
 _KV = re.compile(r"\bkv\b|cache", re.I)
+_KV_TOTAL = re.compile(r"per (?:decode )?step|in total|\btotal\b|all sequences", re.I)
+_KV_PER_SEQ = re.compile(r"per (?:seq|sequence|stream|user|request)|each (?:seq|sequence|stream|user|request)", re.I)
 _AGGREGATE = re.compile(r"aggregate|total|combined|in all", re.I)
-_EFFICIENCY = re.compile(r"bandwidth|achieved|efficien|\bmbu\b|of peak", re.I)
+_EFFICIENCY = re.compile(r"bandwidth|\bbw\b|achiev|efficien|\bmbu\b|of peak|datasheet|utili[sz]", re.I)
+_CAPACITY = re.compile(r"\beach\b|per (?:gpu|accelerator|chip|card)|\bhbm\b|memory|usable|capacity|hold", re.I)
+_TIMES_BEFORE = re.compile(r"(\d+)\s*[x×]\s*$")
+_PARTS = re.compile(r";|\band (?=how many|how much|what)", re.I)
+_SMALLEST_BATCH = re.compile(r"(?:smallest|minimum|min|fewest|least)\s+(?:whole\s+)?batch", re.I)
 
 
 @dataclass
 class Bound:
     """What one bandwidth-bound step reads and how fast it can read it."""
 
-    weights: float  # bytes read per step for the weights
-    weights_text: str
-    kv: float = 0.0  # bytes of KV per sequence read per step
+    weights: str  # expression: bytes read per step for the weights
+    kv_seq: str = "0"  # expression: KV bytes per sequence read per step
+    kv_step: str = "0"  # expression: KV bytes read per step in all (a stated total)
     batch: int = 1
     gpus: int = 1
     efficiency: float = 1.0
+
+
+def _g(value: float) -> str:
+    return f"{value:.10g}"
 
 
 def _near(text: str, q: Quantity, pattern: re.Pattern[str], before: int = 20, after: int = 24) -> bool:
     return bool(pattern.search(text[max(0, q.start - before) : q.end + after]))
 
 
-def _weights(question: str, quantities: list[Quantity], fmt_bytes: float | None) -> tuple[float, str] | None:
-    """Weight bytes per step: a stated size of weights, or stated active parameters x the format's bytes.
-    None when several sizes could be the weights ("70e9-byte model ... 141e9 bytes each ... 405.9e9 bytes"):
-    the reading would be a guess."""
-    sizes = [q for q in quantities if q.unit == "bytes" and q.value >= 1e8 and not _near(question, q, _KV, 6, 12)]
-    if len(sizes) > 1:
+def _weights(question: str, qs: list[Quantity], fmt_bytes: float | None) -> str | None:
+    """The weight bytes per step as an expression (module docstring). None when several sizes could be the
+    weights ("70e9-byte model ... 141e9 bytes each ... 405.9e9 bytes"): the reading would be a guess."""
+    start, end = _speed_part(question)
+    sizes = [
+        q
+        for q in qs
+        if q.unit == "bytes" and q.value >= 1e8 and start <= q.start < end and not _near(question, q, _KV, 6, 12)
+    ]
+    weighty = [q for q in sizes if _near(question, q, _WEIGHTS)]
+    if len(sizes) > 1 and not (
+        len(weighty) == 1 and all(_near(question, q, _CAPACITY) for q in sizes if q not in weighty)
+    ):
         return None
-    for q in sizes:
-        if _near(question, q, _WEIGHTS):
-            return q.value, q.text
+    if weighty:
+        return _g(weighty[0].value)
+    if len(sizes) == 1 and not _near(question, sizes[0], _CAPACITY, 12, 12):
+        return _g(sizes[0].value)  # "Llama-2-13B fp16 (26e9 bytes)": the one size, not a capacity
+    params = next((q for q in qs if q.unit == "params" and q.value >= 1e8), None)
+    size = next((q for q in qs if q.unit == "bytes" and 0 < q.value <= 4), None)
+    if params and size:
+        return f"{_g(params.value)} * {_g(size.value)}"
     if fmt_bytes is None:
         return None
-    for q in quantities:
+    for q in qs:
         after = question[q.end : q.end + 20].lower()
-        if q.value >= 1e8 and (q.unit == "params" or q.unit == "") and "active" in after + q.text.lower():
-            return q.value * fmt_bytes, f"{q.text} x {fmt_bytes:g} B"
+        if q.value >= 1e8 and q.unit in ("params", "") and "active" in after + q.text.lower():
+            return f"{_g(q.value)} * {fmt_bytes:g}"
     return None
 
 
-def _kv(question: str, quantities: list[Quantity], weights_text: str) -> float:
-    for q in quantities:
-        if q.unit == "bytes" and q.text != weights_text and _near(question, q, _KV, 24, 24):
+def _speed_part(question: str) -> tuple[int, int]:
+    """The span of the part that asks for the speed, when the question has several ("...: tok/s?; and how many
+    H200s to hold 405.9e9 bytes"): the other part's sizes are not this step's weights."""
+    cuts = [0] + [m.end() for m in _PARTS.finditer(question)] + [len(question)]
+    asked = _SPEED.search(question)
+    at = asked.start() if asked else 0
+    return next(((a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a <= at < b), (0, len(question)))
+
+
+def _kv(question: str, qs: list[Quantity], bound: Bound) -> bool:
+    """Fill the KV read per step (module docstring); False when a KV size is stated and it is unclear whether it
+    is per sequence or for the whole step."""
+    per_token = next((q for q in qs if q.unit == "bytes" and q.per == "token"), None)
+    tokens = next((q for q in qs if q.unit == "tokens"), None)
+    if per_token and tokens:
+        bound.kv_seq = f"{_g(tokens.value)} * {_g(per_token.value)}"
+        return True
+    for q in qs:
+        if q.unit != "bytes" or q.per == "token" or not _near(question, q, _KV, 6, 12):
+            continue
+        tail = question[q.end : q.end + 30]
+        if _KV_PER_SEQ.search(question[max(0, q.start - 24) : q.end + 30]) or q.per in ("stream", "user", "request"):
+            bound.kv_seq = _g(q.value)
+        elif _KV_TOTAL.search(tail) or q.per == "step":
+            bound.kv_step = _g(q.value)
+        else:
+            return False
+        return True
+    return True
+
+
+def _efficiency(question: str, qs: list[Quantity]) -> float | None:
+    """The stated share of bandwidth; 1 for a ceiling, a bound or full bandwidth; None when neither is stated."""
+    rates = [r.start for r in qs if r.unit == "bytes/s"]
+    for q in qs:
+        of_rate = any(0 < start - q.end <= 16 for start in rates)  # "100% of 3.35 TB/s", "100% of the 8 x 4.8 TB/s"
+        if q.unit == "fraction" and 0 < q.value <= 1 and (of_rate or _near(question, q, _EFFICIENCY, 12, 30)):
             return q.value
-    return 0.0
+    return 1.0 if _CEILING.search(question) or _BOUND.search(question) else None
 
 
-def _efficiency(question: str, quantities: list[Quantity]) -> float:
-    for q in quantities:
-        if q.unit == "fraction" and 0 < q.value <= 1 and _near(question, q, _EFFICIENCY, 12, 30):
-            return q.value
-    return 1.0
-
-
-def _bandwidths(
-    question: str, quantities: list[Quantity], chips: list[tuple[str, float]]
-) -> list[tuple[str, float, bool]]:
-    """(label, bytes/s, per accelerator) per bandwidth: the stated TB/s, else each named chip's datasheet figure."""
-    stated = [q for q in quantities if q.unit == "bytes/s"]
-    if stated:
-        out = []
-        for q in stated:
-            near = [name for name, _ in chips if name.lower() in question[max(0, q.start - 30) : q.start].lower()]
-            label = near[-1] if near and len(stated) > 1 else f"{q.text}"
-            out.append((label, q.value, not _near(question, q, _AGGREGATE, 20, 6)))
+def _bandwidths(question: str, qs: list[Quantity], chips: list[tuple[str, float]], gpus: int) -> list[tuple[str, str]]:
+    """(label, bandwidth expression in bytes/s over the whole replica) per bandwidth: the stated TB/s, else each
+    named chip's datasheet figure, times the accelerators unless stated as aggregate."""
+    stated = [q for q in qs if q.unit == "bytes/s"]
+    out = []
+    for q in stated:
+        near = [name for name, _ in chips if name.lower() in question[max(0, q.start - 30) : q.start].lower()]
+        label = near[-1] if near and len(stated) > 1 else q.text
+        times = _TIMES_BEFORE.search(question[: q.start])
+        if times:
+            out.append((label, f"{times.group(1)} * {_g(q.value)}"))
+        elif _near(question, q, _AGGREGATE, 20, 12) or gpus == 1:
+            out.append((label, _g(q.value)))
+        else:
+            out.append((label, f"{gpus} * {_g(q.value)}"))
+    if out:
         return out
-    return [(f"{name} ({bw:g} TB/s datasheet)", bw * 1e12, True) for name, bw in chips]
+    return [
+        (f"{name} ({bw:g} TB/s datasheet)", f"{gpus} * {_g(bw * 1e12)}" if gpus > 1 else _g(bw * 1e12))
+        for name, bw in chips
+    ]
 
 
 def _chips(question: str) -> list[tuple[str, float]]:
@@ -112,63 +184,104 @@ def _chips(question: str) -> list[tuple[str, float]]:
     return out
 
 
-def spelled_out(question: str) -> bool:
-    """The question itself asks for the bandwidth-bound figure ("bandwidth-bound", "roofline", "ceiling")."""
-    return bool(_BOUND.search(question))
+def _reads_set(question: str, qs: list[Quantity], bound: Bound) -> bool:
+    """The question settles what a step reads besides the weights: KV set aside or stated, a stated bandwidth,
+    bytes "per step" / "read per token", or a bandwidth-bound reading asked for."""
+    return bool(
+        _IGNORE_KV.search(question)
+        or bound.kv_seq != "0"
+        or bound.kv_step != "0"
+        or any(q.unit == "bytes/s" for q in qs)
+        or _STEP_READ.search(question)
+        or _BOUND.search(question)
+    )
 
 
-def decode_bound_calls(
-    question: str, quantities: list[Quantity], make: Any
-) -> tuple[list[Any], dict[str, tuple[str, str, str]], str] | None:
+def decode_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[list[Any], Labels, str] | None:
     """``calculate`` calls for a bandwidth-bound decode the question spells out, their labels and a note; None when
-    the question does not state what a step reads (module docstring)."""
+    the question does not state what a step reads (module docstring). ``qs``: the question's stated quantities."""
     if not _SPEED.search(question):
         return None
     from agent.offline.parse import parse
     from tools.dtypes import BYTES_PER_VALUE
 
     p = parse(question)
-    fmt = p.weights_dtype
+    fmt_bytes = BYTES_PER_VALUE[p.weights_dtype] if p.weights_dtype else None
     chips = _chips(question)
-    read = _weights(question, quantities, BYTES_PER_VALUE[fmt] if fmt else None)
-    if read is None:
+    weights = _weights(question, qs, fmt_bytes)
+    if weights is None:
         return _ratio(question, chips, make)
-    bw = _bandwidths(question, quantities, chips)
-    if not bw:
+    bound = Bound(weights=weights, batch=p.batch or 1, gpus=max(1, p.count or 1))
+    efficiency = _efficiency(question, qs)
+    ignore = _IGNORE_KV.search(question)
+    if not (ignore or _kv(question, qs, bound)) or efficiency is None or not _reads_set(question, qs, bound):
         return None
-    bound = Bound(weights=read[0], weights_text=read[1], batch=p.batch or 1, gpus=max(1, p.count or 1))
-    bound.kv = _kv(question, quantities, read[1])
-    bound.efficiency = _efficiency(question, quantities)
-    compute = _compute_step(question, bound, BYTES_PER_VALUE[fmt] if fmt else None)
-    calls, labels = [], {}
-    for label, rate, per_gpu in bw:
-        n = bound.gpus if per_gpu else 1
-        step = f"({bound.weights:.6g} + {bound.batch} * {bound.kv:.6g}) / ({n} * {rate:.6g} * {bound.efficiency:g})"
-        if compute:
-            step = f"max({step}, {compute})"  # the slower of the memory and compute rooflines
-        basis = (
-            f"{n} x {rate / 1e12:g} TB/s x {bound.efficiency:g} over {bound.weights / 1e9:g} GB of weights"
-            + (f" + {bound.batch} x {bound.kv / 1e9:g} GB of KV" if bound.kv else "")
-            + " per step"
-            + (", or the compute roofline when slower" if compute else "")
-        )
-        agg = f"{bound.batch} / ({step})"
-        labels[agg] = (f"Bandwidth-bound decode, {label}", "tokens/s", basis + f", batch {bound.batch}")
-        calls.append(make("calculate", {"expression": agg}))
+    bound.efficiency = efficiency
+    bandwidths = _bandwidths(question, qs, chips, bound.gpus)
+    if not bandwidths:
+        return None
+    return _calls(question, bound, bandwidths, (make, fmt_bytes, qs))
+
+
+def _step(bound: Bound, bw: str, compute: str | None) -> str:
+    """Seconds per decode step: bytes per step / (bandwidth x efficiency), or the compute roofline when slower."""
+    kv = "" if bound.kv_seq == "0" else f" + {bound.batch} * {bound.kv_seq}"
+    kv += "" if bound.kv_step == "0" else f" + {bound.kv_step}"
+    step = f"({bound.weights}{kv}) / ({bw} * {bound.efficiency:g})"
+    return f"max({step}, {compute})" if compute else step
+
+
+def _calls(
+    question: str, bound: Bound, bandwidths: list[tuple[str, str]], ctx: tuple[Any, float | None, list[Quantity]]
+) -> tuple[list[Any], Labels, str]:
+    make, fmt_bytes, qs = ctx
+    compute = _compute_step(question, bound, fmt_bytes)
+    target = next((q for q in qs if q.unit == "tokens/s"), None) if _SMALLEST_BATCH.search(question) else None
+    calls: list[Any] = []
+    labels: Labels = {}
+    speeds = []
+    basis = "bandwidth x efficiency / bytes per step" + (", or the compute roofline when slower" if compute else "")
+    for label, bw in bandwidths:
+        if target is not None and bound.kv_step == "0":
+            kv = "" if bound.kv_seq == "0" else f" - {_g(target.value)} * {bound.kv_seq}"
+            expr = f"ceil({_g(target.value)} * {bound.weights} / ({bw} * {bound.efficiency:g}{kv}))"
+            labels[expr] = (
+                f"Smallest batch reaching {target.text}, {label}",
+                "",
+                "aggregate = batch / step time, solved",
+            )
+            calls.append(make("calculate", {"expression": expr}))
+            continue
+        step = _step(bound, bw, compute)
+        per_seq = f"1 / ({step})"
+        speeds.append(per_seq)
+        name = ": per sequence" if bound.batch > 1 else ""
+        labels[per_seq] = (f"Bandwidth-bound decode, {label}{name}", "tokens/s", basis)
+        calls.append(make("calculate", {"expression": per_seq}))
         if bound.batch > 1:
-            user = f"1 / ({step})"
-            labels[user] = (f"Per user, {label}", "tokens/s", "one token per sequence per step")
-            calls.append(make("calculate", {"expression": user}))
-    if len(bw) == 2 and re.search(r"ratio|faster|speed[- ]?up|how much more", question, re.I):
-        (a, rate_a, _), (b, rate_b, _) = bw
-        ratio = f"{rate_a:.6g} / {rate_b:.6g}"
-        labels[ratio] = (f"{a} vs {b}", "x", "the ratio of their bandwidths (the same bytes per step)")
+            agg = f"{bound.batch} / ({step})"
+            labels[agg] = (f"Bandwidth-bound decode, {label}: aggregate", "tokens/s", f"x batch {bound.batch}")
+            calls.append(make("calculate", {"expression": agg}))
+    if len(speeds) == 2 and re.search(r"ratio|faster|speed[- ]?up|how much more", question, re.I):
+        ratio = f"({speeds[0]}) / ({speeds[1]})"
+        labels[ratio] = (f"{bandwidths[0][0]} vs {bandwidths[1][0]}", "x", "the ratio of the two rooflines")
         calls.append(make("calculate", {"expression": ratio}))
-    note = (
-        "Bandwidth-bound ceiling from the stated bytes: step time = bytes read per step / (accelerators x bandwidth x "
-        "efficiency); no step overhead, communication or compute limit" + ("" if bound.kv else ", and no KV read") + "."
+    return calls, labels, _note(question, bound)
+
+
+def _note(question: str, bound: Bound) -> str:
+    ignore = _IGNORE_KV.search(question)
+    kv = (
+        f", and no KV read ({ignore.group(0)}, as asked)"
+        if ignore
+        else ("" if bound.kv_seq != "0" or bound.kv_step != "0" else ", and no KV read")
     )
-    return calls, labels, note
+    return (
+        "Bandwidth-bound ceiling from the stated bytes: step time = bytes read per step / (accelerators x bandwidth x "
+        f"efficiency {bound.efficiency:g}), per sequence = 1 / step time, aggregate = batch / step time; no step "
+        f"overhead or communication{kv}. The throughput calculator would use its own weight bytes, KV reads and "
+        "step overheads."
+    )
 
 
 def _compute_step(question: str, bound: Bound, fmt_bytes: float | None) -> str | None:
@@ -179,14 +292,11 @@ def _compute_step(question: str, bound: Bound, fmt_bytes: float | None) -> str |
     per = re.search(r"(\d+(?:\.\d+)?)\s*flops?\s*(?:/|per)\s*param", question, re.I)
     if not (peak and per and fmt_bytes):
         return None
-    params = bound.weights / fmt_bytes
     tflops = float(peak.group(1).replace(",", ""))
-    return f"{per.group(1)} * {params:.6g} * {bound.batch} / ({bound.gpus} * {tflops:g} * 1e12)"
+    return f"{per.group(1)} * ({bound.weights}) / {fmt_bytes:g} * {bound.batch} / ({bound.gpus} * {tflops:g} * 1e12)"
 
 
-def _ratio(
-    question: str, chips: list[tuple[str, float]], make: Any
-) -> tuple[list[Any], dict[str, tuple[str, str, str]], str] | None:
+def _ratio(question: str, chips: list[tuple[str, float]], make: Any) -> tuple[list[Any], Labels, str] | None:
     """ "How much faster is B200 than H100, purely bandwidth-bound": the ratio of their datasheet bandwidths."""
     if len(chips) != 2 or not _BOUND.search(question) or not re.search(r"faster|ratio|speed[- ]?up", question):
         return None

@@ -23,6 +23,9 @@ def arithmetic_expression(question: str) -> str | None:
         r"\btok(?:en)?s?\s*/\s*s(?:ec(?:ond)?)?\b|\btok(?:en)?s?\b", " ", t
     )  # "1M tokens / 2,000 tok/s": counts and rates
     t = re.sub(r"\b(gpus?|hours?|hrs?|h|days?|years?|yrs?|per|an?|the|usd|dollars?)\b", " ", t)
+    # "(128 heads x (192+128) dims x 61 layers x 2 B)": a KV formula's dimension words and its closing byte unit
+    t = re.sub(r"\b(?:heads?|dims?|dimensions?|layers?)\b", " ", t)
+    t = re.sub(r"(\d)\s*b\s*\)", r"\1)", t)
     t = t.replace("$", " ")
     t = re.sub(r"(?<=[\d)\s])x(?=[\s\d(])", "*", t)
     t = re.sub(r"(\d+(?:\.\d+)?)\s*k\b", lambda m: f"{float(m.group(1)) * 1000:g}", t)
@@ -47,3 +50,38 @@ def arithmetic_expression(question: str) -> str | None:
         if re.search(r"\d\s*[-+*/^]\s*[\d(]", expr) and (best is None or len(expr) > len(best)):
             best = expr
     return best.replace("^", "**") if best else None
+
+
+#: "8k in / 8k out (8192+8192)", "1k+1k (1000+1000) requests": a request length written as prompt + output,
+#: restated in exact tokens in brackets.
+_RESTATED = re.compile(
+    r"(?P<sum>\d+(?:\.\d+)?\s*k\s*\+\s*\d+(?:\.\d+)?\s*k\s*)?"
+    r"(?P<said>(?<=k\s)|(?<=k)|\b(?:in|input|prompt|out|output|answer)\b[^()]{0,12})"
+    r"\(\s*(?P<a>\d{1,3}(?:,\d{3})+|\d+)\s*\+\s*(?P<b>\d{1,3}(?:,\d{3})+|\d+)\s*\)",
+    re.I,
+)
+
+
+def restated_split(text: str) -> tuple[int, int, tuple[int, int]] | None:
+    """(prompt, output, the bracket's span) when a request's prompt + output is restated in exact tokens in
+    brackets after the words that state it; the bracket is then that split, not arithmetic to evaluate."""
+    m = _RESTATED.search(text)
+    if m is None:
+        return None
+    start = m.start("sum") if m.group("sum") else m.start("a") - 1  # "2k+1k (2000+1000)": both restate the split
+    return int(m.group("a").replace(",", "")), int(m.group("b").replace(",", "")), (start, m.end())
+
+
+#: "128k requests (131,072 tok)", "32k requests (32,768 tokens each incl. output)": a request length in k,
+#: restated in exact tokens in brackets.
+_RESTATED_TOTAL = re.compile(
+    r"\d+(?:\.\d+)?\s*k\s*-?\s*(?:tokens?\s*)?(?:requests?|sessions?|sequences?|seqs|users|contexts?|ctx)\s*"
+    r"\(\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:tokens?|toks?)\b[^()]*\)",
+    re.I,
+)
+
+
+def restated_total(text: str) -> int | None:
+    """The exact tokens of a request length written in k and restated in brackets, else None."""
+    m = _RESTATED_TOTAL.search(text)
+    return int(m.group("n").replace(",", "")) if m else None

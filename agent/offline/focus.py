@@ -33,6 +33,7 @@ _FOCUS = (
         r"purchase|how much (?:would|will|does|do) .{0,30}cost\b(?!.{0,20}(?:per|to run|/))|build cost|what would .{0,30}cost",
     ),
     ("count", r"how many (?:chips|gpus|accelerators)"),
+    ("ratio", r"\bratio\b|how many times (?:more|bigger|larger|smaller)|how much (?:bigger|larger|smaller)"),
     ("ttft", r"\bttft\b|time to first|first[- ]token"),
     (
         "ceiling",

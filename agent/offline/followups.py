@@ -12,8 +12,14 @@ In order:
    scenario (its own call, so its price is its own) instead of replacing the comparison.
 4. **My notes**: "what does my channel check say about CoWoS?" searches the transcript and the
    user's ingested notes for the topic.
-5. Otherwise :func:`plan.make_plan`, then **chip-specific inputs** (a price, a kW, a rental
-   price) given for one chip are not carried to another chip: dropped, and said.
+5. **That price**: "at that price" after a quote uses the one price the quoted passages show, else asks for it;
+   "how many X for the price of one $Y" divides $Y by that price (:mod:`agent.offline.earlier_figures`).
+6. **Restate**: "what about on an 8 TB/s chip?" after an answer computed from the question's own numbers
+   (a ``calculate``, nothing to rerun) plans the previous question with the change written in.
+7. Otherwise :func:`plan.make_plan`, then **chip-specific inputs** (a price, a kW, a rental
+   price) given for one chip are not carried to another chip: dropped, and said. A question it cannot
+   place that states nothing and names a figure the last calculation's answer showed ("what's the
+   cumulative?") reruns that calculation.
 """
 
 from __future__ import annotations
@@ -21,14 +27,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.input_accounting import stated_quantities, unused_inputs
 from agent.offline.calc_args import calculator_args
+from agent.offline.earlier_figures import price_ratio, that_price
 from agent.offline.focus import asked_quantities
 from agent.offline.history import Earlier, Turn
 from agent.offline.names import chip_arg, short_chip
 from agent.offline.parse import parse
 from agent.offline.plan import make_plan
 from agent.offline.plan_types import CALCULATORS, Call, Plan
-from agent.offline.planners.rerun import base_calls
+from agent.offline.planners.rerun import FOLLOW_UP_OPENER, base_calls, slot_changes
+from agent.offline.restate import restated
 from tools.catalog import find_accelerator
 from tools.errors import InputError
 
@@ -83,6 +92,11 @@ _NOTE_WORDS = re.compile(
 
 def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     """The plan for this turn and the kind of follow-up it is (None for a plain question)."""
+    plan, kind = _plan_turn(turn)
+    return _series_unit(plan, turn.question, turn), kind
+
+
+def _plan_turn(turn: Turn) -> tuple[Plan, str | None]:
     question = turn.question
     last = turn.earlier[-1] if turn.earlier else None
     if _EXPORT.search(question) and not re.search(r"\bcapex\b", question, re.I):
@@ -109,9 +123,55 @@ def plan_turn(turn: Turn) -> tuple[Plan, str | None]:
         return added, "add"
     if _MY_NOTES.search(question):
         return _notes_search(question), "notes"
-    plan = make_plan(question, turn.prior, turn.prior_question)
+    ratio, labels, reply = price_ratio(question, turn.earlier)
+    if reply is not None or ratio:
+        plan = Plan(calls=ratio, labels=labels, reply=reply)
+        plan.notes.append("The other price is the one the previous answer quoted.")
+        return plan, "that_price"
+    rewritten, price, reply = that_price(question, turn.earlier)
+    if reply is not None:
+        return Plan(reply=reply), "that_price"
+    if rewritten is not None:
+        plan = make_plan(rewritten, turn.prior, turn.prior_question)
+        plan.notes.insert(0, f"'That price' read as {price}, the one price the previous answer quoted.")
+        return _distinct(plan), "that_price"
+    again = _restated(question, turn)
+    if again is not None:
+        return again, "restated"
+    # the question whose calls a follow-up reruns (a turn that computed nothing since does not replace it)
+    source = next((e.question for e in reversed(turn.earlier) if e.calls), turn.prior_question)
+    plan = make_plan(question, turn.prior, source)
+    shown = _shown_before(question, turn) if not plan.calls else None
+    if shown is not None:
+        return shown, "shown"
     uncarry(plan, question, turn.prior)
     return _distinct(plan), None
+
+
+#: Words that change an input rather than ask for a figure.
+_CHANGE = re.compile(r"\b(?:instead|if|with|without|drops?|rises?|falls?|change[sd]?|switch|swap|straight)\b", re.I)
+#: Lines of an answer that hold its figures (its lead and bullets), not its formula, sources or readings.
+_FIGURE_LINE = re.compile(r"^(?:\*\*(?!Formula|Assumptions|Sources|How I read|Defaults)|- )", re.M)
+
+
+def _shown_before(question: str, turn: Turn) -> Plan | None:
+    """'what's the cumulative spend?' after a growth answer that showed a cumulative: a question that states
+    nothing and that the planner cannot place, naming a figure the last calculation's answer showed, is that
+    calculation again (the figure is in its result)."""
+    last = turn.earlier[-1] if turn.earlier else None
+    calls = [c for c in base_calls(last.calls) if c.name in CALCULATORS] if last else []
+    p = parse(question)
+    if last is None or not calls or p.stated() or p.models or p.chips or p.expression or _CHANGE.search(question):
+        return None
+    if stated_quantities(question) or slot_changes(question, calls):
+        return None  # "what if streams drop to 50?" changes an input: not the same figures again
+    figures = " ".join(ln for ln in last.reply.lower().splitlines() if _FIGURE_LINE.match(ln))
+    named = [w for w in re.findall(r"[a-z]{6,}", question.lower()) if re.search(rf"\b{w}\b", figures)]
+    if not named:
+        return None
+    plan = Plan(calls=[Call(c.name, dict(c.args)) for c in calls])
+    plan.notes.append(f"The previous calculation again: its answer has the {named[0]} figure asked for.")
+    return _again(plan, turn)
 
 
 def _acts_on_last(question: str) -> bool:
@@ -138,6 +198,21 @@ def _again(plan: Plan, turn: Turn) -> Plan:
     earlier = parse(source)
     plan.focus = asked_quantities(earlier.text)
     plan.year = earlier.year
+    return plan
+
+
+def _series_unit(plan: Plan, question: str, turn: Turn) -> Plan:
+    """A growth series rerun is told in the unit its base was written in: this question's, else that of the
+    nearest earlier question of the run of growth turns before it ("$200B ... growing 30%", "and at 20%?",
+    "through 2030?")."""
+    if plan.value_unit is not None or not any(c.name == "growth" for c in plan.calls):
+        return plan
+    texts = [question]
+    for e in reversed(turn.earlier):
+        if not any(c.name == "growth" for c in e.calls):
+            break
+        texts.append(e.question)
+    plan.value_unit = next((q.unit for t in texts for q in stated_quantities(t) if q.unit in ("usd", "W")), None)
     return plan
 
 
@@ -172,6 +247,30 @@ def _resume(question: str, turn: Turn) -> Plan | None:
         return None
     plan.notes.insert(0, f"Resumed the previous question ('{asked.question}') with what this line adds.")
     uncarry(plan, combined, prior)
+    return _distinct(plan)
+
+
+def _restated(question: str, turn: Turn) -> Plan | None:
+    """'what about on an 8 TB/s chip?' after an answer computed from the question's own numbers (a ``calculate``,
+    no calculator call to rerun): the previous question planned again with the change written in
+    (:mod:`agent.offline.restate`)."""
+    last = turn.earlier[-1] if turn.earlier else None
+    if last is None or not any(c.name == "calculate" for c in last.calls):
+        return None
+    if any(c.name in CALCULATORS for c in last.calls) or _acts_on_last(last.question):
+        return None
+    if not (FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8):
+        return None
+    found = restated(last.question, question)
+    if found is None:
+        return None
+    text, changed = found
+    plan = make_plan(text)
+    if not plan.calls or plan.reply is not None or unused_inputs(question, plan.calls, ""):
+        return None  # "and at 8c/kWh?" after a decode ceiling: nothing there takes a power price
+    plan.notes.insert(
+        0, f"Follow-up: the previous question again, with {'; '.join(changed)} and every other input as before."
+    )
     return _distinct(plan)
 
 

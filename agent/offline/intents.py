@@ -342,6 +342,17 @@ QUESTION_RULES: tuple[QuestionRule, ...] = (
             i == ["cost"] and not (p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or f)
         ),
     ),
+    # "how many 128k requests at peak" with a model and a chip: how many fit, not one request's KV size
+    QuestionRule(
+        "llama 3.1 70b, fp8 kv, on 4x h200: how many 32k requests (32,768 tok) at peak?",
+        "fit",
+        lambda p, i, f: (
+            i == ["kv"]
+            and bool(p.models)
+            and bool(p.chips)
+            and bool(re.search(r"how many\b.{0,30}\b(?:requests|users|sessions|sequences|seqs|streams)\b", p.text))
+        ),
+    ),
 )
 
 

@@ -117,3 +117,22 @@ def short_chip(name: str) -> str:
 def catalog_price(name: str) -> float | None:
     """The catalog's public price estimate for a chip (None when it has none)."""
     return next((r.est_price_usd for r in accelerators() if r.name == name), None)
+
+
+def costable(tool: str, name: str) -> bool:
+    """The calculator can cost ``name`` with no price given: tco from a sourced price or a sourced cost of owning
+    per hour (:func:`tools.defaults.cost_basis`; a rental list price is what a renter pays, not a cost to own),
+    buildout from a sourced price per accelerator."""
+    from tools import defaults as D
+    from tools.catalog import find_accelerator
+    from tools.errors import InputError
+
+    try:
+        chip = find_accelerator(name)
+        if tool == "tco":
+            return not D.cost_basis(chip).basis.startswith("rental")
+        else:
+            D.capex_per_accelerator(chip)
+    except (InputError, LookupError):
+        return False
+    return True

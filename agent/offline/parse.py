@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
-from agent.offline.expressions import arithmetic_expression
+from agent.offline.expressions import arithmetic_expression, restated_split, restated_total
 from agent.offline.numbers import as_int, first, number_at, percent
 from agent.offline.relative import relative
 from agent.offline.slots import PAID_PRICE
@@ -188,7 +188,9 @@ def parse(question: str) -> Parsed:
     p.unknown_models = unknown_names(text, "model", p.models)
     p.unknown_chips = unknown_names(text, "chip", p.chips)
     p.companies = find_companies(text)
-    w = _Text(_blank_mentions(text, p.models))
+    split = restated_split(text)  # "8k in / 8k out (8192+8192)": the exact split, not a sum to evaluate
+    numbers = text if split is None else text[: split[2][0]] + " " * (split[2][1] - split[2][0]) + text[split[2][1] :]
+    w = _Text(_blank_mentions(numbers, p.models))
     relative(w, p)  # before counts: "2x as many gpus" changes the count, it does not state it
     _formats(w.text, p)
     _money_and_rates(w, p)  # before counts: "$30k gpu" is a price, not 30,000 GPUs
@@ -196,7 +198,15 @@ def parse(question: str) -> Parsed:
         p.tp = int(tp.group(1))  # "sharded TP=8": the tensor-parallel degree (and the accelerators, read below)
     p.count = _count(w, [m.text for m in p.chips] + p.unknown_chips)
     _tokens(w, p)
-    p.expression = arithmetic_expression(_blank_mentions(text, p.models + p.chips))
+    if split is not None:
+        p.prompt, p.output = split[0], split[1]
+    elif (exact := restated_total(question)) is not None and p.prompt is None and p.output is None:
+        p.total = exact  # "128k requests (131,072 tok)": the bracket's exact length
+    if p.total and p.prompt and p.output and p.prompt % 1000 == p.output % 1000 == 0:
+        if p.prompt + p.output != p.total and (p.prompt + p.output) * 1024 == p.total * 1000:
+            # "16k prompt + 4k output (20,480 tokens total)": the k was 1,024
+            p.prompt, p.output = p.prompt * 1024 // 1000, p.output * 1024 // 1000
+    p.expression = arithmetic_expression(_blank_mentions(numbers, p.models + p.chips))
     return p
 
 
@@ -244,6 +254,9 @@ def _formats(text: str, p: Parsed) -> None:
     """Weight and KV formats: 'fp8', 'fp8 kv', 'kv in fp8', '4-bit weights'."""
     for word, dtype in _DTYPE_WORDS.items():
         text = text.replace(word, dtype)
+    if "fp8_ds_mla" in text:  # vLLM's DeepSeek MLA cache layout (656 B per layer per token): a KV format only
+        p.kv_dtype = "fp8_ds_mla"
+        text = text.replace("fp8_ds_mla", " ")
     kv = re.search(
         r"\b("
         + "|".join(DTYPES)
@@ -327,7 +340,7 @@ def _money_and_rates(w: _Text, p: Parsed) -> None:
         [r"network(?:ing)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?network"], w.text
     )
     p.maintenance = percent([r"maint(?:enance)?\s*(?:at|of|=|:|is)?\s*{N}\s*%", r"{N}\s*%\s*(?:for\s*)?maint"], w.text)
-    if (pue := w.take(r"pue\s*(?:of|=|:|at|is)?\s*{N}")) is not None:
+    if (pue := w.take(r"pue\s*(?:of|=|:|at|is|was|were|becomes?|(?:goes|drops|falls|rises) to)?\s*{N}")) is not None:
         p.pue = pue
     p.gw = w.take(r"{N}\s*-?\s*(?:gw|gigawatts?)\b")
     p.mw = w.take(r"{N}\s*-?\s*(?:mw|megawatts?)\b")
@@ -459,7 +472,7 @@ def _tokens(w: _Text, p: Parsed) -> None:
                 [
                     r"(?:ctx|context(?:[- ]length| window| len)?|seq(?:uence)?(?:[- ]?len(?:gth)?)?|max[_ ]model[_ ]len)"
                     r"\s*(?:of|=|:|at|is)?\s*-?\s*{N}",
-                    r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:ctx|context|sequences?|seq)\b",
+                    r"{N}" + _TOK + r"?\s*(?:of\s*)?(?:max(?:imum)?\s*|full\s*)?(?:ctx|context|sequences?|seq)\b",
                     r"{N}"
                     + _TOK
                     + r"\s*(?:requests?|queries|sessions|prompts?|conversations?|chats?|each|per request|long)?",

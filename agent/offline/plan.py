@@ -56,19 +56,22 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     and what the calculators take instead.
     """
     from agent.input_accounting import stated_quantities
-    from agent.offline.decode_bound import spelled_out
     from agent.offline.own_costs import split_own_costs
-    from agent.offline.planners.own_numbers import decode_bound_plan, missing_inputs_plan, routed_plan
+    from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
     from agent.offline.quote_arithmetic import waits_for_figure
     from agent.offline.quote_compute import stated_calls, uncomputed_note
+    from agent.offline.vague import vague_reply
     from agent.offline.whatif import DISTINCT, refill, route
 
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
     if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
         return missing
+    if not prior and (vague := vague_reply(question, parse(question), quantities, [c.name for c in plan.calls])):
+        return Plan(reply=vague)
+    free = _outside_formulas(question, plan, quantities)
     for call in plan.calls:
-        call.args = refill(call.name, call.args, question, quantities)
+        call.args = refill(call.name, call.args, question, quantities if call.name == "calculate" else free)
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
     calculating = any(c.name in CALCULATORS for c in plan.calls)
     said = any(c.name == "search_knowledge" and c.args.get("source") != "specs" for c in plan.calls)
@@ -81,8 +84,6 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         plan.from_passage, quantities = question, []
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
     blocked = plan.reply is not None or bool(quantities and unaccounted(question, plan))
-    if routed is None and (blocked or spelled_out(question)) and (bound := decode_bound_plan(question, quantities)):
-        return bound
     if routed is None and quantities and blocked:
         routed = route(question, quantities, _route_names(question))
     if quoted and routed is None:
@@ -97,6 +98,18 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     if quoted and not plan.from_passage and (note := uncomputed_note(question, [c.name for c in plan.calls])):
         plan.notes.append(note)
     return speed_behind_fit(accounted(question, plan))
+
+
+def _outside_formulas(question: str, plan: Plan, quantities: list[Any]) -> list[Any]:
+    """The stated quantities no planned ``calculate`` formula holds: a calculator beside a written formula
+    ("DeepSeek V3 kv/token vs (128 heads x (192+128) dims x 61 layers x 2 B)") does not take the formula's numbers."""
+    from agent.input_accounting import unused_inputs
+
+    formulas = [c for c in plan.calls if c.name == "calculate"]
+    if not formulas or len(formulas) == len(plan.calls):
+        return quantities
+    outside = set(unused_inputs(question, formulas, ""))
+    return [q for q in quantities if q.text in outside]
 
 
 def _compute_beside_quote(question: str, quantities: list[Any], plan: Plan) -> None:
@@ -183,7 +196,9 @@ def _first_intents(p: Parsed) -> list[str]:
     if p.tokens_per_s is not None and "speed" in intents and len(intents) > 1:
         intents.remove("speed")  # "at 1,000 tok/s" states the speed; it does not ask for it
     if p.expression and re.search(r"[()]|[-+*/].*[-+*/]", p.expression) and "calc" not in intents:
-        intents = [i for i in intents if i in ("search", "claim")] + ["calc"]  # a written formula: evaluate it
+        # a written formula: evaluate it (beside a named model's KV size it is compared with)
+        kept = ("search", "claim", "kv") if p.models and "kv" in intents else ("search", "claim")
+        intents = [i for i in intents if i in kept] + ["calc"]
     if "search" in intents:
         # "what did he say about the 2 GW campus": the numbers belong to the search, not to a
         # calculator, unless another part of the question asks for one.
@@ -289,7 +304,10 @@ def _plan_calls(
         if tool in ("check_claim", "search_knowledge"):
             text_calls(intent, question, p, before, plan)
         elif tool == "calculate":
-            plan.calls.append(Call(tool, {"expression": converted(p.expression, p.text, plan)}))
+            expr = converted(p.expression, p.text, plan)
+            plan.calls.append(Call(tool, {"expression": expr}))
+            if "kv" in intents and re.search(r"\d\s*(?:b|bytes?)\b", p.text):  # a KV formula written in bytes
+                plan.labels[expr] = ("KV per token as written", "B", "the formula the question states")
         else:
             reply = calculator_calls(tool, p, ctx, plan, only_if_named="search" in intents)
             if reply and len(intents) == 1:

@@ -13,6 +13,8 @@ them at every step):
   product comes from the calculate tool, not from the writer);
 * a capex comparison or sum (:mod:`agent.offline.capex_compare`): the difference, change and ratio, or the
   sum, of the table rows, by ``calculate``;
+* two KV sizes asked with their ratio ("llama 405b vs deepseek v3 kv per token: each and the ratio"): the
+  larger bytes per token / the smaller, by ``calculate`` (:func:`_kv_ratio_calls`);
 * "how long to generate N tokens": N / the fastest decode rate found, in seconds, minutes (/ 60)
   or hours (/ 3600);
 * a podcast question whose sum needs one figure of the cited sentence (:func:`passage_plan`): the sum on
@@ -96,6 +98,7 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
         if call.name == "tco":
             out += _fleet_power_calls(plan, data)
     out += _speed_at_capacity(plan, done)
+    out += _kv_ratio_calls(plan, done)
     if plan.volume and "time_for_tokens" in plan.focus:
         speeds = [(_load(c)) for call, c in done if call.name == "throughput"]
         speeds = [s for s in speeds if isinstance(s, dict) and s.get("decode_tokens_per_s")]
@@ -123,6 +126,28 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
             made.add(_key(c))
             unique.append(c)
     return unique
+
+
+def _kv_ratio_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
+    """Two KV sizes (two caches, or a cache and a stated formula in bytes) and a ratio asked: the larger bytes per
+    token / the smaller, by ``calculate`` (labelled in ``plan.labels``)."""
+    if "ratio" not in plan.focus:
+        return []
+    sized = []
+    for call, content in done:
+        data = _load(content)
+        if not isinstance(data, dict) or "error" in data:
+            continue
+        if call.name == "kv_cache" and data.get("bytes_per_token"):
+            sized.append((data["model"], data["bytes_per_token"]))
+        elif call.name == "calculate" and plan.labels.get(call.args.get("expression", ""), ("", ""))[1] == "B":
+            sized.append(("the stated formula", data.get("value")))
+    if len(sized) != 2 or not all(isinstance(v, (int, float)) and v > 0 for _, v in sized):
+        return []
+    (a, x), (b, y) = sorted(sized, key=lambda s: -s[1])  # the larger over the smaller: "N x bigger"
+    expr = f"{x!r} / {y!r}"
+    plan.labels[expr] = (f"KV per token, {a} / {b}", "x", "the larger bytes per token over the smaller")
+    return [Call("calculate", {"expression": expr})]
 
 
 def _fleet_power_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:

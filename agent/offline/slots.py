@@ -212,13 +212,18 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         1.0,
         r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
     ),
-    ("memory_fit", "weights_only", True, r"weights? only|just (?:for |to hold )?the weights|only the weights"),
+    (
+        "memory_fit",
+        "weights_only",
+        True,
+        r"weights? only|just (?:for |to hold )?the weights|only the weights|just to hold\b|ignor\w* (?:the )?kv\b",
+    ),
     (
         "memory_fit",
         "gpu_mem_util",
         1.0,
         r"no reserve|using all of it|use all of (?:it|the memory)|(?:whole|full|all the) memory|nothing held back"
-        r"|(?:all|fully|entirely|whole(?: of it)?) usable|no (?:headroom|margin)",
+        r"|(?:all|fully|entirely|whole(?: of it)?) usable|no (?:headroom|margin)|the whole card|bytes?, all of it\b",
     ),
     ("memory_fit", "reserve_frac", 0.0, r"no (?:reserve|headroom|margin)"),
     ("kv_cache", "attention", "mla", r"\bmla\b|latent attention"),

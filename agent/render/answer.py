@@ -12,6 +12,8 @@ chart paths, and a footer (model, seconds, tokens). The line formats are
 
 from __future__ import annotations
 
+import re
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
@@ -21,6 +23,11 @@ from rich.text import Text
 from agent.answer import Answer
 from agent.render.brief import brief, has_more
 from agent.render.terminal import chart_lines, citation_lines, tool_line, tools_renderable, warnings_renderable
+
+
+def _markdown(text: str) -> Markdown:
+    """Markdown that keeps placeholders such as "$<N>k per GPU" (markdown would drop them as HTML tags)."""
+    return Markdown(re.sub(r"<(?=[A-Za-z])", r"\\<", text))
 
 
 def footer(answer: Answer) -> Text:
@@ -35,7 +42,7 @@ def answer_renderable(answer: Answer, *, show_tools: bool = False, include_text:
     """The whole answer for a terminal; ``include_text=False`` when the text was streamed already."""
     parts: list[RenderableType] = []
     if include_text:
-        parts.append(Markdown(answer.answer))
+        parts.append(_markdown(answer.answer))
     if answer.tool_calls:
         parts.append(Text("\nTool calls", style="bold"))
         parts.extend(tool_line(r) for r in answer.tool_calls)
@@ -58,7 +65,7 @@ def brief_renderable(answer: Answer, *, hint: str = "/work") -> RenderableType:
     view = brief(answer)
     parts: list[RenderableType] = []
     if view.lead:
-        parts.append(Markdown("\n\n".join(view.lead)))
+        parts.append(_markdown("\n\n".join(view.lead)))
     if view.table is not None:
         caption, head, rows = view.table
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", title=caption or None)
@@ -68,7 +75,7 @@ def brief_renderable(answer: Answer, *, hint: str = "/work") -> RenderableType:
             table.add_row(*row)
         parts.append(table)
     if view.figures:
-        parts.append(Markdown("\n".join(view.figures)))
+        parts.append(_markdown("\n".join(view.figures)))
     if view.assumed:
         parts.append(Text(view.assumed, style="italic dim"))
     warn = warnings_renderable(answer.warnings)

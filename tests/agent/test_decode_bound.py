@@ -65,3 +65,50 @@ def test_a_stated_compute_roofline_takes_the_slower_of_the_two() -> None:
         "2 FLOPs/param/token, ignore KV. tok/s at the bound?"
     )
     assert max(values.values()) == pytest.approx(6125.71, rel=1e-4)
+
+
+def test_kv_per_token_times_tokens_per_sequence_times_batch() -> None:
+    # 2 x 4.8e12 B/s over 26e9 + 32 x 2,048 x 65,536 = 30.295e9 B per step: 316.89 per sequence, 10,140.6 in all
+    values = _values(
+        "2x H200 (4.8 TB/s each), 26e9 bytes of weights, batch 32, each sequence holding 2,048 tokens of KV at "
+        "65,536 B/token, 100% of bandwidth. per-sequence and aggregate tok/s?"
+    )
+    assert sorted(values.values()) == [pytest.approx(316.886, rel=1e-4), pytest.approx(10140.3, rel=1e-4)]
+
+
+def test_a_kv_total_per_step_is_not_multiplied_by_the_batch() -> None:
+    # 4 x 8e12 B/s / (90e9 + 30e9) = 266.67 per user; x 48 = 12,800 aggregate
+    values = _values(
+        "4x B300 at 8 TB/s each reading 90 GB of weights + 30 GB of KV per decode step, batch 48, 100% bw: "
+        "aggregate tok/s and per user?"
+    )
+    assert sorted(values.values()) == [pytest.approx(266.667, rel=1e-4), pytest.approx(12800.0, rel=1e-4)]
+
+
+def test_an_achievable_share_and_a_stated_aggregate_bandwidth() -> None:
+    # 3.35e12 x 0.75 / 20e9 = 125.625; "4 x 5.3 TB/s aggregate" is 21.2e12 in all, not times the count again
+    assert list(
+        _values("h100 3.35 TB/s, assume 75% achievable, the model streams 20 GB per step, batch 1: tok/s?").values()
+    ) == [pytest.approx(125.625, rel=1e-4)]
+    values = _values(
+        "on 4x MI300X, 100e9 bytes of weights, ignore KV, batch 1, 100% of the 4 x 5.3 TB/s aggregate: tok/s?"
+    )
+    assert list(values.values()) == [pytest.approx(212.0, rel=1e-4)]
+
+
+def test_the_smallest_batch_for_a_target_aggregate_speed_is_solved_and_rounded_up() -> None:
+    # 0.9 x 8e12 / 120e9 = 60 steps/s; 5,000 / 60 = 83.3 -> 84
+    values = _values(
+        "at 90% of a B200's 8 TB/s with 120 GB of weights and negligible KV, smallest batch reaching 5,000 tok/s aggregate?"
+    )
+    assert list(values.values()) == [84]
+    # with KV per sequence: B = ceil(T x W / (BW - T x KV)) = ceil(1,000 x 60e9 / (4e12 - 1,000 x 1e9)) = 20
+    values = _values(
+        "4 TB/s at 100% bandwidth, 60 GB of weights, 1 GB of KV per sequence: minimum batch for 1,000 tok/s aggregate?"
+    )
+    assert list(values.values()) == [20]
+
+
+def test_a_kv_size_neither_per_sequence_nor_per_step_is_not_guessed() -> None:
+    question = "one H100 at 3.35 TB/s, 30 GB of weights and 10 GB of KV, batch 8, 100% bw: tok/s?"
+    assert decode_bound_calls(question, stated_quantities(question), lambda n, a: (n, a)) is None

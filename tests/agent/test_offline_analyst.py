@@ -125,11 +125,19 @@ def test_per_million_tokens_with_a_model_is_not_an_illustration() -> None:
 
 
 def test_unpriced_chip_is_not_guessed() -> None:
-    plan = make_plan("what's the tco of a b200 over 4 years at 70% util?")
-    assert plan.calls == [] and "no price for B200" in plan.reply and "$<N>k per GPU" in plan.reply
-    plan = make_plan("h100 vs h200 vs b200 cost per hour")
+    plan = make_plan("what's the tco of an mi350x over 4 years at 70% util?")
+    assert plan.calls == [] and "no price for MI350X" in plan.reply and "$<N>k per GPU" in plan.reply
+    plan = make_plan("h100 vs mi350x vs groq cost per hour")
     assert [c.args["chip"] for c in plan.calls] == [["h100"]]
-    assert any(n.startswith("Left out: The catalog has no price for H200, B200") for n in plan.notes)
+    assert any(n.startswith("Left out: The catalog has no price for MI350X, GROQ") for n in plan.notes)
+
+
+def test_a_sourced_hourly_cost_prices_an_hour_but_not_a_fleet_capex() -> None:
+    # B200 has a sourced $/accelerator-hour (the tco calculator's reference basis) but no purchase price
+    (call,) = make_plan("what does a b200 cost to own per hour?").calls
+    assert call.args["chip"] == ["b200"]
+    plan = make_plan("what would 100k B200s cost")
+    assert plan.calls == [] and "no price for B200" in (plan.reply or "")
 
 
 def test_a_given_price_makes_any_chip_computable() -> None:

@@ -106,9 +106,9 @@ def test_a_rental_price_beside_a_speed_is_the_speed_tools_price() -> None:
 
 
 def test_one_part_that_cannot_be_computed_leaves_the_rest() -> None:
-    plan = make_plan("tco and tokens/s for 405b fp8 on 8 h200s", [])
+    plan = make_plan("tco and tokens/s for 405b fp8 on 8 mi350x", [])
     assert [c.name for c in plan.calls] == ["throughput", "memory_fit"]
-    assert any(n.startswith("Left out: ") and "H200" in n for n in plan.notes)
+    assert any(n.startswith("Left out: ") and "MI350X" in n for n in plan.notes)
 
 
 def test_relative_follow_up_naming_the_thing_scaled() -> None:
@@ -174,4 +174,4 @@ def test_power_of_a_chip_with_no_catalog_price_uses_its_all_in_kw() -> None:
     draw, bill = (c.args["expression"] for c in plan.calls)
     assert draw.endswith("* 100000 / 1000") and "* 8760 *" in bill
     assert plan.labels[draw][1] == "MW at the facility"
-    assert make_plan("what does a b200 cost per hour", []).reply.startswith("The catalog has no price for B200")
+    assert make_plan("what does an mi350x cost per hour", []).reply.startswith("The catalog has no price for MI350X")

@@ -1,17 +1,16 @@
-"""The decode roofline an analyst spells out (agent/offline/roofline.py): bandwidth x efficiency / bytes per step."""
+"""The decode roofline an analyst spells out (agent/offline/decode_bound.py): bandwidth x efficiency / bytes per step."""
 
 from __future__ import annotations
 
 import pytest
 
-from agent.offline.parse import parse
-from agent.offline.roofline import roofline_calls
+from agent.input_accounting import stated_quantities
+from agent.offline.decode_bound import decode_bound_calls
 from tools.registry import get
 
 
 def _values(question: str) -> list[float] | None:
-    p = parse(question)
-    got = roofline_calls(question, [m.name for m in p.chips if m.name], p.count, lambda name, args: (name, args))
+    got = decode_bound_calls(question, stated_quantities(question), lambda name, args: (name, args))
     if got is None:
         return None
     return [get(name).run(args).model_dump()["value"] for name, args in got[0]]

@@ -26,6 +26,8 @@ from tools.quantities import UNITS, format_quantity, lex, read_number
         ("96e9 bytes", 96e9, "bytes"),
         ("192 GB", 192e9, "bytes"),
         ("80 GiB", 80 * 2**30, "bytes"),
+        ("96 x 2^30 bytes", 96 * 2**30, "bytes"),
+        ("24 × 2**30 B", 24 * 2**30, "bytes"),
         ("3.35 TB/s", 3.35e12, "bytes/s"),
         ("$300B", 300e9, "usd"),
         ("$11.7M per MW", 11.7e6, "usd/mw"),

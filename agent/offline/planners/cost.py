@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.offline.names import catalog_price, chip_arg, short_chip
+from agent.offline.names import chip_arg, costable, short_chip
 from agent.offline.own_costs import missing_price_and_chip
 from agent.offline.parse import Parsed
 from agent.offline.plan_types import DEFAULT_CHIP, ILLUSTRATION_MODEL, PER_MW_GW, Call, Plan, tool_default
@@ -23,17 +23,21 @@ def cost_chips(tool: str, p: Parsed, args: dict[str, Any], chip_names: list[str]
             return reply
     if not chip_names or "capex_per_accelerator" in args:
         return chip_names
-    unpriced = [c for c in chip_names if catalog_price(c) is None]
+    # a fleet capex (and a power bill, which tco gives only beside a price) needs a purchase price; an hourly
+    # cost can also come from a sourced $/hour
+    purchase = tool == "buildout" or "capex" in plan.focus or power_only(plan.focus)
+    priced_by = "buildout" if purchase else "tco"
+    unpriced = [c for c in chip_names if not costable(priced_by, c)]
     if unpriced and tool == "tco" and power_only(plan.focus):
         powered = [c for c in unpriced if power_calls(c, p, args, plan)]
         unpriced = [c for c in unpriced if c not in powered]
         chip_names = [c for c in chip_names if c not in powered]
         if not chip_names:
-            return None if powered and not unpriced else unpriced_reply(unpriced)
+            return None if powered and not unpriced else unpriced_reply(unpriced, priced_by)
     if unpriced:
         chip_names = [c for c in chip_names if c not in unpriced]
         # short aliases: a reply with no tool result must hold no figure, and "141GB" in a name reads as one
-        missing = unpriced_reply(unpriced)
+        missing = unpriced_reply(unpriced, priced_by)
         if not chip_names:
             return missing
         plan.notes.insert(0, "Left out: " + missing)
@@ -76,9 +80,10 @@ def default_chip(tool: str, p: Parsed, args: dict[str, Any], plan: Plan) -> tupl
     return [DEFAULT_CHIP], None
 
 
-def unpriced_reply(unpriced: list[str]) -> str:
-    """Ask for a price (no figure: short aliases, since "141GB" in a name reads as one)."""
-    priced = ", ".join(short_chip(r.name) for r in accelerators() if r.est_price_usd is not None)
+def unpriced_reply(unpriced: list[str], priced_by: str = "tco") -> str:
+    """Ask for a price (no figure: short aliases, since "141GB" in a name reads as one); the chips listed are
+    those ``priced_by`` (tco: a price or a sourced $/hour; buildout: a purchase price) can cost."""
+    priced = ", ".join(short_chip(r.name) for r in accelerators() if costable(priced_by, r.name))
     return (
         f"The catalog has no price for {', '.join(short_chip(c) for c in unpriced)}, and I won't guess one. Ask again with a price, "
         f"e.g. '{chip_arg(unpriced[0])} at $<N>k per GPU' (catalog chips with a public price estimate: {priced})."

@@ -1,6 +1,6 @@
-"""Plans from the analyst's own numbers that no intent reading covers: a decode ceiling the question spells
-out (:mod:`agent.offline.decode_bound`), a unit cost asked from an hourly price alone (a reply naming what is
-missing, :mod:`agent.offline.missing_inputs`), and the fallback deployment of a fit ("if not, try 16 GPUs")."""
+"""Plans from the analyst's own numbers that no intent reading covers: a unit cost asked from an hourly price
+alone (a reply naming what is missing, :mod:`agent.offline.missing_inputs`), and the fallback deployment of a
+fit ("if not, try 16 GPUs"). A decode ceiling the question spells out is :mod:`agent.offline.planners.spelled`'s."""
 
 from __future__ import annotations
 
@@ -19,17 +19,6 @@ def missing_inputs_plan(question: str, quantities: list[Quantity]) -> Plan | Non
     p = parse(question)
     reply = missing_for_unit_cost(question, quantities, bool(p.models or p.unknown_models))
     return Plan(reply=reply) if reply else None
-
-
-def decode_bound_plan(question: str, quantities: list[Quantity]) -> Plan | None:
-    """A bandwidth-bound decode the question spells out (bytes per step, bandwidth): ``calculate`` calls."""
-    from agent.offline.decode_bound import decode_bound_calls
-
-    found = decode_bound_calls(question, quantities, Call)
-    if found is None:
-        return None
-    calls, labels, note = found
-    return Plan(calls=calls, labels=labels, notes=[note], focus=asked_quantities(parse(question).text))
 
 
 def routed_plan(routed: tuple[str, dict[str, Any]], question: str, quantities: list[Quantity]) -> Plan:

@@ -36,14 +36,82 @@ def is_follow_up(question: str, p: Parsed, intents: list[str], prior: list[Call]
             and len(question.split()) <= 7
             and not (p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
             and bool(re.match(r"\s*(?:and|what about|how about|also|plus)\b", question, re.I))
-        )
+        ) or same_calculation(question, p, intents, prior)
     changed = bool(p.models or p.chips or p.unknown_models or p.unknown_chips or p.stated())
-    return changed and bool(
-        re.match(
-            r"\s*(?:and|what about|how about|same|ok|now|then|at|with|on|for|but|what if|if|try)\b", question, re.I
-        )
-        or len(question.split()) <= 8
+    changed = changed or slot_changes(question, prior)
+    return changed and bool(FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8)
+
+
+def slot_changes(question: str, prior: list[Call]) -> bool:
+    """Whether the question fills an input of a previous calculator by its words and units ('what if streams drop
+    to 50?', 'and straight-line instead?', as :mod:`agent.offline.slots` reads them), or by its unit alone
+    (:func:`unit_changes`: 'and at 25%?' after a growth series)."""
+    from agent.input_accounting import stated_quantities
+    from agent.offline.slots import FIELDS, assign
+
+    quantities = stated_quantities(question)
+    return any(
+        assign(c.name, question, quantities)[0] or unit_changes(c, question)
+        for c in prior
+        if c.name in CALCULATORS and c.name in FIELDS
     )
+
+
+def unit_changes(call: Call, question: str) -> dict[str, tuple[Any, str]]:
+    """A value the question states with no cue word, in the unit of exactly one input the previous call was given:
+    that input, changed ("and at 25%?" after a growth at 30% a year is the rate; after a cost with a cost of
+    capital and a utilization it is neither, and nothing changes)."""
+    from agent.input_accounting import stated_quantities
+    from agent.offline.slots import FIELDS, assign
+
+    quantities = stated_quantities(question)
+    _, read = assign(call.name, question, quantities)
+    out: dict[str, tuple[Any, str]] = {}  # field -> (value, the quantity as written)
+    for q in quantities:
+        if any(q is r for r in read.values()):
+            continue
+        slots = [s for s in FIELDS.get(call.name, ()) if q.unit in s.units and s.field in call.args]
+        if len({s.field for s in slots}) != 1 or q.per is not None:
+            continue
+        slot = slots[0]
+        value = q.value * slot.scale + slot.shift
+        typed = [value] if isinstance(call.args[slot.field], list) else (int(value) if slot.integer else value)
+        out[slot.field] = (typed, q.text)
+    return out
+
+
+FOLLOW_UP_OPENER = re.compile(
+    r"\s*(?:and|what about|how about|same|ok|okay|now|then|so|at|with|on|for|but|what if|if|try|instead)\b", re.I
+)
+#: The calculators an intent's words can mean when a calculation of theirs was just run ("cost per query" after a
+#: serving cost is that serving cost again).
+_INTENT_CALCULATORS = {
+    "cost": ("tco", "serving_cost"),
+    "buildout": ("buildout",),
+    "kv": ("kv_cache",),
+    "fit": ("memory_fit",),
+    "speed": ("throughput",),
+    "capex": ("capex", "growth"),
+}
+#: A size asked in bytes ("how much ... in GiB?"): the KV cache's total, not a fit's count of requests.
+_SIZE_ASKED = re.compile(r"\bhow much\b|\bin (?:gi?b|ti?b|bytes?)\b", re.I)
+
+
+def same_calculation(question: str, p: Parsed, intents: list[str], prior: list[Call]) -> bool:
+    """'now with a 7% cost of capital instead', 'and for 2.5 GW?', 'same deployment but 4,000-token answers -
+    cost per query?': words that name the calculation just run, with an input changed, rerun it.
+
+    It takes a follow-up's opening words (or a short line), no new model, something stated or a chip named, and
+    every intent one the previous turn's calculators answer; a size asked after a KV cache ("how much for 32
+    sequences, in GiB?") is that KV cache again, not a fit.
+    """
+    tools = {c.name for c in prior if c.name in CALCULATORS}
+    if p.models or p.unknown_models or not (p.stated() or p.chips or slot_changes(question, prior)):
+        return False
+    kv_size = "kv_cache" in tools and not p.chips and bool(_SIZE_ASKED.search(question))
+    if not (FOLLOW_UP_OPENER.match(question) or len(question.split()) <= 8 or kv_size):
+        return False
+    return all((i == "fit" and kv_size) or bool(tools & set(_INTENT_CALCULATORS.get(i, ()))) for i in intents)
 
 
 #: Which argument of each calculator a relative change ("2x as many GPUs") scales.
@@ -133,6 +201,9 @@ def follow_up(p: Parsed, prior: list[Call], ctx: dict[str, Any], plan: Plan) -> 
         if call.name != "kv_cache" and "weights_dtype" in changes and "kv_dtype" not in changes:
             args.pop("kv_dtype", None)  # the KV format followed the old weight format; let it follow the new one
         args.update(changes)
+        for name, (value, text) in unit_changes(call, p.text).items():
+            plan.notes.append(f"'{text}' read as {name}, the one input of the previous {call.name} in that unit.")
+            args[name] = value
         args.update(_scaled(call.name, args, p, plan.notes))
         fields = tool_fields(call.name)
         if new_model and "model" in fields:

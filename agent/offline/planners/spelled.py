@@ -1,8 +1,8 @@
 """Arithmetic the analyst spells out and no calculator takes as written, planned as ``calculate`` calls.
 
-Two readings (each module states its formula): a decode roofline with its weight bytes, bandwidth and
-efficiency (:mod:`agent.offline.roofline`), which replaces the throughput calculator's own reading of the
-same question; and a bill for stated tokens at a stated price per million tokens
+Two readings (each module states its formula): a bandwidth-bound decode with its weight bytes, KV bytes,
+bandwidth and efficiency (:mod:`agent.offline.decode_bound`), which replaces the throughput calculator's own
+reading of the same question; and a bill for stated tokens at a stated price per million tokens
 (:mod:`agent.offline.token_bill`), used when the intent reading leaves a stated quantity unused or has no
 calculator call. A podcast search planned beside either is kept: the passage and the computation are both answered.
 """
@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-from agent.offline.parse import parse
+from agent.offline.decode_bound import decode_bound_calls
 from agent.offline.plan_types import Call, Plan
 from agent.offline.planners.checks import unaccounted
-from agent.offline.roofline import roofline_calls
 from agent.offline.token_bill import token_bill_calls
 
 _QUOTES = ("search_knowledge", "check_claim")
@@ -24,8 +23,9 @@ _FIT = re.compile(r"\bfit\b|\bto hold\b|\bhold (?:the|its)\b", re.I)
 
 def spelled_out(question: str, plan: Plan, routed: bool) -> Plan:
     """``plan``, or the ``calculate`` plan of a roofline or a token bill the question spells out (module docstring)."""
-    p = parse(question)
-    roof = roofline_calls(question, [m.name for m in p.chips if m.name], p.count, Call)
+    from agent.input_accounting import stated_quantities
+
+    roof = decode_bound_calls(question, stated_quantities(question), Call)
     if roof is not None:
         fit = bool(_FIT.search(question))
         keep = [c for c in plan.calls if c.name in _QUOTES or (fit and c.name == "memory_fit")]

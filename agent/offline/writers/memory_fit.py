@@ -13,11 +13,15 @@ from agent.render.figures import nbytes, num
 def memory_fit_section(data: dict[str, Any]) -> list[str]:
     r = result("memory_fit", data)
     inp = r.inputs
-    head = (
-        f"**Fit, {r.model} on {num(r.gpus)} x {r.chip}** ({inp.get('weights_dtype')} weights, "
-        f"KV in {inp.get('kv_dtype')}, prompt {num(inp.get('prompt', 0))} + output {num(inp.get('output', 0))} tokens):"
+    shape = (
+        "weights only, no KV cache"
+        if inp.get("weights_only")
+        else f"KV in {inp.get('kv_dtype')}, prompt {num(inp.get('prompt', 0))} + output {num(inp.get('output', 0))} tokens"
     )
+    head = f"**Fit, {r.model} on {num(r.gpus)} x {r.chip}** ({inp.get('weights_dtype')} weights, {shape}):"
     lines = [head, r.verdict]
+    if inp.get("weights_only"):
+        return lines + _weights_only_lines(r) + _convention_lines(r)
     if r.fits:
         lines += [
             f"- concurrent requests, each reserving its full length: **{num(r.max_concurrent_sequences)} requests**",
@@ -42,22 +46,31 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _weights_only_lines(r: Any) -> list[str]:
+    """A weights-only fit: the accelerators that hold the weights, and the memory left over or short on the ones
+    given (left over = usable per accelerator x accelerators - weights; no KV cache)."""
+    left = r.kv_budget_bytes
+    after = f"left over after the weights: **{nbytes(left)}**" if left >= 0 else f"short by **{nbytes(-left)}**"
+    return [
+        f"- accelerators needed just to hold the weights: **{num(r.min_accelerators_weights_only)}** "
+        f"({num(r.weights_only_tp_group)} as a tensor-parallel group)",
+        f"- weights {nbytes(r.weights_bytes)}; usable {nbytes(r.usable_bytes_per_gpu)} per accelerator on "
+        f"{num(r.gpus)}; {after}",
+    ]
+
+
 def _convention_lines(r: Any) -> list[str]:
-    """The question fixed no capacity convention: what the other readings of the memory give (the headline uses
-    GiB x gpu_mem_util, vLLM's default)."""
+    """The question fixed no usable share of memory: what all of it gives, read as decimal GB and as GiB (the
+    figures above use vLLM's default gpu_mem_util)."""
     if not r.other_conventions:
         return []
     parts = [
-        f"{c.label}: {num(c.max_concurrent_sequences)} requests, {nbytes(c.free_after_weights_bytes)} free after "
-        "the weights"
-        if c.max_concurrent_sequences is not None
-        else f"{c.label}: {nbytes(c.free_after_weights_bytes)} free after the weights"
+        (f"{num(c.max_concurrent_sequences)} requests as {c.capacity_unit} " if c.max_concurrent_sequences is not None
+         else f"as {c.capacity_unit}: ")
+        + f"({nbytes(c.free_after_weights_bytes)} free after the weights)"
         for c in r.other_conventions
-    ]
-    return [
-        f"- the figures above use {r.inputs.get('gpu_mem_util'):g} of the memory (vLLM's default gpu_mem_util); "
-        "other conventions: " + "; ".join(parts)
-    ]
+    ]  # fmt: skip
+    return [f"- with all memory usable (not {r.inputs.get('gpu_mem_util'):g}): " + "; ".join(parts)]
 
 
 def _batch_line(r: Any) -> list[str]:

@@ -29,7 +29,11 @@ def tco_section(r: dict[str, Any]) -> list[str]:
                 + (f" at {num(tps)} tokens/s per accelerator" if tps else "")
             )
         lines += _own_inputs_line(c)
-        if c.get("fleet_capex_usd") is not None:
+        if c.get("cost_basis") == "reference":
+            lines.append(
+                f"- basis: a sourced cost per accelerator-hour ({c.get('price_basis')}), not a price: no capex behind it"
+            )
+        elif c.get("fleet_capex_usd") is not None:
             lines.append(
                 f"- fleet capex {usd(c['fleet_capex_usd'])}; fleet cost {usd(c['fleet_annual_cost_usd'])} per year"
             )
