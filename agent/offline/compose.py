@@ -44,11 +44,18 @@ _SECTIONS = {
 
 
 #: Planner notes shown right under the lead, because the figures rest on them.
-_UPFRONT_NOTES = ("No chip named", "No size given", "Illustration", "Left out")
+_UPFRONT_NOTES = (
+    "No chip named",
+    "No size given",
+    "Illustration",
+    "Left out",
+    "Figure read from",
+    "I could not read one",
+)
 
 
-def section(call: Call, content: Any, shown: set[str] | None = None) -> tuple[list[str], bool]:
-    """The lines for one call, and whether it succeeded.
+def section(call: Call, content: Any, shown: set[str] | None = None, question: str = "") -> tuple[list[str], bool]:
+    """The lines for one call, and whether it succeeded (``question``: the analyst's words, for a search).
 
     ``shown``: formula, assumption and source blocks already in the answer (a second call of the
     same tool, e.g. the fp8 fit beside the bf16 one); they are not repeated.
@@ -58,7 +65,7 @@ def section(call: Call, content: Any, shown: set[str] | None = None) -> tuple[li
     if isinstance(data, dict) and "error" in data and len(data) == 1:
         return [f"**{call.name} failed**: {data['error']}", _hint(call, data["error"])], False
     if call.name == "search_knowledge":
-        return search_section(data if isinstance(data, list) else [], call.args), True
+        return search_section(data if isinstance(data, list) else [], call.args, question), True
     try:
         lines = _SECTIONS[call.name](data) if call.name in _SECTIONS else generic_section(call.name, data)
     except (KeyError, TypeError):
@@ -142,7 +149,7 @@ def compose(
         if call.name == "search_knowledge" and plan.spec and call.args.get("source") == "specs":
             lines, ok = spec_section(plan.spec, load(content), call.args)
         else:
-            lines, ok = section(call, content, shown)
+            lines, ok = section(call, content, shown, question or "")
         ok_any |= ok
         parts.append(markdown(lines))
     notes = list(dict.fromkeys(notes))

@@ -269,6 +269,13 @@ RULES: tuple[Rule, ...] = (
         lambda c: c.has_companies and bool(re.search(r"\bp\s?&\s?e\b|purchases of property", c.text)),
         add="capex",
     ),
+    # "per the pod, how does X compare": what was said, not a calculator's figure
+    Rule(
+        "per the pod, how does the price of trainium compare with h100?",
+        ("search",),
+        lambda c: bool(re.search(r"\b(?:per|from) the (?:pod|podcast|episode|show|interview|guest)\b", c.text)),
+        only="search",
+    ),
 )
 
 

@@ -40,7 +40,7 @@ from agent.offline.focus import asked_quantities
 from agent.offline.intents import INTENT_TOOL, detect, question_intents
 from agent.offline.names import chip_arg, previous_context
 from agent.offline.parse import Parsed, parse
-from agent.offline.plan_types import CALCULATORS, DEFAULT_CHIP, MAX_CALLS, Call, Plan, tool_default
+from agent.offline.plan_types import CALCULATORS, MAX_CALLS, Call, Plan, tool_default
 from agent.offline.planners.arithmetic import converted, target_unit
 from agent.offline.planners.calculators import calculator_calls
 from agent.offline.planners.checks import accounted, speed_behind_fit, unaccounted
@@ -60,7 +60,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.offline.own_costs import split_own_costs
     from agent.offline.planners.money import money_plan
     from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
-    from agent.offline.quote_compute import uncomputed_note
+    from agent.offline.quote_arithmetic import waits_for_figure
+    from agent.offline.quote_compute import stated_calls, uncomputed_note
     from agent.offline.vague import vague_reply
     from agent.offline.whatif import DISTINCT, refill, route
 
@@ -79,6 +80,15 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         leased = [c for c in plan.calls if c.name == "capex" and c.args.get("include_leases")]
         plan.calls += [Call("capex", cash_twin(c.args)) for c in leased]
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
+    calculating = any(c.name in CALCULATORS for c in plan.calls)
+    said = any(c.name == "search_knowledge" and c.args.get("source") != "specs" for c in plan.calls)
+    if said and not calculating and stated_calls(question, plan):
+        quantities = []  # "he said 256 users, cut to 1/4-1/5: how many?": calculate on the question's own numbers
+    elif said and waits_for_figure(question):
+        # the sum waits for one figure of the cited sentence; a calculator would fill it with a catalog default
+        plan.calls = [c for c in plan.calls if c.name not in CALCULATORS]
+        plan.notes = [n for n in plan.notes if not n.startswith(("No chip named", "Illustration", "Left out"))]
+        plan.from_passage, quantities = question, []
     routed = route(question, quantities, {}, DISTINCT, strict=True) if quantities and not quoted else None
     blocked = plan.reply is not None or bool(quantities and unaccounted(question, plan))
     if routed is None and quantities and blocked:
@@ -92,7 +102,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     plan.calls, own_note = split_own_costs(question, plan.calls, Call)
     if own_note:
         plan.notes.append(own_note)
-    if quoted and (note := uncomputed_note(question, [c.name for c in plan.calls])):
+    if quoted and not plan.from_passage and (note := uncomputed_note(question, [c.name for c in plan.calls])):
         plan.notes.append(note)
     return speed_behind_fit(accounted(question, plan))
 
@@ -115,15 +125,13 @@ def _compute_beside_quote(question: str, quantities: list[Any], plan: Plan) -> N
     from agent.offline.quote_compute import computation
 
     calculators = [c for c in plan.calls if c.name in CALCULATORS]
-    if calculators and not unused_inputs(question, calculators, ""):
+    if plan.sums or plan.from_passage or (calculators and not unused_inputs(question, calculators, "")):
         return  # "what did he say about HBM, and how many users fit ...": the fit already takes every number
-    routed, assumed = computation(question, quantities, _route_names(question), chip_arg(DEFAULT_CHIP))
+    routed = computation(question, quantities, _route_names(question))
     if routed is None:
         return
     plan.calls.append(Call(*routed))
     plan.focus = plan.focus or asked_quantities(parse(question).text)
-    if assumed:
-        plan.notes.insert(0, f"No chip named: assumed {DEFAULT_CHIP} (its catalog power draw); name one to change it.")
 
 
 def _power_only_plan(plan: Plan) -> None:
@@ -201,7 +209,7 @@ def _first_intents(p: Parsed) -> list[str]:
     if "search" in intents:
         # "what did he say about the 2 GW campus": the numbers belong to the search, not to a
         # calculator, unless another part of the question asks for one.
-        rest = [c for c in clauses(p.text) if "search" not in detect(c)]
+        rest = [c for c in clauses(p.text) if "search" not in detect(c) and not _asks_what_was_said(c)]
         asked = {
             i for c in rest for i in detect(c, has_expression=p.expression is not None, has_companies=bool(p.companies))
         }
@@ -211,6 +219,19 @@ def _first_intents(p: Parsed) -> list[str]:
             i for i in INTENT_TOOL if i in asked and i not in ("search", "claim")
         ]
     return intents
+
+
+#: A part of a quote question that asks for a figure of the thing just quoted ("..., and what does that server
+#: cost?"): the podcast's figure, not a calculator's with catalog defaults.
+_REFERS_BACK = re.compile(
+    r"\b(?:that|this|those|these|the same) (?:[\w-]+ ){0,2}(?:server|servers|chip|chips|cluster|system|rack|"
+    r"data ?cent(?:er|re)|campus|site|deal|figure|number|one)\b|\b(?:does|did|do) (?:it|that|they) cost\b"
+)
+
+
+def _asks_what_was_said(clause: str) -> bool:
+    """Whether ``clause`` asks for a figure of what was just quoted, stating no number of its own."""
+    return bool(_REFERS_BACK.search(clause)) and not re.search(r"\d", clause)
 
 
 def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:

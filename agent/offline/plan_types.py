@@ -64,6 +64,10 @@ class Plan:
     sum_guidance: bool = False  # "add up the 2026 guidance": a year's guidance row before its reported one
     lease_gap: bool = False  # "how much bigger is capex incl. finance leases than cash": both series, the difference
     extend_year: int | None = None  # "CAGR FY23 -> FY25, and FY26 at that rate": the year to extrapolate to
+    sums: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # calculate expression -> (what, unit) of a sum a podcast question states (agent.offline.quote_arithmetic)
+    from_passage: str = ""  # a podcast question whose sum waits for one figure of the cited sentence
 
     def first_round(self) -> list[Call]:
         """The calls to make now: all but the pending ones."""

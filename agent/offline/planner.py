@@ -26,6 +26,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from agent.offline.compose import compose
 from agent.offline.followups import finish, plan_turn
 from agent.offline.history import current_turn
+from agent.offline.passage_figure import passage_plan
 from agent.offline.rounds import claim_plan, more_calls
 
 MODEL_NAME = "offline"
@@ -79,6 +80,10 @@ def respond(messages: list[BaseMessage]) -> AIMessage:
         if sub is not None:  # the claim's own numbers were computed: say how they were read
             plan.notes += sub.notes
             plan.focus = plan.focus or sub.focus
+        read = passage_plan(plan, done)
+        if read is not None:  # a figure read from the cited sentence: which one, and the sums on it
+            plan.notes[:0] = read.notes
+            plan.sums.update(read.sums)
         text = finish(kind, compose(done, plan.notes, plan, turn.question), done)
         return AIMessage(content=text, response_metadata={"model_name": MODEL_NAME})
     if plan.reply is not None:

@@ -3,8 +3,10 @@
 "Dylan put the server at ~$300k; if that's 8 GPUs over 4 years straight-line, ignoring power, what's
 capex per GPU-hour?" asks for the passage *and* a calculation. The numbers also go into the search
 query, but that does not make them used: the what-if tool whose fields take every stated quantity
-(:func:`agent.offline.whatif.route`) is called beside the search. A cost question naming no chip, or a
-count of accelerators in a stated power, gets the planner's default chip (said in the answer).
+(:func:`agent.offline.whatif.route`) is called beside the search. A sum the question states in words ("256
+users cut to 1/4-1/5") is computed by ``calculate`` (:mod:`agent.offline.quote_arithmetic`); a sum on a figure the
+question does not state waits for the cited sentence (:mod:`agent.offline.passage_figure`). A catalog default
+never stands in for the podcast's figure.
 """
 
 from __future__ import annotations
@@ -16,25 +18,30 @@ from tools.quantities import Quantity
 
 
 def computation(
-    question: str, quantities: list[Quantity], names: dict[str, dict[str, Any]], default_chip: str
-) -> tuple[tuple[str, dict[str, Any]] | None, bool]:
-    """The (tool, args) that computes with every stated quantity, and whether ``default_chip`` was assumed."""
+    question: str, quantities: list[Quantity], names: dict[str, dict[str, Any]]
+) -> tuple[str, dict[str, Any]] | None:
+    """The (tool, args) that computes with every stated quantity, or None. No catalog default stands in for a
+    figure the podcast gave ("what does that server cost" after a quote is the podcast's price, not a TCO):
+    with no chip named, a cost is not priced from the catalog (:mod:`agent.offline.passage_figure` reads the
+    figure from the cited sentence instead)."""
     from agent.offline.whatif import route
 
     if not quantities:
-        return None, False
-    routed = route(question, quantities, names)
-    if routed is not None:
-        return routed, False
-    if "chip" in names.get("tco", {}):
-        return None, False
-    # a cost with no chip named: the default chip's catalog price and power (said in the answer); a count of
-    # accelerators in a stated power ("how many GPUs is that?") does not depend on the price the default chip lends
-    tools = ("tco", "buildout") if re.search(r"\bhow many\b", question, re.I) else ("tco",)
-    routed = route(
-        question, quantities, {**names, "tco": {"chip": [default_chip]}, "buildout": {"chip": default_chip}}, tools
-    )
-    return routed, routed is not None
+        return None
+    return route(question, quantities, names)
+
+
+def stated_calls(question: str, plan: Any) -> bool:
+    """Append ``calculate`` for each sum the question states in words (:mod:`agent.offline.quote_arithmetic`),
+    labelled in ``plan.sums``; whether there were any."""
+    from agent.offline.plan_types import Call
+    from agent.offline.quote_arithmetic import stated_sums
+
+    sums = stated_sums(question)
+    for s in sums:
+        plan.calls.append(Call("calculate", {"expression": s.expression}))
+        plan.sums[s.expression] = (s.what, s.unit)
+    return bool(sums)
 
 
 #: A quote question that also asks for arithmetic on what was said ("... and combined with 10x the tokens, what's

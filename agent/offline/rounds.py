@@ -17,6 +17,8 @@ them at every step):
   larger bytes per token / the smaller, by ``calculate`` (:func:`_kv_ratio_calls`);
 * "how long to generate N tokens": N / the fastest decode rate found, in seconds, minutes (/ 60)
   or hours (/ 3600);
+* a podcast question whose sum needs one figure of the cited sentence (:func:`passage_plan`): the sum on
+  that figure, by ``calculate`` or the build-out calculator;
 * a claim the claim checker has no entry for ("is it true that a 2 GW site needs a million
   GPUs?"): the claim's own words are planned as a question (:func:`claim_plan`), so the
   calculators answer what they can, with the plan's readings stated.
@@ -37,6 +39,7 @@ from agent.offline.capex_compare import (
     sum_rows,
 )
 from agent.offline.capex_leases import gap_expression, gap_rows
+from agent.offline.passage_figure import passage_plan
 from agent.offline.plan import make_plan
 from agent.offline.plan_types import CALCULATORS, Call, Plan
 from agent.offline.planners.checks import fit_for_speed
@@ -117,6 +120,9 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
     sub = claim_plan(done)
     if sub is not None:
         out += sub.first_round()
+    read = passage_plan(plan, done)
+    if read is not None:
+        out += read.calls
     made = {_key(c) for c, _ in done}
     unique: list[Call] = []
     for c in out:

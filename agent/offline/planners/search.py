@@ -8,12 +8,16 @@ from typing import Any
 from agent.offline.intents import detect
 from agent.offline.parse import Parsed
 from agent.offline.plan_types import Call, Plan
+from knowledge.figures import asked_kinds
+
+#: Passages read for a question that asks for a figure (the answer shows the ones holding it, up to 3 in all).
+FIGURE_PASSAGES = 10
 
 
 def clauses(question: str) -> list[str]:
-    """The parts of a several-part question: split at '?', ';' and 'and what/how/where...'."""
+    """The parts of a several-part question: split at '?', ';' and 'and what/how/where/if...'."""
     parts = re.split(
-        r"\?|;|,? (?:and|also|plus|then) (?=what|what's|how|where|when|who|why|is|does|did|can|could)\b", question
+        r"\?|;|,? (?:and|also|plus|then) (?=what|what's|how|where|when|who|why|is|does|did|can|could|if)\b", question
     )
     return [c.strip() for c in parts if c and c.strip()]
 
@@ -32,7 +36,7 @@ def search_query(question: str, prior: list[Call], prior_question: str) -> str:
     said = [c for c in parts if "search" in detect(c.lower())] or parts or [question]
     query = _SAID.sub(" ", " ".join(said)).replace('"', " ").replace("“", " ").replace("”", " ")
     query = re.sub(r"(?<![a-z0-9])'s\b|(?<=\s)'|'(?=\s)", " ", query)
-    query = " ".join(query.split()).strip(" ,.?!") or question
+    query = " ".join(query.split()).strip(" ,.?!—–-") or question
     content = [w for w in re.findall(r"[a-z0-9$]+", query.lower()) if w not in _STOP]
     if not content:  # "where did he say that?": the last topic; "what did he say about HBM?" searches HBM
         earlier = [c.args.get("query") for c in prior if c.name == "search_knowledge" and c.args.get("query")]
@@ -50,7 +54,8 @@ SPEC_NOISE = re.compile(
 
 #: Words that say "search the transcript" but are not what to search for.
 _SAID = re.compile(
-    r"\b(?:(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|"
+    r"\b(?:(?:per|from) (?:the )?(?:pod|podcast|episode|show|interview|guest)|"
+    r"(?:at )?(?:what|which) (?:chapter|part|section|segment|time|minute|timestamp)|what|where|"
     r"when|how|did|does|do|was|is|the|guest|dylan(?:'s)?|patel|he|they|bill|brad|gurley|gerstner|"
     r"say|said|says|ask(?:s|ed)?|mention(?:ed)?|talk(?:ed)?|think|thinks|claim(?:ed)?|argue[sd]?|about|on|in|podcast|pod|episode|"
     r"interview|transcript|bg2|according to|(?:his|their|the) (?:take|view|opinion|point)|view|take|quote|anything|something|there|"
@@ -133,6 +138,8 @@ def text_calls(intent: str, question: str, p: Parsed, before: tuple[list[Call], 
     args: dict[str, Any] = {"query": query, "source": source}
     if source == "transcript" and (who := asked_speaker(question)):
         args["speaker"] = who  # "what did Dylan say" prefers the guest's turns, "what did Brad ask" the hosts'
+    if asked_kinds(question):
+        args["k"] = FIGURE_PASSAGES  # the sentence with the figure may sit in a passage ranked below the top 5
     plan.calls.append(Call("search_knowledge", args))
 
 

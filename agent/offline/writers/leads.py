@@ -11,6 +11,7 @@ from agent.offline.writers.capex import capex_latest_leads, capex_pair_leads, ca
 from agent.offline.writers.content import load
 from agent.offline.writers.kv_cache import kv_lead
 from agent.offline.writers.memory_fit import fit_lead, fp8_fit_leads, min_leads
+from agent.offline.writers.quote_sums import sum_leads
 from agent.offline.writers.tco import tco_leads
 from agent.offline.writers.throughput import latency_leads, speed_lead
 from agent.offline.writers.whatif import WHATIF_LEADS
@@ -91,6 +92,7 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
             what, unit, basis = label
             value = usd(r["value"]) + unit[1:] if unit.startswith("$") else f"{num(r['value'])} {unit}"
             out.append(f"**{what}: {value}** ({basis})")
+    out += sum_leads(plan, ok)
     out += fp8_fit_leads(ok)
     if "min_accelerators" in plan.focus:
         out += min_leads(ok)

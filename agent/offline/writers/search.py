@@ -12,11 +12,15 @@ from agent.offline.writers.provenance import short_sources
 _EXCERPT_CHARS = 420
 
 
-def search_section(passages: list[dict[str, Any]], args: dict[str, Any]) -> list[str]:
+def search_section(passages: list[dict[str, Any]], args: dict[str, Any], question: str = "") -> list[str]:
     """A short extractive answer (quoted sentences, numbered like the citations), then the quotes.
-    When no passage shares a word with the question, says so instead of showing unrelated passages."""
+    When no passage shares a word with the question, says so instead of showing unrelated passages.
+
+    ``question``: the analyst's words. When it asks for a figure (:func:`knowledge.figures.asked_kinds`), the
+    answer is read from every passage returned and the passages holding it are shown first (:func:`figure_sentences`).
+    """
     from knowledge.extract import NOTHING_CLOSE, answer_line, extract, nothing_close
-    from knowledge.search import wanted_speaker
+    from knowledge.figures import asked_kinds, glosses
     from knowledge.speakers import bundled_cast
 
     query = str(args.get("query", ""))
@@ -25,15 +29,18 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any]) -> list
     if not passages or nothing_close(query, passages, names):
         return [f'{NOTHING_CLOSE} "{query}" (no passage uses its words); try other words or source=all.']
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
-    picked = rerank(passages, query)[: max(1, min(3, len(passages)))]
+    wanted = _wanted(query, args)
+    kinds = asked_kinds(question) if question and args.get("source") != "specs" else ()
+    said = figure_sentences(passages, args, kinds)
+    first = [passages[n - 1] for n in dict.fromkeys(s.ref for s in said)]
+    picked = first + [p for p in rerank(passages, query) if not any(p is q for q in first)]
+    picked = picked[: max(1, min(3, len(passages)), len(first))]
     shown = [p for p in passages if any(p is q for q in picked)]
-    refs = [next(n for n, q in enumerate(passages, start=1) if q is p) for p in shown]  # [n] = n-th passage returned
-    try:
-        wanted = wanted_speaker(query, args.get("speaker"))
-    except ValueError:
-        wanted = None
+    refs = [next(n for n, q in enumerate(passages, start=1) if q is p) for p in shown]
     lines = []
-    answer = answer_line(extract(query, shown, wanted, names, refs))
+    answer = answer_line(said or extract(query, shown, wanted, names, refs))
+    if said:
+        answer += "".join(f" ({g})" for s in said for g in glosses(s.text))
     if answer:
         lines.append(f"**In short** (quoted from the passages below): {answer}")
     lines.append(f'**{heading}** (search: "{query}"):')
@@ -46,6 +53,30 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any]) -> list
             + (f", *{where}*" if where else "")
         )
     return lines
+
+
+def _wanted(query: str, args: dict[str, Any]) -> tuple[str, str | None] | None:
+    from knowledge.search import wanted_speaker
+
+    try:
+        return wanted_speaker(query, args.get("speaker"))
+    except ValueError:
+        return None
+
+
+def figure_sentences(passages: list[dict[str, Any]], args: dict[str, Any], kinds: tuple[str, ...]) -> list[Any]:
+    """The sentences of every returned passage that answer a question asking for a figure of ``kinds``
+    (:func:`knowledge.extract.extract`), cited by the passage's place in the results; [] for no kinds."""
+    from knowledge.extract import extract
+    from knowledge.speakers import bundled_cast
+
+    if not kinds or not passages:
+        return []
+    cast = bundled_cast()
+    names = tuple(n for n in (cast.guest, *cast.hosts) if n)
+    query = str(args.get("query", ""))
+    every = list(range(1, len(passages) + 1))  # [n] = n-th passage returned
+    return extract(query, passages, _wanted(query, args), names, every, kinds)
 
 
 _QUERY_STOP = frozenset(
