@@ -110,7 +110,11 @@ _UNIT_WORDS = (
     ("W", re.compile(r"\s*-?(?P<u>[kmg]?w|watts?|kilowatts?|megawatts?|gigawatts?)(?![a-z0-9])", re.I), _WATTS),
     (
         "tokens/s",
-        re.compile(r"\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tok(?:en)?s? (?:per|a) sec(?:ond)?|tps)\b", re.I),
+        re.compile(
+            r"\s*(?:(?:output|input|generated|decode|prefill|aggregate|total)\s+)?"  # "12k output tok/s"
+            r"(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tok(?:en)?s? (?:per|a) sec(?:ond)?|tps)\b",
+            re.I,
+        ),
         None,
     ),
     ("tokens", re.compile(r"\s*-?(?:tokens?|toks?|tkns?|ctx|context)\b", re.I), None),

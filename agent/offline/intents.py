@@ -71,7 +71,8 @@ _PATTERNS: dict[str, str] = {
         r"\bceiling\b|\broofline\b|(?:bandwidth|memory|mem|bw)[- ]bound|decode (?:bound|limit)|upper bound on (?:decode|tok)"
     ),
     "cost": (
-        r"\bcosts?\b|\bcosting\b|\$\s*/\s*(?:hr|hour|mtok|m tok)|per (?:hour|gpu[- ]?h(?:ou)?r|million tokens|m tokens|mtok|1m tokens)|"
+        r"\bcosts?\b|\bcosting\b|\$\s*/\s*(?:(?:gpu|chip|accelerator|card)[- ]?)?(?:hr|hour|mtok|m tok)|"
+        r"per (?:hour|gpu[- ]?h(?:ou)?r|million tokens|m tokens|mtok|1m tokens)|"
         r"\btco\b|\bown(?:ing)?\b|\bbill\b|price per (?:hour|token|million)|/\s*mtok|\$/m\b|dollars per|"
         r"how much (?:does|would|will|do) .{0,40} (?:cost|run)|\bopex\b|power bill|electricity bill|\bpay\b|"
         r"break[- ]?even|\brent(?:ing|al|s)?\b|\bmargins?\b|per dollar|tokens? per \$|per mw\b|/\s*mw\b|"

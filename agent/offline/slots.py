@@ -364,6 +364,22 @@ def _growth_mode(args: dict[str, Any], source: dict[str, Quantity]) -> None:
         source["steps"] = source.pop("years")
 
 
+#: A price per hour of a whole machine ("8xH200 node costs us $28/hr"), not of each accelerator in it.
+_NODE_PRICE = re.compile(
+    r"\b(?:node|server|box|system|machine|instance|pod)s?\b(?![^,.;]*\bper (?:gpu|chip|accelerator))"
+)
+
+
+def _price_per_node(text: str, price: Quantity, args: dict[str, Any]) -> None:
+    """A price per node: the node is the replica's one billed unit (accelerators_per_replica 1), so the replica
+    costs the stated price per hour, not that price times its accelerators."""
+    if price.per == "accelerator" or re.search(r"gpu|chip|accelerator|card", price.text, re.I):
+        return  # "$3.20/GPU-hr": per accelerator, whatever machine it sits in
+    before = text[max(0, price.start - 40) : price.start].lower()
+    if _NODE_PRICE.search(before) and not re.search(r"per (?:gpu|chip|accelerator)|/\s*(?:gpu|chip)|each", before):
+        args["accelerators_per_replica"] = 1
+
+
 def _avoided(slot: Slot, text: str) -> bool:
     return bool(slot.avoid and re.search(slot.avoid, text.lower()))
 
@@ -469,6 +485,8 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         # so the all-in figure is the IT load per accelerator (server and network share)
         args["power_kw"] = args.pop("kw_all_in")
         source["power_kw"] = source.pop("kw_all_in")
+    if tool == "serving_cost" and "price_per_accelerator_hour" in source:
+        _price_per_node(text, source["price_per_accelerator_hour"], args)
     if tool == "growth":
         _growth_mode(args, source)
     rated = {"tokens_per_s_per_replica", "tokens_per_s_per_stream"} & set(args)  # the question states a deployment

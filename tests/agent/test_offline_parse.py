@@ -192,3 +192,26 @@ def test_a_spaced_dash_is_punctuation_and_an_attached_minus_is_a_sign() -> None:
 def test_a_server_named_with_its_gpu_count() -> None:
     assert parse("glm-4.5 fp8 on a single hgx b300 (8 gpus)").count == 8
     assert parse("llama 8b on a single h100").count == 1
+
+
+def test_a_rate_with_its_kind_between_number_and_unit_is_a_rate() -> None:
+    from tools.quantities import lex
+
+    assert [(q.value, q.unit) for q in lex("~12k output tok/s, 900 decode tokens/s")] == [
+        (12_000, "tokens/s"),
+        (900, "tokens/s"),
+    ]
+
+
+def test_a_dollar_per_gpu_hour_question_is_a_cost_question() -> None:
+    assert "cost" in detect("b200 box at $350k, 5 yrs, 14 kw, pue 1.2, 9c/kwh: $/gpu-hr?")
+
+
+def test_a_price_per_node_is_the_replica_price() -> None:
+    from agent.input_accounting import stated_quantities
+    from agent.offline.slots import fill
+
+    q = "one 8x b200 server rents for $40/hr and makes 20k tok/s in total: $/Mtok?"
+    assert fill("serving_cost", q, stated_quantities(q))["accelerators_per_replica"] == 1
+    q = "8 gpus at $2.50/hr per gpu, 4,800 tok/s aggregate: $/Mtok?"
+    assert fill("serving_cost", q, stated_quantities(q))["accelerators_per_replica"] == 8
