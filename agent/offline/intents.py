@@ -52,7 +52,9 @@ _PATTERNS: dict[str, str] = {
         r"\bwho (?:said|says|called|calls|mentioned|talked)\b|\b(?:what|which) (?:chapter|part|section|segment)\b|"
         r"\b(?:what|which) (?:time|minute|timestamp)\b|at what point|\bdiscuss(?:ed|es|ing|ion)?\b)"
     ),
-    "kv": r"\bkv\b|kv[- ]?cache|\bcache size|key[- ]value",
+    # "ignore kv", "no kv reads": a condition on another calculation, not a question about the cache
+    "kv": r"(?<!ignore )(?<!ignoring )(?<!no )(?<!without )(?<!excluding )(?<!exclude )(?<!minus )\bkv\b(?! reads?\b)|"
+    r"kv[- ]?cache|\bcache size|key[- ]value",
     "fit": (
         r"\bfit\b|\bfits\b|concur|how many (?:users|requests|sequences|seqs|sessions|people|streams|chats|conversations|reqs)|"
         r"max(?:imum)? (?:batch|concurrency|users|requests)|\boom\b|out of memory|enough (?:memory|vram|hbm)|"
@@ -68,7 +70,8 @@ _PATTERNS: dict[str, str] = {
         r"tok(?:en)?s?\s*/\s*s(?:ec)?\b|tokens? (?:per|a|/) ?sec|\btps\b|throu?g?h?put|thruput|"
         r"\bspeed|how fast|\bfast(?:er|est)?\b|\b(?:quicker|slower)\b|latency|\bttft\b|"
         r"time to first|decode rate|per[- ]user (?:speed|rate)|tokens per second|"
-        r"\bceiling\b|\broofline\b|(?:bandwidth|memory|mem|bw)[- ]bound|decode (?:bound|limit)|upper bound on (?:decode|tok)"
+        r"\bceiling\b|\broofline\b|(?:bandwidth|memory|mem|bw)[- ]bound|decode (?:bound|limit)|upper bound on (?:decode|tok)|"
+        r"\b(?:decode|thro\w{0,4}put)\s+(?:\w+\s+)?(?:upper )?(?:bound|limit)\b"
     ),
     "cost": (
         r"\bcosts?\b|\bcosting\b|\$\s*/\s*(?:(?:gpu|chip|accelerator|card)[- ]?)?(?:hr|hour|mtok|m tok)|"

@@ -67,6 +67,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
 
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
+    _ceiling_reads_weights(question, plan)
     if (money := money_plan(question, quantities, not prior)) is not None:
         return money
     if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
@@ -105,6 +106,17 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     if quoted and not plan.from_passage and (note := uncomputed_note(question, [c.name for c in plan.calls])):
         plan.notes.append(note)
     return speed_behind_fit(accounted(question, plan))
+
+
+def _ceiling_reads_weights(question: str, plan: Plan) -> None:
+    """ "Decode ceiling, ignore kv": the textbook ceiling already reads the weights only, so the analyst's words are
+    how it is computed (said in the answer), not a condition left unused."""
+    from agent.field_units import CONDITIONS
+
+    kv_words = CONDITIONS[0][0]
+    if "ceiling" in plan.focus and any(c.name == "throughput" for c in plan.calls):
+        if m := re.search(kv_words, question, re.I):
+            plan.notes.append(f"The decode ceiling reads the weights only, as asked ('{m.group(0)}').")
 
 
 def _outside_formulas(question: str, plan: Plan, quantities: list[Any]) -> list[Any]:

@@ -255,6 +255,10 @@ def test_refusal_through_ask_has_no_tool_calls_and_no_figures() -> None:
             "whats the bandwidth-bound decode rate of qwen3-235b-a22b bf16 on 8x mi300x, batch 1",
             8 * 5.3e12 / (22e9 * 2),
         ),
+        # "ignore kv" is how the ceiling is computed, not a weights-only fit question
+        ("4x h200 tp, llama 405b fp8, bs1, ignore kv - max decode tok/s?", 4 * 4.8e12 / 405.9e9),
+        # a bound even where the calculator's usable memory (0.9) would not hold the model
+        ("decode throughtput upper bound, llama 3.1 70b bf16 on one h200, batch 1", 4.8e12 / (70.6e9 * 2)),
     ],
 )
 def test_a_decode_ceiling_question_leads_with_the_textbook_bound(question: str, ceiling: float) -> None:

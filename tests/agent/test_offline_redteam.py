@@ -175,3 +175,12 @@ def test_power_of_a_chip_with_no_catalog_price_uses_its_all_in_kw() -> None:
     assert draw.endswith("* 100000 / 1000") and "* 8760 *" in bill
     assert plan.labels[draw][1] == "MW at the facility"
     assert make_plan("what does an mi350x cost per hour", []).reply.startswith("The catalog has no price for MI350X")
+
+
+def test_a_power_bill_at_tdp_uses_the_datasheet_tdp_not_the_all_in_kw() -> None:
+    from tools.catalog import find_accelerator
+
+    tdp_kw = find_accelerator("b200").tdp_w / 1000
+    plan = make_plan("yearly power bill for 500 b200s running at their tdp, pue 1.25, 7c/kwh", [])
+    (bill,) = [c.args["expression"] for c in plan.calls if "8760" in c.args["expression"]]
+    assert bill == f"{tdp_kw!r} * 1.25 * 8760 * 0.07 * 500"

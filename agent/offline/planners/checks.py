@@ -23,6 +23,8 @@ def speed_behind_fit(plan: Plan) -> Plan:
     """A decode speed is only given for a deployment that fits: each throughput call waits for the fit of
     its deployment (planned beside it), and is made by the next round only when the fit holds
     (:func:`agent.offline.rounds.more_calls`)."""
+    if "ceiling" in plan.focus:
+        return plan  # a bandwidth ceiling is a bound whether or not the deployment fits (its fit is said beside it)
     calls: list[Call] = []
     for call in plan.calls:
         calls.append(call)

@@ -95,16 +95,23 @@ def power_only(focus: list[str]) -> bool:
     return bool(set(focus) & {"power_draw", "power_year"}) and not set(focus) - {"power_draw", "power_year", "per_year"}
 
 
+#: "running at TDP", "at their tdp": the chip's rated power is the basis, not the all-in kW with its share of the server.
+_AT_TDP = re.compile(r"\b(?:at|running at|@)\s+(?:their |its |the |full )?tdp\b")
+
+
 def power_calls(chip: str, p: Parsed, args: dict[str, Any], plan: Plan) -> bool:
     """A fleet's power draw (MW) or bill ($/yr) from the chip's sourced all-in kW, by ``calculate``,
     for a chip with no catalog price; PUE and electricity are the question's or the cost calculator's
     defaults (tools/tco.py TCOInput), said in the answer. False when the catalog has no sourced kW."""
     from tools.defaults import all_in_power_kw
 
+    chip_row = find_accelerator(chip)
     if args.get("power_kw") is not None:  # "at their 1000W TDP": the analyst's power, not the catalog's
         kw, source, each = float(args["power_kw"]), "the kW you stated", "kW each"
+    elif _AT_TDP.search(p.text) and chip_row.tdp_w:  # "running at TDP": the datasheet's TDP, not the all-in kW
+        kw, source, each = chip_row.tdp_w / 1000, "the catalog's TDP, as asked", "kW TDP each"
     else:
-        kw, source = all_in_power_kw(find_accelerator(chip))
+        kw, source = all_in_power_kw(chip_row)
         each = "kW all-in each"
     if kw is None:
         return False
