@@ -47,6 +47,8 @@ def arithmetic_expression(question: str) -> str | None:
     best = None
     for m in re.finditer(r"[(\d.][\d\s.()+\-*/^]*[\d)]", t):
         expr = re.sub(r"\s+", " ", m.group(0)).strip()
+        if expr.count("(") != expr.count(")"):
+            continue  # "8x h200 (141e9 each)": a count beside an aside, not arithmetic
         if re.search(r"\d\s*[-+*/^]\s*[\d(]", expr) and (best is None or len(expr) > len(best)):
             best = expr
     return best.replace("^", "**") if best else None

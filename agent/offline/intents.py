@@ -56,7 +56,8 @@ _PATTERNS: dict[str, str] = {
     "kv": r"(?<!ignore )(?<!ignoring )(?<!no )(?<!without )(?<!excluding )(?<!exclude )(?<!minus )\bkv\b(?! reads?\b)|"
     r"kv[- ]?cache|\bcache size|key[- ]value",
     "fit": (
-        r"\bfit\b|\bfits\b|concur|how many (?:users|requests|sequences|seqs|sessions|people|streams|chats|conversations|reqs)|"
+        r"\bfit\b|\bfits\b|concur|"
+        r"how many (?:[\w()-]+\s+){0,3}?(?:users|requests|sequences|seqs|sessions|people|streams|chats|conversations|reqs)\b|"
         r"max(?:imum)? (?:batch|concurrency|users|requests)|\boom\b|out of memory|enough (?:memory|vram|hbm)|"
         r"how many (?:gpus|chips|accelerators|cards|\w+s) (?:do (?:i|we|you) need|needed|are needed|to (?:serve|run|hold|host))|"
         r"min(?:imum)? (?:number of )?(?:gpus|accelerators|chips)|\bvram\b|can (?:i|we|it|you) (?:run|serve|host|load)|"
@@ -351,17 +352,6 @@ QUESTION_RULES: tuple[QuestionRule, ...] = (
         "search",
         lambda p, i, f: (
             i == ["cost"] and not (p.chips or p.models or p.unknown_chips or p.unknown_models or p.stated() or f)
-        ),
-    ),
-    # "how many 128k requests at peak" with a model and a chip: how many fit, not one request's KV size
-    QuestionRule(
-        "llama 3.1 70b, fp8 kv, on 4x h200: how many 32k requests (32,768 tok) at peak?",
-        "fit",
-        lambda p, i, f: (
-            i == ["kv"]
-            and bool(p.models)
-            and bool(p.chips)
-            and bool(re.search(r"how many\b.{0,30}\b(?:requests|users|sessions|sequences|seqs|streams)\b", p.text))
         ),
     ),
 )

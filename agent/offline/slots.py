@@ -220,6 +220,15 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             span=_ONE_MEMORY,
             veto=r"\bfree (?:memory|hbm|vram)|\bleft\b|remaining|of (?:\w+ )?weights",
         ),
+        # "4x h200 (141e9 each)": a bare size per accelerator is its memory in bytes, not a parameter count
+        Slot(
+            "capacity_gb",
+            ("",),
+            rf"\beach\b|per (?:{_GPU})|\bhbm\b|\bmemory\b|\bvram\b",
+            scale=1e-9,
+            span=(1e10, 2e12),
+            veto=r"param|\bactive\b",
+        ),
         Slot("gpu_mem_util", ("fraction",), r"usable|\buse\b|\busing\b|utili[sz]"),
         Slot(
             "reserve_frac",

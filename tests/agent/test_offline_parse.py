@@ -215,3 +215,23 @@ def test_a_price_per_node_is_the_replica_price() -> None:
     assert fill("serving_cost", q, stated_quantities(q))["accelerators_per_replica"] == 1
     q = "8 gpus at $2.50/hr per gpu, 4,800 tok/s aggregate: $/Mtok?"
     assert fill("serving_cost", q, stated_quantities(q))["accelerators_per_replica"] == 8
+
+
+def test_a_bare_size_per_accelerator_is_its_memory_not_a_parameter_count() -> None:
+    from agent.input_accounting import stated_quantities
+    from agent.offline.slots import fill
+
+    q = "qwen3-235b bf16 on 4x mi300x (192e9 each): how many 8k seqs fit"
+    args = fill("memory_fit", q, stated_quantities(q))
+    assert args.get("capacity_gb") == 192 and "params" not in args
+    q = "llama 3.1 8b (8.03e9, bf16) on one h100, how many 8k seqs"
+    assert fill("memory_fit", q, stated_quantities(q)).get("params") == 8.03e9
+
+
+def test_an_aside_in_brackets_is_not_arithmetic() -> None:
+    assert arithmetic_expression("glm-4.5 on 8x h200 (141e9 each): how many 64k seqs") is None
+    assert arithmetic_expression("what is (3 + 4) * 2") == "(3 + 4) * 2"
+
+
+def test_how_many_with_a_length_between_is_a_fit_question() -> None:
+    assert "fit" in detect("deepseek v3 on 8 x h200: how many 65536 ctx seqs with bf16 mla cache")
