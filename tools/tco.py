@@ -136,8 +136,8 @@ def _add_cash_flow(out: ChipCost, annual: AnnualBreakdown, inp: TCOInput, params
 
 #: Inputs of a cost built from a price, which a sourced $/accelerator-hour does not depend on.
 _PRICE_ONLY = {
-    "years", "cost_of_capital", "networking_fraction", "maintenance", "facility", "colo", "facility_capex_per_mw",
-    "facility_life_years", "pue", "electricity", "power_kw", "server_kw",
+    "years", "cost_of_capital", "networking_fraction", "maintenance", "colo", "facility_capex_per_mw",
+    "facility_life_years", "pue", "electricity",
 }  # fmt: skip
 
 
@@ -145,9 +145,10 @@ def _reference_cost(
     inp: TCOInput, chip: Accelerator, given: ChipInputs, basis: D.CostBasis, notes: list[str]
 ) -> ChipCost:
     """A chip without a sourced all-in price: its sourced $/accelerator-hour is the cost per installed hour.
-    Inputs that change a cost built from a price (life, financing, adders, power terms) cannot change it:
-    stating one is an error naming the field, not a figure that silently ignores it."""
-    fixed = sorted(_PRICE_ONLY & inp.model_fields_set)
+    Inputs that change a cost built from a price (life, financing, adders, power price and PUE) cannot change it:
+    stating one with a value other than its default is an error naming the field, not a figure that silently
+    ignores it (the power per accelerator still sizes tokens per MW)."""
+    fixed = sorted(f for f in _PRICE_ONLY & inp.model_fields_set if getattr(inp, f) != TCOInput.model_fields[f].default)
     if fixed:
         raise InputError(
             fixed[0],

@@ -224,3 +224,17 @@ def test_no_own_inputs_figure_without_own_terms_or_without_defaulted_adders() ->
         facility="none",
     )  # fmt: skip
     assert tco(stated).chips[0].own_inputs_cost_per_accelerator_hour is None
+
+
+def test_a_sourced_hourly_cost_refuses_inputs_it_cannot_honour() -> None:
+    from tools.errors import InputError
+    from tools.tco import TCOInput, tco
+
+    # GB200 is costed from a sourced $/accelerator-hour (no price): a stated life or power price cannot change it
+    for extra in ({"years": 6}, {"electricity": 0.05}, {"cost_of_capital": 0.0}):
+        with pytest.raises(InputError) as err:
+            tco(TCOInput(chip=["gb200"], **extra))  # type: ignore[arg-type]
+        assert err.value.field == next(iter(extra))
+    assert (
+        tco(TCOInput(chip=["gb200"], utilization=0.6)).chips[0].cost_basis == "reference"
+    )  # utilization still applies
