@@ -210,7 +210,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
     "memory_fit": (
         # "reads the 37B active params": the parameters a token uses, not the weights memory holds
         Slot("params", ("params",), veto=r"\bactive\b"),
-        Slot("params", ("",), span=_PARAMS, veto=r"\bactive\b"),  # "llama 3.1 8b (8.03B, bf16)": a bare count
+        # "llama 3.1 8b (8.03B, bf16)": a bare count; not a size per accelerator ("8x h100 (80e9 each)")
+        Slot("params", ("",), span=_PARAMS, veto=rf"\bactive\b|\beach\b|per (?:{_GPU})"),
         Slot(
             "capacity_gb",
             ("bytes",),
@@ -218,7 +219,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             per=_ACCEL,
             scale=1e-9,
             span=_ONE_MEMORY,
-            veto=r"\bfree (?:memory|hbm|vram)|\bleft\b|remaining|of (?:\w+ )?weights",
+            veto=r"\bfree (?:memory|hbm|vram)|\bleft\b|remaining|of (?:\w+ )?weights|weights?\s*\(",
         ),
         # "4x h200 (141e9 each)": a bare size per accelerator is its memory in bytes, not a parameter count
         Slot(
