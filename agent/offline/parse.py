@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from agent.offline.entities import Mention, drop_versioned_sizes, find_companies, find_mentions, unknown_names
 from agent.offline.expressions import arithmetic_expression, restated_split, restated_total
+from agent.offline.normalise import normalise_text
 from agent.offline.numbers import as_int, first, number_at, percent
 from agent.offline.relative import relative
 from agent.offline.slots import PAID_PRICE
@@ -102,44 +103,6 @@ class Parsed:
                 continue
             out[k] = v
         return out
-
-
-def one_reading(text: str) -> str:
-    """Two forms of one quantity read once: the exact form for a rounded one ("32k ctx (32768 tokens)" ->
-    "32768 ctx tokens"), and a total without its parts ("9,000 tokens (1k answer + 8k thinking)" -> "9,000 tokens");
-    spelled-out counts as digits ("fifty million" -> "50000000")."""
-    from tools.quantities import lex
-
-    for q in reversed(lex(text)):
-        if re.fullmatch(r"[a-z]+\s+[a-z]+", q.text):  # spelled out ("fifty million"): the digits the patterns read
-            text = text[: q.start] + f"{q.value:.12g}" + text[q.end :]
-            continue
-        if "(" not in q.text or not (q.parts or q.rounded is not None):
-            continue
-        outside, inside = q.text.split("(", 1)
-        if re.match(r"\d+(?:\.\d+)?\s?b\b", outside.strip()):
-            continue  # "qwen3 32b (32.8b params)": the size is part of the model's name, the exact count stays apart
-        if q.parts:
-            new = outside.rstrip()
-        else:
-            words = re.sub(r"^[\s\d.,]+(?:e\d+)?|\)$", "", inside)
-            new = re.sub(r"^\$?[\d.,]+\s?[kmb]?(?![a-z])", f"{q.value:.12g}", outside.strip()) + " " + words.strip()
-        text = text[: q.start] + new + text[q.start + len(q.text) :]
-    return text
-
-
-def normalise_text(question: str) -> str:
-    """Lower-case and split counts glued to names: '8xH100' -> '8 x h100', 'H100x8' -> 'h100 x 8'."""
-    t = one_reading(question.lower().replace("×", "x").replace("’", "'"))
-    t = re.sub(r"\$\s*-\s*(?=\d)", "-$", t)  # "$-2/hr" -> "-$2/hr": a negative amount, read as one
-    t = re.sub(
-        r"(?<![\w$])(\d[\d,]*(?:\.\d+)?)\s*(?:bucks?|dollars?|usd)\b", r"$\1", t
-    )  # "2 bucks an hour" -> "$2 an hour"
-    t = re.sub(r"\bfy\s*'?(\d{2})\b", r"fy20\1", t)  # "FY24" -> "fy2024"
-    t = re.sub(r"(?<![a-z0-9])(\d[\d,]*)\s*x\s*(?=[a-z])", r"\1 x ", t)
-    t = re.sub(r"(?<=[a-z0-9])x(\d+)\b", r" x \1", t)
-    t = re.sub(r"(?<![a-z0-9])x(\d+)\b", r"x \1", t)
-    return t
 
 
 #: A minus sign right before a number's digits ("-8 h100s", "-$0.08/kWh", "context=-2048", "ctx: - 2048"); a dash

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.field_units import EXCLUSIONS
+from agent.offline.slot_readings import growth_mode, price_per_node
 from tools.quantities import Quantity
 
 
@@ -356,40 +357,6 @@ def _vetoed(slot: Slot, clause: str) -> bool:
     return bool(slot.veto and re.search(slot.veto, clause))
 
 
-def _growth_mode(args: dict[str, Any], source: dict[str, Quantity]) -> None:
-    """With no base value, "3x per year for 4 years" is a multiplier per step (year) over that many steps
-    ("improves 5x every year ... after 4 years": the multiplier read directly, the years are its steps)."""
-    if "multiplier" in args and "base" not in args and "years" in args and "steps" not in args:
-        args["steps"] = args.pop("years")
-        source["steps"] = source.pop("years")
-        return
-    rate = source.get("rate")
-    if "base" in args or rate is None or rate.unit != "x" or "multiplier" in args:
-        return
-    args["multiplier"] = rate.value
-    source["multiplier"] = source.pop("rate")
-    del args["rate"]
-    if "years" in args and "steps" not in args:
-        args["steps"] = args.pop("years")
-        source["steps"] = source.pop("years")
-
-
-#: A price per hour of a whole machine ("8xH200 node costs us $28/hr"), not of each accelerator in it.
-_NODE_PRICE = re.compile(
-    r"\b(?:node|server|box|system|machine|instance|pod)s?\b(?![^,.;]*\bper (?:gpu|chip|accelerator))"
-)
-
-
-def _price_per_node(text: str, price: Quantity, args: dict[str, Any]) -> None:
-    """A price per node: the node is the replica's one billed unit (accelerators_per_replica 1), so the replica
-    costs the stated price per hour, not that price times its accelerators."""
-    if price.per == "accelerator" or re.search(r"gpu|chip|accelerator|card", price.text, re.I):
-        return  # "$3.20/GPU-hr": per accelerator, whatever machine it sits in
-    before = text[max(0, price.start - 40) : price.start].lower()
-    if _NODE_PRICE.search(before) and not re.search(r"per (?:gpu|chip|accelerator)|/\s*(?:gpu|chip)|each", before):
-        args["accelerators_per_replica"] = 1
-
-
 def _avoided(slot: Slot, text: str) -> bool:
     return bool(slot.avoid and re.search(slot.avoid, text.lower()))
 
@@ -496,9 +463,9 @@ def assign(tool: str, text: str, quantities: list[Quantity]) -> tuple[dict[str, 
         args["power_kw"] = args.pop("kw_all_in")
         source["power_kw"] = source.pop("kw_all_in")
     if tool == "serving_cost" and "price_per_accelerator_hour" in source:
-        _price_per_node(text, source["price_per_accelerator_hour"], args)
+        price_per_node(text, source["price_per_accelerator_hour"], args)
     if tool == "growth":
-        _growth_mode(args, source)
+        growth_mode(args, source)
     rated = {"tokens_per_s_per_replica", "tokens_per_s_per_stream"} & set(args)  # the question states a deployment
     if tool == "serving_cost" and rated and "accelerators_per_replica" not in args and _one_accelerator(text.lower()):
         args["accelerators_per_replica"] = 1  # "my GPU costs $1.40/hr and does 2,400 tok/s": one accelerator serves
