@@ -4,8 +4,10 @@ An "80 GB" accelerator is read three ways by serving calculators (docs/peers.md,
 default here, GiB x vLLM's ``gpu_memory_utilization`` 0.9; GiB with all of it usable (llm-analysis,
 GenZ); and decimal GB with all of it usable (a spec-sheet reading). When the analyst names none
 of gpu_mem_util, reserve_frac or reserve_gb, the result also carries the all-usable readings (both
-units; only the analyst's when capacity_unit or capacity_gb is given), so an answer can say which
-convention its headline uses and what the others give:
+units; only the analyst's when capacity_unit or capacity_gb is given); when the analyst states the usable
+share but not the unit, the decimal-GB reading at that share. An MLA model on N > 1 GPUs also gets the count
+with its latent cache kept once across the GPUs. So an answer can say which convention its headline uses and
+what the others give:
 
     capacity/GPU  = memory_gb x 2^30 (GiB) or x 10^9 (GB), all usable
     free after weights (replica) = (capacity/GPU - weights / N) x N               bytes
@@ -38,27 +40,46 @@ class CapacityConvention(BaseModel):
     max_concurrent_sequences: int | None = Field(
         None, description="floor(free per GPU / KV per GPU of one full-length request); None for weights only."
     )
+    max_concurrent_sequences_pooled: int | None = Field(
+        None,
+        description="MLA on N > 1: floor(free over all GPUs / one request's whole latent cache), the cache kept once "
+        "across the GPUs (attention data-parallel); None otherwise.",
+    )
 
 
 def other_conventions(
-    memory_gb: float, n: int, weights: float, kv_peak_per_gpu: float | None, units: tuple[str, ...] = ("GB", "GiB")
+    memory_gb: float,
+    n: int,
+    weights: float,
+    kv_peak_per_gpu: float | None,
+    units: tuple[str, ...] = ("GB", "GiB"),
+    usable: tuple[float, float] = (1.0, 0.0),
+    kv_request_pooled: float | None = None,
 ) -> list[CapacityConvention]:
-    """The all-usable readings of ``memory_gb`` per accelerator in ``units`` (see the module docstring)."""
+    """Readings of ``memory_gb`` per accelerator in ``units`` (see the module docstring). ``usable`` = (share of
+    the memory usable, bytes held back per accelerator): all of it by default, or the analyst's stated share when
+    only the unit is open. ``kv_request_pooled``: an MLA request's whole latent cache in bytes when the cache can
+    be kept once across the GPUs (attention data-parallel), for ``max_concurrent_sequences_pooled``."""
+    share, held = usable
+    what = "all usable" if (share, held) == (1.0, 0.0) else "the same usable share"
     out = []
     for unit, scale, label in (
-        ("GB", GB, f"{memory_gb:g} GB read as decimal GB (10^9 B), all usable"),
-        ("GiB", GIB, f"{memory_gb:g} GB read as GiB (2^30 B), all usable"),
+        ("GB", GB, f"{memory_gb:g} GB read as decimal GB (10^9 B), {what}"),
+        ("GiB", GIB, f"{memory_gb:g} GB read as GiB (2^30 B), {what}"),
     ):
         if unit not in units:
             continue
-        free_gpu = memory_gb * scale - weights / n
-        seqs = math.floor(free_gpu / kv_peak_per_gpu) if kv_peak_per_gpu and free_gpu > 0 else None
+        free_gpu = memory_gb * scale * share - held - weights / n
+        seqs = math.floor(free_gpu / kv_peak_per_gpu) if kv_peak_per_gpu and free_gpu > 0 else 0
+        pooled = math.floor(free_gpu * n / kv_request_pooled) if kv_request_pooled and free_gpu > 0 else None
         out.append(
             CapacityConvention(
                 label=label,
                 capacity_unit=unit,  # type: ignore[arg-type]
+                gpu_mem_util=share,
                 free_after_weights_bytes=math.floor(free_gpu * n),
                 max_concurrent_sequences=seqs if kv_peak_per_gpu else None,
+                max_concurrent_sequences_pooled=pooled,
             )
         )
     return out

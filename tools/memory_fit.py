@@ -432,23 +432,31 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
         batch_fits=headroom >= 0 if kv is None else fits and batch <= max_seq,
         largest_batch_that_fits=max_seq if kv is not None and batch > max_seq else None,
         max_concurrent_sequences_mla_pooled=pooled,
-        other_conventions=_conventions(inp, chip, weights, kv.peak(n) if kv else None),
+        other_conventions=_conventions(inp, chip, weights, kv),
     )
     return record_provenance(result, inp, unused=_unused(inp, spec, chip))  # type: ignore[return-value]
 
 
 def _conventions(
-    inp: MemoryFitInput, chip: Accelerator | None, weights: float, kv_peak_gpu: float | None
+    inp: MemoryFitInput, chip: Accelerator | None, weights: float, kv: KV | None
 ) -> list[CapacityConvention]:
-    """All-usable readings when the analyst did not say how much memory is usable (:mod:`tools.fit_conventions`)."""
+    """The other readings of the memory (:mod:`tools.fit_conventions`): all of it usable when the analyst did not
+    say how much is; the decimal-GB reading at the stated share when only the unit is open."""
+    n = inp.gpus
+    peak = kv.peak(n) if kv else None
+    pooled = kv.peak(1) if kv and kv.shape.attention == "mla" and n > 1 else None
     if USABLE_FIELDS & inp.model_fields_set:
-        return []
+        if inp.capacity_gb is not None or "capacity_unit" in inp.model_fields_set or chip is None or sram_only(chip):
+            return []
+        mem = _memory(inp, chip)
+        share = (mem.util - inp.reserve_frac, inp.reserve_gb * GIB)
+        return other_conventions(chip.memory_gb, n, weights, peak, ("GB",), share, pooled)
     if inp.capacity_gb is not None:
-        return other_conventions(inp.capacity_gb, inp.gpus, weights, kv_peak_gpu, units=("GB",))
+        return other_conventions(inp.capacity_gb, n, weights, peak, units=("GB",), kv_request_pooled=pooled)
     if chip is None or sram_only(chip):
         return []
     units = (inp.capacity_unit,) if "capacity_unit" in inp.model_fields_set else ("GB", "GiB")
-    return other_conventions(chip.memory_gb, inp.gpus, weights, kv_peak_gpu, units=units)
+    return other_conventions(chip.memory_gb, n, weights, peak, units=units, kv_request_pooled=pooled)
 
 
 def _pooled_note(pooled: int | None, n: int) -> str:

@@ -60,17 +60,20 @@ def _weights_only_lines(r: Any) -> list[str]:
 
 
 def _convention_lines(r: Any) -> list[str]:
-    """The question fixed no usable share of memory: what all of it gives, read as decimal GB and as GiB (the
-    figures above use vLLM's default gpu_mem_util)."""
+    """The question left a memory convention open: what the other readings give (the figures above read the
+    marketed size as GiB at vLLM's default gpu_mem_util, or at the analyst's stated share)."""
     if not r.other_conventions:
         return []
-    parts = [
-        (f"{num(c.max_concurrent_sequences)} requests as {c.capacity_unit} " if c.max_concurrent_sequences is not None
-         else f"as {c.capacity_unit}: ")
-        + f"({nbytes(c.free_after_weights_bytes)} free after the weights)"
-        for c in r.other_conventions
-    ]  # fmt: skip
-    return [f"- with all memory usable (not {r.inputs.get('gpu_mem_util'):g}): " + "; ".join(parts)]
+    parts = []
+    for c in r.other_conventions:
+        pooled = (
+            f"; {num(c.max_concurrent_sequences_pooled)} with the MLA cache kept once across the GPUs"
+            if c.max_concurrent_sequences_pooled is not None
+            else ""
+        )
+        count = f"{num(c.max_concurrent_sequences)} requests, " if c.max_concurrent_sequences is not None else ""
+        parts.append(f"{c.label}: {count}{nbytes(c.free_after_weights_bytes)} free after the weights{pooled}")
+    return ["- other readings of the memory: " + "; ".join(parts)]
 
 
 def _batch_line(r: Any) -> list[str]:
