@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.plan_types import CALCULATORS
 from tools.quantities import Quantity
 
 
@@ -62,17 +63,7 @@ UNCOMPUTED = (
 def uncomputed_note(question: str, tools: list[str]) -> str | None:
     """:data:`UNCOMPUTED` when ``question`` asks for arithmetic and no computing tool (``calculate`` or a
     calculator) is among ``tools``; else None."""
-    computing = {
-        "calculate",
-        "kv_cache",
-        "memory_fit",
-        "throughput",
-        "tco",
-        "buildout",
-        "capex",
-        "serving_cost",
-        "growth",
-    }
+    computing = {"calculate", *CALCULATORS}
     if computing & set(tools) or not _ASKS_ARITHMETIC.search(question):
         return None
     return UNCOMPUTED

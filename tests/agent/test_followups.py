@@ -7,25 +7,10 @@ docstring), so 32k x 8 = 83.89 GB, fp8 half; catalog prices from knowledge/data/
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
 from fakes import ScriptedChatModel, calls, say
 
 from agent.ask import ask
 from agent.settings import Settings
-
-
-@pytest.fixture
-def chat(data_dir):
-    """Ask in one fresh stored conversation with the offline planner."""
-    settings = Settings(data_dir=data_dir)
-    conversation = uuid.uuid4().hex[:12]
-
-    def turn(question: str):
-        return ask(question, conversation_id=conversation, model="offline", settings=settings)
-
-    return turn
 
 
 def _args(answer):

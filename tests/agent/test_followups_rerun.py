@@ -7,27 +7,10 @@ the quoted passages show or asks for it (agent.offline.earlier_figures). Figures
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
-
-from agent.ask import ask
 from agent.offline.earlier_figures import that_price
 from agent.offline.history import Earlier
 from agent.offline.plan_types import Call
 from agent.offline.restate import restated
-from agent.settings import Settings
-
-
-@pytest.fixture
-def chat(data_dir):
-    settings = Settings(data_dir=data_dir)
-    conversation = uuid.uuid4().hex[:12]
-
-    def turn(question: str):
-        return ask(question, conversation_id=conversation, model="offline", settings=settings)
-
-    return turn
 
 
 def _args(answer):
