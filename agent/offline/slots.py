@@ -228,7 +228,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
             ("",),
             rf"\beach\b|per (?:{_GPU})|\bhbm\b|\bmemory\b|\bvram\b",
             scale=1e-9,
-            span=(1e10, 2e12),
+            span=(1e10, 2e12),  # 10 GB to 2 TB: the range of one accelerator's memory in the catalog and beyond
             veto=r"param|\bactive\b",
         ),
         Slot("gpu_mem_util", ("fraction",), r"usable|\buse\b|\busing\b|utili[sz]"),
