@@ -136,3 +136,10 @@ def test_a_gpu_rental_figure_is_read_per_hour() -> None:
     glossed = hourly_glosses("you can get it for like three bucks versus the $5 list", question)
     assert sorted(glossed) == ["$5 = $5/hour per GPU", "three bucks = $3/hour per GPU"]
     assert hourly_glosses("the server costs $300,000", "what does the server cost?") == []
+
+
+def test_a_projection_from_guidance_the_table_lacks_is_declined() -> None:
+    # capex.csv holds Meta guidance for 2026 only
+    plan = make_plan("meta capex in 2030 growing 8% a year from the 2028 capex guidance")
+    assert plan.calls == [] and plan.reply is not None
+    assert "no Meta guidance for 2028" in plan.reply and "2026" in plan.reply
