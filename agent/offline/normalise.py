@@ -9,10 +9,14 @@ import re
 def one_reading(text: str) -> str:
     """Two forms of one quantity read once: the exact form for a rounded one ("32k ctx (32768 tokens)" ->
     "32768 ctx tokens"), and a total without its parts ("9,000 tokens (1k answer + 8k thinking)" -> "9,000 tokens");
-    spelled-out counts as digits ("fifty million" -> "50000000")."""
+    spelled-out counts as digits ("fifty million" -> "50000000") and spelled-out power with digits ("a gigawatt" ->
+    "1 gigawatt")."""
     from tools.quantities import lex
 
     for q in reversed(lex(text)):
+        if q.unit == "W" and not re.search(r"\d", q.text):  # "half a gigawatt" -> "0.5 gigawatt"
+            text = text[: q.start] + f"{q.digits} {q.text.split()[-1]}" + text[q.end :]
+            continue
         if re.fullmatch(r"[a-z]+\s+[a-z]+", q.text):  # spelled out ("fifty million"): the digits the patterns read
             text = text[: q.start] + f"{q.value:.12g}" + text[q.end :]
             continue

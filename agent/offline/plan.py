@@ -57,6 +57,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     and what the calculators take instead.
     """
     from agent.input_accounting import stated_quantities
+    from agent.offline.bare_topic import bare_topic_reply
     from agent.offline.own_costs import split_own_costs
     from agent.offline.planners.money import money_plan
     from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
@@ -74,6 +75,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         return missing
     if not prior and (vague := vague_reply(question, parse(question), quantities, [c.name for c in plan.calls])):
         return Plan(reply=vague)
+    if not prior and (bare := bare_topic_reply(question, parse(question), quantities)):
+        return Plan(reply=bare)
     free = _outside_formulas(question, plan, quantities)
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities if call.name == "calculate" else free)
