@@ -124,7 +124,7 @@ _UNIT_WORDS = (
     ("s", re.compile(r"\s*(?P<u>ms|milliseconds?|us|µs|microseconds?|seconds?|secs?|s)(?![\w/])", re.I), None),
 )
 _EXP_BYTES = re.compile(r"\s?-?b(?![a-z0-9/])", re.I)
-_NAME_X = re.compile(r"\s*[x×]\s*(?=[a-z]*\d|gpus?\b|accelerators?\b|chips?\b|cards?\b)", re.I)
+_NAME_X = re.compile(r"\s*[x×]\s*(?=[a-z]*\d|tpus?\b|gpus?\b|accelerators?\b|chips?\b|cards?\b)", re.I)
 _RATIO = re.compile(r"\s*[x×](?![a-z0-9])", re.I)
 _YEAR_CONTEXT = re.compile(
     r"(?:\b(?:in|through|thru|until|till|by|from|to|since|before|after|vs\.?|and|between|of|year|fy|end|what'?s|what is)"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from agent.offline.tpu_slices import as_chip_count
+
 
 def one_reading(text: str) -> str:
     """Two forms of one quantity read once: the exact form for a rounded one ("32k ctx (32768 tokens)" ->
@@ -35,8 +37,9 @@ def one_reading(text: str) -> str:
 
 
 def normalise_text(question: str) -> str:
-    """Lower-case and split counts glued to names: '8xH100' -> '8 x h100', 'H100x8' -> 'h100 x 8'."""
-    t = one_reading(question.lower().replace("×", "x").replace("’", "'"))
+    """Lower-case and split counts glued to names: '8xH100' -> '8 x h100', 'H100x8' -> 'h100 x 8', a TPU slice
+    named by size as its chips: 'v5p-16' -> '8 x v5p' (:mod:`agent.offline.tpu_slices`)."""
+    t = one_reading(as_chip_count(question.lower().replace("×", "x").replace("’", "'")))  # "v6e-8" -> "8 x v6e"
     t = re.sub(r"\$\s*-\s*(?=\d)", "-$", t)  # "$-2/hr" -> "-$2/hr": a negative amount, read as one
     t = re.sub(
         r"(?<![\w$])(\d[\d,]*(?:\.\d+)?)\s*(?:bucks?|dollars?|usd)\b", r"$\1", t

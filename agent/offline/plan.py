@@ -63,9 +63,11 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
     from agent.offline.quote_arithmetic import waits_for_figure
     from agent.offline.quote_compute import stated_calls, uncomputed_note
+    from agent.offline.tpu_slices import as_chip_count
     from agent.offline.vague import vague_reply
     from agent.offline.whatif import DISTINCT, refill, route
 
+    question = as_chip_count(question)  # "tpu v6e-8" -> "8 x tpu v6e": the count every reader below sees
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
     _ceiling_reads_weights(question, plan)

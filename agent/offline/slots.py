@@ -71,7 +71,7 @@ _FACILITY_LIFE = r"facilit|building|\bshell\b|recover|per mw|/mw|mw of it"
 #: Words right after a token count that make it the generated part of a query.
 _OUTPUT_WORD = r"(?:output|out\b|generated|completion|answer)"
 #: A chip's model number written after a count ("4x H200", "16 h100s").
-_CHIP_NAME = r"[a-z]{1,8}\d{2,4}[a-z]?s?"
+_CHIP_NAME = r"(?:[a-z]{1,8}\d{2,4}[a-z]?s?|(?:tpu\s*)?v\d[a-z]?)"
 #: A count written before a chip's name ("100,000 H100s", "8 b200"): the name is a model number.
 _COUNT_OF_CHIPS = r"\d\s*(?:x\s*)?[a-z]{1,8}\d{2,4}[a-z]?s?\b"
 #: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
