@@ -58,6 +58,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     """
     from agent.input_accounting import stated_quantities
     from agent.offline.bare_topic import bare_topic_reply
+    from agent.offline.capex_followup import capex_comparison_question
     from agent.offline.own_costs import split_own_costs
     from agent.offline.planners.money import money_plan
     from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
@@ -68,6 +69,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.offline.whatif import DISTINCT, refill, route
 
     question = as_chip_count(question)  # "tpu v6e-8" -> "8 x tpu v6e": the count every reader below sees
+    if prior and (merged := capex_comparison_question(question, prior, prior_question)):
+        question, prior, prior_question = merged, [], ""  # "and how much is that up vs FY23?" after one year's capex
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
     _ceiling_reads_weights(question, plan)

@@ -200,3 +200,11 @@ def test_a_price_follow_up_after_a_build_out_prices_that_build_out(chat):
     assert call.args["capex_per_accelerator"] == 38_000 and call.args["power_kw"] == 1.6
     # 500 MW / 1.25 = 400 MW IT / 1.6 kW = 250,000 accelerators x $38,000 = $9.5 billion
     assert "$9.50 billion IT" in answer.answer
+
+
+def test_a_capex_year_follow_up_compares_with_the_earlier_year(chat):
+    chat("alphabet capex in 2024?")
+    answer = chat("how much did it grow vs 2021?")
+    calcs = [c.result for c in answer.tool_calls if c.name == "calculate" and c.result]
+    assert calcs, "the change is computed, not left to the reader"
+    assert "2024" in answer.answer and "2021" in answer.answer and "% of 2021" in answer.answer
