@@ -29,12 +29,13 @@ def _g(value: float) -> str:
 
 def depreciation_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[list[Any], Labels, str] | None:
     """The ``calculate`` calls, labels and note (module docstring); None when the question is not that arithmetic."""
+    from agent.offline.intents import detect
     from agent.offline.parse import parse
     from agent.offline.server_size import named_server_size
     from agent.offline.slots import clause_around
 
-    if not _ASKED.search(question):
-        return None
+    if not _ASKED.search(question) or "search" in detect(question.lower()):
+        return None  # a price someone said: the quote with its computation (agent.offline.quote_compute)
     prices = [q for q in quantities if q.unit == "usd" and q.per in (None, "server", "accelerator")]
     years = [q for q in quantities if q.unit == "years"]
     salvage = [q for q in quantities if q.unit == "fraction" and _SALVAGE.search(clause_around(question, q))]

@@ -126,6 +126,10 @@ def fleet_power_calls(question: str, quantities: list[Quantity], make: Any) -> t
     kw = _chip_kw(question, chip, roles["chip"])
     if kw is None or not (roles["over"] or roles["host"] or tdp or roles["chip"]):
         return None
+    if not (roles["over"] or roles["host"]) and roles["price"]:
+        return (
+            None  # a bill on a kW per chip (stated, or at TDP): the power-cost planners' (agent.offline.planners.cost)
+        )
     period = _period(text)
     wants_bill = bool(_BILL.search(text) and period and roles["price"])
     wants_count = bool(_COUNT_ASKED.search(text) and roles["site"])

@@ -13,7 +13,9 @@ we charge $0.90/Mtok: cost per mil tok and gross margin?" state both sides of th
     $ per query                             = $ per million tokens x tokens per query / 10^6   (x 1,000 per 1k)
     gross margin (%)                        = (charge - cost) / charge x 100   (charge per million tokens)
 
-Every token of a query is charged at the one rate (the throughput given is the only rate there is). Nothing is
+Every token of a query is charged at the one rate (the throughput given is the only rate there is). A question
+the serving-cost calculator (:mod:`tools.serving_cost`) reads whole is left to it; this takes the rest: a node's
+price beside its aggregate rate, a rate per GPU with a token total, a charge for the margin, a catalog rate. Nothing is
 computed unless the question asks for a cost per token or per query and states exactly one price per hour and
 one tokens/s; any other stated number must be one of the inputs above, else another planner answers.
 """
@@ -85,6 +87,7 @@ def hourly_token_calls(question: str, quantities: list[Quantity], make: Any) -> 
     from a stated $/hour and tokens/s (module docstring); None when the question is not that arithmetic."""
     from agent.offline.catalog_rate import catalog_rate
     from agent.offline.slots import clause_around
+    from agent.offline.whatif import route
 
     text = question.lower()
     prices = [q for q in quantities if q.unit == "usd/hour"]
@@ -92,6 +95,8 @@ def hourly_token_calls(question: str, quantities: list[Quantity], make: Any) -> 
     listed = catalog_rate(question) if not prices else None
     if len(rates) != 1 or not _ASKED.search(text) or len(prices) + bool(listed) != 1 or _STREAMS.search(text):
         return None  # tokens/s per user or stream: the serving-cost calculator's concurrent streams
+    if route(question, quantities, {}, ("serving_cost",), strict=True) is not None:
+        return None  # the serving-cost calculator reads every number: its answer (with its queries per hour)
     utils = [
         q for q in quantities if q.unit == "fraction" and 0 < q.value <= 1 and _UTIL.search(clause_around(question, q))
     ]

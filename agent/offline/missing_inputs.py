@@ -59,14 +59,14 @@ _MONEY = re.compile(r"\bcost|\$|\bprice|\busd\b|dollar|\bcheap|\bspend|\bpay", r
 
 
 def missing_throughput_for_mtok(
-    question: str, focus: list[str], quantities: list[Quantity], has_model: bool
+    question: str, focus: list[str], quantities: list[Quantity], has_model: bool, has_chip: bool
 ) -> str | None:
-    """A cost per million tokens asked alone on a chip, with no model, no tokens/s and no figures of the
+    """A cost per million tokens asked alone on a chip (``has_chip``), with no model, no tokens/s and no figures of the
     question's own: the reply naming what is needed, else None. A $/Mtok needs the tokens an hour produces, and
     a default model and batch would price a deployment the analyst never described (the $/Mtok beside a cost per
     hour, asked together, stays a labelled illustration: :func:`agent.offline.planners.cost.illustrate`)."""
-    if focus[:1] != ["per_mtok"] or "per_hour" in focus or has_model or not _MONEY.search(question):
-        return None
+    if focus[:1] != ["per_mtok"] or "per_hour" in focus or has_model or not has_chip or not _MONEY.search(question):
+        return None  # no chip either: the cost planner asks for a chip or a price (own_costs.missing_price_and_chip)
     if any(q.unit in _OWN_FIGURES for q in quantities):
         return None
     return (

@@ -33,9 +33,8 @@ def _has(values: list[float], expected: float) -> bool:
         # a node's price and its aggregate rate: 19.5 / (9,000 x 3,600) x 1e6 = 0.60185; x 2,400 / 1e6 per query
         ("our 8x mi300x node runs $19.50/hr and pushes 9k tok/s aggregate. $/Mtok, and per request of 2,400 tokens?",
          [19.5 / (9000 * 3600) * 1e6, 19.5 / (9000 * 3600) * 2400]),
-        # a price per GPU and a node's rate: 2.4 x 4 / (5,000 x 3,600) x 1e6 = 0.5333
-        ("4 l40s at $2.40 per gpu-hour, 5,000 tok/s total for the box: cost per million tokens",
-         [2.4 * 4 / (5000 * 3600) * 1e6]),
+        # a box's price and its rate: 7.2 / (5,000 x 3,600) x 1e6 = 0.4
+        ("a 4x l40s box rents for $7.20/hr total, 5,000 tok/s aggregate: cost per million tokens", [0.4]),
         # a utilization and a charge: 1.1 / (700 x 3,600 x 0.7) x 1e6 = 0.62358; margin (1.5 - that) / 1.5
         ("h200 rented at $1.10/h, 700 tok/s per gpu, 70% utilized, we bill $1.50/Mtok: per mil tok cost and margin?",
          [1.1 / (700 * 3600 * 0.7) * 1e6, (1.5 - 1.1 / (700 * 3600 * 0.7) * 1e6) / 1.5 * 100]),
@@ -46,6 +45,12 @@ def _has(values: list[float], expected: float) -> bool:
 def test_cost_per_token_from_an_hourly_price_and_a_rate(question: str, expected: list[float]) -> None:
     values = _values(question)
     assert all(_has(values, e) for e in expected), values
+
+
+def test_a_replica_the_serving_calculator_reads_stays_with_it() -> None:
+    """ "4 l40s at $2.40 per gpu-hour, 5,000 tok/s for the box": accelerators per replica and a price each."""
+    (call,) = make_plan("4 l40s at $2.40 per gpu-hour, 5,000 tok/s total for the box: cost per million tokens").calls
+    assert call.name == "serving_cost" and call.args["accelerators_per_replica"] == 4
 
 
 def test_tokens_per_user_stay_with_the_serving_calculator() -> None:
@@ -196,3 +201,19 @@ def test_a_per_gpu_restatement_of_the_server_power_is_one_power() -> None:
         "8x h200 server $320k, 4 yrs straight line, the box draws 11.2 kW (about 1.4 kW per gpu), pue 1.25, 9c/kWh. $/gpu-hr?"
     ).calls
     assert call.args["server_kw"] == 11.2 and "power_kw" not in call.args
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # 150 MW / 120 kW = 1,250 racks; x 72 = 90,000 GPUs
+        ("150 MW of IT load with gb300 nvl72 racks at 120 kW each: how many racks and gpus?", [1250, 90000]),
+        # 20 MW / 10 kW = 2,000 servers; / 2 per rack = 1,000 racks; x 8 = 16,000 GPUs
+        ("20 MW room, 8-gpu h200 servers at 10 kW each, 2 servers per rack. racks and gpus?", [2000, 1000, 16000]),
+        # 50,000 / 8 = 6,250 servers; / 4 = 1,563 racks (rounded up); x 12 kW = 75 MW
+        ("50,000 h100 fleet, 8 per server, servers draw 12 kW, 4 servers/rack. racks and IT MW?", [6250, 1563, 75]),
+    ],
+)
+def test_racks_on_the_analysts_rack_rule(question: str, expected: list[float]) -> None:
+    values = _values(question)
+    assert all(_has(values, e) for e in expected), values

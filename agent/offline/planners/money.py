@@ -4,7 +4,7 @@ draw over a stated period (:mod:`agent.offline.power_cost`), a fleet's power on 
 (:mod:`agent.offline.fleet_power`), capex plus energy over a life (:mod:`agent.offline.lifetime_cost`), a query's
 priced token parts (:mod:`agent.offline.query_bill`), a rental bill (:mod:`agent.offline.rental_bill`),
 straight-line depreciation (:mod:`agent.offline.depreciation`), an own cost per accelerator-hour of a server in
-parts (:mod:`agent.offline.server_parts`), figures asked of an own cost per GPU-hour
+parts (:mod:`agent.offline.server_parts`), racks on a rack rule (:mod:`agent.offline.racks`), figures asked of an own cost per GPU-hour
 (:mod:`agent.offline.own_hourly`), the cost per concurrent user-hour (:mod:`agent.offline.per_user`) and a
 CAGR over a stated span with no calendar years (:mod:`agent.offline.plain_cagr`), the price for a gross margin
 (:mod:`agent.offline.margin_price`), the tokens/s a target $/Mtok needs (:mod:`agent.offline.target_rate`), the
@@ -34,6 +34,7 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
     from agent.offline.plain_cagr import plain_cagr_calls
     from agent.offline.power_cost import stated_power_bill
     from agent.offline.query_bill import query_bill_calls
+    from agent.offline.racks import rack_calls
     from agent.offline.rental_bill import rental_bill_calls
     from agent.offline.server_parts import server_parts_calls
     from agent.offline.target_rate import target_rate_calls
@@ -49,6 +50,7 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
         or rental_bill_calls(question, quantities, Call)
         or depreciation_calls(question, quantities, Call)
         or server_parts_calls(question, quantities, Call)
+        or rack_calls(question, quantities, Call)
         or own_hourly_calls(question, quantities, Call)
         or per_user_hour_calls(question, quantities, Call)
         or plain_cagr_calls(question, quantities, Call)

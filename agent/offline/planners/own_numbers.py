@@ -22,7 +22,7 @@ def missing_inputs_plan(question: str, quantities: list[Quantity]) -> Plan | Non
     focus = asked_quantities(p.text)
     reply = (
         missing_for_unit_cost(question, quantities, has_model)
-        or missing_throughput_for_mtok(question, focus, quantities, has_model)
+        or missing_throughput_for_mtok(question, focus, quantities, has_model, bool(p.chips or p.unknown_chips))
         or missing_chip_power(focus, p.unknown_chips, quantities)
     )
     return Plan(reply=reply) if reply else None
