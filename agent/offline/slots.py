@@ -59,6 +59,11 @@ _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 _CHIP_ONLY = (50.0, 3e3)
 #: A power no word qualifies that is more than one accelerator draws and at most a rack: a server's or a rack's.
 _MANY_CHIPS = (3e3 + 1, 5e5)
+#: "IT" as the IT load ("1 GW IT", "800 MW of IT"), not the pronoun ("what does it cost", "is it", "it per GPU").
+_IT_LOAD = (
+    r"(?<!is )(?<!does )(?<!do )(?<!would )(?<!will )(?<!did )(?<!could )(?<!can )"
+    r"\bit\b(?! (?:per|each|true|cost|take|need|be|mean|use|draw|run))|it load|it power"
+)
 #: A build-out's count of accelerators (a server's 8 is a deployment, not a campus).
 _FLEET = (1e3, 1e9)
 #: Words near a span of years that make it the facility's life ("$11.7M per MW of IT over 15 yrs").
@@ -66,7 +71,7 @@ _FACILITY_LIFE = r"facilit|building|\bshell\b|recover|per mw|/mw|mw of it"
 #: Words right after a token count that make it the generated part of a query.
 _OUTPUT_WORD = r"(?:output|out\b|generated|completion|answer)"
 #: A chip's model number written after a count ("4x H200", "16 h100s").
-_CHIP_NAME = r"[a-z]{1,8}\d{2,4}[a-z]?s?"
+_CHIP_NAME = r"(?:[a-z]{1,8}\d{2,4}[a-z]?s?|(?:tpu\s*)?v\d[a-z]?)"
 #: A count written before a chip's name ("100,000 H100s", "8 b200"): the name is a model number.
 _COUNT_OF_CHIPS = r"\d\s*(?:x\s*)?[a-z]{1,8}\d{2,4}[a-z]?s?\b"
 #: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
@@ -75,6 +80,10 @@ _ONE_PRICE = (100.0, 1e8)
 _ONE_MEMORY = (1e9, 4e12)
 #: Words that make an amount a total over the years, not a starting value.
 _TOTAL = r"spen[dt] over|\btotal\b|in total|cumulative|altogether|all together"
+#: A memory size restated in bytes ("288GB as 288e9", "80 GB = 80e9"): the number after it is bytes.
+_GB_AS = r"\d\s*gi?b\s*(?:as|=|is)\s*[\d.]+\s*e\s*\d"
+#: "memory is", "hbm in": words before the unit a chip's memory size is read in.
+_MEMORY_IN = r"\b(?:memory|hbm|vram|capacity|sizes?)\s+(?:is|are|in|as)\s+(?:in\s+)?"
 #: Plausible parameter count of a model written as a bare number ("8.03B"): 100M to 100T.
 _PARAMS = (1e8, 1e14)
 #: A question that asks what a token or a query costs: an hourly price in it is what is paid for accelerator time
@@ -190,7 +199,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("through", ("year",), integer=True),
     ),
     "buildout": (
-        Slot("it_gw", ("W",), r"(?<!is )\bit\b(?! (?:per|each|true))|it load|it power", scale=1e-9, span=_SITE),
+        Slot("it_gw", ("W",), _IT_LOAD, scale=1e-9, span=_SITE),
         # "1.37 kW all-in IT per H100": all-in at the IT level, so PUE still applies
         Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP, veto=r"\bit\b"),
         Slot("power_kw", ("W",), rf"\bit\b|{_GPU}|each|per", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),
@@ -212,7 +221,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         # "reads the 37B active params": the parameters a token uses, not the weights memory holds
         Slot("params", ("params",), veto=r"\bactive\b"),
         # "llama 3.1 8b (8.03B, bf16)": a bare count; not a size per accelerator ("8x h100 (80e9 each)")
-        Slot("params", ("",), span=_PARAMS, veto=rf"\bactive\b|\beach\b|per (?:{_GPU})"),
+        # ... nor the bytes a memory size is read as ("288GB as 288e9")
+        Slot("params", ("",), span=_PARAMS, veto=rf"\bactive\b|\beach\b|per (?:{_GPU})|{_GB_AS}"),
         Slot(
             "capacity_gb",
             ("bytes",),
@@ -226,7 +236,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot(
             "capacity_gb",
             ("",),
-            rf"\beach\b|per (?:{_GPU})|\bhbm\b|\bmemory\b|\bvram\b",
+            rf"\beach\b|per (?:{_GPU})|\bhbm\b|\bmemory\b|\bvram\b|{_GB_AS}",
             scale=1e-9,
             span=(1e10, 2e12),  # 10 GB to 2 TB: the range of one accelerator's memory in the catalog and beyond
             veto=r"param|\bactive\b",
@@ -270,7 +280,7 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         "memory_fit",
         "weights_only",
         True,
-        r"weights? only|just (?:for |to hold )?the weights|only the weights|just to hold\b|ignor\w* (?:the )?kv\b",
+        r"weights? only|just (?:for |to hold )?(?:the )?weights|only the weights|just to hold\b|ignor\w* (?:the )?kv\b",
     ),
     (
         "memory_fit",
@@ -280,6 +290,9 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         r"|(?:all|fully|entirely|whole(?: of it)?) usable|no (?:headroom|margin)|the whole card|bytes?, all of it\b",
     ),
     ("memory_fit", "reserve_frac", 0.0, r"no (?:reserve|headroom|margin)"),
+    # "memory is GiB per google", "hbm in decimal GB": the unit the marketed memory size is read in
+    ("memory_fit", "capacity_unit", "GiB", rf"{_MEMORY_IN}gib\b|\bread as gib\b"),
+    ("memory_fit", "capacity_unit", "GB", rf"{_MEMORY_IN}(?:decimal )?gb\b(?!\s*/)|\bdecimal gb\b|\bread as gb\b"),
     ("kv_cache", "attention", "mla", r"\bmla\b|latent attention"),
     ("kv_cache", "attention", "mqa", r"\bmqa\b|multi[- ]query"),
     ("kv_cache", "attention", "gqa", r"\bgqa\b|grouped[- ]query"),
