@@ -15,9 +15,10 @@ Prefill (:func:`prefill_bound_calls`; "prefill compute bound, qwen3-32b bf16 on 
     prefill tokens/s = accelerators x dense peak FLOPS x efficiency / (FLOPs per parameter x parameters)
 
 FLOPs per parameter per token: the stated figure ("2 flops/param/token", "2*params flops per token"), else 2
-(the forward pass's one multiply and one add per weight, Kaplan et al. 2020, "Scaling Laws for Neural
-Language Models", section 2.1). Attention FLOPs are not counted. Peak: accelerators.csv dense TFLOPS of the
-format (``FLOPS_COLUMNS``: fp8 falls back to bf16 when blank). Efficiency: the stated share ("100% of dense
+(the forward pass's one multiply and one add per weight: Kaplan et al. 2020, "Scaling Laws for Neural
+Language Models", section 2.1; not quoted in answers, whose figures are checked against tool results).
+Attention FLOPs are not counted. Peak: accelerators.csv dense TFLOPS of the format (``FLOPS_COLUMNS``: fp8
+falls back to bf16 when blank). Efficiency: the stated share ("100% of dense
 fp8 peak", "at 40% MFU"), else 1 when a bound, ceiling, peak or compute-bound figure is asked; a question
 stating neither is not read here.
 """
@@ -90,7 +91,9 @@ def catalog_decode_reads(question: str, p: Parsed, ignore_kv: bool) -> tuple[str
     tokens = p.total or p.prompt
     if not (tokens and _KV_INCLUDED.search(question)):
         return None
-    kv_fmt = p.kv_dtype or (fmt if fmt in ("bf16", "fp16", "fp8") else "bf16")
+    # as the calculators default it (tools.release_dtype.default_kv_dtype): the stated weight format unless 4-bit
+    stated = p.weights_dtype and BYTES_PER_VALUE[p.weights_dtype] >= 1
+    kv_fmt = p.kv_dtype or (p.weights_dtype if stated else "bf16")
     per_token = kv_cache(KVCacheInput(model=spec.name, kv_dtype=kv_fmt)).bytes_per_token
     note += f"; KV per sequence = its tokens x the KV bytes per token at {kv_fmt} (kv_cache), all read every step"
     return weights, f"{tokens} * {per_token}", note
@@ -132,9 +135,10 @@ def prefill_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[l
         tflops = getattr(chip, column)
         expr = f"{gpus} * {tflops:g} * 1e12 * {efficiency:g} / ({flops:g} * {_g(params)})"
         basis = f"accelerators x {column} (accelerators.csv) x efficiency / (FLOPs per parameter x {counted})"
-        labels[expr] = (f"Compute-bound prefill, {spec.name} on {gpus} x {chip.name}", "tokens/s", basis)
+        short = m.text.upper() if len(m.text) <= 8 else chip.name  # "H200", not "H200 SXM 141GB" (no figure)
+        labels[expr] = (f"Compute-bound prefill, {spec.name} on {gpus} x {short}", "tokens/s", basis)
         calls.append(make("calculate", {"expression": expr}))
-    convention = "stated" if per else "the usual forward-pass count (Kaplan et al. 2020)"
+    convention = "as stated" if per else "the usual forward-pass count: a multiply and an add per weight"
     note = (
         f"Compute-bound prefill: tokens/s = accelerators x dense peak FLOPS x efficiency {efficiency:g} / "
         f"({flops:g} FLOPs per parameter per token, {convention} x parameters); attention FLOPs, memory reads and "

@@ -220,7 +220,9 @@ def decode_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[li
     chips = _chips(question)
     weights = _weights(question, qs, fmt_bytes)
     ignore = _IGNORE_KV.search(question)
-    catalog = None if weights is not None else catalog_decode_reads(question, p, bool(ignore))
+    # a batch-1 ceiling with a $/Mtok or bytes asked and no context reads the weights only (the textbook ceiling)
+    weights_only = bool(ignore) or (p.batch in (None, 1) and not (p.total or p.prompt) and _extras_asked(question, qs))
+    catalog = None if weights is not None else catalog_decode_reads(question, p, weights_only)
     if weights is None and catalog is None:
         return _ratio(question, chips, make)
     bound = Bound(weights=catalog[0] if catalog else str(weights), batch=p.batch or 1, gpus=max(1, p.count or 1))

@@ -19,7 +19,7 @@ _BYTES_ASKED = re.compile(
     r"bytes?\b[^.?;]{0,30}(?:read|per (?:decode )?step|/step)|\bGB (?:read|per (?:decode )?step)", re.I
 )
 #: A figure just before "bytes"/"GB": the bytes are stated ("141 GB read per token", "16e9 bytes per step").
-_STATED = re.compile(r"[\d.]\s*(?:[kmgt]?i?b?\s*)?$", re.I)
+_STATED = re.compile(r"\d\s*(?:[kmgt]?i?b?\s*)?$", re.I)
 _PER_MTOK = re.compile(r"\$\s*/\s*m\s*tok|per (?:million|mil|m)\b\s*tok|/\s*mtok|\bmtok\b|per 1m tok", re.I)
 _WHOLE = re.compile(r"\b(?:node|server|box|instance|cluster|whole|total|all)\b", re.I)
 

@@ -33,7 +33,8 @@ def spelled_out(question: str, plan: Plan, routed: bool) -> Plan:
     qs = stated_quantities(question)
     specs = None if qs else chip_ratio_calls(question, Call)  # a stated figure makes it another question
     if specs is not None:
-        return _with(question, plan, [c for c in plan.calls if c.name in _QUOTES], *specs)
+        said = [c for c in plan.calls if c.name in _QUOTES and c.args.get("source") != "specs"]  # rows: chip_specs
+        return _with(question, plan, said, *specs)
     kv_ratio = kv_ratio_call(question, plan.calls, Call)
     if kv_ratio is not None:
         plan.calls.append(kv_ratio[0])
