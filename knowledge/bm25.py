@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 
 from knowledge.aliases import canonicalize
+from knowledge.typo_terms import NearTerms
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -49,8 +50,10 @@ class LexicalIndex:
 
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
+        self.near: NearTerms | None = None
         if texts:
             self._bm25.index([tokenize(t, canonical=canonical) or ["\x00empty"] for t in texts], show_progress=False)
+            self.near = NearTerms(self._bm25.vocab_dict)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text for ``query`` (zeros when no query token is in the vocabulary)."""
@@ -59,6 +62,9 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         vocab = self._bm25.vocab_dict
         known = [t for t in tokens if t in vocab]
+        if self.near is not None:
+            words = [w for w in _TOKEN.findall(canonicalize(query).lower()) if w not in _STOP]
+            known += self.near.corrections(zip(words, _stemmer().stemWords(words)), vocab)
         if not known:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

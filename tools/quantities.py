@@ -124,7 +124,7 @@ _UNIT_WORDS = (
     ("s", re.compile(r"\s*(?P<u>ms|milliseconds?|us|µs|microseconds?|seconds?|secs?|s)(?![\w/])", re.I), None),
 )
 _EXP_BYTES = re.compile(r"\s?-?b(?![a-z0-9/])", re.I)
-_NAME_X = re.compile(r"\s*[x×]\s*(?=[a-z]*\d|gpus?\b|accelerators?\b|chips?\b|cards?\b)", re.I)
+_NAME_X = re.compile(r"\s*[x×]\s*(?=[a-z]*\d|tpus?\b|gpus?\b|accelerators?\b|chips?\b|cards?\b)", re.I)
 _RATIO = re.compile(r"\s*[x×](?![a-z0-9])", re.I)
 _YEAR_CONTEXT = re.compile(
     r"(?:\b(?:in|through|thru|until|till|by|from|to|since|before|after|vs\.?|and|between|of|year|fy|end|what'?s|what is)"
@@ -361,6 +361,11 @@ _WORD_VALUES = {
 }  # fmt: skip
 #: A spelled-out count with a magnitude ("fifty million"); "a million" is a figure of speech, not read.
 _WORDS = re.compile(r"\b(?P<n>" + "|".join(_WORD_VALUES) + r")\s+(?P<mag>thousand|million|billion|trillion)\b", re.I)
+#: Power said in words: "a gigawatt", "half a gigawatt", "two megawatts" (not "$10M a megawatt", a rate).
+_SPELLED_POWER = re.compile(
+    r"\b(?P<n>half an?|an?|" + "|".join(_WORD_VALUES) + r")\s+(?P<u>(?:giga|mega|kilo)watts?)\b", re.I
+)
+_POWER_WORD_VALUES = {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5}
 
 
 def _spelled(text: str) -> list[Quantity]:
@@ -378,6 +383,14 @@ def _spelled(text: str) -> list[Quantity]:
                 magnitude=magnitude,
             )
         )
+    for m in _SPELLED_POWER.finditer(text):
+        if re.search(r"[\d$][\w.,]*\s*$", text[max(0, m.start() - 12) : m.start()]):
+            continue  # "$10M a megawatt": a rate's denominator, not a power
+        word = " ".join(m.group("n").lower().split())
+        power = _POWER_WORD_VALUES.get(word) or float(_WORD_VALUES[word])
+        scale = _WATTS[m.group("u").lower()]
+        out.append(Quantity(value=power * scale, unit="W", text=m.group(0), start=m.start(), end=m.end(),
+                            digits=f"{power:g}", magnitude=scale))  # fmt: skip
     return out
 
 

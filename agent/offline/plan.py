@@ -57,14 +57,20 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     and what the calculators take instead.
     """
     from agent.input_accounting import stated_quantities
+    from agent.offline.bare_topic import bare_topic_reply
+    from agent.offline.capex_followup import capex_comparison_question
     from agent.offline.own_costs import split_own_costs
     from agent.offline.planners.money import money_plan
     from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
     from agent.offline.quote_arithmetic import waits_for_figure
     from agent.offline.quote_compute import stated_calls, uncomputed_note
+    from agent.offline.tpu_slices import as_chip_count
     from agent.offline.vague import vague_reply
     from agent.offline.whatif import DISTINCT, refill, route
 
+    question = as_chip_count(question)  # "tpu v6e-8" -> "8 x tpu v6e": the count every reader below sees
+    if prior and (merged := capex_comparison_question(question, prior, prior_question)):
+        question, prior, prior_question = merged, [], ""  # "and how much is that up vs FY23?" after one year's capex
     plan = _make_plan(question, prior or [], prior_question)
     quantities = stated_quantities(question)
     _ceiling_reads_weights(question, plan)
@@ -74,6 +80,8 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
         return missing
     if not prior and (vague := vague_reply(question, parse(question), quantities, [c.name for c in plan.calls])):
         return Plan(reply=vague)
+    if not prior and (bare := bare_topic_reply(question, parse(question), quantities)):
+        return Plan(reply=bare)
     free = _outside_formulas(question, plan, quantities)
     for call in plan.calls:
         call.args = refill(call.name, call.args, question, quantities if call.name == "calculate" else free)

@@ -59,6 +59,11 @@ _ONE_CHIP, _ONE_SERVER, _SITE = (50.0, 2e4), (1e3, 5e5), (1e5, 1e11)
 _CHIP_ONLY = (50.0, 3e3)
 #: A power no word qualifies that is more than one accelerator draws and at most a rack: a server's or a rack's.
 _MANY_CHIPS = (3e3 + 1, 5e5)
+#: "IT" as the IT load ("1 GW IT", "800 MW of IT"), not the pronoun ("what does it cost", "is it", "it per GPU").
+_IT_LOAD = (
+    r"(?<!is )(?<!does )(?<!do )(?<!would )(?<!will )(?<!did )(?<!could )(?<!can )"
+    r"\bit\b(?! (?:per|each|true|cost|take|need|be|mean|use|draw|run))|it load|it power"
+)
 #: A build-out's count of accelerators (a server's 8 is a deployment, not a campus).
 _FLEET = (1e3, 1e9)
 #: Words near a span of years that make it the facility's life ("$11.7M per MW of IT over 15 yrs").
@@ -66,7 +71,7 @@ _FACILITY_LIFE = r"facilit|building|\bshell\b|recover|per mw|/mw|mw of it"
 #: Words right after a token count that make it the generated part of a query.
 _OUTPUT_WORD = r"(?:output|out\b|generated|completion|answer)"
 #: A chip's model number written after a count ("4x H200", "16 h100s").
-_CHIP_NAME = r"[a-z]{1,8}\d{2,4}[a-z]?s?"
+_CHIP_NAME = r"(?:[a-z]{1,8}\d{2,4}[a-z]?s?|(?:tpu\s*)?v\d[a-z]?)"
 #: A count written before a chip's name ("100,000 H100s", "8 b200"): the name is a model number.
 _COUNT_OF_CHIPS = r"\d\s*(?:x\s*)?[a-z]{1,8}\d{2,4}[a-z]?s?\b"
 #: Plausible price of one accelerator or server (USD): "8 cents" is an electricity price, not a capex.
@@ -190,7 +195,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("through", ("year",), integer=True),
     ),
     "buildout": (
-        Slot("it_gw", ("W",), r"(?<!is )\bit\b(?! (?:per|each|true))|it load|it power", scale=1e-9, span=_SITE),
+        Slot("it_gw", ("W",), _IT_LOAD, scale=1e-9, span=_SITE),
         # "1.37 kW all-in IT per H100": all-in at the IT level, so PUE still applies
         Slot("kw_all_in", ("W",), r"all[- ]in", per=_ACCEL, scale=1e-3, span=_ONE_CHIP, veto=r"\bit\b"),
         Slot("power_kw", ("W",), rf"\bit\b|{_GPU}|each|per", per=_ACCEL, scale=1e-3, span=_ONE_CHIP),

@@ -57,8 +57,8 @@ def vague_reply(question: str, parsed: Parsed, quantities: list[Quantity], tools
     if _WORD_SIZE.search(question):
         return (
             "I can't price that without a size and a chip: how many accelerators (or how many MW / GW), which chip, and the price per "
-            "accelerator if it is not the catalog's. For example: 'what would 100k B200s cost?' or 'what would a "
-            "1 GW campus of GB200s cost?'"
+            "accelerator if it is not the catalog's. For example: 'what would <N>k B200s cost?' or 'what would a "
+            "<N> GW campus of GB200s cost?'"
         )
     if _OURS.search(question):
         return (

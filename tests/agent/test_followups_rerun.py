@@ -190,3 +190,21 @@ def test_a_bare_fraction_that_could_be_several_cost_inputs_changes_none(chat):
     )
     answer = chat("and at 50%?")
     assert all(a.get("cost_of_capital") != 0.5 and a.get("utilization") != 0.5 for _, a in _args(answer))
+
+
+def test_a_price_follow_up_after_a_build_out_prices_that_build_out(chat):
+    chat("how many accelerators in a 500 MW site at pue 1.25 and 1.6 kW each all-in?")
+    answer = chat("ok and at $38k a gpu, what's the hardware bill?")
+    (call,) = [c for c in answer.tool_calls if c.name in ("buildout", "tco")]
+    assert call.name == "buildout"  # not a fresh cost of owning the catalog's default chip
+    assert call.args["capex_per_accelerator"] == 38_000 and call.args["power_kw"] == 1.6
+    # 500 MW / 1.25 = 400 MW IT / 1.6 kW = 250,000 accelerators x $38,000 = $9.5 billion
+    assert "$9.50 billion IT" in answer.answer
+
+
+def test_a_capex_year_follow_up_compares_with_the_earlier_year(chat):
+    chat("alphabet capex in 2024?")
+    answer = chat("how much did it grow vs 2021?")
+    calcs = [c.result for c in answer.tool_calls if c.name == "calculate" and c.result]
+    assert calcs, "the change is computed, not left to the reader"
+    assert "2024" in answer.answer and "2021" in answer.answer and "% of 2021" in answer.answer

@@ -29,3 +29,28 @@ def test_a_question_without_its_subject_is_declined_with_what_to_give(question: 
 def test_a_named_chip_or_a_stated_size_is_still_computed(question: str) -> None:
     answer = ask(question, model="offline")
     assert any(c.result for c in answer.tool_calls)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how much does a datacenter cost?", "power draw of a cluster?", "whats the total cost of ownership", "tco?"],
+)
+def test_a_site_or_a_tco_without_size_or_chip_asks_for_them(question: str) -> None:
+    answer = ask(question, model="offline")
+    assert "I need" in answer.answer and "what did Dylan say" in answer.answer
+    assert not answer.tool_calls  # neither the podcast nor a calculator on defaults
+    assert not answer.warnings
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        ("what did the guest say data centers cost?", "search_knowledge"),
+        ("capex per MW for a build-out?", "buildout"),
+        ("what does it cost to build half a gigawatt?", "buildout"),
+    ],
+)
+def test_a_view_a_rate_or_a_spelled_size_is_not_declined(question: str, tool: str) -> None:
+    answer = ask(question, model="offline")
+    assert [c.name for c in answer.tool_calls][:1] == [tool]
+    assert not any(c.error for c in answer.tool_calls)

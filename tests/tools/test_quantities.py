@@ -177,3 +177,20 @@ def test_a_token_count_in_the_year_range_is_not_a_year() -> None:
     assert [q.unit for q in lex("8000 in 2000 out")] == ["", ""]
     assert [q.unit for q in lex("cagr from 40 in 2021 to 135 in 2025")] == ["", "year", "", "year"]
     assert [q.unit for q in lex("grows 20%/yr, what's 2028?")] == ["fraction/year", "year"]
+
+
+@pytest.mark.parametrize(
+    ("text", "watts"),
+    [
+        ("what would a gigawatt of B200s cost", 1e9),
+        ("half a gigawatt campus", 0.5e9),
+        ("three megawatts of IT", 3e6),
+        ("add a kilowatt per rack", 1e3),
+    ],
+)
+def test_power_said_in_words_is_read(text: str, watts: float) -> None:
+    assert [(q.unit, q.value) for q in lex(text)] == [("W", watts)]
+
+
+def test_a_megawatt_after_a_price_is_the_rate_not_a_power() -> None:
+    assert all(q.unit != "W" for q in lex("facility shell at $12M a megawatt"))

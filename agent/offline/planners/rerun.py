@@ -86,7 +86,7 @@ FOLLOW_UP_OPENER = re.compile(
 #: The calculators an intent's words can mean when a calculation of theirs was just run ("cost per query" after a
 #: serving cost is that serving cost again).
 _INTENT_CALCULATORS = {
-    "cost": ("tco", "serving_cost"),
+    "cost": ("tco", "serving_cost", "buildout"),  # "and at $45k per gpu, the gpu bill?" after a build-out
     "buildout": ("buildout",),
     "kv": ("kv_cache",),
     "fit": ("memory_fit",),
