@@ -13,6 +13,7 @@ catalog model and says what a step reads: "ignore kv", or "include kv reads" / "
 Prefill (:func:`prefill_bound_calls`; "prefill compute bound, qwen3-32b bf16 on one B200"):
 
     prefill tokens/s = accelerators x dense peak FLOPS x efficiency / (FLOPs per parameter x parameters)
+    prefill time (s) = stated prompt tokens / prefill tokens/s      (when a time is asked: "how long", "ttft")
 
 FLOPs per parameter per token: the stated figure ("2 flops/param/token", "2*params flops per token"), else 2
 (the forward pass's one multiply and one add per weight: Kaplan et al. 2020, "Scaling Laws for Neural
@@ -40,6 +41,7 @@ _FLOPS_PER_PARAM = re.compile(
 _KV_INCLUDED = re.compile(
     r"includ\w* (?:the )?kv|with (?:the )?kv|kv reads?|\bctx\b|context|each (?:seq|sequence|request|user)", re.I
 )
+_TIME = re.compile(r"\btime\b|\bttft\b|how long|seconds|latency", re.I)
 _EFFICIENCY = re.compile(r"peak|mfu|efficien|utili[sz]|achiev|of (?:dense|the)", re.I)
 
 
@@ -126,6 +128,7 @@ def prefill_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[l
     per = _FLOPS_PER_PARAM.search(question)
     flops = float(per.group(1)) if per else 2.0
     gpus = max(1, p.count or 1)
+    prompt = next((q for q in qs if q.unit == "tokens"), None) if _TIME.search(question) else None
     calls, labels = [], {}
     for m in p.chips:
         chip = find_accelerator(str(m.name))
@@ -138,6 +141,10 @@ def prefill_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[l
         short = m.text.upper() if len(m.text) <= 8 else chip.name  # "H200", not "H200 SXM 141GB" (no figure)
         labels[expr] = (f"Compute-bound prefill, {spec.name} on {gpus} x {short}", "tokens/s", basis)
         calls.append(make("calculate", {"expression": expr}))
+        if prompt is not None:  # "how long does a 32k-token prompt take": prompt tokens / prefill tokens/s
+            seconds = f"{_g(prompt.value)} / ({expr})"
+            labels[seconds] = (f"Compute-bound prefill time of {prompt.text}, {short}", "s", "prompt tokens / tokens/s")
+            calls.append(make("calculate", {"expression": seconds}))
     convention = "as stated" if per else "the usual forward-pass count: a multiply and an add per weight"
     note = (
         f"Compute-bound prefill: tokens/s = accelerators x dense peak FLOPS x efficiency {efficiency:g} / "

@@ -128,3 +128,10 @@ def test_bytes_asked_after_a_sentence_that_states_the_kv_format() -> None:
         pytest.approx(154.062, rel=1e-4),
         pytest.approx(616.248, rel=1e-4),
     ]
+
+
+def test_prefill_time_of_a_stated_prompt() -> None:
+    # 4 x 2,614.9e12 (MI325X fp8 dense) / (2 x 27.2e9 Gemma-2-27B) = 192,272 tokens/s; 100,000 / that = 0.52010 s
+    q = "how long does a 100000-token prompt take to prefill on 4x mi325x, gemma 2 27b fp8, compute bound"
+    values = _run(prefill_bound_calls(q, stated_quantities(q), Call))
+    assert sorted(values.values()) == [pytest.approx(0.520096, rel=1e-4), pytest.approx(192272.1, rel=1e-4)]
