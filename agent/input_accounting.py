@@ -246,6 +246,8 @@ def _reaches(q: Quantity, args: Sequence[Arg]) -> bool:
     """Whether a reading of ``q`` is in an argument that can hold its unit."""
     whole = q.unit == "tokens" and _WHOLE.search(q.text)  # "64k context": the whole sequence, not its output alone
     fitting = [n for f, n in args if holds(f, q.unit) and not (whole and f in ("prompt", "output"))]
+    if q.unit == "" and q.value >= 1e9 and _reaches(replace(q, unit="bytes"), args):
+        return True  # "141e9 per gpu", "(141e9 each)": a memory size in bytes, held as capacity_gb 141
     return bool(fitting) and _matches(readings(q, [n for _, n in args]), fitting)
 
 

@@ -6,10 +6,13 @@ GenZ); and decimal GB with all of it usable (a spec-sheet reading). When the ana
 of gpu_mem_util, reserve_frac or reserve_gb, the result also carries the all-usable readings (both
 units; only the analyst's when capacity_unit or capacity_gb is given); when the analyst states the usable
 share but not the unit, the decimal-GB reading at that share. An MLA model on N > 1 GPUs also gets the count
-with its latent cache kept once across the GPUs. So an answer can say which convention its headline uses and
+with its latent cache kept once across the GPUs; a KV format read from 8-bit weights (none given), the count
+with a bf16 cache. So an answer can say which convention its headline uses and
 what the others give:
 
     capacity/GPU  = memory_gb x 2^30 (GiB) or x 10^9 (GB), all usable
+    capacity      = capacity/GPU x N                                             bytes
+    weights only  = ceil(weights / usable/GPU) accelerators
     free after weights (replica) = (capacity/GPU - weights / N) x N               bytes
     max_concurrent = floor((capacity/GPU - weights / N) / KV/GPU(prompt + output))
 
@@ -20,11 +23,15 @@ token: GB all usable -> (80e9 - 17.64e9) / (2,000 x 40,960) = 761; GiB all usabl
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
 from tools.dtypes import GB, GIB
+from tools.kv_cache import sequence_bytes
+
+if TYPE_CHECKING:
+    from tools.memory_fit import KV
 
 #: Fields whose presence means the analyst chose how much memory is usable (then no alternatives are shown).
 USABLE_FIELDS = frozenset({"gpu_mem_util", "reserve_frac", "reserve_gb"})
@@ -36,6 +43,9 @@ class CapacityConvention(BaseModel):
     label: str
     capacity_unit: Literal["GiB", "GB"]
     gpu_mem_util: float = 1.0
+    capacity_bytes: int = Field(description="memory per accelerator in this reading x N (before any usable share).")
+    usable_bytes: int = Field(description="(capacity/GPU x usable share - bytes held back) x N.")
+    min_accelerators_weights_only: int = Field(description="ceil(weights / usable per accelerator).")
     free_after_weights_bytes: int = Field(description="(capacity/GPU - weights/N) x N: memory left after the weights.")
     max_concurrent_sequences: int | None = Field(
         None, description="floor(free per GPU / KV per GPU of one full-length request); None for weights only."
@@ -69,7 +79,8 @@ def other_conventions(
     ):
         if unit not in units:
             continue
-        free_gpu = memory_gb * scale * share - held - weights / n
+        usable_gpu = memory_gb * scale * share - held
+        free_gpu = usable_gpu - weights / n
         seqs = math.floor(free_gpu / kv_peak_per_gpu) if kv_peak_per_gpu and free_gpu > 0 else 0
         pooled = math.floor(free_gpu * n / kv_request_pooled) if kv_request_pooled and free_gpu > 0 else None
         out.append(
@@ -77,9 +88,21 @@ def other_conventions(
                 label=label,
                 capacity_unit=unit,  # type: ignore[arg-type]
                 gpu_mem_util=share,
+                capacity_bytes=math.floor(memory_gb * scale * n),
+                usable_bytes=math.floor(usable_gpu * n),
+                min_accelerators_weights_only=math.ceil(weights / usable_gpu) if usable_gpu > 0 else 0,
                 free_after_weights_bytes=math.floor(free_gpu * n),
                 max_concurrent_sequences=seqs if kv_peak_per_gpu else None,
                 max_concurrent_sequences_pooled=pooled,
             )
         )
     return out
+
+
+def bf16_kv_count(kv_dtype_given: str | None, kv: KV | None, budget_gpu: float, n: int) -> int | None:
+    """The KV format was not given and the cache was read in the weights' 8-bit format: the peak count with the
+    cache in bf16 instead, floor(budget/GPU / KV/GPU(prompt + output) at 2 B per value); None otherwise."""
+    if kv_dtype_given is not None or kv is None or kv.dtype == "bf16":
+        return None
+    per_request = sequence_bytes(kv.shape, kv.peak_tokens, "bf16", tp=n)
+    return math.floor(budget_gpu / per_request) if budget_gpu > 0 else 0

@@ -45,7 +45,7 @@ from tools.catalog import Accelerator, ModelSpec, find_accelerator, find_model
 from tools.chip_specs import memory_notes, sram_only
 from tools.dtypes import BYTES_PER_VALUE, GB, GIB
 from tools.errors import InputError
-from tools.fit_conventions import USABLE_FIELDS, CapacityConvention, other_conventions
+from tools.fit_conventions import USABLE_FIELDS, CapacityConvention, bf16_kv_count, other_conventions
 from tools.kv_cache import KVShape, context_note, heads_per_gpu, sequence_bytes
 from tools.params import total_parameters
 from tools.release_dtype import apply_release_default, default_kv_dtype, release_note
@@ -117,8 +117,12 @@ class MemoryFitResult(Worked):
         description="memory_gb x 2^30 (capacity_unit GiB) or x 10^9 (GB, or capacity_gb)."
     )
     usable_bytes_per_gpu: int
+    capacity_bytes_total: int = Field(0, description="capacity/GPU x N, bytes (before the usable share).")
+    usable_bytes_total: int = Field(0, description="usable/GPU x N, bytes.")
     kv_budget_bytes: int = Field(description="KV budget over all GPUs (can be negative when weights do not fit).")
     kv_bytes_per_sequence_peak: int = Field(description="KV of one request at prompt + output, all GPUs.")
+    kv_bytes_per_token: int = Field(0, description="The model's KV of one token, one copy (no tensor-parallel split).")
+    kv_bytes_per_sequence_one_copy: int = Field(0, description="KV of one request at prompt + output, one copy.")
     kv_bytes_per_sequence_avg: int = Field(description="KV of one request at prompt + output/2, all GPUs.")
     memory_one_request_bytes: int = Field(
         description="Weights + KV of one request at prompt + output: total memory to serve a single request (all GPUs)."
@@ -151,6 +155,9 @@ class MemoryFitResult(Worked):
         None,
         description="MLA on N > 1: requests that fit when the latent cache is kept once across the GPUs (attention "
         "data-parallel) instead of replicated on each: floor(kv_budget / KV(prompt + output)); None otherwise.",
+    )
+    max_concurrent_sequences_kv_bf16: int | None = Field(
+        None, description="KV format not given and read as the weights' 8-bit one: the peak count with a bf16 cache."
     )
     other_conventions: list[CapacityConvention] = Field(
         default_factory=list,
@@ -415,8 +422,12 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
         weights_bytes_per_gpu=math.ceil(weights / n),
         capacity_bytes_per_gpu=math.floor(mem.capacity),
         usable_bytes_per_gpu=math.floor(mem.usable),
+        capacity_bytes_total=math.floor(mem.capacity * n),
+        usable_bytes_total=math.floor(mem.usable * n),
         kv_budget_bytes=math.floor(budget_gpu * n),
         kv_bytes_per_sequence_peak=math.ceil(peak_gpu * n),
+        kv_bytes_per_token=math.ceil(sequence_bytes(kv.shape, 1, kv_dtype, tp=1)) if kv else 0,
+        kv_bytes_per_sequence_one_copy=math.ceil(kv.peak(1)) if kv else 0,
         kv_bytes_per_sequence_avg=math.ceil(avg_gpu * n),
         memory_one_request_bytes=math.ceil(weights + peak_gpu * n),
         max_concurrent_sequences=max_seq,
@@ -432,6 +443,7 @@ def memory_fit(inp: MemoryFitInput) -> MemoryFitResult:
         batch_fits=headroom >= 0 if kv is None else fits and batch <= max_seq,
         largest_batch_that_fits=max_seq if kv is not None and batch > max_seq else None,
         max_concurrent_sequences_mla_pooled=pooled,
+        max_concurrent_sequences_kv_bf16=bf16_kv_count(inp.kv_dtype, kv, budget_gpu, n),
         other_conventions=_conventions(inp, chip, weights, kv),
     )
     return record_provenance(result, inp, unused=_unused(inp, spec, chip))  # type: ignore[return-value]

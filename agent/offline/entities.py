@@ -98,7 +98,7 @@ def find_mentions(text: str, kind: str) -> list[Mention]:
             span = lower[start:end]
             if size > 1 and not re.fullmatch(r"[a-z0-9.\-\s]+", span):
                 continue
-            cands = _index(kind)[0].get(_normalise(span)) if size > 1 else None
+            cands = _index(kind)[0].get(_normalise(span)) or _one_letter_off(kind, span) if size > 1 else None
             cands = [cands] if cands else (_resolve_word(kind, span) if size == 1 else [])
             if cands:
                 found.append(Mention(kind, text[start:end], start, end, cands))
@@ -106,6 +106,30 @@ def find_mentions(text: str, kind: str) -> list[Mention]:
                     taken[j] = True
     found.sort(key=lambda m: m.start)
     return _dedupe(found)
+
+
+def _one_letter_off(kind: str, words: str) -> str | None:
+    """The one catalog model name or alias ``words`` misspells by one letter ("lama3.1 8b" -> Llama-3.1-8B), else
+    None. The digits must be the same, in order: "llama 3.2" is never read as "llama 3.1"; a name of fewer than six
+    characters, a window holding a one-letter word and chip names are never corrected."""
+    norm = _normalise(words)
+    if kind != "model" or len(norm) < 6 or not re.match(r"[a-z]", norm) or any(len(w) == 1 for w in words.split()):
+        return None  # "tpu v6e x 8": a count's "x" is not a slip in the chip's name
+    digits = re.sub(r"\D", "", norm)
+    hits = {
+        name for label, name in _index(kind)[0].items() if re.sub(r"\D", "", label) == digits and _one_edit(norm, label)
+    }
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one inserted, deleted or replaced character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def _resolve_word(kind: str, word: str) -> list[str]:

@@ -56,7 +56,7 @@ _PATTERNS: dict[str, str] = {
     "kv": r"(?<!ignore )(?<!ignoring )(?<!no )(?<!without )(?<!excluding )(?<!exclude )(?<!minus )\bkv\b(?! reads?\b)|"
     r"kv[- ]?cache|\bcache size|key[- ]value",
     "fit": (
-        r"\bfit\b|\bfits\b|concur|"
+        r"\bfit\b|\bfits\b|concur|(?<!power )(?<!grid )\b(?:memory )?headroom\b|"
         r"how many (?:[\w()-]+\s+){0,3}?(?:users|requests|sequences|seqs|sessions|people|streams|chats|conversations|reqs)\b|"
         r"max(?:imum)? (?:batch|concurrency|users|requests)|\boom\b|out of memory|enough (?:memory|vram|hbm)|"
         r"how many (?:gpus|chips|accelerators|cards|\w+s) (?:do (?:i|we|you) need|needed|are needed|to (?:serve|run|hold|host))|"

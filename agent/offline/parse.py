@@ -463,6 +463,8 @@ _COUNTED_LENGTH = [
 ]
 #: Below this a number before "seqs" is a count of sequences ("64 seqs"), not a length in tokens.
 _MIN_LENGTH = 256
+#: "max 32k (32768) seqs": a length, from 8,192 up (below, "max 256 seqs" is vLLM's max_num_seqs, a batch).
+_MAX_LENGTH_SEQS = (r"\bmax(?:imum)?\s*{N}" + _TOK + r"?[\s-]*(?:ctx|context)?\s*(?:seqs?|sequences?)\b", 8192)
 
 
 def _counted_length(w: _Text, p: Parsed) -> None:
@@ -475,6 +477,9 @@ def _counted_length(w: _Text, p: Parsed) -> None:
         if m and number_at(m) >= _MIN_LENGTH:
             p.total = _int(w.take(pattern))
             return
+    pattern, least = _MAX_LENGTH_SEQS
+    if (m := first(pattern, w.text)) and number_at(m) >= least:
+        p.total = _int(w.take(pattern))
 
 
 def _prompt_plus_output(w: _Text, p: Parsed) -> None:

@@ -80,6 +80,10 @@ _ONE_PRICE = (100.0, 1e8)
 _ONE_MEMORY = (1e9, 4e12)
 #: Words that make an amount a total over the years, not a starting value.
 _TOTAL = r"spen[dt] over|\btotal\b|in total|cumulative|altogether|all together"
+#: A memory size restated in bytes ("288GB as 288e9", "80 GB = 80e9"): the number after it is bytes.
+_GB_AS = r"\d\s*gi?b\s*(?:as|=|is)\s*[\d.]+\s*e\s*\d"
+#: "memory is", "hbm in": words before the unit a chip's memory size is read in.
+_MEMORY_IN = r"\b(?:memory|hbm|vram|capacity|sizes?)\s+(?:is|are|in|as)\s+(?:in\s+)?"
 #: Plausible parameter count of a model written as a bare number ("8.03B"): 100M to 100T.
 _PARAMS = (1e8, 1e14)
 #: A question that asks what a token or a query costs: an hourly price in it is what is paid for accelerator time
@@ -217,7 +221,8 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         # "reads the 37B active params": the parameters a token uses, not the weights memory holds
         Slot("params", ("params",), veto=r"\bactive\b"),
         # "llama 3.1 8b (8.03B, bf16)": a bare count; not a size per accelerator ("8x h100 (80e9 each)")
-        Slot("params", ("",), span=_PARAMS, veto=rf"\bactive\b|\beach\b|per (?:{_GPU})"),
+        # ... nor the bytes a memory size is read as ("288GB as 288e9")
+        Slot("params", ("",), span=_PARAMS, veto=rf"\bactive\b|\beach\b|per (?:{_GPU})|{_GB_AS}"),
         Slot(
             "capacity_gb",
             ("bytes",),
@@ -231,7 +236,7 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot(
             "capacity_gb",
             ("",),
-            rf"\beach\b|per (?:{_GPU})|\bhbm\b|\bmemory\b|\bvram\b",
+            rf"\beach\b|per (?:{_GPU})|\bhbm\b|\bmemory\b|\bvram\b|{_GB_AS}",
             scale=1e-9,
             span=(1e10, 2e12),  # 10 GB to 2 TB: the range of one accelerator's memory in the catalog and beyond
             veto=r"param|\bactive\b",
@@ -275,7 +280,7 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         "memory_fit",
         "weights_only",
         True,
-        r"weights? only|just (?:for |to hold )?the weights|only the weights|just to hold\b|ignor\w* (?:the )?kv\b",
+        r"weights? only|just (?:for |to hold )?(?:the )?weights|only the weights|just to hold\b|ignor\w* (?:the )?kv\b",
     ),
     (
         "memory_fit",
@@ -285,6 +290,9 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         r"|(?:all|fully|entirely|whole(?: of it)?) usable|no (?:headroom|margin)|the whole card|bytes?, all of it\b",
     ),
     ("memory_fit", "reserve_frac", 0.0, r"no (?:reserve|headroom|margin)"),
+    # "memory is GiB per google", "hbm in decimal GB": the unit the marketed memory size is read in
+    ("memory_fit", "capacity_unit", "GiB", rf"{_MEMORY_IN}gib\b|\bread as gib\b"),
+    ("memory_fit", "capacity_unit", "GB", rf"{_MEMORY_IN}(?:decimal )?gb\b(?!\s*/)|\bdecimal gb\b|\bread as gb\b"),
     ("kv_cache", "attention", "mla", r"\bmla\b|latent attention"),
     ("kv_cache", "attention", "mqa", r"\bmqa\b|multi[- ]query"),
     ("kv_cache", "attention", "gqa", r"\bgqa\b|grouped[- ]query"),

@@ -93,6 +93,8 @@ def route(
 
     for name in tools:
         args = {**fill(name, question, quantities), **parsed_args(name, question), **extra.get(name, {})}
+        if name == "memory_fit" and "params" in args and "model" not in args:
+            args["weights_only"] = True  # "assume 65e9 params" and no catalog model: no KV shape, the weights only
         if not args or unused_inputs(question, [args], ""):
             continue
         if _accepts(name, args, strict):

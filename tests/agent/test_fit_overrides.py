@@ -42,7 +42,7 @@ def test_weights_only_leads_with_the_count_and_the_memory_left_over() -> None:
         model="offline",
     )
     assert "accelerators needed just to hold the weights: **3**" in answer.answer
-    assert "left over after the weights: **722.10 GB**" in answer.answer
+    assert "free after the weights **722.10 GB**" in answer.answer
     # 116.8e9 x 0.5 B (int4) = 58.4e9 on one 64e9-byte card, all of it: 5.6 GB left over
     answer = ask(
         "gpt-oss-120b (116.8e9 params) at 4-bit on one card of 64e9 bytes, all of it: do the weights fit, GB left over?",

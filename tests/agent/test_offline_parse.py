@@ -235,3 +235,22 @@ def test_an_aside_in_brackets_is_not_arithmetic() -> None:
 
 def test_how_many_with_a_length_between_is_a_fit_question() -> None:
     assert "fit" in detect("deepseek v3 on 8 x h200: how many 65536 ctx seqs with bf16 mla cache")
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        ("lama3.1 405b on h200s", "Llama-3.1-405B"),
+        ("deepsek v3", "DeepSeek-V3 / DeepSeek-R1"),
+        ("mistrall 7b", "Mistral-7B-v0.1"),
+    ],
+)
+def test_a_model_name_one_letter_off_is_read(text: str, model: str) -> None:
+    assert [m.candidates for m in find_mentions(text, "model")] == [[model]]
+
+
+def test_a_one_letter_slip_never_changes_a_version_number() -> None:
+    from agent.offline.entities import _one_letter_off
+
+    assert _one_letter_off("model", "lama3.1 70b") == "Llama-3.1-70B"
+    assert _one_letter_off("model", "lama3.3 70b") is None  # no such version: not corrected to 3.1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -176,3 +178,28 @@ def test_mla_on_several_gpus_also_gives_the_count_with_the_latent_kept_once() ->
     assert r.max_concurrent_sequences_mla_pooled == 597 and "597 requests fit" in r.verdict
     gqa = get("memory_fit").run({"model": "llama-3.1-70b", "chip": "h100", "gpus": 8})
     assert gqa.max_concurrent_sequences_mla_pooled is None
+
+
+def test_conventions_carry_capacity_and_the_weights_only_count() -> None:
+    from tools.fit_conventions import other_conventions
+
+    # 600e9 B of weights on 4 x 141 GB: decimal 564e9 B in all, ceil(600 / 141) = 5 cards; GiB 151.4e9 each -> 4
+    gb, gib = other_conventions(141, 4, 600e9, None)
+    assert (gb.capacity_bytes, gb.min_accelerators_weights_only, gb.free_after_weights_bytes) == (
+        564_000_000_000,
+        5,
+        -36_000_000_000,
+    )
+    assert gib.capacity_bytes == 4 * 141 * 2**30 and gib.min_accelerators_weights_only == 4
+
+
+def test_an_eight_bit_cache_read_from_the_weights_also_gives_the_bf16_count() -> None:
+    # Llama-3.1-8B fp8 on one card of 40e9 B all usable: weights 8.03e9 B, free 31.97e9 B; bf16 KV 131,072 B/token
+    # x 4,096 = 536,870,912 B -> floor(59.55) = 59; given a kv_dtype, no second count
+    base = dict(model="llama-3.1-8b", capacity_gb=40, gpu_mem_util=1.0, gpus=1, prompt=2048, output=2048)
+    r = memory_fit(MemoryFitInput(**base, weights_dtype="fp8"))
+    expected = math.floor((40e9 - r.weights_bytes) / (131_072 * 4096))
+    assert r.max_concurrent_sequences_kv_bf16 == expected and 55 <= expected <= 60
+    assert (
+        memory_fit(MemoryFitInput(**base, weights_dtype="fp8", kv_dtype="fp8")).max_concurrent_sequences_kv_bf16 is None
+    )

@@ -21,59 +21,105 @@ def memory_fit_section(data: dict[str, Any]) -> list[str]:
     head = f"**Fit, {r.model} on {num(r.gpus)} x {r.chip}** ({inp.get('weights_dtype')} weights, {shape}):"
     lines = [head, r.verdict]
     if inp.get("weights_only"):
-        return lines + _weights_only_lines(r) + _convention_lines(r)
+        return lines + _weights_only_lines(r) + _memory_lines(r) + _convention_lines(r)
     if r.fits:
         lines += [
             f"- concurrent requests, each reserving its full length: **{num(r.max_concurrent_sequences)} requests**",
             f"- time-averaged under continuous batching: **about {num(r.avg_concurrent_sequences)} requests**",
-            f"- weights {nbytes(r.weights_bytes)} ({nbytes(r.weights_bytes_per_gpu)} per accelerator); "
-            f"KV per request at full length {nbytes(r.kv_bytes_per_sequence_peak)}; KV budget {nbytes(r.kv_budget_bytes)} "
-            f"({num(r.kv_tokens_capacity)} tokens)",
+            *_pooled_line(r),
+            *_batch_line(r),
+            *_memory_lines(r),
+            *_convention_lines(r),
+            _kv_line(r),
+            *_bf16_kv_line(r),
         ]
-        lines += _batch_line(r)
-        lines += _convention_lines(r)
-    else:
+        return lines
+    lines += _memory_lines(r)
+    if r.min_accelerators:
         lines.append(
-            f"- weights {nbytes(r.weights_bytes)}, usable memory {nbytes(r.usable_bytes_per_gpu)} per accelerator"
+            f"- smallest setup that holds one full-length request: **{num(r.min_accelerators)} accelerators** "
+            f"({num(r.min_accelerators_power_of_two)} as a tensor-parallel group)"
         )
-        if r.min_accelerators:
-            lines.append(
-                f"- smallest setup that holds one full-length request: **{num(r.min_accelerators)} accelerators** "
-                f"({num(r.min_accelerators_power_of_two)} as a tensor-parallel group)"
-            )
-        else:  # the calculator reports 0 when no tensor-parallel group holds one request (its verdict says why)
-            lines.append("- no number of these accelerators holds one full-length request (see the verdict above)")
-    return lines
+    else:  # the calculator reports 0 when no tensor-parallel group holds one request (its verdict says why)
+        lines.append("- no number of these accelerators holds one full-length request (see the verdict above)")
+    return lines + _convention_lines(r)
+
+
+def _memory_lines(r: Any) -> list[str]:
+    """The memory the analyst checks: capacity over all accelerators, the usable part, the weights, and what is
+    left after them (free = usable - weights, over all accelerators; negative: short)."""
+    inp = r.inputs
+    util, kept, held = inp.get("gpu_mem_util", 1.0), inp.get("reserve_frac") or 0.0, inp.get("reserve_gb") or 0.0
+    terms = [f"{util:.0%}"] if util < 1 or not kept else []
+    terms += [f"{kept:.0%} kept free"] if kept else []
+    terms += [f"less {held:g} GiB each"] if held else []
+    usable = f"usable {nbytes(r.usable_bytes_total)} ({', '.join(terms)})"
+    per_gpu = nbytes(r.capacity_bytes_per_gpu)
+    if inp.get("capacity_unit") == "GiB" and inp.get("capacity_gb") is None:
+        per_gpu = f"{r.capacity_bytes_per_gpu / 2**30:g} GiB"
+    left = r.kv_budget_bytes
+    after = f"free after the weights **{nbytes(left)}**" if left >= 0 else f"short by **{nbytes(-left)}**"
+    return [
+        f"- memory {num(r.gpus)} x {per_gpu} = {nbytes(r.capacity_bytes_total)}, {usable}; weights {nbytes(r.weights_bytes)}; {after}"
+    ]
+
+
+def _kv_line(r: Any) -> str:
+    """KV of one token and of one full-length request (one copy), and what the replica holds over its GPUs."""
+    copies = r.kv_bytes_per_sequence_peak
+    held = f" ({nbytes(copies)} with its copies)" if copies != r.kv_bytes_per_sequence_one_copy else ""
+    return (
+        f"- KV {num(r.kv_bytes_per_token)} bytes per token, {nbytes(r.kv_bytes_per_sequence_one_copy)}{held} per "
+        f"full-length request; room for {num(r.kv_tokens_capacity)} tokens"
+    )
+
+
+def _bf16_kv_line(r: Any) -> list[str]:
+    """The KV format was read from 8-bit weights (none given): the count with a bf16 cache beside it."""
+    if r.max_concurrent_sequences_kv_bf16 is None:
+        return []
+    return [
+        f"- with a bf16 KV cache (none given; read as {r.inputs.get('kv_dtype')} like the weights): "
+        f"**{num(r.max_concurrent_sequences_kv_bf16)} requests**"
+    ]
+
+
+def _pooled_line(r: Any) -> list[str]:
+    """MLA on several GPUs: the count with the latent cache kept once across them, beside the replicated one."""
+    if r.max_concurrent_sequences_mla_pooled is None:
+        return []
+    return [
+        f"- MLA cache kept once across the {num(r.gpus)} GPUs, not on each as above: "
+        f"**{num(r.max_concurrent_sequences_mla_pooled)} requests**"
+    ]
 
 
 def _weights_only_lines(r: Any) -> list[str]:
-    """A weights-only fit: the accelerators that hold the weights, and the memory left over or short on the ones
-    given (left over = usable per accelerator x accelerators - weights; no KV cache)."""
-    left = r.kv_budget_bytes
-    after = f"left over after the weights: **{nbytes(left)}**" if left >= 0 else f"short by **{nbytes(-left)}**"
+    """A weights-only fit: the accelerators that hold the weights (no KV cache)."""
     return [
         f"- accelerators needed just to hold the weights: **{num(r.min_accelerators_weights_only)}** "
         f"({num(r.weights_only_tp_group)} as a tensor-parallel group)",
-        f"- weights {nbytes(r.weights_bytes)}; usable {nbytes(r.usable_bytes_per_gpu)} per accelerator on "
-        f"{num(r.gpus)}; {after}",
     ]
 
 
 def _convention_lines(r: Any) -> list[str]:
     """The question left a memory convention open: what the other readings give (the figures above read the
-    marketed size as GiB at vLLM's default gpu_mem_util, or at the analyst's stated share)."""
-    if not r.other_conventions:
-        return []
-    parts = []
+    marketed size as GiB at vLLM's default gpu_mem_util, or at the analyst's stated share), one bullet each,
+    counts before byte figures."""
+    out = []
     for c in r.other_conventions:
-        pooled = (
-            f"; {num(c.max_concurrent_sequences_pooled)} with the MLA cache kept once across the GPUs"
-            if c.max_concurrent_sequences_pooled is not None
-            else ""
-        )
-        count = f"{num(c.max_concurrent_sequences)} requests, " if c.max_concurrent_sequences is not None else ""
-        parts.append(f"{c.label}: {count}{nbytes(c.free_after_weights_bytes)} free after the weights{pooled}")
-    return ["- other readings of the memory: " + "; ".join(parts)]
+        counts = []
+        if c.max_concurrent_sequences is not None:
+            pooled = c.max_concurrent_sequences_pooled
+            mla = f" ({num(pooled)} with the MLA cache kept once across the GPUs)" if pooled is not None else ""
+            counts.append(f"{num(c.max_concurrent_sequences)} requests{mla}")
+        if c.max_concurrent_sequences is None or c.free_after_weights_bytes < 0:
+            counts.append(f"{num(c.min_accelerators_weights_only)} accelerators just for the weights")
+        free = c.free_after_weights_bytes
+        after = f"{nbytes(free)} free after the weights" if free >= 0 else f"short by {nbytes(-free)}"
+        usable = f", usable {nbytes(c.usable_bytes)}" if c.usable_bytes != c.capacity_bytes else ""
+        out.append(f"- if {c.label}: {'; '.join(counts)}; {nbytes(c.capacity_bytes)}{usable}, {after}")
+    return out
 
 
 def _batch_line(r: Any) -> list[str]:
