@@ -211,3 +211,41 @@ def _fleet(
 def _finish(labels: Labels, make: Any, each_how: str, said: list[str]) -> tuple[list[Any], Labels, str]:
     note = f"Power per accelerator on your rule: {each_how}" + ("; " + "; ".join(said) if said else "") + "."
     return [make("calculate", {"expression": e}) for e in labels], labels, note
+
+
+_SERVERS_ASKED = re.compile(r"how many (?:servers|boxes|nodes|systems)|(?:server|box|node) count", re.I)
+
+
+def site_server_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[list[Any], Labels, str] | None:
+    """The servers (and their accelerators) a site's power holds at a stated kW per N-accelerator server:
+
+        IT power     = site power / PUE                (the site read as facility power when a PUE is given)
+        servers      = floor(IT power / kW per server)
+        accelerators = servers x accelerators per server
+
+    None unless the question asks how many servers (or accelerators) and states exactly a site power, one server
+    power with its accelerator count ("12 kW per 8-GPU box") and at most a PUE."""
+    from agent.offline.slots import clause_around
+
+    sites = [q for q in quantities if q.unit == "W" and q.per is None and q.value > 1e6]
+    boxes = [q for q in quantities if q.unit == "W" and q.per == "server" and q.per_count]
+    pues = [q for q in quantities if q.unit == "" and _PUE.search(clause_around(question, q)) and 1 <= q.value <= 3]
+    if not (_SERVERS_ASKED.search(question) or _COUNT_ASKED.search(question)) or len(sites) != 1 or len(boxes) != 1:
+        return None
+    if len(pues) > 1 or len(sites) + len(boxes) + len(pues) != len(quantities):
+        return None
+    site, box = sites[0], boxes[0]
+    near = question[max(0, site.start - 16) : site.end + 24]
+    it_site = not pues or (bool(_IT_SITE.search(near)) and not _NOT_IT.search(near))
+    it_w = _g(site.value) if it_site else f"{_g(site.value)} / {_g(pues[0].value)}"
+    labels: Labels = {}
+    if not it_site:
+        labels[f"{it_w} / 1e6"] = ("IT power", "MW", f"{site.text} / PUE {pues[0].value:g}")
+    servers = f"floor({it_w} / {_g(box.value)})"
+    labels[servers] = ("Servers the site holds", "servers", f"IT power / {box.value / 1000:g} kW per server")
+    n = int(box.per_count or 0)
+    labels[f"{servers} * {n}"] = ("Accelerators in them", "accelerators", f"servers x {n}")
+    note = f"Servers on your rule: {box.text}" + (
+        "; no PUE given: the site's power read as the power the servers draw" if not pues else ""
+    )
+    return [make("calculate", {"expression": e}) for e in labels], labels, note + "."

@@ -40,6 +40,25 @@ _PER_THOUSAND = re.compile(r"per (?:1k|1,000|1000|one thousand|a thousand|thousa
 _STREAMS = re.compile(r"concurrent|\busers?\b|\bstreams?\b|\bsessions?\b")
 _UTIL = re.compile(r"\butili[sz]|\bbusy\b|\bloaded\b")
 _QUERY_WORDS = re.compile(r"query|queries|request|turn|answer|response|chat|call|conversation")
+_CHIPS_AFTER = re.compile(r"\s*(?:x\s*)?(?:gpus?|chips?|cards?|accelerators?)\b", re.I)
+
+
+def _query_tokens(question: str, quantities: list[Quantity]) -> list[Quantity]:
+    """The tokens of a query: those stated as tokens in a clause about a query, or the parts of a sum that ends in
+    tokens ("1k output + 4k hidden reasoning tokens": both parts, every generated token counted)."""
+    from agent.offline.slots import clause_around
+
+    tokens = [q for q in quantities if q.unit == "tokens" and _QUERY_WORDS.search(clause_around(question, q))]
+    parts = [
+        q
+        for q in quantities
+        if q.unit == ""
+        and q.value >= 10
+        and not _CHIPS_AFTER.match(question, q.end)
+        and "tok" in re.split(r"[,;.]\s|[()?]", question[q.end :].lower(), maxsplit=1)[0]
+        and _QUERY_WORDS.search(clause_around(question, q))
+    ]
+    return sorted(tokens + parts, key=lambda q: q.start)
 
 
 def _basis(question: str, q: Quantity) -> str | None:
@@ -53,7 +72,8 @@ def _basis(question: str, q: Quantity) -> str | None:
     if q.start < 0:  # a catalog price: per accelerator-hour
         return "each"
     after = re.split(r"[,.;]\s|\d", question[q.end : q.end + 24], maxsplit=1)[0]
-    for window in (q.text + after, question[max(0, q.start - 24) : q.start]):
+    before = re.split(r"[,;]\s", question[max(0, q.start - 24) : q.start])[-1]
+    for window in (q.text + after, before):
         if _EACH.search(window.lower()):
             return "each"
         if _GROUP.search(window.lower()):
@@ -100,11 +120,14 @@ def hourly_token_calls(question: str, quantities: list[Quantity], make: Any) -> 
     utils = [
         q for q in quantities if q.unit == "fraction" and 0 < q.value <= 1 and _UTIL.search(clause_around(question, q))
     ]
-    tokens = [q for q in quantities if q.unit == "tokens" and _QUERY_WORDS.search(clause_around(question, q))]
+    tokens = _query_tokens(question, quantities)
     charges = [q for q in quantities if q.unit == "usd/mtok"] if re.search(r"\bmargin", text) else []
     counts = [q for q in quantities if q.unit == "" and q.value >= 1 and float(q.value).is_integer()]
-    taken = prices + rates + utils[:1] + tokens[:1] + charges[:1] + counts[:1]
-    if len(utils) > 1 or len(tokens) > 1 or len(charges) > 1 or len(counts) > 1 or len(taken) != len(quantities):
+    counts = [q for q in counts if q not in tokens]
+    taken = prices + rates + utils[:1] + tokens + charges[:1] + counts[:1]
+    if len(tokens) > 1 and not all(re.search(r"\+", question[a.end : b.start]) for a, b in zip(tokens, tokens[1:])):
+        return None  # several token counts that are not one sum
+    if len(utils) > 1 or len(charges) > 1 or len(counts) > 1 or len(taken) != len(quantities):
         return None
     if listed:
         prices = [listed[0]]
@@ -117,10 +140,10 @@ def hourly_token_calls(question: str, quantities: list[Quantity], make: Any) -> 
         per_m, how = f"{per_m} / {_g(utils[0].value)}", f"{how} / {utils[0].value:.0%} utilization"
     labels: Labels = {per_m: ("Cost per million tokens", "$ per million tokens", how)}
     if tokens and (_PER_QUERY.search(text) or "query" in text):
-        q = tokens[0]
-        labels[f"({per_m}) * {_g(q.value)} / 1e6"] = ("Cost per query", "USD", f"{q.text} at the rate above")
+        n, said = _g(sum(q.value for q in tokens)), " + ".join(q.text for q in tokens)
+        labels[f"({per_m}) * {n} / 1e6"] = ("Cost per query", "USD", f"{said} at the rate above")
         if _PER_THOUSAND.search(text):
-            labels[f"({per_m}) * {_g(q.value)} / 1e3"] = ("Cost per 1,000 queries", "USD", "cost per query x 1,000")
+            labels[f"({per_m}) * {n} / 1e3"] = ("Cost per 1,000 queries", "USD", "cost per query x 1,000")
     if charges:
         c = charges[0]
         labels[f"({_g(c.value)} - ({per_m})) / {_g(c.value)} * 100"] = (
@@ -140,4 +163,54 @@ def hourly_token_calls(question: str, quantities: list[Quantity], make: Any) -> 
         + (f". Price: {listed[1]}" if listed else "")
         + "."
     )
+    return [make("calculate", {"expression": e}) for e in labels], labels, note
+
+
+_USERS_X = re.compile(
+    r"\s*(?:concurrent\s+)?(?:users?|streams?|sessions?|requests?)\s*(?:x|×|\*|at|@|each at)\s*$", re.I
+)
+_MULTIPLE = re.compile(r"multiple|ratio|how many times|\btimes\b|x (?:more|higher|cheaper)|differ", re.I)
+
+
+def stream_cases_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[list[Any], Labels, str] | None:
+    """$ per million tokens of one hourly price in two or more cases of N concurrent users at a tokens/s each
+    ("$12/hr server: chat = 256 users x 20 tok/s, reasoning = 64 users x 20 tok/s: $/Mtok each and the multiple"):
+
+        tokens per hour of a case  = users x tokens/s per user x 3,600
+        $ per million tokens       = price per hour / tokens per hour x 10^6
+        multiple                   = the dearest case's $/Mtok / the cheapest's
+
+    None unless the question asks a cost per token, states one price per hour and each tokens/s right after its
+    user count, in at least two cases, and nothing else."""
+    text = question.lower()
+    prices = [q for q in quantities if q.unit == "usd/hour"]
+    rates = [q for q in quantities if q.unit == "tokens/s"]
+    if len(prices) != 1 or len(rates) < 2 or not _ASKED.search(text):
+        return None
+    cases = []
+    for r in rates:
+        users = [
+            q for q in quantities if q.unit == "" and q.end <= r.start and _USERS_X.match(question[q.end : r.start])
+        ]
+        if len(users) != 1:
+            return None
+        cases.append((users[0], r))
+    if 1 + 2 * len(cases) != len(quantities):
+        return None
+    price = prices[0]
+    labels: Labels = {}
+    costs = []
+    for users, r in cases:
+        expr = f"{_g(price.value)} / ({_g(users.value)} * {_g(r.value)} * 3600) * 1e6"
+        how = f"{price.text} / ({users.text} users x {r.text} x 3,600 s)"
+        labels[expr] = (f"Cost per million tokens, {users.text} users", "$ per million tokens", how)
+        costs.append((users.value * r.value, expr))
+    if _MULTIPLE.search(text):
+        dearest, cheapest = min(costs)[1], max(costs)[1]  # the fewest tokens per hour cost the most per token
+        labels[f"({dearest}) / ({cheapest})"] = (
+            "Multiple (dearest / cheapest)",
+            "x",
+            "the two costs per million tokens",
+        )
+    note = "Cost per token of the hourly price at each case's aggregate tokens/s (users x tokens/s each); every paid hour serving."
     return [make("calculate", {"expression": e}) for e in labels], labels, note

@@ -99,3 +99,56 @@ def missing_payback_inputs(question: str, quantities: list[Quantity]) -> str | N
         "maintenance, other), e.g. '<N> GPUs, $<capex> all in, rented at $<price>/hr, <share>% of hours sold, "
         "$<opex>/yr other opex: payback?'."
     )
+
+
+_RENT = re.compile(r"\brent|\blease|cloud", re.I)
+_OWN = re.compile(r"\bown|power|electric|running|opex|operat|upkeep|colo", re.I)
+_BUY = re.compile(r"\bbuy|\bown|purchas", re.I)
+_FULL_TIME = re.compile(r"\s*/\s*7\b")
+_PAYS_BACK = re.compile(r"\bpays? (?:back|off)", re.I)
+
+
+def rent_or_buy_calls(
+    question: str, quantities: list[Quantity], make: Any
+) -> tuple[list[Any], dict[str, Any], str] | None:
+    """The years for buying an accelerator to pay back against renting one (USD, hours):
+
+        saving per hour   = rental price per hour - owning cost per hour   (owning cost: power etc., stated; else 0)
+        payback (years)   = purchase price / (saving per hour x 8,760 h x share of hours used)
+
+    The share of hours is 1 for "24/7" or when none is given (said), else the stated utilization. None unless a
+    payback of buying against renting is asked with one purchase price, one rent per hour, at most one owning cost
+    per hour and one share of hours, and nothing else."""
+    from agent.offline.slots import clause_around
+
+    text = question.lower()
+    if not ((PAYBACK.search(text) or _PAYS_BACK.search(text)) and _RENT.search(text) and _BUY.search(text)):
+        return None
+    prices = [q for q in quantities if q.unit == "usd" and q.per in (None, "accelerator")]
+    hourly = [q for q in quantities if q.unit == "usd/hour"]
+    rents = [q for q in hourly if _RENT.search(clause_around(question, q))]
+    owning = [q for q in hourly if q not in rents and _OWN.search(clause_around(question, q))]
+    shares = [q for q in quantities if q.unit == "fraction" and 0 < q.value <= 1]
+    full = [q for q in quantities if q.unit == "" and q.value == 24 and _FULL_TIME.match(question, q.end)]
+    if len(prices) != 1 or len(rents) != 1 or len(owning) > 1 or len(shares) + len(full) > 1:
+        return None
+    if len(prices) + len(rents) + len(owning) + len(shares) + len(full) != len(quantities):
+        return None
+    price, rent = prices[0], rents[0]
+    if price.value < 100 * rent.value:
+        return None  # not a purchase beside an hourly rent ("own cost $1.32 per GPU-hour")
+    saving = f"{rent.value!r} - {owning[0].value!r}" if owning else f"{rent.value!r}"
+    share = shares[0].value if shares else 1.0
+    expr = f"{price.value!r} / (({saving}) * 8760 * {share!r})"
+    how = f"{price.text} / (({rent.text}" + (f" - {owning[0].text}" if owning else "") + f") x 8,760 h x {share:.0%})"
+    labels = {
+        expr: ("Payback of buying against renting", "years", how),
+        f"{saving}": ("Saving per hour of owning", "$ per hour", "rent" + (" - owning cost" if owning else "")),
+    }
+    note = (
+        "Buying against renting on the numbers given: the rent saved per hour"
+        + (" net of the owning cost given" if owning else " (no owning cost was given, so none is counted)")
+        + ("; used 24/7" if full else "" if shares else "; every hour used (no share of hours given)")
+        + "; no financing cost or resale value is counted."
+    )
+    return [make("calculate", {"expression": e}) for e in labels], labels, note

@@ -65,3 +65,80 @@ def per_watt_calls(question: str, quantities: list[Quantity], make: Any) -> tupl
         labels[share_of] = (f"Share: {what}", "USD", f"x {s.value:g}")
     note = f"Arithmetic on the figures you gave ({basis}); no catalog chip or facility default is used."
     return [make("calculate", {"expression": e}) for e in labels], labels, note
+
+
+_CHIPS_AFTER = re.compile(r"\s*(?:x\s*)?(?:gpus?|chips?|accelerators?|cards?)\b", re.I)
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece|per (?:gpu|chip|accelerator|card)|/\s*(?:gpu|chip))\b", re.I)
+_PUE = re.compile(r"\bpue\b", re.I)
+
+
+def _site_roles(question: str, quantities: list[Quantity]) -> dict[str, list[Quantity]] | None:
+    """A site's stated numbers by role (site W, $/MW, PUE, W per accelerator, accelerators, $ per accelerator);
+    None when one is none of them or a role is stated twice."""
+    from agent.offline.slots import clause_around
+
+    roles: dict[str, list[Quantity]] = {k: [] for k in ("site", "per_mw", "pue", "each_w", "count", "price")}
+    for q in quantities:
+        if q.unit == "W":
+            role = "each_w" if q.per == "accelerator" else "site" if q.per is None and q.value >= 1e6 else None
+        elif q.unit == "usd/mw":
+            role = "per_mw"
+        elif q.unit == "usd":
+            role = "price" if q.per == "accelerator" or _EACH_AFTER.match(question, q.end) else None
+        elif q.unit == "" and _PUE.search(clause_around(question, q)) and 1 <= q.value <= 3:
+            role = "pue"
+        else:
+            role = "count" if q.unit == "" and _CHIPS_AFTER.match(question, q.end) else None
+        if role is None:
+            return None
+        roles[role].append(q)
+    if any(len(v) > 1 for v in roles.values()) or len(roles["site"]) != 1:
+        return None
+    return roles
+
+
+def site_build_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[list[Any], Labels, str] | None:
+    """A site's build-out on the analyst's own numbers, no chip named (USD, W):
+
+        facility capex     = site MW x $ per MW                          (on the power as written, IT or facility)
+        accelerators       = site W / PUE / W per accelerator            (a stated count instead, when given)
+        accelerator capex  = accelerators x $ per accelerator
+        total capex        = facility capex + accelerator capex          (when both are stated)
+        implied $ per accelerator = facility capex / accelerators        (an all-in $/MW with no accelerator price)
+
+    None unless a chip is not named, one site power is stated with a $/MW or a $ per accelerator, and every
+    other stated number is one of the above."""
+    from agent.offline.parse import parse
+
+    roles = _site_roles(question, quantities)
+    if roles is None or parse(question).chips or not (roles["per_mw"] or roles["price"]):
+        return None
+    if (roles["count"] and (roles["each_w"] or roles["pue"])) or (roles["pue"] and not roles["each_w"]):
+        return None
+    if roles["price"] and not (roles["count"] or roles["each_w"]):
+        return None
+    site = roles["site"][0]
+    labels: Labels = {}
+    facility = n = None
+    if roles["per_mw"]:
+        per_mw = roles["per_mw"][0]
+        facility = f"{_g(site.value / 1e6)} * {_g(per_mw.value)}"
+        labels[facility] = ("Capex at the $ per MW", "USD", f"{site.text} x {per_mw.text}")
+    if roles["each_w"]:
+        pue = roles["pue"][0].value if roles["pue"] else 1.0
+        n = f"{_g(site.value)} / {_g(pue)} / {_g(roles['each_w'][0].value)}"
+        how = f"{site.text}" + (f" / PUE {pue:g}" if roles["pue"] else "") + f" / {roles['each_w'][0].text}"
+        labels[n] = ("Accelerators", "accelerators", how)
+    elif roles["count"]:
+        n = _g(roles["count"][0].value)
+    if roles["price"] and n:
+        chips = f"({n}) * {_g(roles['price'][0].value)}"
+        labels[chips] = ("Accelerator capex", "USD", f"accelerators x {roles['price'][0].text}")
+        if facility:
+            labels[f"{facility} + {chips}"] = ("Total capex", "USD", "capex at the $ per MW + accelerator capex")
+    elif facility and n:
+        labels[f"({facility}) / ({n})"] = ("Implied all-in $ per accelerator", "USD", "capex / accelerators")
+    note = "Arithmetic on the figures you gave; no catalog chip, price or facility default is used" + (
+        "" if roles["pue"] or not roles["each_w"] else "; no PUE given: the site's power read as the chips' power"
+    )
+    return [make("calculate", {"expression": e}) for e in labels], labels, note + "."

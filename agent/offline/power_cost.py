@@ -98,6 +98,8 @@ _PERIODS = (
     (r"\bannual(?:ly)?\b|\byearly\b|(?:per|a|each|/)\s*(?:year|yr)\b", "year", 8760.0),
     (r"\bdaily\b|(?:per|a|each|/)\s*day\b", "day", 24.0),
 )
+#: An hour asked beside another period ("per hour ... and per year"): the bill of each.
+_HOUR = (r"\bhourly\b|(?:per|an|each|/)\s*h(?:ou)?r\b", "hour", 1.0)
 #: Words that ask for a share per accelerator, which the cost tools' per-accelerator power reading answers.
 _PER_CHIP = re.compile(r"per[- ](?:gpu|accelerator|chip|card)|/\s*gpu")
 #: Draws above this (W) are a site's, and words that name a site: the build-out's power bill, not this one.
@@ -110,6 +112,12 @@ _UNITS = r"racks?|servers?|nodes?|systems?|boxes|pods?|clusters?"
 def _period(text: str) -> tuple[str, float] | None:
     found = [(name, hours) for pattern, name, hours in _PERIODS if re.search(pattern, text)]
     return found[0] if len(found) == 1 else None
+
+
+def _periods(text: str) -> list[tuple[str, float]]:
+    """The one period a bill is asked for (:func:`_period`), and the hour too when it is asked beside it."""
+    one = _period(text)
+    return [] if one is None else [one] + ([_HOUR[1:]] if re.search(_HOUR[0], text) else [])
 
 
 def stated_power_bill(
@@ -127,22 +135,21 @@ def stated_power_bill(
     from agent.offline.slots import clause_around
 
     text = question.lower()
-    period = _period(text)
+    periods = _periods(text)
     watts = [q for q in quantities if q.unit == "W"]
     prices = [q for q in quantities if q.unit == "usd/kwh"]
-    if not (_BILL.search(text) and period and len(watts) == 1 and len(prices) == 1) or _PER_CHIP.search(text):
+    if not (_BILL.search(text) and periods and len(watts) == 1 and len(prices) == 1) or _PER_CHIP.search(text):
         return None
     if watts[0].value > _RACKS or _SITE.search(text):
         return None  # a site's power is utility power (PUE already in it): the build-out prices it
-    name, hours = period
     pues = [q for q in quantities if q.unit == "" and re.search(r"\bpue\b", clause_around(question, q))]
     units = [
         q
         for q in quantities
         if q.unit == "" and q not in pues and re.match(rf"\s*(?:x\s*)?(?:{_UNITS})\b", text[q.end :])
     ]
-    stated_hours = [q for q in quantities if q.unit == "hours" and q.per == name]
-    if len(pues) > 1 or len(units) > 1 or len(stated_hours) > 1:
+    stated_hours = [q for q in quantities if q.unit == "hours" and q.per in [p[0] for p in periods]]
+    if len(pues) > 1 or len(units) > 1 or len(stated_hours) > 1 or (stated_hours and len(periods) > 1):
         return None
     if len(watts) + len(prices) + len(pues) + len(units) + len(stated_hours) != len(quantities):
         return None  # a price, a rate or a count this bill does not take: the other planners say so
@@ -150,16 +157,23 @@ def stated_power_bill(
     pue = pues[0].value if pues else float(tool_default("tco", "pue"))
     price = prices[0].value
     count = int(units[0].value) if units else 1
-    h = stated_hours[0].value if stated_hours else hours
-    expr = f"{kw!r} * {pue!r} * {h!r} * {price!r}" + (f" * {count}" if count > 1 else "")
-    what = f"Power bill for {count:,} x {watts[0].text}" if count > 1 else f"Power bill for {watts[0].text}"
-    basis = f"{kw:g} kW x PUE {pue:g} x {h:,.0f} h at ${price:g}/kWh" + (f" x {count:,}" if count > 1 else "")
+    labels: dict[str, tuple[str, str, str]] = {}
     said = [] if pues else [f"PUE {pue:g} is the cost calculator's default (none given)"]
-    if not stated_hours and name != "year":
-        said.append(f"a {name} is {hours:,.0f} h" + (" (8,760 h / 12)" if name == "month" else ""))
+    for name, hours in periods:
+        h = stated_hours[0].value if stated_hours else hours
+        expr = f"{kw!r} * {pue!r} * {h!r} * {price!r}" + (f" * {count}" if count > 1 else "")
+        what = f"Power bill for {count:,} x {watts[0].text}" if count > 1 else f"Power bill for {watts[0].text}"
+        basis = f"{kw:g} kW x PUE {pue:g} x {h:,.0f} h at ${price:g}/kWh" + (f" x {count:,}" if count > 1 else "")
+        labels[expr] = (
+            what.replace("bill", f"bill per {name}", 1) if len(periods) > 1 else what,
+            f"$ per {name}",
+            basis,
+        )
+        if not stated_hours and name not in ("year", "hour"):
+            said.append(f"a {name} is {hours:,.0f} h" + (" (8,760 h / 12)" if name == "month" else ""))
     note = (
         "Power cost only, on the draw given (no capital cost is counted)"
         + ("; " + "; ".join(said) if said else "")
         + "."
     )
-    return [make("calculate", {"expression": expr})], {expr: (what, f"$ per {name}", basis)}, note
+    return [make("calculate", {"expression": e}) for e in labels], labels, note

@@ -1,7 +1,8 @@
 """Money arithmetic on the analyst's own numbers that no calculator takes as written, planned as ``calculate``
-calls: a fleet's payback from its rental revenue (:mod:`agent.offline.payback`), the power bill of a stated
-draw over a stated period (:mod:`agent.offline.power_cost`), a fleet's power on the analyst's per-chip rule
-(:mod:`agent.offline.fleet_power`), capex plus energy over a life (:mod:`agent.offline.lifetime_cost`), a query's
+calls: a fleet's payback from its rental revenue and buying against renting
+(:mod:`agent.offline.payback`), the power bill of a stated
+draw over a stated period (:mod:`agent.offline.power_cost`), a fleet's power on the analyst's per-chip rule and a
+site's servers at a kW per server (:mod:`agent.offline.fleet_power`), capex plus energy over a life (:mod:`agent.offline.lifetime_cost`), a query's
 priced token parts (:mod:`agent.offline.query_bill`), a rental bill (:mod:`agent.offline.rental_bill`),
 straight-line depreciation (:mod:`agent.offline.depreciation`), an own cost per accelerator-hour of a server in
 parts (:mod:`agent.offline.server_parts`), racks on a rack rule (:mod:`agent.offline.racks`), figures asked of an own cost per GPU-hour
@@ -9,8 +10,9 @@ parts (:mod:`agent.offline.server_parts`), racks on a rack rule (:mod:`agent.off
 CAGR over a stated span with no calendar years (:mod:`agent.offline.plain_cagr`), the years a rate takes to a
 multiple and the annual rate of a doubling period (:mod:`agent.offline.growth_time`), the price for a gross margin
 (:mod:`agent.offline.margin_price`), the tokens/s a target $/Mtok needs (:mod:`agent.offline.target_rate`), the
-$/Mtok and $/query of a stated $/hour and tokens/s (:mod:`agent.offline.hourly_tokens`), a build-out's capex at a
-stated $/W (:mod:`agent.offline.per_watt`); a payback asked with no numbers is declined, naming what is needed."""
+$/Mtok and $/query of a stated $/hour and tokens/s, in cases of users x tokens/s (:mod:`agent.offline.hourly_tokens`), a build-out's capex at a
+stated $/W and a site's accelerators and capex on the analyst's numbers (:mod:`agent.offline.per_watt`); a
+payback asked with no numbers is declined, naming what is needed."""
 
 from __future__ import annotations
 
@@ -24,15 +26,15 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
     """The ``calculate`` plan of a payback or a power bill the question spells out; a reply for a payback with no
     numbers (``first_turn`` only: a follow-up's numbers are in the conversation); None otherwise."""
     from agent.offline.depreciation import depreciation_calls
-    from agent.offline.fleet_power import fleet_power_calls
+    from agent.offline.fleet_power import fleet_power_calls, site_server_calls
     from agent.offline.growth_time import period_rate_calls, years_to_reach_calls
-    from agent.offline.hourly_tokens import hourly_token_calls
+    from agent.offline.hourly_tokens import hourly_token_calls, stream_cases_calls
     from agent.offline.lifetime_cost import lifetime_cost_calls
     from agent.offline.margin_price import margin_price_calls
     from agent.offline.own_hourly import own_hourly_calls
-    from agent.offline.payback import missing_payback_inputs, payback_calls
+    from agent.offline.payback import missing_payback_inputs, payback_calls, rent_or_buy_calls
     from agent.offline.per_user import per_user_hour_calls
-    from agent.offline.per_watt import per_watt_calls
+    from agent.offline.per_watt import per_watt_calls, site_build_calls
     from agent.offline.plain_cagr import plain_cagr_calls
     from agent.offline.power_cost import stated_power_bill
     from agent.offline.query_bill import query_bill_calls
@@ -45,8 +47,10 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
         return Plan(reply=reply)
     found = (
         payback_calls(question, quantities, Call)
+        or rent_or_buy_calls(question, quantities, Call)
         or stated_power_bill(question, quantities, Call)
         or fleet_power_calls(question, quantities, Call)
+        or site_server_calls(question, quantities, Call)
         or lifetime_cost_calls(question, quantities, Call)
         or query_bill_calls(question, quantities, Call)
         or rental_bill_calls(question, quantities, Call)
@@ -61,7 +65,9 @@ def money_plan(question: str, quantities: list[Quantity], first_turn: bool) -> P
         or margin_price_calls(question, quantities, Call)
         or target_rate_calls(question, quantities, Call)
         or hourly_token_calls(question, quantities, Call)
+        or stream_cases_calls(question, quantities, Call)
         or per_watt_calls(question, quantities, Call)
+        or site_build_calls(question, quantities, Call)
     )
     if found is None:
         return None
