@@ -28,7 +28,7 @@ def plain_cagr_calls(
         return None
     spans = [q for q in quantities if q.unit == "years"]
     values = [q for q in quantities if q.unit not in ("years", "year", "fraction", "fraction/year")]
-    if len(spans) != 1 or len(values) != 2 or len(quantities) != 3 or values[0].unit != values[1].unit:
+    if len(spans) != 1 or len(values) != 2 or len(quantities) != 3 or not _same_unit(*values):
         return None
     start, end = values
     if start.value <= 0 or end.value <= 0:
@@ -38,3 +38,12 @@ def plain_cagr_calls(
     label = ("CAGR", "%", f"({end.text} / {start.text})^(1 / {n:g}) - 1")
     note = f"Read as growth from {start.text} to {end.text} over {spans[0].text}, compounded once a year."
     return [make("calculate", {"expression": expr})], {expr: label}, note
+
+
+def _same_unit(a: Quantity, b: Quantity) -> bool:
+    """One unit, or money beside a bare magnitude ("from $150B to 0.4T": the dollar sign written once)."""
+    if a.unit == b.unit:
+        return True
+    units = {a.unit, b.unit}
+    bare = a if a.unit == "" else b
+    return units == {"usd", ""} and bool(re.search(r"\d\s*(?:[kmbt]|bn|tn|trillion|billion|million)$", bare.text, re.I))
