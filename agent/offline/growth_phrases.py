@@ -34,9 +34,9 @@ _PERIOD = re.compile(
 )
 _YEARS_TO = re.compile(
     r"how (?:many|long)|how much time|\b(?:years?|yrs?) (?:to|until|till|before)\b|\bwhen (?:does|will|would|do)\b"
-    r"|\btime to\b|\bwhich year\b"
+    r"|\btime to\b|\bwhich year\b|(?:doubl|tripl|quadrupl|halv)ing time"
 )
-_TARGET_MULTIPLE = re.compile(r"\bto (doubl|tripl|quadrupl|halv)\w*|\b(doubl|tripl|quadrupl|halv)(?:e|es)\b")
+_TARGET_MULTIPLE = re.compile(r"\bto (doubl|tripl|quadrupl|halv)\w*|\b(doubl|tripl|quadrupl|halv)(?:e|es|ing time)\b")
 _FALLING = re.compile(r"shrink|declin|fall|drop|down|los[ei]|contract|\bcut|decreas|minus|-\s*$")
 _RISING = re.compile(r"grow|rise|rising|\bup\b|increas|gain|\+")
 _CUMULATIVE = re.compile(r"cumulative|\btotal\b|\bsum\b|combined|in aggregate|add(?:ed)? up")
@@ -116,6 +116,8 @@ def multiple_plan(question: str, quantities: list[Quantity]) -> dict[str, Any] |
     spans = _spans(quantities, text)
     horizon = _horizon(text, spans)
     word = m.group(0)
+    if per is None and horizon is not None and _RATE_ASKED.search(text) and not money:
+        return _rate_over_span(mult, horizon, word)  # "doubling in 4 years: what cagr"
     if per is None:
         return {"reply": f"I can't tell how often the value is {word}: say 'every year' or 'every N years'."}
     if horizon is None and _RATE_ASKED.search(text):
@@ -151,6 +153,26 @@ def _annual_rate(mult: float, per: re.Match[str]) -> dict[str, Any]:
     label = ("Annual growth rate", "%", f"{_fmt(mult)}^(1 / {_fmt(period)} years) - 1")
     note = f"Read as {_fmt(mult)}x {per.group(0)}{_in_years(per)}, compounded once a year."
     return {"calls": [("calculate", {"expression": expr})], "labels": {expr: label}, "note": note}
+
+
+def _rate_over_span(mult: float, years: float, word: str) -> dict[str, Any]:
+    """'10x in 5 years is what annual rate': g = m^(1 / years) - 1, in %."""
+    expr = f"({mult!r} ** (1 / {_fmt(years)}) - 1) * 100"
+    label = ("Annual growth rate", "%", f"{_fmt(mult)}^(1 / {_fmt(years)} years) - 1")
+    note = f"Read as {word} ({_fmt(mult)}x in all) over {_fmt(years)} years, compounded once a year."
+    return {"calls": [("calculate", {"expression": expr})], "labels": {expr: label}, "note": note}
+
+
+def multiple_rate_plan(question: str, quantities: list[Quantity]) -> dict[str, Any] | None:
+    """'10x in 5 years is what cagr': a stated multiple over a stated span, no values."""
+    text = question.lower()
+    xs = [q for q in quantities if q.unit == "x"]
+    spans = _spans(quantities, text)
+    if not _RATE_ASKED.search(text) or len(xs) != 1 or len(spans) != 1 or len(quantities) != 2:
+        return None
+    if xs[0].value <= 0 or spans[0][0] <= 0:
+        return None
+    return _rate_over_span(xs[0].value, spans[0][0], xs[0].text)
 
 
 def _period_years(per: re.Match[str]) -> float:
@@ -259,8 +281,10 @@ def range_sum_plan(question: str, quantities: list[Quantity]) -> dict[str, Any] 
     r = rates[0]
     series = ("growth", {"base": f"{base_year}={_base_arg(base.value)}", "rate": [r], "through": last})
     note = (
-        f"Read as {base.text} in {base_year} growing {_fmt(r * 100)}% a year; {first} through {last} is {count} years, "
-        f"both ends counted" + (f", {base_year} being the base year ({base.text})." if first == base_year else ".")
+        f"Read as {base.text} in {base_year} growing {_fmt(r * 100)}% a year; {first} through {last}"
+        + (f" is {_fmt(stated[0])} years" if stated else "")  # a count the question states (a derived one is not)
+        + ", both ends counted"
+        + (f", {base_year} being the base year ({base.text})." if first == base_year else ".")
     )
     if first == base_year:
         return {"calls": [series], "note": note, "unit": "usd"}
@@ -268,7 +292,7 @@ def range_sum_plan(question: str, quantities: list[Quantity]) -> dict[str, Any] 
     label = (
         f"Cumulative {first}-{last}",
         "$",
-        f"the sum of {count} years' values, {base.text} x (1 + r)^(year - {base_year})",
+        f"the sum of each year's value, {base.text} x (1 + r)^(year - {base_year})",
     )
     return {"calls": [series, ("calculate", {"expression": expr})], "labels": {expr: label}, "note": note}
 
@@ -277,9 +301,9 @@ def growth_phrase_reading(question: str, quantities: list[Quantity]) -> dict[str
     """The first class (module docstring) that reads ``question``: calls as (tool, args), labels, note, unit;
     or a reply; None when none applies."""
     text = question.lower()
-    if not (_CUE.search(text) or _CUMULATIVE.search(text) or _YEARS_TO.search(text)):
+    if not (_CUE.search(text) or _CUMULATIVE.search(text) or _YEARS_TO.search(text) or _RATE_ASKED.search(text)):
         return None
-    for reader in (years_to_reach_plan, sequence_plan, range_sum_plan, multiple_plan):
+    for reader in (years_to_reach_plan, sequence_plan, range_sum_plan, multiple_plan, multiple_rate_plan):
         found = reader(question, quantities)
         if found is not None:
             return found

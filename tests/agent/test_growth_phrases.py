@@ -53,6 +53,8 @@ def test_a_multiple_over_a_part_period() -> None:
     [
         ("if compute doubles every 6 months what yoy growth rate is that", (2**2 - 1) * 100),  # 300 %
         ("tripling every 3 years is what cagr", (3 ** (1 / 3) - 1) * 100),  # 44.22 %
+        ("8x over 6 years - implied annual growth rate?", (8 ** (1 / 6) - 1) * 100),  # 41.42 %
+        ("quadrupling in 5 yrs, what cagr", (4 ** (1 / 5) - 1) * 100),  # 31.95 %
     ],
 )  # fmt: skip
 def test_a_multiple_per_period_as_an_annual_rate(question: str, rate: float) -> None:
@@ -65,6 +67,8 @@ def test_a_multiple_per_period_as_an_annual_rate(question: str, rate: float) -> 
     [
         ("at a 40% cagr, how long until $20B becomes $200B", 6.8432),  # ln(10) / ln(1.4) = 6.8432
         ("years to quadruple at 15% per year?", 9.9189),  # ln(4) / ln(1.15) = 9.9189
+        ("tripling time at a 22% cagr?", 5.5249),  # ln(3) / ln(1.22) = 1.0986 / 0.19885 = 5.5249
+        ("growing 35% a year, how long to 20x", 9.9822),  # ln(20) / ln(1.35) = 9.9822
         ("how many years before $3T falls to $1.5T if it shrinks 10% a year", 6.5788),  # ln(0.5) / ln(0.9)
     ],
 )  # fmt: skip
@@ -129,7 +133,7 @@ def test_a_cagr_with_the_dollar_sign_written_once() -> None:
     q = "ai capex from $300B to 1.2T over 4 years - implied cagr?"
     got = plain_cagr_calls(q, stated_quantities(q), lambda name, args: (name, args))
     assert got is not None
-    assert get("calculate").run(got[0][0][1]).model_dump()["value"] == pytest.approx((4 ** 0.25 - 1) * 100)
+    assert get("calculate").run(got[0][0][1]).model_dump()["value"] == pytest.approx((4**0.25 - 1) * 100)
 
 
 def test_a_negative_year_count_is_an_error_naming_the_field_with_no_derived_number() -> None:
