@@ -101,6 +101,10 @@ def _fmt(x: float) -> str:
 
 
 def _base_arg(value: float) -> str:
+    """A base value in the digits the analyst wrote: 8e10 ('$80B') -> '80e9', 2.5e6 -> '2.5e6'."""
+    for exp in (12, 9, 6):
+        if abs(value) >= 10**exp and float(f"{value / 10**exp:g}") * 10**exp == value:
+            return f"{value / 10**exp:g}e{exp}"
     return f"{value:g}" if value == float(f"{value:g}") else repr(value)
 
 
@@ -216,7 +220,7 @@ def years_to_reach_plan(question: str, quantities: list[Quantity]) -> dict[str, 
         return {
             "reply": f"I can't give a year count: at {_fmt(r * 100)}% a year the value never {direction} to the target."
         }
-    expr = f"ln({end!r} / {start!r}) / ln(1 + {r!r})" if basis_from is not None else f"ln({end!r}) / ln(1 + {r!r})"
+    expr = f"log({end!r} / {start!r}) / log(1 + {r!r})" if basis_from is not None else f"log({end!r}) / log(1 + {r!r})"
     labels = {expr: ("Years to reach the target", "years", f"ln({ratio_text}) / ln(1 + {_fmt(r * 100)}%)")}
     calls = [("calculate", {"expression": expr})]
     whole = math.ceil(math.log(end / start) / math.log(1 + r) - 1e-12)
@@ -297,13 +301,29 @@ def range_sum_plan(question: str, quantities: list[Quantity]) -> dict[str, Any] 
     return {"calls": [series, ("calculate", {"expression": expr})], "labels": {expr: label}, "note": note}
 
 
+def bad_count_plan(question: str, quantities: list[Quantity]) -> dict[str, Any] | None:
+    """'$80B at 15% a year for -2 years': the growth call as stated, so the tool's error names the year count."""
+    spans = [v for v, _ in _spans(quantities, question.lower())]
+    money, rates = _money(question, quantities), _rates(question, quantities)
+    if len(money) != 1 or not rates or len(spans) != 1 or spans[0] > 0:
+        return None
+    return {"calls": [("growth", {"base": _base_arg(money[0].value), "rate": rates, "years": _int(spans[0])})]}
+
+
 def growth_phrase_reading(question: str, quantities: list[Quantity]) -> dict[str, Any] | None:
     """The first class (module docstring) that reads ``question``: calls as (tool, args), labels, note, unit;
     or a reply; None when none applies."""
     text = question.lower()
     if not (_CUE.search(text) or _CUMULATIVE.search(text) or _YEARS_TO.search(text) or _RATE_ASKED.search(text)):
         return None
-    for reader in (years_to_reach_plan, sequence_plan, range_sum_plan, multiple_plan, multiple_rate_plan):
+    for reader in (
+        bad_count_plan,
+        years_to_reach_plan,
+        sequence_plan,
+        range_sum_plan,
+        multiple_plan,
+        multiple_rate_plan,
+    ):
         found = reader(question, quantities)
         if found is not None:
             return found
