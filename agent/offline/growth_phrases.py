@@ -1,12 +1,15 @@
 """Growth questions in the analyst's shorthand, planned as ``growth`` or ``calculate`` calls (every figure a tool's).
 
-Four classes the slot reading (:mod:`agent.offline.slots`) does not take as written:
+Classes the slot reading (:mod:`agent.offline.slots`) does not take as written (the years to a rising multiple
+and a doubling period's rate are :mod:`agent.offline.growth_time`'s, planned first; these are the rest):
 
 * **a multiple per period** ("$10B doubling every year for 3 years", "tripling every 2 yrs, after 6 years",
   "halves every 18 months"): ``v = base x m^(horizon / period)``; the growth series (each period's value)
   when the horizon is a whole number of periods, else ``calculate``;
-* **years to reach a target** ("how many years for $100B to hit $1T at 25%", "how long to double at 30%"):
-  ``n = ln(target / start) / ln(1 + r)`` by ``calculate``, with the value in the first whole year at or past it;
+* **the annual rate of a multiple** ("doubling every 18 months", "8x over 6 years": what cagr?):
+  ``g = m^(1 / years) - 1``, by ``calculate``;
+* **years to reach a target** ("years for $3T to fall to $1.5T shrinking 10% a year", "doubling time at 45%"):
+  ``n = ln(target / start) / ln(1 + r)`` by ``calculate``, with the values in the whole years either side;
 * **a sum over an inclusive range of calendar years** ("$500B in 2026, +20%/yr, cumulative 2026 thru 2029"):
   the growth series from the base year, whose cumulative column counts the base year; a range that starts after
   the base year is the sum of its years' values ``base x (1 + r)^k``;
@@ -15,7 +18,8 @@ Four classes the slot reading (:mod:`agent.offline.slots`) does not take as writ
 
 A question that states something these readings cannot use (a count of years that disagrees with its range, a
 multiple with no period, a horizon longer than the rates given) gets a reply naming it, not a figure; a year
-count or rate the tool rejects is passed on so the tool's error names the field.
+count or rate the tool rejects ("for -3 years", "falls 120% a year") is passed on so the tool's error names the
+field.
 """
 
 from __future__ import annotations
