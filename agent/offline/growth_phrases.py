@@ -201,8 +201,8 @@ def years_to_reach_plan(question: str, quantities: list[Quantity]) -> dict[str, 
     """'How many years for $100B to hit $1T at 25%': n = ln(target / start) / ln(1 + r), by ``calculate``."""
     text = question.lower()
     rates = _rates(question, quantities)
-    if not _YEARS_TO.search(text) or len(rates) != 1:
-        return None
+    if not _YEARS_TO.search(text) or len(rates) != 1 or _CAL_YEAR.search(text):
+        return None  # a base year ("$200B in 2025 ... when does it pass $1T"): the growth tool's year reached
     money = _money(question, quantities)
     target = _TARGET_MULTIPLE.search(text)
     xs = [q for q in quantities if q.unit == "x"]
