@@ -33,14 +33,17 @@ _ASKS_FIGURE = re.compile(
     r"(?:share|percent(?:age)?|%|split|price|figure|number|margin|multiple|pace|sizes?|speed ?up)\b|"
     r"\bwhat (?:does|did|do|would) (?:that|this|the|a|one) (?:[\w-]+ ){0,3}cost\b|\bwhat %|"
     r"\b(?:say|said) (?:an? |the )?(?:[\w-]+ ){0,4}(?:costs?|is priced|sells for)\b|"
-    r"\b(?:rent|buy|get) (?:an? |one )?[\w-]+ for\b|\band what share\b",
+    r"\b(?:rent|buy|get) (?:an? |one )?[\w-]+ for\b|\band what share\b|\b(?:go|goes|going|rents?|sells?) for\b",
     re.I,
 )
 
 #: The words that say which kind of figure is asked for.
 _KIND_WORDS = (
     ("%", r"\bshare\b|percent|%|\bsplit\b|\bwhat (?:[\w-]+ )?margins?\b|\bfraction\b|how much of\b"),
-    ("$", r"\bcosts?\b|\bprices?\b|\brent\b|\brevenue\b|\bspend|\$|\bdollars?\b|\bbill\b|\bpay\b"),
+    (
+        "$",
+        r"\bcosts?\b|\bprices?\b|\brents?\b|\bgo(?:es|ing)? for\b|\bsells? for\b|\brevenue\b|\bspend|\$|\bdollars?\b|\bbill\b|\bpay\b",
+    ),
     ("x", r"faster|slower|cheaper|pricier|\btimes\b|\bmultiple\b|\bcompare\b|\bpace\b|speed ?up"),
     ("power", r"\bgigawatts?\b|\bgw\b|\bmw\b|\bmegawatts?\b|\bsize of .{0,40}(?:data ?cent|campus|site)|how big"),
     ("count", r"\bhow many\b|\bnumber of\b|\bsizes?\b|\bscale[- ]?up\b|\bbatch"),
@@ -141,4 +144,29 @@ def glosses(sentence: str) -> list[str]:
     for m in _UNIT_AFTER_RANGE.finditer(sentence):
         unit = "%" if m.group(3).lower() in ("%", "percent") else "x"
         out.append(f"{m.group(0)} = {m.group(1)}{unit} to {m.group(2)}{unit}")
+    return out
+
+
+#: A question about renting a GPU: what it goes for, rents for, costs on a deal or a term, against list.
+_RENTAL = re.compile(
+    r"\brent\w*|\blease\w*|\bdeal\b|\bterm\b|\bcontract\b|\blist(?: price)?\b|\bquoted\b|\bgo(?:es)? for\b|"
+    r"\bget (?:an? |one )?[\w-]+ for\b|per hour|/h(?:ou)?r\b|hourly",
+    re.I,
+)
+_GPU = re.compile(r"\b(?:gpus?|[a-z]{1,3}\d{2,4}[a-z]?|tpus?|accelerators?)\b", re.I)
+#: Above this a dollar figure said of a GPU is not an hourly rent (USD; H100 on-demand list prices in the
+#: transcript's era were $2-$4 per GPU-hour, claims.yaml h100-two-bucks; no GPU rents for $20 an hour).
+MAX_HOURLY_USD = 20.0
+
+
+def hourly_glosses(sentence: str, question: str) -> list[str]:
+    """A question about renting a GPU ("what did he say you can rent an H100 for?"): each dollar figure of
+    ``sentence`` up to :data:`MAX_HOURLY_USD` read as a price per GPU-hour, "two bucks = $2/hour per GPU";
+    [] for any other question. A GPU's rent is quoted per hour; a dollar figure that small is no purchase price."""
+    if not (_RENTAL.search(question) and _GPU.search(question)):
+        return []
+    out = []
+    for f in figures(sentence):
+        if f.kind == "$" and 0 < f.value <= MAX_HOURLY_USD:
+            out.append(f"{f.text} = ${f.value:g}/hour per GPU")
     return out

@@ -11,7 +11,8 @@ Analysts write sums the way they say them, so the text is normalised first:
   written; other unit words and denominators are dropped: ``1,024 GPUs x $2 x 8,760 h`` ->
   ``1024 * 2 * 8760``, ``$2/h`` -> ``2``.
 
-Then only numbers, ``+ - * / // % **``, parentheses and ``round min max abs sqrt ceil floor``
+Then only numbers, ``+ - * / // % **``, parentheses and ``round min max abs sqrt log ceil floor``
+(``log`` is the natural logarithm)
 are accepted. Anything else is an :class:`~tools.errors.InputError` naming the expression.
 
 >>> evaluate("1,024 GPUs x $2 x 8,760 h").value
@@ -47,6 +48,7 @@ _FUNCS: dict[str, Callable[..., Any]] = {
     "max": max,
     "abs": abs,
     "sqrt": math.sqrt,
+    "log": math.log,  # natural logarithm: years to a multiple, ln(m) / ln(1 + r)
     "ceil": math.ceil,
     "floor": math.floor,
 }
@@ -151,7 +153,7 @@ def evaluate(expression: str) -> Calculation:
         raise InputError(
             "expression",
             f"cannot evaluate {expression!r} (read as {plain!r}: {reason}); "
-            "use numbers, + - * / ** ( ), k/M/B/T suffixes, % and round/min/max/abs/sqrt/ceil/floor.",
+            "use numbers, + - * / ** ( ), k/M/B/T suffixes, % and round/min/max/abs/sqrt/log/ceil/floor.",
         ) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise InputError("expression", f"{expression!r} has no finite value.")

@@ -377,7 +377,8 @@ def capex(inp: CapexInput) -> CapexResult:
             "cagr": "v(t) = v_last x (1 + g)^(t - t_last), g = (v_last / v_first)^(1/span) - 1 over the window",
             "linear": "v(t) = a + b t, least squares over the window",
             "scenario": "v(t) = v(t-1) x (1 + g_t), g_t the given rate for that year (last repeats)",
-            "guidance": "v(t) = company guidance where given, else v(anchor) x (1 + g)^(t - anchor) with the cagr g",
+            "guidance": "v(t) = company guidance where given, else v(anchor) x (1 + g)^(t - anchor) with the cagr g "
+            "(or the given growth rate)",
             "default": "guidance where the company published it (then v(anchor) x (1 + g)^(t - anchor) with the cagr g), "
             "else v(t) = v_last x (1 + g)^(t - t_last)",
         }[method if method in FORMULA_KEYS else "default"]

@@ -36,6 +36,7 @@ class Fit:
     high_rate: float
     used: list[tuple[int, float]]
     note: str
+    steps: tuple[float, ...] = ()  # given per-year rates (the last repeats), replacing ``rate`` for the base line
 
 
 def fit_growth(points: list[tuple[int, float]], window: int) -> Fit:
@@ -87,8 +88,33 @@ def forecast_series(
     fit = fit_growth(points, window)
     notes = [fit.note] if fit.note else []
     if method == "guidance" and not guidance:
-        notes.append("no usable guidance for this series; forecast uses the cagr fit.")
+        notes.append(
+            "no usable guidance for this series; forecast uses the "
+            + ("given growth from the last reported year." if growth else "cagr fit.")
+        )
+    if method == "guidance" and growth:
+        fit = _given_rates(fit, growth, low, high)
+        notes.append(_given_note(growth))
     return _fitted_points(points, years, method, fit, guidance or {}), fit, notes
+
+
+def _given_rates(fit: Fit, growth: Sequence[float], low: float | None, high: float | None) -> Fit:
+    """The guidance method at the caller's rate(s): the fit's rates replaced by the given ones (band: low/high,
+    else the base line); the rate of each year after the anchor is the given one for it, the last repeating."""
+    base = growth[0]
+    return Fit(
+        rate=base,
+        low_rate=low if low is not None else base,
+        high_rate=high if high is not None else base,
+        used=fit.used,
+        note=fit.note,
+        steps=tuple(growth),
+    )
+
+
+def _given_note(growth: Sequence[float]) -> str:
+    rates = ", ".join(f"{g:.4g}" for g in growth)
+    return f"after the last guided year the forecast grows at the given rate ({rates} a year), not the cagr fit."
 
 
 def _band_point(year: int, base: float, low: float, high: float) -> ForecastPoint:
@@ -129,6 +155,9 @@ def _fitted_points(
             out.append(ForecastPoint(year=year, capex_usd_b=value, low_usd_b=value, high_usd_b=value, basis="guidance"))
             continue
         h = year - anchor_year
-        base = max(0.0, a + b * year) if method == "linear" else anchor * (1 + fit.rate) ** h
+        if method == "linear":
+            base = max(0.0, a + b * year)
+        else:
+            base = stepped_values(anchor, fit.steps, h)[h] if fit.steps else anchor * (1 + fit.rate) ** h
         out.append(_band_point(year, base, anchor * (1 + fit.low_rate) ** h, anchor * (1 + fit.high_rate) ** h))
     return out

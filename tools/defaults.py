@@ -251,6 +251,8 @@ class CostBasis:
     date: str
     source: str
     lower_bound: bool = False
+    #: The life (years) a reference $/accelerator-hour is built on, when its source says (None: not said).
+    life_years: float | None = None
 
     def describe(self, chip: str) -> str:
         if self.mode == "price":
@@ -277,6 +279,10 @@ def _price_basis(row: PriceRow) -> CostBasis:
     )
 
 
+#: The life behind SemiAnalysis InferenceX's 'hyperscaler owning' $/accelerator-hour: 4 years (its tier note).
+_REFERENCE_LIFE_YEARS = 4.0
+
+
 def cost_basis(chip: Accelerator) -> CostBasis:
     """The chip's cost basis for TCO (order in the module docstring); ``InputError`` on ``capex_per_accelerator`` when none."""
     price = default_price_row(chip.name)
@@ -287,9 +293,11 @@ def cost_basis(chip: Accelerator) -> CostBasis:
         return CostBasis(
             "reference",
             ref.hyperscaler_usd_per_hour,
-            "SemiAnalysis InferenceX 'hyperscaler owning' $/accelerator-hour (4-year life; its inputs are not public)",
+            f"SemiAnalysis InferenceX 'hyperscaler owning' $/accelerator-hour ({_REFERENCE_LIFE_YEARS:g}-year life; its "
+            "inputs are not public)",
             f"version {ref.version}, in effect {ref.in_effect}",
             ref.describe(),
+            life_years=_REFERENCE_LIFE_YEARS,
         )
     if price is not None and price.basis in PURCHASE_BASES:
         return _price_basis(price)

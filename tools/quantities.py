@@ -10,7 +10,7 @@ unit                base value                       written as
 ``usd``             US dollars                       $240k, $1.5M, $300B, 200 dollars, 7 cents
 ``usd/hour``        USD per (accelerator-)hour       $1.85/GPU-hr, $2 per hour, $2.20 an hour
 ``usd/kwh``         USD per kWh                      $0.07/kWh, 7c/kWh, 7 cents per kWh
-``usd/mtok``        USD per million tokens           $2.5/M tokens, $3 per million tokens, $1/Mtok
+``usd/mtok``        USD per million tokens           $2.5/M tokens, $3 per million tokens, $1/Mtok, $60/mil
 ``usd/year``        USD per year                     $1.5M/yr, $1.5M a year
 ``usd/mw``          USD per MW                       $11.7M per MW, $11/W (= $11M per MW)
 ``usd/kw-month``    USD per kW-month                 $150/kW-month
@@ -89,8 +89,9 @@ _MONEY_RATES = (
     ("usd/kwh", r"\s*(?:/|per|a)\s*kwh\b"),
     (
         "usd/mtok",
-        r"\s*(?:/|per|a)\s*(?:(?:1\s*)?m|one million|a million|million|mn)\s*(?:(?:output|input|generated)\s+)?"
-        r"(?:tokens?|toks?)\b|\s*/\s*mtok\b",
+        r"\s*(?:/|per|a)\s*(?:(?:1\s*)?m|one million|a million|million|mn|mil)\s*(?:(?:output|input|generated)\s+)?"
+        r"(?:tokens?|toks?)\b|\s*/\s*mtok\b|\s*/\s*mil\b(?!\s*(?:gpus?|users?|quer|req|\$))"
+        r"|\s*(?:/|per)\s*(?:1\s*)?m\s+(?=(?:input|output|prompt|completion)\b)",
     ),
     ("usd/mw", r"\s*(?:/|per|a)\s*mw\b"),
     ("usd/kw-month", r"\s*(?:/|per|a)\s*kw[- /]?(?:per\s*)?(?:month|mo)\b"),

@@ -141,6 +141,14 @@ _PRICE_ONLY = {
 }  # fmt: skip
 
 
+def _held(field: str, basis: D.CostBasis) -> object:
+    """The value of ``field`` a reference $/accelerator-hour already holds: its own life for ``years`` when the
+    source says it (a 5-year life stated against a 4-year reference is not that reference), else the default."""
+    if field == "years" and basis.life_years is not None:
+        return basis.life_years
+    return TCOInput.model_fields[field].default
+
+
 def _reference_cost(
     inp: TCOInput, chip: Accelerator, given: ChipInputs, basis: D.CostBasis, notes: list[str]
 ) -> ChipCost:
@@ -148,7 +156,7 @@ def _reference_cost(
     Inputs that change a cost built from a price (life, financing, adders, power price and PUE) cannot change it:
     stating one with a value other than its default is an error naming the field, not a figure that silently
     ignores it (the power per accelerator still sizes tokens per MW)."""
-    fixed = sorted(f for f in _PRICE_ONLY & inp.model_fields_set if getattr(inp, f) != TCOInput.model_fields[f].default)
+    fixed = sorted(f for f in _PRICE_ONLY & inp.model_fields_set if getattr(inp, f) != _held(f, basis))
     if fixed:
         raise InputError(
             fixed[0],

@@ -170,7 +170,8 @@ def capex_args(p: Parsed) -> dict[str, Any]:
         a.update(growth=[base], low=low, high=high, method="scenario")  # "20%, 30%, 40% scenarios": low, base, high
     elif p.growth:
         a["growth"] = list(p.growth)  # one rate, or one per year (the last repeats)
-        a["method"] = "scenario"
+        # "grows 15% a year off the 2026 guidance": the guided years as given, then the rate
+        a["method"] = "guidance" if re.search(r"\bguid(?:ance|ed|e)\b", text) else "scenario"
     elif re.search(r"\bguid(?:ance|ed|e|es|ing)\b", text):
         a["method"] = "guidance"
     elif re.search(r"\blinear\b|trend ?line|straight line", text):

@@ -5,6 +5,7 @@ of the capex table for one fiscal year. The plan runs the capex tool twice (``in
 series) and ``calculate`` takes the difference of that year's rows (USD):
 
     gap = (capex incl. finance leases - cash purchases of P&E) x 10^9        (rows in USD billion)
+    gap % = (capex incl. finance leases / cash purchases of P&E - 1) x 100   (the gap as a share of the cash line)
 
 When either series has no row for the year, or both rows are the same series, nothing is computed.
 """
@@ -51,3 +52,9 @@ def gap_expression(rows: tuple[dict[str, Any], dict[str, Any]]) -> str:
     """``calculate`` expression for the gap in USD (module docstring)."""
     a, b = rows
     return f"({a['capex_usd_b']!r} - {b['capex_usd_b']!r}) * 1e9"
+
+
+def gap_percent_expression(rows: tuple[dict[str, Any], dict[str, Any]]) -> str:
+    """``calculate`` expression for the gap as a percent of the cash line (module docstring)."""
+    a, b = rows
+    return f"({a['capex_usd_b']!r} / {b['capex_usd_b']!r} - 1) * 100"

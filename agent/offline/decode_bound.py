@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.field_units import CONDITIONS
+from agent.offline.catalog_roofline import catalog_decode_reads
+from agent.offline.decode_extras import bytes_per_step, cost_per_mtok
 from tools.quantities import Quantity
 
 Labels = dict[str, tuple[str, str, str]]
@@ -40,6 +42,8 @@ Labels = dict[str, tuple[str, str, str]]
 _SPEED = re.compile(r"tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) sec|\btps\b|decode|throughput|how (?:much )?faster", re.I)
 _BOUND = re.compile(r"bandwidth[- ]bound|memory[- ]bound|\bbw[- ]bound|ceiling|roofline|upper bound", re.I)
 _CEILING = re.compile(r"ceiling|upper bound|\bbound\b|roofline|\bmax(?:imum)?\b|at most|\bfull\b", re.I)
+#: A catalog model's roofline is read only when a bound is asked for ("upper bound", "throughput bound").
+_CATALOG_BOUND = re.compile(r"\bbound\b|ceiling|roofline|\bmax(?:imum)? (?:decode|throughput|tok)", re.I)
 _IGNORE_KV = re.compile(CONDITIONS[0][0] + r"|negligible kv|kv (?:is |reads? )?negligible", re.I)
 _WEIGHTS = re.compile(
     r"weights?|read per (?:token|step)|per token|per (?:decode )?step|/step|\bmodel\b|\bdense\b|streams?", re.I
@@ -53,6 +57,8 @@ _EFFICIENCY = re.compile(r"bandwidth|\bbw\b|achiev|efficien|\bmbu\b|of peak|data
 _CAPACITY = re.compile(r"\beach\b|per (?:gpu|accelerator|chip|card)|\bhbm\b|memory|usable|capacity|hold", re.I)
 _TIMES_BEFORE = re.compile(r"(\d+)\s*[x×]\s*$")
 _PARTS = re.compile(r";|\band (?=how many|how much|what)", re.I)
+#: "call it 1 byte/param", "0.5 bytes per parameter": the stated bytes per weight, over the format's.
+_BYTES_PER_PARAM = re.compile(r"(\d+(?:\.\d+)?)\s*bytes?\s*(?:/|per|a)\s*(?:param|weight)", re.I)
 _SMALLEST_BATCH = re.compile(r"(?:smallest|minimum|min|fewest|least)\s+(?:whole\s+)?batch", re.I)
 
 
@@ -66,6 +72,7 @@ class Bound:
     batch: int = 1
     gpus: int = 1
     efficiency: float = 1.0
+    source: str = ""  # where catalog weights and KV come from (agent.offline.catalog_roofline)
 
 
 def _g(value: float) -> str:
@@ -98,11 +105,13 @@ def _weights(question: str, qs: list[Quantity], fmt_bytes: float | None) -> str 
     size = next((q for q in qs if q.unit == "bytes" and 0 < q.value <= 4), None)
     if params and size:
         return f"{_g(params.value)} * {_g(size.value)}"
+    per_param = _BYTES_PER_PARAM.search(question)
+    fmt_bytes = float(per_param.group(1)) if per_param else fmt_bytes
     if fmt_bytes is None:
         return None
     for q in qs:
-        after = question[q.end : q.end + 20].lower()
-        if q.value >= 1e8 and q.unit in ("params", "") and "active" in after + q.text.lower():
+        around = question[max(0, q.start - 20) : q.end + 20].lower()
+        if q.value >= 1e8 and q.unit in ("params", "") and "active" in around + q.text.lower():
             return f"{_g(q.value)} * {fmt_bytes:g}"
     return None
 
@@ -172,12 +181,13 @@ def _bandwidths(question: str, qs: list[Quantity], chips: list[tuple[str, float]
 
 
 def _chips(question: str) -> list[tuple[str, float]]:
-    """(short name, datasheet TB/s) of each chip named, in order."""
-    from agent.offline.entities import find_mentions
+    """(short name, datasheet TB/s) of each chip named, in order (read from the normalised question, so
+    "8xH200" names the H200)."""
+    from agent.offline.parse import parse
     from tools.catalog import find_accelerator
 
     out = []
-    for m in find_mentions(question.lower(), "chip"):
+    for m in parse(question).chips:
         if m.name:
             row = find_accelerator(m.name)
             out.append((m.text.upper() if len(m.text) <= 8 else row.name, row.mem_bw_tbps))
@@ -209,12 +219,21 @@ def decode_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[li
     fmt_bytes = BYTES_PER_VALUE[p.weights_dtype] if p.weights_dtype else None
     chips = _chips(question)
     weights = _weights(question, qs, fmt_bytes)
-    if weights is None:
-        return _ratio(question, chips, make)
-    bound = Bound(weights=weights, batch=p.batch or 1, gpus=max(1, p.count or 1))
-    efficiency = _efficiency(question, qs)
     ignore = _IGNORE_KV.search(question)
-    if not (ignore or _kv(question, qs, bound)) or efficiency is None or not _reads_set(question, qs, bound):
+    # a batch-1 ceiling with a $/Mtok or bytes asked and no context reads the weights only (the textbook ceiling)
+    weights_only = bool(ignore) or (p.batch in (None, 1) and not (p.total or p.prompt) and _extras_asked(question, qs))
+    catalog = None if weights is not None else catalog_decode_reads(question, p, weights_only)
+    if weights is None and catalog is None:
+        return _ratio(question, chips, make)
+    bound = Bound(weights=catalog[0] if catalog else str(weights), batch=p.batch or 1, gpus=max(1, p.count or 1))
+    efficiency = _efficiency(question, qs)
+    if catalog and ignore and bound.batch == 1 and not _extras_asked(question, qs):
+        return None  # the throughput calculator's textbook ceiling is this figure (and follow-ups can rerun it)
+    if catalog:
+        bound.kv_seq, bound.source = catalog[1], catalog[2]
+    elif not (ignore or _kv(question, qs, bound)):
+        return None
+    if efficiency is None or not _reads_set(question, qs, bound) or (catalog and not _CATALOG_BOUND.search(question)):
         return None
     bound.efficiency = efficiency
     bandwidths = _bandwidths(question, qs, chips, bound.gpus)
@@ -223,11 +242,21 @@ def decode_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[li
     return _calls(question, bound, bandwidths, (make, fmt_bytes, qs))
 
 
-def _step(bound: Bound, bw: str, compute: str | None) -> str:
-    """Seconds per decode step: bytes per step / (bandwidth x efficiency), or the compute roofline when slower."""
+def _reads(bound: Bound) -> str:
+    """Bytes read per decode step: weights + batch x KV per sequence + a stated KV total per step."""
     kv = "" if bound.kv_seq == "0" else f" + {bound.batch} * {bound.kv_seq}"
     kv += "" if bound.kv_step == "0" else f" + {bound.kv_step}"
-    step = f"({bound.weights}{kv}) / ({bw} * {bound.efficiency:g})"
+    return f"{bound.weights}{kv}"
+
+
+def _extras_asked(question: str, qs: list[Quantity]) -> bool:
+    """Whether the question asks for the bytes per step or a $/Mtok at the ceiling beside the speed."""
+    return bytes_per_step(question, "0") is not None or cost_per_mtok(question, qs, 1, "1") is not None
+
+
+def _step(bound: Bound, bw: str, compute: str | None) -> str:
+    """Seconds per decode step: bytes per step / (bandwidth x efficiency), or the compute roofline when slower."""
+    step = f"({_reads(bound)}) / ({bw} * {bound.efficiency:g})"
     return f"max({step}, {compute})" if compute else step
 
 
@@ -258,10 +287,15 @@ def _calls(
         name = ": per sequence" if bound.batch > 1 else ""
         labels[per_seq] = (f"Bandwidth-bound decode, {label}{name}", "tokens/s", basis)
         calls.append(make("calculate", {"expression": per_seq}))
+        agg = per_seq
         if bound.batch > 1:
             agg = f"{bound.batch} / ({step})"
             labels[agg] = (f"Bandwidth-bound decode, {label}: aggregate", "tokens/s", f"x batch {bound.batch}")
             calls.append(make("calculate", {"expression": agg}))
+        for extra in (bytes_per_step(question, _reads(bound)), cost_per_mtok(question, qs, bound.gpus, agg)):
+            if extra is not None and extra[0] not in labels:
+                labels[extra[0]] = extra[1]
+                calls.append(make("calculate", {"expression": extra[0]}))
     if len(speeds) == 2 and re.search(r"ratio|faster|speed[- ]?up|how much more", question, re.I):
         ratio = f"({speeds[0]}) / ({speeds[1]})"
         labels[ratio] = (f"{bandwidths[0][0]} vs {bandwidths[1][0]}", "x", "the ratio of the two rooflines")
@@ -276,11 +310,13 @@ def _note(question: str, bound: Bound) -> str:
         if ignore
         else ("" if bound.kv_seq != "0" or bound.kv_step != "0" else ", and no KV read")
     )
+    source = f" {bound.source}." if bound.source else ""
     return (
-        "Bandwidth-bound ceiling from the stated bytes: step time = bytes read per step / (accelerators x bandwidth x "
+        f"Bandwidth-bound ceiling from the {'catalog' if bound.source else 'stated'} bytes: step time = bytes read per "
+        "step / (accelerators x bandwidth x "
         f"efficiency {bound.efficiency:g}), per sequence = 1 / step time, aggregate = batch / step time; no step "
         f"overhead or communication{kv}. The throughput calculator would use its own weight bytes, KV reads and "
-        "step overheads."
+        f"step overheads.{source}"
     )
 
 

@@ -179,7 +179,7 @@ _UNKNOWN_MODEL = re.compile(
 )
 _UNKNOWN_CHIP = re.compile(
     r"\b(?:[hbagl]\d{2,3}[a-z]*|gb\d{3}|mi\s?\d{3}[a-z]*|tpu\s?v?\d+[a-z]*|rtx\s?\d{4}\w*|[3-5]0[6-9]0(?:\s?ti)?|v100|t4|a10g?|l40s?|gaudi\s?\d|"
-    r"trainium\s?\d|inferentia\s?\d|maia\s?\d*|mtia\w*)\b",
+    r"trainium\s?\d|inferentia\s?\d|maia\s?\d*|mtia\w*|ascend\s?\d{3}\w*|wse-?\d\w*|kunlun\w*|mlu\s?\d{3}\w*|sn\d{2}\w*)\b",
     re.I,
 )
 

@@ -14,7 +14,7 @@ _FOCUS = (
     ),
     (
         "per_mtok",
-        r"per (?:1\s*m|one million|a million|million|m) (?:(?:output|input|generated) )?tok|/\s*m\s*tok|\bmtok\b|"
+        r"per (?:1\s*m|one million|a million|million|mil|m) (?:(?:output|input|generated) )?tok|/\s*m\s*tok|\bmtok\b|"
         r"per (?:output |input )?token|\$/m\b|per million",
     ),
     ("per_mw", r"per mw\b|/\s*mw\b|per megawatt"),
@@ -27,7 +27,10 @@ _FOCUS = (
         r"\bprofit(?:able|ability)?\b|pay ?back|\bworth (?:it|renting|buying)",
     ),
     ("per_dollar", r"tokens? per (?:dollar|\$)|tok(?:en)?s?/\$"),
-    ("power_draw", r"how much power|power draw|\bdraws?\b|how many (?:mw|megawatts|kw|kilowatts)"),
+    (
+        "power_draw",
+        r"how much power|power draw|\bdraws?\b(?!\s*(?:~|about|around|roughly)?\s*\d)|how many (?:mw|megawatts|kw|kilowatts)",
+    ),
     (
         "capex",
         r"\bcapex\b|cost of (?:a|an|the)\b.{0,30}\b(?:cluster|fleet|campus|data ?cent(?:er|re)|build)|up[- ]?front|to buy|"

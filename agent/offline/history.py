@@ -54,7 +54,7 @@ def _format_value(value: Any) -> str:
         return f"{value:g}" if isinstance(value, float) else str(value)
     if isinstance(value, str) and _BARE.fullmatch(value) and _value(value) == value:
         return value  # bare only when it reads back as the same string ("h100", not "8" or "true")
-    return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)  # "—" as written: the line quotes the analyst's words verbatim
 
 
 def read_as_line(call: Call) -> str:

@@ -6,7 +6,8 @@ needs ('YEAR=VALUE'); the rate is arithmetic on the three numbers (in %):
     CAGR = ((end / start)^(1 / years) - 1) x 100
 
 Nothing is computed unless the question asks for a growth rate and states exactly two values of one unit (the
-first is the start), one span in years and nothing else.
+first is the start; a bare figure with a scale letter beside money, "$150B to 0.4T", is money too), one span
+in years and nothing else.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def plain_cagr_calls(
         return None
     spans = [q for q in quantities if q.unit == "years"]
     values = [q for q in quantities if q.unit not in ("years", "year", "fraction", "fraction/year")]
-    if len(spans) != 1 or len(values) != 2 or len(quantities) != 3 or values[0].unit != values[1].unit:
+    if len(spans) != 1 or len(values) != 2 or len(quantities) != 3 or not _same_unit(*values):
         return None
     start, end = values
     if start.value <= 0 or end.value <= 0:
@@ -37,4 +38,20 @@ def plain_cagr_calls(
     expr = f"(({end.value!r} / {start.value!r}) ** (1 / {n!r}) - 1) * 100"
     label = ("CAGR", "%", f"({end.text} / {start.text})^(1 / {n:g}) - 1")
     note = f"Read as growth from {start.text} to {end.text} over {spans[0].text}, compounded once a year."
+    if start.unit != end.unit:
+        bare = start if start.unit == "" else end
+        note += f" {bare.text} read in the same currency as the other value."
     return [make("calculate", {"expression": expr})], {expr: label}, note
+
+
+def _same_unit(a: Quantity, b: Quantity) -> bool:
+    """Both values in one unit, or money beside a bare figure with a scale letter ("$150B to 0.4T")."""
+    if a.unit == b.unit:
+        return True
+    bare = a if a.unit == "" else b if b.unit == "" else None
+    other = b if bare is a else a
+    return (
+        bare is not None
+        and other.unit == "usd"
+        and bool(re.search(r"\d\s*(?:k|m|bn?|tn?|trillion|billion)$", bare.text, re.I))
+    )

@@ -36,6 +36,7 @@ from typing import Any
 
 from agent.offline.capex_compare import extension_year, sum_years
 from agent.offline.capex_leases import asks_lease_gap, cash_twin
+from agent.offline.capex_quarter import asked_quarters
 from agent.offline.focus import asked_quantities
 from agent.offline.intents import INTENT_TOOL, detect, question_intents
 from agent.offline.names import chip_arg, previous_context
@@ -63,7 +64,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.offline.planners.money import money_plan
     from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
     from agent.offline.quote_arithmetic import waits_for_figure
-    from agent.offline.quote_compute import stated_calls, uncomputed_note
+    from agent.offline.quote_compute import stated_calls, sums_instead, uncomputed_note
     from agent.offline.tpu_slices import as_chip_count
     from agent.offline.vague import vague_reply
     from agent.offline.whatif import DISTINCT, refill, route
@@ -71,7 +72,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     question = as_chip_count(question)  # "tpu v6e-8" -> "8 x tpu v6e": the count every reader below sees
     if prior and (merged := capex_comparison_question(question, prior, prior_question)):
         question, prior, prior_question = merged, [], ""  # "and how much is that up vs FY23?" after one year's capex
-    plan = _make_plan(question, prior or [], prior_question)
+    plan = sums_instead(question, _make_plan(question, prior or [], prior_question))
     quantities = stated_quantities(question)
     _ceiling_reads_weights(question, plan)
     if (money := money_plan(question, quantities, not prior)) is not None:
@@ -91,7 +92,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     quoted = any(c.name in ("search_knowledge", "check_claim") for c in plan.calls)
     calculating = any(c.name in CALCULATORS for c in plan.calls)
     said = any(c.name == "search_knowledge" and c.args.get("source") != "specs" for c in plan.calls)
-    if said and not calculating and stated_calls(question, plan):
+    if said and stated_calls(question, plan, calculating):
         quantities = []  # "he said 256 users, cut to 1/4-1/5: how many?": calculate on the question's own numbers
     elif said and waits_for_figure(question):
         # the sum waits for one figure of the cited sentence; a calculator would fill it with a catalog default
@@ -281,6 +282,9 @@ def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:
         plan.lease_gap = asks_lease_gap(p.text)
         plan.compare_years = [] if plan.sum_years else plan.compare_years
         plan.extend_year = extension_year(p.text, years)
+        plan.quarters = asked_quarters(p.text)
+        if plan.quarters:  # "q1 2026 vs q1 2025": quarters, not two fiscal years
+            plan.compare_years, plan.sum_years, plan.extend_year = [], [], None
     if (
         "per_mw" in plan.focus
         and p.gw is None
@@ -346,7 +350,7 @@ def _plan_calls(
     if not plan.calls and left_out:
         return Plan(reply=" ".join(dict.fromkeys(left_out)))
     plan.notes[:0] = ["Left out: " + r for r in dict.fromkeys(left_out)]
-    if not plan.calls:
+    if not plan.calls and plan.reply is None:  # a planner's own reply (e.g. a chip the podcast never names) stands
         plan.reply = _not_understood(p)
     plan.calls = plan.calls[:MAX_CALLS]
     return plan

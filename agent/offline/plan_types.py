@@ -63,6 +63,7 @@ class Plan:
     sum_years: list[int] = field(default_factory=list)  # "sum of amazon capex 2021-2024": the capex years to add
     sum_guidance: bool = False  # "add up the 2026 guidance": a year's guidance row before its reported one
     lease_gap: bool = False  # "how much bigger is capex incl. finance leases than cash": both series, the difference
+    quarters: tuple[tuple[int, int], tuple[int, int]] | None = None  # "q1 2026 capex yoy": (asked, compared)
     extend_year: int | None = None  # "CAGR FY23 -> FY25, and FY26 at that rate": the year to extrapolate to
     sums: dict[str, tuple[str, str]] = field(
         default_factory=dict

@@ -60,6 +60,15 @@ def power_cost_calls(
         per_year: ("Power cost per accelerator-year", "$ per year", how + " x 8,760 h"),
     }
     calls = [make("calculate", {"expression": per_hour}), make("calculate", {"expression": per_year})]
+    n_server = int(args.get("gpus_per_server") or 0)
+    if "server_kw" in args and n_server and int(args.get("count") or 1) != n_server:  # the server's or rack's bill
+        server_year = f"{args['server_kw']!r} * {pue!r} * 8760 * {electricity!r}"
+        labels[server_year] = (
+            "Power bill per server",
+            "$ per year",
+            f"{args['server_kw']:g} kW x PUE {pue:g} x 8,760 h",
+        )
+        calls.append(make("calculate", {"expression": server_year}))
     count = int(args.get("count") or 1)
     if count > 1:  # a fleet: its draw at the facility and its bill
         draw, bill = f"{kw} * {pue!r} * {count} / 1000", f"{kw} * {pue!r} * 8760 * {electricity!r} * {count}"

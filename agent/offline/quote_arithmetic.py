@@ -12,9 +12,13 @@ from the cited sentence, :mod:`agent.offline.passage_figure`); the product, quot
     hourly      server price M, N GPUs, Y years, per GPU-hour asked       M / N / (Y x 8760) [+ kW / N x PUE x $/kWh]
     fraction    count N, fractions f ("cuts that to 1/4-1/5", "5% of")    N * f           (each fraction)
     combined    a multiple range a-b and another multiple c, combined     a * c, b * c
+                (or "the range" / "the cost multiple" asked)
     divided     price P, multiples m "cheaper" / "once you strip ..."     P / m           (each multiple)
-    per unit    money M, count N, "per user / chip / GPU" asked           M / N
-    product     count N, a rate or price per unit X, a total asked        N * X
+    per unit    money M, count N, "per user / chip / GPU" asked           M / N  [and M / N / P, "how many x" a
+                price per unit P]
+    product     count N, a rate or price per unit X, a total asked        N * X  [and N * Y, N * Y / (N * X)
+                for another price Y "that many" cost at]
+    per token   price per GPU-hour P, tokens/s per GPU T, $/M tok asked   P / (T x 3600) x 10^6
 
 Nothing here reads the catalog: a sum whose parts are not all stated is not made (None).
 """
@@ -44,6 +48,10 @@ _FRACTION = re.compile(r"(?<![\w$.,/])(\d{1,2})\s*/\s*(\d{1,3})(?![\w/]|[.,]\d)"
 _WORD_FRACTIONS = {"half": "1/2", "a third": "1/3", "a quarter": "1/4", "one quarter": "1/4", "a fourth": "1/4"}
 _YEARS = re.compile(r"\b(\d{1,2})\s*(?:more\s+)?(?:years?|yrs?)\b", re.I)
 _PER_YEAR = r"(?:a|per|/|each|every)\s*(?:year|yr)\b|annual(?:ly)?|\byoy\b"
+
+
+#: A price said of each unit after it ("$25k each", "$5k apiece", "$2 a chip"): a price per unit.
+_EACH = r"\s*(?:each|apiece|a piece|a (?:chip|gpu|unit|card|server|user))\b"
 
 
 def _value(text: str) -> float:
@@ -83,7 +91,7 @@ def _read(text: str) -> dict[str, list[Quantity]]:
             continue
         if re.search(r"(?:llama|qwen|mistral|gpt|deepseek)[\s-]*(?:\d+(?:\.\d+)?[\s-]*)?$", text[: q.start], re.I):
             continue  # "Llama 7B", "405B" after a family name: a model size
-        if q.unit == "usd" and q.per is None:
+        if q.unit == "usd" and q.per is None and not re.match(_EACH, text[q.end :], re.I):
             roles["money"].append(q)
         elif q.unit.startswith("usd"):
             roles["unit_price"].append(q)
@@ -98,8 +106,24 @@ def _read(text: str) -> dict[str, list[Quantity]]:
     return roles
 
 
+def _digits_for_spelled(text: str) -> str:
+    from knowledge.figures import spelled
+
+    for f in spelled(text):
+        if f.kind == "$" and f.digits:
+            text = text.replace(f.text, f.digits, 1)
+    return text
+
+
+def counts(text: str) -> list[Quantity]:
+    """The plain counts ``text`` states (not a model size, not a price, not a number of years)."""
+    return _read(text)["count"]
+
+
 def stated_sums(text: str) -> list[Sum]:
-    """The sums ``text`` asks for on the numbers it states (module docstring); [] when none has all its parts."""
+    """The sums ``text`` asks for on the numbers it states (module docstring); [] when none has all its parts.
+    A small sum of money spelled out ("two bucks an hour") is read as its digits ("$2 an hour")."""
+    text = _digits_for_spelled(text)
     roles = _read(text)
     for reading in (
         _growth,
@@ -111,6 +135,7 @@ def stated_sums(text: str) -> list[Sum]:
         _combined,
         _divided,
         _per_unit,
+        _per_token,
         _product,
     ):
         sums = reading(text, roles)
@@ -128,7 +153,7 @@ def _growth(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
         None,
     )
     base = (roles["money"] or roles["count"] or [None])[0]
-    if rate is None or base is None:
+    if rate is None or base is None or rate.value <= -1:  # -100% a year or less is no growth rate
         return []
     unit = "$" if base.unit == "usd" else ""
     expr = f"{_fmt(base.value)} * (1 + {rate.value!r}) ** {years[-1]}"
@@ -200,7 +225,8 @@ def _fraction(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
 
 def _combined(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
     spread = [(lo, hi) for lo, hi, unit, _ in ranges(text) if unit == "x"]
-    if not (spread and roles["multiple"] and re.search(r"combin|together|overall|\btotal\b", text, re.I)):
+    asked = r"combin|together|overall|\btotal\b|\brange\b|\b(?:cost|price|total|overall) multiple\b"
+    if not (spread and roles["multiple"] and re.search(asked, text, re.I)):
         return []
     other = roles["multiple"][0]
     lo, hi = spread[0]
@@ -218,12 +244,35 @@ def _divided(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
     return [Sum(f"{price.value!r} / {_fmt(m.value)}", f"{price.text} / {m.text}", unit) for m in divisors]
 
 
+#: A ratio asked of two figures: "how many x", "how many times", "what multiple of", "ratio".
+_HOW_MANY_TIMES = (
+    r"\bhow many (?:x|times)\b|\bwhat multiple\b|\bratio\b|\bx (?:more|higher|the)\b|\btimes (?:more|the)\b"
+)
+
+
 def _per_unit(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
     asked = re.search(r"\bper (user|chip|gpu|accelerator|person|request|seat|token|server)\b", text, re.I)
     if not (asked and roles["money"] and roles["count"]):
         return []
     money, count = roles["money"][0], roles["count"][0]
-    return [Sum(f"{_fmt(money.value)} / {_fmt(count.value)}", f"{money.text} per {asked.group(1)}", "$")]
+    each = f"{_fmt(money.value)} / {_fmt(count.value)}"
+    out = [Sum(each, f"per {asked.group(1)} ({money.text} / {count.text})", "$")]
+    other = roles["unit_price"][0] if roles["unit_price"] else None
+    if other is not None and re.search(_HOW_MANY_TIMES, text, re.I):  # "... and how many x the $5k/chip figure?"
+        what = f"per {asked.group(1)} ({money.text} / {count.text}) against {other.text}"
+        out.append(Sum(f"{each} / {_fmt(other.value)}", what, "x"))
+    return out
+
+
+def _per_token(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
+    hourly = [q for q in roles["unit_price"] if q.unit == "usd/hour"]
+    asked = re.search(r"\bper (?:mil(?:lion)?|m|1m)\s*tok(?:en)?s?\b|/\s*m\s*tok|\$/mtok", text, re.I)
+    rates = [q for q in roles["rate"] if q.per == "accelerator"]  # "2500 tok/s per gpu", not per user
+    if not (asked and hourly and len(rates) == 1 and len(roles["rate"]) == 1 and not roles["count"]):
+        return []
+    price, rate = hourly[0], rates[0]
+    expr = f"{price.value!r} / ({_fmt(rate.value)} * 3600) * 1000000"  # digits only: "1e6" reads as a word
+    return [Sum(expr, f"{price.text} / ({rate.text} x 3,600 s) per million tokens", "$/M tokens")]
 
 
 def _product(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
@@ -233,7 +282,14 @@ def _product(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
         return []
     count, rate = max(roles["count"], key=lambda q: q.value), each[0]
     unit = "$" if rate.unit.startswith("usd") else rate.unit
-    return [Sum(f"{_fmt(count.value)} * {_fmt(rate.value)}", f"{count.text} x {rate.text}", unit)]
+    first = f"{_fmt(count.value)} * {_fmt(rate.value)}"
+    out = [Sum(first, f"{count.text} x {rate.text}", unit)]
+    if unit == "$" and re.search(r"\bthat many\b|\bthe same (?:number|count)\b", text, re.I):
+        for other in roles["money"]:  # "... and what would that many chips cost at $40k?": another price each
+            again = f"{_fmt(count.value)} * {_fmt(other.value)}"
+            out.append(Sum(again, f"{count.text} x {other.text}", "$"))
+            out.append(Sum(f"({again}) / ({first})", f"{count.text} x {other.text} against {rate.text}", "x"))
+    return out
 
 
 #: One figure of each kind, to test whether a question's sum lacks only a figure the passage would give.

@@ -32,17 +32,46 @@ def computation(
     return route(question, quantities, names)
 
 
-def stated_calls(question: str, plan: Any) -> bool:
-    """Append ``calculate`` for each sum the question states in words (:mod:`agent.offline.quote_arithmetic`),
-    labelled in ``plan.sums``; whether there were any."""
+def stated_calls(question: str, plan: Any, calculating: bool = False) -> bool:
+    """Append ``calculate`` for each sum the question states in words (:mod:`agent.offline.quote_arithmetic`)
+    and the chip power at the catalog TDP it asks for (:mod:`agent.offline.quote_tdp`), labelled in
+    ``plan.sums``; whether there were any. With a calculator already planned (``calculating``) the sums
+    replace it only when they take every number the question states; otherwise nothing changes."""
+    from agent.input_accounting import unused_inputs
     from agent.offline.plan_types import Call
     from agent.offline.quote_arithmetic import stated_sums
+    from agent.offline.quote_tdp import tdp_sums
 
-    sums = stated_sums(question)
+    sums = stated_sums(question) + tdp_sums(question)
+    calls = [Call("calculate", {"expression": s.expression}) for s in sums]
+    if not sums or (calculating and unused_inputs(question, calls, "")):
+        return False
+    if calculating:
+        plan.calls = [c for c in plan.calls if c.name not in CALCULATORS]
+        plan.notes = [n for n in plan.notes if not n.startswith(("No chip named", "Illustration", "Left out"))]
+    plan.calls += calls
     for s in sums:
-        plan.calls.append(Call("calculate", {"expression": s.expression}))
         plan.sums[s.expression] = (s.what, s.unit)
-    return bool(sums)
+    return True
+
+
+def sums_instead(question: str, plan: Any) -> Any:
+    """A question no calculator could take (``plan`` holds only a reply asking for a chip or a price) that states
+    a whole sum in words ("using his numbers, 10x the tokens and 4-5x the cost per token: the cost multiple
+    range?"): the ``calculate`` plan of those sums, when they take every number stated; else ``plan``."""
+    from agent.input_accounting import unused_inputs
+    from agent.offline.plan_types import Call, Plan
+    from agent.offline.quote_arithmetic import stated_sums
+
+    if plan.reply is None or plan.calls:
+        return plan
+    sums = stated_sums(question)
+    calls = [Call("calculate", {"expression": s.expression}) for s in sums]
+    if not sums or unused_inputs(question, calls, ""):
+        return plan
+    out = Plan(calls=calls, notes=["Computed on the numbers the question states, as written."])
+    out.sums = {s.expression: (s.what, s.unit) for s in sums}
+    return out
 
 
 #: A quote question that also asks for arithmetic on what was said ("... and combined with 10x the tokens, what's

@@ -38,7 +38,9 @@ from agent.offline.capex_compare import (
     sum_expression,
     sum_rows,
 )
-from agent.offline.capex_leases import gap_expression, gap_rows
+from agent.offline.capex_leases import gap_expression, gap_percent_expression, gap_rows
+from agent.offline.capex_quarter import change_expression as quarter_change
+from agent.offline.capex_quarter import quarter_rows
 from agent.offline.passage_figure import passage_plan
 from agent.offline.plan import make_plan
 from agent.offline.plan_types import CALCULATORS, Call, Plan
@@ -116,7 +118,7 @@ def more_calls(plan: Plan, done: list[tuple[Call, Any]]) -> list[Call]:
             out += _capex_calls(plan, data)
     gap = gap_rows(plan.year, [(c, _load(content)) for c, content in done]) if plan.lease_gap else None
     if gap:
-        out.append(Call("calculate", {"expression": gap_expression(gap)}))
+        out += [Call("calculate", {"expression": e(gap)}) for e in (gap_expression, gap_percent_expression)]
     sub = claim_plan(done)
     if sub is not None:
         out += sub.first_round()
@@ -186,6 +188,9 @@ def _capex_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
     rows = sum_rows(plan.sum_years, data, plan.sum_guidance) if plan.sum_years else None
     if rows:
         out.append(Call("calculate", {"expression": sum_expression(rows)}))
+    asked, compared = quarter_rows(plan.quarters, data) if plan.quarters else (None, None)
+    if asked and compared:
+        out.append(Call("calculate", {"expression": quarter_change(asked, compared)}))
     return out
 
 

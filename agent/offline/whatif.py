@@ -52,6 +52,13 @@ def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quan
         out[field] = value
     if name == "tco" and {"server_price", "server_kw"} & set(out) and "gpus_per_server" not in out and "count" in out:
         out["gpus_per_server"] = out.pop("count")  # "$300k 8x H100 server": the GPUs in that server
+    if name == "tco" and {"server_price", "server_kw"} & set(out) and "gpus_per_server" not in out:
+        from agent.offline.server_size import named_server_size
+
+        if size := named_server_size(question):  # "HGX B200 box", "nvl72 rack": the system's name holds the count
+            out["gpus_per_server"] = size
+    if name == "tco" and restates_server_kw(out):
+        del out["power_kw"]  # "10.2 kW box (so ~1.275 kW per gpu)": the same power restated per GPU
     if name == "kv_cache" and _explicit_shape(filled):
         out.pop(
             "model", None
@@ -59,6 +66,14 @@ def refill(name: str, args: dict[str, Any], question: str, quantities: list[Quan
     elif name == "kv_cache" and out.get("model"):
         out.pop("attention", None)  # "its MLA right": a catalog model's attention is the catalog's
     return out
+
+
+def restates_server_kw(args: dict[str, Any]) -> bool:
+    """A per-accelerator kW that is the server's kW over its accelerators (within 3%): one power, written twice."""
+    kw, server, n = args.get("power_kw"), args.get("server_kw"), args.get("gpus_per_server")
+    if not all(isinstance(v, (int, float)) and v for v in (kw, server, n)):
+        return False
+    return math.isclose(float(kw), float(server) / float(n), rel_tol=0.03)
 
 
 def _explicit_shape(args: dict[str, Any]) -> bool:

@@ -130,10 +130,12 @@ def test_capex_sum_of_guidance_and_its_fiscal_years() -> None:
 
 def test_lease_inclusive_capex_against_the_cash_series() -> None:
     answer = ask("meta 2024 capex with finance leases vs cash purchases - what's the difference?", model="offline")
-    assert [c.name for c in answer.tool_calls] == ["capex", "capex", "calculate"]
-    # capex.csv Meta 2024: 39.225 incl. principal payments on finance leases - 37.256 cash purchases = 1.969 $B
+    assert [c.name for c in answer.tool_calls] == ["capex", "capex", "calculate", "calculate"]
+    # capex.csv Meta 2024: 39.225 incl. principal payments on finance leases - 37.256 cash purchases = 1.969 $B,
+    # 39.225 / 37.256 - 1 = 5.29% of the cash line
     assert answer.answer.startswith(
-        "**Meta 2024: capex including finance leases is $1.97 billion more than cash purchases of P&E**"
+        "**Meta 2024: capex including finance leases is $1.97 billion more than cash purchases of P&E, "
+        "+5.29% of the cash line**"
     )
 
 

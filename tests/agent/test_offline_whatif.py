@@ -177,12 +177,13 @@ def test_buildout_prices_and_it_level_all_in_power() -> None:
 
 
 def test_a_campus_price_per_watt_is_not_a_price_per_accelerator() -> None:
-    # "$11/W all-in" prices the whole campus per watt: no buildout field takes it, so it is reported unused
+    # "$11/W all-in" prices the whole campus per watt: no buildout field takes it; the capex is watts x $/W
+    # (agent.offline.per_watt), never a catalog chip's build-out
     args = _fill("buildout", "1.2GW campus at $11/W all-in, what's the capex")
     assert "capex_per_accelerator" not in args and "facility_capex_per_mw" not in args
     answer = ask("800 MW site at $12 per watt all-in - capex?", model="offline")
-    assert "$12 per watt" in answer.answer and answer.unused_inputs  # said, not priced per accelerator
-    assert not any(c.name == "buildout" and c.result for c in answer.tool_calls)
+    assert "$12 per watt" in answer.answer and "9,600,000,000 USD" in answer.answer and not answer.unused_inputs
+    assert not any(c.name == "buildout" for c in answer.tool_calls)
 
 
 def test_a_fallback_deployment_is_sized_beside_the_first() -> None:

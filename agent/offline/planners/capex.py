@@ -20,6 +20,10 @@ def capex_reply(p: Parsed, args: dict[str, Any], chip_names: list[str], plan: Pl
             "I can't tell which company's capex you mean. The capex table covers Microsoft, Alphabet, Amazon, "
             "Meta and Oracle; ask e.g. 'Meta capex history' or 'Microsoft capex forecast at <R>%/yr'."
         )
+    from agent.offline.capex_guided import missing_guidance
+
+    if reply := missing_guidance(p.text, args):
+        return reply
     capex_notes(p, args, plan)
     if "ai_share" in args and "capex_per_accelerator" not in args:
         return _implied_accelerators(args, chip_names, plan)

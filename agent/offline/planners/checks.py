@@ -49,6 +49,7 @@ def unaccounted(question: str, plan: Plan) -> list[str]:
         "sum_years": plan.sum_years,
         "extend": plan.extend_year,
         "volume": plan.volume,
+        "quarters": [n for q in plan.quarters or () for n in q],  # "2Q FY26": the quarter and its year
     }  # used by the answer writer
     return unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
 

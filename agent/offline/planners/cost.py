@@ -104,8 +104,12 @@ def power_calls(chip: str, p: Parsed, args: dict[str, Any], plan: Plan) -> bool:
     for a chip with no catalog price; PUE and electricity are the question's or the cost calculator's
     defaults (tools/tco.py TCOInput), said in the answer. False when the catalog has no sourced kW."""
     from tools.defaults import all_in_power_kw
+    from tools.errors import InputError
 
-    chip_row = find_accelerator(chip)
+    try:
+        chip_row = find_accelerator(chip)
+    except InputError:
+        return False  # not a catalog chip: no sourced kW (the reply asks for a price or power)
     if args.get("power_kw") is not None:  # "at their 1000W TDP": the analyst's power, not the catalog's
         kw, source, each = float(args["power_kw"]), "the kW you stated", "kW each"
     elif _AT_TDP.search(p.text) and chip_row.tdp_w:  # "running at TDP": the datasheet's TDP, not the all-in kW

@@ -13,11 +13,18 @@ from tools.quantities import Quantity
 
 
 def missing_inputs_plan(question: str, quantities: list[Quantity]) -> Plan | None:
-    """A cost per token or per query from an hourly price alone: a reply naming what is missing (no figure)."""
-    from agent.offline.missing_inputs import missing_for_unit_cost
+    """A cost per token or per query from an hourly price alone, or a $/Mtok alone with no model or tokens/s: a
+    reply naming what is missing (no figure); so is a fleet's power for a chip the catalog does not hold."""
+    from agent.offline.missing_inputs import missing_chip_power, missing_for_unit_cost, missing_throughput_for_mtok
 
     p = parse(question)
-    reply = missing_for_unit_cost(question, quantities, bool(p.models or p.unknown_models))
+    has_model = bool(p.models or p.unknown_models)
+    focus = asked_quantities(p.text)
+    reply = (
+        missing_for_unit_cost(question, quantities, has_model)
+        or missing_throughput_for_mtok(question, focus, quantities, has_model, bool(p.chips or p.unknown_chips))
+        or missing_chip_power(focus, p.unknown_chips, quantities)
+    )
     return Plan(reply=reply) if reply else None
 
 

@@ -135,12 +135,26 @@ def text_calls(intent: str, question: str, p: Parsed, before: tuple[list[Call], 
         plan.calls.append(_spec_call(query, p, plan))
         return
     source = "all" if re.search(r"spec|data ?sheet", p.text) else "transcript"
+    if source == "transcript" and _unmentioned(question, p, plan):
+        return
     args: dict[str, Any] = {"query": query, "source": source}
     if source == "transcript" and (who := asked_speaker(question)):
         args["speaker"] = who  # "what did Dylan say" prefers the guest's turns, "what did Brad ask" the hosts'
     if asked_kinds(question):
         args["k"] = FIGURE_PASSAGES  # the sentence with the figure may sit in a passage ranked below the top 5
     plan.calls.append(Call("search_knowledge", args))
+
+
+def _unmentioned(question: str, p: Parsed, plan: Plan) -> bool:
+    """A question only about what was said, naming a chip the episode never mentions: the reply says so
+    (:mod:`agent.offline.absent_subject`); whether it did."""
+    from agent.offline.absent_subject import absent_chips, not_discussed
+
+    absent = absent_chips(p.chips)
+    if not absent or set(detect(question.lower())) - {"search"}:
+        return False
+    plan.reply = not_discussed(absent, [m.text for m in p.chips if m.text not in absent])
+    return True
 
 
 def _spec_call(query: str, p: Parsed, plan: Plan) -> Call:

@@ -81,7 +81,7 @@ def fiscal_year_notes(rows: list[tuple[str, dict[str, Any]]]) -> list[str]:
 def lease_gap_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
     """The lease-inclusive capex against the cash series for the year asked, the gap from ``calculate``
     (agent.offline.capex_leases)."""
-    from agent.offline.capex_leases import gap_expression, gap_rows
+    from agent.offline.capex_leases import gap_expression, gap_percent_expression, gap_rows
 
     rows = gap_rows(plan.year, ok) if plan.lease_gap else None
     if rows is None:
@@ -90,10 +90,12 @@ def lease_gap_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[s
     gap = values.get(gap_expression(rows))
     if gap is None:
         return []
+    share = values.get(gap_percent_expression(rows))
     (a, b), series = rows, next((r.get("series", "") for c, r in ok if c.name == "capex"), "")
+    pct = f", {share:+.2f}% of the cash line" if isinstance(share, (int, float)) else ""
     return [
-        f"**{series} {plan.year}: capex including finance leases is {usd(gap)} more than cash purchases of P&E** "
-        f"({usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) - {usd(b['capex_usd_b'] * 1e9)} ({b['metric']}))"
+        f"**{series} {plan.year}: capex including finance leases is {usd(gap)} more than cash purchases of P&E"
+        f"{pct}** ({usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) - {usd(b['capex_usd_b'] * 1e9)} ({b['metric']}))"
     ]
 
 
@@ -178,7 +180,11 @@ def capex_year_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
         out.append(
             f"No company guidance for {year} in the capex table; the latest is for {latest}: "
             + "; ".join(f"{co} {usd(g['capex_usd_b'] * 1e9)}" for co, g in guided if g["year"] == latest)
-            + " (ask with 'guidance' to forecast from it)."
+            + (
+                f" (the forecast starts from it and grows at {r['growth_rate']:.1%} a year after {latest})."
+                if r.get("method") == "guidance" and r.get("growth_rate") is not None
+                else " (ask with 'guidance' to forecast from it)."
+            )
         )
     years = [f["year"] for f in r.get("forecast") or []]
     if years and year in years and min(years) < max(years) and r.get("cumulative_usd_b") is not None:
@@ -189,3 +195,41 @@ def capex_year_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
         )
         out.append(f"Cumulative {min(years)} to {max(years)}: {usd(r['cumulative_usd_b'] * 1e9)}{band}.")
     return out
+
+
+def quarter_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """A filed quarter's capex and its change on the quarter compared, from ``calculate``; or which row the
+    quarterly table lacks (agent.offline.capex_quarter)."""
+    from agent.offline.capex_quarter import change_expression, label, quarter_rows
+
+    result = next((r for c, r in ok if c.name == "capex"), None)
+    if plan.quarters is None or result is None:
+        return []
+    asked, compared = plan.quarters
+    series = str(result.get("series", ""))
+    held = result.get("quarters") or []
+    if not held:
+        return [
+            f"**The quarterly capex table holds no quarters for {series}** (it has Alphabet, Amazon, Microsoft "
+            f"and Meta, one company at a time), so no {label(asked)} figure is given."
+        ]
+    a, b = quarter_rows(plan.quarters, result)
+    span = f"it holds {label((held[0]['fiscal_year'], held[0]['quarter']))} to " + label(
+        (held[-1]["fiscal_year"], held[-1]["quarter"])
+    )
+    if a is None:
+        return [
+            f"**The quarterly capex table has no {series} row for {label(asked)}** ({span}), so no figure is given."
+        ]
+    head = f"**{series} {label(asked)} capex: {usd(a['capex_usd_b'] * 1e9)}** (quarter ended {a['period_end']})"
+    if b is None:
+        return [head + f"; no {label(compared)} row to compare it with ({span})."]
+    values = {str(c.args.get("expression")): r.get("value") for c, r in ok if c.name == "calculate"}
+    change = values.get(change_expression(a, b))
+    if not isinstance(change, (int, float)):
+        return [head]
+    return [
+        f"**{series} {label(asked)} capex: {usd(a['capex_usd_b'] * 1e9)}, {change:+.2f}% on {label(compared)} "
+        f"({usd(b['capex_usd_b'] * 1e9)})** (quarters ended {a['period_end']} and {b['period_end']}; fiscal "
+        "quarters as filed, cash purchases of P&E excluding finance leases)"
+    ]

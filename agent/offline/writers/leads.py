@@ -7,7 +7,13 @@ from typing import Any
 
 from agent.offline.plan_types import Call, Plan
 from agent.offline.writers.buildout import buildout_leads
-from agent.offline.writers.capex import capex_latest_leads, capex_pair_leads, capex_year_leads, lease_gap_leads
+from agent.offline.writers.capex import (
+    capex_latest_leads,
+    capex_pair_leads,
+    capex_year_leads,
+    lease_gap_leads,
+    quarter_leads,
+)
 from agent.offline.writers.content import load
 from agent.offline.writers.kv_cache import kv_lead
 from agent.offline.writers.memory_fit import fit_lead, fp8_fit_leads, kv_tokens_leads, min_leads
@@ -85,7 +91,7 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
                 f"**{num(plan.volume)} tokens take {num(times[0][1]['value'])} {unit}** at {num(best['decode_tokens_per_s'])} "
                 f"tokens/s ({best['model']} on {num(best['gpus'])} x {best['chip']}, batch {num(best['batch'])})",
             )
-    out = lease_gap_leads(plan, ok) + latency_leads(plan, ok) + out
+    out = quarter_leads(plan, ok) + lease_gap_leads(plan, ok) + latency_leads(plan, ok) + out
     for call, r in ok:  # figures the plan computed directly (a power draw or bill with no catalog price)
         label = plan.labels.get(str(call.args.get("expression", "")))
         if call.name == "calculate" and label and r.get("value") is not None:

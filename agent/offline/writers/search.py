@@ -20,7 +20,7 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any], questio
     answer is read from every passage returned and the passages holding it are shown first (:func:`figure_sentences`).
     """
     from knowledge.extract import NOTHING_CLOSE, answer_line, extract, nothing_close
-    from knowledge.figures import asked_kinds, glosses
+    from knowledge.figures import asked_kinds, glosses, hourly_glosses
     from knowledge.speakers import bundled_cast
 
     query = str(args.get("query", ""))
@@ -28,6 +28,10 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any], questio
     names = tuple(n for n in (cast.guest, *cast.hosts) if n)
     if not passages or nothing_close(query, passages, names):
         return [f'{NOTHING_CLOSE} "{query}" (no passage uses its words); try other words or source=all.']
+    from agent.offline.unsaid_figure import unsaid
+
+    if question and args.get("source") != "specs" and (reply := unsaid(question, passages)):
+        return [reply]
     heading = "From the spec sheets" if args.get("source") == "specs" else "What was said"
     wanted = _wanted(query, args)
     kinds = asked_kinds(question) if question and args.get("source") != "specs" else ()
@@ -40,7 +44,9 @@ def search_section(passages: list[dict[str, Any]], args: dict[str, Any], questio
     lines = []
     answer = answer_line(said or extract(query, shown, wanted, names, refs))
     if said:
-        answer += "".join(f" ({g})" for s in said for g in glosses(s.text))
+        hourly = [g for s in said for g in hourly_glosses(s.text, question)]
+        answer += "".join(f" ({g})" for s in said for g in glosses(s.text) if not hourly)
+        answer += f" (read as rental prices, quoted per GPU-hour: {'; '.join(hourly)})" if hourly else ""
     if answer:
         lines.append(f"**In short** (quoted from the passages below): {answer}")
     lines.append(f'**{heading}** (search: "{query}"):')
