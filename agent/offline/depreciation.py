@@ -18,7 +18,9 @@ A price stated with its parts ("$15k chip + $10k server share = $25k") is the to
 Nothing is computed unless the question asks for depreciation or a capital cost (or states a straight-line life)
 and states one price and one life, with at most a salvage share, a count, a cost of capital, a power draw with
 its electricity price and PUE, and a utilization, and nothing else; a stated power is taken as one accelerator's,
-so a server's or fleet's price with its power is left to :mod:`agent.offline.server_parts` and the cost planners.
+so a server's or fleet's price with its power is left to :mod:`agent.offline.server_parts` and the cost planners, and
+a chip's price and power with neither a utilization nor a price in parts to the cost calculator (its follow-ups
+rerun it).
 """
 
 from __future__ import annotations
@@ -111,7 +113,7 @@ def depreciation_calls(question: str, quantities: list[Quantity], make: Any) -> 
     n = int(roles["count"][0].value) if roles["count"] else (named_server_size(question) or parse(question).count)
     if parts or _SHARE.search(question):
         n = 1  # "$15k chip + $10k share of the server": a price per accelerator, whatever server is named
-    if roles["watts"] and (roles["count"] or (n or 1) > 1):
+    if roles["watts"] and (roles["count"] or (n or 1) > 1 or not (roles["util"] or parts)):
         return None  # a server's or a fleet's draw beside its price: the server-parts and cost planners'
 
     hourly = _HOURLY.search(question)
