@@ -117,6 +117,8 @@ def site_build_calls(question: str, quantities: list[Quantity], make: Any) -> tu
         return None
     if roles["price"] and not (roles["count"] or roles["each_w"]):
         return None
+    if roles["per_mw"] and roles["each_w"] and roles["price"]:
+        return None  # a facility $/MW, a kW and a price per accelerator: the build-out calculator reads it whole
     site = roles["site"][0]
     labels: Labels = {}
     facility = n = None
