@@ -64,10 +64,10 @@ _PARTS = re.compile(r";|\band (?=how many|how much|what)", re.I)
 #: "call it 1 byte/param", "0.5 bytes per parameter": the stated bytes per weight, over the format's.
 _BYTES_PER_PARAM = re.compile(r"(\d+(?:\.\d+)?)\s*bytes?\s*(?:/|per|a)\s*(?:param|weight)", re.I)
 _SMALLEST_BATCH = re.compile(r"(?:smallest|minimum|min|fewest|least)\s+(?:whole\s+)?batch", re.I)
-#: The question states the roofline itself: "at datasheet bw", "(bw/weight bytes)", "step time = weight bytes /
+#: The question states the roofline itself: "at datasheet bw", "85% of peak HBM bandwidth", "(bw/weight bytes)", "step time = weight bytes /
 #: aggregate bw". It reads a catalog model's weights at the stated (else full) datasheet bandwidth.
 _STATED_ROOFLINE = re.compile(
-    r"datasheet (?:hbm |memory )?(?:bw|bandwidth)|(?:bw|bandwidth)\s*/\s*(?:the )?weights?\b|"
+    r"(?:datasheet|peak|rated|spec) (?:hbm |memory )?(?:bw|bandwidth)|(?:bw|bandwidth)\s*/\s*(?:the )?weights?\b|"
     r"weights?(?: bytes| size)?\s*/\s*(?:\w+ ){0,2}(?:bw|bandwidth)",
     re.I,
 )

@@ -168,3 +168,9 @@ def test_moe_ceiling_from_stated_active_params_not_the_held_weights() -> None:
     found = decode_bound_calls(q, stated_quantities(q), Call)
     assert list(_run(found).values()) == [pytest.approx(872.727, rel=1e-5)]
     assert found is not None and "470GB of weights is what memory holds" in found[2]
+
+
+def test_batch_one_at_a_share_of_peak_hbm_bandwidth_on_several_chips() -> None:
+    # Llama-3.1-70B bf16: 70.6e9 x 2 = 141.2e9 B; 4 x 3.35e12 x 0.85 / 141.2e9 = 80.666 tokens/s
+    q = "llama-3.1-70b bf16 on 4x h100, batch 1, assuming 85% of peak HBM bandwidth: tokens/s?"
+    assert list(_decode(q).values()) == [pytest.approx(80.666, rel=1e-4)]
