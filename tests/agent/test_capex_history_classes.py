@@ -62,3 +62,34 @@ def test_readings_of_guidance_and_each() -> None:
     assert asks_vs_guidance("orcl fy26 capex vs the guide")
     assert not asks_vs_guidance("orcl capex guidance for 2027")
     assert asks_each("growth for googl and amzn respectively") and not asks_each("googl and amzn combined")
+
+
+def _sums(question: str) -> list[float]:
+    from agent.offline.quote_arithmetic import stated_sums
+    from tools.arithmetic import evaluate
+
+    return [evaluate(s.expression).value for s in stated_sums(question)]
+
+
+def test_money_per_concurrent_user() -> None:
+    assert _sums("guest's $240k box handling 128 users on 70b: capex per concurrent user?") == [1875]
+
+
+def test_a_cut_count_and_money_per_user_on_it() -> None:
+    # 512 users cut to 1/8 -> 64; $480k / 64 = $7,500 per user
+    question = "with long reasoning he says seats per node drop to 1/8 of usual. his 512 number: seats, and $ per seat on a $480k node?"
+    assert _sums(question) == [64, 7500]
+
+
+def test_cost_from_revenue_at_a_gm_range() -> None:
+    # $4B at 40-60% GM: cost 4 x 0.4 = 1.6 to 4 x 0.6 = 2.4 ($B)
+    assert [round(v) for v in _sums("$4B of api revenue at a 40-60% GM - what's the cost, low and high?")] == [
+        1_600_000_000,
+        2_400_000_000,
+    ]
+
+
+def test_an_hourly_rent_over_a_term_against_a_purchase() -> None:
+    # $1.50/h x 8,760 h x 3 years = 39,420; less a $30k purchase = 9,420
+    question = "renting a b200 at $1.50/hr on a 3-year contract, total cost? vs buying one for $30k"
+    assert _sums(question) == [39_420, 9_420]
