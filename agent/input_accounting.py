@@ -76,8 +76,17 @@ def stated_quantities(question: str) -> list[Quantity]:
     """The quantities the analyst wrote (names and list markers are not quantities)."""
     text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), question)
     # "cost per 1M output tokens", "per 1,000 queries": the unit of what is asked, not an input
-    found = [q for q in lex(text, skip=name_spans(text)) if not (_is_denominator(text, q) or _one_replica(text, q))]
+    found = [
+        q
+        for q in lex(text, skip=name_spans(text))
+        if not (_is_denominator(text, q) or _one_replica(text, q) or _UNIT_DEFINED.search(text[: q.start]))
+    ]
     return _with_parts(_products([_retyped(text, _with_months(text, q)) for q in found], text), text)
+
+
+#: "GB = 1e9", "GiB = 2^30": the definition of a unit, which sets how memory sizes are read
+#: (:data:`agent.offline.slot_flags.FLAGS`, ``capacity_unit``), not a quantity of its own.
+_UNIT_DEFINED = re.compile(r"\b(?:gi?b|gigabytes?|gibibytes?)\s*(?:=|:=|==|is|means)\s*$", re.I)
 
 
 def _with_parts(found: list[Quantity], text: str) -> list[Quantity]:
@@ -100,13 +109,13 @@ def _with_parts(found: list[Quantity], text: str) -> list[Quantity]:
 
 
 #: A unit written after one qualifying word ("16.06e9 weight bytes", "37e9 active params"), and bytes per
-#: token written with a capital B ("163,840 B/token": bytes, not billions).
+#: token or per parameter written with a capital B ("163,840 B/token", "1 B/param": bytes, not billions).
 _QUALIFIED = re.compile(
     r"\s+(?:weights?|active|model|total|kv|cache)(?:[- ]param(?:eter)?s?)?\s+(?P<u>bytes?|params?|parameters?)\b"
     r"|\s+(?:output|input|prompt|generated|reasoning|thinking|answer)\s+(?P<t>tokens?)\b",
     re.I,
 )
-_B_PER_TOKEN = re.compile(r"\s*(?:/|per)\s*tok(?:en)?s?\b", re.I)
+_B_PER_TOKEN = re.compile(r"\s*(?:/|per)\s*(?:(?P<tok>tok(?:en)?s?)|param(?:eter)?s?|weights?|value)\b", re.I)
 
 
 def _retyped(text: str, q: Quantity) -> Quantity:
@@ -119,7 +128,8 @@ def _retyped(text: str, q: Quantity) -> Quantity:
     if q.text.endswith("B") and (m := _B_PER_TOKEN.match(text, q.end)):
         digits = _ARG_NUMBER.match(q.text.replace(",", ""))
         value = float(digits.group(0)) if digits else q.value
-        return replace(q, unit="bytes", value=value, per="token", text=text[q.start : m.end()], end=m.end())
+        per = "token" if m.group("tok") else "param"  # "1 B/param": the bytes of one weight, not a billion
+        return replace(q, unit="bytes", value=value, per=per, text=text[q.start : m.end()], end=m.end())
     return q
 
 
@@ -325,7 +335,8 @@ def _describes(line: str, w: Quantity, question: str, q: Quantity) -> bool:
     window" and the catalog's "4096-token sliding window"; not "a 10% residual value" and a 10% networking cost)."""
     from agent.offline.slots import clause_around
 
-    if w.unit != q.unit or not math.isclose(w.value, q.value, rel_tol=1e-4):
+    same_unit = w.unit == q.unit or (q.unit == "" and w.unit == "tokens")  # "the 4096 sliding window"
+    if not same_unit or not math.isclose(w.value, q.value, rel_tol=1e-4):
         return False
     near = set(_WORD.findall(clause_around(question, q).replace(q.text.lower(), " "))) - _STOP
     return bool(near & set(_WORD.findall(line.lower())))

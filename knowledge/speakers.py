@@ -253,7 +253,9 @@ def role_share(chunk_id: str, text: str, role: str, name: str | None = None) -> 
 
 _FRAME = (
     r"\b(?:did|does|do|according to|per|from)\s+(?:the\s+)?{who}\b|"
-    r"\b{who}(?:'s)?\s+(?:say|says|said|think|thinks|thought|argue[sd]?|claim(?:s|ed)?|view|take|answer(?:s|ed)?|ask(?:s|ed)?|mean|meant|explain(?:s|ed)?|describe[sd]?)\b"
+    r"\b{who}(?:'s)?\s+(?:say|says|said|think|thinks|thought|argue[sd]?|claim(?:s|ed)?|view|take|answer(?:s|ed)?|ask(?:s|ed)?|mean|meant|explain(?:s|ed)?|describe[sd]?)\b|"
+    # a possessive before what a speaker puts forward: "Brad's point", "Bill's opening question"
+    r"\b{who}'s\s+(?:point|question|opening|rebuttal|argument|pushback|framing|comment|remark|analogy|example|thesis)s?\b"
 )
 
 

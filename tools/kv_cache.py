@@ -157,7 +157,10 @@ class KVCacheInput(BaseModel):
     kv_lora_rank: int | None = Field(None, ge=1, description="MLA latent rank (explicit MLA shape).")
     rope_dim: int | None = Field(None, ge=1, description="MLA decoupled RoPE key dimension (explicit MLA shape).")
     window: int | None = Field(
-        None, ge=1, description="Sliding window in tokens, applied to every layer of an explicit shape."
+        None,
+        ge=1,
+        description="Sliding window in tokens: on every layer of an explicit shape; with a catalog model, on its "
+        "windowed layers (every layer when the catalog has no window).",
     )
     kv_dtype: KVDType = Field(
         "bf16",
@@ -223,11 +226,20 @@ def _indexer_note(shape: KVShape, inp: KVCacheInput, tokens: int | None, indexer
     )
 
 
+def stated_window(shape: KVShape, window: int | None) -> KVShape:
+    """A catalog shape with the analyst's sliding window: it replaces the catalog's window on the windowed layers,
+    or caps every layer when the catalog has none ("llama 3.1 8b with a 4096 sliding window"). A window within
+    2.5% of the catalog's is that window rounded ("the 4k window" of a 4,096-token one) and leaves it as it is."""
+    if window is None or (shape.window and abs(window - shape.window) <= 0.025 * shape.window):
+        return shape
+    return shape.model_copy(update={"window": window, "windowed_layers": shape.windowed_layers or shape.layers})
+
+
 def kv_cache(inp: KVCacheInput) -> KVCacheResult:
     """KV-cache bytes per token, per sequence and per batch (see module docstring for formulas)."""
     if inp.model is not None:
         spec = find_model(inp.model)
-        shape = KVShape.of(spec)
+        shape = stated_window(KVShape.of(spec), inp.window)
         sources = [f"{spec.name}: {s}" for s in spec.sources]
         too_long = context_note(spec, inp.tokens() or 1)
     else:

@@ -37,7 +37,13 @@ def token_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, int]:
         )
         return {"prompt": prompt, "output": output}
     output = p.output
-    if p.reasoning is not None:
+    if _reasoning_is_output(p, prompt):
+        output = p.reasoning
+        notes.append(
+            f"{p.total:,} tokens = {prompt:,} prompt + {p.reasoning:,} reasoning, as you added them: the reasoning is "
+            "the whole output (no answer length added)."
+        )
+    elif p.reasoning is not None:
         answer = p.output if p.output is not None else default_output
         output = p.reasoning + answer
         how = "the stated answer" if p.output is not None else "the default answer length"
@@ -54,6 +60,14 @@ def token_args(tool: str, p: Parsed, notes: list[str]) -> dict[str, int]:
         if output is not None:
             args["output"] = output
     return args
+
+
+def _reasoning_is_output(p: Parsed, prompt: int | None) -> bool:
+    """ "2k prompt + 10k reasoning = 12k tokens": the stated total is the prompt and the reasoning alone, so the
+    reasoning is all the request generates (binary k allowed: 12k may be 12,288)."""
+    if p.total is None or prompt is None or p.reasoning is None or p.output is not None:
+        return False
+    return any(abs(prompt + p.reasoning - t) <= 0.005 * t for t in (p.total, p.total * 1.024, p.total / 1.024))
 
 
 #: Quantities every calculator that takes them takes as the question states them.

@@ -191,7 +191,11 @@ def _traceable(
             continue
         args = {}
         for k, v in call.args.items():
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(float(v)) not in written:
+            numbers = v if isinstance(v, list) else [v]  # a list of rates ("30% growth" read as 0.3) too
+            if any(
+                isinstance(x, (int, float)) and not isinstance(x, bool) and abs(float(x)) not in written
+                for x in numbers
+            ):
                 dropped.append(k)
                 continue
             args[k] = v

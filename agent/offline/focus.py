@@ -37,6 +37,12 @@ _FOCUS = (
         r"purchase|how much (?:would|will|does|do) .{0,30}cost\b(?!.{0,20}(?:per|to run|/))|build cost|what would .{0,30}cost",
     ),
     ("count", r"how many (?:chips|gpus|accelerators)"),
+    # "max total tokens of kv i can hold", "how many kv tokens fit": the KV budget in tokens, not a count of requests
+    (
+        "kv_tokens",
+        r"\btokens? of (?:the )?kv\b|\bkv(?:[- ]cache)? tokens?\b|tokens? (?:of kv )?(?:can|could|would|will) "
+        r"(?:it|i|we|they|the (?:gpus?|cards?|box|node)) (?:hold|fit|store|cache)",
+    ),
     ("ratio", r"\bratio\b|how many times (?:more|bigger|larger|smaller)|how much (?:bigger|larger|smaller)"),
     ("ttft", r"\bttft\b|time to first|first[- ]token"),
     (

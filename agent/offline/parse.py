@@ -461,8 +461,7 @@ _COUNTED_LENGTH = [
     r"{N}" + _TOK + r"[\s-]*(?:ctx|context)?\s*(?:seqs?|sequences?)\b",
     r"{N}[\s-]*(?:ctx|context)\s*(?:seqs?|sequences?)\b",
 ]
-#: Below this a number before "seqs" is a count of sequences ("64 seqs"), not a length in tokens.
-_MIN_LENGTH = 256
+_MIN_LENGTH, _CTX = 256, r"{N}" + _TOK + r"?\s*(?:ctx|context)\b"  # below 256, "64 seqs" counts sequences
 #: "max 32k (32768) seqs": a length, from 8,192 up (below, "max 256 seqs" is vLLM's max_num_seqs, a batch).
 _MAX_LENGTH_SEQS = (r"\bmax(?:imum)?\s*{N}" + _TOK + r"?[\s-]*(?:ctx|context)?\s*(?:seqs?|sequences?)\b", 8192)
 
@@ -475,7 +474,8 @@ def _counted_length(w: _Text, p: Parsed) -> None:
     for pattern in _COUNTED_LENGTH:
         m = first(pattern, w.text)
         if m and number_at(m) >= _MIN_LENGTH:
-            p.total = _int(w.take(pattern))
+            length = _int(w.take(pattern)) or 0  # "128k (131072) ctx ... 128k seqs": the context is the length
+            p.total = None if (c := first(_CTX, w.text)) and abs(number_at(c) - length) <= 0.05 * length else length
             return
     pattern, least = _MAX_LENGTH_SEQS
     if (m := first(pattern, w.text)) and number_at(m) >= least:

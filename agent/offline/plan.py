@@ -60,6 +60,7 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     from agent.input_accounting import stated_quantities
     from agent.offline.bare_topic import bare_topic_reply
     from agent.offline.capex_followup import capex_comparison_question
+    from agent.offline.growth_phrases import growth_phrase_plan
     from agent.offline.own_costs import split_own_costs
     from agent.offline.planners.money import money_plan
     from agent.offline.planners.own_numbers import missing_inputs_plan, routed_plan
@@ -75,7 +76,9 @@ def make_plan(question: str, prior: list[Call] | None = None, prior_question: st
     plan = sums_instead(question, _make_plan(question, prior or [], prior_question))
     quantities = stated_quantities(question)
     _ceiling_reads_weights(question, plan)
-    if (money := money_plan(question, quantities, not prior)) is not None:
+    if (
+        money := money_plan(question, quantities, not prior) or growth_phrase_plan(question, quantities, prior)
+    ) is not None:
         return money
     if not prior and (missing := missing_inputs_plan(question, quantities)) is not None:
         return missing

@@ -48,7 +48,7 @@ _RANGE = re.compile(
 )
 _FRACTION = re.compile(r"(?<![\w$.,/])(\d{1,2})\s*/\s*(\d{1,3})(?![\w/]|[.,]\d)")
 _WORD_FRACTIONS = {"half": "1/2", "a third": "1/3", "a quarter": "1/4", "one quarter": "1/4", "a fourth": "1/4"}
-_YEARS = re.compile(r"\b(\d{1,2})\s*(?:more\s+)?(?:years?|yrs?)\b", re.I)
+_YEARS = re.compile(r"(?<![-\w.])(\d{1,2})\s*(?:more\s+)?(?:years?|yrs?)\b", re.I)  # "-2 years" is no span
 _PER_YEAR = r"(?:a|per|/|each|every)\s*(?:year|yr)\b|annual(?:ly)?|\byoy\b"
 
 

@@ -7,7 +7,7 @@ denominator it expects ("per server", "per GPU"), and the scale from the quantit
 to the field's unit (watts -> kW is 1e-3). :func:`fill` assigns each quantity to at most one
 field: a field whose cue is near wins over one that only takes the unit. A rate per N-GPU
 server also states the accelerators per server. Words that set a field without a number
-(:data:`FLAGS`: "straight line" is a cost of capital of 0, "weights only") are data too. A field
+(:data:`agent.offline.slot_flags.FLAGS`: "straight line" is a cost of capital of 0, "weights only") are data too. A field
 may ask for the words right after the quantity (``follows``: "2 gpus", "500 prompt tokens"), and
 for the serving cost a value written after "vs" is the second scenario (``compare``: "512 streams
 vs only 96" is ``concurrent_streams=96``).
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agent.field_units import EXCLUSIONS
+from agent.offline.slot_flags import FLAGS
 from agent.offline.slot_readings import growth_mode, price_per_node
 from tools.quantities import Quantity
 
@@ -82,8 +82,6 @@ _ONE_MEMORY = (1e9, 4e12)
 _TOTAL = r"spen[dt] over|\btotal\b|in total|cumulative|altogether|all together"
 #: A memory size restated in bytes ("288GB as 288e9", "80 GB = 80e9"): the number after it is bytes.
 _GB_AS = r"\d\s*gi?b\s*(?:as|=|is)\s*[\d.]+\s*e\s*\d"
-#: "memory is", "hbm in": words before the unit a chip's memory size is read in.
-_MEMORY_IN = r"\b(?:memory|hbm|vram|capacity|sizes?)\s+(?:is|are|in|as)\s+(?:in\s+)?"
 #: Plausible parameter count of a model written as a bare number ("8.03B"): 100M to 100T.
 _PARAMS = (1e8, 1e14)
 #: A question that asks what a token or a query costs: an hourly price in it is what is paid for accelerator time
@@ -226,11 +224,11 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot(
             "capacity_gb",
             ("bytes",),
-            rf"each|per (?:{_GPU})|\b(?:{_GPU})\b|treat|usable|\bas\b|hbm|memory|vram|of them|@|\bon\b|\bx\b|[a-z]\d{{2,3}}s?\b",
+            rf"each|per (?:{_GPU})|\b(?:{_GPU})\b|treat|usable|\bas\b|hbm|memory|vram|of them|@|\bon\b|\bx\b|[a-z]\d{{2,3}}[a-z]?s?\b",
             per=_ACCEL,
             scale=1e-9,
             span=_ONE_MEMORY,
-            veto=r"\bfree (?:memory|hbm|vram)|\bleft\b|remaining|of (?:\w+ )?weights|weights?\s*\(",
+            veto=r"\bfree (?:memory|hbm|vram)|\bleft\b|remaining|of (?:\w+ )?weights|weights?\s*(?:\(|[\d.]+\s*gi?b)",
         ),
         # "4x h200 (141e9 each)": a bare size per accelerator is its memory in bytes, not a parameter count
         Slot(
@@ -256,50 +254,17 @@ FIELDS: dict[str, tuple[Slot, ...]] = {
         Slot("kv_lora_rank", ("",), r"lora|latent|rank", integer=True, span=(1.0, 1e5)),
         Slot("rope_dim", ("",), r"rope", integer=True, span=(1.0, 1e5)),
         Slot("head_dim", ("",), r"head[ _-]?dim|dim(?:ension)? per head|per[- ]head", integer=True, span=(1.0, 1e5)),
+        # "the 4096 sliding window", "128-tok sliding window"; not "18 layers w/ a 128-tok window" (a layer count)
+        Slot(
+            "window",
+            ("", "tokens"),
+            r"sliding|\bwindow|\bswa\b",
+            integer=True,
+            span=(16.0, 1e7),
+            follows=r"(?![\s-]*(?:(?:full|global|local|swa|sliding|windowed)[\s-]*)?(?:attn|attention)?[\s-]*layers?\b)",
+        ),
     ),
 }
-#: Words that set a field with no number: (tool, field, value, regex).
-FLAGS: tuple[tuple[str, str, Any, str], ...] = (
-    ("tco", "cost_of_capital", 0.0, r"straight[- ]?line|no financing|without financing|zero cost of capital"),
-    ("tco", "facility", "none", r"no facility|ignore (?:the )?facility|no colo"),
-    *(("tco", field, value, pattern) for field, pattern, value in EXCLUSIONS),
-    (
-        "capex",
-        "include_leases",
-        True,
-        # "ex finance leases", "excluding finance leases": the cash series, not the lease-inclusive one
-        r"(?<!\bex )(?<!\bex-)(?<!excl\. )(?<!excl )(?<!excluding )(?<!without )(?<!net of )(?<!\bless )"
-        r"financ\w*[- ]leases?|incl\w*\.? (?:finance[- ])?leases|lease[- ]inclusive|with leases",
-    ),
-    ("tco", "electricity", 0.0, r"ignor(?:e|ing) (?:the )?power|excluding power|no power (?:cost|bill)|without power"),
-    (
-        "tco",
-        "pue",
-        1.0,
-        r"pue (?:is )?(?:already )?(?:in there|included|baked in)|includ(?:es|ing) cooling|cooling included",
-    ),
-    (
-        "memory_fit",
-        "weights_only",
-        True,
-        r"weights? only|just (?:for |to hold )?(?:the )?weights|only the weights|just to hold\b|ignor\w* (?:the )?kv\b",
-    ),
-    (
-        "memory_fit",
-        "gpu_mem_util",
-        1.0,
-        r"no reserve|using all of it|use all of (?:it|the memory)|(?:whole|full|all the) memory|nothing held back"
-        r"|(?:all|fully|entirely|whole(?: of it)?) usable|no (?:headroom|margin)|the whole card|bytes?, all of it\b",
-    ),
-    ("memory_fit", "reserve_frac", 0.0, r"no (?:reserve|headroom|margin)"),
-    # "memory is GiB per google", "hbm in decimal GB": the unit the marketed memory size is read in
-    ("memory_fit", "capacity_unit", "GiB", rf"{_MEMORY_IN}gib\b|\bread as gib\b"),
-    ("memory_fit", "capacity_unit", "GB", rf"{_MEMORY_IN}(?:decimal )?gb\b(?!\s*/)|\bdecimal gb\b|\bread as gb\b"),
-    ("kv_cache", "attention", "mla", r"\bmla\b|latent attention"),
-    ("kv_cache", "attention", "mqa", r"\bmqa\b|multi[- ]query"),
-    ("kv_cache", "attention", "gqa", r"\bgqa\b|grouped[- ]query"),
-    ("kv_cache", "attention", "mha", r"\bmha\b|multi[- ]head attention"),
-)
 #: An all-in kW that already holds the facility overhead ("including cooling", "PUE already in there").
 _PUE_INSIDE = r"includ\w*\s+(?:the\s+)?(?:cooling|pue|facility|overhead)|pue (?:is )?(?:already )?(?:in\b|included)"
 _CLAUSE = re.compile(r"[,;:.!?](?!\d)|\band\b|\bplus\b|\bwith\b")

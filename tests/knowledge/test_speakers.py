@@ -75,6 +75,10 @@ def test_attribution_accuracy_on_the_hand_labelled_sample() -> None:
         ("what did Brad ask about Cisco", ("host", "Brad Gerstner")),
         ("according to Bill Gurley, who wins", ("host", "Bill Gurley")),
         ("what did the guest say about HBM margins?", ("guest", "Dylan Patel")),
+        ("Bill's remark on Cisco valuations", ("host", "Bill Gurley")),
+        ("Dylan's analogy for CPU demand", ("guest", "Dylan Patel")),
+        ("Brad's opening question on memory", ("host", "Brad Gerstner")),
+        ("Dylan's fab count", None),  # a possessive before a topic is not a frame
         ("Dylan patel backstory", None),
         ("HBM margins", None),
     ],

@@ -25,6 +25,7 @@ from tools.errors import InputError
         ("max(1,2) + min(3, 4)", 5),
         ("-5 + 3 ÷ 2", -3.5),
         ("sqrt(16) x ceil(2.1)", 12),
+        ("log(8) / log(2)", 3),  # natural log: years to reach 8x at 100 % a year
         ("$2.10 x 1.5M", 3_150_000),  # read by the quantities lexer: money, magnitudes, rates, percents
         ("$1.85/GPU-hr x 8,760", 16_206),
         ("7c/kWh x 1,000", 70),

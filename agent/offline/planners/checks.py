@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.offline.plan_types import CALCULATORS, Call, Plan, tool_default, tool_fields
+from agent.offline.restatements import check as restated
 from tools.errors import InputError
 
 #: The deployment a speed and a fit describe: the same arguments mean the same servers and requests.
@@ -60,6 +61,8 @@ def accounted(question: str, plan: Plan) -> Plan:
     if not any(c.name in CALCULATORS for c in plan.calls):
         return plan
     unused = unaccounted(question, plan)
+    if unused and restated(question, plan, unused):  # "deepseek-r1 at fp8 (671 GB)": checked against the catalog
+        unused = unaccounted(question, plan)
     if not unused:
         return plan
     tools = list(dict.fromkeys(c.name for c in plan.calls if c.name in CALCULATORS))

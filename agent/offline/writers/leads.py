@@ -16,7 +16,7 @@ from agent.offline.writers.capex import (
 )
 from agent.offline.writers.content import load
 from agent.offline.writers.kv_cache import kv_lead
-from agent.offline.writers.memory_fit import fit_lead, fp8_fit_leads, min_leads
+from agent.offline.writers.memory_fit import fit_lead, fp8_fit_leads, kv_tokens_leads, min_leads
 from agent.offline.writers.quote_sums import sum_leads
 from agent.offline.writers.tco import tco_leads
 from agent.offline.writers.throughput import latency_leads, speed_lead
@@ -102,4 +102,4 @@ def leads(plan: Plan, calls: list[tuple[Call, Any]]) -> list[str]:
     out += fp8_fit_leads(ok)
     if "min_accelerators" in plan.focus:
         out += min_leads(ok)
-    return out
+    return kv_tokens_leads(plan.focus, ok) + out

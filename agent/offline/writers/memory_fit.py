@@ -143,6 +143,23 @@ def fit_lead(r: dict[str, Any]) -> list[str]:
     ]
 
 
+def kv_tokens_leads(focus: list[str], ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
+    """ "Max total tokens of KV I can hold" (``kv_tokens`` in ``focus``): the KV budget in tokens, kv_budget / KV
+    per token (per GPU, with the copies tensor parallel keeps), for each fit that has room."""
+    out: list[str] = []
+    if "kv_tokens" not in focus:
+        return out
+    for call, r in ok:
+        if call.name != "memory_fit" or r.get("weights_only") or (r.get("kv_tokens_capacity") or 0) <= 0:
+            continue
+        out.append(
+            f"**Room for {num(r['kv_tokens_capacity'])} tokens of KV** in total ({nbytes(r['kv_budget_bytes'])} free "
+            f"after the weights, {num(r.get('kv_bytes_per_token', 0))} bytes per token) for {r['model']} on "
+            f"{num(r['gpus'])} x {r['chip']}"
+        )
+    return out
+
+
 def fp8_fit_leads(ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
     """A fit that failed in the default format, beside the same fit at fp8 (agent.offline.rounds)."""
     fits = [(c, r) for c, r in ok if c.name == "memory_fit"]
