@@ -7,6 +7,10 @@ the arithmetic is made by ``calculate`` so every printed figure traces to a tool
   later minus earlier (USD billion), the change as a percentage of the earlier, later / earlier (x) and,
   for years more than one apart, the compound annual growth rate;
 * two companies in one year ("msft vs meta capex 2023"): first minus second, % of second, first / second;
+* one year's reported capex against the guidance for it ("ORCL FY26 actual vs its guide"): actual minus
+  guidance (USD billion), that as % of the guidance, actual / guidance;
+* two years of each of several companies ("GOOGL and AMZN 2026 guide vs 2025 actual, growth each"): the
+  two-year figures per company;
 * a sum ("sum of amazon capex 2021-2024", "add up the 2026 guidance for ..."): the rows of every year in
   the range written (or of the one year, across the companies), added.
 """
@@ -31,8 +35,35 @@ def _row(data: dict[str, Any], year: int | None, guidance: bool = False) -> Row 
     return {**guided, "metric": "company guidance"} if guided is not None else None
 
 
-def capex_pair(years: list[int], year: int | None, data: dict[str, Any]) -> Pair | None:
-    """The two rows a comparison asks for (module docstring), the later year first; None when one is missing."""
+#: "FY26 actual vs their guide", "beat its guidance", "capex vs guidance": a year's reported row against the
+#: company's guidance for the same year.
+_VS_GUIDANCE = re.compile(
+    r"\b(?:actual|reported|beat|miss(?:ed)?|came in)\b.{0,60}\bguid|\bguid\w*\b.{0,60}\b(?:actual|reported)\b"
+    r"|\b(?:beat|miss(?:ed)?|exceed\w*|vs\.?|versus|against)\b.{0,30}\bguid"
+)
+
+
+def asks_vs_guidance(text: str) -> bool:
+    """The question sets one year's reported capex against the guidance for that year."""
+    return bool(_VS_GUIDANCE.search(text.lower()))
+
+
+def guidance_pair(year: int | None, data: dict[str, Any]) -> Pair | None:
+    """(reported row, guidance row) of one series for ``year``, labelled "<series> actual" and "<series>
+    guidance"; None unless the table holds both."""
+    series = str(data.get("series", ""))
+    hit = next((h for h in data.get("history") or [] if h.get("year") == year), None)
+    guided = next((g for g in data.get("guidance") or [] if g.get("year") == year), None)
+    if hit is None or guided is None or data.get("companies") and len(data["companies"]) > 1:
+        return None
+    return (f"{series} actual", hit), (f"{series} guidance", {**guided, "metric": "company guidance"})
+
+
+def capex_pair(years: list[int], year: int | None, data: dict[str, Any], vs_guidance: bool = False) -> Pair | None:
+    """The two rows a comparison asks for (module docstring), the later year first; None when one is missing.
+    With ``vs_guidance`` and one year, that year's reported row and its guidance (:func:`guidance_pair`)."""
+    if vs_guidance and len(years) < 2:
+        return guidance_pair(year, data)
     if len(years) == 2:
         later, earlier = sorted(years, reverse=True)
         first, second = _row(data, later), _row(data, earlier)
@@ -44,6 +75,25 @@ def capex_pair(years: list[int], year: int | None, data: dict[str, Any]) -> Pair
         if all(r for _, r in rows):
             return (rows[0][0], rows[0][1]), (rows[1][0], rows[1][1])  # type: ignore[return-value]
     return None
+
+
+def asks_each(text: str) -> bool:
+    """The question asks the figure of each company, not of their sum ("growth each", "respectively")."""
+    return bool(re.search(r"\beach\b|respectively|individually|separately|\bper company\b", text.lower()))
+
+
+def company_pairs(years: list[int], data: dict[str, Any]) -> list[Pair]:
+    """Two years of each company of a several-company result ("GOOGL and AMZN 2026 guide vs 2025 actual,
+    growth each"): one pair per company holding both rows, the later year first."""
+    if len(years) != 2 or len(data.get("companies") or []) < 2:
+        return []
+    later, earlier = sorted(years, reverse=True)
+    out: list[Pair] = []
+    for c in data["companies"]:
+        first, second = _row(c, later), _row(c, earlier)
+        if first and second:
+            out.append(((str(c.get("company", "")), first), (str(c.get("company", "")), second)))
+    return out
 
 
 def change_expressions(pair: Pair) -> dict[str, str]:

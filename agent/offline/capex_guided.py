@@ -34,3 +34,24 @@ def missing_guidance(text: str, args: dict[str, Any]) -> str | None:
             "give no figure. Ask from the guidance it holds, or give a base: e.g. 'from $<N>B in <year> at <R>% a year'."
         )
     return None
+
+
+_GUIDE_WORD = re.compile(r"\bguid(?:e|ed|es|ance)\b|\boutlook\b", re.I)
+
+
+def stated_guidance(text: str, calls: list[Any]) -> list[float]:
+    """The table's guidance (USD billion) for the companies of the capex ``calls`` when the question speaks of
+    guidance: an analyst's "their $50B guide" that equals the table's guidance is the figure the answer uses
+    (a figure that differs is not, and stays unused)."""
+    from tools.capex_history import company_series, resolve_companies
+
+    if not _GUIDE_WORD.search(text):
+        return []
+    out: list[float] = []
+    for call in calls:
+        if getattr(call, "name", None) != "capex" or not call.args.get("company"):
+            continue
+        for company in resolve_companies(list(call.args["company"])):
+            series = company_series(company, bool(call.args.get("include_leases")))
+            out += [g.capex_usd_b for g in series.guidance.values()]
+    return out

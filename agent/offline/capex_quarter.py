@@ -89,3 +89,55 @@ def change_expression(a: dict[str, Any], b: dict[str, Any]) -> str:
 def label(at: tuple[int, int]) -> str:
     """'Q1 FY2026' (the company's fiscal quarter)."""
     return f"Q{at[1]} FY{at[0]}"
+
+
+_COUNT = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+_SUM = re.compile(r"\bsum|\btotal|combined|add(?:ed)? up|altogether|cumulative|year[- ]to[- ]date|\bytd\b", re.I)
+_FIRST_N = re.compile(rf"\bfirst\s+(?P<n>two|three|four|[234])\s+(?:fiscal\s+)?quarters\s+(?:of\s+|in\s+)?{_Y}\b", re.I)
+_RANGE = re.compile(rf"\bq(?P<a>[1-4])\s*(?:-|–|to|through|thru)\s*q(?P<b>[1-4])\s*(?:of\s+)?{_Y}\b", re.I)
+
+
+def summed_quarters(text: str) -> list[tuple[int, int]]:
+    """The fiscal quarters a question adds up ("first 3 quarters of FY26 summed", "total Q1-Q3 2026 capex"),
+    in order; [] when it asks no sum of quarters."""
+    if not _SUM.search(text):
+        return []
+    if m := _FIRST_N.search(text):
+        first, last = 1, _COUNT[m.group("n").lower()]
+    elif m := _RANGE.search(text):
+        first, last = int(m.group("a")), int(m.group("b"))
+    else:
+        return []
+    year = int(m.group("y"))
+    year += 2000 if year < 100 else 0
+    return [(year, q) for q in range(first, last + 1)] if last > first else []
+
+
+def quarter_sum_rows(quarters: list[tuple[int, int]], data: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The rows of ``quarters`` from one capex result; None when the table lacks any of them."""
+    rows = [_row(data, at) for at in quarters]
+    return None if any(r is None for r in rows) else rows  # type: ignore[return-value]
+
+
+def sum_expression(rows: list[dict[str, Any]]) -> str:
+    """``calculate`` expression adding the quarters' capex (USD billion)."""
+    return " + ".join(repr(r["capex_usd_b"]) for r in rows)
+
+
+def quarter_sum_lead(quarters: list[tuple[int, int]], data: dict[str, Any], values: dict[str, Any]) -> str:
+    """The sum of the quarters with each row, from ``calculate``; or which quarters the table lacks."""
+    from agent.render.figures import usd
+
+    series = str(data.get("series", ""))
+    rows = quarter_sum_rows(quarters, data)
+    if rows is None:
+        missing = [label(at) for at in quarters if _row(data, at) is None]
+        return f"**The quarterly capex table has no {series} row for {', '.join(missing)}**, so no sum is given."
+    total = values.get(sum_expression(rows))
+    parts = ", ".join(f"{label(at)} {usd(r['capex_usd_b'] * 1e9)}" for at, r in zip(quarters, rows, strict=True))
+    if not isinstance(total, (int, float)):
+        return f"{series} capex: {parts}."
+    return (
+        f"**{series} capex, {label(quarters[0])} to {label(quarters[-1])}: {usd(total * 1e9)}** ({parts}; fiscal "
+        f"quarters as filed, last ended {rows[-1]['period_end']}; cash purchases of P&E excluding finance leases)"
+    )

@@ -16,14 +16,18 @@ So the plan computes the roofline the question spells out:
 
 Weight bytes: a stated size "of weights" ("70 GB of fp8 weights", "141 GB read per token", "16 GB per step"),
 stated parameters x stated bytes ("6.74e9 params x 2 bytes"), or stated active parameters x the stated
-format's bytes ("37B active params, fp8"). Bandwidth: each stated TB/s (per accelerator unless called aggregate
-or written "8 x 4.8 TB/s"), else each named chip's datasheet figure (accelerators.csv ``mem_bw_tbps``) times
-the accelerators. Efficiency: the stated share of bandwidth ("60% achievable", "90% of bandwidth"), else 1 when
-the question asks for a ceiling, a bound or full bandwidth; a question stating neither is not read. With
-stated peak FLOPS and FLOPs per parameter the slower of the memory and compute rooflines is taken. Two chips
-give each speed and their ratio; "how much faster is B200 than H100, bandwidth-bound" is the bandwidth ratio.
-A question that neither sets the KV reads aside, states them, states a bandwidth nor says what a step reads
-is the throughput calculator's.
+format's bytes ("37B active params, fp8"; these come first: "fp8 weights 671GB ... bs1 ceiling from 37B active"
+reads the active weights, the 671GB being what memory holds). A catalog model's weights alone are read when the
+formula says so ("bw/weight bytes", "step time = weight bytes / aggregate bw") or a batch-1 bound states no context
+("bs1 decode bound"); the throughput calculator's headline gives that ceiling for one chip at full bandwidth, so
+this plan is made for two chips, a stated share of bandwidth, the formula, or bytes / $/Mtok asked.
+Bandwidth: each stated TB/s (per accelerator unless called aggregate or written "8 x 4.8 TB/s"), else each
+named chip's datasheet figure (accelerators.csv ``mem_bw_tbps``) times the accelerators. Efficiency: the stated
+share of bandwidth ("60% achievable", "90% of bandwidth"), else 1 when the question asks for a ceiling, a bound,
+full or datasheet bandwidth; a question stating neither is not read. With stated peak FLOPS and FLOPs per
+parameter the slower of the memory and compute rooflines is taken. Two chips give each speed and their ratio;
+"how much faster is B200 than H100, bandwidth-bound" is the bandwidth ratio. A question that neither sets the KV
+reads aside, states them, states a bandwidth nor says what a step reads is the throughput calculator's.
 """
 
 from __future__ import annotations
@@ -60,6 +64,20 @@ _PARTS = re.compile(r";|\band (?=how many|how much|what)", re.I)
 #: "call it 1 byte/param", "0.5 bytes per parameter": the stated bytes per weight, over the format's.
 _BYTES_PER_PARAM = re.compile(r"(\d+(?:\.\d+)?)\s*bytes?\s*(?:/|per|a)\s*(?:param|weight)", re.I)
 _SMALLEST_BATCH = re.compile(r"(?:smallest|minimum|min|fewest|least)\s+(?:whole\s+)?batch", re.I)
+#: The question states the roofline itself: "at datasheet bw", "85% of peak HBM bandwidth", "(bw/weight bytes)", "step time = weight bytes /
+#: aggregate bw". It reads a catalog model's weights at the stated (else full) datasheet bandwidth.
+_STATED_ROOFLINE = re.compile(
+    r"(?:datasheet|peak|rated|spec) (?:hbm |memory )?(?:bw|bandwidth)|(?:bw|bandwidth)\s*/\s*(?:the )?weights?\b|"
+    r"weights?(?: bytes| size)?\s*/\s*(?:\w+ ){0,2}(?:bw|bandwidth)",
+    re.I,
+)
+_BATCH_ONE = re.compile(
+    r"\bbs\s*=?\s*1\b|\bbatch(?:[- ]size)?\s*(?:of\s*)?=?\s*1\b|single[- ](?:stream|user)|one (?:user|sequence)", re.I
+)
+#: The reading sets the weights alone: "(bw/weight bytes)", "step time = weight bytes / bw".
+_WEIGHTS_ONLY_FORMULA = re.compile(
+    r"(?:bw|bandwidth)\s*/\s*(?:the )?weights?\b|weights?(?: bytes| size)?\s*/\s*(?:\w+ ){0,2}(?:bw|bandwidth)", re.I
+)
 
 
 @dataclass
@@ -72,7 +90,8 @@ class Bound:
     batch: int = 1
     gpus: int = 1
     efficiency: float = 1.0
-    source: str = ""  # where catalog weights and KV come from (agent.offline.catalog_roofline)
+    source: str = ""  # where catalog weights and KV come from (agent.offline.catalog_roofline), or a stated size's role
+    catalog: bool = False  # the weights and KV are the catalog model's
 
 
 def _g(value: float) -> str:
@@ -86,6 +105,9 @@ def _near(text: str, q: Quantity, pattern: re.Pattern[str], before: int = 20, af
 def _weights(question: str, qs: list[Quantity], fmt_bytes: float | None) -> str | None:
     """The weight bytes per step as an expression (module docstring). None when several sizes could be the
     weights ("70e9-byte model ... 141e9 bytes each ... 405.9e9 bytes"): the reading would be a guess."""
+    active = _active(question, qs, fmt_bytes)
+    if active is not None:
+        return active  # "bs1 decode ceiling from 37B active fp8": an MoE step reads its active weights
     start, end = _speed_part(question)
     sizes = [
         q
@@ -105,6 +127,11 @@ def _weights(question: str, qs: list[Quantity], fmt_bytes: float | None) -> str 
     size = next((q for q in qs if q.unit == "bytes" and 0 < q.value <= 4), None)
     if params and size:
         return f"{_g(params.value)} * {_g(size.value)}"
+    return None
+
+
+def _active(question: str, qs: list[Quantity], fmt_bytes: float | None) -> str | None:
+    """Stated active parameters x bytes per value (the stated bytes per parameter, else the format's)."""
     per_param = _BYTES_PER_PARAM.search(question)
     fmt_bytes = float(per_param.group(1)) if per_param else fmt_bytes
     if fmt_bytes is None:
@@ -154,7 +181,8 @@ def _efficiency(question: str, qs: list[Quantity]) -> float | None:
         of_rate = any(0 < start - q.end <= 16 for start in rates)  # "100% of 3.35 TB/s", "100% of the 8 x 4.8 TB/s"
         if q.unit == "fraction" and 0 < q.value <= 1 and (of_rate or _near(question, q, _EFFICIENCY, 12, 30)):
             return q.value
-    return 1.0 if _CEILING.search(question) or _BOUND.search(question) else None
+    stated = _CEILING.search(question) or _BOUND.search(question) or _STATED_ROOFLINE.search(question)
+    return 1.0 if stated else None
 
 
 def _bandwidths(question: str, qs: list[Quantity], chips: list[tuple[str, float]], gpus: int) -> list[tuple[str, str]]:
@@ -220,26 +248,55 @@ def decode_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[li
     chips = _chips(question)
     weights = _weights(question, qs, fmt_bytes)
     ignore = _IGNORE_KV.search(question)
-    # a batch-1 ceiling with a $/Mtok or bytes asked and no context reads the weights only (the textbook ceiling)
-    weights_only = bool(ignore) or (p.batch in (None, 1) and not (p.total or p.prompt) and _extras_asked(question, qs))
+    weights_only = bool(ignore) or _weights_only(question, qs, p)
     catalog = None if weights is not None else catalog_decode_reads(question, p, weights_only)
     if weights is None and catalog is None:
         return _ratio(question, chips, make)
     bound = Bound(weights=catalog[0] if catalog else str(weights), batch=p.batch or 1, gpus=max(1, p.count or 1))
     efficiency = _efficiency(question, qs)
-    if catalog and ignore and bound.batch == 1 and not _extras_asked(question, qs):
+    if catalog and weights_only and bound.batch == 1 and not _own_ceiling(question, qs, chips, efficiency):
         return None  # the throughput calculator's textbook ceiling is this figure (and follow-ups can rerun it)
     if catalog:
-        bound.kv_seq, bound.source = catalog[1], catalog[2]
+        bound.kv_seq, bound.source, bound.catalog = catalog[1], catalog[2], True
     elif not (ignore or _kv(question, qs, bound)):
         return None
-    if efficiency is None or not _reads_set(question, qs, bound) or (catalog and not _CATALOG_BOUND.search(question)):
+    asked = _CATALOG_BOUND.search(question) or _STATED_ROOFLINE.search(question)
+    reads_set = (catalog and weights_only) or _reads_set(question, qs, bound)
+    if efficiency is None or not reads_set or (catalog and not asked):
         return None
     bound.efficiency = efficiency
+    held = [q.text for q in qs if q.unit == "bytes" and q.value >= 1e8 and _near(question, q, _WEIGHTS)]
+    if held and weights is not None and weights == _active(question, qs, fmt_bytes):
+        bound.source = (
+            f"The stated {held[0]} of weights is what memory holds; a decode step reads the active parameters only"
+        )
     bandwidths = _bandwidths(question, qs, chips, bound.gpus)
     if not bandwidths:
         return None
     return _calls(question, bound, bandwidths, (make, fmt_bytes, qs))
+
+
+def _weights_only(question: str, qs: list[Quantity], p: Any) -> bool:
+    """A step reads the weights alone: the formula says so ("bw/weight bytes"), or a batch-1 question states no
+    context and asks a bound, a $/Mtok or the bytes (the textbook ceiling: no KV length to read)."""
+    if _WEIGHTS_ONLY_FORMULA.search(question):
+        return True
+    if p.batch not in (None, 1) or p.total or p.prompt:
+        return False
+    bs1 = p.batch == 1 or _BATCH_ONE.search(question)
+    asked = _CATALOG_BOUND.search(question) or _STATED_ROOFLINE.search(question)
+    return _extras_asked(question, qs) or bool(bs1 and asked)
+
+
+def _own_ceiling(question: str, qs: list[Quantity], chips: list[tuple[str, float]], efficiency: float | None) -> bool:
+    """A weights-only batch-1 ceiling the throughput calculator's headline does not give: two chips (each and their
+    ratio), a stated share of bandwidth, a weights-only formula, or bytes / $/Mtok asked beside it."""
+    return (
+        len(chips) > 1
+        or efficiency not in (None, 1.0)
+        or bool(_WEIGHTS_ONLY_FORMULA.search(question))
+        or _extras_asked(question, qs)
+    )
 
 
 def _reads(bound: Bound) -> str:
@@ -312,7 +369,7 @@ def _note(question: str, bound: Bound) -> str:
     )
     source = f" {bound.source}." if bound.source else ""
     return (
-        f"Bandwidth-bound ceiling from the {'catalog' if bound.source else 'stated'} bytes: step time = bytes read per "
+        f"Bandwidth-bound ceiling from the {'catalog' if bound.catalog else 'stated'} bytes: step time = bytes read per "
         "step / (accelerators x bandwidth x "
         f"efficiency {bound.efficiency:g}), per sequence = 1 / step time, aggregate = batch / step time; no step "
         f"overhead or communication{kv}. The throughput calculator would use its own weight bytes, KV reads and "

@@ -34,9 +34,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.offline.capex_compare import extension_year, sum_years
+from agent.offline.capex_compare import asks_each, asks_vs_guidance, extension_year, sum_years
 from agent.offline.capex_leases import asks_lease_gap, cash_twin
-from agent.offline.capex_quarter import asked_quarters
+from agent.offline.capex_quarter import asked_quarters, summed_quarters
 from agent.offline.focus import asked_quantities
 from agent.offline.intents import INTENT_TOOL, detect, question_intents
 from agent.offline.names import chip_arg, previous_context
@@ -286,7 +286,11 @@ def _with_readings(p: Parsed, intents: list[str], plan: Plan) -> list[str]:
         plan.compare_years = [] if plan.sum_years else plan.compare_years
         plan.extend_year = extension_year(p.text, years)
         plan.quarters = asked_quarters(p.text)
-        if plan.quarters:  # "q1 2026 vs q1 2025": quarters, not two fiscal years
+        plan.focus += ["vs_guidance"] if asks_vs_guidance(p.text) else []  # agent.offline.capex_compare
+        plan.focus += ["each"] if len(p.companies) > 1 and len(years) > 1 and asks_each(p.text) else []
+        plan.quarter_sum = summed_quarters(p.text)
+        plan.quarters = None if plan.quarter_sum else plan.quarters
+        if plan.quarters or plan.quarter_sum:  # "q1 2026 vs q1 2025": quarters, not two fiscal years
             plan.compare_years, plan.sum_years, plan.extend_year = [], [], None
     if (
         "per_mw" in plan.focus

@@ -64,6 +64,7 @@ class Plan:
     sum_guidance: bool = False  # "add up the 2026 guidance": a year's guidance row before its reported one
     lease_gap: bool = False  # "how much bigger is capex incl. finance leases than cash": both series, the difference
     quarters: tuple[tuple[int, int], tuple[int, int]] | None = None  # "q1 2026 capex yoy": (asked, compared)
+    quarter_sum: list[tuple[int, int]] = field(default_factory=list)  # "first 3 quarters of FY26 summed"
     extend_year: int | None = None  # "CAGR FY23 -> FY25, and FY26 at that rate": the year to extrapolate to
     sums: dict[str, tuple[str, str]] = field(
         default_factory=dict

@@ -10,11 +10,13 @@ from the cited sentence, :mod:`agent.offline.passage_figure`); the product, quot
     margin      revenue R ($), gross margin(s) g, a cost asked            R * (1 - g)     (each margin)
     sized       site power P (GW/MW), kW each, PUE, "how many"            P kW / PUE / kW each
     hourly      server price M, N GPUs, Y years, per GPU-hour asked       M / N / (Y x 8760) [+ kW / N x PUE x $/kWh]
+    cut share   count N cut to fractions f, money M, "per user" asked     N * f, M / (N * f)
+    rent term   hourly rent R, a Y-year deal, a total asked [price P]     R * 8760 * Y [- P]
     fraction    count N, fractions f ("cuts that to 1/4-1/5", "5% of")    N * f           (each fraction)
     combined    a multiple range a-b and another multiple c, combined     a * c, b * c
                 (or "the range" / "the cost multiple" asked)
     divided     price P, multiples m "cheaper" / "once you strip ..."     P / m           (each multiple)
-    per unit    money M, count N, "per user / chip / GPU" asked           M / N  [and M / N / P, "how many x" a
+    per unit    money M, count N, "per (concurrent) user / chip" asked    M / N  [and M / N / P, "how many x" a
                 price per unit P]
     product     count N, a rate or price per unit X, a total asked        N * X  [and N * Y, N * Y / (N * X)
                 for another price Y "that many" cost at]
@@ -131,6 +133,8 @@ def stated_sums(text: str) -> list[Sum]:
         _margin,
         _sized,
         _hourly,
+        _cut_per_unit,
+        _rent_term,
         _fraction,
         _combined,
         _divided,
@@ -170,7 +174,7 @@ def _compounded(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
 
 
 def _margin(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
-    if not (roles["money"] and re.search(r"\bmargins?\b", text, re.I) and re.search(r"\bcosts?\b", text, re.I)):
+    if not (roles["money"] and re.search(r"\bmargins?\b|\bgm\b", text, re.I) and re.search(r"\bcosts?\b", text, re.I)):
         return []
     margins = [(lo / 100, hi / 100) for lo, hi, unit, _ in ranges(text) if unit == "%"]
     values = [v for pair in margins for v in pair] or [p.value for p in roles["percent"]]
@@ -213,6 +217,50 @@ def _hourly(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
     return [Sum(expr, f"per GPU-hour ({what})", "$/hour")]
 
 
+_CUT = re.compile(r"\b(?:cuts?|drops?|reduces?|brings?|falls?|goes)\b.{0,20}\bto\b|\bdown to\b", re.I)
+_PER_USER = re.compile(r"\bper (?:concurrent |active )?(user|seat|person|request)\b", re.I)
+
+
+def _cut_per_unit(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
+    """ "Reasoning cuts users to 1/4 of his 256; users, and $ per user on the $300k box": the count cut to each
+    fraction, and the money over each cut count."""
+    fractions = _fractions(text) if _CUT.search(text) else []
+    asked = _PER_USER.search(text)
+    if not (fractions and asked and roles["money"] and roles["count"]):
+        return []
+    base, money = max(roles["count"], key=lambda q: q.value), roles["money"][0]
+    out = [Sum(f"{_fmt(base.value)} * {f}", f"{f} of {base.text}", "") for f in fractions]
+    out += [
+        Sum(
+            f"{_fmt(money.value)} / ({_fmt(base.value)} * {f})",
+            f"per {asked.group(1)} ({money.text} / ({f} of {base.text}))",
+            "$",
+        )
+        for f in fractions
+    ]
+    return out
+
+
+_TERM = re.compile(r"\b(\d{1,2})[- ](?:years?|yrs?)\b(?:[- ](?:deal|term|contract|lease|commit\w*))?", re.I)
+_RENTS = re.compile(r"\brent|\brental|\blease|\bcontract\b|\bdeal\b", re.I)
+
+
+def _rent_term(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
+    """ "Rent an H100 at his $2/hour for a 2-year deal: total, vs a $33.6k purchase": the hourly rent over the
+    term (8,760 hours a year), and that total less the price it is compared with."""
+    hourly = [q for q in roles["unit_price"] if q.unit == "usd/hour"]
+    hourly += [q for q in roles["money"] if q.value < 100 and not hourly]  # "two bucks" said of a GPU-hour rent
+    term = _TERM.search(text)
+    if not (hourly and term and _RENTS.search(text) and re.search(r"\btotal|how much|all[- ]in|cost", text, re.I)):
+        return []
+    rent, years = hourly[0], int(term.group(1))
+    total = f"{rent.value!r} * 8760 * {years}"
+    out = [Sum(total, f"{rent.text} an hour x 8,760 hours x {years} years", "$")]
+    for price in [q for q in roles["money"] if q.value >= 1000][:1]:
+        out.append(Sum(f"{total} - {_fmt(price.value)}", f"that rent total less {price.text}", "$"))
+    return out
+
+
 def _fraction(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
     if not roles["count"] or not re.search(r"\bhow many\b|\bis that\b|\bleft\b|\bremain", text, re.I):
         return []
@@ -251,7 +299,11 @@ _HOW_MANY_TIMES = (
 
 
 def _per_unit(text: str, roles: dict[str, list[Quantity]]) -> list[Sum]:
-    asked = re.search(r"\bper (user|chip|gpu|accelerator|person|request|seat|token|server)\b", text, re.I)
+    asked = re.search(
+        r"\bper (?:concurrent |active |simultaneous )?(user|chip|gpu|accelerator|person|request|seat|token|server)\b",
+        text,
+        re.I,
+    )
     if not (asked and roles["money"] and roles["count"]):
         return []
     money, count = roles["money"][0], roles["count"][0]

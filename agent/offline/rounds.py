@@ -34,13 +34,15 @@ from typing import Any
 from agent.offline.capex_compare import (
     capex_pair,
     change_expressions,
+    company_pairs,
     extension_expression,
     sum_expression,
     sum_rows,
 )
 from agent.offline.capex_leases import gap_expression, gap_percent_expression, gap_rows
 from agent.offline.capex_quarter import change_expression as quarter_change
-from agent.offline.capex_quarter import quarter_rows
+from agent.offline.capex_quarter import quarter_rows, quarter_sum_rows
+from agent.offline.capex_quarter import sum_expression as quarter_sum_expression
 from agent.offline.passage_figure import passage_plan
 from agent.offline.plan import make_plan
 from agent.offline.plan_types import CALCULATORS, Call, Plan
@@ -180,14 +182,20 @@ def _fleet_power_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
 def _capex_calls(plan: Plan, data: dict[str, Any]) -> list[Call]:
     """A capex comparison (difference, change, ratio, CAGR, extrapolation) or sum, by ``calculate``."""
     out = []
-    pair = None if plan.sum_years else capex_pair(plan.compare_years, plan.year, data)  # a sum asks no comparison
+    guide = "vs_guidance" in plan.focus
+    each = plan.sum_years or "each" in plan.focus  # a sum asks no comparison; "each" asks one per company
+    pair = None if each else capex_pair(plan.compare_years, plan.year, data, guide)
     if pair:
         out += [Call("calculate", {"expression": e}) for e in change_expressions(pair).values()]
         grown = extension_expression(pair, plan.extend_year) if plan.extend_year else None
         out += [Call("calculate", {"expression": grown})] if grown else []
+    for each in [] if plan.sum_years or pair else company_pairs(plan.compare_years, data):
+        out += [Call("calculate", {"expression": e}) for e in change_expressions(each).values()]
     rows = sum_rows(plan.sum_years, data, plan.sum_guidance) if plan.sum_years else None
     if rows:
         out.append(Call("calculate", {"expression": sum_expression(rows)}))
+    added = quarter_sum_rows(plan.quarter_sum, data) if plan.quarter_sum else None
+    out += [Call("calculate", {"expression": quarter_sum_expression(added)})] if added else []
     asked, compared = quarter_rows(plan.quarters, data) if plan.quarters else (None, None)
     if asked and compared:
         out.append(Call("calculate", {"expression": quarter_change(asked, compared)}))

@@ -22,6 +22,8 @@ FLAGS: tuple[tuple[str, str, Any, str], ...] = (
         "capex",
         "include_leases",
         True,
+        # "ex finance leases", "excluding finance leases": the cash series, not the lease-inclusive one
+        r"(?<!\bex )(?<!\bex-)(?<!excl\. )(?<!excl )(?<!excluding )(?<!without )(?<!net of )(?<!\bless )"
         r"financ\w*[- ]leases?|incl\w*\.? (?:finance[- ])?leases|lease[- ]inclusive|with leases",
     ),
     ("tco", "electricity", 0.0, r"ignor(?:e|ing) (?:the )?power|excluding power|no power (?:cost|bill)|without power"),

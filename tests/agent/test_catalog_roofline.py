@@ -135,3 +135,42 @@ def test_prefill_time_of_a_stated_prompt() -> None:
     q = "how long does a 100000-token prompt take to prefill on 4x mi325x, gemma 2 27b fp8, compute bound"
     values = _run(prefill_bound_calls(q, stated_quantities(q), Call))
     assert sorted(values.values()) == [pytest.approx(0.520096, rel=1e-4), pytest.approx(192272.1, rel=1e-4)]
+
+
+def test_two_chips_batch_one_weights_over_bandwidth_each_and_ratio() -> None:
+    # Qwen3-32B bf16: 32.8e9 x 2 = 65.6e9 B; H200 4.8e12 / 65.6e9 = 73.1707, B200 7.7e12 / 65.6e9 = 117.378
+    q = "bs=1 decode upper bound, qwen3-32b bf16, h200 vs b200 (bandwidth over weight bytes): tokens/s on each, ratio?"
+    got = list(_decode(q.replace("over", "/")).values())
+    assert got == [
+        pytest.approx(73.1707, rel=1e-4),
+        pytest.approx(117.378, rel=1e-4),
+        pytest.approx(0.623377, rel=1e-4),
+    ]
+
+
+def test_stated_step_time_formula_reads_aggregate_datasheet_bandwidth() -> None:
+    # 32.8e9 B (fp8); 4 x 4.8e12 / 32.8e9 = 585.366 steps/s; x batch 16 = 9,365.85 tokens/s
+    q = "4x h200 serving qwen3-32b fp8 at batch 16; say step time = weight bytes / aggregate datasheet bandwidth, no kv. total tok/s?"
+    assert _decode(q)["Bandwidth-bound decode, H200 (4.8 TB/s datasheet): aggregate"] == pytest.approx(
+        9365.85, rel=1e-5
+    )
+
+
+def test_batch_one_at_a_stated_share_of_datasheet_bandwidth() -> None:
+    # Llama-3.1-8B bf16: 8.03e9 x 2 = 16.06e9 B; 7.7e12 x 0.7 / 16.06e9 = 335.616 tokens/s
+    q = "llama 3.1 8b bf16 on one b200, batch size 1, we only get 70% of datasheet memory bw. tokens per sec?"
+    assert list(_decode(q).values()) == [pytest.approx(335.616, rel=1e-5)]
+
+
+def test_moe_ceiling_from_stated_active_params_not_the_held_weights() -> None:
+    # 8 x 4.8e12 / (22e9 x 2 bytes, bf16) = 872.727 tokens/s; the 470 GB of weights is what memory holds
+    q = "qwen3 235b, 470GB of bf16 weights, 22B active, on 8x h200: batch-1 decode ceiling from the active params at datasheet bw?"
+    found = decode_bound_calls(q, stated_quantities(q), Call)
+    assert list(_run(found).values()) == [pytest.approx(872.727, rel=1e-5)]
+    assert found is not None and "470GB of weights is what memory holds" in found[2]
+
+
+def test_batch_one_at_a_share_of_peak_hbm_bandwidth_on_several_chips() -> None:
+    # Llama-3.1-70B bf16: 70.6e9 x 2 = 141.2e9 B; 4 x 3.35e12 x 0.85 / 141.2e9 = 80.666 tokens/s
+    q = "llama-3.1-70b bf16 on 4x h100, batch 1, assuming 85% of peak HBM bandwidth: tokens/s?"
+    assert list(_decode(q).values()) == [pytest.approx(80.666, rel=1e-4)]

@@ -42,6 +42,7 @@ def speed_behind_fit(plan: Plan) -> Plan:
 
 def unaccounted(question: str, plan: Plan) -> list[str]:
     from agent.input_accounting import unused_inputs
+    from agent.offline.capex_guided import stated_guidance
 
     readings = {
         "year": plan.year,
@@ -49,7 +50,9 @@ def unaccounted(question: str, plan: Plan) -> list[str]:
         "sum_years": plan.sum_years,
         "extend": plan.extend_year,
         "volume": plan.volume,
-        "quarters": [n for q in plan.quarters or () for n in q],  # "2Q FY26": the quarter and its year
+        "quarters": [n for y, q in plan.quarters or () for n in (y, y % 100, q)],  # "Q4'25", "2Q FY2026"
+        "quarter_sum": [n for y, q in plan.quarter_sum for n in (y, y % 100, q, len(plan.quarter_sum))],
+        "guidance_usd_b": stated_guidance(question, plan.calls),  # "vs their $50B guide": the table's guidance
     }  # used by the answer writer
     return unused_inputs(question, [*plan.calls, readings], " ".join(plan.notes), _dry_run(plan.calls))
 

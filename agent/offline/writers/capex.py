@@ -8,6 +8,7 @@ from typing import Any
 from agent.offline.capex_compare import (
     capex_pair,
     change_expressions,
+    company_pairs,
     extension_expression,
     sum_expression,
     sum_rows,
@@ -21,9 +22,13 @@ def capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[st
     their metric, then the change and ratio computed by ``calculate`` (agent.offline.capex_compare); a sum instead
     when the question asks for one."""
     values = {str(c.args.get("expression")): x.get("value") for c, x in ok if c.name == "calculate"}
-    pair = None if plan.sum_years else capex_pair(plan.compare_years, plan.year, r)
+    pair = (
+        None
+        if plan.sum_years or "each" in plan.focus
+        else capex_pair(plan.compare_years, plan.year, r, "vs_guidance" in plan.focus)
+    )
     if pair is None:
-        return capex_sum_leads(plan, r, values)
+        return capex_sum_leads(plan, r, values) or company_pair_leads(plan, r, values)
     (la, a), (lb, b) = pair
     got = {k: values.get(e) for k, e in change_expressions(pair).items()}
     diff, share, ratio, cagr = got["diff"], got["share"], got["ratio"], got.get("cagr")
@@ -51,6 +56,23 @@ def capex_pair_leads(plan: Plan, r: dict[str, Any], ok: list[tuple[Call, dict[st
     if grown is not None:
         head += f"; {plan.extend_year} at that growth rate: {usd(grown * 1e9)}"
     return [head]
+
+
+def company_pair_leads(plan: Plan, r: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """Two years of each company ("GOOGL and AMZN 2026 guide vs 2025 actual, growth each"): per company both
+    rows, the difference and the change in % of the earlier year, from ``calculate``."""
+    out = []
+    for (la, a), (_, b) in [] if plan.sum_years else company_pairs(plan.compare_years, r):
+        got = {k: values.get(e) for k, e in change_expressions(((la, a), (la, b))).items()}
+        if got["diff"] is None or got["share"] is None:
+            continue
+        sign = "+" if got["diff"] >= 0 else "-"
+        out.append(
+            f"**{la} capex: {a['year']} {usd(a['capex_usd_b'] * 1e9)} ({a['metric']}) vs {b['year']} "
+            f"{usd(b['capex_usd_b'] * 1e9)} ({b['metric']}); {sign}{usd(abs(got['diff']) * 1e9)} "
+            f"({sign}{num(abs(got['share']))}% of {b['year']})**"
+        )
+    return out
 
 
 def capex_sum_leads(plan: Plan, r: dict[str, Any], values: dict[str, Any]) -> list[str]:
@@ -200,9 +222,12 @@ def capex_year_leads(plan: Plan, r: dict[str, Any]) -> list[str]:
 def quarter_leads(plan: Plan, ok: list[tuple[Call, dict[str, Any]]]) -> list[str]:
     """A filed quarter's capex and its change on the quarter compared, from ``calculate``; or which row the
     quarterly table lacks (agent.offline.capex_quarter)."""
-    from agent.offline.capex_quarter import change_expression, label, quarter_rows
+    from agent.offline.capex_quarter import change_expression, label, quarter_rows, quarter_sum_lead
 
     result = next((r for c, r in ok if c.name == "capex"), None)
+    if plan.quarter_sum and result is not None:
+        values = {str(c.args.get("expression")): r.get("value") for c, r in ok if c.name == "calculate"}
+        return [quarter_sum_lead(plan.quarter_sum, result, values)]
     if plan.quarters is None or result is None:
         return []
     asked, compared = plan.quarters
