@@ -151,6 +151,8 @@ def scenarios(records: list[ToolCallRecord]) -> list[Scenario]:
                     "capex_per_accelerator": chip["capex_per_accelerator"],
                     "power_kw": chip["power_kw"],
                 }
+                if chip.get("cost_basis") == "reference":
+                    inputs.pop("years", None)  # a reference $/hour holds its source's own life, not this input's
                 out.append(Scenario(record.name, i, inputs, stated, _scalars(chip), **common))
         else:
             outputs = _capex_outputs(data) if record.name == "capex" else _scalars(data)
