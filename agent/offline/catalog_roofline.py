@@ -30,9 +30,9 @@ import re
 from typing import Any
 
 from agent.offline.parse import Parsed, parse
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _PREFILL = re.compile(r"\bprefill|prompt processing", re.I)
 _COMPUTE_BOUND = re.compile(r"compute[- ]bound|\bflops\b|tflops|\bpeak\b|ceiling|upper bound|\bbound\b|\bmax", re.I)
 _FLOPS_PER_PARAM = re.compile(
@@ -43,10 +43,6 @@ _KV_INCLUDED = re.compile(
 )
 _TIME = re.compile(r"\btime\b|\bttft\b|how long|seconds|latency", re.I)
 _EFFICIENCY = re.compile(r"peak|mfu|efficien|utili[sz]|achiev|of (?:dense|the)", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def catalog_model(p: Parsed) -> tuple[Any, str] | None:
@@ -86,7 +82,7 @@ def catalog_decode_reads(question: str, p: Parsed, ignore_kv: bool) -> tuple[str
     spec, reading = found
     fmt = _weight_format(p, spec)
     params, counted = _parameters(spec)
-    weights = f"{_g(params)} * {BYTES_PER_VALUE[fmt]:g}"
+    weights = f"{expr_number(params)} * {BYTES_PER_VALUE[fmt]:g}"
     note = f"{reading} Bytes read: weights = {spec.name}'s {counted} x bytes per value of {fmt}".lstrip()
     if ignore_kv:
         return weights, "0", note
@@ -136,13 +132,13 @@ def prefill_bound_calls(question: str, qs: list[Quantity], make: Any) -> tuple[l
         if column is None:
             return None
         tflops = getattr(chip, column)
-        expr = f"{gpus} * {tflops:g} * 1e12 * {efficiency:g} / ({flops:g} * {_g(params)})"
+        expr = f"{gpus} * {tflops:g} * 1e12 * {efficiency:g} / ({flops:g} * {expr_number(params)})"
         basis = f"accelerators x {column} (accelerators.csv) x efficiency / (FLOPs per parameter x {counted})"
         short = m.text.upper() if len(m.text) <= 8 else chip.name  # "H200", not "H200 SXM 141GB" (no figure)
         labels[expr] = (f"Compute-bound prefill, {spec.name} on {gpus} x {short}", "tokens/s", basis)
         calls.append(make("calculate", {"expression": expr}))
         if prompt is not None:  # "how long does a 32k-token prompt take": prompt tokens / prefill tokens/s
-            seconds = f"{_g(prompt.value)} / ({expr})"
+            seconds = f"{expr_number(prompt.value)} / ({expr})"
             labels[seconds] = (f"Compute-bound prefill time of {prompt.text}, {short}", "s", "prompt tokens / tokens/s")
             calls.append(make("calculate", {"expression": seconds}))
     convention = "as stated" if per else "the usual forward-pass count: a multiply and an add per weight"

@@ -39,9 +39,9 @@ from typing import Any
 from agent.field_units import CONDITIONS
 from agent.offline.catalog_roofline import catalog_decode_reads
 from agent.offline.decode_extras import bytes_per_step, cost_per_mtok
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 #: The question asks for a decode speed (or a bandwidth-bound comparison).
 _SPEED = re.compile(r"tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) sec|\btps\b|decode|throughput|how (?:much )?faster", re.I)
 _BOUND = re.compile(r"bandwidth[- ]bound|memory[- ]bound|\bbw[- ]bound|ceiling|roofline|upper bound", re.I)
@@ -94,10 +94,6 @@ class Bound:
     catalog: bool = False  # the weights and KV are the catalog model's
 
 
-def _g(value: float) -> str:
-    return f"{value:.10g}"
-
-
 def _near(text: str, q: Quantity, pattern: re.Pattern[str], before: int = 20, after: int = 24) -> bool:
     return bool(pattern.search(text[max(0, q.start - before) : q.end + after]))
 
@@ -120,13 +116,13 @@ def _weights(question: str, qs: list[Quantity], fmt_bytes: float | None) -> str 
     ):
         return None
     if weighty:
-        return _g(weighty[0].value)
+        return expr_number(weighty[0].value)
     if len(sizes) == 1 and not _near(question, sizes[0], _CAPACITY, 12, 12):
-        return _g(sizes[0].value)  # "Llama-2-13B fp16 (26e9 bytes)": the one size, not a capacity
+        return expr_number(sizes[0].value)  # "Llama-2-13B fp16 (26e9 bytes)": the one size, not a capacity
     params = next((q for q in qs if q.unit == "params" and q.value >= 1e8), None)
     size = next((q for q in qs if q.unit == "bytes" and 0 < q.value <= 4), None)
     if params and size:
-        return f"{_g(params.value)} * {_g(size.value)}"
+        return f"{expr_number(params.value)} * {expr_number(size.value)}"
     return None
 
 
@@ -139,7 +135,7 @@ def _active(question: str, qs: list[Quantity], fmt_bytes: float | None) -> str |
     for q in qs:
         around = question[max(0, q.start - 20) : q.end + 20].lower()
         if q.value >= 1e8 and q.unit in ("params", "") and "active" in around + q.text.lower():
-            return f"{_g(q.value)} * {fmt_bytes:g}"
+            return f"{expr_number(q.value)} * {fmt_bytes:g}"
     return None
 
 
@@ -158,16 +154,16 @@ def _kv(question: str, qs: list[Quantity], bound: Bound) -> bool:
     per_token = next((q for q in qs if q.unit == "bytes" and q.per == "token"), None)
     tokens = next((q for q in qs if q.unit == "tokens"), None)
     if per_token and tokens:
-        bound.kv_seq = f"{_g(tokens.value)} * {_g(per_token.value)}"
+        bound.kv_seq = f"{expr_number(tokens.value)} * {expr_number(per_token.value)}"
         return True
     for q in qs:
         if q.unit != "bytes" or q.per == "token" or not _near(question, q, _KV, 6, 12):
             continue
         tail = question[q.end : q.end + 30]
         if _KV_PER_SEQ.search(question[max(0, q.start - 24) : q.end + 30]) or q.per in ("stream", "user", "request"):
-            bound.kv_seq = _g(q.value)
+            bound.kv_seq = expr_number(q.value)
         elif _KV_TOTAL.search(tail) or q.per == "step":
-            bound.kv_step = _g(q.value)
+            bound.kv_step = expr_number(q.value)
         else:
             return False
         return True
@@ -195,15 +191,18 @@ def _bandwidths(question: str, qs: list[Quantity], chips: list[tuple[str, float]
         label = near[-1] if near and len(stated) > 1 else q.text
         times = _TIMES_BEFORE.search(question[: q.start])
         if times:
-            out.append((label, f"{times.group(1)} * {_g(q.value)}"))
+            out.append((label, f"{times.group(1)} * {expr_number(q.value)}"))
         elif _near(question, q, _AGGREGATE, 20, 12) or gpus == 1:
-            out.append((label, _g(q.value)))
+            out.append((label, expr_number(q.value)))
         else:
-            out.append((label, f"{gpus} * {_g(q.value)}"))
+            out.append((label, f"{gpus} * {expr_number(q.value)}"))
     if out:
         return out
     return [
-        (f"{name} ({bw:g} TB/s datasheet)", f"{gpus} * {_g(bw * 1e12)}" if gpus > 1 else _g(bw * 1e12))
+        (
+            f"{name} ({bw:g} TB/s datasheet)",
+            f"{gpus} * {expr_number(bw * 1e12)}" if gpus > 1 else expr_number(bw * 1e12),
+        )
         for name, bw in chips
     ]
 
@@ -329,8 +328,8 @@ def _calls(
     basis = "bandwidth x efficiency / bytes per step" + (", or the compute roofline when slower" if compute else "")
     for label, bw in bandwidths:
         if target is not None and bound.kv_step == "0":
-            kv = "" if bound.kv_seq == "0" else f" - {_g(target.value)} * {bound.kv_seq}"
-            expr = f"ceil({_g(target.value)} * {bound.weights} / ({bw} * {bound.efficiency:g}{kv}))"
+            kv = "" if bound.kv_seq == "0" else f" - {expr_number(target.value)} * {bound.kv_seq}"
+            expr = f"ceil({expr_number(target.value)} * {bound.weights} / ({bw} * {bound.efficiency:g}{kv}))"
             labels[expr] = (
                 f"Smallest batch reaching {target.text}, {label}",
                 "",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from agent.offline.plan_types import expr_number
 from tools.quantities import Quantity
 
 #: The question asks for the bytes a step reads ("bytes read per decode step", "GB per step").
@@ -22,10 +23,6 @@ _BYTES_ASKED = re.compile(
 _STATED = re.compile(r"\d\s*(?:[kmgt]?i?b?\s*)?$", re.I)
 _PER_MTOK = re.compile(r"\$\s*/\s*m\s*tok|per (?:million|mil|m)\b\s*tok|/\s*mtok|\bmtok\b|per 1m tok", re.I)
 _WHOLE = re.compile(r"\b(?:node|server|box|instance|cluster|whole|total|all)\b", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def bytes_per_step(question: str, reads: str) -> tuple[str, tuple[str, str, str]] | None:
@@ -47,6 +44,6 @@ def cost_per_mtok(
         return None
     price = prices[0]
     whole = _WHOLE.search(question[max(0, price.start - 30) : price.end + 20])
-    hourly = _g(price.value) if whole or gpus == 1 else f"{gpus} * {_g(price.value)}"
+    hourly = expr_number(price.value) if whole or gpus == 1 else f"{gpus} * {expr_number(price.value)}"
     basis = f"{'' if whole or gpus == 1 else f'{gpus} x '}{price.text} / (tokens/s x 3,600 s) x 1e6, at the ceiling"
     return f"{hourly} / (({aggregate}) * 3600) * 1e6", ("Cost at the ceiling", "$/M tokens", basis)

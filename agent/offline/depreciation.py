@@ -29,9 +29,9 @@ import math
 import re
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _ASKED = re.compile(r"depreciat|capital cost|\bsl\b|straight[- ]line|annuit|cost per \W*utili[sz]ed", re.I)
 _SALVAGE = re.compile(r"salvage|residual|resale", re.I)
 _RATE = re.compile(r"cost of capital|\bwacc\b|interest|annuit|discount|financ", re.I)
@@ -39,10 +39,6 @@ _SHARE = re.compile(r"\bshare of (?:the |a )?(?:server|box|node)|(?:server|box|n
 _UTIL = re.compile(r"utili[sz]|\bbusy\b|\bloaded\b", re.I)
 _PUE = re.compile(r"\bpue\b", re.I)
 _HOURLY = re.compile(r"per \W*(?:utili[sz]ed\W*)?(?:gpu|chip|accelerator|card)[- ]?h(?:ou)?r|/\s*gpu[- ]?h", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def _price(prices: list[Quantity]) -> tuple[Quantity, list[Quantity]] | None:
@@ -85,13 +81,17 @@ def _roles(question: str, quantities: list[Quantity]) -> dict[str, list[Quantity
 
 def _per_year(price: Quantity, life: Quantity, roles: dict[str, list[Quantity]]) -> tuple[str, str, str]:
     """(expression, label, basis) of the capital cost per year."""
-    kept = f" * (1 - {_g(roles['salvage'][0].value)})" if roles["salvage"] else ""
+    kept = f" * (1 - {expr_number(roles['salvage'][0].value)})" if roles["salvage"] else ""
     if roles["rate"]:
-        r, n = _g(roles["rate"][0].value), _g(life.value)
-        expr = f"{_g(price.value)}{kept} * {r} / (1 - (1 + {r}) ** -{n})"
+        r, n = expr_number(roles["rate"][0].value), expr_number(life.value)
+        expr = f"{expr_number(price.value)}{kept} * {r} / (1 - (1 + {r}) ** -{n})"
         how = f"{price.text} x capital recovery factor ({roles['rate'][0].text}, {life.text})"
         return expr, "Capital cost per year (level annuity)", how
-    return f"{_g(price.value)}{kept} / {_g(life.value)}", "Depreciation per year", f"{price.text} / {life.text}"
+    return (
+        f"{expr_number(price.value)}{kept} / {expr_number(life.value)}",
+        "Depreciation per year",
+        f"{price.text} / {life.text}",
+    )
 
 
 def depreciation_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[list[Any], Labels, str] | None:
@@ -125,13 +125,13 @@ def depreciation_calls(question: str, quantities: list[Quantity], make: Any) -> 
         labels[per_hour] = ("Capital cost per accelerator-hour", "$ per hour", f"per year / 8,760 h / {n}")
         if roles["watts"]:
             pue = roles["pue"][0].value if roles["pue"] else 1.0
-            power = f"{_g(roles['watts'][0].value / 1000)} * {_g(pue)} * {_g(roles['kwh'][0].value)}"
+            power = f"{expr_number(roles['watts'][0].value / 1000)} * {expr_number(pue)} * {expr_number(roles['kwh'][0].value)}"
             labels[power] = ("Power per accelerator-hour", "$ per hour", f"kW x PUE {pue:g} x $/kWh")
             per_hour = f"({per_hour}) + {power}"
             labels[per_hour] = ("Capital plus power per accelerator-hour", "$ per hour", "capital + power")
         if roles["util"]:
             u = roles["util"][0]
-            labels[f"({per_hour}) / {_g(u.value)}"] = (
+            labels[f"({per_hour}) / {expr_number(u.value)}"] = (
                 "Cost per utilized accelerator-hour",
                 "$ per hour",
                 f"per hour / {u.text} utilization",

@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _TDP = re.compile(r"\btdp\b|datasheet|rated power|nameplate", re.I)
 _HOST = re.compile(r"host|cpu|server overhead|head ?node|per (?:box|server|node)", re.I)
 _OVERHEAD = re.compile(
@@ -47,18 +47,16 @@ _DRAW_ASKED = re.compile(
 _HOURS_AFTER = re.compile(r"\s*(?:h|hrs?|hours?)\b", re.I)
 
 
-def _g(value: float) -> str:
-    return f"{value:.10g}"
-
-
 def _chip_kw(question: str, chip: Any, per_chip: list[Quantity]) -> tuple[str, str] | None:
     """(kW per chip as an expression, its basis): the stated per-chip power, else the catalog TDP when asked."""
     if len(per_chip) == 1:
-        return _g(per_chip[0].value / 1000), per_chip[0].text + " per chip"
+        return expr_number(per_chip[0].value / 1000), per_chip[0].text + " per chip"
     if not per_chip and chip is not None and chip.tdp_w and _TDP.search(question):
         from agent.offline.names import short_chip
 
-        return _g(chip.tdp_w / 1000), f"{chip.tdp_w / 1000:g} kW datasheet TDP of the {short_chip(chip.name)} (catalog)"
+        return expr_number(
+            chip.tdp_w / 1000
+        ), f"{chip.tdp_w / 1000:g} kW datasheet TDP of the {short_chip(chip.name)} (catalog)"
     return None
 
 
@@ -140,7 +138,7 @@ def fleet_power_calls(question: str, quantities: list[Quantity], make: Any) -> t
     pue_q = roles["pue"][0] if roles["pue"] else None
     pue = pue_q.value if pue_q else float(tool_default("tco", "pue"))
     rule = _Rule(
-        f"{kw[0]} * (1 + {_g(over.value)})" if over else kw[0],
+        f"{kw[0]} * (1 + {expr_number(over.value)})" if over else kw[0],
         kw[1] + (f" + {over.text}" if over else ""),
         pue,
         pue_q is not None,
@@ -165,7 +163,7 @@ def _site_count(
     site = roles["site"][0]
     near = question[max(0, site.start - 16) : site.end + 24]
     it_site = not rule.pue_stated or (bool(_IT_SITE.search(near)) and not _NOT_IT.search(near))
-    it_w = _g(site.value) if it_site else f"{_g(site.value)} / {_g(rule.pue)}"
+    it_w = expr_number(site.value) if it_site else f"{expr_number(site.value)} / {expr_number(rule.pue)}"
     said = rule.said if rule.pue_stated else [f"no PUE given: {site.text} read as the power the accelerators draw"]
     labels: Labels = {}
     if not it_site:
@@ -190,18 +188,18 @@ def _fleet(
     host = roles["host"][0] if roles["host"] else None
     if (host and n > 16) or (roles["hours"] and period is None):
         return None  # a host per box with the fleet's boxes not stated (not guessed), or hours with no bill
-    it_kw = f"{n} * {rule.each}" + (f" + {_g(host.value / 1000)}" if host else "")
+    it_kw = f"{n} * {rule.each}" + (f" + {expr_number(host.value / 1000)}" if host else "")
     it_how = f"{n:,} x ({rule.each_how})" + (f" + {host.text} host" if host else "")
     labels: Labels = {}
     said = list(rule.said)
     if wants_draw:
         labels[f"({it_kw}) / 1000"] = ("IT power", "MW", it_how)
-        labels[f"({it_kw}) * {_g(rule.pue)} / 1000"] = ("Facility power", "MW", f"IT power x PUE {rule.pue:g}")
+        labels[f"({it_kw}) * {expr_number(rule.pue)} / 1000"] = ("Facility power", "MW", f"IT power x PUE {rule.pue:g}")
     if period is not None:
         name, hours = period
         h = roles["hours"][0].value if roles["hours"] else hours
         price = roles["price"][0]
-        expr = f"({it_kw}) * {_g(rule.pue)} * {_g(h)} * {_g(price.value)}"
+        expr = f"({it_kw}) * {expr_number(rule.pue)} * {expr_number(h)} * {expr_number(price.value)}"
         labels[expr] = (f"Power bill per {name}", "USD", f"IT {it_how} x PUE {rule.pue:g} x {h:,.0f} h at {price.text}")
         if not roles["hours"] and name != "year":
             said.append(f"a {name} is {hours:,.0f} h")
@@ -237,11 +235,11 @@ def site_server_calls(question: str, quantities: list[Quantity], make: Any) -> t
     site, box = sites[0], boxes[0]
     near = question[max(0, site.start - 16) : site.end + 24]
     it_site = not pues or (bool(_IT_SITE.search(near)) and not _NOT_IT.search(near))
-    it_w = _g(site.value) if it_site else f"{_g(site.value)} / {_g(pues[0].value)}"
+    it_w = expr_number(site.value) if it_site else f"{expr_number(site.value)} / {expr_number(pues[0].value)}"
     labels: Labels = {}
     if not it_site:
         labels[f"{it_w} / 1e6"] = ("IT power", "MW", f"{site.text} / PUE {pues[0].value:g}")
-    servers = f"floor({it_w} / {_g(box.value)})"
+    servers = f"floor({it_w} / {expr_number(box.value)})"
     labels[servers] = ("Servers the site holds", "servers", f"IT power / {box.value / 1000:g} kW per server")
     n = int(box.per_count or 0)
     labels[f"{servers} * {n}"] = ("Accelerators in them", "accelerators", f"servers x {n}")

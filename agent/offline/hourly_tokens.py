@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _ASKED = re.compile(
     r"per (?:1\s*m|one million|a million|million|mil|m)\b|/\s*m\s*tok|\bmtok\b|\$/m\b|per (?:output |input )?token"
     r"|per (?:query|request|answer|response|call|turn|chat)|/\s*query",
@@ -81,22 +81,18 @@ def _basis(question: str, q: Quantity) -> str | None:
     return None
 
 
-def _g(value: float) -> str:
-    return f"{value:.10g}"
-
-
 def _hourly_side(question: str, price: Quantity, rate: Quantity, count: Quantity | None) -> tuple[str, str] | None:
     """(expression for $ per million tokens before utilization, its basis); None when the bases differ with no
     accelerator count to bridge them."""
     pb, rb = _basis(question, price), _basis(question, rate)
     if pb is None and rb == "group" and count is not None:
         pb = "each"  # "4 GPUs x $1.80/hr, 1,200 tok/s total": an hourly price beside a GPU count is per GPU
-    h, t = _g(price.value), _g(rate.value)
+    h, t = expr_number(price.value), expr_number(rate.value)
     if pb == rb or None in (pb, rb):
         return f"{h} / ({t} * 3600) * 1e6", f"{price.text} / ({rate.text} x 3,600 s)"
     if count is None:
         return None
-    n = _g(count.value)
+    n = expr_number(count.value)
     if pb == "each":  # price per GPU, tokens/s of the node
         return f"{h} * {n} / ({t} * 3600) * 1e6", f"{price.text} x {n} / ({rate.text} x 3,600 s)"
     return f"{h} / ({t} * {n} * 3600) * 1e6", f"{price.text} / ({rate.text} x {n} x 3,600 s)"
@@ -137,16 +133,16 @@ def hourly_token_calls(question: str, quantities: list[Quantity], make: Any) -> 
     per_m, how = side
     plain = f"{prices[0].text} / ({rates[0].text} x 3,600 s)"
     if utils:
-        per_m, how = f"{per_m} / {_g(utils[0].value)}", f"{how} / {utils[0].value:.0%} utilization"
+        per_m, how = f"{per_m} / {expr_number(utils[0].value)}", f"{how} / {utils[0].value:.0%} utilization"
     labels: Labels = {per_m: ("Cost per million tokens", "$ per million tokens", how)}
     if tokens and (_PER_QUERY.search(text) or "query" in text):
-        n, said = _g(sum(q.value for q in tokens)), " + ".join(q.text for q in tokens)
+        n, said = expr_number(sum(q.value for q in tokens)), " + ".join(q.text for q in tokens)
         labels[f"({per_m}) * {n} / 1e6"] = ("Cost per query", "USD", f"{said} at the rate above")
         if _PER_THOUSAND.search(text):
             labels[f"({per_m}) * {n} / 1e3"] = ("Cost per 1,000 queries", "USD", "cost per query x 1,000")
     if charges:
         c = charges[0]
-        labels[f"({_g(c.value)} - ({per_m})) / {_g(c.value)} * 100"] = (
+        labels[f"({expr_number(c.value)} - ({per_m})) / {expr_number(c.value)} * 100"] = (
             "Gross margin",
             "%",
             f"(charge {c.text} - cost) / charge",
@@ -201,7 +197,7 @@ def stream_cases_calls(question: str, quantities: list[Quantity], make: Any) -> 
     labels: Labels = {}
     costs = []
     for users, r in cases:
-        expr = f"{_g(price.value)} / ({_g(users.value)} * {_g(r.value)} * 3600) * 1e6"
+        expr = f"{expr_number(price.value)} / ({expr_number(users.value)} * {expr_number(r.value)} * 3600) * 1e6"
         how = f"{price.text} / ({users.text} users x {r.text} x 3,600 s)"
         labels[expr] = (f"Cost per million tokens, {users.text} users", "$ per million tokens", how)
         costs.append((users.value * r.value, expr))

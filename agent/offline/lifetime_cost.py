@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _ASKED = re.compile(
     r"\d+[- ]?(?:yr|year)s?\s+total|total (?:cost )?(?:over|for)\b|capex\s*(?:\+|and|plus)\s*(?:energy|power|electricity)|"
     r"lifetime cost",
@@ -29,10 +29,6 @@ _ASKED = re.compile(
 #: A yearly or hourly cost asked: the cost calculator's, not a total over the life.
 _PER_PERIOD = re.compile(r"annual|per year|a year|yearly|per (?:gpu|chip|accelerator)[- ]?h", re.I)
 _PUE = re.compile(r"\bpue\b", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def lifetime_cost_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[list[Any], Labels, str] | None:
@@ -60,8 +56,8 @@ def lifetime_cost_calls(question: str, quantities: list[Quantity], make: Any) ->
         return None
     price, kw, rate, years = by["usd"][0], by["W"][0], by["usd/kwh"][0], by["years"][0]
     pue = by["pue"][0].value if by["pue"] else float(tool_default("tco", "pue"))
-    capex = f"{count} * {_g(price.value)}"
-    energy = f"{count} * {_g(kw.value / 1000)} * {_g(pue)} * 8760 * {_g(years.value)} * {_g(rate.value)}"
+    capex = f"{count} * {expr_number(price.value)}"
+    energy = f"{count} * {expr_number(kw.value / 1000)} * {expr_number(pue)} * 8760 * {expr_number(years.value)} * {expr_number(rate.value)}"
     labels: Labels = {
         capex: ("Capex", "USD", f"{count:,} x {price.text}"),
         energy: (

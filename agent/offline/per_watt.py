@@ -17,15 +17,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _PER_SIZE = re.compile(r"\s*(?:/|per|a|an)\s*(?P<u>gw|gigawatts?|mw|megawatts?|kw|kilowatts?)\b", re.I)
 _SCALE = {"g": 1e9, "m": 1e6, "k": 1e3}
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def _per_size(question: str, q: Quantity) -> float | None:
@@ -47,20 +43,22 @@ def per_watt_calls(question: str, quantities: list[Quantity], make: Any) -> tupl
         if len(watts) != 1 or len(quantities) != 2 + len(shares):
             return None
         price = per_w[0]
-        dollars_per_w = _g(price.value / 1e6)
-        total = f"{_g(watts[0].value)} * {dollars_per_w}"
+        dollars_per_w = expr_number(price.value / 1e6)
+        total = f"{expr_number(watts[0].value)} * {dollars_per_w}"
         labels[total] = ("Capex", "USD", f"{watts[0].text} x {price.text}")
         basis = f"{watts[0].text} x {price.text}"
     else:
         if watts or len(quantities) != 1 + len(shares):
             return None
         q, w = per_size[0]
-        total = f"{_g(q.value)} / {_g(w)}"
+        total = f"{expr_number(q.value)} / {expr_number(w)}"
         labels[total] = ("Price per watt (USD per W)", "USD", f"{q.text} / {w:.0e} W")
         basis = f"{q.text} / {w:.0e} W"
     if shares:
         s = shares[0]
-        share_of = f"{_g(q.value)} * {_g(s.value)}" if per_size else f"({total}) * {_g(s.value)}"
+        share_of = (
+            f"{expr_number(q.value)} * {expr_number(s.value)}" if per_size else f"({total}) * {expr_number(s.value)}"
+        )
         what = f"{s.text} of {q.text}" if per_size else f"{s.text} of the capex"
         labels[share_of] = (f"Share: {what}", "USD", f"x {s.value:g}")
     note = f"Arithmetic on the figures you gave ({basis}); no catalog chip or facility default is used."
@@ -124,17 +122,17 @@ def site_build_calls(question: str, quantities: list[Quantity], make: Any) -> tu
     facility = n = None
     if roles["per_mw"]:
         per_mw = roles["per_mw"][0]
-        facility = f"{_g(site.value / 1e6)} * {_g(per_mw.value)}"
+        facility = f"{expr_number(site.value / 1e6)} * {expr_number(per_mw.value)}"
         labels[facility] = ("Capex at the $ per MW", "USD", f"{site.text} x {per_mw.text}")
     if roles["each_w"]:
         pue = roles["pue"][0].value if roles["pue"] else 1.0
-        n = f"{_g(site.value)} / {_g(pue)} / {_g(roles['each_w'][0].value)}"
+        n = f"{expr_number(site.value)} / {expr_number(pue)} / {expr_number(roles['each_w'][0].value)}"
         how = f"{site.text}" + (f" / PUE {pue:g}" if roles["pue"] else "") + f" / {roles['each_w'][0].text}"
         labels[n] = ("Accelerators", "accelerators", how)
     elif roles["count"]:
-        n = _g(roles["count"][0].value)
+        n = expr_number(roles["count"][0].value)
     if roles["price"] and n:
-        chips = f"({n}) * {_g(roles['price'][0].value)}"
+        chips = f"({n}) * {expr_number(roles['price'][0].value)}"
         labels[chips] = ("Accelerator capex", "USD", f"accelerators x {roles['price'][0].text}")
         if facility:
             labels[f"{facility} + {chips}"] = ("Total capex", "USD", "capex at the $ per MW + accelerator capex")

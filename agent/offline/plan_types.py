@@ -49,9 +49,7 @@ class Plan:
     year: int | None = None  # the capex year asked about ("next year" -> today's year + 1)
     spec: tuple[list[str], str | None] | None = None  # (catalog chips, attribute) for a datasheet question
     volume: int | None = None  # "how long to generate 1M tokens": the tokens to produce
-    labels: dict[str, tuple[str, str, str]] = field(
-        default_factory=dict
-    )  # calculate expression -> (what, unit, basis) for its lead
+    labels: Labels = field(default_factory=dict)  # calculate expression -> (what, unit, basis) for its lead
     compare_years: list[int] = field(
         default_factory=list
     )  # "amazon capex 2025 vs 2024": the two years, in the order written
@@ -91,3 +89,12 @@ def tool_default(tool: str, field_name: str) -> Any:
     from agent.toolset import get
 
     return get(tool).input_model.model_fields[field_name].default
+
+
+#: What each planned ``calculate`` expression is: expression -> (label, unit, how the question was read).
+Labels = dict[str, tuple[str, str, str]]
+
+
+def expr_number(value: float) -> str:
+    """A number as written into a ``calculate`` expression: up to 10 significant digits, no float noise."""
+    return f"{value:.10g}"

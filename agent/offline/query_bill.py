@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _ASKED = re.compile(r"(?:per|each|a|one|the)\s+(?:query|request|answer|call|response)|cost of (?:a|one) query", re.I)
 #: The part of a query a count names, by the first word after the number.
 _ROLES = (
@@ -40,10 +40,6 @@ _NUMBER = re.compile(
 
 
 _PRICE_WORD = re.compile(r"\b(?:input|in|prompt|output|out|completion)\b", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def _role(question: str, q: Quantity) -> str | None:
@@ -100,20 +96,20 @@ def query_bill_calls(question: str, quantities: list[Quantity], make: Any) -> tu
     for role in ("input", "thinking", "output"):
         if role in parts:
             price = priced["input" if role == "input" else "output"]
-            terms.append(f"{_g(parts[role].value)} * {_g(price.value)} / 1e6")
+            terms.append(f"{expr_number(parts[role].value)} * {expr_number(price.value)} / 1e6")
             how.append(f"{parts[role].text} {role} at {price.text}")
     per_query = " + ".join(terms)
     labels: Labels = {per_query: ("Cost per query", "USD", "; ".join(how))}
     if plain is not None:
         out_price = priced["output"]
-        plain_expr = f"{_g(plain.value)} * {_g(out_price.value)} / 1e6"
+        plain_expr = f"{expr_number(plain.value)} * {expr_number(out_price.value)} / 1e6"
         labels[plain_expr] = ("Plain answer", "USD", f"{plain.text} at {out_price.text}")
         labels[f"({per_query}) / ({plain_expr})"] = ("Ratio to the plain answer", "x", "cost per query / plain answer")
     m = _NUMBER.search(question)
     if m:
         mag = _QUERIES.match(question, m.end())
         n = float(m.group(1).replace(",", "")) * (_MAG[mag.group("mag").lower()] if mag and mag.group("mag") else 1)
-        labels[f"({per_query}) * {_g(n)}"] = (
+        labels[f"({per_query}) * {expr_number(n)}"] = (
             f"Cost of {question[m.start() : mag.end() if mag else m.end()].strip()}",
             "USD",
             "cost per query x queries",

@@ -22,18 +22,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _ASKED = re.compile(r"how many racks|\bracks?\s*(?:and|/|&|,|\?)|# of racks|number of racks|rack count", re.I)
 _PER_RACK = re.compile(r"^\s*(?:servers?|nodes?|boxes)\s*(?:per|/|a|each)\s*rack", re.I)
 _GPU_AFTER = re.compile(r"^\s*-?\s*(?:gpus?|accelerators?|chips?|cards?)\b|^\s*per (?:server|node|box)", re.I)
 _IT = re.compile(r"\bit\b", re.I)
 _PUE = re.compile(r"\bpue\b", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def _sort(question: str, quantities: list[Quantity]) -> dict[str, list[Quantity]] | None:
@@ -76,14 +72,14 @@ def rack_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[li
     if roles["site"] and not roles["fleet"]:
         site = roles["site"][0]
         divide = roles["pue"] and not _IT.search(question[max(0, site.start - 12) : site.end + 20])
-        it = f"{_g(site.value)} / {_g(roles['pue'][0].value)}" if divide else _g(site.value)
+        it = f"{expr_number(site.value)} / {expr_number(roles['pue'][0].value)}" if divide else expr_number(site.value)
         if roles["rack_w"] and (named or (gps and spr)):
             per_rack = named or (gps or 0) * (spr or 0)
-            racks = f"floor({it} / {_g(roles['rack_w'][0].value)})"
+            racks = f"floor({it} / {expr_number(roles['rack_w'][0].value)})"
             labels[racks] = ("Racks", "racks", f"IT power / {roles['rack_w'][0].text}")
             labels[f"{racks} * {per_rack}"] = ("GPUs", "GPUs", f"racks x {per_rack} per rack")
         elif roles["server_w"] and gps and spr:
-            servers = f"floor({it} / {_g(roles['server_w'][0].value)})"
+            servers = f"floor({it} / {expr_number(roles['server_w'][0].value)})"
             labels[servers] = ("Servers", "servers", f"IT power / {roles['server_w'][0].text}")
             labels[f"floor({servers} / {spr})"] = ("Racks", "racks", f"servers / {spr} per rack")
             labels[f"{servers} * {gps}"] = ("GPUs", "GPUs", f"servers x {gps} per server")
@@ -97,7 +93,7 @@ def rack_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[li
         servers = f"ceil({n} / {gps})"
         labels[servers] = ("Servers", "servers", f"{n:,} GPUs / {gps} per server")
         labels[f"ceil({servers} / {spr})"] = ("Racks", "racks", f"servers / {spr} per rack")
-        labels[f"{servers} * {_g(roles['server_w'][0].value)} / 1e6"] = (
+        labels[f"{servers} * {expr_number(roles['server_w'][0].value)} / 1e6"] = (
             "IT power",
             "MW",
             f"servers x {roles['server_w'][0].text}",

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _RENTING = re.compile(r"\brent|rental|on-?demand|list price|price ?list|\bcommit|\brate\b", re.I)
 _ASKED = re.compile(
     r"\bbill\b|\btotal\b|\bcosts?\??\s*$|how much|\bspend\b|what'?s (?:a|one|the) (?:month|year|day)|\?\s*$", re.I
@@ -37,10 +37,6 @@ _PERIODS = (
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _SPELLED = re.compile(rf"\b(?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{'|'.join(_UNITS)}))?\s+(?=[a-z0-9]+s\b)", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def _spelled_count(question: str) -> int | None:
@@ -105,16 +101,16 @@ def rental_bill_calls(question: str, quantities: list[Quantity], make: Any) -> t
         if name == "month":
             said.append("a month is 730 h (8,760 h / 12)")
     labels: Labels = {}
-    r = _g(rate.value)
+    r = expr_number(rate.value)
     if roles["off"]:
         off = roles["off"][0]
-        r = f"{r} * (1 - {_g(off.value)})"
+        r = f"{r} * (1 - {expr_number(off.value)})"
         labels[r] = ("Rate after the discount", "$ per hour", f"{rate.text} less {off.text}")
         if roles["term"]:
             said.append(f"the {off.text} discount read as the {roles['term'][0].text} commitment's, as stated")
     rate_how = rate.text + (f" less {roles['off'][0].text}" if roles["off"] else "")
     labels[f"{count} * {r}"] = (f"Hourly for {count:,} accelerators", "$ per hour", f"{count:,} x {rate_how}")
-    labels[f"{count} * {r} * {_g(hours)}"] = ("Rental bill", "USD", f"{count:,} x {rate_how} x {hours_how}")
+    labels[f"{count} * {r} * {expr_number(hours)}"] = ("Rental bill", "USD", f"{count:,} x {rate_how} x {hours_how}")
     note = (
         "Rental arithmetic on the rate and time given"
         + (f". Rate: {listed[1]}" if listed else "")

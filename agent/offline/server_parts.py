@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.offline.plan_types import Labels, expr_number
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _ASKED = re.compile(
     r"per (?:gpu|card|chip|accelerator)[- ]?h(?:ou)?r|/\s*(?:gpu|card|chip)[- ]?h(?:ou)?r|per (?:gpu|card|chip) hour",
     re.I,
@@ -31,10 +31,6 @@ _TIMES_POWER = re.compile(r"\b(\d{1,3})\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(kw|w)\b", 
 _PUE = re.compile(r"\bpue\b", re.I)
 _EACH = re.compile(r"^\s*(?:per (?:gpu|chip|card|accelerator)|each|/\s*gpu)", re.I)
 _UTIL = re.compile(r"\butili[sz]|\bbusy\b", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def server_parts_calls(question: str, quantities: list[Quantity], make: Any) -> tuple[list[Any], Labels, str] | None:
@@ -71,12 +67,14 @@ def server_parts_calls(question: str, quantities: list[Quantity], make: Any) -> 
         return None
     if len(by["util"]) > 1 or not (by["W"] or times):
         return None
-    capex = " + ".join(_g(q.value) for q in by["usd"])
-    kw_terms = [f"{c} * {_g(kw)}" for c, kw, _ in times] + [_g(q.value / 1000) for q in by["W"]]
+    capex = " + ".join(expr_number(q.value) for q in by["usd"])
+    kw_terms = [f"{c} * {expr_number(kw)}" for c, kw, _ in times] + [expr_number(q.value / 1000) for q in by["W"]]
     pue = by["pue"][0].value if by["pue"] else float(tool_default("tco", "pue"))
     years, rate = by["years"][0], by["usd/kwh"][0]
-    util = f" / {_g(by['util'][0].value)}" if by["util"] else ""
-    expr = f"(({capex}) / ({_g(years.value)} * 8760) + ({' + '.join(kw_terms)}) * {_g(pue)} * {_g(rate.value)}) / {n}{util}"
+    util = f" / {expr_number(by['util'][0].value)}" if by["util"] else ""
+    hourly_capex = f"({capex}) / ({expr_number(years.value)} * 8760)"
+    power = f"({' + '.join(kw_terms)}) * {expr_number(pue)} * {expr_number(rate.value)}"
+    expr = f"({hourly_capex} + {power}) / {n}{util}"
     parts = " + ".join(q.text for q in by["usd"])
     powers = " + ".join([m.group(0) for _, _, m in times] + [q.text for q in by["W"]])
     how = f"({parts}) over {years.text} + ({powers}) x PUE {pue:g} at {rate.text}, / {n} accelerators"

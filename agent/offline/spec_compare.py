@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-Labels = dict[str, tuple[str, str, str]]
+from agent.offline.plan_types import Labels
+
 #: A ratio asked for ("ratio", "how many times more", "2x bigger?"); a bare "b200 vs h100 bandwidth" is the
 #: datasheet rows side by side (agent.offline.planners.search).
 _RATIO = re.compile(

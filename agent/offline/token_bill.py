@@ -20,18 +20,14 @@ import re
 from typing import Any
 
 from agent.input_accounting import stated_quantities
+from agent.offline.plan_types import Labels, expr_number
 from agent.offline.slots import clause_around
 from tools.quantities import Quantity
 
-Labels = dict[str, tuple[str, str, str]]
 _ONLY_OUTPUT = re.compile(r"only (?:on |for )?(?:the )?output", re.I)
 _PER_DAY = re.compile(r"(?:/|per |a )day\b", re.I)
 _MONTH_DAYS = re.compile(r"(\d+)[- ]day month", re.I)
 _OUTPUT_PART = re.compile(r"([\d.,]+\s?k?)\s*(?:output|answer)", re.I)
-
-
-def _g(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def _counts(question: str, qs: list[Quantity]) -> list[Quantity]:
@@ -49,7 +45,7 @@ def _counts(question: str, qs: list[Quantity]) -> list[Quantity]:
 def _priced(question: str, q: Quantity) -> float:
     """The tokens of ``q`` to charge: its output part when only output is charged."""
     if q.parts and _ONLY_OUTPUT.search(question) and (m := _OUTPUT_PART.search(q.text)):
-        return next((p for p in q.parts if _g(p) in m.group(1).replace(",", "").replace("k", "000")), q.value)
+        return next((p for p in q.parts if expr_number(p) in m.group(1).replace(",", "").replace("k", "000")), q.value)
     return q.value
 
 
@@ -73,13 +69,13 @@ def token_bill_calls(question: str, make: Any) -> tuple[list[Any], Labels, str] 
     labels: Labels = {}
     costs = []
     for q, price in pairs:
-        expr = f"{_g(_priced(question, q))} * {_g(price.value)} / 1e6"
+        expr = f"{expr_number(_priced(question, q))} * {expr_number(price.value)} / 1e6"
         costs.append(expr)
         labels[expr] = (f"Cost of {q.text} at {price.text}", "USD", "tokens x price per million / 10^6")
         calls.append(make("calculate", {"expression": expr}))
     if len(prices) > 1:
         total = " + ".join(costs)
-        tokens = " + ".join(_g(q.value) for q, _ in pairs)
+        tokens = " + ".join(expr_number(q.value) for q, _ in pairs)
         labels[total] = ("Total cost", "USD", "the sum")
         labels[f"({total}) / ({tokens}) * 1e6"] = ("Blended price", "USD per million tokens", "total / all tokens")
         calls += [
