@@ -6,24 +6,12 @@ N-GPU server, and a site's capex on its own $/MW, kW per GPU and GPU price."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from agent.offline.plan import make_plan
+from tests.agent.plan_sums import calculated as _values
+from tests.agent.plan_sums import near as _has
 from tools.registry import get
-
-
-def _values(question: str) -> list[float]:
-    """The values of the plan's ``calculate`` calls, in order (the plan must be all ``calculate``)."""
-    plan = make_plan(question)
-    assert plan.reply is None, plan.reply
-    assert plan.calls and all(c.name == "calculate" for c in plan.calls), plan.calls
-    return [float(get("calculate").run(c.args).model_dump()["value"]) for c in plan.calls]
-
-
-def _has(values: list[float], expected: float) -> bool:
-    return any(math.isclose(v, expected, rel_tol=1e-3) for v in values)
 
 
 def _crf(rate: float, years: float) -> float:
